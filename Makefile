@@ -1,0 +1,121 @@
+# faultline - deterministic race-reproduction simulator.
+# `make deps` installs what the build needs (Debian); `make demo` runs the
+# whole scenario x model matrix; `make check` runs every test.
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PYTHON     ?= /usr/bin/python3
+PREFIX     ?= /usr/local
+BINDIR      = $(PREFIX)/bin
+DATADIR     = $(PREFIX)/share/faultline
+CFLAGS     ?= -O2 -g
+WARN       := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -Werror
+SAN        ?=
+DEPS       := gcc make pkg-config libglib2.0-dev check libxxhash-dev \
+              python3 python3-matplotlib python3-jinja2 python3-munkres \
+              valgrind clang libclang-rt-14-dev spin
+
+-include config.mak
+
+# ---- no need to change below -------------------------------------------
+
+GLIB_CFLAGS  = $(shell $(PKG_CONFIG) --cflags glib-2.0 2>/dev/null)
+GLIB_LIBS    = $(shell $(PKG_CONFIG) --libs glib-2.0 2>/dev/null)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+XXH_LIBS     = -lxxhash
+ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SAN) $(GLIB_CFLAGS) -MMD -MP \
+               -DFAULTLINE_DATADIR='"$(DATADIR)"'
+ALL_LDFLAGS  = $(LDFLAGS) $(SAN)
+
+LIB_SRC  := $(filter-out sim/main.c sim/cmd_%.c sim/cli.c, $(wildcard sim/*.c))
+CLI_SRC  := sim/main.c sim/cli.c $(wildcard sim/cmd_*.c)
+TEST_SRC := $(wildcard tests/check_*.c)
+LIB_OBJ  := $(LIB_SRC:.c=.o)
+CLI_OBJ  := $(CLI_SRC:.c=.o)
+TEST_OBJ := $(TEST_SRC:.c=.o)
+
+.PHONY: all deps check unit scenarios asan demo bench install uninstall \
+        clean tidy fuzz valgrind
+
+all: faultline
+
+%.o: %.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Isim
+
+faultline: $(LIB_OBJ) $(CLI_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS)
+
+tests/check_all: $(TEST_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(GLIB_LIBS) $(XXH_LIBS)
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing; \
+	else echo "deps: all present"; fi
+
+# The main job: every scenario against every model, as a table, and the
+# reports under reports/out/.
+demo: faultline
+	mkdir -p reports/out
+	./faultline matrix scenarios/ --json reports/out/matrix.json
+	$(PYTHON) reports/matrix.py reports/out/matrix.json reports/out
+
+unit: tests/check_all
+	./tests/check_all
+
+scenarios: faultline
+	./faultline check scenarios/
+
+check: tidy faultline tests/check_all
+	./tests/check_all
+	./faultline check scenarios/
+
+asan:
+	$(MAKE) clean
+	$(MAKE) SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" check
+
+valgrind: faultline tests/check_all
+	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+		--error-exitcode=3 ./tests/check_all
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+		--error-exitcode=3 ./faultline check scenarios/ >/dev/null
+
+bench: faultline
+	sh tests/bench.sh
+
+# Determinism and hygiene, enforced (G5): no clocks, no global PRNGs.
+tidy:
+	@! grep -nE '\b(rand|srand|random|time|clock|getpid|g_random_[a-z_]+|g_get_[a-z_]*time)\s*\(' sim/*.c sim/*.h \
+		| grep -v 'sim/explore.c:.*g_get_monotonic_time' \
+		|| (echo "tidy: banned call above"; false)
+	@! grep -nE '.{101,}' sim/*.c sim/*.h || (echo "tidy: line over 100 columns"; false)
+
+fuzz: tests/fuzz_parse.c $(LIB_SRC)
+	clang -O1 -g -fsanitize=fuzzer,address,undefined $(GLIB_CFLAGS) -Isim \
+		-o tests/fuzz_parse tests/fuzz_parse.c $(LIB_SRC) $(GLIB_LIBS) $(XXH_LIBS)
+	mkdir -p tests/fuzz-corpus
+	./tests/fuzz_parse -max_total_time=$${FUZZ_SECONDS:-30} tests/fuzz-corpus \
+		tests/bad models scenarios
+
+install: faultline
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/models
+	install -m 755 faultline $(DESTDIR)$(BINDIR)/faultline
+	install -m 644 models/*.model $(DESTDIR)$(DATADIR)/models/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/faultline
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -f faultline tests/check_all tests/fuzz_parse sim/*.o sim/*.d tests/*.o tests/*.d
+
+-include $(wildcard sim/*.d tests/*.d)

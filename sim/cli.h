@@ -1,0 +1,62 @@
+/*
+ * cli.h - what the subcommands share: loading inputs with file:line:col
+ * errors, the options line, and exit codes.
+ *
+ * Exit codes (README "Exit status"):
+ *   0  ran; no checked property violated (run), search complete (explore),
+ *      every expectation met (check)
+ *   1  a checked property was violated (run) / an expectation failed (check)
+ *   2  bad input: scenario, model, schedule, trail or options
+ *   3  a search bound was hit: the answer is incomplete (explore)
+ *   4  the schedule cannot happen under the model (run, replay)
+ */
+#ifndef SIM_CLI_H
+#define SIM_CLI_H
+
+#include <glib.h>
+#include "prog.h"
+
+enum {
+	SIM_EXIT_OK = 0,
+	SIM_EXIT_VIOLATION = 1,
+	SIM_EXIT_USAGE = 2,
+	SIM_EXIT_INCOMPLETE = 3,
+	SIM_EXIT_IMPOSSIBLE = 4,
+};
+
+typedef struct {
+	const char *models_dir;
+} SimCli;
+
+typedef int (*SimCommandFn)(SimCli *cli, int argc, char **argv);
+
+typedef struct {
+	const char *name;
+	SimCommandFn fn;
+	const char *args;
+	const char *summary;
+} SimCommand;
+
+/* Commands (cmd_*.c); the table is in main.c. */
+int sim_cmd_run(SimCli *cli, int argc, char **argv);
+int sim_cmd_replay(SimCli *cli, int argc, char **argv);
+int sim_cmd_models(SimCli *cli, int argc, char **argv);
+int sim_cmd_show(SimCli *cli, int argc, char **argv);
+
+/* sim_cli_fail - print "faultline: MESSAGE" for ERROR on stderr, return 2. */
+int sim_cli_fail(GError *error);
+
+/* sim_cli_usage - print a usage error naming the option, return 2. */
+int sim_cli_usage(const char *command, const char *fmt, ...)
+	G_GNUC_PRINTF(2, 3);
+
+/* sim_cli_write_file - write TEXT to PATH; false with ERROR on failure. */
+gboolean sim_cli_write_file(const char *path, const char *text,
+			    GError **error);
+
+/* sim_cli_parse_options - parse OPTIONS from argv (command COMMAND);
+ * returns FALSE after printing the error. */
+gboolean sim_cli_parse_options(const char *command, const char *params,
+			       GOptionEntry *options, int *argc, char ***argv);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * cmd_models.c - `faultline models` and `faultline show MODEL`.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "parse.h"
+
+static int cmp_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The model names in DIR, sorted (directory order is not deterministic). */
+static GPtrArray *model_names(const char *dir, GError **error)
+{
+	GDir *d = g_dir_open(dir, 0, error);
+	GPtrArray *names;
+	const char *f;
+
+	if (!d)
+		return NULL;
+	names = g_ptr_array_new_with_free_func(g_free);
+	while ((f = g_dir_read_name(d)))
+		if (g_str_has_suffix(f, ".model"))
+			g_ptr_array_add(names, g_strndup(f, strlen(f) - 6));
+	g_dir_close(d);
+	g_ptr_array_sort(names, cmp_name);
+	return names;
+}
+
+int sim_cmd_models(SimCli *cli, int argc, char **argv)
+{
+	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+	GError *error = NULL;
+	GPtrArray *names;
+	int rc = SIM_EXIT_OK;
+
+	if (!sim_cli_parse_options("models", "", options, &argc, &argv))
+		return SIM_EXIT_USAGE;
+	if (argc != 1)
+		return sim_cli_usage("models", "takes no arguments");
+	names = model_names(cli->models_dir, &error);
+	if (!names)
+		return sim_cli_fail(error);
+	for (guint i = 0; i < names->len; i++) {
+		SimModel *m = sim_parse_model_load(cli->models_dir,
+						   names->pdata[i], &error);
+		if (!m) {
+			rc = sim_cli_fail(error);
+			error = NULL;
+			continue;
+		}
+		if (!m->abstract)
+			printf("%-24s %s\n", m->name,
+			       m->summary ? m->summary : "");
+		sim_model_free(m);
+	}
+	g_ptr_array_free(names, TRUE);
+	return rc;
+}
+
+static void show_field(const char *name, const char *value)
+{
+	if (value)
+		printf("%-8s %s\n", name, value);
+}
+
+int sim_cmd_show(SimCli *cli, int argc, char **argv)
+{
+	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+	GError *error = NULL;
+	SimModel *m;
+
+	if (!sim_cli_parse_options("show", "MODEL", options, &argc, &argv))
+		return SIM_EXIT_USAGE;
+	if (argc != 2)
+		return sim_cli_usage("show", "needs one MODEL");
+	m = sim_parse_model_load(cli->models_dir, argv[1], &error);
+	if (!m)
+		return sim_cli_fail(error);
+	printf("model    %s%s%s%s\n", m->name, m->extends ? " (extends " : "",
+	       m->extends ? m->extends : "", m->extends ? ")" : "");
+	show_field("summary", m->summary);
+	show_field("source", m->source);
+	show_field("order", m->order);
+	show_field("omits", m->omits);
+	printf("locks   ");
+	for (int i = 0; i < m->nlocks; i++)
+		printf(" %s (%s%s)", m->locks[i].name,
+		       sim_lock_kind_name(m->locks[i].kind),
+		       m->locks[i].per_proc ? ", per process" : "");
+	printf("\nops      (after inheritance)\n");
+	for (int i = 0; i < m->nprocs; i++) {
+		const SimProc *p = &m->procs[i];
+		printf("  %-3s %s(", p->is_op ? "op" : "fn", p->name);
+		for (int a = 0; a < p->nparams; a++)
+			printf("%s%s", a ? ", " : "", p->regnames[a]);
+		printf(")%*s%s:%d\n", (int)(24 - strlen(p->name)), "",
+		       p->file, p->line);
+	}
+	printf("\n--- %s ---\n%s", m->file, m->text ? m->text : "");
+	sim_model_free(m);
+	return SIM_EXIT_OK;
+}

@@ -1,0 +1,346 @@
+/*
+ * cmd_run.c - `faultline run` and `faultline replay`: one interleaving,
+ * drawn as columns.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "parse.h"
+#include "run.h"
+
+/* Load a scenario and a model and bind them.  Returns 0 or an exit code
+ * after printing why. */
+static int load_job(SimCli *cli, const char *scn_path, const char *model,
+		    SimScenario **scn, SimModel **m, SimProgram **prog)
+{
+	GError *error = NULL;
+	char *missing = NULL;
+
+	*scn = sim_parse_scenario_file(scn_path, &error);
+	if (!*scn)
+		return sim_cli_fail(error);
+	*m = sim_parse_model_load(cli->models_dir, model, &error);
+	if (!*m)
+		return sim_cli_fail(error);
+	if ((*m)->abstract) {
+		fprintf(stderr, "faultline: %s: model '%s' is abstract: it "
+			"is a base for others and cannot run alone\n",
+			(*m)->file, model);
+		return SIM_EXIT_USAGE;
+	}
+	*prog = sim_program_link(*m, *scn, &missing, &error);
+	if (*prog)
+		return 0;
+	if (error)
+		return sim_cli_fail(error);
+	fprintf(stderr, "faultline: %s: model '%s' has no op '%s' (n/a for "
+		"this scenario)\n", scn_path, model, missing);
+	g_free(missing);
+	return SIM_EXIT_USAGE;
+}
+
+static void free_job(SimScenario *scn, SimModel *m, SimProgram *prog)
+{
+	sim_program_free(prog);
+	sim_model_free(m);
+	sim_scenario_free(scn);
+}
+
+/* Print the run; returns its exit code. */
+static int report(const SimTrace *t, const char *errors, const char *json,
+		  const char *trail, const char *command)
+{
+	const SimScenario *s = t->prog->scn;
+	const SimModel *m = t->prog->model;
+	GString *out = g_string_new(NULL);
+	SimPropSet bad = t->found & s->check;
+	GError *error = NULL;
+	char *sched;
+	int rc;
+
+	if (t->end == SIM_END_MODEL_ERROR) {
+		fprintf(stderr, "faultline: %s", errors);
+		g_string_free(out, TRUE);
+		return SIM_EXIT_USAGE;
+	}
+	g_string_append_printf(out, "scenario %s%s%s%s: %s\nmodel %s: %s\n\n",
+			       s->name, s->race ? " (" : "",
+			       s->race ? s->race : "", s->race ? ")" : "",
+			       s->summary ? s->summary : "", m->name,
+			       m->summary ? m->summary : "");
+	sim_trace_diagram(t, out);
+	g_string_append_c(out, '\n');
+	if (t->end_note)
+		g_string_append_printf(out, "%s%s", t->end_note,
+			g_str_has_suffix(t->end_note, "\n") ? "" : "\n");
+	if (t->lockdep && (s->check >> SIM_PROP_LOCK_ORDER & 1))
+		g_string_append(out, t->lockdep);
+	sched = sim_trace_schedule(t);
+	g_string_append_printf(out, "schedule: %s\n", sched);
+	g_free(sched);
+	if (t->end == SIM_END_IMPOSSIBLE) {
+		g_string_append_printf(out, "verdict: IMPOSSIBLE: this "
+				       "interleaving cannot happen under %s\n",
+				       m->name);
+		rc = SIM_EXIT_IMPOSSIBLE;
+	} else if (bad) {
+		g_string_append(out, "verdict: ");
+		g_string_append(out, bad & (1u << SIM_PROP_DEADLOCK |
+				1u << SIM_PROP_LOST_WAKEUP) ? "DEADLOCK (" :
+				"RACE (");
+		sim_props_format(out, bad);
+		g_string_append(out, ")\n");
+		rc = SIM_EXIT_VIOLATION;
+	} else {
+		g_string_append(out, "verdict: no checked property violated "
+				"in this interleaving\n");
+		rc = SIM_EXIT_OK;
+	}
+	fputs(out->str, stdout);
+	g_string_free(out, TRUE);
+	if (json) {
+		GString *j = g_string_new(NULL);
+		sim_trace_json(t, command, j);
+		if (!sim_cli_write_file(json, j->str, &error))
+			rc = sim_cli_fail(error);
+		g_string_free(j, TRUE);
+	}
+	if (trail && rc != SIM_EXIT_USAGE) {
+		GString *j = g_string_new(NULL);
+		sim_trace_trail(t, j);
+		if (!sim_cli_write_file(trail, j->str, &error))
+			rc = sim_cli_fail(error);
+		g_string_free(j, TRUE);
+	}
+	return rc;
+}
+
+int sim_cmd_run(SimCli *cli, int argc, char **argv)
+{
+	char *model = NULL, *schedule = NULL, *json = NULL, *trail = NULL;
+	GOptionEntry options[] = {
+		{ "model", 'm', 0, G_OPTION_ARG_STRING, &model,
+		  "the model (models/NAME.model)", "NAME" },
+		{ "schedule", 's', 0, G_OPTION_ARG_STRING, &schedule,
+		  "a schedule name, segments, or thread list 0,0,1", "S" },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &json,
+		  "also write the run as JSON", "FILE" },
+		{ "trail", 0, 0, G_OPTION_ARG_FILENAME, &trail,
+		  "also write a trail for `faultline replay`", "FILE" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	SimScenario *scn = NULL;
+	SimModel *m = NULL;
+	SimProgram *prog = NULL;
+	SimSchedule sched = { 0 };
+	GError *error = NULL;
+	int rc;
+
+	if (!sim_cli_parse_options("run", "SCENARIO", options, &argc, &argv))
+		return SIM_EXIT_USAGE;
+	if (argc != 2 || !model) {
+		rc = sim_cli_usage("run", "needs one SCENARIO and -m MODEL");
+		goto out;
+	}
+	rc = load_job(cli, argv[1], model, &scn, &m, &prog);
+	if (rc)
+		goto out;
+	if (schedule && !sim_parse_schedule(schedule, "--schedule", scn,
+					    &sched, &error)) {
+		rc = sim_cli_fail(error);
+		goto out;
+	}
+	printf("faultline run %s -m %s%s%s\n", argv[1], model,
+	       schedule ? " --schedule " : "", schedule ? schedule : "");
+	SimTrace *t = sim_trace_new(prog);
+	SimRun r;
+	if (sim_run_start(&r, prog, t))
+		sim_run_schedule(&r, schedule ? &sched : NULL);
+	rc = report(t, r.errors->str, json, trail, "run");
+	sim_run_finish(&r);
+	sim_trace_free(t);
+out:
+	sim_schedule_clear(&sched);
+	free_job(scn, m, prog);
+	g_free(model);
+	g_free(schedule);
+	g_free(json);
+	g_free(trail);
+	return rc;
+}
+
+/* ---- replay ------------------------------------------------------------ */
+
+typedef struct {
+	char *scenario;
+	char *model;
+	GArray *steps;          /* SimTraceStep: tid, line, col, prim */
+	GArray *lines;          /* int: the trail line of each step */
+} Trail;
+
+static void trail_clear(Trail *t)
+{
+	g_free(t->scenario);
+	g_free(t->model);
+	if (t->steps)
+		g_array_free(t->steps, TRUE);
+	if (t->lines)
+		g_array_free(t->lines, TRUE);
+}
+
+static gboolean trail_error(GError **error, const char *path, int line,
+			    const char *what)
+{
+	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%d:1: %s",
+		    path, line, what);
+	return FALSE;
+}
+
+static gboolean parse_step(const char *s, SimTraceStep *st)
+{
+	int tid, line, col, used = 0;
+	char prim[40];
+
+	if (sscanf(s, "T%d %d:%d %39s%n", &tid, &line, &col, prim,
+		   &used) != 4 || s[used] != '\0')
+		return FALSE;
+	int p = sim_prim_lookup(prim);
+	if (p < 0 || tid < 0 || tid >= SIM_THREADS_MAX || line < 0 ||
+	    col < 0 || line > 65535 || col > 65535)
+		return FALSE;
+	st->tid = tid;
+	st->line = (uint16_t)line;
+	st->col = (uint16_t)col;
+	st->prim = (uint8_t)p;
+	return TRUE;
+}
+
+static gboolean trail_read(const char *path, Trail *t, GError **error)
+{
+	char *text = NULL;
+	unsigned nsteps = 0;
+
+	if (!g_file_get_contents(path, &text, NULL, error))
+		return FALSE;
+	char **lines = g_strsplit(text, "\n", -1);
+	g_free(text);
+	int n = (int)g_strv_length(lines);
+	gboolean ok = FALSE;
+	t->steps = g_array_new(FALSE, TRUE, sizeof(SimTraceStep));
+	t->lines = g_array_new(FALSE, TRUE, sizeof(int));
+	if (n < 4 || strcmp(lines[0], "faultline-trail 1") != 0) {
+		trail_error(error, path, 1, "not a faultline trail (expected "
+			    "'faultline-trail 1')");
+		goto out;
+	}
+	if (!g_str_has_prefix(lines[1], "scenario ") ||
+	    !g_str_has_prefix(lines[2], "model ") ||
+	    sscanf(lines[3], "steps %u", &nsteps) != 1) {
+		trail_error(error, path, !g_str_has_prefix(lines[1],
+			    "scenario ") ? 2 : !g_str_has_prefix(lines[2],
+			    "model ") ? 3 : 4, "malformed trail header");
+		goto out;
+	}
+	t->scenario = g_strdup(lines[1] + 9);
+	t->model = g_strdup(lines[2] + 6);
+	for (int i = 4; i < n; i++) {
+		SimTraceStep st = { 0 };
+		if (lines[i][0] == '\0' && i == n - 1)
+			break;
+		if (!parse_step(lines[i], &st)) {
+			trail_error(error, path, i + 1, "malformed step "
+				    "(expected 'T<n> <line>:<col> <primitive>')");
+			goto out;
+		}
+		g_array_append_val(t->steps, st);
+		int ln = i + 1;
+		g_array_append_val(t->lines, ln);
+	}
+	if (t->steps->len != nsteps) {
+		trail_error(error, path, 4, "step count does not match the "
+			    "steps listed");
+		goto out;
+	}
+	ok = TRUE;
+out:
+	g_strfreev(lines);
+	return ok;
+}
+
+/* Re-execute the trail, checking that each step is the instruction the
+ * trail recorded; a mismatch means the scenario or model changed. */
+static gboolean replay_steps(SimRun *r, const Trail *tr, const char *path,
+			     GError **error)
+{
+	for (guint i = 0; i < tr->steps->len; i++) {
+		const SimTraceStep *want = &g_array_index(tr->steps,
+							  SimTraceStep, i);
+		int line = g_array_index(tr->lines, int, i);
+		const SimInsn *in = NULL;
+		if (want->tid < r->w.nthreads &&
+		    r->w.thread[want->tid].status == SIM_TH_RUNNABLE)
+			in = sim_step_next_insn(&r->w, r->prog, want->tid);
+		if (!in || in->line != want->line || in->col != want->col ||
+		    in->sub != want->prim) {
+			char *what = g_strdup_printf("step %u: T%d %s, but the "
+				"trail says %d:%d %s: the scenario or model "
+				"changed since the trail was written", i + 1,
+				want->tid, in ? sim_prims[in->sub].name :
+				"cannot run", want->line, want->col,
+				sim_prims[want->prim].name);
+			trail_error(error, path, line, what);
+			g_free(what);
+			return FALSE;
+		}
+		if (!sim_run_step(r, want->tid))
+			return TRUE;    /* model error: report() prints it */
+	}
+	sim_run_choices(r, NULL, 0, false);
+	return TRUE;
+}
+
+int sim_cmd_replay(SimCli *cli, int argc, char **argv)
+{
+	char *json = NULL;
+	GOptionEntry options[] = {
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &json,
+		  "also write the run as JSON", "FILE" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	Trail tr = { 0 };
+	SimScenario *scn = NULL;
+	SimModel *m = NULL;
+	SimProgram *prog = NULL;
+	GError *error = NULL;
+	int rc;
+
+	if (!sim_cli_parse_options("replay", "TRAIL", options, &argc, &argv))
+		return SIM_EXIT_USAGE;
+	if (argc != 2) {
+		rc = sim_cli_usage("replay", "needs one TRAIL file");
+		goto out;
+	}
+	if (!trail_read(argv[1], &tr, &error)) {
+		rc = sim_cli_fail(error);
+		goto out;
+	}
+	rc = load_job(cli, tr.scenario, tr.model, &scn, &m, &prog);
+	if (rc)
+		goto out;
+	printf("faultline replay %s\n", argv[1]);
+	SimTrace *t = sim_trace_new(prog);
+	SimRun r;
+	if (sim_run_start(&r, prog, t) &&
+	    !replay_steps(&r, &tr, argv[1], &error)) {
+		rc = sim_cli_fail(error);
+	} else {
+		rc = report(t, r.errors->str, json, NULL, "replay");
+	}
+	sim_run_finish(&r);
+	sim_trace_free(t);
+out:
+	trail_clear(&tr);
+	free_job(scn, m, prog);
+	g_free(json);
+	return rc;
+}

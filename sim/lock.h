@@ -1,0 +1,119 @@
+/*
+ * lock.h - lock primitives with the kernel's blocking and wake-up rules.
+ *
+ * A lock instance is a small flat record inside SimWorld: who holds it, in
+ * which mode, and a FIFO queue of waiters.  The primitives differ only in
+ * three rules, given per kind in lock.c's table (sim_lock_kinds[]):
+ *
+ *   grant    whether a request (mode, range) can be granted now, given the
+ *            holders and the waiters queued ahead of it;
+ *   handoff  on release, whether the lock is handed to the waiters it can
+ *            now admit (mutex, rwsem, page lock, hashed mutex, range lock:
+ *            the woken thread returns from its lock call already holding
+ *            it), or the waiters are only woken and retry their call
+ *            (the DAX entry wait-bit: wake_up_bit(), then re-lookup, so a
+ *            woken waiter may find the entry gone or locked again);
+ *   wake     how many waiters a release wakes: one (unlock_entry, as
+ *            dax_wake_entry(.., false)) or all (delete, wake-all).
+ *
+ *   kind          modes        grant rule
+ *   mutex         excl         free
+ *   rwsem         read, write  read: no writer holds and none is queued
+ *                              (a waiting writer blocks new readers);
+ *                              write: free
+ *   page_lock     excl         free (one instance per pgoff)
+ *   entry_lock    excl         bit clear; waiters sleep and retry
+ *   hashed_mutex  excl         the slot hash(pgoff) is free; distinct
+ *                              pgoffs that collide share the slot
+ *   range_lock    read, write  no overlapping holder in a conflicting
+ *                              mode, and no overlapping conflicting
+ *                              waiter queued ahead (FIFO on overlap)
+ *
+ * Invariants (sim_lock_check): a holder is never also a waiter; an
+ * exclusive holder of a non-range lock is the only holder; the queue holds
+ * each thread at most once.
+ *
+ * Callers: step.c only.  A thread that cannot be granted is queued by
+ * sim_lock_acquire() and is not runnable until sim_lock_release() hands it
+ * the lock or wakes it.
+ */
+#ifndef SIM_LOCK_H
+#define SIM_LOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "limits.h"
+
+typedef enum {
+	SIM_LK_MUTEX,
+	SIM_LK_RWSEM,
+	SIM_LK_PAGE,
+	SIM_LK_ENTRY,
+	SIM_LK_HASHED,
+	SIM_LK_RANGE,
+	SIM_LK_COUNT
+} SimLockKind;
+
+typedef enum {
+	SIM_MODE_READ = 0,
+	SIM_MODE_WRITE = 1,
+} SimLockMode;
+
+/* One lock instance.  uint8_t fields only: no padding, so memcmp and the
+ * state hash see exactly the logical state. */
+typedef struct {
+	uint8_t kind;                      /* SimLockKind */
+	uint8_t held;                      /* bitmask of holding threads */
+	uint8_t excl;                      /* holders in write mode */
+	uint8_t nwait;
+	uint8_t wait[SIM_THREADS_MAX];     /* tid | mode << 4, FIFO */
+	uint8_t start[SIM_THREADS_MAX];    /* range held or wanted, per tid */
+	uint8_t end[SIM_THREADS_MAX];
+} SimLock;
+
+/* Outcome of an acquire attempt. */
+typedef enum {
+	SIM_LOCK_GRANTED,
+	SIM_LOCK_QUEUED,
+} SimLockResult;
+
+/* sim_lock_init - an unheld lock of KIND. */
+void sim_lock_init(SimLock *l, SimLockKind kind);
+
+/* sim_lock_acquire - try to take L for TID in MODE over [start, end] (the
+ * range is ignored except for range locks).  Granted: TID holds it.
+ * Queued: TID is appended to the wait queue and must block.  The caller
+ * has ruled out that TID already holds L. */
+SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
+			       int start, int end);
+
+/* sim_lock_release - TID drops L (which it holds), then admits waiters:
+ * handoff kinds grant in FIFO order every waiter that now fits; the entry
+ * wait-bit dequeues one waiter (WAKE_ALL: every waiter) for a retry.
+ * Returns the bitmask of threads made runnable; *granted gets the subset
+ * that now hold L (for an entry lock always 0). */
+uint8_t sim_lock_release(SimLock *l, int tid, bool wake_all, uint8_t *granted);
+
+/* sim_lock_wake_all - dequeue every waiter without changing holders (a
+ * deleted DAX entry wakes all sleepers, which then re-look-up).  Returns
+ * the bitmask of woken threads. */
+uint8_t sim_lock_wake_all(SimLock *l);
+
+/* sim_lock_is_held_by - whether TID holds L. */
+bool sim_lock_is_held_by(const SimLock *l, int tid);
+
+/* sim_lock_mode_of - the mode TID holds L in (TID must hold it). */
+SimLockMode sim_lock_mode_of(const SimLock *l, int tid);
+
+/* sim_lock_waiter_mode - the mode TID is queued for, or -1. */
+int sim_lock_waiter_mode(const SimLock *l, int tid);
+
+/* sim_lock_check - false if L breaks an invariant of the header. */
+bool sim_lock_check(const SimLock *l);
+
+/* sim_lock_kind_name - "mutex", "rwsem", ...; sim_lock_kind_lookup: the
+ * kind for a name, or -1. */
+const char *sim_lock_kind_name(SimLockKind kind);
+int sim_lock_kind_lookup(const char *name);
+
+#endif

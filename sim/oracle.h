@@ -1,0 +1,57 @@
+/*
+ * oracle.h - the race detectors.
+ *
+ * Each property is checked where it is precise (README: "Properties"):
+ *
+ *   at the access   write-to-freed (user store, DIO write, cache flush,
+ *                   writeback, zeroing of a block the file no longer owns),
+ *                   uninit-read (a load of a block never zeroed or written
+ *                   for this file, or of a page read from one),
+ *                   lost-store (zeroing a block a completed store wrote);
+ *   at op return    stale-pte (a PTE maps a block the file no longer has at
+ *                   that offset, or an offset past i_size, and no op still
+ *                   running has removed that offset), lost-store (the op
+ *                   dropped a dirty page at an offset it did not remove),
+ *                   lost-flush (fsync returns while a cache line dirty when
+ *                   it started is still dirty);
+ *   at quiescence   stale-pte and stale-zero-page (a zero-page PTE over an
+ *                   offset that now has a block), when no thread is inside
+ *                   an op;
+ *   when stuck      deadlock (a wait-for cycle) and lost-wakeup (a sleeper
+ *                   on a lock nobody holds), when no thread can run.
+ *
+ * lock-order is lockdep.h's.  Each function adds the property bit to
+ * ctx->found and, when ctx->msg is set, a message naming the thread, the
+ * step, the pgoff, the block and the op responsible.
+ */
+#ifndef SIM_ORACLE_H
+#define SIM_ORACLE_H
+
+#include "step.h"
+
+/* A block write by TID: user store, DIO, flush, writeback, zeroing. */
+void sim_oracle_block_write(const SimWorld *w, int tid, int pgoff, int b,
+			    const char *how, SimStepCtx *ctx);
+
+/* A read by TID through a PTE to block B (or page-cache page, b == 0,
+ * of PGOFF). */
+void sim_oracle_read(const SimWorld *w, int tid, int pgoff, int b,
+		     SimStepCtx *ctx);
+
+/* zero_block(B) by TID: lost-store if a completed store's data dies. */
+void sim_oracle_zero(const SimWorld *w, int tid, int b, SimStepCtx *ctx);
+
+/* TID's outermost op (procedure PROC) is returning. */
+void sim_oracle_op_return(const SimWorld *w, int tid, int proc,
+			  SimStepCtx *ctx);
+
+/* No thread is inside an op. */
+void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx);
+
+/* No thread can run and some are not done: deadlock or lost-wakeup. */
+void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx);
+
+/* Whether any thread is inside an op. */
+bool sim_oracle_in_op(const SimWorld *w, int tid);
+
+#endif

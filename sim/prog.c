@@ -1,0 +1,297 @@
+/*
+ * prog.c - IR helpers: names of properties and constants, ALU, freeing,
+ * and binding a scenario to a model (sim_program_link).
+ */
+#include <string.h>
+#include "prog.h"
+
+static const char *const prop_names[SIM_PROP_COUNT] = {
+	[SIM_PROP_STALE_PTE] = "stale-pte",
+	[SIM_PROP_WRITE_TO_FREED] = "write-to-freed",
+	[SIM_PROP_UNINIT_READ] = "uninit-read",
+	[SIM_PROP_LOST_STORE] = "lost-store",
+	[SIM_PROP_LOST_FLUSH] = "lost-flush",
+	[SIM_PROP_STALE_ZERO_PAGE] = "stale-zero-page",
+	[SIM_PROP_DEADLOCK] = "deadlock",
+	[SIM_PROP_LOST_WAKEUP] = "lost-wakeup",
+	[SIM_PROP_LOCK_ORDER] = "lock-order",
+};
+
+const char *sim_prop_name(SimProp p)
+{
+	return prop_names[p];
+}
+
+int sim_prop_lookup(const char *name)
+{
+	for (int p = 0; p < SIM_PROP_COUNT; p++)
+		if (strcmp(prop_names[p], name) == 0)
+			return p;
+	return -1;
+}
+
+const SimConst sim_consts[] = {
+	{ "HOLE", SIM_HOLE }, { "OK", SIM_OK }, { "SIGBUS", SIM_SIGBUS },
+	{ "EBUSY", SIM_EBUSY }, { "EIO", SIM_EIO },
+	{ "PTE_NONE", SIM_PTE_NONE }, { "PTE_RO", SIM_PTE_RO },
+	{ "PTE_RW", SIM_PTE_RW },
+	{ "ENTRY_NONE", SIM_ENTRY_NONE }, { "ENTRY_EMPTY", SIM_ENTRY_EMPTY },
+	{ "ENTRY_ZERO", SIM_ENTRY_ZERO }, { "ENTRY_BLOCK", SIM_ENTRY_BLOCK },
+	{ "FAULT_NONE", SIM_FAULT_NONE }, { "FAULT_NOPTE", SIM_FAULT_NOPTE },
+	{ "FAULT_WP", SIM_FAULT_WP },
+	{ "PAGES", SIM_PAGES_MAX }, { "LAST", SIM_PAGES_MAX - 1 },
+	{ "TRUE", 1 }, { "FALSE", 0 },
+	{ NULL, 0 },
+};
+
+int sim_const_lookup(const char *name, int *value)
+{
+	for (const SimConst *c = sim_consts; c->name; c++) {
+		if (strcmp(c->name, name) == 0) {
+			*value = c->value;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int sim_alu(SimAluOp op, int a, int b)
+{
+	switch (op) {
+	case SIM_ALU_ADD: return a + b;
+	case SIM_ALU_SUB: return a - b;
+	case SIM_ALU_MUL: return a * b;
+	case SIM_ALU_DIV: return b ? a / b : 0;
+	case SIM_ALU_MOD: return b ? a % b : 0;
+	case SIM_ALU_EQ: return a == b;
+	case SIM_ALU_NE: return a != b;
+	case SIM_ALU_LT: return a < b;
+	case SIM_ALU_LE: return a <= b;
+	case SIM_ALU_GT: return a > b;
+	case SIM_ALU_GE: return a >= b;
+	case SIM_ALU_AND: return a && b;
+	case SIM_ALU_OR: return a || b;
+	case SIM_ALU_NOT: return !a;
+	case SIM_ALU_COUNT: break;
+	}
+	return 0;
+}
+
+void sim_proc_clear(SimProc *p)
+{
+	g_free(p->name);
+	for (int i = 0; p->regnames && i < p->nregs; i++)
+		g_free(p->regnames[i]);
+	g_free(p->regnames);
+	for (int i = 0; p->code && i < p->ncode; i++)
+		g_free(p->code[i].callee);
+	g_free(p->code);
+	g_free(p->file);
+	memset(p, 0, sizeof(*p));
+}
+
+void sim_model_free(SimModel *m)
+{
+	if (!m)
+		return;
+	g_free(m->name);
+	g_free(m->file);
+	g_free(m->summary);
+	g_free(m->source);
+	g_free(m->order);
+	g_free(m->omits);
+	g_free(m->extends);
+	g_free(m->text);
+	for (int i = 0; i < m->nlocks; i++)
+		g_free(m->locks[i].name);
+	for (int i = 0; i < m->nprocs; i++)
+		sim_proc_clear(&m->procs[i]);
+	g_free(m->procs);
+	g_free(m);
+}
+
+void sim_scenario_free(SimScenario *s)
+{
+	if (!s)
+		return;
+	g_free(s->name);
+	g_free(s->file);
+	g_free(s->summary);
+	g_free(s->source);
+	g_free(s->race);
+	for (int i = 0; i < s->nprocs; i++)
+		g_free(s->procnames[i]);
+	for (int i = 0; i < s->nthreads; i++)
+		g_free(s->threads[i].name);
+	for (int i = 0; i < s->nbodies; i++)
+		sim_proc_clear(&s->bodies[i]);
+	g_free(s->bodies);
+	for (int i = 0; i < s->nexpects; i++)
+		g_free(s->expects[i].model);
+	g_free(s->expects);
+	for (int i = 0; i < s->nschedules; i++) {
+		for (int j = 0; j < s->schedules[i].nseg; j++)
+			g_free(s->schedules[i].seg[j].until);
+		g_free(s->schedules[i].seg);
+		g_free(s->schedules[i].name);
+	}
+	g_free(s->schedules);
+	g_free(s);
+}
+
+/* ---- linking ---------------------------------------------------------- */
+
+static int lock_instances(const SimLockDecl *d)
+{
+	if (d->per_proc)
+		return SIM_PROCS_MAX;
+	switch (d->kind) {
+	case SIM_LK_PAGE:
+	case SIM_LK_ENTRY:
+		return SIM_PAGES_MAX;
+	case SIM_LK_HASHED:
+		return d->nslots;
+	default:
+		return 1;
+	}
+}
+
+int sim_lock_instance(const SimProgram *p, int decl, int index)
+{
+	int n = lock_instances(&p->model->locks[decl]);
+
+	/* hash_fn(mapping, index): with one mapping, index mod the array
+	 * size, so pgoffs that differ by a multiple of it collide. */
+	if (index < 0)
+		index = -index;
+	return p->lock_base[decl] + index % n;
+}
+
+static int find_proc(const SimModel *m, const char *name)
+{
+	for (int i = 0; i < m->nprocs; i++)
+		if (strcmp(m->procs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* A thread body's calls name ops of the model; bind them in a copy. */
+static SimProc *bind_body(const SimModel *m, const SimProc *body,
+			  char **missing)
+{
+	SimProc *copy = g_new0(SimProc, 1);
+
+	*copy = *body;
+	copy->code = g_memdup2(body->code, sizeof(SimInsn) * (gsize)body->ncode);
+	for (int i = 0; i < copy->ncode; i++) {
+		SimInsn *in = &copy->code[i];
+		if (in->op != SIM_I_CALL)
+			continue;
+		int t = find_proc(m, in->callee);
+		if (t < 0 || !m->procs[t].is_op ||
+		    m->procs[t].nparams != in->nargs) {
+			if (!*missing)
+				*missing = g_strdup(in->callee);
+			continue;
+		}
+		in->target = (uint16_t)t;
+	}
+	return copy;
+}
+
+/* Footprint of each procedure: its primitives plus, to a fixpoint, its
+ * callees'.  Used by partial-order reduction to bound what a thread may
+ * still touch. */
+static void link_footprints(SimProgram *p)
+{
+	bool changed = true;
+
+	for (int i = 0; i < p->nprocs; i++) {
+		SimProc *pr = p->procs[i];
+		pr->fp_reads = pr->fp_writes = 0;
+		for (int j = 0; j < pr->ncode; j++) {
+			const SimInsn *in = &pr->code[j];
+			if (in->op != SIM_I_PRIM)
+				continue;
+			pr->fp_reads |= sim_prims[in->sub].reads;
+			pr->fp_writes |= sim_prims[in->sub].writes;
+		}
+	}
+	while (changed) {
+		changed = false;
+		for (int i = 0; i < p->nprocs; i++) {
+			SimProc *pr = p->procs[i];
+			for (int j = 0; j < pr->ncode; j++) {
+				const SimInsn *in = &pr->code[j];
+				if (in->op != SIM_I_CALL)
+					continue;
+				const SimProc *c = p->procs[in->target];
+				uint16_t r = pr->fp_reads | c->fp_reads;
+				uint16_t w = pr->fp_writes | c->fp_writes;
+				changed |= r != pr->fp_reads ||
+					   w != pr->fp_writes;
+				pr->fp_reads = r;
+				pr->fp_writes = w;
+			}
+		}
+	}
+}
+
+SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
+			     char **missing, GError **error)
+{
+	SimProgram *p = g_new0(SimProgram, 1);
+	int n = 0;
+
+	*missing = NULL;
+	p->model = model;
+	p->scn = scn;
+	p->nprocs = model->nprocs + scn->nbodies;
+	if (p->nprocs > SIM_PROCS_CODE_MAX) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+			    "%s: model and scenario have %d procedures, more "
+			    "than SIM_PROCS_CODE_MAX (%d)", scn->file,
+			    p->nprocs, SIM_PROCS_CODE_MAX);
+		g_free(p);
+		return NULL;
+	}
+	for (int d = 0; d < model->nlocks; d++) {
+		p->lock_base[d] = n;
+		n += lock_instances(&model->locks[d]);
+	}
+	p->nlocks = n;
+	if (n > SIM_LOCKS_MAX) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+			    "%s: model needs %d lock instances, more than "
+			    "SIM_LOCKS_MAX (%d)", model->file, n, SIM_LOCKS_MAX);
+		g_free(p);
+		return NULL;
+	}
+	p->procs = g_new0(SimProc *, p->nprocs);
+	for (int i = 0; i < model->nprocs; i++)
+		p->procs[i] = (SimProc *)&model->procs[i];
+	p->body0 = model->nprocs;
+	for (int i = 0; i < scn->nbodies; i++)
+		p->procs[p->body0 + i] = bind_body(model, &scn->bodies[i],
+						   missing);
+	if (*missing) {
+		sim_program_free(p);
+		return NULL;
+	}
+	link_footprints(p);
+	return p;
+}
+
+void sim_program_free(SimProgram *p)
+{
+	if (!p)
+		return;
+	for (int i = p->body0; i < p->nprocs; i++) {
+		if (!p->procs[i])
+			continue;
+		g_free(p->procs[i]->code);
+		g_free(p->procs[i]);
+	}
+	g_free(p->procs);
+	g_free(p);
+}

@@ -1,0 +1,252 @@
+/*
+ * run.c - execute one interleaving with text on, recording a SimTrace.
+ */
+#include <string.h>
+#include "run.h"
+#include "oracle.h"
+
+bool sim_run_start(SimRun *r, const SimProgram *p, SimTrace *trace)
+{
+	SimStepCtx ctx = { .prog = p };
+
+	memset(r, 0, sizeof(*r));
+	r->prog = p;
+	r->trace = trace;
+	r->lockdep = sim_lockdep_new(p);
+	r->errors = g_string_new(NULL);
+	ctx.msg = r->errors;
+	if (!sim_step_init(&r->w, p, &ctx)) {
+		trace->end = SIM_END_MODEL_ERROR;
+		return false;
+	}
+	return true;
+}
+
+void sim_run_finish(SimRun *r)
+{
+	sim_lockdep_free(r->lockdep);
+	g_string_free(r->errors, TRUE);
+}
+
+bool sim_run_step(SimRun *r, int tid)
+{
+	GString *text = g_string_new(NULL);
+	GString *msg = g_string_new(NULL);
+	SimStepCtx ctx = {
+		.prog = r->prog, .lockdep = r->lockdep,
+		.text = text, .msg = msg,
+	};
+	const SimInsn *in = sim_step_next_insn(&r->w, r->prog, tid);
+	SimTraceStep st = {
+		.tid = tid, .step = (int)r->w.notes.step + 1,
+		.line = in->line, .col = in->col, .prim = in->sub,
+	};
+
+	sim_step(&r->w, tid, &ctx);
+	if (ctx.model_error) {
+		g_string_append(r->errors, msg->str);
+		g_string_free(text, TRUE);
+		g_string_free(msg, TRUE);
+		r->trace->end = SIM_END_MODEL_ERROR;
+		return false;
+	}
+	const char *what;
+	if (!sim_world_check(&r->w, &what)) {
+		g_printerr("faultline: engine bug: %s after step %d of T%d\n",
+			   what, st.step, tid);
+		SIM_ASSERT(!"world invariant");
+	}
+	st.text = g_string_free(text, FALSE);
+	st.msg = msg->len ? g_string_free(msg, FALSE) :
+		 (g_string_free(msg, TRUE), NULL);
+	r->trace->found |= ctx.found;
+	g_array_append_val(r->trace->steps, st);
+	return true;
+}
+
+static int lowest_runnable(const SimWorld *w)
+{
+	uint8_t m = sim_step_runnable(w);
+
+	return m ? __builtin_ctz(m) : -1;
+}
+
+static bool all_done(const SimWorld *w)
+{
+	for (int t = 0; t < w->nthreads; t++)
+		if (w->thread[t].status != SIM_TH_DONE)
+			return false;
+	return true;
+}
+
+/* Why TID cannot run, for an IMPOSSIBLE ending. */
+static void cannot_run(SimRun *r, int tid, const char *extra)
+{
+	const SimThread *t = &r->w.thread[tid];
+	GString *s = g_string_new(NULL);
+	char name[48];
+
+	g_string_append_printf(s, "step %u: T%d cannot run: ",
+			       r->w.notes.step + 1, tid);
+	if (t->status == SIM_TH_DONE) {
+		g_string_append(s, "it has finished");
+	} else if (t->status == SIM_TH_BLOCKED) {
+		const SimLock *l = &r->w.lock[t->wait_lock];
+		g_string_append_printf(s, "waits for %s",
+			sim_lock_name(r->prog, t->wait_lock, name,
+				      sizeof(name)));
+		if (l->held) {
+			g_string_append(s, " held by");
+			for (int h = 0; h < r->w.nthreads; h++)
+				if (l->held >> h & 1)
+					g_string_append_printf(s, " T%d", h);
+		}
+	}
+	if (extra)
+		g_string_append(s, extra);
+	r->trace->end = SIM_END_IMPOSSIBLE;
+	r->trace->end_note = g_string_free(s, FALSE);
+}
+
+static void finish_default(SimRun *r)
+{
+	int tid;
+
+	while ((tid = lowest_runnable(&r->w)) >= 0) {
+		if (r->w.notes.step >= SIM_STEPS_MAX) {
+			r->trace->end = SIM_END_BOUND;
+			r->trace->end_note = g_strdup_printf("stopped after "
+				"SIM_STEPS_MAX (%d) steps", SIM_STEPS_MAX);
+			return;
+		}
+		if (!sim_run_step(r, tid))
+			return;
+	}
+	if (all_done(&r->w)) {
+		r->trace->end = SIM_END_DONE;
+		return;
+	}
+	GString *msg = g_string_new(NULL);
+	SimStepCtx ctx = { .prog = r->prog, .msg = msg };
+	sim_oracle_stuck(&r->w, &ctx);
+	r->trace->found |= ctx.found;
+	r->trace->end = SIM_END_STUCK;
+	r->trace->end_note = g_string_free(msg, FALSE);
+}
+
+static void add_lockdep(SimRun *r)
+{
+	GString *s = g_string_new(NULL);
+
+	if (sim_lockdep_report(r->lockdep, s) > 0) {
+		r->trace->found |= 1u << SIM_PROP_LOCK_ORDER;
+		r->trace->lockdep = g_string_free(s, FALSE);
+	} else {
+		g_string_free(s, TRUE);
+	}
+}
+
+/* Whether TID is parked where segment SEG says to stop. */
+static bool at_until(SimRun *r, int tid, const SimSegment *seg)
+{
+	const SimThread *t = &r->w.thread[tid];
+	const SimInsn *in = sim_step_next_insn(&r->w, r->prog, tid);
+
+	if (!in)
+		return false;
+	if (strcmp(sim_prims[in->sub].name, seg->until) == 0)
+		return true;
+	/* an op name matches while the thread sits at that op's first
+	 * primitive, i.e. about to start it */
+	for (int d = 1; d < t->depth; d++) {
+		const SimProc *pr = r->prog->procs[t->frame[d].proc];
+		if (strcmp(pr->name, seg->until) != 0)
+			continue;
+		int first = 0;
+		while (pr->code[first].op != SIM_I_PRIM)
+			first++;
+		if (d == t->depth - 1 && t->frame[d].pc == first)
+			return true;
+	}
+	return false;
+}
+
+/* Run one segment; false if the run ended (impossible, error). */
+static bool run_segment(SimRun *r, const SimSegment *seg)
+{
+	int tid = seg->thread;
+	int taken = 0, seen = 0;
+
+	for (;;) {
+		const SimThread *t = &r->w.thread[tid];
+		if (seg->until && t->status != SIM_TH_DONE &&
+		    at_until(r, tid, seg) && ++seen >= seg->nth)
+			return true;
+		if (!seg->until && seg->count && taken == seg->count)
+			return true;
+		if (t->status == SIM_TH_DONE && !seg->until && !seg->count)
+			return true;
+		if (t->status != SIM_TH_RUNNABLE) {
+			char extra[96] = "";
+			if (seg->until && t->status == SIM_TH_DONE)
+				g_snprintf(extra, sizeof(extra), " (before "
+					   "reaching %s)", seg->until);
+			cannot_run(r, tid, extra);
+			return false;
+		}
+		if (r->w.notes.step >= SIM_STEPS_MAX) {
+			r->trace->end = SIM_END_BOUND;
+			return false;
+		}
+		if (!sim_run_step(r, tid))
+			return false;
+		taken++;
+	}
+}
+
+void sim_run_schedule(SimRun *r, const SimSchedule *sched)
+{
+	for (int i = 0; sched && i < sched->nseg; i++)
+		if (!run_segment(r, &sched->seg[i]))
+			goto out;
+	finish_default(r);
+out:
+	add_lockdep(r);
+}
+
+void sim_run_choices(SimRun *r, const int *tids, int n, bool finish)
+{
+	for (int i = 0; i < n; i++) {
+		if (tids[i] < 0 || tids[i] >= r->w.nthreads ||
+		    r->w.thread[tids[i]].status != SIM_TH_RUNNABLE) {
+			if (tids[i] < 0 || tids[i] >= r->w.nthreads) {
+				r->trace->end = SIM_END_IMPOSSIBLE;
+				r->trace->end_note = g_strdup_printf("step %d: "
+					"no thread T%d", i + 1, tids[i]);
+			} else {
+				cannot_run(r, tids[i], NULL);
+			}
+			add_lockdep(r);
+			return;
+		}
+		if (!sim_run_step(r, tids[i])) {
+			add_lockdep(r);
+			return;
+		}
+	}
+	if (finish) {
+		finish_default(r);
+	} else if (all_done(&r->w)) {
+		r->trace->end = SIM_END_DONE;
+	} else if (!sim_step_runnable(&r->w)) {
+		GString *msg = g_string_new(NULL);
+		SimStepCtx ctx = { .prog = r->prog, .msg = msg };
+		sim_oracle_stuck(&r->w, &ctx);
+		r->trace->found |= ctx.found;
+		r->trace->end = SIM_END_STUCK;
+		r->trace->end_note = g_string_free(msg, FALSE);
+	} else {
+		r->trace->end = SIM_END_STOPPED;
+	}
+	add_lockdep(r);
+}

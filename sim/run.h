@@ -1,0 +1,48 @@
+/*
+ * run.h - execute one interleaving and record it.
+ *
+ * The same driver serves `faultline run` (a named or listed schedule, or
+ * the default policy), `faultline replay` (a trail), and the search when it
+ * re-executes a counterexample to draw it: the search finds the choice
+ * sequence fast with no text; this module re-runs it with text on, so what
+ * is printed is always what the model does.
+ *
+ * Default policy (no --schedule): the lowest-numbered runnable thread takes
+ * the next step, so threads run one after another, T0 first.  A schedule
+ * that ends before every thread is done continues with the same policy.
+ */
+#ifndef SIM_RUN_H
+#define SIM_RUN_H
+
+#include "prog.h"
+#include "trace.h"
+#include "step.h"
+#include "lockdep.h"
+
+typedef struct {
+	const SimProgram *prog;
+	SimWorld w;
+	SimTrace *trace;
+	SimLockdep *lockdep;
+	GString *errors;        /* model errors (file:line:col: ...) */
+} SimRun;
+
+/* sim_run_start - initial world; false on a model error (in r->errors). */
+bool sim_run_start(SimRun *r, const SimProgram *p, SimTrace *trace);
+void sim_run_finish(SimRun *r);
+
+/* sim_run_step - one recorded step of TID (runnable).  False on a model
+ * error. */
+bool sim_run_step(SimRun *r, int tid);
+
+/* sim_run_schedule - follow SCHED (NULL: default policy) to the end,
+ * recording into r->trace, then finish the remaining threads by the
+ * default policy and classify how the run ended. */
+void sim_run_schedule(SimRun *r, const SimSchedule *sched);
+
+/* sim_run_choices - follow an explicit thread sequence (a trail); a
+ * choice that is not runnable ends the run as IMPOSSIBLE.  With FINISH the
+ * remaining threads then run by the default policy. */
+void sim_run_choices(SimRun *r, const int *tids, int n, bool finish);
+
+#endif

@@ -1,0 +1,1218 @@
+/*
+ * step.c - one atomic step: a primitive, then local instructions.
+ *
+ * Shape of a step (sim_step):
+ *   1. fetch the PRIM the thread is parked at;
+ *   2. dispatch to its handler through prim_handlers[] (same order as
+ *      sim_prims[]); a handler returns DONE (results written) or SLEEP
+ *      (the thread queued on a lock; it will retry or be handed the lock);
+ *   3. run_local(): local instructions up to the next PRIM, calling the
+ *      oracles when an op returns and when the world turns quiescent.
+ *
+ * Model errors (unlock of a lock not held, an op returning with locks
+ * held, a pgoff out of range, ...) stop the run with the model's
+ * file:line; they are never reported as races.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "step.h"
+#include "oracle.h"
+#include "lockdep.h"
+
+typedef enum { DONE, SLEEP, BROKEN } HandlerResult;
+
+/* Everything a handler needs: the instruction and its evaluated args. */
+typedef struct {
+	SimWorld *w;
+	SimStepCtx *ctx;
+	const SimInsn *in;
+	int tid;
+	int a[SIM_ARGS_MAX];
+	int r0, r1;             /* results */
+} Call;
+
+typedef HandlerResult (*Handler)(Call *c);
+
+G_NORETURN void sim_assert_fail(const char *what, const char *file, int line)
+{
+	fprintf(stderr, "faultline: engine bug: %s:%d: assertion '%s' "
+		"failed\n", file, line, what);
+	abort();
+}
+
+static SimThread *th_of(Call *c)
+{
+	return &c->w->thread[c->tid];
+}
+
+static const SimProc *proc_of(const SimProgram *p, const SimThread *t)
+{
+	return p->procs[t->frame[t->depth - 1].proc];
+}
+
+static const SimInsn *cur_insn(const SimProgram *p, const SimThread *t)
+{
+	const SimFrame *f = &t->frame[t->depth - 1];
+	return &p->procs[f->proc]->code[f->pc];
+}
+
+/* Model error: message with the model's file:line, run stops. */
+static HandlerResult broken(Call *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static HandlerResult broken(Call *c, const char *fmt, ...)
+{
+	const SimProgram *p = c->ctx->prog;
+	const SimProc *pr = proc_of(p, th_of(c));
+	va_list ap;
+
+	c->ctx->model_error = true;
+	if (c->ctx->msg) {
+		g_string_append_printf(c->ctx->msg, "%s:%d:%d: broken model: "
+				       "T%d: ", pr->file, c->in->line,
+				       c->in->col, c->tid);
+		va_start(ap, fmt);
+		g_string_append_vprintf(c->ctx->msg, fmt, ap);
+		va_end(ap);
+		g_string_append_c(c->ctx->msg, '\n');
+	}
+	return BROKEN;
+}
+
+static bool pgoff_ok(int pgoff)
+{
+	return pgoff >= 0 && pgoff < SIM_PAGES_MAX;
+}
+
+static bool block_ok(int b)
+{
+	return b >= 1 && b <= SIM_BLOCKS_MAX;
+}
+
+/* Clamp [start, end] to the file's pages; false if empty. */
+static bool clamp(int *start, int *end)
+{
+	if (*start < 0)
+		*start = 0;
+	if (*end > SIM_PAGES_MAX - 1)
+		*end = SIM_PAGES_MAX - 1;
+	return *start <= *end;
+}
+
+static uint8_t range_mask(int start, int end)
+{
+	uint8_t m = 0;
+
+	if (!clamp(&start, &end))
+		return 0;
+	for (int p = start; p <= end; p++)
+		m |= (uint8_t)(1u << p);
+	return m;
+}
+
+/* ---- lock names -------------------------------------------------------- */
+
+int sim_lock_decl_of(const SimProgram *p, int inst)
+{
+	int d = p->model->nlocks - 1;
+
+	while (d > 0 && p->lock_base[d] > inst)
+		d--;
+	return d;
+}
+
+const char *sim_lock_name(const SimProgram *p, int inst, char *buf,
+			  size_t len)
+{
+	int d = sim_lock_decl_of(p, inst);
+	const SimLockDecl *decl = &p->model->locks[d];
+	int idx = inst - p->lock_base[d];
+
+	if (decl->per_proc)
+		snprintf(buf, len, "%s[P%d]", decl->name, idx);
+	else if (decl->kind == SIM_LK_PAGE || decl->kind == SIM_LK_ENTRY ||
+		 decl->kind == SIM_LK_HASHED)
+		snprintf(buf, len, "%s[%d]", decl->name, idx);
+	else
+		snprintf(buf, len, "%s", decl->name);
+	return buf;
+}
+
+/* ---- locks ------------------------------------------------------------- */
+
+/* The lock instance a lock primitive names, and its range. */
+static int lock_target(Call *c, int *start, int *end)
+{
+	const SimProgram *p = c->ctx->prog;
+	int decl = c->in->lock;
+
+	*start = *end = 0;
+	switch (c->in->sub) {
+	case SIM_P_LOCK_PAGE:
+	case SIM_P_UNLOCK_PAGE:
+		return pgoff_ok(c->a[0]) ?
+		       sim_lock_instance(p, SIM_LOCKDECL_PAGE, c->a[0]) : -1;
+	case SIM_P_GRAB_ENTRY:
+	case SIM_P_UNLOCK_ENTRY:
+	case SIM_P_UNLOCK_ENTRY_ALL:
+		return pgoff_ok(c->a[0]) ?
+		       sim_lock_instance(p, SIM_LOCKDECL_ENTRY, c->a[0]) : -1;
+	case SIM_P_HASH_LOCK:
+	case SIM_P_HASH_UNLOCK:
+		return sim_lock_instance(p, decl, c->a[0]);
+	case SIM_P_RANGE_LOCK:
+	case SIM_P_RANGE_LOCK_READ:
+	case SIM_P_RANGE_UNLOCK:
+		*start = c->a[0];
+		*end = c->a[1];
+		if (!clamp(start, end))
+			return -1;
+		return sim_lock_instance(p, decl, 0);
+	default:
+		if (p->model->locks[decl].per_proc)
+			return sim_lock_instance(p, decl, th_of(c)->proc);
+		return sim_lock_instance(p, decl, 0);
+	}
+}
+
+static void held_push(Call *c, int inst)
+{
+	SimThread *t = th_of(c);
+
+	if (c->ctx->lockdep)
+		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
+				    c->in->line);
+	SIM_ASSERT(t->nheld < SIM_HELD_MAX);
+	t->held[t->nheld++] = (uint8_t)inst;
+	c->w->notes.acq_line[c->tid][inst] = c->in->line;
+}
+
+static void held_drop(SimThread *t, int inst)
+{
+	for (int i = 0; i < t->nheld; i++) {
+		if (t->held[i] != inst)
+			continue;
+		memmove(&t->held[i], &t->held[i + 1],
+			(size_t)(t->nheld - i - 1));
+		t->held[--t->nheld] = 0;
+		return;
+	}
+	SIM_ASSERT(!"held_drop: lock not on the held stack");
+}
+
+static HandlerResult do_acquire(Call *c, SimLockMode mode)
+{
+	SimThread *t = th_of(c);
+	char name[48];
+	int start, end;
+	int inst = lock_target(c, &start, &end);
+
+	if (inst < 0)
+		return broken(c, "%s: index out of range",
+			      sim_prims[c->in->sub].name);
+	SimLock *l = &c->w->lock[inst];
+	if (t->granted) {
+		/* woken by a handoff: we hold it already; this step is the
+		 * return from the sleeping lock call */
+		t->granted = 0;
+		SIM_ASSERT(sim_lock_is_held_by(l, c->tid));
+		held_push(c, inst);
+		return DONE;
+	}
+	if (sim_lock_is_held_by(l, c->tid)) {
+		if (mode == SIM_MODE_READ && l->kind == SIM_LK_RWSEM)
+			return broken(c, "recursive down_read of %s",
+				      sim_lock_name(c->ctx->prog, inst, name,
+						    sizeof(name)));
+		/* Recursion on an exclusive lock sleeps forever: the kernel
+		 * self-deadlocks (D1), so it is reported as a deadlock. */
+		t->status = SIM_TH_BLOCKED;
+		t->wait_lock = (uint8_t)inst;
+		return SLEEP;
+	}
+	if (sim_lock_acquire(l, c->tid, mode, start, end) == SIM_LOCK_QUEUED) {
+		t->status = SIM_TH_BLOCKED;
+		t->wait_lock = (uint8_t)inst;
+		return SLEEP;
+	}
+	held_push(c, inst);
+	return DONE;
+}
+
+/* Make the threads in WOKEN runnable; GRANTED ones hold the lock. */
+static void wake(SimWorld *w, uint8_t woken, uint8_t granted)
+{
+	for (int t = 0; t < SIM_THREADS_MAX; t++) {
+		if (!(woken >> t & 1))
+			continue;
+		SIM_ASSERT(w->thread[t].status == SIM_TH_BLOCKED);
+		w->thread[t].status = SIM_TH_RUNNABLE;
+		w->thread[t].granted = granted >> t & 1;
+	}
+}
+
+static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
+{
+	char name[48];
+	int start, end;
+	int inst = lock_target(c, &start, &end);
+	uint8_t granted;
+
+	if (inst < 0)
+		return broken(c, "%s: index out of range",
+			      sim_prims[c->in->sub].name);
+	SimLock *l = &c->w->lock[inst];
+	sim_lock_name(c->ctx->prog, inst, name, sizeof(name));
+	if (!sim_lock_is_held_by(l, c->tid))
+		return broken(c, "%s of %s, which T%d does not hold",
+			      sim_prims[c->in->sub].name, name, c->tid);
+	if (want_mode >= 0 && (int)sim_lock_mode_of(l, c->tid) != want_mode)
+		return broken(c, "%s of %s, which T%d holds for %s",
+			      sim_prims[c->in->sub].name, name, c->tid,
+			      want_mode == SIM_MODE_WRITE ? "read" : "write");
+	if (l->kind == SIM_LK_RANGE &&
+	    (l->start[c->tid] != start || l->end[c->tid] != end))
+		return broken(c, "range_unlock(%d, %d) of %s held over "
+			      "[%d, %d]", start, end, name,
+			      l->start[c->tid], l->end[c->tid]);
+	held_drop(th_of(c), inst);
+	wake(c->w, sim_lock_release(l, c->tid, wake_all, &granted), granted);
+	return DONE;
+}
+
+static HandlerResult h_lock_excl(Call *c)
+{
+	return do_acquire(c, SIM_MODE_WRITE);
+}
+
+static HandlerResult h_lock_read(Call *c)
+{
+	return do_acquire(c, SIM_MODE_READ);
+}
+
+static HandlerResult h_unlock(Call *c)
+{
+	return do_release(c, -1, false);
+}
+
+static HandlerResult h_up_read(Call *c)
+{
+	return do_release(c, SIM_MODE_READ, false);
+}
+
+static HandlerResult h_up_write(Call *c)
+{
+	return do_release(c, SIM_MODE_WRITE, false);
+}
+
+static HandlerResult h_unlock_entry_all(Call *c)
+{
+	return do_release(c, -1, true);
+}
+
+/* grab_entry: lock the entry; insert a locked empty entry if none
+ * (grab_mapping_entry); returns the entry kind. */
+static HandlerResult h_grab_entry(Call *c)
+{
+	HandlerResult r = do_acquire(c, SIM_MODE_WRITE);
+
+	if (r != DONE)
+		return r;
+	if (c->w->entry[c->a[0]] == SIM_ENTRY_NONE)
+		c->w->entry[c->a[0]] = SIM_ENTRY_EMPTY;
+	c->r0 = c->w->entry[c->a[0]];
+	return DONE;
+}
+
+/* ---- inode and blocks -------------------------------------------------- */
+
+static HandlerResult h_i_size_read(Call *c)
+{
+	c->r0 = c->w->i_size;
+	return DONE;
+}
+
+static HandlerResult h_i_size_write(Call *c)
+{
+	int n = c->a[0];
+
+	if (n < 0 || n > SIM_PAGES_MAX)
+		return broken(c, "i_size_write(%d) out of range", n);
+	if (n < c->w->i_size)
+		th_of(c)->inval |= range_mask(n, SIM_PAGES_MAX - 1);
+	c->w->i_size = (uint8_t)n;
+	return DONE;
+}
+
+static HandlerResult get_block(Call *c, SimBlockState fresh)
+{
+	int pgoff = c->a[0];
+	SimWorld *w = c->w;
+
+	if (!pgoff_ok(pgoff))
+		return broken(c, "get_block(%d): pgoff out of range", pgoff);
+	c->r0 = w->bmap[pgoff];
+	c->r1 = 0;
+	if (c->r0 != SIM_HOLE || !c->a[1])
+		return DONE;
+	int b = sim_world_alloc_block(w, 0, pgoff);
+	if (b == 0)
+		return broken(c, "disk full: more than SIM_BLOCKS_MAX (%d) "
+			      "blocks", SIM_BLOCKS_MAX);
+	w->block[b].state = (uint8_t)fresh;
+	w->bmap[pgoff] = (uint8_t)b;
+	c->r0 = b;
+	c->r1 = 1;              /* buffer_new */
+	return DONE;
+}
+
+static HandlerResult h_get_block(Call *c)
+{
+	return get_block(c, SIM_BLK_NEW);
+}
+
+/* The filesystem zeroes the extent inside the allocation (ext4
+ * c86d8db33a92, XFS 3fbbbea34bac BMAPI_ZERO): no window with old data. */
+static HandlerResult h_get_block_zeroed(Call *c)
+{
+	return get_block(c, SIM_BLK_ZEROED);
+}
+
+static HandlerResult h_zero_block(Call *c)
+{
+	int b = c->a[0];
+	SimBlock *blk;
+
+	if (!block_ok(b))
+		return broken(c, "zero_block(%d): no such block", b);
+	blk = &c->w->block[b];
+	sim_oracle_block_write(c->w, c->tid, blk->owner_pgoff, b,
+			       "zeroed", c->ctx);
+	sim_oracle_zero(c->w, c->tid, b, c->ctx);
+	if (blk->state != SIM_BLK_FREE) {
+		blk->state = SIM_BLK_ZEROED;
+		blk->stored = 0;
+	}
+	c->w->notes.zeroed_by[b] = (uint8_t)(c->tid + 1);
+	c->w->notes.zeroed_step[b] = c->w->notes.step;
+	return DONE;
+}
+
+static void free_one(Call *c, int pgoff)
+{
+	SimWorld *w = c->w;
+	int b = w->bmap[pgoff];
+	const SimThread *t = th_of(c);
+
+	if (b == SIM_HOLE)
+		return;
+	w->bmap[pgoff] = SIM_HOLE;
+	sim_world_free_block(w, b);
+	w->notes.freed_by[b] = (uint8_t)(c->tid + 1);
+	w->notes.freed_step[b] = w->notes.step;
+	w->notes.freed_proc[b] = t->frame[1].proc;
+}
+
+static HandlerResult h_free_blocks(Call *c)
+{
+	int start = c->a[0], end = c->a[1];
+
+	if (!clamp(&start, &end))
+		return DONE;
+	for (int p = start; p <= end; p++)
+		free_one(c, p);
+	th_of(c)->inval |= range_mask(start, end);
+	return DONE;
+}
+
+/* Collapse range: free [start, end], move the extents after it down. */
+static HandlerResult h_shift_blocks(Call *c)
+{
+	SimWorld *w = c->w;
+	int start = c->a[0], end = c->a[1];
+
+	if (!clamp(&start, &end))
+		return DONE;
+	for (int p = start; p <= end; p++)
+		free_one(c, p);
+	int n = end - start + 1;
+	for (int p = start; p + n < SIM_PAGES_MAX; p++) {
+		int b = w->bmap[p + n];
+		w->bmap[p] = (uint8_t)b;
+		w->bmap[p + n] = SIM_HOLE;
+		if (b)
+			w->block[b].owner_pgoff = (uint8_t)p;
+	}
+	th_of(c)->inval |= range_mask(start, end);
+	return DONE;
+}
+
+static HandlerResult h_other_alloc(Call *c)
+{
+	int b = sim_world_alloc_block(c->w, 1, 0);
+
+	if (b == 0)
+		return broken(c, "disk full: more than SIM_BLOCKS_MAX (%d) "
+			      "blocks", SIM_BLOCKS_MAX);
+	c->w->block[b].state = SIM_BLK_WRITTEN;
+	c->r0 = b;
+	return DONE;
+}
+
+/* ---- page tables ------------------------------------------------------- */
+
+static SimPte *own_pte(Call *c, int pgoff)
+{
+	return &c->w->pte[th_of(c)->proc][pgoff];
+}
+
+static HandlerResult h_pte_lookup(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "pte_lookup(%d): pgoff out of range",
+			      c->a[0]);
+	const SimPte *pte = own_pte(c, c->a[0]);
+	c->r0 = pte->kind == SIM_PTE_K_NONE ? SIM_PTE_NONE :
+		pte->writable ? SIM_PTE_RW : SIM_PTE_RO;
+	return DONE;
+}
+
+/* vm_insert_mixed(): -EBUSY if something is mapped there already. */
+static HandlerResult set_pte(Call *c, int kind, int target, int writable)
+{
+	SimPte *pte = own_pte(c, c->a[0]);
+
+	if (pte->kind != SIM_PTE_K_NONE) {
+		c->r0 = SIM_EBUSY;
+		return DONE;
+	}
+	pte->kind = (uint8_t)kind;
+	pte->target = (uint8_t)target;
+	pte->writable = writable ? 1 : 0;
+	c->r0 = SIM_OK;
+	return DONE;
+}
+
+static HandlerResult h_set_pte(Call *c)
+{
+	if (!pgoff_ok(c->a[0]) || !block_ok(c->a[1]))
+		return broken(c, "set_pte(%d, %d): bad pgoff or block",
+			      c->a[0], c->a[1]);
+	return set_pte(c, SIM_PTE_K_BLOCK, c->a[1], c->a[2]);
+}
+
+static HandlerResult h_set_pte_zero(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "set_pte_zero(%d): pgoff out of range",
+			      c->a[0]);
+	return set_pte(c, SIM_PTE_K_ZERO, 0, 0);
+}
+
+static HandlerResult h_set_pte_page(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "set_pte_page(%d): pgoff out of range",
+			      c->a[0]);
+	if (!(c->w->mflags[c->a[0]] & SIM_MF_PAGE))
+		return broken(c, "set_pte_page(%d): no page in the page "
+			      "cache", c->a[0]);
+	return set_pte(c, SIM_PTE_K_PAGE, c->a[0], c->a[1]);
+}
+
+static HandlerResult h_pte_mkwrite(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "pte_mkwrite(%d): pgoff out of range",
+			      c->a[0]);
+	SimPte *pte = own_pte(c, c->a[0]);
+	if (pte->kind == SIM_PTE_K_NONE || pte->kind == SIM_PTE_K_ZERO)
+		return DONE;    /* zapped meanwhile: the access faults again */
+	pte->writable = 1;
+	return DONE;
+}
+
+static HandlerResult h_zap_ptes(Call *c)
+{
+	int start = c->a[0], end = c->a[1];
+
+	if (!clamp(&start, &end))
+		return DONE;
+	for (int pr = 0; pr < c->w->nprocs; pr++)
+		for (int p = start; p <= end; p++)
+			memset(&c->w->pte[pr][p], 0, sizeof(SimPte));
+	return DONE;
+}
+
+/* pfn_mkclean / dax_mapping_entry_mkclean: every process's PTE for the
+ * pgoff loses its write bit. */
+static HandlerResult h_wrprotect(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "wrprotect(%d): pgoff out of range", c->a[0]);
+	for (int pr = 0; pr < c->w->nprocs; pr++)
+		c->w->pte[pr][c->a[0]].writable = 0;
+	return DONE;
+}
+
+/* ---- page cache -------------------------------------------------------- */
+
+static HandlerResult h_find_page(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "find_page(%d): pgoff out of range", c->a[0]);
+	c->r0 = (c->w->mflags[c->a[0]] & SIM_MF_PAGE) ? 1 : 0;
+	return DONE;
+}
+
+/* add_to_page_cache + readpage: the page gets B's contents (zeroes for a
+ * hole).  -EBUSY (as -EEXIST) if a page is there already. */
+static HandlerResult h_add_page(Call *c)
+{
+	int pgoff = c->a[0], b = c->a[1];
+	uint8_t *f;
+
+	if (!pgoff_ok(pgoff) || (b != SIM_HOLE && !block_ok(b)))
+		return broken(c, "add_page(%d, %d): bad pgoff or block",
+			      pgoff, b);
+	f = &c->w->mflags[pgoff];
+	if (*f & SIM_MF_PAGE) {
+		c->r0 = SIM_EBUSY;
+		return DONE;
+	}
+	*f = (uint8_t)((*f & (SIM_MF_DIRTY | SIM_MF_TOWRITE)) | SIM_MF_PAGE);
+	if (b != SIM_HOLE) {
+		const SimBlock *blk = &c->w->block[b];
+		bool ours = blk->state != SIM_BLK_FREE &&
+			    blk->owner_ino == 0 && blk->owner_pgoff == pgoff;
+		if (!ours || blk->state == SIM_BLK_NEW)
+			*f |= SIM_MF_PSTALE;
+		else if (blk->state == SIM_BLK_WRITTEN)
+			*f |= SIM_MF_PWRITTEN;
+	}
+	c->r0 = SIM_OK;
+	return DONE;
+}
+
+static HandlerResult h_delete_pages(Call *c)
+{
+	int start = c->a[0], end = c->a[1];
+	SimThread *t = th_of(c);
+
+	if (!clamp(&start, &end))
+		return DONE;
+	for (int p = start; p <= end; p++) {
+		uint8_t *f = &c->w->mflags[p];
+		if (!(*f & SIM_MF_PAGE))
+			continue;
+		if (*f & SIM_MF_PDIRTY)
+			t->discarded |= (uint8_t)(1u << p);
+		*f &= (uint8_t)(SIM_MF_DIRTY | SIM_MF_TOWRITE);
+	}
+	return DONE;
+}
+
+static HandlerResult h_set_page_dirty(Call *c)
+{
+	if (!pgoff_ok(c->a[0]) || !(c->w->mflags[c->a[0]] & SIM_MF_PAGE))
+		return broken(c, "set_page_dirty(%d): no such page", c->a[0]);
+	c->w->mflags[c->a[0]] |= SIM_MF_PDIRTY;
+	return DONE;
+}
+
+static HandlerResult h_writeback_page(Call *c)
+{
+	int pgoff = c->a[0], b = c->a[1];
+	uint8_t *f;
+
+	if (!pgoff_ok(pgoff) || !block_ok(b))
+		return broken(c, "writeback_page(%d, %d): bad pgoff or block",
+			      pgoff, b);
+	f = &c->w->mflags[pgoff];
+	if ((*f & (SIM_MF_PAGE | SIM_MF_PDIRTY)) !=
+	    (SIM_MF_PAGE | SIM_MF_PDIRTY))
+		return DONE;
+	sim_oracle_block_write(c->w, c->tid, pgoff, b, "wrote back", c->ctx);
+	if (c->w->block[b].state != SIM_BLK_FREE) {
+		c->w->block[b].state = SIM_BLK_WRITTEN;
+		c->w->block[b].stored |= (*f & SIM_MF_PWRITTEN) ? 1 : 0;
+	}
+	*f &= (uint8_t)~SIM_MF_PDIRTY;
+	return DONE;
+}
+
+/* ---- DAX entries ------------------------------------------------------- */
+
+static HandlerResult h_get_entry(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "get_entry(%d): pgoff out of range", c->a[0]);
+	c->r0 = c->w->entry[c->a[0]];
+	return DONE;
+}
+
+static HandlerResult h_set_entry(Call *c)
+{
+	if (!pgoff_ok(c->a[0]) || c->a[1] < SIM_ENTRY_NONE ||
+	    c->a[1] > SIM_ENTRY_BLOCK)
+		return broken(c, "set_entry(%d, %d): bad pgoff or kind",
+			      c->a[0], c->a[1]);
+	c->w->entry[c->a[0]] = (uint8_t)c->a[1];
+	return DONE;
+}
+
+/* dax_delete_mapping_entry: the entry goes, and every sleeper on it is
+ * woken to look it up again. */
+static HandlerResult h_delete_entries(Call *c)
+{
+	const SimProgram *p = c->ctx->prog;
+	int start = c->a[0], end = c->a[1];
+
+	if (!clamp(&start, &end))
+		return DONE;
+	for (int pg = start; pg <= end; pg++) {
+		int inst = sim_lock_instance(p, SIM_LOCKDECL_ENTRY, pg);
+		c->w->entry[pg] = SIM_ENTRY_NONE;
+		c->w->mflags[pg] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
+		wake(c->w, sim_lock_wake_all(&c->w->lock[inst]), 0);
+	}
+	return DONE;
+}
+
+static HandlerResult h_tag_dirty(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "tag_dirty(%d): pgoff out of range", c->a[0]);
+	c->w->mflags[c->a[0]] |= SIM_MF_DIRTY;
+	return DONE;
+}
+
+static HandlerResult h_tag_towrite(Call *c)
+{
+	int start = c->a[0], end = c->a[1];
+
+	if (!clamp(&start, &end))
+		return DONE;
+	for (int p = start; p <= end; p++)
+		if (c->w->mflags[p] & SIM_MF_DIRTY)
+			c->w->mflags[p] |= SIM_MF_TOWRITE;
+	return DONE;
+}
+
+static HandlerResult h_test_towrite(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "test_towrite(%d): pgoff out of range",
+			      c->a[0]);
+	c->r0 = (c->w->mflags[c->a[0]] & SIM_MF_TOWRITE) ? 1 : 0;
+	return DONE;
+}
+
+static HandlerResult h_clear_tags(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "clear_tags(%d): pgoff out of range",
+			      c->a[0]);
+	c->w->mflags[c->a[0]] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
+	return DONE;
+}
+
+/* ---- caches and I/O ---------------------------------------------------- */
+
+static HandlerResult h_flush_cache(Call *c)
+{
+	int b = c->a[0];
+	uint16_t bit;
+
+	if (!block_ok(b))
+		return broken(c, "flush_cache(%d): no such block", b);
+	bit = (uint16_t)(1u << b);
+	if (c->w->cache_dirty & bit)
+		sim_oracle_block_write(c->w, c->tid, c->w->block[b].owner_pgoff,
+				       b, "flushed dirty cache lines into",
+				       c->ctx);
+	c->w->cache_dirty &= (uint16_t)~bit;
+	for (int t = 0; t < c->w->nthreads; t++)
+		c->w->thread[t].fsync_pending &= (uint16_t)~bit;
+	return DONE;
+}
+
+static HandlerResult h_dio_write(Call *c)
+{
+	int b = c->a[0];
+
+	if (!block_ok(b))
+		return broken(c, "dio_write(%d): no such block", b);
+	sim_oracle_block_write(c->w, c->tid, c->w->block[b].owner_pgoff, b,
+			       "completed a direct write into", c->ctx);
+	if (c->w->block[b].state != SIM_BLK_FREE) {
+		c->w->block[b].state = SIM_BLK_WRITTEN;
+		c->w->block[b].stored = 1;
+	}
+	return DONE;
+}
+
+/* ---- user accesses ----------------------------------------------------- */
+
+static HandlerResult h_user_store(Call *c)
+{
+	int pgoff = c->a[0];
+	SimWorld *w = c->w;
+
+	if (!pgoff_ok(pgoff))
+		return broken(c, "user_store(%d): pgoff out of range", pgoff);
+	const SimPte *pte = own_pte(c, pgoff);
+	if (pte->kind == SIM_PTE_K_NONE) {
+		c->r0 = SIM_FAULT_NOPTE;
+		return DONE;
+	}
+	if (!pte->writable) {
+		c->r0 = SIM_FAULT_WP;
+		return DONE;
+	}
+	c->r0 = SIM_FAULT_NONE;
+	if (pte->kind == SIM_PTE_K_PAGE) {
+		uint8_t *f = &w->mflags[pte->target];
+		if (!(*f & SIM_MF_PAGE)) {
+			sim_oracle_block_write(w, c->tid, pgoff, 0,
+					       "stored into a page no longer "
+					       "in the page cache", c->ctx);
+			return DONE;
+		}
+		*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY) &
+			       ~SIM_MF_PSTALE);
+		return DONE;
+	}
+	int b = pte->target;
+	sim_oracle_block_write(w, c->tid, pgoff, b, "stored into", c->ctx);
+	if (w->block[b].state != SIM_BLK_FREE) {
+		w->block[b].state = SIM_BLK_WRITTEN;
+		w->block[b].stored = 1;
+	}
+	w->cache_dirty |= (uint16_t)(1u << b);
+	w->notes.stored_by[b] = (uint8_t)(c->tid + 1);
+	w->notes.stored_step[b] = w->notes.step;
+	return DONE;
+}
+
+static HandlerResult h_user_load(Call *c)
+{
+	int pgoff = c->a[0];
+
+	if (!pgoff_ok(pgoff))
+		return broken(c, "user_load(%d): pgoff out of range", pgoff);
+	const SimPte *pte = own_pte(c, pgoff);
+	c->r0 = SIM_FAULT_NONE;
+	if (pte->kind == SIM_PTE_K_NONE)
+		c->r0 = SIM_FAULT_NOPTE;
+	else if (pte->kind == SIM_PTE_K_BLOCK)
+		sim_oracle_read(c->w, c->tid, pgoff, pte->target, c->ctx);
+	else if (pte->kind == SIM_PTE_K_PAGE)
+		sim_oracle_read(c->w, c->tid, pgoff, 0, c->ctx);
+	return DONE;
+}
+
+static const Handler prim_handlers[SIM_P_COUNT] = {
+	[SIM_P_MUTEX_LOCK] = h_lock_excl,
+	[SIM_P_MUTEX_UNLOCK] = h_unlock,
+	[SIM_P_DOWN_READ] = h_lock_read,
+	[SIM_P_DOWN_WRITE] = h_lock_excl,
+	[SIM_P_UP_READ] = h_up_read,
+	[SIM_P_UP_WRITE] = h_up_write,
+	[SIM_P_LOCK_PAGE] = h_lock_excl,
+	[SIM_P_UNLOCK_PAGE] = h_unlock,
+	[SIM_P_HASH_LOCK] = h_lock_excl,
+	[SIM_P_HASH_UNLOCK] = h_unlock,
+	[SIM_P_RANGE_LOCK] = h_lock_excl,
+	[SIM_P_RANGE_LOCK_READ] = h_lock_read,
+	[SIM_P_RANGE_UNLOCK] = h_unlock,
+	[SIM_P_GRAB_ENTRY] = h_grab_entry,
+	[SIM_P_UNLOCK_ENTRY] = h_unlock,
+	[SIM_P_UNLOCK_ENTRY_ALL] = h_unlock_entry_all,
+	[SIM_P_I_SIZE_READ] = h_i_size_read,
+	[SIM_P_I_SIZE_WRITE] = h_i_size_write,
+	[SIM_P_GET_BLOCK] = h_get_block,
+	[SIM_P_GET_BLOCK_ZERO] = h_get_block_zeroed,
+	[SIM_P_ZERO_BLOCK] = h_zero_block,
+	[SIM_P_FREE_BLOCKS] = h_free_blocks,
+	[SIM_P_SHIFT_BLOCKS] = h_shift_blocks,
+	[SIM_P_OTHER_ALLOC] = h_other_alloc,
+	[SIM_P_PTE_LOOKUP] = h_pte_lookup,
+	[SIM_P_SET_PTE] = h_set_pte,
+	[SIM_P_SET_PTE_ZERO] = h_set_pte_zero,
+	[SIM_P_SET_PTE_PAGE] = h_set_pte_page,
+	[SIM_P_PTE_MKWRITE] = h_pte_mkwrite,
+	[SIM_P_ZAP_PTES] = h_zap_ptes,
+	[SIM_P_WRPROTECT] = h_wrprotect,
+	[SIM_P_FIND_PAGE] = h_find_page,
+	[SIM_P_ADD_PAGE] = h_add_page,
+	[SIM_P_DELETE_PAGES] = h_delete_pages,
+	[SIM_P_SET_PAGE_DIRTY] = h_set_page_dirty,
+	[SIM_P_WRITEBACK_PAGE] = h_writeback_page,
+	[SIM_P_GET_ENTRY] = h_get_entry,
+	[SIM_P_SET_ENTRY] = h_set_entry,
+	[SIM_P_DELETE_ENTRIES] = h_delete_entries,
+	[SIM_P_TAG_DIRTY] = h_tag_dirty,
+	[SIM_P_TAG_TOWRITE] = h_tag_towrite,
+	[SIM_P_TEST_TOWRITE] = h_test_towrite,
+	[SIM_P_CLEAR_TAGS] = h_clear_tags,
+	[SIM_P_FLUSH_CACHE] = h_flush_cache,
+	[SIM_P_DIO_WRITE] = h_dio_write,
+	[SIM_P_USER_STORE] = h_user_store,
+	[SIM_P_USER_LOAD] = h_user_load,
+};
+
+/* ---- local instructions ------------------------------------------------ */
+
+static int arg_value(const SimThread *t, const SimArg *a)
+{
+	if (a->kind == SIM_ARG_IMM)
+		return a->v;
+	return t->reg[t->frame[t->depth - 1].base + a->v];
+}
+
+static void set_reg(SimThread *t, int reg, int v)
+{
+	if (reg != SIM_NOREG)
+		t->reg[t->frame[t->depth - 1].base + reg] = (int16_t)v;
+}
+
+/* Values print as blocks where the primitive deals in blocks. */
+static void fmt_value(GString *s, int v, bool is_block)
+{
+	if (is_block)
+		g_string_append_printf(s, v ? "B%d" : "hole", v);
+	else
+		g_string_append_printf(s, "%d", v);
+}
+
+static bool arg_is_block(int prim, int i)
+{
+	switch (prim) {
+	case SIM_P_SET_PTE: return i == 1;
+	case SIM_P_ADD_PAGE: case SIM_P_WRITEBACK_PAGE: return i == 1;
+	case SIM_P_ZERO_BLOCK: case SIM_P_FLUSH_CACHE: case SIM_P_DIO_WRITE:
+		return i == 0;
+	default: return false;
+	}
+}
+
+static void fmt_prim(Call *c)
+{
+	GString *s = c->ctx->text;
+	const SimPrim *pr = &sim_prims[c->in->sub];
+	int i = 0;
+	char name[48];
+
+	g_string_append_printf(s, "%s(", pr->name);
+	if (pr->argkind == SIM_PA_LOCK) {
+		g_string_append(s, c->ctx->prog->model->locks[c->in->lock].name);
+		if (c->in->nargs)
+			g_string_append(s, ", ");
+	}
+	for (i = 0; i < c->in->nargs; i++) {
+		if (i)
+			g_string_append(s, ", ");
+		fmt_value(s, c->a[i], arg_is_block(c->in->sub, i));
+	}
+	g_string_append_c(s, ')');
+	if (c->in->sub == SIM_P_GET_BLOCK || c->in->sub == SIM_P_GET_BLOCK_ZERO) {
+		g_string_append(s, " -> ");
+		fmt_value(s, c->r0, true);
+		if (c->r1)
+			g_string_append(s, " (new)");
+	} else if (c->in->sub == SIM_P_OTHER_ALLOC) {
+		g_string_append_printf(s, " -> B%d", c->r0);
+	} else if (pr->nresults) {
+		g_string_append_printf(s, " -> %d", c->r0);
+	}
+	if (c->in->sub == SIM_P_HASH_LOCK || c->in->sub == SIM_P_HASH_UNLOCK) {
+		int st, en;
+		int inst = lock_target(c, &st, &en);
+		g_string_append_printf(s, " [%s]", sim_lock_name(c->ctx->prog,
+					inst, name, sizeof(name)));
+	}
+	g_string_append_c(s, '\n');
+}
+
+static void fmt_call(SimStepCtx *ctx, const SimProc *callee,
+		     const SimThread *t, int base)
+{
+	g_string_append_printf(ctx->text, "%s(", callee->name);
+	for (int i = 0; i < callee->nparams; i++)
+		g_string_append_printf(ctx->text, "%s%s %d", i ? ", " : "",
+				       callee->regnames[i], t->reg[base + i]);
+	g_string_append(ctx->text, ") {\n");
+}
+
+static bool do_call(SimWorld *w, int tid, const SimInsn *in, SimStepCtx *ctx)
+{
+	SimThread *t = &w->thread[tid];
+	const SimProgram *p = ctx->prog;
+	const SimProc *caller = proc_of(p, t);
+	const SimProc *callee = p->procs[in->target];
+	int base = t->frame[t->depth - 1].base + caller->nregs;
+
+	if (t->depth >= SIM_FRAMES_MAX || base + callee->nregs > SIM_REGS_MAX) {
+		ctx->model_error = true;
+		if (ctx->msg)
+			g_string_append_printf(ctx->msg, "%s:%d:%d: broken "
+				"model: T%d: call of %s nests deeper than "
+				"SIM_FRAMES_MAX (%d) frames or SIM_REGS_MAX "
+				"(%d) registers\n", caller->file, in->line,
+				in->col, tid, callee->name, SIM_FRAMES_MAX,
+				SIM_REGS_MAX);
+		return false;
+	}
+	for (int i = 0; i < in->nargs; i++)
+		t->reg[base + i] = (int16_t)arg_value(t, &in->arg[i]);
+	t->frame[t->depth - 1].pc++;
+	t->frame[t->depth].proc = in->target;
+	t->frame[t->depth].pc = 0;
+	t->frame[t->depth].base = (uint8_t)base;
+	t->frame[t->depth].ret_reg = in->dst;
+	t->depth++;
+	if (callee->is_op && t->depth == 2) {
+		t->inval = t->discarded = 0;
+		if (strcmp(callee->name, "fsync") == 0)
+			t->fsync_pending = w->cache_dirty;
+	}
+	if (ctx->text && callee->is_op)
+		fmt_call(ctx, callee, t, base);
+	return true;
+}
+
+static bool do_return(SimWorld *w, int tid, int value, SimStepCtx *ctx)
+{
+	SimThread *t = &w->thread[tid];
+	const SimProgram *p = ctx->prog;
+	SimFrame *f = &t->frame[t->depth - 1];
+	int callee_idx = f->proc;
+	const SimProc *callee = p->procs[callee_idx];
+
+	/* Dead registers are cleared so that equal states hash equal. */
+	memset(&t->reg[f->base], 0, sizeof(int16_t) * (size_t)callee->nregs);
+	int ret_reg = f->ret_reg;
+	memset(f, 0, sizeof(*f));
+	t->depth--;
+	if (t->depth == 0) {
+		t->status = SIM_TH_DONE;
+		return true;
+	}
+	set_reg(t, ret_reg, value);
+	if (!callee->is_op)
+		return true;
+	if (ctx->text)
+		g_string_append_printf(ctx->text, "} %s%s%s\n", callee->name,
+			value == SIM_SIGBUS ? " = SIGBUS" : "",
+			value == SIM_EIO ? " = -EIO" : "");
+	if (t->depth != 1)
+		return true;
+	/* The outermost op returns: its postconditions. */
+	if (t->nheld) {
+		char name[48];
+		ctx->model_error = true;
+		if (ctx->msg)
+			g_string_append_printf(ctx->msg, "%s:%d:%d: broken "
+				"model: T%d: %s returns holding %s\n",
+				callee->file, callee->line, callee->col, tid,
+				callee->name, sim_lock_name(p, t->held[0],
+				name, sizeof(name)));
+		return false;
+	}
+	sim_oracle_op_return(w, tid, callee_idx, ctx);
+	t->inval = t->discarded = 0;
+	t->fsync_pending = 0;
+	return true;
+}
+
+/* Run TID's local instructions until it is parked at a primitive or done. */
+static bool run_local(SimWorld *w, int tid, SimStepCtx *ctx)
+{
+	SimThread *t = &w->thread[tid];
+	const SimProgram *p = ctx->prog;
+	int budget = 4096;      /* a local loop that never reaches a PRIM */
+
+	while (t->depth > 0) {
+		const SimInsn *in = cur_insn(p, t);
+		SimFrame *f = &t->frame[t->depth - 1];
+		if (--budget == 0) {
+			ctx->model_error = true;
+			if (ctx->msg)
+				g_string_append_printf(ctx->msg, "%s:%d:%d: "
+					"broken model: T%d: loops without a "
+					"primitive\n", proc_of(p, t)->file,
+					in->line, in->col, tid);
+			return false;
+		}
+		switch (in->op) {
+		case SIM_I_MOV:
+			set_reg(t, in->dst, arg_value(t, &in->arg[0]));
+			f->pc++;
+			break;
+		case SIM_I_ALU:
+			set_reg(t, in->dst, sim_alu(in->sub,
+				arg_value(t, &in->arg[0]),
+				in->nargs > 1 ? arg_value(t, &in->arg[1]) : 0));
+			f->pc++;
+			break;
+		case SIM_I_JMP:
+			f->pc = in->target;
+			break;
+		case SIM_I_JZ:
+			f->pc = arg_value(t, &in->arg[0]) ? f->pc + 1 :
+				in->target;
+			break;
+		case SIM_I_CALL:
+			if (!do_call(w, tid, in, ctx))
+				return false;
+			break;
+		case SIM_I_RET:
+			if (!do_return(w, tid, in->nargs ?
+				       arg_value(t, &in->arg[0]) : 0, ctx))
+				return false;
+			break;
+		case SIM_I_PRIM:
+			return true;
+		default:
+			SIM_ASSERT(!"unknown opcode");
+		}
+	}
+	return true;
+}
+
+static bool all_quiescent(const SimWorld *w)
+{
+	for (int t = 0; t < w->nthreads; t++)
+		if (w->thread[t].depth > 1)
+			return false;
+	return true;
+}
+
+void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
+{
+	SimThread *t = &w->thread[tid];
+	const SimProgram *p = ctx->prog;
+	Call c = { .w = w, .ctx = ctx, .tid = tid };
+	bool was_quiescent = all_quiescent(w);
+
+	SIM_ASSERT(t->status == SIM_TH_RUNNABLE && t->depth > 0);
+	c.in = cur_insn(p, t);
+	SIM_ASSERT(c.in->op == SIM_I_PRIM);
+	for (int i = 0; i < c.in->nargs; i++)
+		c.a[i] = arg_value(t, &c.in->arg[i]);
+	ctx->blocked = false;
+	HandlerResult r = prim_handlers[c.in->sub](&c);
+	w->notes.step++;
+	if (r == BROKEN)
+		return;
+	if (r == SLEEP) {
+		ctx->blocked = true;
+		if (ctx->text) {
+			fmt_prim(&c);
+			g_string_truncate(ctx->text, ctx->text->len - 1);
+			g_string_append(ctx->text, " sleeps\n");
+		}
+		return;
+	}
+	if (ctx->text)
+		fmt_prim(&c);
+	set_reg(t, c.in->dst, c.r0);
+	set_reg(t, c.in->dst2, c.r1);
+	t->frame[t->depth - 1].pc++;
+	if (!run_local(w, tid, ctx))
+		return;
+	if (!was_quiescent && all_quiescent(w))
+		sim_oracle_quiescent(w, ctx);
+}
+
+uint8_t sim_step_runnable(const SimWorld *w)
+{
+	uint8_t m = 0;
+
+	for (int t = 0; t < w->nthreads; t++)
+		if (w->thread[t].status == SIM_TH_RUNNABLE)
+			m |= (uint8_t)(1u << t);
+	return m;
+}
+
+const SimInsn *sim_step_next_insn(const SimWorld *w, const SimProgram *p,
+				  int tid)
+{
+	const SimThread *t = &w->thread[tid];
+
+	if (t->depth == 0)
+		return NULL;
+	return cur_insn(p, t);
+}
+
+int sim_step_footprint(const SimWorld *w, const SimProgram *p, int tid,
+		       uint16_t *reads, uint16_t *writes)
+{
+	const SimThread *t = &w->thread[tid];
+	const SimInsn *in = cur_insn(p, t);
+	const SimPrim *pr = &sim_prims[in->sub];
+	Call c = { .w = (SimWorld *)w, .tid = tid, .in = in };
+	SimStepCtx ctx = { .prog = p };
+	int start, end;
+
+	*reads = pr->reads;
+	*writes = pr->writes;
+	if (!(pr->writes & SIM_FP_LOCK))
+		return -1;
+	c.ctx = &ctx;
+	for (int i = 0; i < in->nargs; i++)
+		c.a[i] = arg_value(t, &in->arg[i]);
+	return lock_target(&c, &start, &end);
+}
+
+void sim_step_future(const SimWorld *w, const SimProgram *p, int tid,
+		     uint16_t *reads, uint16_t *writes)
+{
+	const SimThread *t = &w->thread[tid];
+
+	*reads = *writes = 0;
+	for (int d = 0; d < t->depth; d++) {
+		const SimProc *pr = p->procs[t->frame[d].proc];
+		*reads |= pr->fp_reads;
+		*writes |= pr->fp_writes;
+	}
+}
+
+bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx)
+{
+	const SimScenario *s = p->scn;
+	int nb = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->i_size = (uint8_t)s->i_size;
+	w->nthreads = (uint8_t)s->nthreads;
+	w->nprocs = (uint8_t)s->nprocs;
+	w->nlocks = (uint8_t)p->nlocks;
+	for (int pg = 0; pg < SIM_PAGES_MAX; pg++) {
+		if (!s->blocks[pg])
+			continue;
+		int b = ++nb;
+		w->bmap[pg] = (uint8_t)b;
+		w->block[b].owner_pgoff = (uint8_t)pg;
+		w->block[b].state = SIM_BLK_WRITTEN;
+	}
+	/* Free blocks, highest id at the bottom: B(nb+1) is allocated first. */
+	for (int b = SIM_BLOCKS_MAX; b > nb; b--)
+		w->free_stack[w->nfree++] = (uint8_t)b;
+	for (int d = 0; d < p->model->nlocks; d++) {
+		int n = d + 1 < p->model->nlocks ? p->lock_base[d + 1] :
+			p->nlocks;
+		for (int i = p->lock_base[d]; i < n; i++)
+			sim_lock_init(&w->lock[i], p->model->locks[d].kind);
+	}
+	for (int t = 0; t < s->nthreads; t++) {
+		SimThread *th = &w->thread[t];
+		th->proc = (uint8_t)s->threads[t].proc;
+		th->depth = 1;
+		th->frame[0].proc = (uint16_t)(p->body0 + s->threads[t].body);
+		th->frame[0].ret_reg = SIM_NOREG;
+		if (!run_local(w, t, ctx))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,78 @@
+/*
+ * step.h - execute one atomic step of one thread.
+ *
+ * A step is one primitive (prim.h) of one thread, followed by the thread's
+ * local instructions up to its next primitive.  Primitives dispatch through
+ * a handler table in step.c in SimPrimId order.  While a step runs, the
+ * oracles (oracle.h) are consulted where each property is precise: at an
+ * access, when an op returns, and when the world becomes quiescent.
+ *
+ * The caller owns the world; sim_step() changes only W and CTX.  Nothing
+ * here allocates unless CTX asks for text (ctx->text / ctx->msg), so the
+ * search runs the same code with no formatting cost.
+ *
+ * Three outcomes (G7): the step ran (ctx->found may name violated
+ * properties: a race, the product); the model is broken (ctx->model_error,
+ * with the model file:line in ctx->msg); or the engine is broken
+ * (SIM_ASSERT aborts with the step number).
+ */
+#ifndef SIM_STEP_H
+#define SIM_STEP_H
+
+#include <glib.h>
+#include "prog.h"
+#include "world.h"
+
+typedef struct SimLockdep SimLockdep;
+
+typedef struct {
+	const SimProgram *prog;
+	SimLockdep *lockdep;    /* lock-order graph to feed, or NULL */
+	GString *text;          /* this step's lines for the thread's column */
+	GString *msg;           /* violation and model-error messages */
+	SimPropSet found;       /* properties violated during the step */
+	bool model_error;
+	bool blocked;           /* the step put the thread to sleep */
+} SimStepCtx;
+
+/* sim_step_init - the scenario's initial world for program P, every thread
+ * parked at its first primitive.  Returns false (ctx->model_error) if a
+ * thread body misbehaves before its first primitive. */
+bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx);
+
+/* sim_step_runnable - bitmask of threads that can take a step. */
+uint8_t sim_step_runnable(const SimWorld *w);
+
+/* sim_step - run one step of thread TID, which must be runnable. */
+void sim_step(SimWorld *w, int tid, SimStepCtx *ctx);
+
+/* sim_step_next_insn - the instruction TID is parked at, or NULL. */
+const SimInsn *sim_step_next_insn(const SimWorld *w, const SimProgram *p,
+				  int tid);
+
+/* sim_step_footprint - the objects TID's next step touches: classes in
+ * *reads / *writes (SIM_FP_*) and, for a lock step, the lock instance
+ * (else -1).  For partial-order reduction. */
+int sim_step_footprint(const SimWorld *w, const SimProgram *p, int tid,
+		       uint16_t *reads, uint16_t *writes);
+
+/* sim_step_future - over-approximate footprint of everything TID may
+ * still do (its frames' procedures, transitively). */
+void sim_step_future(const SimWorld *w, const SimProgram *p, int tid,
+		     uint16_t *reads, uint16_t *writes);
+
+/* sim_lock_name - "i_mmaplock", "page[3]", "mmap_sem[P0]" for instance
+ * INST, into BUF. */
+const char *sim_lock_name(const SimProgram *p, int inst, char *buf,
+			  size_t len);
+
+/* sim_lock_decl_of - the class of instance INST. */
+int sim_lock_decl_of(const SimProgram *p, int inst);
+
+/* Always-on engine assertion (G7 kind 2): prints where and aborts. */
+#define SIM_ASSERT(cond) \
+	((cond) ? (void)0 : sim_assert_fail(#cond, __FILE__, __LINE__))
+G_NORETURN void sim_assert_fail(const char *what, const char *file,
+				int line);
+
+#endif

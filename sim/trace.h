@@ -1,0 +1,74 @@
+/*
+ * trace.h - a recorded run, and its three renderings: the column diagram
+ * the kernel threads draw, versioned JSON, and the trail file that
+ * `faultline replay` reproduces.
+ *
+ * A trace is filled step by step by run.c (sim_run_*), which executes the
+ * steps with text enabled; rendering never re-executes anything.
+ *
+ * Trail format (text, one item per line, README "Trail files"):
+ *   faultline-trail 1
+ *   scenario PATH
+ *   model NAME
+ *   steps N
+ *   T<tid> <line>:<col> <primitive>      one line per step: the thread and
+ *                                        the instruction it executes
+ */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <glib.h>
+#include "prog.h"
+
+#define SIM_JSON_VERSION 1
+
+typedef struct {
+	int tid;
+	int step;               /* 1-based */
+	char *text;             /* lines for the thread's column */
+	char *msg;              /* violation lines, or NULL */
+	uint16_t line, col;     /* the primitive executed */
+	uint8_t prim;
+} SimTraceStep;
+
+typedef enum {
+	SIM_END_DONE,           /* every thread finished */
+	SIM_END_STUCK,          /* deadlock or lost wake-up */
+	SIM_END_IMPOSSIBLE,     /* the schedule asks for a thread that
+				 * cannot run under this model */
+	SIM_END_MODEL_ERROR,
+	SIM_END_BOUND,          /* SIM_STEPS_MAX reached */
+	SIM_END_STOPPED,        /* a counterexample's last step was taken */
+} SimEnd;
+
+typedef struct {
+	const SimProgram *prog;
+	GArray *steps;          /* SimTraceStep */
+	SimPropSet found;       /* every property violated */
+	SimEnd end;
+	char *end_note;         /* why it ended, for IMPOSSIBLE / STUCK / ... */
+	char *lockdep;          /* lock-order report, or NULL */
+} SimTrace;
+
+SimTrace *sim_trace_new(const SimProgram *p);
+void sim_trace_free(SimTrace *t);
+
+/* sim_trace_schedule - "0,0,1,1" of the steps taken. */
+char *sim_trace_schedule(const SimTrace *t);
+
+/* sim_trace_diagram - the column diagram, one column per thread. */
+void sim_trace_diagram(const SimTrace *t, GString *out);
+
+/* sim_trace_json - the trace as JSON (SIM_JSON_VERSION) into OUT. */
+void sim_trace_json(const SimTrace *t, const char *command, GString *out);
+
+/* sim_trace_trail - the trail file text. */
+void sim_trace_trail(const SimTrace *t, GString *out);
+
+/* sim_json_string - append S to OUT as a JSON string literal. */
+void sim_json_string(GString *out, const char *s);
+
+/* sim_props_format - "stale-pte write-to-freed" (or "none"). */
+void sim_props_format(GString *out, SimPropSet set);
+
+#endif
