@@ -42,6 +42,9 @@ int sim_cmd_run(SimCli *cli, int argc, char **argv);
 int sim_cmd_replay(SimCli *cli, int argc, char **argv);
 int sim_cmd_models(SimCli *cli, int argc, char **argv);
 int sim_cmd_show(SimCli *cli, int argc, char **argv);
+int sim_cmd_explore(SimCli *cli, int argc, char **argv);
+int sim_cmd_check(SimCli *cli, int argc, char **argv);
+int sim_cmd_matrix(SimCli *cli, int argc, char **argv);
 
 /* sim_cli_fail - print "faultline: MESSAGE" for ERROR on stderr, return 2. */
 int sim_cli_fail(GError *error);

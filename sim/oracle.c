@@ -160,6 +160,38 @@ static void check_ptes(const SimWorld *w, uint8_t skip, SimStepCtx *ctx)
 	}
 }
 
+/* A page-cache page read from a block the file no longer has there: the
+ * page-cache form of a stale PTE (R9: read(2) vs punch hole). */
+static void check_pages(const SimWorld *w, uint8_t skip, SimStepCtx *ctx)
+{
+	for (int p = 0; p < SIM_PAGES_MAX; p++) {
+		int src = w->page_src[p];
+		bool past_eof = p >= w->i_size;
+		if ((skip >> p & 1) || !(w->mflags[p] & SIM_MF_PAGE) ||
+		    (!past_eof && (src == SIM_HOLE || w->bmap[p] == src)))
+			continue;
+		found(ctx, SIM_PROP_STALE_PTE);
+		if (!want(ctx))
+			continue;
+		if (past_eof) {
+			g_string_append_printf(ctx->msg, "stale-pte: the page "
+				"cache holds pgoff %d, past i_size (%d pages)\n",
+				p, w->i_size);
+			continue;
+		}
+		g_string_append_printf(ctx->msg, "stale-pte: the page cache "
+			"at pgoff %d holds B%d's data, but the file has ", p,
+			src);
+		if (w->bmap[p])
+			g_string_append_printf(ctx->msg, "B%d", w->bmap[p]);
+		else
+			g_string_append(ctx->msg, "a hole");
+		g_string_append(ctx->msg, " there");
+		append_freed(w, src, ctx);
+		g_string_append_c(ctx->msg, '\n');
+	}
+}
+
 void sim_oracle_op_return(const SimWorld *w, int tid, int proc,
 			  SimStepCtx *ctx)
 {
@@ -187,11 +219,13 @@ void sim_oracle_op_return(const SimWorld *w, int tid, int proc,
 		}
 	}
 	check_ptes(w, excused(w, tid), ctx);
+	check_pages(w, excused(w, tid), ctx);
 }
 
 void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx)
 {
 	check_ptes(w, 0, ctx);
+	check_pages(w, 0, ctx);
 	for (int pr = 0; pr < w->nprocs; pr++) {
 		for (int p = 0; p < SIM_PAGES_MAX; p++) {
 			if (w->pte[pr][p].kind != SIM_PTE_K_ZERO ||

@@ -36,6 +36,7 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_UNLOCK_ENTRY] = VALP("unlock_entry", 1, 0, L, L),
 	[SIM_P_UNLOCK_ENTRY_ALL] = VALP("unlock_entry_all", 1, 0, L, L),
 
+	[SIM_P_WAIT_ENTRY] = VALP("wait_entry", 1, 1, L | EN, L),
 	[SIM_P_I_SIZE_READ] = VALP("i_size_read", 0, 1, IS, 0),
 	[SIM_P_I_SIZE_WRITE] = VALP("i_size_write", 1, 0, IS, IS),
 	[SIM_P_GET_BLOCK] = VALP("get_block", 2, 2, BM, BM | BL),
@@ -50,6 +51,7 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_SET_PTE_ZERO] = VALP("set_pte_zero", 1, 1, PO, PO),
 	[SIM_P_SET_PTE_PAGE] = VALP("set_pte_page", 2, 1, PO | PC, PO),
 	[SIM_P_PTE_MKWRITE] = VALP("pte_mkwrite", 1, 0, PO, PO),
+	[SIM_P_PTE_BLOCK] = VALP("pte_block", 1, 1, PO, 0),
 	[SIM_P_ZAP_PTES] = VALP("zap_ptes", 2, 0, PA, PA),
 	[SIM_P_WRPROTECT] = VALP("wrprotect", 1, 0, PA, PA),
 
@@ -59,6 +61,8 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_SET_PAGE_DIRTY] = VALP("set_page_dirty", 1, 0, PC, PC),
 	[SIM_P_WRITEBACK_PAGE] = VALP("writeback_page", 2, 0, PC | BM | BL, PC | BL),
 
+	[SIM_P_READ_PAGE] = VALP("read_page", 1, 1, PC, 0),
+	[SIM_P_WRITE_PAGE] = VALP("write_page", 1, 1, PC, PC),
 	[SIM_P_GET_ENTRY] = VALP("get_entry", 1, 1, EN, 0),
 	[SIM_P_SET_ENTRY] = VALP("set_entry", 2, 0, EN, EN),
 	[SIM_P_DELETE_ENTRIES] = VALP("delete_entries", 2, 0, EN | L, EN | L),
@@ -70,6 +74,8 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_FLUSH_CACHE] = VALP("flush_cache", 1, 0, CA | BM | BL, CA | BL),
 	[SIM_P_DIO_WRITE] = VALP("dio_write", 1, 0, BM | BL, BL),
 
+	[SIM_P_READ_BLOCK] = VALP("read_block", 2, 0, BM | BL, 0),
+	[SIM_P_WRITE_BLOCK] = VALP("write_block", 2, 0, BM | BL, BL),
 	[SIM_P_USER_STORE] = VALP("user_store", 1, 1, PO | BM | BL | PC, BL | PC | CA),
 	[SIM_P_USER_LOAD] = VALP("user_load", 1, 1, PO | BM | BL | PC, 0),
 };

@@ -40,6 +40,8 @@ typedef enum {
 	SIM_P_GRAB_ENTRY,       /* e = grab_entry(pgoff): lock the DAX entry */
 	SIM_P_UNLOCK_ENTRY,     /* unlock_entry(pgoff): clear bit, wake one */
 	SIM_P_UNLOCK_ENTRY_ALL, /* unlock_entry_all(pgoff): clear bit, wake all */
+	SIM_P_WAIT_ENTRY,       /* e = wait_entry(pgoff): sleep while locked,
+				 * then look it up without locking it */
 
 	/* inode and block map */
 	SIM_P_I_SIZE_READ,      /* n = i_size_read() */
@@ -57,6 +59,8 @@ typedef enum {
 	SIM_P_SET_PTE_ZERO,     /* r = set_pte_zero(pgoff) */
 	SIM_P_SET_PTE_PAGE,     /* r = set_pte_page(pgoff, writable) */
 	SIM_P_PTE_MKWRITE,      /* pte_mkwrite(pgoff): this process */
+	SIM_P_PTE_BLOCK,        /* b = pte_block(pgoff): this process's PTE
+				 * target block (0: none / not a block) */
 	SIM_P_ZAP_PTES,         /* zap_ptes(start, end) */
 	SIM_P_WRPROTECT,        /* wrprotect(pgoff): pfn_mkclean */
 
@@ -66,6 +70,10 @@ typedef enum {
 	SIM_P_DELETE_PAGES,     /* delete_pages(start, end) */
 	SIM_P_SET_PAGE_DIRTY,   /* set_page_dirty(pgoff) */
 	SIM_P_WRITEBACK_PAGE,   /* writeback_page(pgoff, b): copy to b, clean */
+	SIM_P_READ_PAGE,        /* r = read_page(pgoff): copy_to_user from the
+				 * page (-EIO if none) */
+	SIM_P_WRITE_PAGE,       /* r = write_page(pgoff): copy_from_user into
+				 * the page, dirty it (-EIO if none) */
 
 	/* DAX radix-tree entries */
 	SIM_P_GET_ENTRY,        /* e = get_entry(pgoff): unlocked lookup */
@@ -79,6 +87,10 @@ typedef enum {
 	/* CPU caches and I/O */
 	SIM_P_FLUSH_CACHE,      /* flush_cache(b) */
 	SIM_P_DIO_WRITE,        /* dio_write(b): bio completes into b */
+	SIM_P_READ_BLOCK,       /* read_block(pgoff, b): read(2) copies b
+				 * (zeroes for a hole) to the user */
+	SIM_P_WRITE_BLOCK,      /* write_block(pgoff, b): write(2) copies
+				 * user data into b (DAX, non-temporal) */
 
 	/* user-space accesses through the page table (this process) */
 	SIM_P_USER_STORE,       /* r = user_store(pgoff) */

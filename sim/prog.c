@@ -199,6 +199,22 @@ static SimProc *bind_body(const SimModel *m, const SimProc *body,
 	return copy;
 }
 
+/* The lock class a primitive takes or drops (the page and entry lock
+ * primitives name theirs implicitly); 15 stands for none, a bit no class
+ * uses since a model has fewer than SIM_LOCKDECLS_MAX classes. */
+static int prim_lock_decl(const SimInsn *in)
+{
+	switch (in->sub) {
+	case SIM_P_LOCK_PAGE: case SIM_P_UNLOCK_PAGE:
+		return SIM_LOCKDECL_PAGE;
+	case SIM_P_GRAB_ENTRY: case SIM_P_UNLOCK_ENTRY:
+	case SIM_P_UNLOCK_ENTRY_ALL: case SIM_P_DELETE_ENTRIES:
+		return SIM_LOCKDECL_ENTRY;
+	default:
+		return in->lock >= 0 ? in->lock : SIM_LOCKDECLS_MAX - 1;
+	}
+}
+
 /* Footprint of each procedure: its primitives plus, to a fixpoint, its
  * callees'.  Used by partial-order reduction to bound what a thread may
  * still touch. */
@@ -208,13 +224,14 @@ static void link_footprints(SimProgram *p)
 
 	for (int i = 0; i < p->nprocs; i++) {
 		SimProc *pr = p->procs[i];
-		pr->fp_reads = pr->fp_writes = 0;
+		pr->fp_reads = pr->fp_writes = pr->fp_locks = 0;
 		for (int j = 0; j < pr->ncode; j++) {
 			const SimInsn *in = &pr->code[j];
 			if (in->op != SIM_I_PRIM)
 				continue;
 			pr->fp_reads |= sim_prims[in->sub].reads;
 			pr->fp_writes |= sim_prims[in->sub].writes;
+			pr->fp_locks |= (uint16_t)(1u << prim_lock_decl(in));
 		}
 	}
 	while (changed) {
@@ -228,10 +245,13 @@ static void link_footprints(SimProgram *p)
 				const SimProc *c = p->procs[in->target];
 				uint16_t r = pr->fp_reads | c->fp_reads;
 				uint16_t w = pr->fp_writes | c->fp_writes;
+				uint16_t l = pr->fp_locks | c->fp_locks;
 				changed |= r != pr->fp_reads ||
-					   w != pr->fp_writes;
+					   w != pr->fp_writes ||
+					   l != pr->fp_locks;
 				pr->fp_reads = r;
 				pr->fp_writes = w;
+				pr->fp_locks = l;
 			}
 		}
 	}

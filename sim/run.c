@@ -28,6 +28,23 @@ void sim_run_finish(SimRun *r)
 	g_string_free(r->errors, TRUE);
 }
 
+/* One violation can be seen twice in a step (at an op's return and at
+ * the quiescence that follows): keep each line once. */
+static void dedup_lines(GString *msg)
+{
+	char **lines = g_strsplit(msg->str, "\n", -1);
+
+	g_string_truncate(msg, 0);
+	for (int i = 0; lines[i]; i++) {
+		bool seen = lines[i][0] == '\0';
+		for (int j = 0; j < i && !seen; j++)
+			seen = strcmp(lines[i], lines[j]) == 0;
+		if (!seen)
+			g_string_append_printf(msg, "%s\n", lines[i]);
+	}
+	g_strfreev(lines);
+}
+
 bool sim_run_step(SimRun *r, int tid)
 {
 	GString *text = g_string_new(NULL);
@@ -56,6 +73,7 @@ bool sim_run_step(SimRun *r, int tid)
 			   what, st.step, tid);
 		SIM_ASSERT(!"world invariant");
 	}
+	dedup_lines(msg);
 	st.text = g_string_free(text, FALSE);
 	st.msg = msg->len ? g_string_free(msg, FALSE) :
 		 (g_string_free(msg, TRUE), NULL);

@@ -323,6 +323,31 @@ static HandlerResult h_grab_entry(Call *c)
 	return DONE;
 }
 
+/* get_unlocked_mapping_entry(): sleep on the entry's wait queue while it
+ * is locked; when woken, look again.  Returns the kind, lock not taken. */
+static HandlerResult h_wait_entry(Call *c)
+{
+	int pgoff = c->a[0];
+	SimThread *t = th_of(c);
+
+	if (!pgoff_ok(pgoff))
+		return broken(c, "wait_entry(%d): pgoff out of range", pgoff);
+	int inst = sim_lock_instance(c->ctx->prog, SIM_LOCKDECL_ENTRY, pgoff);
+	SimLock *l = &c->w->lock[inst];
+	if (sim_lock_is_held_by(l, c->tid))
+		return broken(c, "wait_entry(%d) on an entry T%d has locked",
+			      pgoff, c->tid);
+	if (l->held) {
+		SIM_ASSERT(sim_lock_acquire(l, c->tid, SIM_MODE_WRITE, 0, 0) ==
+			   SIM_LOCK_QUEUED);
+		t->status = SIM_TH_BLOCKED;
+		t->wait_lock = (uint8_t)inst;
+		return SLEEP;
+	}
+	c->r0 = c->w->entry[pgoff];
+	return DONE;
+}
+
 /* ---- inode and blocks -------------------------------------------------- */
 
 static HandlerResult h_i_size_read(Call *c)
@@ -531,6 +556,15 @@ static HandlerResult h_pte_mkwrite(Call *c)
 	return DONE;
 }
 
+static HandlerResult h_pte_block(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "pte_block(%d): pgoff out of range", c->a[0]);
+	const SimPte *pte = own_pte(c, c->a[0]);
+	c->r0 = pte->kind == SIM_PTE_K_BLOCK ? pte->target : 0;
+	return DONE;
+}
+
 static HandlerResult h_zap_ptes(Call *c)
 {
 	int start = c->a[0], end = c->a[1];
@@ -580,6 +614,7 @@ static HandlerResult h_add_page(Call *c)
 		return DONE;
 	}
 	*f = (uint8_t)((*f & (SIM_MF_DIRTY | SIM_MF_TOWRITE)) | SIM_MF_PAGE);
+	c->w->page_src[pgoff] = (uint8_t)b;
 	if (b != SIM_HOLE) {
 		const SimBlock *blk = &c->w->block[b];
 		bool ours = blk->state != SIM_BLK_FREE &&
@@ -607,6 +642,7 @@ static HandlerResult h_delete_pages(Call *c)
 		if (*f & SIM_MF_PDIRTY)
 			t->discarded |= (uint8_t)(1u << p);
 		*f &= (uint8_t)(SIM_MF_DIRTY | SIM_MF_TOWRITE);
+		c->w->page_src[p] = 0;
 	}
 	return DONE;
 }
@@ -637,6 +673,40 @@ static HandlerResult h_writeback_page(Call *c)
 		c->w->block[b].stored |= (*f & SIM_MF_PWRITTEN) ? 1 : 0;
 	}
 	*f &= (uint8_t)~SIM_MF_PDIRTY;
+	c->w->page_src[pgoff] = (uint8_t)b;
+	return DONE;
+}
+
+/* read(2) / write(2) copying to or from a page-cache page. */
+static HandlerResult h_read_page(Call *c)
+{
+	int pgoff = c->a[0];
+
+	if (!pgoff_ok(pgoff))
+		return broken(c, "read_page(%d): pgoff out of range", pgoff);
+	if (!(c->w->mflags[pgoff] & SIM_MF_PAGE)) {
+		c->r0 = SIM_EIO;
+		return DONE;
+	}
+	sim_oracle_read(c->w, c->tid, pgoff, 0, c->ctx);
+	c->r0 = SIM_OK;
+	return DONE;
+}
+
+static HandlerResult h_write_page(Call *c)
+{
+	int pgoff = c->a[0];
+	uint8_t *f;
+
+	if (!pgoff_ok(pgoff))
+		return broken(c, "write_page(%d): pgoff out of range", pgoff);
+	f = &c->w->mflags[pgoff];
+	if (!(*f & SIM_MF_PAGE)) {
+		c->r0 = SIM_EIO;
+		return DONE;
+	}
+	*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY) & ~SIM_MF_PSTALE);
+	c->r0 = SIM_OK;
 	return DONE;
 }
 
@@ -751,6 +821,35 @@ static HandlerResult h_dio_write(Call *c)
 	return DONE;
 }
 
+/* dax_iomap_actor: read(2) / write(2) copy straight to or from block B
+ * found at PGOFF (B == 0: a hole reads as zeroes). */
+static HandlerResult h_read_block(Call *c)
+{
+	int pgoff = c->a[0], b = c->a[1];
+
+	if (!pgoff_ok(pgoff) || (b != SIM_HOLE && !block_ok(b)))
+		return broken(c, "read_block(%d, %d): bad pgoff or block",
+			      pgoff, b);
+	if (b != SIM_HOLE)
+		sim_oracle_read(c->w, c->tid, pgoff, b, c->ctx);
+	return DONE;
+}
+
+static HandlerResult h_write_block(Call *c)
+{
+	int pgoff = c->a[0], b = c->a[1];
+
+	if (!pgoff_ok(pgoff) || !block_ok(b))
+		return broken(c, "write_block(%d, %d): bad pgoff or block",
+			      pgoff, b);
+	sim_oracle_block_write(c->w, c->tid, pgoff, b, "wrote", c->ctx);
+	if (c->w->block[b].state != SIM_BLK_FREE) {
+		c->w->block[b].state = SIM_BLK_WRITTEN;
+		c->w->block[b].stored = 1;
+	}
+	return DONE;
+}
+
 /* ---- user accesses ----------------------------------------------------- */
 
 static HandlerResult h_user_store(Call *c)
@@ -828,6 +927,7 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_GRAB_ENTRY] = h_grab_entry,
 	[SIM_P_UNLOCK_ENTRY] = h_unlock,
 	[SIM_P_UNLOCK_ENTRY_ALL] = h_unlock_entry_all,
+	[SIM_P_WAIT_ENTRY] = h_wait_entry,
 	[SIM_P_I_SIZE_READ] = h_i_size_read,
 	[SIM_P_I_SIZE_WRITE] = h_i_size_write,
 	[SIM_P_GET_BLOCK] = h_get_block,
@@ -841,6 +941,7 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_SET_PTE_ZERO] = h_set_pte_zero,
 	[SIM_P_SET_PTE_PAGE] = h_set_pte_page,
 	[SIM_P_PTE_MKWRITE] = h_pte_mkwrite,
+	[SIM_P_PTE_BLOCK] = h_pte_block,
 	[SIM_P_ZAP_PTES] = h_zap_ptes,
 	[SIM_P_WRPROTECT] = h_wrprotect,
 	[SIM_P_FIND_PAGE] = h_find_page,
@@ -848,6 +949,8 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_DELETE_PAGES] = h_delete_pages,
 	[SIM_P_SET_PAGE_DIRTY] = h_set_page_dirty,
 	[SIM_P_WRITEBACK_PAGE] = h_writeback_page,
+	[SIM_P_READ_PAGE] = h_read_page,
+	[SIM_P_WRITE_PAGE] = h_write_page,
 	[SIM_P_GET_ENTRY] = h_get_entry,
 	[SIM_P_SET_ENTRY] = h_set_entry,
 	[SIM_P_DELETE_ENTRIES] = h_delete_entries,
@@ -857,6 +960,8 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_CLEAR_TAGS] = h_clear_tags,
 	[SIM_P_FLUSH_CACHE] = h_flush_cache,
 	[SIM_P_DIO_WRITE] = h_dio_write,
+	[SIM_P_READ_BLOCK] = h_read_block,
+	[SIM_P_WRITE_BLOCK] = h_write_block,
 	[SIM_P_USER_STORE] = h_user_store,
 	[SIM_P_USER_LOAD] = h_user_load,
 };
@@ -889,7 +994,9 @@ static bool arg_is_block(int prim, int i)
 {
 	switch (prim) {
 	case SIM_P_SET_PTE: return i == 1;
-	case SIM_P_ADD_PAGE: case SIM_P_WRITEBACK_PAGE: return i == 1;
+	case SIM_P_ADD_PAGE: case SIM_P_WRITEBACK_PAGE:
+	case SIM_P_READ_BLOCK: case SIM_P_WRITE_BLOCK:
+		return i == 1;
 	case SIM_P_ZERO_BLOCK: case SIM_P_FLUSH_CACHE: case SIM_P_DIO_WRITE:
 		return i == 0;
 	default: return false;
@@ -1166,15 +1273,16 @@ int sim_step_footprint(const SimWorld *w, const SimProgram *p, int tid,
 }
 
 void sim_step_future(const SimWorld *w, const SimProgram *p, int tid,
-		     uint16_t *reads, uint16_t *writes)
+		     uint16_t *reads, uint16_t *writes, uint16_t *locks)
 {
 	const SimThread *t = &w->thread[tid];
 
-	*reads = *writes = 0;
+	*reads = *writes = *locks = 0;
 	for (int d = 0; d < t->depth; d++) {
 		const SimProc *pr = p->procs[t->frame[d].proc];
 		*reads |= pr->fp_reads;
 		*writes |= pr->fp_writes;
+		*locks |= pr->fp_locks;
 	}
 }
 

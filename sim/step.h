@@ -57,9 +57,11 @@ int sim_step_footprint(const SimWorld *w, const SimProgram *p, int tid,
 		       uint16_t *reads, uint16_t *writes);
 
 /* sim_step_future - over-approximate footprint of everything TID may
- * still do (its frames' procedures, transitively). */
+ * still do (its frames' procedures, transitively): classes, and the lock
+ * classes (decl bitmask) it may take.  mmap_sem instances are per process:
+ * a thread only ever takes its own process's. */
 void sim_step_future(const SimWorld *w, const SimProgram *p, int tid,
-		     uint16_t *reads, uint16_t *writes);
+		     uint16_t *reads, uint16_t *writes, uint16_t *locks);
 
 /* sim_lock_name - "i_mmaplock", "page[3]", "mmap_sem[P0]" for instance
  * INST, into BUF. */

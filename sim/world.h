@@ -128,6 +128,7 @@ typedef struct {
 	uint8_t bmap[SIM_PAGES_MAX];
 	uint8_t mflags[SIM_PAGES_MAX];
 	uint8_t entry[SIM_PAGES_MAX];           /* SIM_ENTRY_* */
+	uint8_t page_src[SIM_PAGES_MAX];        /* block a page was read from */
 	uint8_t free_stack[SIM_BLOCKS_MAX];     /* top is free_stack[nfree-1] */
 	SimBlock block[SIM_BLOCKS_MAX + 1];     /* [0] unused: 0 is HOLE */
 	uint16_t cache_dirty;                   /* bit b: block b's lines */
