@@ -93,11 +93,15 @@ int sim_cmd_show(SimCli *cli, int argc, char **argv)
 	printf("\nops      (after inheritance)\n");
 	for (int i = 0; i < m->nprocs; i++) {
 		const SimProc *p = &m->procs[i];
-		printf("  %-3s %s(", p->is_op ? "op" : "fn", p->name);
+		GString *sig = g_string_new(p->name);
+		g_string_append_c(sig, '(');
 		for (int a = 0; a < p->nparams; a++)
-			printf("%s%s", a ? ", " : "", p->regnames[a]);
-		printf(")%*s%s:%d\n", (int)(24 - strlen(p->name)), "",
-		       p->file, p->line);
+			g_string_append_printf(sig, "%s%s", a ? ", " : "",
+					       p->regnames[a]);
+		g_string_append_c(sig, ')');
+		printf("  %-3s %-44s %s:%d\n", p->is_op ? "op" : "fn",
+		       sig->str, p->file, p->line);
+		g_string_free(sig, TRUE);
 	}
 	printf("\n--- %s ---\n%s", m->file, m->text ? m->text : "");
 	sim_model_free(m);

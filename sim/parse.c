@@ -1440,7 +1440,7 @@ static bool model_name_ok(const char *name)
 static char *model_path(const char *dir, const char *name)
 {
 	char *base = g_strconcat(name, ".model", NULL);
-	char *path = g_build_filename(dir, base, NULL);
+	char *path = g_build_filename(dir ? dir : ".", base, NULL);
 
 	g_free(base);
 	return path;

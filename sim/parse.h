@@ -22,9 +22,12 @@
  *   2. registers are numbered parameters, then named locals, then
  *      temporaries (regnames ""), and nregs <= SIM_REGS_MAX;
  *   3. in a model, every CALL's target is the index of its callee in
- *      model->procs and nargs equals the callee's nparams; in a scenario
- *      thread body, calls are left for sim_program_link (callee set,
- *      target 0) and no primitive appears;
+ *      model->procs and nargs equals the callee's nparams, except that an
+ *      abstract model may call procedures only the models extending it
+ *      define: those calls keep target 0 and must not be run (the CLI
+ *      refuses to run an abstract model); in a scenario thread body,
+ *      calls are left for sim_program_link (callee set, target 0) and
+ *      no primitive appears;
  *   4. a PRIM of an SIM_PA_LOCK primitive has lock = the index of a lock
  *      class of the kind the primitive needs; every other PRIM has
  *      lock = -1; nargs counts value arguments only;
@@ -48,9 +51,10 @@ typedef enum {
 	SIM_PARSE_ERROR_IO,         /* a file cannot be read */
 } SimParseErrorCode;
 
-/* sim_parse_model_load - load MODELS_DIR/NAME.model, following `extends`
- * through the same directory.  An unknown model (no such file, or a NAME
- * that is not a plain model name) is SIM_PARSE_ERROR_IO
+/* sim_parse_model_load - load MODELS_DIR/NAME.model (MODELS_DIR NULL: the
+ * current directory), following `extends` through the same directory.
+ * An unknown model (no such file, or a NAME that is not a plain model
+ * name) is SIM_PARSE_ERROR_IO
  * "unknown model 'NAME' (no DIR/NAME.model)".  Returns a new model (free
  * with sim_model_free) or NULL with ERROR set. */
 SimModel *sim_parse_model_load(const char *models_dir, const char *name,

@@ -606,12 +606,14 @@ static const char parent_text[] =
 	"lock i_mmaplock rwsem\n"
 	"fn helper(a) { return a }\n"
 	"op fault(pgoff) { down_read(i_mmaplock); x = helper(pgoff) }\n"
-	"op mkwrite(pgoff) { y = helper(1) }\n";
+	"op mkwrite(pgoff) { y = helper(1) }\n"
+	"op load(pgoff) { x = child_only(pgoff) }\n";
 
 START_TEST(test_extends)
 {
 	char *dir = g_dir_make_tmp("check_parse_XXXXXX", NULL);
 	char *path = g_build_filename(dir, "parent.model", NULL);
+	char *want;
 	GError *err = NULL;
 	SimModel *m;
 
@@ -622,7 +624,8 @@ START_TEST(test_extends)
 		"extends parent\n"
 		"lock big mutex\n"
 		"op fault(pgoff) { mutex_lock(big); helper(pgoff); extra() }\n"
-		"fn extra() { up_read(i_mmaplock) }\n", "x/child.model", dir,
+		"fn extra() { up_read(i_mmaplock) }\n"
+		"fn child_only(a) { }\n", "x/child.model", dir,
 		&err);
 	ck_assert_msg(m != NULL, "%s", err ? err->message : "");
 	ck_assert_str_eq(m->name, "child");
@@ -635,22 +638,35 @@ START_TEST(test_extends)
 	ck_assert_str_eq(m->locks[3].name, "i_mmaplock");
 	ck_assert_str_eq(m->locks[4].name, "big");
 	/* The child's fault replaced the parent's in place. */
-	ck_assert_int_eq(m->nprocs, 4);
+	ck_assert_int_eq(m->nprocs, 6);
 	ck_assert_str_eq(m->procs[1].name, "fault");
 	ck_assert_str_eq(m->procs[1].file, "x/child.model");
 	ck_assert_str_eq(m->procs[0].file, path);
 	ck_code(&m->procs[1], "mutex_lock L4; call helper@0 r0; "
-			      "call extra@3; ret");
+			      "call extra@4; ret");
 	ck_code(&m->procs[2], "call helper@0 =r1 #1; ret");
-	ck_code(&m->procs[3], "up_read L3; ret");
+	ck_code(&m->procs[3], "call child_only@5 =r1 r0; ret");
+	ck_code(&m->procs[4], "up_read L3; ret");
 	sim_model_free(m);
 
-	/* The parent alone loads too, and is abstract. */
+	/* The parent alone loads too: it is abstract, so its call to what
+	 * only its children define stays unresolved. */
 	m = sim_parse_model_load(dir, "parent", &err);
 	ck_assert_msg(m != NULL, "%s", err ? err->message : "");
 	ck_assert(m->abstract);
-	ck_assert_int_eq(m->nprocs, 3);
+	ck_assert_int_eq(m->nprocs, 4);
+	ck_code(&m->procs[3], "call child_only@0 =r1 r0; ret");
 	sim_model_free(m);
+
+	/* A child that does not define it is not abstract: an error. */
+	m = sim_parse_model_string("model c\nextends parent\n", "c.model",
+				   dir, &err);
+	ck_assert_ptr_null(m);
+	want = g_strdup_printf("%s:9:22: unknown procedure 'child_only'",
+			       path);
+	ck_assert_str_eq(err->message, want);
+	g_free(want);
+	g_clear_error(&err);
 
 	/* A child lock may not reuse a parent's name. */
 	m = sim_parse_model_string("model c\nextends parent\n"
