@@ -15,10 +15,16 @@
 static const SimCommand commands[] = {
 	{ "run", sim_cmd_run, "SCENARIO -m MODEL [--schedule S]",
 	  "execute one interleaving and draw it as columns" },
+	{ "check", sim_cmd_check, "[PATH...]",
+	  "judge every scenario's expectations (N passed, N failed)" },
+	{ "matrix", sim_cmd_matrix, "[PATH...] [--json FILE]",
+	  "every scenario x model verdict as a table" },
 	{ "replay", sim_cmd_replay, "TRAIL",
 	  "reproduce a trail file step by step" },
 	{ "models", sim_cmd_models, "", "list the models" },
 	{ "show", sim_cmd_show, "MODEL", "print one model" },
+	{ "explore", sim_cmd_explore, "SCENARIO -m MODEL | --all-models",
+	  "search every interleaving: never / sometimes / incomplete" },
 };
 
 static void usage(FILE *f)

@@ -166,8 +166,14 @@ static void check_pages(const SimWorld *w, uint8_t skip, SimStepCtx *ctx)
 {
 	for (int p = 0; p < SIM_PAGES_MAX; p++) {
 		int src = w->page_src[p];
-		bool past_eof = p >= w->i_size;
-		if ((skip >> p & 1) || !(w->mflags[p] & SIM_MF_PAGE) ||
+		uint8_t f = w->mflags[p];
+		/* A clean zero-filled page past EOF is what a fault that lost
+		 * to truncate leaves behind (it returns SIGBUS under the page
+		 * lock and the page stays cached): harmless, reads stop at
+		 * i_size.  A page holding data past EOF is not. */
+		bool past_eof = p >= w->i_size && (src != SIM_HOLE ||
+			(f & (SIM_MF_PDIRTY | SIM_MF_PWRITTEN)));
+		if ((skip >> p & 1) || !(f & SIM_MF_PAGE) ||
 		    (!past_eof && (src == SIM_HOLE || w->bmap[p] == src)))
 			continue;
 		found(ctx, SIM_PROP_STALE_PTE);

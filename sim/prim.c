@@ -37,6 +37,7 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_UNLOCK_ENTRY_ALL] = VALP("unlock_entry_all", 1, 0, L, L),
 
 	[SIM_P_WAIT_ENTRY] = VALP("wait_entry", 1, 1, L | EN, L),
+	[SIM_P_GRAB_ENTRY_PAGE] = VALP("grab_entry_page", 1, 1, L | EN | PC, L | EN),
 	[SIM_P_I_SIZE_READ] = VALP("i_size_read", 0, 1, IS, 0),
 	[SIM_P_I_SIZE_WRITE] = VALP("i_size_write", 1, 0, IS, IS),
 	[SIM_P_GET_BLOCK] = VALP("get_block", 2, 2, BM, BM | BL),
@@ -62,6 +63,9 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_WRITEBACK_PAGE] = VALP("writeback_page", 2, 0, PC | BM | BL, PC | BL),
 
 	[SIM_P_READ_PAGE] = VALP("read_page", 1, 1, PC, 0),
+	[SIM_P_FILL_PAGE] = VALP("fill_page", 2, 1, PC | BL | BM, PC),
+	[SIM_P_INVALIDATE_PAGE] = VALP("invalidate_page", 1, 1, PC, PC),
+	[SIM_P_DIO_DONE] = VALP("dio_done", 2, 0, PC, PC),
 	[SIM_P_WRITE_PAGE] = VALP("write_page", 1, 1, PC, PC),
 	[SIM_P_GET_ENTRY] = VALP("get_entry", 1, 1, EN, 0),
 	[SIM_P_SET_ENTRY] = VALP("set_entry", 2, 0, EN, EN),

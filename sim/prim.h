@@ -42,6 +42,9 @@ typedef enum {
 	SIM_P_UNLOCK_ENTRY_ALL, /* unlock_entry_all(pgoff): clear bit, wake all */
 	SIM_P_WAIT_ENTRY,       /* e = wait_entry(pgoff): sleep while locked,
 				 * then look it up without locking it */
+	SIM_P_GRAB_ENTRY_PAGE,  /* e = grab_entry_page(pgoff): as grab_entry,
+				 * but a page-cache page in the slot is
+				 * returned as ENTRY_PAGE, nothing locked */
 
 	/* inode and block map */
 	SIM_P_I_SIZE_READ,      /* n = i_size_read() */
@@ -72,6 +75,16 @@ typedef enum {
 	SIM_P_WRITEBACK_PAGE,   /* writeback_page(pgoff, b): copy to b, clean */
 	SIM_P_READ_PAGE,        /* r = read_page(pgoff): copy_to_user from the
 				 * page (-EIO if none) */
+	SIM_P_FILL_PAGE,        /* r = fill_page(pgoff, b): ->readpage I/O
+				 * completes: the (locked, inserted) page
+				 * gets b's contents (zeroes for a hole);
+				 * -EIO if no page */
+	SIM_P_INVALIDATE_PAGE,  /* r = invalidate_page(pgoff): caller holds
+				 * the page lock; drop a clean page, -EBUSY
+				 * for a dirty one (invalidate_complete_page2) */
+	SIM_P_DIO_DONE,         /* dio_done(start, end): a direct write is
+				 * reported complete: a page in the range
+				 * older than its block (POLD) is stale */
 	SIM_P_WRITE_PAGE,       /* r = write_page(pgoff): copy_from_user into
 				 * the page, dirty it (-EIO if none) */
 

@@ -251,6 +251,7 @@ enum {
 	SIM_PTE_NONE = 0, SIM_PTE_RO = 1, SIM_PTE_RW = 2,
 	SIM_ENTRY_NONE = 0, SIM_ENTRY_EMPTY = 1, SIM_ENTRY_ZERO = 2,
 	SIM_ENTRY_BLOCK = 3,
+	SIM_ENTRY_PAGE = 4,     /* grab_entry_page: a page-cache page */
 	SIM_FAULT_NONE = 0, SIM_FAULT_NOPTE = 1, SIM_FAULT_WP = 2,
 };
 

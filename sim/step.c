@@ -152,6 +152,7 @@ static int lock_target(Call *c, int *start, int *end)
 		return pgoff_ok(c->a[0]) ?
 		       sim_lock_instance(p, SIM_LOCKDECL_PAGE, c->a[0]) : -1;
 	case SIM_P_GRAB_ENTRY:
+	case SIM_P_GRAB_ENTRY_PAGE:
 	case SIM_P_UNLOCK_ENTRY:
 	case SIM_P_UNLOCK_ENTRY_ALL:
 		return pgoff_ok(c->a[0]) ?
@@ -275,7 +276,10 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 			      "[%d, %d]", start, end, name,
 			      l->start[c->tid], l->end[c->tid]);
 	held_drop(th_of(c), inst);
-	wake(c->w, sim_lock_release(l, c->tid, wake_all, &granted), granted);
+	/* two statements: `granted` is set by the release, and C leaves
+	 * the order of evaluation of function arguments unspecified */
+	uint8_t woken = sim_lock_release(l, c->tid, wake_all, &granted);
+	wake(c->w, woken, granted);
 	return DONE;
 }
 
@@ -321,6 +325,25 @@ static HandlerResult h_grab_entry(Call *c)
 		c->w->entry[c->a[0]] = SIM_ENTRY_EMPTY;
 	c->r0 = c->w->entry[c->a[0]];
 	return DONE;
+}
+
+/* grab_mapping_entry() of v4.7-v4.14, where a hole is a page-cache page
+ * that replaces the locked empty entry (dax_load_hole): the slot is looked
+ * up under tree_lock, so a page found there is returned as ENTRY_PAGE with
+ * nothing taken (the caller lock_page()s it and re-checks), else the entry
+ * is locked as grab_entry does.  A woken sleeper retries the whole lookup
+ * and so may find the page that replaced the entry. */
+static HandlerResult h_grab_entry_page(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "grab_entry_page(%d): pgoff out of range",
+			      c->a[0]);
+	if ((c->w->mflags[c->a[0]] & SIM_MF_PAGE) &&
+	    c->w->entry[c->a[0]] == SIM_ENTRY_NONE) {
+		c->r0 = SIM_ENTRY_PAGE;
+		return DONE;
+	}
+	return h_grab_entry(c);
 }
 
 /* get_unlocked_mapping_entry(): sleep on the entry's wait queue while it
@@ -628,6 +651,80 @@ static HandlerResult h_add_page(Call *c)
 	return DONE;
 }
 
+/* ->readpage completing: add_page(pgoff, HOLE) inserted the locked page
+ * before the block was looked up (add_to_page_cache_lru, then readpage's
+ * get_block); the read I/O now fills it from B (zeroes for a hole), with
+ * B's state *now*, so a block freed or reused in between is seen. */
+static HandlerResult h_fill_page(Call *c)
+{
+	int pgoff = c->a[0], b = c->a[1];
+	uint8_t *f;
+
+	if (!pgoff_ok(pgoff) || (b != SIM_HOLE && !block_ok(b)))
+		return broken(c, "fill_page(%d, %d): bad pgoff or block",
+			      pgoff, b);
+	f = &c->w->mflags[pgoff];
+	if (!(*f & SIM_MF_PAGE)) {
+		c->r0 = SIM_EIO;
+		return DONE;
+	}
+	*f = (uint8_t)(*f & ~(SIM_MF_PSTALE | SIM_MF_PWRITTEN | SIM_MF_POLD));
+	c->w->page_src[pgoff] = (uint8_t)b;
+	if (b != SIM_HOLE) {
+		const SimBlock *blk = &c->w->block[b];
+		bool ours = blk->state != SIM_BLK_FREE &&
+			    blk->owner_ino == 0 && blk->owner_pgoff == pgoff;
+		if (!ours || blk->state == SIM_BLK_NEW)
+			*f |= SIM_MF_PSTALE;
+		else if (blk->state == SIM_BLK_WRITTEN)
+			*f |= SIM_MF_PWRITTEN;
+	}
+	c->r0 = SIM_OK;
+	return DONE;
+}
+
+/* invalidate_inode_pages2_range() on one page, under its page lock:
+ * invalidate_complete_page2() drops a clean page and fails with -EBUSY on
+ * a dirty one ("If this invalidation fails, tough").  No page: OK. */
+static HandlerResult h_invalidate_page(Call *c)
+{
+	int pgoff = c->a[0];
+	uint8_t *f;
+
+	if (!pgoff_ok(pgoff))
+		return broken(c, "invalidate_page(%d): pgoff out of range",
+			      pgoff);
+	f = &c->w->mflags[pgoff];
+	c->r0 = SIM_OK;
+	if (!(*f & SIM_MF_PAGE))
+		return DONE;
+	if (*f & SIM_MF_PDIRTY) {
+		c->r0 = SIM_EBUSY;
+		return DONE;
+	}
+	*f &= (uint8_t)(SIM_MF_DIRTY | SIM_MF_TOWRITE);
+	c->w->page_src[pgoff] = 0;
+	return DONE;
+}
+
+/* dio_complete() reporting a direct write done: a page in [start, end]
+ * still cached with data read from its block before the bio landed
+ * (POLD, set by dio_write) is now stale: R7, "stale page cache vs
+ * disk"; reading it is an uninit-read (the user sees stale data). */
+static HandlerResult h_dio_done(Call *c)
+{
+	int start = c->a[0], end = c->a[1];
+
+	if (!clamp(&start, &end))
+		return DONE;
+	for (int p = start; p <= end; p++) {
+		uint8_t *f = &c->w->mflags[p];
+		if ((*f & SIM_MF_PAGE) && (*f & SIM_MF_POLD))
+			*f = (uint8_t)((*f & ~SIM_MF_POLD) | SIM_MF_PSTALE);
+	}
+	return DONE;
+}
+
 static HandlerResult h_delete_pages(Call *c)
 {
 	int start = c->a[0], end = c->a[1];
@@ -672,7 +769,7 @@ static HandlerResult h_writeback_page(Call *c)
 		c->w->block[b].state = SIM_BLK_WRITTEN;
 		c->w->block[b].stored |= (*f & SIM_MF_PWRITTEN) ? 1 : 0;
 	}
-	*f &= (uint8_t)~SIM_MF_PDIRTY;
+	*f &= (uint8_t)~(SIM_MF_PDIRTY | SIM_MF_POLD);
 	c->w->page_src[pgoff] = (uint8_t)b;
 	return DONE;
 }
@@ -705,7 +802,8 @@ static HandlerResult h_write_page(Call *c)
 		c->r0 = SIM_EIO;
 		return DONE;
 	}
-	*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY) & ~SIM_MF_PSTALE);
+	*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY) &
+		       ~(SIM_MF_PSTALE | SIM_MF_POLD));
 	c->r0 = SIM_OK;
 	return DONE;
 }
@@ -818,6 +916,10 @@ static HandlerResult h_dio_write(Call *c)
 		c->w->block[b].state = SIM_BLK_WRITTEN;
 		c->w->block[b].stored = 1;
 	}
+	/* a page-cache copy of B now holds older data than B (R7) */
+	for (int p = 0; p < SIM_PAGES_MAX; p++)
+		if ((c->w->mflags[p] & SIM_MF_PAGE) && c->w->page_src[p] == b)
+			c->w->mflags[p] |= SIM_MF_POLD;
 	return DONE;
 }
 
@@ -878,7 +980,7 @@ static HandlerResult h_user_store(Call *c)
 			return DONE;
 		}
 		*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY) &
-			       ~SIM_MF_PSTALE);
+			       ~(SIM_MF_PSTALE | SIM_MF_POLD));
 		return DONE;
 	}
 	int b = pte->target;
@@ -928,6 +1030,7 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_UNLOCK_ENTRY] = h_unlock,
 	[SIM_P_UNLOCK_ENTRY_ALL] = h_unlock_entry_all,
 	[SIM_P_WAIT_ENTRY] = h_wait_entry,
+	[SIM_P_GRAB_ENTRY_PAGE] = h_grab_entry_page,
 	[SIM_P_I_SIZE_READ] = h_i_size_read,
 	[SIM_P_I_SIZE_WRITE] = h_i_size_write,
 	[SIM_P_GET_BLOCK] = h_get_block,
@@ -950,6 +1053,9 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_SET_PAGE_DIRTY] = h_set_page_dirty,
 	[SIM_P_WRITEBACK_PAGE] = h_writeback_page,
 	[SIM_P_READ_PAGE] = h_read_page,
+	[SIM_P_FILL_PAGE] = h_fill_page,
+	[SIM_P_INVALIDATE_PAGE] = h_invalidate_page,
+	[SIM_P_DIO_DONE] = h_dio_done,
 	[SIM_P_WRITE_PAGE] = h_write_page,
 	[SIM_P_GET_ENTRY] = h_get_entry,
 	[SIM_P_SET_ENTRY] = h_set_entry,
@@ -994,7 +1100,7 @@ static bool arg_is_block(int prim, int i)
 {
 	switch (prim) {
 	case SIM_P_SET_PTE: return i == 1;
-	case SIM_P_ADD_PAGE: case SIM_P_WRITEBACK_PAGE:
+	case SIM_P_ADD_PAGE: case SIM_P_WRITEBACK_PAGE: case SIM_P_FILL_PAGE:
 	case SIM_P_READ_BLOCK: case SIM_P_WRITE_BLOCK:
 		return i == 1;
 	case SIM_P_ZERO_BLOCK: case SIM_P_FLUSH_CACHE: case SIM_P_DIO_WRITE:

@@ -67,6 +67,10 @@ enum {
 	SIM_MF_PWRITTEN = 1u << 3,   /* page holds user data */
 	SIM_MF_DIRTY    = 1u << 4,   /* DAX entry tag DIRTY */
 	SIM_MF_TOWRITE  = 1u << 5,   /* DAX entry tag TOWRITE */
+	SIM_MF_POLD     = 1u << 6,   /* page older than its block: a direct
+	                              * write completed into the block it was
+	                              * read from (dio_write); dio_done makes
+	                              * it PSTALE */
 };
 
 typedef struct {

@@ -1,0 +1,464 @@
+/*
+ * cmd_check.c - `faultline check` (the regression judge) and `faultline
+ * matrix` (every scenario x model verdict), both over scenario files and
+ * directories.
+ *
+ * Both run the exhaustive search (explore.h) for each pair; check compares
+ * with the scenario's `expect` lines, matrix reports every pair whether or
+ * not an expectation is written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "explore.h"
+#include "parse.h"
+#include "trace.h"
+
+/* The verdict of one scenario x model pair. */
+typedef struct {
+	const char *model;
+	bool na;                /* the model lacks an op the scenario calls */
+	bool error;             /* broken model or bad input */
+	char *error_msg;
+	bool complete;
+	SimPropSet found;       /* checked properties reached */
+	uint64_t states, transitions;
+	double seconds;
+} Cell;
+
+static int cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Scenario files named by PATHS (files, or directories searched for
+ * *.scn), sorted so that output order never depends on the directory. */
+static GPtrArray *scenario_files(char **paths, int n, GError **error)
+{
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+
+	for (int i = 0; i < n; i++) {
+		if (!g_file_test(paths[i], G_FILE_TEST_IS_DIR)) {
+			g_ptr_array_add(files, g_strdup(paths[i]));
+			continue;
+		}
+		GDir *d = g_dir_open(paths[i], 0, error);
+		if (!d) {
+			g_ptr_array_free(files, TRUE);
+			return NULL;
+		}
+		const char *f;
+		while ((f = g_dir_read_name(d)))
+			if (g_str_has_suffix(f, ".scn"))
+				g_ptr_array_add(files, g_build_filename(
+						paths[i], f, NULL));
+		g_dir_close(d);
+	}
+	g_ptr_array_sort(files, cmp_str);
+	return files;
+}
+
+/* The concrete models of the models directory, sorted, loaded. */
+static GPtrArray *all_models(const char *dir, GError **error)
+{
+	GPtrArray *models = g_ptr_array_new_with_free_func(
+		(GDestroyNotify)sim_model_free);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, error);
+	const char *f;
+
+	if (!d)
+		goto fail;
+	while ((f = g_dir_read_name(d)))
+		if (g_str_has_suffix(f, ".model"))
+			g_ptr_array_add(names, g_strndup(f, strlen(f) - 6));
+	g_dir_close(d);
+	g_ptr_array_sort(names, cmp_str);
+	for (guint i = 0; i < names->len; i++) {
+		SimModel *m = sim_parse_model_load(dir, names->pdata[i], error);
+		if (!m)
+			goto fail;
+		if (m->abstract)
+			sim_model_free(m);
+		else
+			g_ptr_array_add(models, m);
+	}
+	g_ptr_array_free(names, TRUE);
+	return models;
+fail:
+	g_ptr_array_free(names, TRUE);
+	g_ptr_array_free(models, TRUE);
+	return NULL;
+}
+
+static void run_cell(const SimModel *m, const SimScenario *s, Cell *c)
+{
+	GError *error = NULL;
+	char *missing = NULL;
+	SimProgram *p = sim_program_link(m, s, &missing, &error);
+	SimExploreOptions o;
+	SimExploreResult r = { 0 };
+
+	memset(c, 0, sizeof(*c));
+	c->model = m->name;
+	if (!p) {
+		c->na = missing != NULL;
+		c->error = error != NULL;
+		c->error_msg = error ? g_strdup(error->message) : NULL;
+		g_clear_error(&error);
+		g_free(missing);
+		return;
+	}
+	sim_explore_options_default(&o);
+	if (!sim_explore(p, &o, &r)) {
+		c->error = true;
+		c->error_msg = g_strdup(r.model_error_msg);
+	}
+	c->complete = r.complete;
+	c->found = r.found & s->check;
+	c->states = r.states;
+	c->transitions = r.transitions;
+	c->seconds = r.seconds;
+	sim_explore_result_clear(&r);
+	sim_program_free(p);
+}
+
+#define HANG_PROPS ((SimPropSet)(1u << SIM_PROP_DEADLOCK | \
+				 1u << SIM_PROP_LOST_WAKEUP | \
+				 1u << SIM_PROP_LOCK_ORDER))
+
+/* RACE / CLEAN / DEADLOCK / n/a / INCOMPLETE / ERROR. */
+static const char *cell_verdict(const Cell *c)
+{
+	if (c->na)
+		return "n/a";
+	if (c->error)
+		return "ERROR";
+	if (c->found & (HANG_PROPS & ~(1u << SIM_PROP_LOCK_ORDER)))
+		return "DEADLOCK";
+	if (c->found == 1u << SIM_PROP_LOCK_ORDER)
+		return "LOCK-ORDER";
+	if (c->found)
+		return "RACE";
+	return c->complete ? "CLEAN" : "INCOMPLETE";
+}
+
+static const SimExpect *find_expect(const SimScenario *s, const char *model)
+{
+	for (int i = 0; i < s->nexpects; i++)
+		if (strcmp(s->expects[i].model, model) == 0)
+			return &s->expects[i];
+	return NULL;
+}
+
+static bool cell_matches(const Cell *c, const SimExpect *e)
+{
+	if (e->na || c->na)
+		return e->na && c->na;
+	return !c->error && c->found == e->props &&
+	       (c->complete || e->props != 0);
+}
+
+static void format_expect(GString *s, const SimExpect *e)
+{
+	if (e->na)
+		g_string_append(s, "n/a");
+	else if (!e->props)
+		g_string_append(s, "never");
+	else
+		sim_props_format(s, e->props);
+}
+
+static void format_got(GString *s, const Cell *c)
+{
+	if (c->na)
+		g_string_append(s, "n/a");
+	else if (c->error)
+		g_string_append(s, "error");
+	else if (c->found)
+		sim_props_format(s, c->found);
+	else
+		g_string_append(s, c->complete ? "never" : "incomplete");
+}
+
+static SimModel *find_model(GPtrArray *models, const char *name)
+{
+	for (guint i = 0; i < models->len; i++) {
+		SimModel *m = models->pdata[i];
+		if (strcmp(m->name, name) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* Judge one scenario's expectations; returns failures, adds to *passed. */
+static int check_scenario(const SimScenario *s, GPtrArray *models,
+			  int *passed)
+{
+	int failed = 0;
+
+	for (int i = 0; i < s->nexpects; i++) {
+		const SimExpect *e = &s->expects[i];
+		SimModel *m = find_model(models, e->model);
+		GString *exp = g_string_new(NULL), *got = g_string_new(NULL);
+		Cell c;
+		bool ok;
+
+		format_expect(exp, e);
+		if (!m) {
+			ok = false;
+			g_string_append(got, "unknown model");
+			memset(&c, 0, sizeof(c));
+		} else {
+			run_cell(m, s, &c);
+			format_got(got, &c);
+			ok = cell_matches(&c, e);
+		}
+		printf("%-4s %-34s %-24s expected %-28s got %-28s %9llu "
+		       "states %7.2fs\n", ok ? "ok" : "FAIL", s->name,
+		       e->model, exp->str, got->str,
+		       (unsigned long long)c.states, c.seconds);
+		if (!ok && c.error_msg)
+			printf("     %s:%d:%d: %s\n", s->file, e->line, e->col,
+			       c.error_msg);
+		else if (!ok)
+			printf("     %s:%d:%d: expectation not met\n", s->file,
+			       e->line, e->col);
+		g_free(c.error_msg);
+		g_string_free(exp, TRUE);
+		g_string_free(got, TRUE);
+		if (ok)
+			(*passed)++;
+		else
+			failed++;
+	}
+	return failed;
+}
+
+int sim_cmd_check(SimCli *cli, int argc, char **argv)
+{
+	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+	GError *error = NULL;
+	GPtrArray *files, *models;
+	int passed = 0, failed = 0;
+
+	if (!sim_cli_parse_options("check", "[PATH...]", options, &argc,
+				   &argv))
+		return SIM_EXIT_USAGE;
+	char *def[] = { "scenarios" };
+	files = argc > 1 ? scenario_files(argv + 1, argc - 1, &error) :
+		scenario_files(def, 1, &error);
+	if (!files)
+		return sim_cli_fail(error);
+	models = all_models(cli->models_dir, &error);
+	if (!models) {
+		g_ptr_array_free(files, TRUE);
+		return sim_cli_fail(error);
+	}
+	for (guint i = 0; i < files->len; i++) {
+		SimScenario *s = sim_parse_scenario_file(files->pdata[i],
+							 &error);
+		if (!s) {
+			printf("FAIL %s\n", error->message);
+			g_clear_error(&error);
+			failed++;
+			continue;
+		}
+		failed += check_scenario(s, models, &passed);
+		sim_scenario_free(s);
+	}
+	g_ptr_array_free(files, TRUE);
+	g_ptr_array_free(models, TRUE);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? SIM_EXIT_VIOLATION : SIM_EXIT_OK;
+}
+
+/* ---- matrix ------------------------------------------------------------ */
+
+static void matrix_json_cell(GString *j, const SimScenario *s, const Cell *c)
+{
+	const SimExpect *e = find_expect(s, c->model);
+
+	g_string_append(j, "    {\"scenario\": ");
+	sim_json_string(j, s->name);
+	g_string_append(j, ", \"model\": ");
+	sim_json_string(j, c->model);
+	g_string_append(j, ", \"verdict\": ");
+	sim_json_string(j, cell_verdict(c));
+	g_string_append(j, ", \"properties\": [");
+	for (int p = 0, n = 0; p < SIM_PROP_COUNT; p++) {
+		if (c->found >> p & 1) {
+			g_string_append(j, n++ ? ", " : "");
+			sim_json_string(j, sim_prop_name(p));
+		}
+	}
+	g_string_append_printf(j, "], \"complete\": %s, \"states\": %llu, "
+			       "\"transitions\": %llu, \"expected\": ",
+			       c->complete ? "true" : "false",
+			       (unsigned long long)c->states,
+			       (unsigned long long)c->transitions);
+	if (e) {
+		GString *x = g_string_new(NULL);
+		format_expect(x, e);
+		sim_json_string(j, x->str);
+		g_string_free(x, TRUE);
+		g_string_append_printf(j, ", \"match\": %s}",
+				       cell_matches(c, e) ? "true" : "false");
+	} else {
+		g_string_append(j, "null, \"match\": null}");
+	}
+}
+
+/* Column label: the race id, else the scenario name. */
+static const char *label(const SimScenario *s)
+{
+	return s->race ? s->race : s->name;
+}
+
+/* Columns in the order kernel-history.md numbers them: R1..R9, D1..D7,
+ * then the rest by name. */
+static int race_rank(const SimScenario *s, int *num, const char **rest)
+{
+	const char *r = s->race ? s->race : "";
+	int cls = r[0] == 'R' ? 0 : r[0] == 'D' ? 1 : 2;
+	char *end;
+
+	*num = cls < 2 ? (int)strtol(r + 1, &end, 10) : 0;
+	*rest = cls < 2 ? end : s->name;
+	return cls;
+}
+
+static int cmp_race(gconstpointer a, gconstpointer b)
+{
+	const SimScenario *x = *(SimScenario *const *)a;
+	const SimScenario *y = *(SimScenario *const *)b;
+	int nx, ny;
+	const char *rx, *ry;
+	int cx = race_rank(x, &nx, &rx), cy = race_rank(y, &ny, &ry);
+
+	if (cx != cy)
+		return cx - cy;
+	if (nx != ny)
+		return nx - ny;
+	int c = strcmp(rx, ry);
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
+{
+	printf("%-24s", "model \\ race");
+	for (guint i = 0; i < scns->len; i++)
+		printf(" %-10s", label(scns->pdata[i]));
+	printf("\n");
+	for (guint m = 0; m < models->len; m++) {
+		printf("%-24s", ((SimModel *)models->pdata[m])->name);
+		for (guint i = 0; i < scns->len; i++) {
+			const Cell *c = &cells[i * models->len + m];
+			const SimExpect *e = find_expect(scns->pdata[i],
+							 c->model);
+			char cell[16];
+			g_snprintf(cell, sizeof(cell), "%s%s", cell_verdict(c),
+				   e && !cell_matches(c, e) ? "!" : "");
+			printf(" %-10s", cell);
+		}
+		printf("\n");
+	}
+	printf("\n");
+	for (guint i = 0; i < scns->len; i++) {
+		const SimScenario *s = scns->pdata[i];
+		printf("%-10s %s: %s\n", label(s), s->name,
+		       s->summary ? s->summary : "");
+	}
+	printf("\nRACE: a checked property is violated in some interleaving; "
+	       "CLEAN: in none (complete search);\nDEADLOCK: a deadlock or lost "
+	       "wake-up is reachable; LOCK-ORDER: a lock-class cycle, no "
+	       "deadlock reached;\nn/a: the model lacks an op the "
+	       "scenario needs;\n!: differs from the scenario's expectation "
+	       "(models/README.md explains each)\n");
+}
+
+int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
+{
+	char *json = NULL;
+	GOptionEntry options[] = {
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &json,
+		  "also write the matrix as JSON", "FILE" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GError *error = NULL;
+	GPtrArray *files = NULL, *models = NULL, *scns;
+	int rc = SIM_EXIT_OK;
+
+	if (!sim_cli_parse_options("matrix", "[PATH...]", options, &argc,
+				   &argv))
+		return SIM_EXIT_USAGE;
+	char *def[] = { "scenarios" };
+	scns = g_ptr_array_new_with_free_func(
+		(GDestroyNotify)sim_scenario_free);
+	files = argc > 1 ? scenario_files(argv + 1, argc - 1, &error) :
+		scenario_files(def, 1, &error);
+	if (files)
+		models = all_models(cli->models_dir, &error);
+	for (guint i = 0; models && i < files->len; i++) {
+		SimScenario *s = sim_parse_scenario_file(files->pdata[i],
+							 &error);
+		if (!s)
+			break;
+		g_ptr_array_add(scns, s);
+	}
+	if (error) {
+		rc = sim_cli_fail(error);
+		goto out;
+	}
+	g_ptr_array_sort(scns, cmp_race);
+	Cell *cells = g_new0(Cell, scns->len * models->len);
+	GString *j = g_string_new(NULL);
+	g_string_append_printf(j, "{\"faultline\": %d, \"command\": "
+			       "\"matrix\",\n  \"scenarios\": [", SIM_JSON_VERSION);
+	for (guint i = 0; i < scns->len; i++) {
+		const SimScenario *s = scns->pdata[i];
+		g_string_append(j, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+		sim_json_string(j, s->name);
+		g_string_append(j, ", \"race\": ");
+		sim_json_string(j, s->race ? s->race : "");
+		g_string_append(j, ", \"summary\": ");
+		sim_json_string(j, s->summary ? s->summary : "");
+		g_string_append(j, "}");
+	}
+	g_string_append(j, "],\n  \"models\": [");
+	for (guint m = 0; m < models->len; m++) {
+		const SimModel *mo = models->pdata[m];
+		g_string_append(j, m ? ",\n    {\"name\": " : "\n    {\"name\": ");
+		sim_json_string(j, mo->name);
+		g_string_append(j, ", \"summary\": ");
+		sim_json_string(j, mo->summary ? mo->summary : "");
+		g_string_append(j, "}");
+	}
+	g_string_append(j, "],\n  \"cells\": [\n");
+	for (guint i = 0; i < scns->len; i++) {
+		for (guint m = 0; m < models->len; m++) {
+			Cell *c = &cells[i * models->len + m];
+			run_cell(models->pdata[m], scns->pdata[i], c);
+			if (i || m)
+				g_string_append(j, ",\n");
+			matrix_json_cell(j, scns->pdata[i], c);
+		}
+	}
+	g_string_append(j, "\n  ]}\n");
+	matrix_table(scns, models, cells);
+	if (json && !sim_cli_write_file(json, j->str, &error))
+		rc = sim_cli_fail(error);
+	for (guint k = 0; k < scns->len * models->len; k++)
+		g_free(cells[k].error_msg);
+	g_free(cells);
+	g_string_free(j, TRUE);
+out:
+	if (files)
+		g_ptr_array_free(files, TRUE);
+	if (models)
+		g_ptr_array_free(models, TRUE);
+	g_ptr_array_free(scns, TRUE);
+	g_free(json);
+	return rc;
+}
