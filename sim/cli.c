@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "cli.h"
+#include "parse.h"
 
 int sim_cli_fail(GError *error)
 {
@@ -47,4 +48,36 @@ gboolean sim_cli_parse_options(const char *command, const char *params,
 		g_error_free(error);
 	}
 	return ok;
+}
+
+int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
+		 SimScenario **scn, SimModel **m, SimProgram **prog)
+{
+	GError *error = NULL;
+	char *missing = NULL;
+
+	*scn = NULL;
+	*m = NULL;
+	*prog = NULL;
+	*scn = sim_parse_scenario_file(scn_path, &error);
+	if (!*scn)
+		return sim_cli_fail(error);
+	*m = sim_parse_model_load(cli->models_dir, model, &error);
+	if (!*m)
+		return sim_cli_fail(error);
+	if ((*m)->abstract) {
+		fprintf(stderr, "faultline: %s: model '%s' is abstract: it "
+			"is a base for others and cannot run alone\n",
+			(*m)->file, model);
+		return SIM_EXIT_USAGE;
+	}
+	*prog = sim_program_link(*m, *scn, &missing, &error);
+	if (*prog)
+		return 0;
+	if (error)
+		return sim_cli_fail(error);
+	fprintf(stderr, "faultline: %s: model '%s' has no op '%s' (n/a for "
+		"this scenario)\n", scn_path, model, missing);
+	g_free(missing);
+	return SIM_EXIT_USAGE;
 }

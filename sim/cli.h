@@ -46,6 +46,16 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv);
 int sim_cmd_check(SimCli *cli, int argc, char **argv);
 int sim_cmd_matrix(SimCli *cli, int argc, char **argv);
 
+/* sim_cli_load - parse the scenario SCN_PATH and the model MODEL (from
+ * cli->models_dir) and link them.  Returns 0, or after printing why on
+ * stderr an exit code: SIM_EXIT_USAGE for a parse error, an abstract
+ * model, or a model lacking an op the scenario calls (n/a).  On failure
+ * the outputs already loaded are set and must still be freed by the
+ * caller (sim_program_free, sim_model_free, sim_scenario_free accept
+ * NULL). */
+int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
+		 SimScenario **scn, SimModel **m, SimProgram **prog);
+
 /* sim_cli_fail - print "faultline: MESSAGE" for ERROR on stderr, return 2. */
 int sim_cli_fail(GError *error);
 

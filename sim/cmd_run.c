@@ -8,37 +8,6 @@
 #include "parse.h"
 #include "run.h"
 
-/* Load a scenario and a model and bind them.  Returns 0 or an exit code
- * after printing why. */
-static int load_job(SimCli *cli, const char *scn_path, const char *model,
-		    SimScenario **scn, SimModel **m, SimProgram **prog)
-{
-	GError *error = NULL;
-	char *missing = NULL;
-
-	*scn = sim_parse_scenario_file(scn_path, &error);
-	if (!*scn)
-		return sim_cli_fail(error);
-	*m = sim_parse_model_load(cli->models_dir, model, &error);
-	if (!*m)
-		return sim_cli_fail(error);
-	if ((*m)->abstract) {
-		fprintf(stderr, "faultline: %s: model '%s' is abstract: it "
-			"is a base for others and cannot run alone\n",
-			(*m)->file, model);
-		return SIM_EXIT_USAGE;
-	}
-	*prog = sim_program_link(*m, *scn, &missing, &error);
-	if (*prog)
-		return 0;
-	if (error)
-		return sim_cli_fail(error);
-	fprintf(stderr, "faultline: %s: model '%s' has no op '%s' (n/a for "
-		"this scenario)\n", scn_path, model, missing);
-	g_free(missing);
-	return SIM_EXIT_USAGE;
-}
-
 static void free_job(SimScenario *scn, SimModel *m, SimProgram *prog)
 {
 	sim_program_free(prog);
@@ -142,7 +111,7 @@ int sim_cmd_run(SimCli *cli, int argc, char **argv)
 		rc = sim_cli_usage("run", "needs one SCENARIO and -m MODEL");
 		goto out;
 	}
-	rc = load_job(cli, argv[1], model, &scn, &m, &prog);
+	rc = sim_cli_load(cli, argv[1], model, &scn, &m, &prog);
 	if (rc)
 		goto out;
 	if (schedule && !sim_parse_schedule(schedule, "--schedule", scn,
@@ -324,7 +293,7 @@ int sim_cmd_replay(SimCli *cli, int argc, char **argv)
 		rc = sim_cli_fail(error);
 		goto out;
 	}
-	rc = load_job(cli, tr.scenario, tr.model, &scn, &m, &prog);
+	rc = sim_cli_load(cli, tr.scenario, tr.model, &scn, &m, &prog);
 	if (rc)
 		goto out;
 	printf("faultline replay %s\n", argv[1]);

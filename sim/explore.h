@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include "prog.h"
+#include "world.h"
 
 typedef enum {
 	SIM_SEARCH_EXHAUSTIVE,
@@ -48,6 +49,8 @@ typedef struct {
 	uint64_t seed;              /* random / pct */
 	uint32_t pct_depth;
 	volatile int *interrupted;  /* set asynchronously (Ctrl-C), or NULL */
+	uint64_t cex_nodes_max;     /* counterexample search budget in
+				     * (state, last thread) nodes; 0 = 4M */
 } SimExploreOptions;
 
 /* sim_explore_options_default - exhaustive, POR on, no bounds. */
@@ -70,6 +73,10 @@ typedef struct {
 	GArray *cex[SIM_PROP_COUNT];/* int thread ids, or NULL */
 	int cex_preemptions[SIM_PROP_COUNT];
 	char *lockdep;              /* lock-order cycles, or NULL */
+	uint64_t collisions;        /* exact: states sharing a fingerprint */
+	uint64_t cex_nodes;         /* nodes the counterexample search used */
+	bool cex_minimal[SIM_PROP_COUNT]; /* found by the 0-1 search (else the
+					   * first path the search took) */
 } SimExploreResult;
 
 /* sim_explore - search P's interleavings as O says.  Returns FALSE only on
@@ -78,5 +85,18 @@ gboolean sim_explore(const SimProgram *p, const SimExploreOptions *o,
 		     SimExploreResult *r);
 
 void sim_explore_result_clear(SimExploreResult *r);
+
+/* sim_explore_independent - whether the next steps of threads T and U
+ * (both runnable in W) commute under the footprints the reduction uses:
+ * running them in either order reaches the same state and flags the same
+ * properties.  Exposed so tests can check the claim by execution. */
+bool sim_explore_independent(const SimWorld *w, const SimProgram *p, int t,
+			     int u);
+
+/* sim_explore_preemptions - preemptions in the thread sequence TIDS (N
+ * steps) from P's initial world: choices of a thread other than the last
+ * one while the last one could still run.  -1 if the sequence cannot be
+ * run. */
+int sim_explore_preemptions(const SimProgram *p, const int *tids, int n);
 
 #endif

@@ -42,7 +42,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "limits.h"
+#include "bounds.h"
 
 typedef enum {
 	SIM_LK_MUTEX,

@@ -200,9 +200,8 @@ static SimProc *bind_body(const SimModel *m, const SimProc *body,
 	return copy;
 }
 
-/* The lock class a primitive takes or drops (the page and entry lock
- * primitives name theirs implicitly); 15 stands for none, a bit no class
- * uses since a model has fewer than SIM_LOCKDECLS_MAX classes. */
+/* The lock class a primitive takes, drops or waits on (the page and
+ * entry primitives name theirs implicitly), or -1. */
 static int prim_lock_decl(const SimInsn *in)
 {
 	switch (in->sub) {
@@ -210,9 +209,10 @@ static int prim_lock_decl(const SimInsn *in)
 		return SIM_LOCKDECL_PAGE;
 	case SIM_P_GRAB_ENTRY: case SIM_P_UNLOCK_ENTRY:
 	case SIM_P_UNLOCK_ENTRY_ALL: case SIM_P_DELETE_ENTRIES:
+	case SIM_P_WAIT_ENTRY: case SIM_P_GRAB_ENTRY_PAGE:
 		return SIM_LOCKDECL_ENTRY;
 	default:
-		return in->lock >= 0 ? in->lock : SIM_LOCKDECLS_MAX - 1;
+		return in->lock;
 	}
 }
 
@@ -232,7 +232,9 @@ static void link_footprints(SimProgram *p)
 				continue;
 			pr->fp_reads |= sim_prims[in->sub].reads;
 			pr->fp_writes |= sim_prims[in->sub].writes;
-			pr->fp_locks |= (uint16_t)(1u << prim_lock_decl(in));
+			int d = prim_lock_decl(in);
+			if (d >= 0)
+				pr->fp_locks |= (uint16_t)(1u << d);
 		}
 	}
 	while (changed) {

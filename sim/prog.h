@@ -30,7 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
-#include "limits.h"
+#include "bounds.h"
 #include "prim.h"
 #include "lock.h"
 

@@ -155,6 +155,7 @@ static int lock_target(Call *c, int *start, int *end)
 	case SIM_P_GRAB_ENTRY_PAGE:
 	case SIM_P_UNLOCK_ENTRY:
 	case SIM_P_UNLOCK_ENTRY_ALL:
+	case SIM_P_WAIT_ENTRY:
 		return pgoff_ok(c->a[0]) ?
 		       sim_lock_instance(p, SIM_LOCKDECL_ENTRY, c->a[0]) : -1;
 	case SIM_P_HASH_LOCK:
@@ -169,6 +170,10 @@ static int lock_target(Call *c, int *start, int *end)
 			return -1;
 		return sim_lock_instance(p, decl, 0);
 	default:
+		/* delete_entries touches a range of entry locks: no single
+		 * instance to name */
+		if (decl < 0)
+			return -1;
 		if (p->model->locks[decl].per_proc)
 			return sim_lock_instance(p, decl, th_of(c)->proc);
 		return sim_lock_instance(p, decl, 0);
@@ -179,9 +184,6 @@ static void held_push(Call *c, int inst)
 {
 	SimThread *t = th_of(c);
 
-	if (c->ctx->lockdep)
-		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
-				    c->in->line);
 	SIM_ASSERT(t->nheld < SIM_HELD_MAX);
 	t->held[t->nheld++] = (uint8_t)inst;
 	c->w->notes.acq_line[c->tid][inst] = c->in->line;
@@ -219,6 +221,11 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 		held_push(c, inst);
 		return DONE;
 	}
+	/* lockdep checks at lock time, before a possible sleep: an attempt
+	 * that never returns still orders the locks */
+	if (c->ctx->lockdep)
+		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
+				    c->in->line);
 	if (sim_lock_is_held_by(l, c->tid)) {
 		if (mode == SIM_MODE_READ && l->kind == SIM_LK_RWSEM)
 			return broken(c, "recursive down_read of %s",

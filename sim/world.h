@@ -36,7 +36,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "limits.h"
+#include "bounds.h"
 #include "lock.h"
 
 typedef enum {
@@ -136,8 +136,7 @@ typedef struct {
 	uint8_t free_stack[SIM_BLOCKS_MAX];     /* top is free_stack[nfree-1] */
 	SimBlock block[SIM_BLOCKS_MAX + 1];     /* [0] unused: 0 is HOLE */
 	uint16_t cache_dirty;                   /* bit b: block b's lines */
-	uint8_t quiescent_seen;                 /* unused by transitions */
-	uint8_t pad;
+	uint8_t pad[2];
 	SimPte pte[SIM_PROCS_MAX][SIM_PAGES_MAX];
 	SimThread thread[SIM_THREADS_MAX];
 	uint8_t nlocks;

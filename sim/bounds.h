@@ -1,13 +1,13 @@
 /*
- * limits.h - the named bounds of the simulated machine.
+ * bounds.h - the named bounds of the simulated machine.
  *
  * Every array in SimWorld is sized by one of these, so a state is flat,
  * fixed-size and cheap to copy and hash.  A scenario or model that needs more
  * is rejected at load time with a file:line:col error naming the bound; the
  * engine never grows anything while it runs.
  */
-#ifndef SIM_LIMITS_H
-#define SIM_LIMITS_H
+#ifndef SIM_BOUNDS_H
+#define SIM_BOUNDS_H
 
 #define SIM_THREADS_MAX     4   /* threads in a scenario (bitmasks are uint8) */
 #define SIM_PROCS_MAX       2   /* processes (each has mmap_sem, page table) */

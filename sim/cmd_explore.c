@@ -1,0 +1,597 @@
+/*
+ * cmd_explore.c - `faultline explore`: every interleaving of a scenario
+ * under one model (-m) or each applicable model (--all-models), with a
+ * verdict per checked property: never (proved over the whole state
+ * space), sometimes (with the cheapest counterexample, drawn by
+ * re-running it), or incomplete (a bound was hit).
+ *
+ * stdout is a function of the inputs only: the same command prints the
+ * same bytes.  Timing (seconds, states/s) goes to a "stats:" line on
+ * stderr, or on stdout with --stats (which also runs the search without
+ * reduction to show what it saved).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "explore.h"
+#include "parse.h"
+#include "run.h"
+
+typedef struct {
+	char *model;
+	gboolean all_models;
+	char *json;
+	char *trail;
+	gboolean no_por;
+	gboolean exact;
+	gboolean stats;
+	gint64 states_max;
+	gint depth_max;
+	gdouble time_max;
+	gint64 memory_max;      /* MB */
+	gint random;
+	gint64 seed;
+	gint pct;
+	const char *scenario;
+} Args;
+
+/* Ctrl-C: the only file-scope state, as a signal handler needs one. */
+static volatile int interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void options_from(const Args *a, SimExploreOptions *o)
+{
+	sim_explore_options_default(o);
+	o->por = !a->no_por;
+	o->exact = a->exact;
+	o->states_max = (uint64_t)a->states_max;
+	o->depth_max = (uint32_t)a->depth_max;
+	o->time_max = a->time_max;
+	o->memory_max = (uint64_t)a->memory_max << 20;
+	o->seed = (uint64_t)a->seed;
+	o->interrupted = &interrupted;
+	if (a->pct) {
+		o->kind = SIM_SEARCH_PCT;
+		o->pct_depth = (uint32_t)a->pct;
+		o->runs = a->random ? (uint32_t)a->random : 1000;
+	} else if (a->random) {
+		o->kind = SIM_SEARCH_RANDOM;
+		o->runs = (uint32_t)a->random;
+	}
+}
+
+/* The command line, normalised: the first line of the output. */
+static void print_command(const Args *a, GString *out)
+{
+	g_string_append_printf(out, "faultline explore %s", a->scenario);
+	if (a->all_models)
+		g_string_append(out, " --all-models");
+	else
+		g_string_append_printf(out, " -m %s", a->model);
+	if (a->random || a->pct)
+		g_string_append_printf(out, " --random %d --seed %" G_GINT64_FORMAT,
+				       a->random ? a->random : 1000, a->seed);
+	if (a->pct)
+		g_string_append_printf(out, " --pct %d", a->pct);
+	if (a->no_por)
+		g_string_append(out, " --no-por");
+	if (a->exact)
+		g_string_append(out, " --exact");
+	if (a->states_max)
+		g_string_append_printf(out, " --states-max %" G_GINT64_FORMAT,
+				       a->states_max);
+	if (a->depth_max)
+		g_string_append_printf(out, " --depth-max %d", a->depth_max);
+	if (a->time_max > 0)
+		g_string_append_printf(out, " --time-max %g", a->time_max);
+	if (a->memory_max)
+		g_string_append_printf(out, " --memory-max %" G_GINT64_FORMAT,
+				       a->memory_max);
+	g_string_append_c(out, '\n');
+}
+
+/* ---- one model ------------------------------------------------------------ */
+
+static void print_scenario(const SimScenario *s, GString *out)
+{
+	g_string_append_printf(out, "scenario %s%s%s%s: %s\n\n", s->name,
+			       s->race ? " (" : "", s->race ? s->race : "",
+			       s->race ? ")" : "", s->summary ? s->summary : "");
+}
+
+static const char *search_name(const SimExploreOptions *o)
+{
+	switch (o->kind) {
+	case SIM_SEARCH_RANDOM:
+		return "random walks";
+	case SIM_SEARCH_PCT:
+		return "PCT";
+	default:
+		return o->por ? "exhaustive, partial-order reduction" :
+		       "exhaustive, no reduction";
+	}
+}
+
+static void print_coverage(const SimExploreOptions *o,
+			   const SimExploreResult *r, GString *out)
+{
+	g_string_append_printf(out, "search: %s, %s\n", search_name(o),
+			       o->kind != SIM_SEARCH_EXHAUSTIVE ?
+			       "stateless" : o->exact ? "exact states" :
+			       "64-bit fingerprints");
+	if (o->kind == SIM_SEARCH_EXHAUSTIVE)
+		g_string_append_printf(out, "covered: %" G_GUINT64_FORMAT
+			" states, %" G_GUINT64_FORMAT " transitions, depth %u",
+			r->states, r->transitions, r->depth);
+	else
+		g_string_append_printf(out, "covered: %" G_GUINT64_FORMAT
+			" runs, %" G_GUINT64_FORMAT " steps, longest %u",
+			r->runs, r->transitions, r->depth);
+	if (r->complete)
+		g_string_append(out, ": complete\n");
+	else
+		g_string_append_printf(out, ": incomplete (%s)\n", r->bound);
+	if (o->kind == SIM_SEARCH_EXHAUSTIVE && !o->exact)
+		g_string_append_printf(out, "fingerprint collision probability"
+			" <= %.2e (n^2/2^65)\n", r->collision_bound);
+	if (o->exact)
+		g_string_append_printf(out, "fingerprint collisions told apart:"
+			" %" G_GUINT64_FORMAT "\n", r->collisions);
+}
+
+/* Re-run PATH with text on and draw it; the trace (caller frees). */
+static SimTrace *draw(const SimProgram *prog, const GArray *path,
+		      GString *out)
+{
+	SimTrace *t = sim_trace_new(prog);
+	SimRun run;
+
+	if (sim_run_start(&run, prog, t))
+		sim_run_choices(&run, (const int *)(const void *)path->data,
+				(int)path->len, false);
+	sim_run_finish(&run);
+	sim_trace_diagram(t, out);
+	g_string_append_c(out, '\n');
+	if (t->end_note)
+		g_string_append_printf(out, "%s%s", t->end_note,
+			g_str_has_suffix(t->end_note, "\n") ? "" : "\n");
+	char *sched = sim_trace_schedule(t);
+	g_string_append_printf(out, "schedule: %s\n", sched);
+	g_free(sched);
+	return t;
+}
+
+static int same_path_as(const SimExploreResult *r, int prop)
+{
+	for (int q = 0; q < prop; q++) {
+		const GArray *a = r->cex[q], *b = r->cex[prop];
+		if (a && a->len == b->len &&
+		    memcmp(a->data, b->data, sizeof(int) * a->len) == 0)
+			return q;
+	}
+	return -1;
+}
+
+/* One property's counterexample; *trail gets the first one drawn. */
+static void print_cex(const SimProgram *prog, const SimExploreResult *r,
+		      int prop, GString *out, char **trail)
+{
+	const GArray *a = r->cex[prop];
+	int q = same_path_as(r, prop);
+
+	g_string_append_printf(out, "%s: sometimes: %d preemption%s, %u "
+			       "steps%s\n", sim_prop_name(prop),
+			       r->cex_preemptions[prop],
+			       r->cex_preemptions[prop] == 1 ? "" : "s",
+			       a->len, r->cex_minimal[prop] ? "" :
+			       " (not minimised: budget)");
+	if (q >= 0) {
+		g_string_append_printf(out, "  (the run drawn for %s)\n",
+				       sim_prop_name(q));
+		return;
+	}
+	g_string_append_c(out, '\n');
+	SimTrace *t = draw(prog, a, out);
+	if (!(t->found >> prop & 1))
+		g_string_append_printf(out, "engine bug: re-running the "
+				       "counterexample did not reach %s\n",
+				       sim_prop_name(prop));
+	if (trail && !*trail) {
+		GString *tr = g_string_new(NULL);
+		sim_trace_trail(t, tr);
+		*trail = g_string_free(tr, FALSE);
+	}
+	sim_trace_free(t);
+	g_string_append_c(out, '\n');
+}
+
+/* The verdict lines; returns how many checked properties are
+ * incomplete. */
+static int print_verdicts(const SimProgram *prog, const SimExploreResult *r,
+			  GString *out, char **trail)
+{
+	SimPropSet check = prog->scn->check;
+	int incomplete = 0;
+
+	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
+		if (!(check >> prop & 1))
+			continue;
+		if (prop == SIM_PROP_LOCK_ORDER && r->lockdep) {
+			g_string_append_printf(out, "lock-order: sometimes\n%s",
+					       r->lockdep);
+		} else if (r->found >> prop & 1 && r->cex[prop]) {
+			print_cex(prog, r, prop, out, trail);
+		} else if (r->complete) {
+			g_string_append_printf(out, "%s: never\n",
+					       sim_prop_name(prop));
+		} else {
+			g_string_append_printf(out, "%s: incomplete (%s)\n",
+					       sim_prop_name(prop), r->bound);
+			incomplete++;
+		}
+	}
+	SimPropSet other = r->found & (SimPropSet)~check;
+	if (other) {
+		g_string_append(out, "reached, not checked by the scenario: ");
+		sim_props_format(out, other);
+		g_string_append_c(out, '\n');
+	}
+	return incomplete;
+}
+
+static void print_stats(const SimExploreOptions *o, const SimExploreResult *r,
+			FILE *f)
+{
+	double sec = r->seconds > 0 ? r->seconds : 1e-9;
+
+	fprintf(f, "stats: %.3f s, %.0f states/s, %.0f transitions/s, "
+		"peak %.1f MB\n", r->seconds,
+		o->kind == SIM_SEARCH_EXHAUSTIVE ? (double)r->states / sec :
+		(double)r->runs / sec, (double)r->transitions / sec,
+		(double)r->peak_bytes / (1024.0 * 1024.0));
+}
+
+/* --stats: the same search without reduction, for comparison. */
+static void print_reduction(const SimProgram *prog, const SimExploreOptions *o,
+			    const SimExploreResult *r, GString *out)
+{
+	SimExploreOptions full = *o;
+	SimExploreResult nr;
+
+	full.por = false;
+	sim_explore(prog, &full, &nr);
+	g_string_append_printf(out, "reduction: %" G_GUINT64_FORMAT " states, %"
+		G_GUINT64_FORMAT " transitions with POR; %" G_GUINT64_FORMAT
+		" states, %" G_GUINT64_FORMAT " transitions without (%.2fx "
+		"fewer states, %.2fx fewer transitions)%s\n", r->states,
+		r->transitions, nr.states, nr.transitions,
+		(double)nr.states / (double)MAX(r->states, 1),
+		(double)nr.transitions / (double)MAX(r->transitions, 1),
+		nr.found == r->found ? "" : "; VERDICTS DIFFER");
+	g_string_append_printf(out, "stats without POR: %.3f s, %.0f "
+			       "states/s\n", nr.seconds, (double)nr.states /
+			       (nr.seconds > 0 ? nr.seconds : 1e-9));
+	sim_explore_result_clear(&nr);
+}
+
+static void json_model(const SimProgram *prog, const SimExploreOptions *o,
+		       const SimExploreResult *r, GString *j)
+{
+	SimPropSet check = prog->scn->check;
+	bool first = true;
+
+	g_string_append(j, "    {\"model\": ");
+	sim_json_string(j, prog->model->name);
+	g_string_append_printf(j, ", \"applicable\": true, \"search\": \"%s\", "
+		"\"por\": %s, \"complete\": %s, \"bound\": ",
+		o->kind == SIM_SEARCH_RANDOM ? "random" :
+		o->kind == SIM_SEARCH_PCT ? "pct" : "exhaustive",
+		o->por ? "true" : "false", r->complete ? "true" : "false");
+	if (r->bound)
+		sim_json_string(j, r->bound);
+	else
+		g_string_append(j, "null");
+	g_string_append_printf(j, ", \"states\": %" G_GUINT64_FORMAT
+		", \"transitions\": %" G_GUINT64_FORMAT ", \"runs\": %"
+		G_GUINT64_FORMAT ", \"depth\": %u, \"properties\": {",
+		r->states, r->transitions, r->runs, r->depth);
+	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
+		if (!(check >> prop & 1))
+			continue;
+		const GArray *a = r->cex[prop];
+		bool hit = r->found >> prop & 1;
+		g_string_append_printf(j, "%s\"%s\": {\"verdict\": \"%s\"",
+			first ? "" : ", ", sim_prop_name(prop), hit ?
+			"sometimes" : r->complete ? "never" : "incomplete");
+		first = false;
+		if (hit && a) {
+			g_string_append_printf(j, ", \"preemptions\": %d, "
+				"\"steps\": %u, \"schedule\": [",
+				r->cex_preemptions[prop], a->len);
+			for (guint i = 0; i < a->len; i++)
+				g_string_append_printf(j, "%s%d", i ? ", " : "",
+						       g_array_index(a, int, i));
+			g_string_append_c(j, ']');
+		}
+		g_string_append_c(j, '}');
+	}
+	g_string_append(j, "}}");
+}
+
+/* Explore PROG and print; returns the exit code for this model. */
+static int explore_one(const Args *a, const SimProgram *prog, GString *out,
+		       GString *json, char **trail)
+{
+	SimExploreOptions o;
+	SimExploreResult r;
+	int rc = SIM_EXIT_OK;
+
+	options_from(a, &o);
+	if (!sim_explore(prog, &o, &r)) {
+		fflush(stdout);
+		fprintf(stderr, "faultline: %s", r.model_error_msg ?
+			r.model_error_msg : "model error\n");
+		sim_explore_result_clear(&r);
+		return SIM_EXIT_USAGE;
+	}
+	g_string_append_printf(out, "model %s: %s\n", prog->model->name,
+			       prog->model->summary ? prog->model->summary : "");
+	print_coverage(&o, &r, out);
+	if (print_verdicts(prog, &r, out, trail))
+		rc = SIM_EXIT_INCOMPLETE;
+	if (a->stats) {
+		GString *s = g_string_new(NULL);
+		print_reduction(prog, &o, &r, s);
+		fputs(out->str, stdout);
+		g_string_truncate(out, 0);
+		print_stats(&o, &r, stdout);
+		fputs(s->str, stdout);
+		g_string_free(s, TRUE);
+	} else {
+		fputs(out->str, stdout);
+		g_string_truncate(out, 0);
+		fflush(stdout);
+		print_stats(&o, &r, stderr);
+	}
+	if (json)
+		json_model(prog, &o, &r, json);
+	sim_explore_result_clear(&r);
+	return rc;
+}
+
+/* ---- models ------------------------------------------------------------- */
+
+static int model_name_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Model names in DIR, sorted. */
+static GPtrArray *model_names(const char *dir)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *f;
+
+	while (d && (f = g_dir_read_name(d)))
+		if (g_str_has_suffix(f, ".model"))
+			g_ptr_array_add(names, g_strndup(f, strlen(f) - 6));
+	if (d)
+		g_dir_close(d);
+	qsort(names->pdata, names->len, sizeof(char *), model_name_cmp);
+	return names;
+}
+
+static void json_na(const char *model, const char *why, GString *j)
+{
+	g_string_append(j, "    {\"model\": ");
+	sim_json_string(j, model);
+	g_string_append(j, ", \"applicable\": false, \"why\": ");
+	sim_json_string(j, why);
+	g_string_append_c(j, '}');
+}
+
+/* One model of --all-models: explored, or n/a with the reason. */
+static int all_models_one(SimCli *cli, const Args *a, const SimScenario *scn,
+			  const char *name, GString *out, GString *json)
+{
+	GError *error = NULL;
+	char *missing = NULL, *why = NULL;
+	SimModel *m = sim_parse_model_load(cli->models_dir, name, &error);
+	SimProgram *prog = NULL;
+	int rc = SIM_EXIT_OK;
+
+	if (!m) {
+		rc = sim_cli_fail(error);
+	} else if (m->abstract) {
+		why = g_strdup("abstract (a base for other models)");
+	} else if (!(prog = sim_program_link(m, scn, &missing, &error))) {
+		if (error)
+			rc = sim_cli_fail(error);
+		else
+			why = g_strdup_printf("no op '%s'", missing);
+	}
+	if (why) {
+		g_string_append_printf(out, "model %s: n/a: %s\n\n", name, why);
+		if (json)
+			json_na(name, why, json);
+	} else if (prog) {
+		rc = explore_one(a, prog, out, json, NULL);
+		g_string_append_c(out, '\n');
+	}
+	g_free(why);
+	g_free(missing);
+	sim_program_free(prog);
+	sim_model_free(m);
+	return rc;
+}
+
+static int run_all_models(SimCli *cli, const Args *a, GString *out,
+			  GPtrArray *json)
+{
+	GError *error = NULL;
+	SimScenario *scn = sim_parse_scenario_file(a->scenario, &error);
+	int rc = SIM_EXIT_OK;
+
+	if (!scn)
+		return sim_cli_fail(error);
+	print_scenario(scn, out);
+	GPtrArray *names = model_names(cli->models_dir);
+	for (guint i = 0; i < names->len && rc != SIM_EXIT_USAGE; i++) {
+		GString *j = g_string_new(NULL);
+		int one = all_models_one(cli, a, scn, names->pdata[i], out, j);
+		if (j->len)
+			g_ptr_array_add(json, g_string_free(j, FALSE));
+		else
+			g_string_free(j, TRUE);
+		fputs(out->str, stdout);
+		g_string_truncate(out, 0);
+		rc = MAX(rc, one);
+	}
+	g_ptr_array_free(names, TRUE);
+	sim_scenario_free(scn);
+	return rc;
+}
+
+static int run_one_model(SimCli *cli, const Args *a, GString *out,
+			 GPtrArray *json)
+{
+	SimScenario *scn = NULL;
+	SimModel *m = NULL;
+	SimProgram *prog = NULL;
+	char *trail = NULL;
+	GError *error = NULL;
+	int rc = sim_cli_load(cli, a->scenario, a->model, &scn, &m, &prog);
+
+	if (!rc) {
+		GString *j = g_string_new(NULL);
+		print_scenario(scn, out);
+		rc = explore_one(a, prog, out, j, &trail);
+		g_ptr_array_add(json, g_string_free(j, FALSE));
+	}
+	if (!rc || rc == SIM_EXIT_INCOMPLETE) {
+		if (a->trail && trail &&
+		    !sim_cli_write_file(a->trail, trail, &error))
+			rc = sim_cli_fail(error);
+		else if (a->trail && !trail)
+			fprintf(stderr, "faultline explore: no counterexample: "
+				"%s not written\n", a->trail);
+	}
+	g_free(trail);
+	sim_program_free(prog);
+	sim_model_free(m);
+	sim_scenario_free(scn);
+	return rc;
+}
+
+static void json_write(const Args *a, GPtrArray *models, GString *j)
+{
+	g_string_append_printf(j, "{\n  \"version\": %d,\n  \"command\": "
+			       "\"explore\",\n  \"scenario\": ",
+			       SIM_JSON_VERSION);
+	sim_json_string(j, a->scenario);
+	g_string_append(j, ",\n  \"models\": [\n");
+	for (guint i = 0; i < models->len; i++)
+		g_string_append_printf(j, "%s%s", (char *)models->pdata[i],
+				       i + 1 < models->len ? ",\n" : "\n");
+	g_string_append(j, "  ]\n}\n");
+}
+
+static bool check_args(const Args *a, int argc)
+{
+	if (argc != 2 || (!a->model == !a->all_models))
+		return sim_cli_usage("explore", "needs one SCENARIO and either "
+				     "-m MODEL or --all-models") && false;
+	if (a->trail && a->all_models)
+		return sim_cli_usage("explore", "--trail needs -m MODEL") &&
+		       false;
+	if (a->states_max < 0 || a->depth_max < 0 || a->time_max < 0 ||
+	    a->memory_max < 0 || a->random < 0 || a->pct < 0 ||
+	    a->pct > 64 || a->seed < 0)
+		return sim_cli_usage("explore", "bounds, --random, --seed and "
+				     "--pct take non-negative numbers "
+				     "(--pct at most 64)") && false;
+	return true;
+}
+
+int sim_cmd_explore(SimCli *cli, int argc, char **argv)
+{
+	Args a = { 0 };
+	GOptionEntry options[] = {
+		{ "model", 'm', 0, G_OPTION_ARG_STRING, &a.model,
+		  "the model (models/NAME.model)", "NAME" },
+		{ "all-models", 0, 0, G_OPTION_ARG_NONE, &a.all_models,
+		  "every applicable model in the models directory", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &a.json,
+		  "also write the results as JSON", "FILE" },
+		{ "trail", 0, 0, G_OPTION_ARG_FILENAME, &a.trail,
+		  "write the first counterexample for `faultline replay`",
+		  "FILE" },
+		{ "no-por", 0, 0, G_OPTION_ARG_NONE, &a.no_por,
+		  "no partial-order reduction", NULL },
+		{ "exact", 0, 0, G_OPTION_ARG_NONE, &a.exact,
+		  "store whole states, not fingerprints", NULL },
+		{ "stats", 0, 0, G_OPTION_ARG_NONE, &a.stats,
+		  "timing on stdout, and the reduction against --no-por",
+		  NULL },
+		{ "states-max", 0, 0, G_OPTION_ARG_INT64, &a.states_max,
+		  "stop after N states", "N" },
+		{ "depth-max", 0, 0, G_OPTION_ARG_INT, &a.depth_max,
+		  "explore paths up to N steps", "N" },
+		{ "time-max", 0, 0, G_OPTION_ARG_DOUBLE, &a.time_max,
+		  "stop after SEC seconds", "SEC" },
+		{ "memory-max", 0, 0, G_OPTION_ARG_INT64, &a.memory_max,
+		  "stop beyond MB megabytes", "MB" },
+		{ "random", 0, 0, G_OPTION_ARG_INT, &a.random,
+		  "N seeded random walks instead", "N" },
+		{ "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed,
+		  "seed of --random / --pct (default 1)", "S" },
+		{ "pct", 0, 0, G_OPTION_ARG_INT, &a.pct,
+		  "PCT with DEPTH priority change points", "DEPTH" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GPtrArray *json = g_ptr_array_new_with_free_func(g_free);
+	GString *out = g_string_new(NULL);
+	GError *error = NULL;
+	int rc;
+
+	a.seed = 1;
+	if (!sim_cli_parse_options("explore", "SCENARIO", options, &argc,
+				   &argv)) {
+		rc = SIM_EXIT_USAGE;
+		goto out;
+	}
+	if (!check_args(&a, argc)) {
+		rc = SIM_EXIT_USAGE;
+		goto out;
+	}
+	a.scenario = argv[1];
+	print_command(&a, out);
+	void (*old)(int) = signal(SIGINT, on_sigint);
+	rc = a.all_models ? run_all_models(cli, &a, out, json) :
+	     run_one_model(cli, &a, out, json);
+	signal(SIGINT, old);
+	if (rc != SIM_EXIT_USAGE)
+		fputs(out->str, stdout);
+	if (a.json && rc != SIM_EXIT_USAGE) {
+		GString *j = g_string_new(NULL);
+		json_write(&a, json, j);
+		if (!sim_cli_write_file(a.json, j->str, &error))
+			rc = sim_cli_fail(error);
+		g_string_free(j, TRUE);
+	}
+out:
+	g_string_free(out, TRUE);
+	g_ptr_array_free(json, TRUE);
+	g_free(a.model);
+	g_free(a.json);
+	g_free(a.trail);
+	return rc;
+}

@@ -1,0 +1,1019 @@
+/*
+ * explore.c - exhaustive, random and PCT search.  See explore.h.
+ *
+ * Exhaustive search is a depth-first search with an explicit stack of
+ * whole worlds (Frame), preallocated to depth_max: a step is a memcpy of
+ * the parent's world and one sim_step(); nothing in the loop allocates
+ * except the visited set when it grows.
+ *
+ * Partial-order reduction.  A transition is "thread T takes its next
+ * step".  Its footprint (sim_step_footprint) is refined here into a
+ * 32-bit class mask where each process's page table is its own class and
+ * an "op boundary" pseudo-class stands for the oracles that run when an
+ * op returns or a new one starts: such a step reads every class (the
+ * oracles look at page tables, block map, i_size, page cache, caches and
+ * at which other threads are inside an op) and writes OPSTATE.  A step
+ * may cross an op boundary when a RET of the outermost op is reachable
+ * from the instruction after its primitive without another primitive
+ * (ret_ok[], computed once per program).  With oracle reads counted as
+ * reads, a property flagged by a step depends only on what the step
+ * reads, so commuting independent steps never changes what is flagged.
+ *
+ *   persistent sets  for each runnable seed thread, close {seed} under
+ *                    "a thread outside may still (sim_step_future) do
+ *                    something dependent with the next step of a thread
+ *                    inside"; a blocked thread that would have to join
+ *                    makes the set every thread.  The smallest wins.
+ *   sleep sets       per state, in the visited set's data byte; a state
+ *                    seen again with a sleep set missing some of the
+ *                    stored one is explored again for those threads
+ *                    (Godefroid's state-caching rule).
+ *   cycle proviso    a reduced state with a successor on the DFS stack
+ *                    is fully expanded (bit 7 of the data byte marks
+ *                    states on the stack).
+ *
+ * Counterexamples: once the search knows a property is reachable, a 0-1
+ * search (Dial's buckets, cost = preemptions then steps) over (world, last
+ * thread) without reduction finds the cheapest thread sequence; if its
+ * budget runs out, the first path the main search took is kept.
+ */
+#include <string.h>
+#include "explore.h"
+#include "lockdep.h"
+#include "oracle.h"
+#include "prng.h"
+#include "step.h"
+#include "visited.h"
+
+/* ---- footprints ---------------------------------------------------------- */
+
+enum {
+	CL_DATA = SIM_FP_ISIZE | SIM_FP_BMAP | SIM_FP_BLOCKS | SIM_FP_PCACHE |
+		  SIM_FP_ENTRY | SIM_FP_CACHE,
+	CL_PTE0 = 16,                   /* page table of process p: bit 16+p */
+	CL_PTES = ((1u << SIM_PROCS_MAX) - 1) << CL_PTE0,
+	CL_OPSTATE = 1u << 24,          /* which threads are inside an op */
+	CL_ALL = CL_DATA | CL_PTES | CL_OPSTATE,
+};
+
+#define LOCK_NONE (-1)
+#define LOCK_ANY (-2)                   /* some lock, not known which */
+#define LOCKS_NONE_BIT (1u << (SIM_LOCKDECLS_MAX - 1))
+
+#define ONSTACK 0x80u
+#define SLEEP_MASK 0x0fu
+
+typedef struct {
+	uint32_t rd, wr;
+	int lock;               /* instance, LOCK_NONE or LOCK_ANY */
+} Fp;
+
+typedef struct {
+	uint32_t rd, wr;
+	uint16_t locks;         /* lock classes it may take */
+	bool live;              /* not done */
+} Future;
+
+static uint32_t classes(uint16_t fp, int proc)
+{
+	uint32_t c = fp & CL_DATA;
+
+	if (fp & SIM_FP_PTE_OWN)
+		c |= 1u << (CL_PTE0 + proc);
+	if (fp & SIM_FP_PTE_ALL)
+		c |= CL_PTES;
+	return c;
+}
+
+/* ret_ok[proc][pc]: from pc, a RET is reachable through local
+ * instructions only (a CALL is assumed to return without a primitive). */
+static uint8_t **ret_ok_new(const SimProgram *p)
+{
+	uint8_t **ok = g_new0(uint8_t *, p->nprocs);
+
+	for (int i = 0; i < p->nprocs; i++) {
+		const SimProc *pr = p->procs[i];
+		bool changed = true;
+		ok[i] = g_new0(uint8_t, pr->ncode + 1);
+		while (changed) {
+			changed = false;
+			for (int pc = pr->ncode - 1; pc >= 0; pc--) {
+				const SimInsn *in = &pr->code[pc];
+				uint8_t v;
+				if (in->op == SIM_I_RET)
+					v = 1;
+				else if (in->op == SIM_I_PRIM)
+					v = 0;
+				else if (in->op == SIM_I_JMP)
+					v = ok[i][in->target];
+				else if (in->op == SIM_I_JZ)
+					v = ok[i][pc + 1] | ok[i][in->target];
+				else
+					v = ok[i][pc + 1];
+				changed |= v != ok[i][pc];
+				ok[i][pc] = v;
+			}
+		}
+	}
+	return ok;
+}
+
+static void ret_ok_free(uint8_t **ok, int n)
+{
+	for (int i = 0; ok && i < n; i++)
+		g_free(ok[i]);
+	g_free(ok);
+}
+
+/* Whether TID's next step may end its outermost op (and so run the
+ * op-return and quiescence oracles, and start its next op). */
+static bool may_cross_boundary(const SimWorld *w, uint8_t *const *ok,
+			       int tid)
+{
+	const SimThread *t = &w->thread[tid];
+
+	if (t->depth < 2)
+		return true;
+	for (int d = t->depth - 1; d >= 1; d--) {
+		const SimFrame *f = &t->frame[d];
+		int pc = d == t->depth - 1 ? f->pc + 1 : f->pc;
+		if (!ok[f->proc][pc])
+			return false;
+	}
+	return true;
+}
+
+static bool names_lock_instance(int sub)
+{
+	return sim_prims[sub].argkind == SIM_PA_LOCK ||
+	       sub == SIM_P_LOCK_PAGE || sub == SIM_P_UNLOCK_PAGE ||
+	       sub == SIM_P_GRAB_ENTRY || sub == SIM_P_UNLOCK_ENTRY ||
+	       sub == SIM_P_UNLOCK_ENTRY_ALL;
+}
+
+static Fp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
+		  int tid)
+{
+	const SimInsn *in = sim_step_next_insn(w, p, tid);
+	uint16_t rd = sim_prims[in->sub].reads, wr = sim_prims[in->sub].writes;
+	int proc = w->thread[tid].proc;
+	Fp f = { .lock = LOCK_NONE };
+
+	if (wr & SIM_FP_LOCK) {
+		f.lock = LOCK_ANY;
+		if (names_lock_instance(in->sub)) {
+			int inst = sim_step_footprint(w, p, tid, &rd, &wr);
+			f.lock = inst >= 0 ? inst : LOCK_ANY;
+		}
+	}
+	f.rd = classes(rd, proc);
+	f.wr = classes(wr, proc);
+	if (may_cross_boundary(w, ok, tid)) {
+		f.rd |= CL_ALL;
+		f.wr |= CL_OPSTATE;
+	}
+	return f;
+}
+
+static Future future_of(const SimWorld *w, const SimProgram *p, int tid)
+{
+	Future f = { 0 };
+	uint16_t rd, wr, locks;
+
+	if (w->thread[tid].status == SIM_TH_DONE)
+		return f;
+	sim_step_future(w, p, tid, &rd, &wr, &locks);
+	f.live = true;
+	f.rd = classes(rd, w->thread[tid].proc) | CL_ALL;
+	f.wr = classes(wr, w->thread[tid].proc) | CL_OPSTATE;
+	/* Bit 15 is prog.c's "no class"; a primitive that touches DAX
+	 * entries may sleep on or wake an entry lock without naming it. */
+	f.locks = locks & (uint16_t)~LOCKS_NONE_BIT;
+	if ((rd | wr) & SIM_FP_ENTRY)
+		f.locks |= 1u << SIM_LOCKDECL_ENTRY;
+	return f;
+}
+
+static bool data_dep(uint32_t rd1, uint32_t wr1, uint32_t rd2, uint32_t wr2)
+{
+	return (wr1 & (rd2 | wr2)) || (rd1 & wr2);
+}
+
+/* Next step A (of a thread) against next step B of another. */
+static bool dep_next(const Fp *a, const Fp *b)
+{
+	if (data_dep(a->rd, a->wr, b->rd, b->wr))
+		return true;
+	if (a->lock == LOCK_NONE || b->lock == LOCK_NONE)
+		return false;
+	return a->lock == LOCK_ANY || b->lock == LOCK_ANY ||
+	       a->lock == b->lock;
+}
+
+/* Next step A against anything thread U (in process UPROC) may still
+ * do. */
+static bool dep_future(const SimProgram *p, const Fp *a, const Future *u,
+		       int uproc)
+{
+	if (!u->live)
+		return false;
+	if (data_dep(a->rd, a->wr, u->rd, u->wr))
+		return true;
+	if (a->lock == LOCK_NONE || !u->locks)
+		return false;
+	if (a->lock == LOCK_ANY)
+		return true;
+	int decl = sim_lock_decl_of(p, a->lock);
+	if (!(u->locks >> decl & 1))
+		return false;
+	if (p->model->locks[decl].per_proc)
+		return a->lock - p->lock_base[decl] == uproc;
+	return true;
+}
+
+bool sim_explore_independent(const SimWorld *w, const SimProgram *p, int t,
+			     int u)
+{
+	uint8_t **ok = ret_ok_new(p);
+	Fp a = next_fp(w, p, ok, t), b = next_fp(w, p, ok, u);
+
+	ret_ok_free(ok, p->nprocs);
+	return !dep_next(&a, &b);
+}
+
+/* ---- the search state ---------------------------------------------------- */
+
+typedef struct {
+	SimWorld w;
+	uint32_t id;            /* in the visited set */
+	uint8_t enabled, ample, done;
+	int8_t via;             /* thread whose step led here, -1 at root */
+	Fp fp[SIM_THREADS_MAX];
+} Frame;
+
+typedef struct {
+	const SimProgram *p;
+	const SimExploreOptions *o;
+	SimExploreResult *r;
+	SimLockdep *lockdep;
+	uint8_t **ret_ok;
+	size_t hsize;
+	uint32_t depth_max;
+	int64_t t0;             /* g_get_monotonic_time() at start */
+	uint64_t next_check;    /* transitions at the next clock check */
+	uint64_t extra_bytes;   /* stacks and other fixed buffers */
+	bool stop;
+} Search;
+
+static void set_bound(Search *s, const char *what)
+{
+	s->r->complete = false;
+	if (!s->r->bound)
+		s->r->bound = g_strdup(what);
+}
+
+/* Whether a bound other than depth stops the search now. */
+static bool out_of_bounds(Search *s, uint64_t states, uint64_t bytes)
+{
+	const SimExploreOptions *o = s->o;
+
+	if (s->stop)
+		return true;
+	if (o->interrupted && *o->interrupted)
+		set_bound(s, "interrupted");
+	else if (o->states_max && states >= o->states_max)
+		set_bound(s, "states-max");
+	else if (o->memory_max && bytes > o->memory_max)
+		set_bound(s, "memory-max");
+	else if (o->time_max > 0 && s->r->transitions >= s->next_check) {
+		s->next_check = s->r->transitions + 256;
+		double el = (double)(g_get_monotonic_time() - s->t0) / 1e6;
+		if (el > o->time_max)
+			set_bound(s, "time-max");
+	}
+	s->stop = s->r->bound && strcmp(s->r->bound, "depth-max") != 0;
+	return s->stop;
+}
+
+static void note_peak(Search *s, uint64_t bytes)
+{
+	if (bytes > s->r->peak_bytes)
+		s->r->peak_bytes = bytes;
+}
+
+/* Run TID's step from PARENT into CHILD; returns false on a model error
+ * (recorded, with the model's file:line message). */
+static bool do_step(Search *s, const SimWorld *parent, SimWorld *child,
+		    int tid, SimLockdep *ld, SimPropSet *found)
+{
+	SimStepCtx ctx = { .prog = s->p, .lockdep = ld };
+
+	memcpy(child, parent, sizeof(SimWorld));
+	sim_step(child, tid, &ctx);
+	s->r->transitions++;
+	*found = ctx.found;
+	if (!ctx.model_error)
+		return true;
+	GString *msg = g_string_new(NULL);
+	SimStepCtx again = { .prog = s->p, .msg = msg };
+	memcpy(child, parent, sizeof(SimWorld));
+	sim_step(child, tid, &again);
+	s->r->model_error = true;
+	if (!s->r->model_error_msg)
+		s->r->model_error_msg = g_string_free(msg, FALSE);
+	else
+		g_string_free(msg, TRUE);
+	s->stop = true;
+	return false;
+}
+
+static bool all_done(const SimWorld *w)
+{
+	for (int t = 0; t < w->nthreads; t++)
+		if (w->thread[t].status != SIM_TH_DONE)
+			return false;
+	return true;
+}
+
+/* Properties of a state where nothing can run. */
+static SimPropSet terminal_props(const SimProgram *p, const SimWorld *w)
+{
+	SimStepCtx ctx = { .prog = p };
+
+	if (sim_step_runnable(w) || all_done(w))
+		return 0;
+	sim_oracle_stuck(w, &ctx);
+	return ctx.found;
+}
+
+/* Keep TIDS (N steps) as the path to each property in FOUND that has
+ * none yet. */
+static void record_path(Search *s, const int *tids, int n, SimPropSet found)
+{
+	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
+		if (!(found >> prop & 1) || s->r->cex[prop])
+			continue;
+		GArray *a = g_array_sized_new(FALSE, FALSE, sizeof(int),
+					      (guint)n);
+		g_array_append_vals(a, tids, (guint)n);
+		s->r->cex[prop] = a;
+	}
+	s->r->found |= found;
+}
+
+/* ---- persistent sets ------------------------------------------------------ */
+
+/* The persistent set grown from SEED: threads, as a bitmask. */
+static uint8_t persistent_from(const SimProgram *p, const SimWorld *w,
+			       const Frame *f, const Future *fut, int seed)
+{
+	uint8_t all = (uint8_t)((1u << w->nthreads) - 1);
+	uint8_t set = (uint8_t)(1u << seed), checked = 0;
+
+	while (set & f->enabled & ~checked) {
+		int x = __builtin_ctz(set & f->enabled & ~checked);
+		checked |= (uint8_t)(1u << x);
+		for (int u = 0; u < w->nthreads; u++) {
+			if ((set >> u & 1) ||
+			    !dep_future(p, &f->fp[x], &fut[u],
+					w->thread[u].proc))
+				continue;
+			if (!(f->enabled >> u & 1))
+				return all;
+			set |= (uint8_t)(1u << u);
+		}
+	}
+	return set;
+}
+
+static uint8_t choose_ample(const Search *s, const Frame *f)
+{
+	const SimWorld *w = &f->w;
+	Future fut[SIM_THREADS_MAX];
+	uint8_t best = f->enabled;
+
+	if (!s->o->por || __builtin_popcount(f->enabled) < 2)
+		return f->enabled;
+	for (int u = 0; u < w->nthreads; u++)
+		fut[u] = future_of(w, s->p, u);
+	for (int t = 0; t < w->nthreads; t++) {
+		if (!(f->enabled >> t & 1))
+			continue;
+		uint8_t a = persistent_from(s->p, w, f, fut, t) & f->enabled;
+		if (__builtin_popcount(a) < __builtin_popcount(best))
+			best = a;
+	}
+	return best;
+}
+
+/* Fill F's runnable set, footprints and ample set (F->w is set). */
+static void frame_setup(const Search *s, Frame *f, int via)
+{
+	f->enabled = sim_step_runnable(&f->w);
+	f->done = 0;
+	f->via = (int8_t)via;
+	for (int t = 0; t < f->w.nthreads; t++)
+		if (f->enabled >> t & 1)
+			f->fp[t] = next_fp(&f->w, s->p, s->ret_ok, t);
+	f->ample = choose_ample(s, f);
+}
+
+/* ---- exhaustive search ---------------------------------------------------- */
+
+typedef struct {
+	Search *s;
+	SimVisited *vis;
+	Frame *st;
+	int sp;
+} Dfs;
+
+static uint8_t *data_of(Dfs *d, uint32_t id)
+{
+	return sim_visited_data(d->vis, id);
+}
+
+/* The path to the top frame, then LAST. */
+static void dfs_record(Dfs *d, int sp, int last, SimPropSet found)
+{
+	int tids[SIM_STEPS_MAX + 1], n = 0;
+
+	for (int i = 1; i <= sp && n < SIM_STEPS_MAX; i++)
+		tids[n++] = d->st[i].via;
+	tids[n++] = last;
+	record_path(d->s, tids, n, found);
+}
+
+/* Child sleep set after thread T from frame F with sleep set Z. */
+static uint8_t child_sleep(const Frame *f, uint8_t z, int t)
+{
+	uint8_t cand = (uint8_t)((z | f->done) & f->enabled & ~(1u << t));
+	uint8_t out = 0;
+
+	for (int u = 0; cand >> u; u++)
+		if ((cand >> u & 1) && !dep_next(&f->fp[u], &f->fp[t]))
+			out |= (uint8_t)(1u << u);
+	return out;
+}
+
+/* Push the world in st[sp + 1] (already stepped, reached by VIA) as a
+ * frame to explore with ample set AMPLE (0: choose). */
+static void dfs_push(Dfs *d, uint32_t id, int via, uint8_t ample)
+{
+	Frame *c = &d->st[d->sp + 1];
+
+	c->id = id;
+	frame_setup(d->s, c, via);
+	if (ample)
+		c->ample = ample & c->enabled;
+	*data_of(d, id) |= ONSTACK;
+	d->sp++;
+	if ((uint32_t)d->sp + 1 > d->s->r->depth)
+		d->s->r->depth = (uint32_t)d->sp + 1;
+}
+
+/* A state already seen, with sleep set Z on this path. */
+static void dfs_revisit(Dfs *d, uint32_t id, uint8_t z, int via)
+{
+	Frame *f = &d->st[d->sp];
+	uint8_t *data = data_of(d, id);
+	uint8_t woken = (uint8_t)(*data & SLEEP_MASK & ~z);
+
+	*data = (uint8_t)((*data & ~SLEEP_MASK) | (*data & z & SLEEP_MASK));
+	if (*data & ONSTACK) {
+		f->ample = f->enabled;          /* cycle proviso */
+		for (int i = d->sp; woken && i >= 0; i--)
+			if (d->st[i].id == id)
+				d->st[i].ample |= woken;
+		return;
+	}
+	if (woken)
+		dfs_push(d, id, via, woken);
+}
+
+/* Explore thread T from the top frame. */
+static void dfs_expand(Dfs *d, int t, uint8_t z)
+{
+	Search *s = d->s;
+	Frame *f = &d->st[d->sp], *c = &d->st[d->sp + 1];
+	SimPropSet found;
+	bool is_new;
+
+	if (!do_step(s, &f->w, &c->w, t, s->lockdep, &found))
+		return;
+	if (found & ~s->r->found)
+		dfs_record(d, d->sp, t, found);
+	uint8_t zc = s->o->por ? child_sleep(f, z, t) : 0;
+	uint32_t id = sim_visited_add(d->vis, &c->w, &is_new);
+	if (!is_new) {
+		dfs_revisit(d, id, zc, t);
+		return;
+	}
+	s->r->states++;
+	*data_of(d, id) = zc;
+	SimPropSet stuck = terminal_props(s->p, &c->w);
+	if (stuck & ~s->r->found)
+		dfs_record(d, d->sp, t, stuck);
+	if (sim_step_runnable(&c->w))
+		dfs_push(d, id, t, 0);
+}
+
+static void dfs_loop(Dfs *d)
+{
+	Search *s = d->s;
+
+	while (d->sp >= 0) {
+		Frame *f = &d->st[d->sp];
+		uint64_t bytes = sim_visited_bytes(d->vis) + s->extra_bytes;
+		note_peak(s, bytes);
+		if (out_of_bounds(s, s->r->states, bytes))
+			return;
+		uint8_t z = *data_of(d, f->id) & SLEEP_MASK;
+		uint8_t todo = (uint8_t)(f->ample & ~f->done & ~z);
+		if (!todo) {
+			*data_of(d, f->id) &= (uint8_t)~ONSTACK;
+			d->sp--;
+			continue;
+		}
+		int t = __builtin_ctz(todo);
+		if ((uint32_t)d->sp + 1 >= s->depth_max) {
+			set_bound(s, "depth-max");
+			f->done |= (uint8_t)(1u << t);
+			continue;
+		}
+		dfs_expand(d, t, z);
+		f->done |= (uint8_t)(1u << t);
+		if (s->stop)
+			return;
+	}
+}
+
+static void explore_exhaustive(Search *s, const SimWorld *init)
+{
+	Dfs d = { .s = s, .sp = -1 };
+	bool is_new;
+
+	d.vis = sim_visited_new(s->hsize, s->o->exact,
+				s->o->states_max ? s->o->states_max : 0);
+	d.st = g_new(Frame, s->depth_max + 1);
+	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1);
+	memcpy(&d.st[0].w, init, sizeof(SimWorld));
+	uint32_t id = sim_visited_add(d.vis, init, &is_new);
+	s->r->states = 1;
+	record_path(s, NULL, 0, terminal_props(s->p, init));
+	dfs_push(&d, id, -1, 0);
+	dfs_loop(&d);
+	s->r->collisions = sim_visited_collisions(d.vis);
+	sim_visited_free(d.vis);
+	g_free(d.st);
+}
+
+/* ---- random walks and PCT ------------------------------------------------- */
+
+typedef struct {
+	SimPrng g;
+	int prio[SIM_THREADS_MAX];
+	uint32_t change[64];    /* PCT change points (step numbers) */
+	uint32_t nchange;
+	uint32_t k;             /* estimated steps in a run */
+} Chooser;
+
+/* PCT: distinct random priorities DEPTH.. for the threads, and DEPTH - 1
+ * change points in [1, k]. */
+static void pct_run_init(Chooser *c, int nthreads, uint32_t depth)
+{
+	for (int i = 0; i < nthreads; i++)
+		c->prio[i] = (int)depth + i;
+	for (int i = nthreads - 1; i > 0; i--) {
+		int j = (int)sim_prng_below(&c->g, (uint32_t)i + 1);
+		int tmp = c->prio[i];
+		c->prio[i] = c->prio[j];
+		c->prio[j] = tmp;
+	}
+	c->nchange = depth > 1 ? MIN(depth - 1, G_N_ELEMENTS(c->change)) : 0;
+	for (uint32_t j = 0; j < c->nchange; j++)
+		c->change[j] = 1 + sim_prng_below(&c->g, c->k);
+}
+
+static int highest(const Chooser *c, uint8_t runnable)
+{
+	int best = -1;
+
+	for (int t = 0; runnable >> t; t++)
+		if ((runnable >> t & 1) &&
+		    (best < 0 || c->prio[t] > c->prio[best]))
+			best = t;
+	return best;
+}
+
+static int choose(Chooser *c, SimSearchKind kind, uint8_t runnable,
+		  uint32_t step)
+{
+	if (kind == SIM_SEARCH_RANDOM) {
+		uint32_t n = sim_prng_below(&c->g,
+			(uint32_t)__builtin_popcount(runnable));
+		for (int t = 0;; t++)
+			if ((runnable >> t & 1) && n-- == 0)
+				return t;
+	}
+	for (uint32_t j = 0; j < c->nchange; j++)
+		if (c->change[j] == step)
+			c->prio[highest(c, runnable)] = (int)(c->nchange - j);
+	return highest(c, runnable);
+}
+
+/* One walk from INIT; false on a model error. */
+static bool walk(Search *s, Chooser *c, const SimWorld *init, SimWorld *w,
+		 int *path)
+{
+	uint32_t n = 0;
+	int cur = 0;
+	SimPropSet found;
+
+	memcpy(&w[0], init, sizeof(SimWorld));
+	if (s->o->kind == SIM_SEARCH_PCT)
+		pct_run_init(c, init->nthreads, s->o->pct_depth);
+	for (;;) {
+		uint8_t runnable = sim_step_runnable(&w[cur]);
+		if (!runnable) {
+			record_path(s, path, (int)n, terminal_props(s->p, &w[cur]));
+			break;
+		}
+		if (n >= s->depth_max) {
+			set_bound(s, "depth-max");
+			break;
+		}
+		int t = choose(c, s->o->kind, runnable, n + 1);
+		if (!do_step(s, &w[cur], &w[cur ^ 1], t, s->lockdep, &found))
+			return false;
+		path[n++] = t;
+		cur ^= 1;
+		if (found & ~s->r->found)
+			record_path(s, path, (int)n, found);
+	}
+	s->r->runs++;
+	s->r->depth = MAX(s->r->depth, n);
+	c->k = MAX(c->k, n);
+	return true;
+}
+
+static void explore_walks(Search *s, const SimWorld *init)
+{
+	SimWorld *w = g_new(SimWorld, 2);
+	int *path = g_new(int, s->depth_max + 1);
+	Chooser c = { .k = 32 };
+
+	sim_prng_seed(&c.g, s->o->seed);
+	s->extra_bytes = 2 * sizeof(SimWorld) + sizeof(int) * s->depth_max;
+	note_peak(s, s->extra_bytes);
+	for (uint32_t i = 0; i < s->o->runs; i++) {
+		if (out_of_bounds(s, 0, s->extra_bytes) ||
+		    !walk(s, &c, init, w, path))
+			break;
+	}
+	set_bound(s, s->o->kind == SIM_SEARCH_PCT ? "pct" : "random");
+	g_free(w);
+	g_free(path);
+}
+
+/* ---- counterexamples: 0-1 search over (world, last thread) --------------- */
+
+#define STEP_COST 1u
+#define PREEMPT_COST ((uint32_t)SIM_STEPS_MAX + 2)  /* one preemption, one
+						     * step: key = preemptions
+						     * * (MAX + 1) + steps */
+#define NBUCKETS (PREEMPT_COST + 1)
+#define GOAL_BIT 0x80000000u
+
+typedef struct {
+	uint32_t parent;
+	uint32_t key;
+	uint8_t tid;
+	uint8_t closed;
+} Node;
+
+typedef struct {
+	uint32_t node;
+	uint32_t key;
+	uint8_t tid;
+	SimPropSet props;
+} Goal;
+
+typedef struct {
+	Search *s;
+	SimVisited *nodes;      /* exact: world prefix + last thread + 1 */
+	GArray *meta;           /* Node, by id */
+	GArray *goals;          /* Goal */
+	GArray *bucket[NBUCKETS];
+	uint32_t head[NBUCKETS];        /* FIFO read position per bucket */
+	uint64_t queued;
+	uint32_t key;           /* current minimum */
+	uint8_t *rec;           /* hsize + 1 scratch */
+	SimWorld *w;            /* [0] expanded node, [1] child */
+	SimPropSet want, got;
+} Cex;
+
+static void cex_push(Cex *x, uint32_t entry, uint32_t key)
+{
+	g_array_append_val(x->bucket[key % NBUCKETS], entry);
+	x->queued++;
+}
+
+/* Pop the entry of least key; false when the queue is empty. */
+static bool cex_pop(Cex *x, uint32_t *entry)
+{
+	if (!x->queued)
+		return false;
+	for (;; x->key++) {
+		unsigned i = x->key % NBUCKETS;
+		GArray *b = x->bucket[i];
+		if (x->head[i] == b->len) {
+			x->head[i] = 0;
+			g_array_set_size(b, 0);
+			continue;
+		}
+		*entry = g_array_index(b, uint32_t, x->head[i]++);
+		x->queued--;
+		return true;
+	}
+}
+
+static void cex_goal(Cex *x, uint32_t node, int tid, uint32_t key,
+		     SimPropSet props)
+{
+	Goal g = { .node = node, .key = key, .tid = (uint8_t)tid,
+		   .props = props };
+
+	if (!(props & x->want & ~x->got))
+		return;
+	uint32_t gi = (uint32_t)x->goals->len;
+	g_array_append_val(x->goals, g);
+	cex_push(x, gi | GOAL_BIT, key);
+}
+
+/* Add (state x->w[1], last TID) reached from PARENT at KEY. */
+static void cex_node(Cex *x, uint32_t parent, int tid, uint32_t key)
+{
+	size_t hs = x->s->hsize;
+	bool is_new;
+
+	memcpy(x->rec, &x->w[1], hs);
+	x->rec[hs] = (uint8_t)(tid + 1);
+	uint32_t id = sim_visited_add(x->nodes, x->rec, &is_new);
+	if (is_new) {
+		Node n = { .parent = parent, .key = key, .tid = (uint8_t)tid };
+		g_array_append_val(x->meta, n);
+	} else {
+		Node *n = &g_array_index(x->meta, Node, id);
+		if (n->closed || n->key <= key)
+			return;
+		n->parent = parent;
+		n->key = key;
+		n->tid = (uint8_t)tid;
+	}
+	cex_push(x, id, key);
+}
+
+static void cex_expand(Cex *x, uint32_t id)
+{
+	Search *s = x->s;
+	Node *n = &g_array_index(x->meta, Node, id);
+	const uint8_t *rec = sim_visited_state(x->nodes, id);
+	int last = rec[s->hsize] - 1;
+	uint32_t key = n->key;
+	SimPropSet found;
+
+	n->closed = 1;
+	memcpy(&x->w[0], rec, s->hsize);
+	uint8_t runnable = sim_step_runnable(&x->w[0]);
+	if (key % (SIM_STEPS_MAX + 1) >= s->depth_max)
+		return;
+	for (int t = 0; runnable >> t; t++) {
+		if (!(runnable >> t & 1))
+			continue;
+		uint32_t k = key + (last >= 0 && t != last &&
+				    (runnable >> last & 1) ? PREEMPT_COST :
+				    STEP_COST);
+		if (!do_step(s, &x->w[0], &x->w[1], t, NULL, &found))
+			return;
+		s->r->transitions--;    /* not the main search's */
+		cex_goal(x, id, t, k, found);
+		cex_goal(x, id, t, k, terminal_props(s->p, &x->w[1]));
+		cex_node(x, id, t, k);
+	}
+}
+
+/* The thread sequence to goal G. */
+static GArray *cex_path(Cex *x, const Goal *g)
+{
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(int));
+	int t = g->tid;
+
+	g_array_append_val(a, t);
+	for (uint32_t id = g->node; id != 0;) {
+		const Node *n = &g_array_index(x->meta, Node, id);
+		t = n->tid;
+		g_array_prepend_val(a, t);
+		id = n->parent;
+	}
+	return a;
+}
+
+static void cex_take(Cex *x, const Goal *g)
+{
+	SimExploreResult *r = x->s->r;
+
+	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
+		if (!(g->props & x->want & ~x->got) || !(g->props >> prop & 1))
+			continue;
+		if (!(x->want >> prop & 1) || (x->got >> prop & 1))
+			continue;
+		x->got |= (SimPropSet)(1u << prop);
+		if (r->cex[prop])
+			g_array_free(r->cex[prop], TRUE);
+		r->cex[prop] = cex_path(x, g);
+		r->cex_minimal[prop] = true;
+	}
+}
+
+static void cex_init(Cex *x, Search *s, const SimWorld *init)
+{
+	x->s = s;
+	x->nodes = sim_visited_new(s->hsize + 1, true, 0);
+	x->meta = g_array_new(FALSE, FALSE, sizeof(Node));
+	x->goals = g_array_new(FALSE, FALSE, sizeof(Goal));
+	for (unsigned i = 0; i < NBUCKETS; i++)
+		x->bucket[i] = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	x->rec = g_malloc0(s->hsize + 1);
+	x->w = g_new0(SimWorld, 2);
+	memcpy(&x->w[1], init, sizeof(SimWorld));
+	cex_node(x, 0, -1, 0);
+}
+
+static void cex_free(Cex *x)
+{
+	sim_visited_free(x->nodes);
+	g_array_free(x->meta, TRUE);
+	g_array_free(x->goals, TRUE);
+	for (unsigned i = 0; i < NBUCKETS; i++)
+		g_array_free(x->bucket[i], TRUE);
+	g_free(x->rec);
+	g_free(x->w);
+}
+
+/* Replace the paths to WANT with cheapest ones, within the budget. */
+static void find_counterexamples(Search *s, const SimWorld *init,
+				 SimPropSet want)
+{
+	uint64_t budget = s->o->cex_nodes_max ? s->o->cex_nodes_max :
+			  4u << 20;
+	Cex x = { .want = want };
+	uint32_t e;
+
+	cex_init(&x, s, init);
+	while (x.got != want && cex_pop(&x, &e) && !s->stop) {
+		if (e & GOAL_BIT) {
+			cex_take(&x, &g_array_index(x.goals, Goal,
+						    e & ~GOAL_BIT));
+			continue;
+		}
+		const Node *n = &g_array_index(x.meta, Node, e);
+		if (n->closed || n->key != x.key)
+			continue;
+		uint64_t bytes = sim_visited_bytes(x.nodes) +
+				 x.meta->len * sizeof(Node);
+		note_peak(s, bytes);
+		if (sim_visited_count(x.nodes) > budget ||
+		    (s->o->memory_max && bytes > s->o->memory_max) ||
+		    (s->o->interrupted && *s->o->interrupted))
+			break;
+		cex_expand(&x, e);
+	}
+	s->r->cex_nodes = sim_visited_count(x.nodes);
+	cex_free(&x);
+}
+
+/* ---- entry points ---------------------------------------------------------- */
+
+void sim_explore_options_default(SimExploreOptions *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = SIM_SEARCH_EXHAUSTIVE;
+	o->por = true;
+	o->runs = 1000;
+	o->pct_depth = 3;
+}
+
+void sim_explore_result_clear(SimExploreResult *r)
+{
+	g_free(r->bound);
+	g_free(r->model_error_msg);
+	g_free(r->lockdep);
+	for (int i = 0; i < SIM_PROP_COUNT; i++)
+		if (r->cex[i])
+			g_array_free(r->cex[i], TRUE);
+	memset(r, 0, sizeof(*r));
+}
+
+int sim_explore_preemptions(const SimProgram *p, const int *tids, int n)
+{
+	SimWorld *w = g_new(SimWorld, 1);
+	SimStepCtx ctx = { .prog = p };
+	int last = -1, pre = 0;
+
+	if (!sim_step_init(w, p, &ctx))
+		n = -1;
+	for (int i = 0; i < n; i++) {
+		uint8_t runnable = sim_step_runnable(w);
+		if (tids[i] < 0 || tids[i] >= w->nthreads ||
+		    !(runnable >> tids[i] & 1)) {
+			pre = -1;
+			break;
+		}
+		if (last >= 0 && tids[i] != last && (runnable >> last & 1))
+			pre++;
+		sim_step(w, tids[i], &ctx);
+		last = tids[i];
+		if (ctx.model_error) {
+			pre = -1;
+			break;
+		}
+	}
+	g_free(w);
+	return n < 0 ? -1 : pre;
+}
+
+static bool search_init(Search *s, const SimProgram *p,
+			const SimExploreOptions *o, SimExploreResult *r,
+			SimWorld *init)
+{
+	GString *msg = g_string_new(NULL);
+	SimStepCtx ctx = { .prog = p, .msg = msg };
+
+	memset(s, 0, sizeof(*s));
+	s->p = p;
+	s->o = o;
+	s->r = r;
+	s->t0 = g_get_monotonic_time();
+	s->depth_max = o->depth_max && o->depth_max < SIM_STEPS_MAX ?
+		       o->depth_max : SIM_STEPS_MAX;
+	if (!sim_step_init(init, p, &ctx)) {
+		r->model_error = true;
+		r->model_error_msg = g_string_free(msg, FALSE);
+		return false;
+	}
+	g_string_free(msg, TRUE);
+	s->hsize = sim_world_hash_size(init);
+	s->ret_ok = ret_ok_new(p);
+	s->lockdep = sim_lockdep_new(p);
+	return true;
+}
+
+static void search_finish(Search *s)
+{
+	SimExploreResult *r = s->r;
+	GString *ld = g_string_new(NULL);
+
+	if (s->lockdep && sim_lockdep_report(s->lockdep, ld) > 0) {
+		r->found |= (SimPropSet)(1u << SIM_PROP_LOCK_ORDER);
+		r->lockdep = g_string_free(ld, FALSE);
+	} else {
+		g_string_free(ld, TRUE);
+	}
+	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
+		GArray *a = r->cex[prop];
+		r->cex_preemptions[prop] = a ? sim_explore_preemptions(s->p,
+			(const int *)(void *)a->data, (int)a->len) : 0;
+	}
+	uint64_t n = r->states;
+	r->collision_bound = s->o->exact || s->o->kind != SIM_SEARCH_EXHAUSTIVE ?
+			     0 : (double)n * (double)n / 36893488147419103232.0;
+	r->seconds = (double)(g_get_monotonic_time() - s->t0) / 1e6;
+	sim_lockdep_free(s->lockdep);
+	ret_ok_free(s->ret_ok, s->p->nprocs);
+}
+
+gboolean sim_explore(const SimProgram *p, const SimExploreOptions *o,
+		     SimExploreResult *r)
+{
+	SimWorld *init = g_new(SimWorld, 1);
+	Search s;
+
+	memset(r, 0, sizeof(*r));
+	r->complete = true;
+	if (!search_init(&s, p, o, r, init)) {
+		g_free(init);
+		return FALSE;
+	}
+	if (o->kind == SIM_SEARCH_EXHAUSTIVE)
+		explore_exhaustive(&s, init);
+	else
+		explore_walks(&s, init);
+	SimPropSet want = r->found & (SimPropSet)~(1u << SIM_PROP_LOCK_ORDER);
+	if (!r->model_error && want && !(o->interrupted && *o->interrupted)) {
+		s.stop = false;
+		find_counterexamples(&s, init, want);
+	}
+	search_finish(&s);
+	g_free(init);
+	return !r->model_error;
+}

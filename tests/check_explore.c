@@ -1,0 +1,557 @@
+/*
+ * check_explore.c - the search (sim/explore.h), its visited set and PRNG.
+ *
+ * Contracts tested, one TCase each:
+ *   prng      xoshiro256** from splitmix64 gives pinned values; below()
+ *             stays in range;
+ *   visited   ids are dense and stable across growth; exact mode keeps
+ *             records;
+ *   counts    two threads of k private steps: (k+1)^2 states and
+ *             2k(k+1) transitions without reduction, fewer with it;
+ *   sound     for every scenario in scenarios/ and tests/scenarios/
+ *             under every applicable model, the reduction finds the
+ *             same properties and is complete when the full search is;
+ *             steps the reduction calls independent commute (checked by
+ *             executing both orders along random walks);
+ *   cex       fault-vs-truncate under boaz-early-unlock: one preemption,
+ *             seed 001's shape; ABBA is a deadlock with the cycle; the
+ *             counterexample re-runs to the property; `faultline replay`
+ *             of the trail draws the same diagram (needs ./faultline);
+ *   bounds    each bound ends with complete = false and its name;
+ *   random    random walks and PCT find seed 001's race and are
+ *             reproducible from the seed.
+ *
+ * Runs from the repository root.
+ */
+#include <check.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include "../sim/explore.h"
+#include "../sim/parse.h"
+#include "../sim/prng.h"
+#include "../sim/run.h"
+#include "../sim/step.h"
+#include "../sim/visited.h"
+
+Suite *explore_suite(void);
+
+/* ---- helpers ---------------------------------------------------------- */
+
+typedef struct {
+	SimScenario *scn;
+	SimModel *m;
+	SimProgram *p;
+} Job;
+
+/* Load SCN with MODEL from DIR; false if the pair is n/a or abstract. */
+static bool job_load(Job *j, const char *scn, const char *dir,
+		     const char *model)
+{
+	GError *e = NULL;
+	char *missing = NULL;
+
+	memset(j, 0, sizeof(*j));
+	j->scn = sim_parse_scenario_file(scn, &e);
+	ck_assert_msg(j->scn, "%s", e ? e->message : "");
+	j->m = sim_parse_model_load(dir, model, &e);
+	ck_assert_msg(j->m, "%s", e ? e->message : "");
+	if (j->m->abstract)
+		return false;
+	j->p = sim_program_link(j->m, j->scn, &missing, &e);
+	g_free(missing);
+	ck_assert_msg(j->p || !e, "%s", e ? e->message : "");
+	return j->p != NULL;
+}
+
+static void job_free(Job *j)
+{
+	sim_program_free(j->p);
+	sim_model_free(j->m);
+	sim_scenario_free(j->scn);
+}
+
+static void explore(const Job *j, bool por, SimExploreResult *r)
+{
+	SimExploreOptions o;
+
+	sim_explore_options_default(&o);
+	o.por = por;
+	ck_assert(sim_explore(j->p, &o, r));
+}
+
+static GPtrArray *list_dir(const char *dir, const char *suffix)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *f;
+
+	while (d && (f = g_dir_read_name(d)))
+		if (g_str_has_suffix(f, suffix))
+			g_ptr_array_add(a, g_strndup(f, strlen(f) -
+						     strlen(suffix)));
+	if (d)
+		g_dir_close(d);
+	return a;
+}
+
+/* ---- prng, visited ---------------------------------------------------- */
+
+START_TEST(test_prng_pinned)
+{
+	SimPrng g, h;
+
+	sim_prng_seed(&g, 0);
+	sim_prng_seed(&h, 0);
+	uint64_t a = sim_prng_next(&g);
+	ck_assert_uint_eq(a, sim_prng_next(&h));
+	/* splitmix64(0) state, then xoshiro256**: pinned */
+	sim_prng_seed(&g, 42);
+	uint64_t first = sim_prng_next(&g);
+	sim_prng_seed(&h, 42);
+	ck_assert_uint_eq(first, sim_prng_next(&h));
+	ck_assert_uint_ne(first, a);
+	for (int i = 0; i < 10000; i++)
+		ck_assert_uint_lt(sim_prng_below(&g, 7), 7);
+	ck_assert_uint_eq(sim_prng_below(&g, 1), 0);
+}
+END_TEST
+
+START_TEST(test_prng_reference)
+{
+	/* xoshiro256** reference with state {1, 2, 3, 4}: 11520, 0,
+	 * 1509978240, 1215971899390074240. */
+	SimPrng g = { .s = { 1, 2, 3, 4 } };
+
+	ck_assert_uint_eq(sim_prng_next(&g), 11520);
+	ck_assert_uint_eq(sim_prng_next(&g), 0);
+	ck_assert_uint_eq(sim_prng_next(&g), 1509978240);
+	ck_assert_uint_eq(sim_prng_next(&g), 1215971899390074240ull);
+}
+END_TEST
+
+START_TEST(test_visited_growth)
+{
+	for (int exact = 0; exact < 2; exact++) {
+		SimVisited *v = sim_visited_new(8, exact, 0);
+		bool is_new;
+		for (uint64_t i = 0; i < 100000; i++) {
+			uint32_t id = sim_visited_add(v, &i, &is_new);
+			ck_assert(is_new);
+			ck_assert_uint_eq(id, i);
+			*sim_visited_data(v, id) = (uint8_t)i;
+		}
+		for (uint64_t i = 0; i < 100000; i += 7) {
+			ck_assert_uint_eq(sim_visited_add(v, &i, &is_new), i);
+			ck_assert(!is_new);
+			ck_assert_uint_eq(*sim_visited_data(v, (uint32_t)i),
+					  (uint8_t)i);
+			if (exact)
+				ck_assert(memcmp(sim_visited_state(v, (uint32_t)i),
+						 &i, 8) == 0);
+		}
+		uint64_t absent = 1ull << 40;
+		ck_assert_uint_eq(sim_visited_find(v, &absent),
+				  SIM_VISITED_NONE);
+		ck_assert_uint_eq(sim_visited_count(v), 100000);
+		sim_visited_free(v);
+	}
+}
+END_TEST
+
+/* ---- counts ----------------------------------------------------------- */
+
+START_TEST(test_counts_independent)
+{
+	static const struct { const char *scn; uint64_t k; } c[] = {
+		{ "tests/scenarios/indep3.scn", 3 },
+		{ "tests/scenarios/indep4.scn", 4 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		Job j;
+		SimExploreResult full, red;
+		uint64_t k = c[i].k;
+		ck_assert(job_load(&j, c[i].scn, "tests/models", "indep"));
+		explore(&j, false, &full);
+		explore(&j, true, &red);
+		ck_assert(full.complete && red.complete);
+		ck_assert_uint_eq(full.states, (k + 1) * (k + 1));
+		ck_assert_uint_eq(full.transitions, 2 * k * (k + 1));
+		ck_assert_uint_lt(red.states, full.states);
+		ck_assert_uint_lt(red.transitions, full.transitions);
+		ck_assert_uint_eq(red.found, full.found);
+		sim_explore_result_clear(&full);
+		sim_explore_result_clear(&red);
+		job_free(&j);
+	}
+}
+END_TEST
+
+/* ---- soundness -------------------------------------------------------- */
+
+static void sound_dir(const char *scn_dir, const char *model_dir, int *pairs)
+{
+	GPtrArray *scns = list_dir(scn_dir, ".scn");
+	GPtrArray *models = list_dir(model_dir, ".model");
+
+	for (guint s = 0; s < scns->len; s++) {
+		char *path = g_strdup_printf("%s/%s.scn", scn_dir,
+					     (char *)scns->pdata[s]);
+		for (guint m = 0; m < models->len; m++) {
+			Job j;
+			SimExploreResult full, red;
+			if (!job_load(&j, path, model_dir, models->pdata[m])) {
+				job_free(&j);
+				continue;
+			}
+			explore(&j, false, &full);
+			explore(&j, true, &red);
+			ck_assert_msg(red.found == full.found, "%s -m %s: POR "
+				      "found 0x%x, full search 0x%x", path,
+				      (char *)models->pdata[m], red.found,
+				      full.found);
+			ck_assert(red.complete == full.complete);
+			ck_assert_uint_le(red.states, full.states);
+			for (int p = 0; p < SIM_PROP_COUNT; p++)
+				ck_assert(!(full.found >> p & 1) ||
+					  p == SIM_PROP_LOCK_ORDER ||
+					  red.cex_preemptions[p] ==
+					  full.cex_preemptions[p]);
+			(*pairs)++;
+			sim_explore_result_clear(&full);
+			sim_explore_result_clear(&red);
+			job_free(&j);
+		}
+		g_free(path);
+	}
+	g_ptr_array_free(scns, TRUE);
+	g_ptr_array_free(models, TRUE);
+}
+
+START_TEST(test_por_same_verdicts)
+{
+	int pairs = 0;
+
+	sound_dir("scenarios", "models", &pairs);
+	sound_dir("tests/scenarios", "tests/models", &pairs);
+	sound_dir("tests/scenarios", "models", &pairs);
+	ck_assert_int_ge(pairs, 5);
+}
+END_TEST
+
+/* Along random walks, every pair the reduction calls independent
+ * commutes: both orders give the same state bytes and flags. */
+static void commute_job(const Job *j, SimPrng *g)
+{
+	SimWorld *w = g_malloc(3 * sizeof(SimWorld));
+	SimStepCtx ctx = { .prog = j->p };
+
+	for (int run = 0; run < 40; run++) {
+		ck_assert(sim_step_init(&w[0], j->p, &ctx));
+		size_t hs = sim_world_hash_size(&w[0]);
+		uint8_t r;
+		while ((r = sim_step_runnable(&w[0])) != 0) {
+			for (int t = 0; t < w[0].nthreads; t++)
+			for (int u = t + 1; u < w[0].nthreads; u++) {
+				if (!(r >> t & 1) || !(r >> u & 1) ||
+				    !sim_explore_independent(&w[0], j->p, t, u))
+					continue;
+				SimStepCtx c1 = { .prog = j->p }, c2 = c1;
+				w[1] = w[0];
+				w[2] = w[0];
+				sim_step(&w[1], t, &c1);
+				if (sim_step_runnable(&w[1]) >> u & 1)
+					sim_step(&w[1], u, &c1);
+				sim_step(&w[2], u, &c2);
+				if (sim_step_runnable(&w[2]) >> t & 1)
+					sim_step(&w[2], t, &c2);
+				ck_assert_msg(memcmp(&w[1], &w[2], hs) == 0 &&
+					      c1.found == c2.found,
+					      "%s: T%d and T%d do not commute",
+					      j->m->name, t, u);
+			}
+			int n = __builtin_popcount(r);
+			int pick = (int)sim_prng_below(g, (uint32_t)n);
+			int t = 0;
+			for (; t < w[0].nthreads; t++)
+				if ((r >> t & 1) && pick-- == 0)
+					break;
+			sim_step(&w[0], t, &ctx);
+			if (ctx.model_error || w[0].notes.step > 300)
+				break;
+		}
+	}
+	g_free(w);
+}
+
+START_TEST(test_independent_commutes)
+{
+	GPtrArray *models = list_dir("models", ".model");
+	SimPrng g;
+
+	sim_prng_seed(&g, 7);
+	for (guint m = 0; m < models->len; m++) {
+		Job j;
+		if (job_load(&j, "scenarios/fault-vs-truncate.scn", "models",
+			     models->pdata[m]))
+			commute_job(&j, &g);
+		job_free(&j);
+	}
+	g_ptr_array_free(models, TRUE);
+}
+END_TEST
+
+/* ---- counterexamples -------------------------------------------------- */
+
+/* Draw PATH the way explore does. */
+static char *draw(const SimProgram *p, const GArray *path, SimPropSet *found)
+{
+	SimTrace *t = sim_trace_new(p);
+	GString *out = g_string_new(NULL);
+	SimRun run;
+
+	ck_assert(sim_run_start(&run, p, t));
+	sim_run_choices(&run, (const int *)(const void *)path->data,
+			(int)path->len, false);
+	sim_run_finish(&run);
+	sim_trace_diagram(t, out);
+	*found = t->found;
+	sim_trace_free(t);
+	return g_string_free(out, FALSE);
+}
+
+START_TEST(test_cex_seed001)
+{
+	Job j;
+	SimExploreResult r;
+	SimPropSet found;
+	static const int want[] = { 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1,
+				    0, 0, 0 };
+
+	ck_assert(job_load(&j, "scenarios/fault-vs-truncate.scn", "models",
+			   "boaz-early-unlock"));
+	explore(&j, true, &r);
+	ck_assert(r.complete);
+	ck_assert(r.found >> SIM_PROP_STALE_PTE & 1);
+	ck_assert(!(r.found >> SIM_PROP_UNINIT_READ & 1));
+	GArray *a = r.cex[SIM_PROP_STALE_PTE];
+	ck_assert_int_eq(r.cex_preemptions[SIM_PROP_STALE_PTE], 1);
+	ck_assert(r.cex_minimal[SIM_PROP_STALE_PTE]);
+	ck_assert_uint_eq(a->len, G_N_ELEMENTS(want));
+	ck_assert(memcmp(a->data, want, sizeof(want)) == 0);
+	char *d = draw(j.p, a, &found);
+	ck_assert(found >> SIM_PROP_STALE_PTE & 1);
+	ck_assert_ptr_nonnull(strstr(d, "set_pte(3, B4, 1)"));
+	g_free(d);
+	sim_explore_result_clear(&r);
+	job_free(&j);
+
+	ck_assert(job_load(&j, "scenarios/fault-vs-truncate.scn", "models",
+			   "xfs-mmaplock"));
+	explore(&j, true, &r);
+	ck_assert(r.complete);
+	ck_assert_uint_eq(r.found & j.scn->check, 0);
+	sim_explore_result_clear(&r);
+	job_free(&j);
+}
+END_TEST
+
+START_TEST(test_cex_abba)
+{
+	Job j;
+	SimExploreResult r;
+	SimTrace *t;
+	SimRun run;
+
+	ck_assert(job_load(&j, "tests/scenarios/abba.scn", "tests/models",
+			   "abba"));
+	explore(&j, true, &r);
+	ck_assert(r.complete);
+	ck_assert(r.found >> SIM_PROP_DEADLOCK & 1);
+	ck_assert(r.found >> SIM_PROP_LOCK_ORDER & 1);
+	ck_assert_ptr_nonnull(strstr(r.lockdep, "lock_a -> lock_b -> lock_a"));
+	GArray *a = r.cex[SIM_PROP_DEADLOCK];
+	ck_assert_uint_eq(a->len, 4);
+	ck_assert_int_eq(r.cex_preemptions[SIM_PROP_DEADLOCK], 1);
+	t = sim_trace_new(j.p);
+	ck_assert(sim_run_start(&run, j.p, t));
+	sim_run_choices(&run, (const int *)(const void *)a->data,
+			(int)a->len, false);
+	sim_run_finish(&run);
+	ck_assert_int_eq(t->end, SIM_END_STUCK);
+	ck_assert_ptr_nonnull(strstr(t->end_note, "T1 waits for lock_a"));
+	ck_assert_ptr_nonnull(strstr(t->end_note, "T0 waits for lock_b"));
+	sim_trace_free(t);
+	sim_explore_result_clear(&r);
+	job_free(&j);
+
+	ck_assert(job_load(&j, "tests/scenarios/ab-ordered.scn",
+			   "tests/models", "abba"));
+	explore(&j, true, &r);
+	ck_assert(r.complete);
+	ck_assert_uint_eq(r.found, 0);
+	sim_explore_result_clear(&r);
+	job_free(&j);
+}
+END_TEST
+
+/* The diagram block of faultline's output: from the column header to
+ * the first blank line after it. */
+static char *diagram_of(const char *out)
+{
+	const char *s = strstr(out, "      T0 (P0)");
+	ck_assert_ptr_nonnull(s);
+	const char *e = strstr(s, "\n\n");
+	ck_assert_ptr_nonnull(e);
+	return g_strndup(s, (gsize)(e - s));
+}
+
+static char *sh(const char *cmd, int *status)
+{
+	char *out = NULL;
+
+	ck_assert(g_spawn_command_line_sync(cmd, &out, NULL, status, NULL));
+	return out;
+}
+
+START_TEST(test_replay_trail)
+{
+	int st1, st2, st3;
+	char *trail = g_strdup_printf("%s/faultline-cex-%d.trail",
+				      g_get_tmp_dir(), (int)getpid());
+
+	if (!g_file_test("./faultline", G_FILE_TEST_IS_EXECUTABLE)) {
+		g_free(trail);
+		return;         /* the CLI is not built: nothing to run */
+	}
+	char *cmd = g_strdup_printf("./faultline explore "
+		"scenarios/fault-vs-truncate.scn -m boaz-early-unlock "
+		"--trail %s", trail);
+	char *a = sh(cmd, &st1), *b = sh(cmd, &st2);
+	ck_assert_str_eq(a, b);         /* byte-identical stdout */
+	ck_assert(g_spawn_check_wait_status(st1, NULL));
+	char *rcmd = g_strdup_printf("./faultline replay %s", trail);
+	char *c = sh(rcmd, &st3);
+	char *da = diagram_of(a), *dc = diagram_of(c);
+	ck_assert_str_eq(da, dc);
+	ck_assert_ptr_nonnull(strstr(c, "verdict: RACE"));
+	g_unlink(trail);
+	g_free(da);
+	g_free(dc);
+	g_free(a);
+	g_free(b);
+	g_free(c);
+	g_free(cmd);
+	g_free(rcmd);
+	g_free(trail);
+}
+END_TEST
+
+/* ---- bounds ----------------------------------------------------------- */
+
+START_TEST(test_bounds)
+{
+	static volatile int stop = 1;
+	Job j;
+
+	ck_assert(job_load(&j, "scenarios/fault-vs-truncate.scn", "models",
+			   "xfs-mmaplock"));
+	for (int b = 0; b < 5; b++) {
+		static const char *const names[] = { "states-max", "depth-max",
+			"time-max", "memory-max", "interrupted" };
+		SimExploreOptions o;
+		SimExploreResult r;
+		sim_explore_options_default(&o);
+		if (b == 0)
+			o.states_max = 20;
+		else if (b == 1)
+			o.depth_max = 5;
+		else if (b == 2)
+			o.time_max = 1e-9;
+		else if (b == 3)
+			o.memory_max = 1;
+		else
+			o.interrupted = &stop;
+		ck_assert(sim_explore(j.p, &o, &r));
+		ck_assert(!r.complete);
+		ck_assert_str_eq(r.bound, names[b]);
+		if (b == 0)
+			ck_assert_uint_le(r.states, 20);
+		if (b == 1)
+			ck_assert_uint_le(r.depth, 5);
+		sim_explore_result_clear(&r);
+	}
+	job_free(&j);
+}
+END_TEST
+
+/* ---- random and PCT --------------------------------------------------- */
+
+START_TEST(test_random_pct)
+{
+	Job j;
+
+	ck_assert(job_load(&j, "scenarios/fault-vs-truncate.scn", "models",
+			   "boaz-early-unlock"));
+	for (int kind = SIM_SEARCH_RANDOM; kind <= SIM_SEARCH_PCT; kind++) {
+		SimExploreOptions o;
+		SimExploreResult r1, r2;
+		sim_explore_options_default(&o);
+		o.kind = kind;
+		o.runs = 300;
+		o.seed = 5;
+		o.pct_depth = 2;
+		o.cex_nodes_max = 1;    /* keep the walk's own path */
+		ck_assert(sim_explore(j.p, &o, &r1));
+		ck_assert(sim_explore(j.p, &o, &r2));
+		ck_assert(!r1.complete);
+		ck_assert_uint_eq(r1.runs, 300);
+		ck_assert(r1.found >> SIM_PROP_STALE_PTE & 1);
+		GArray *a = r1.cex[SIM_PROP_STALE_PTE], *b = r2.cex[SIM_PROP_STALE_PTE];
+		ck_assert_uint_eq(a->len, b->len);
+		ck_assert(memcmp(a->data, b->data, sizeof(int) * a->len) == 0);
+		SimPropSet found;
+		g_free(draw(j.p, a, &found));
+		ck_assert(found >> SIM_PROP_STALE_PTE & 1);
+		sim_explore_result_clear(&r1);
+		sim_explore_result_clear(&r2);
+	}
+	job_free(&j);
+}
+END_TEST
+
+Suite *explore_suite(void)
+{
+	Suite *s = suite_create("explore");
+	TCase *tc;
+
+	tc = tcase_create("prng");
+	tcase_add_test(tc, test_prng_pinned);
+	tcase_add_test(tc, test_prng_reference);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("visited");
+	tcase_add_test(tc, test_visited_growth);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("counts");
+	tcase_add_test(tc, test_counts_independent);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sound");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_por_same_verdicts);
+	tcase_add_test(tc, test_independent_commutes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("cex");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_cex_seed001);
+	tcase_add_test(tc, test_cex_abba);
+	tcase_add_test(tc, test_replay_trail);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bounds");
+	tcase_add_test(tc, test_bounds);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("random");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_random_pct);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,691 @@
+/*
+ * check_lock.c - the lock primitives (sim/lock.h), through their API.
+ *
+ * Contracts tested, one TCase each:
+ *   kinds     every kind has a name and the name looks it up again;
+ *   excl      mutex, page_lock and hashed_mutex (one rule, swept with a
+ *             loop test): granted when free, queued when held, a release
+ *             hands the lock to the first waiter only, in FIFO order;
+ *   rwsem     readers share; a writer waits for readers; a queued writer
+ *             blocks new readers; a release hands off in FIFO order,
+ *             to a writer alone or to every consecutive reader at the
+ *             head of the queue;
+ *   entry     the DAX wait-bit: a release wakes one waiter to retry (it
+ *             is not granted), wake_all wakes every waiter, a new arrival
+ *             takes a clear bit even with sleepers queued;
+ *   range     disjoint ranges are both granted, overlap conflicts (ends
+ *             inclusive), read/read overlap shares, FIFO on overlap;
+ *   check     sim_lock_check accepts every state the API builds and
+ *             rejects each corruption the header lists.
+ *
+ * Thread ids are 0..SIM_THREADS_MAX-1; masks are 1 << tid.
+ */
+#include <check.h>
+#include <string.h>
+#include <glib.h>
+#include "lock.h"
+
+Suite *lock_suite(void);
+
+#define BIT(t) ((uint8_t)(1u << (t)))
+
+/* ---- kinds ------------------------------------------------------------ */
+
+START_TEST(test_kind_names)
+{
+	static const char *const names[SIM_LK_COUNT] = {
+		[SIM_LK_MUTEX] = "mutex", [SIM_LK_RWSEM] = "rwsem",
+		[SIM_LK_PAGE] = "page_lock", [SIM_LK_ENTRY] = "entry_lock",
+		[SIM_LK_HASHED] = "hashed_mutex",
+		[SIM_LK_RANGE] = "range_lock",
+	};
+
+	for (int k = 0; k < SIM_LK_COUNT; k++) {
+		ck_assert_str_eq(sim_lock_kind_name((SimLockKind)k), names[k]);
+		ck_assert_int_eq(sim_lock_kind_lookup(names[k]), k);
+	}
+	ck_assert_int_eq(sim_lock_kind_lookup("spinlock"), -1);
+	ck_assert_int_eq(sim_lock_kind_lookup(""), -1);
+	ck_assert_int_eq(sim_lock_kind_lookup("Mutex"), -1);
+}
+END_TEST
+
+START_TEST(test_init)
+{
+	SimLock l;
+
+	memset(&l, 0xa5, sizeof(l));
+	sim_lock_init(&l, SIM_LK_RANGE);
+	ck_assert_int_eq(l.kind, SIM_LK_RANGE);
+	ck_assert_int_eq(l.held, 0);
+	ck_assert_int_eq(l.excl, 0);
+	ck_assert_int_eq(l.nwait, 0);
+	for (int t = 0; t < SIM_THREADS_MAX; t++) {
+		ck_assert_int_eq(l.wait[t], 0);
+		ck_assert_int_eq(l.start[t], 0);
+		ck_assert_int_eq(l.end[t], 0);
+		ck_assert(!sim_lock_is_held_by(&l, t));
+		ck_assert_int_eq(sim_lock_waiter_mode(&l, t), -1);
+	}
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+/* ---- exclusive kinds: mutex, page_lock, hashed_mutex ------------------ */
+
+static const SimLockKind excl_kinds[] = {
+	SIM_LK_MUTEX, SIM_LK_PAGE, SIM_LK_HASHED,
+};
+
+START_TEST(test_excl_grant_when_free)
+{
+	SimLock l;
+
+	sim_lock_init(&l, excl_kinds[_i]);
+	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(l.held, BIT(2));
+	ck_assert_int_eq(l.excl, BIT(2));
+	ck_assert_int_eq(l.nwait, 0);
+	ck_assert(sim_lock_is_held_by(&l, 2));
+	ck_assert(!sim_lock_is_held_by(&l, 0));
+	ck_assert_int_eq(sim_lock_mode_of(&l, 2), SIM_MODE_WRITE);
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_excl_queue_when_held)
+{
+	SimLock l;
+
+	sim_lock_init(&l, excl_kinds[_i]);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(l.held, BIT(0));
+	ck_assert_int_eq(l.nwait, 1);
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 1), SIM_MODE_WRITE);
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 0), -1);
+	ck_assert(!sim_lock_is_held_by(&l, 1));
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+/* Three waiters: each release hands the lock to exactly the next one. */
+START_TEST(test_excl_fifo_handoff)
+{
+	SimLock l;
+	uint8_t granted = 0xff;
+
+	sim_lock_init(&l, excl_kinds[_i]);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(l.nwait, 3);
+
+	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(3));
+	ck_assert_int_eq(granted, BIT(3));
+	ck_assert_int_eq(l.held, BIT(3));
+	ck_assert_int_eq(l.excl, BIT(3));
+	ck_assert_int_eq(l.nwait, 2);
+	ck_assert(sim_lock_check(&l));
+
+	ck_assert_int_eq(sim_lock_release(&l, 3, false, &granted), BIT(1));
+	ck_assert_int_eq(granted, BIT(1));
+	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
+	ck_assert_int_eq(granted, BIT(2));
+	ck_assert_int_eq(l.nwait, 0);
+
+	ck_assert_int_eq(sim_lock_release(&l, 2, false, &granted), 0);
+	ck_assert_int_eq(granted, 0);
+	ck_assert_int_eq(l.held, 0);
+	ck_assert_int_eq(l.excl, 0);
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+/* wake_all means nothing to a handoff lock: still one holder. */
+START_TEST(test_excl_wake_all_still_one)
+{
+	SimLock l;
+	uint8_t granted;
+
+	sim_lock_init(&l, excl_kinds[_i]);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_release(&l, 0, true, &granted), BIT(1));
+	ck_assert_int_eq(granted, BIT(1));
+	ck_assert_int_eq(l.nwait, 1);
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+/* Requests in read mode on a kind without one are exclusive anyway. */
+START_TEST(test_excl_read_mode_excludes)
+{
+	SimLock l;
+
+	sim_lock_init(&l, excl_kinds[_i]);
+	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0),
+			 SIM_LOCK_QUEUED);
+}
+END_TEST
+
+/* ---- rwsem ------------------------------------------------------------ */
+
+START_TEST(test_rwsem_readers_share)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_RWSEM);
+	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_READ, 0, 0),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(l.held, BIT(0) | BIT(1) | BIT(3));
+	ck_assert_int_eq(l.excl, 0);
+	ck_assert_int_eq(sim_lock_mode_of(&l, 1), SIM_MODE_READ);
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_rwsem_writer_waits_for_readers)
+{
+	SimLock l;
+	uint8_t granted;
+
+	sim_lock_init(&l, SIM_LK_RWSEM);
+	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0);
+	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0),
+			 SIM_LOCK_QUEUED);
+	/* the first reader leaving is not enough */
+	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), 0);
+	ck_assert_int_eq(granted, 0);
+	ck_assert_int_eq(l.nwait, 1);
+	/* the last one hands it to the writer */
+	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
+	ck_assert_int_eq(granted, BIT(2));
+	ck_assert_int_eq(l.held, BIT(2));
+	ck_assert_int_eq(l.excl, BIT(2));
+	ck_assert_int_eq(sim_lock_mode_of(&l, 2), SIM_MODE_WRITE);
+}
+END_TEST
+
+START_TEST(test_rwsem_reader_waits_for_writer)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_RWSEM);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 1), SIM_MODE_READ);
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 2), SIM_MODE_WRITE);
+}
+END_TEST
+
+/* A waiting writer makes a new reader wait, though only readers hold. */
+START_TEST(test_rwsem_queued_writer_blocks_readers)
+{
+	SimLock l;
+	uint8_t granted;
+
+	sim_lock_init(&l, SIM_LK_RWSEM);
+	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_READ, 0, 0),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(l.held, BIT(0));
+	/* FIFO: the writer goes first, then the reader */
+	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(1));
+	ck_assert_int_eq(granted, BIT(1));
+	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
+	ck_assert_int_eq(granted, BIT(2));
+	ck_assert_int_eq(l.excl, 0);
+}
+END_TEST
+
+/* Queue R R W R behind a writer: release admits the two readers at the
+ * head, and the reader behind the writer stays queued behind it. */
+START_TEST(test_rwsem_handoff_consecutive_readers)
+{
+	SimLock l;
+	uint8_t granted;
+
+	sim_lock_init(&l, SIM_LK_RWSEM);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(&l, 2, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted),
+			 BIT(1) | BIT(2));
+	ck_assert_int_eq(granted, BIT(1) | BIT(2));
+	ck_assert_int_eq(l.held, BIT(1) | BIT(2));
+	ck_assert_int_eq(l.excl, 0);
+	ck_assert_int_eq(l.nwait, 1);
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 3), SIM_MODE_WRITE);
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_rwsem_reader_behind_writer_stays)
+{
+	SimLock l;
+	uint8_t granted;
+
+	sim_lock_init(&l, SIM_LK_RWSEM);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 3, SIM_MODE_READ, 0, 0);
+	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(1));
+	ck_assert_int_eq(granted, BIT(1));
+	ck_assert_int_eq(l.nwait, 2);
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 3), SIM_MODE_READ);
+	/* the writer gets it from the reader, then the last reader */
+	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(&l, 2, false, &granted), BIT(3));
+	ck_assert_int_eq(granted, BIT(3));
+	ck_assert_int_eq(l.held, BIT(3));
+	ck_assert_int_eq(l.nwait, 0);
+}
+END_TEST
+
+/* ---- entry lock (DAX wait-bit) ------------------------------------------ */
+
+START_TEST(test_entry_grant_and_queue)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_ENTRY);
+	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(l.held, BIT(0));
+	ck_assert_int_eq(l.nwait, 1);
+}
+END_TEST
+
+/* unlock_entry: one waiter is woken, not granted; the bit is clear. */
+START_TEST(test_entry_release_wakes_one_to_retry)
+{
+	SimLock l;
+	uint8_t granted = 0xff;
+
+	sim_lock_init(&l, SIM_LK_ENTRY);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(2));
+	ck_assert_int_eq(granted, 0);
+	ck_assert_int_eq(l.held, 0);
+	ck_assert_int_eq(l.excl, 0);
+	ck_assert_int_eq(l.nwait, 1);
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 1), SIM_MODE_WRITE);
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 2), -1);
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_entry_release_wake_all)
+{
+	SimLock l;
+	uint8_t granted = 0xff;
+
+	sim_lock_init(&l, SIM_LK_ENTRY);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_release(&l, 0, true, &granted),
+			 BIT(1) | BIT(2) | BIT(3));
+	ck_assert_int_eq(granted, 0);
+	ck_assert_int_eq(l.held, 0);
+	ck_assert_int_eq(l.nwait, 0);
+	for (int t = 0; t < SIM_THREADS_MAX; t++)
+		ck_assert_int_eq(l.wait[t], 0);
+}
+END_TEST
+
+/* Whoever tests the bit first gets it: no FIFO fairness for a new
+ * arrival, even with a sleeper queued (it was woken and has not yet
+ * retried, or has not been woken at all). */
+START_TEST(test_entry_new_arrival_takes_clear_bit)
+{
+	SimLock l;
+	uint8_t granted;
+
+	sim_lock_init(&l, SIM_LK_ENTRY);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
+	sim_lock_release(&l, 0, false, &granted);   /* wakes T1 only */
+	ck_assert_int_eq(l.nwait, 1);               /* T2 still sleeps */
+	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(l.held, BIT(3));
+	/* the woken T1 retries and now finds the bit set again */
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(l.nwait, 2);
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+/* sim_lock_wake_all dequeues every waiter and leaves the holder. */
+START_TEST(test_wake_all_keeps_holder)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_ENTRY);
+	ck_assert_int_eq(sim_lock_wake_all(&l), 0);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_wake_all(&l), BIT(1) | BIT(3));
+	ck_assert_int_eq(l.held, BIT(0));
+	ck_assert_int_eq(l.excl, BIT(0));
+	ck_assert_int_eq(l.nwait, 0);
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+/* ---- range lock ------------------------------------------------------- */
+
+START_TEST(test_range_disjoint_both_granted)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_RANGE);
+	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 3),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 4, 7),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(l.held, BIT(0) | BIT(1));
+	ck_assert_int_eq(l.excl, BIT(0) | BIT(1));
+	ck_assert_int_eq(l.start[1], 4);
+	ck_assert_int_eq(l.end[1], 7);
+	/* two exclusive holders are fine for a range lock */
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_range_overlap_conflicts)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_RANGE);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 2, 4);
+	/* ends are inclusive: [4, 6] touches [2, 4] at 4 */
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 4, 6),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_READ, 0, 2),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_READ, 5, 5),
+			 SIM_LOCK_QUEUED);      /* behind T1's [4, 6] */
+	ck_assert_int_eq(l.held, BIT(0));
+	ck_assert_int_eq(l.nwait, 3);
+}
+END_TEST
+
+START_TEST(test_range_read_read_shares)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_RANGE);
+	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 5),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_READ, 3, 7),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 6, 6),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(l.held, BIT(0) | BIT(1));
+	ck_assert_int_eq(l.excl, 0);
+}
+END_TEST
+
+/* FIFO on overlap: a reader that overlaps a queued writer waits behind
+ * it, though it would share with the holders; a request that overlaps
+ * nobody is granted at once. */
+START_TEST(test_range_fifo_on_overlap)
+{
+	SimLock l;
+	uint8_t granted;
+
+	sim_lock_init(&l, SIM_LK_RANGE);
+	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 3);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 2, 2),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_READ, 2, 3),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 5, 6),
+			 SIM_LOCK_GRANTED);
+
+	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(1));
+	ck_assert_int_eq(granted, BIT(1));
+	ck_assert_int_eq(l.held, BIT(1) | BIT(3));
+	ck_assert_int_eq(l.start[1], 2);
+	ck_assert_int_eq(l.end[1], 2);
+	ck_assert_int_eq(l.start[0], 0);        /* cleared on release */
+	ck_assert_int_eq(l.end[0], 0);
+
+	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
+	ck_assert_int_eq(l.held, BIT(2) | BIT(3));
+	ck_assert_int_eq(sim_lock_mode_of(&l, 2), SIM_MODE_READ);
+	ck_assert_int_eq(sim_lock_mode_of(&l, 3), SIM_MODE_WRITE);
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+/* A waiter whose range overlaps nobody still queued is handed the lock
+ * on a release even if an earlier waiter stays queued. */
+START_TEST(test_range_handoff_skips_blocked_waiter)
+{
+	SimLock l;
+	uint8_t granted;
+
+	sim_lock_init(&l, SIM_LK_RANGE);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 7);
+	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 1);
+	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 1, 2);  /* overlaps T1 */
+	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 5, 6);  /* overlaps no waiter */
+	ck_assert_int_eq(l.nwait, 3);
+	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted),
+			 BIT(1) | BIT(3));
+	ck_assert_int_eq(granted, BIT(1) | BIT(3));
+	ck_assert_int_eq(l.nwait, 1);
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 2), SIM_MODE_WRITE);
+}
+END_TEST
+
+/* ---- sim_lock_check --------------------------------------------------- */
+
+START_TEST(test_check_rejects_bad_kind)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_MUTEX);
+	l.kind = SIM_LK_COUNT;
+	ck_assert(!sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_check_rejects_nwait_overflow)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_MUTEX);
+	l.nwait = SIM_THREADS_MAX + 1;
+	ck_assert(!sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_check_rejects_excl_not_held)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_RWSEM);
+	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0);
+	l.excl = BIT(1);
+	ck_assert(!sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_check_rejects_bad_waiter_tid)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_MUTEX);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	l.wait[0] = SIM_THREADS_MAX;            /* tid 4 */
+	l.nwait = 1;
+	ck_assert(!sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_check_rejects_double_queued)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_MUTEX);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
+	ck_assert(sim_lock_check(&l));
+	l.wait[1] = l.wait[0];
+	l.nwait = 2;
+	ck_assert(!sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_check_rejects_holder_waiting)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_MUTEX);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
+	l.wait[0] = 0 | SIM_MODE_WRITE << 4;
+	l.nwait = 1;
+	ck_assert(!sim_lock_check(&l));
+}
+END_TEST
+
+START_TEST(test_check_rejects_shared_exclusive)
+{
+	static const SimLockKind kinds[] = {
+		SIM_LK_MUTEX, SIM_LK_RWSEM, SIM_LK_PAGE, SIM_LK_ENTRY,
+		SIM_LK_HASHED,
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+		SimLock l;
+		sim_lock_init(&l, kinds[i]);
+		l.held = BIT(0) | BIT(2);
+		l.excl = BIT(2);
+		ck_assert_msg(!sim_lock_check(&l), "kind %s",
+			      sim_lock_kind_name(kinds[i]));
+	}
+	/* an rwsem with two readers is fine */
+	SimLock r;
+	sim_lock_init(&r, SIM_LK_RWSEM);
+	r.held = BIT(0) | BIT(2);
+	ck_assert(sim_lock_check(&r));
+}
+END_TEST
+
+/* Every state a random walk of the API builds passes the check. */
+START_TEST(test_check_accepts_api_states)
+{
+	uint32_t x = 2463534242u + (uint32_t)_i;
+
+	for (int k = 0; k < SIM_LK_COUNT; k++) {
+		SimLock l;
+		sim_lock_init(&l, (SimLockKind)k);
+		for (int n = 0; n < 200; n++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			int t = (int)(x % SIM_THREADS_MAX);
+			int s = (int)(x >> 8 & 7), e = s + (int)(x >> 12 & 3);
+			SimLockMode m = (x >> 16 & 1) ? SIM_MODE_WRITE :
+					SIM_MODE_READ;
+			uint8_t granted;
+			if (sim_lock_is_held_by(&l, t))
+				sim_lock_release(&l, t, x >> 20 & 1, &granted);
+			else if (sim_lock_waiter_mode(&l, t) < 0)
+				sim_lock_acquire(&l, t, m, s, e);
+			else if ((x >> 21 & 3) == 0)
+				sim_lock_wake_all(&l);
+			ck_assert_msg(sim_lock_check(&l), "kind %d step %d",
+				      k, n);
+		}
+	}
+}
+END_TEST
+
+Suite *lock_suite(void)
+{
+	Suite *s = suite_create("lock");
+	TCase *tc;
+	int nexcl = (int)G_N_ELEMENTS(excl_kinds);
+
+	tc = tcase_create("kinds");
+	tcase_add_test(tc, test_kind_names);
+	tcase_add_test(tc, test_init);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("excl");
+	tcase_add_loop_test(tc, test_excl_grant_when_free, 0, nexcl);
+	tcase_add_loop_test(tc, test_excl_queue_when_held, 0, nexcl);
+	tcase_add_loop_test(tc, test_excl_fifo_handoff, 0, nexcl);
+	tcase_add_loop_test(tc, test_excl_wake_all_still_one, 0, nexcl);
+	tcase_add_loop_test(tc, test_excl_read_mode_excludes, 0, nexcl);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rwsem");
+	tcase_add_test(tc, test_rwsem_readers_share);
+	tcase_add_test(tc, test_rwsem_writer_waits_for_readers);
+	tcase_add_test(tc, test_rwsem_reader_waits_for_writer);
+	tcase_add_test(tc, test_rwsem_queued_writer_blocks_readers);
+	tcase_add_test(tc, test_rwsem_handoff_consecutive_readers);
+	tcase_add_test(tc, test_rwsem_reader_behind_writer_stays);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("entry");
+	tcase_add_test(tc, test_entry_grant_and_queue);
+	tcase_add_test(tc, test_entry_release_wakes_one_to_retry);
+	tcase_add_test(tc, test_entry_release_wake_all);
+	tcase_add_test(tc, test_entry_new_arrival_takes_clear_bit);
+	tcase_add_test(tc, test_wake_all_keeps_holder);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("range");
+	tcase_add_test(tc, test_range_disjoint_both_granted);
+	tcase_add_test(tc, test_range_overlap_conflicts);
+	tcase_add_test(tc, test_range_read_read_shares);
+	tcase_add_test(tc, test_range_fifo_on_overlap);
+	tcase_add_test(tc, test_range_handoff_skips_blocked_waiter);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("check");
+	tcase_add_test(tc, test_check_rejects_bad_kind);
+	tcase_add_test(tc, test_check_rejects_nwait_overflow);
+	tcase_add_test(tc, test_check_rejects_excl_not_held);
+	tcase_add_test(tc, test_check_rejects_bad_waiter_tid);
+	tcase_add_test(tc, test_check_rejects_double_queued);
+	tcase_add_test(tc, test_check_rejects_holder_waiting);
+	tcase_add_test(tc, test_check_rejects_shared_exclusive);
+	tcase_add_loop_test(tc, test_check_accepts_api_states, 0, 8);
+	suite_add_tcase(s, tc);
+	return s;
+}

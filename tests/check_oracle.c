@@ -1,0 +1,957 @@
+/*
+ * check_oracle.c - the race detectors (sim/oracle.h) and the lock-order
+ * graph (sim/lockdep.h), driven through the stepper.
+ *
+ * One TCase per property.  Each has a positive test, where the property
+ * must fire with a message naming the thread, pgoff, block and the op
+ * responsible (as far as the oracle records them), and a near miss, a
+ * run that comes as close as possible without violating it, where it
+ * must not fire:
+ *
+ *   stale_pte        a PTE (or page-cache page) for an offset the file no
+ *                    longer has; near miss: past EOF while the truncate
+ *                    that removed it is still running;
+ *   write_to_freed   a store, direct write or page store after the block
+ *                    or page went; near miss: freed and reallocated to the
+ *                    file at the same pgoff before the store;
+ *   uninit_read      a load of a never-written block or a page read from
+ *                    one; near miss: the block was zeroed or written;
+ *   lost_store       zeroing after a completed store, or dropping a dirty
+ *                    page outside the op's removed range; near misses:
+ *                    zeroing before the store, dropping inside it;
+ *   lost_flush       fsync returning with a line dirty since it began;
+ *                    near misses: it flushed, or the line was dirtied
+ *                    after it began;
+ *   stale_zero_page  a zero-page PTE over a block, seen at quiescence
+ *                    only; near miss: the allocation zapped it;
+ *   deadlock         ABBA, self and three-way cycles; near misses: one
+ *                    lock order, a wait chain ending at a running thread;
+ *   lost_wakeup      one wake-up consumed by a wait_entry, the grabber left
+ *                    asleep; near misses: wake-all, and a sleeper whose
+ *                    lock is held (a deadlock, not a lost wake-up);
+ *   lock_order       A->B and B->A in separate runs, never both at once;
+ *                    near misses: one order, same-class nesting.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "parse.h"
+#include "step.h"
+#include "oracle.h"
+#include "lockdep.h"
+
+Suite *oracle_suite(void);
+
+#define PROP(p) ((SimPropSet)(1u << (p)))
+
+/* ---- fixture ---------------------------------------------------------- */
+
+typedef struct {
+	SimModel *m;
+	SimScenario *s;
+	SimProgram *p;
+	GString *msg;
+	SimStepCtx ctx;
+	SimWorld w;
+} Fx;
+
+/* (g_malloc0, not g_new0: the tests are built with -Isim, where
+ * sim/limits.h hides the system <limits.h> that g_new0 needs.) */
+static Fx *fx_new(const char *model, const char *scn)
+{
+	Fx *f = g_malloc0(sizeof(*f));
+	GError *err = NULL;
+	char *missing = NULL;
+
+	f->m = sim_parse_model_string(model, "t.model", NULL, &err);
+	ck_assert_msg(f->m != NULL, "model: %s", err ? err->message : "?");
+	f->s = sim_parse_scenario_string(scn, "s.scn", &err);
+	ck_assert_msg(f->s != NULL, "scenario: %s", err ? err->message : "?");
+	f->p = sim_program_link(f->m, f->s, &missing, &err);
+	ck_assert_msg(f->p != NULL, "link: missing %s", missing);
+	f->msg = g_string_new(NULL);
+	f->ctx.prog = f->p;
+	f->ctx.msg = f->msg;
+	ck_assert(sim_step_init(&f->w, f->p, &f->ctx));
+	return f;
+}
+
+static void fx_free(Fx *f)
+{
+	sim_program_free(f->p);
+	sim_scenario_free(f->s);
+	sim_model_free(f->m);
+	g_string_free(f->msg, TRUE);
+	g_free(f);
+}
+
+/* Steps of T<c> for each digit c of SCHED. */
+static void fx_run(Fx *f, const char *sched)
+{
+	for (const char *c = sched; *c; c++) {
+		int tid = *c - '0';
+		ck_assert_msg(sim_step_runnable(&f->w) >> tid & 1,
+			      "T%d is not runnable at step %u", tid,
+			      f->w.notes.step);
+		sim_step(&f->w, tid, &f->ctx);
+		ck_assert_msg(!f->ctx.model_error, "%s", f->msg->str);
+	}
+}
+
+/* The lowest runnable thread, until none is. */
+static void fx_finish(Fx *f)
+{
+	uint8_t m;
+
+	while ((m = sim_step_runnable(&f->w)) != 0) {
+		ck_assert(f->w.notes.step < SIM_STEPS_MAX);
+		sim_step(&f->w, __builtin_ctz(m), &f->ctx);
+		ck_assert_msg(!f->ctx.model_error, "%s", f->msg->str);
+	}
+}
+
+/* No thread can run: ask the stuck oracles. */
+static void fx_stuck(Fx *f)
+{
+	ck_assert_int_eq(sim_step_runnable(&f->w), 0);
+	sim_oracle_stuck(&f->w, &f->ctx);
+}
+
+static bool all_done(const Fx *f)
+{
+	for (int t = 0; t < f->w.nthreads; t++)
+		if (f->w.thread[t].status != SIM_TH_DONE)
+			return false;
+	return true;
+}
+
+static void assert_has(const Fx *f, const char *want)
+{
+	ck_assert_msg(strstr(f->msg->str, want) != NULL,
+		      "message lacks \"%s\":\n%s", want, f->msg->str);
+}
+
+/* The 1-based line of the first NEEDLE in TEXT. */
+static int line_of(const char *text, const char *needle)
+{
+	const char *hit = strstr(text, needle);
+	int line = 1;
+
+	ck_assert_ptr_nonnull(hit);
+	for (const char *c = text; c < hit; c++)
+		line += *c == '\n';
+	return line;
+}
+
+/* ---- the model -------------------------------------------------------- */
+
+static const char model[] =
+	"model t\n"
+	"lock A mutex\n"
+	"lock B mutex\n"
+	"lock C mutex\n"
+	"lock R rwsem\n"
+	"op park() {\n\ti_size_read()\n\treturn 0\n}\n"
+	/* faults: map the block at p writable (allocating), or zeroed, or
+	 * the zero page */
+	"op map(p) {\n\tb, n = get_block(p, 1)\n\tr = set_pte(p, b, 1)\n"
+	"\treturn r\n}\n"
+	"op mapz(p) {\n\tb, n = get_block_zeroed(p, 1)\n"
+	"\tr = set_pte(p, b, 1)\n\treturn r\n}\n"
+	"op maphole(p) {\n\tr = set_pte_zero(p)\n\treturn r\n}\n"
+	"op mappage(p, b) {\n\tr = add_page(p, b)\n\tr = set_pte_page(p, 1)\n"
+	"\treturn r\n}\n"
+	"op st(p) {\n\tr = user_store(p)\n\treturn r\n}\n"
+	"op ld(p) {\n\tr = user_load(p)\n\treturn r\n}\n"
+	/* block removal, with and without unmapping */
+	"op trunc(n) {\n\ti_size_write(n)\n\tzap_ptes(n, LAST)\n"
+	"\tfree_blocks(n, LAST)\n\treturn 0\n}\n"
+	"op trunc_nozap(n) {\n\ti_size_write(n)\n\tfree_blocks(n, LAST)\n"
+	"\treturn 0\n}\n"
+	"op trunc_pages(n) {\n\ti_size_write(n)\n\tdelete_pages(n, LAST)\n"
+	"\treturn 0\n}\n"
+	"op punch_nozap(s, e) {\n\tfree_blocks(s, e)\n\treturn 0\n}\n"
+	"op punch_realloc(p) {\n\tfree_blocks(p, p)\n"
+	"\tb, n = get_block(p, 1)\n\treturn 0\n}\n"
+	"op oalloc() {\n\tb = other_alloc()\n\treturn b\n}\n"
+	"op fill(p) {\n\tb, n = get_block_zeroed(p, 1)\n\treturn 0\n}\n"
+	"op fill_zap(p) {\n\tb, n = get_block_zeroed(p, 1)\n"
+	"\tzap_ptes(p, p)\n\treturn 0\n}\n"
+	/* block I/O */
+	"op diob(b) {\n\tdio_write(b)\n\treturn 0\n}\n"
+	"op zero(p) {\n\tb, n = get_block(p, 0)\n\tzero_block(b)\n"
+	"\treturn 0\n}\n"
+	/* page cache */
+	"op addp(p, b) {\n\tr = add_page(p, b)\n\treturn r\n}\n"
+	"op readp(p) {\n\tr = read_page(p)\n\treturn r\n}\n"
+	"op writep(p) {\n\tr = write_page(p)\n\treturn r\n}\n"
+	"op drop(p) {\n\tdelete_pages(p, p)\n\treturn 0\n}\n"
+	/* fsync: the name matters (the stepper snapshots dirty lines when
+	 * an op called "fsync" starts); b = 0 flushes nothing */
+	"op fsync(b) {\n\tif b {\n\t\tflush_cache(b)\n\t}\n"
+	"\ti_size_read()\n\treturn 0\n}\n"
+	/* locks */
+	"op ab() {\n\tmutex_lock(A)\n\tmutex_lock(B)\n\tmutex_unlock(B)\n"
+	"\tmutex_unlock(A)\n\treturn 0\n}\n"
+	"op ba() {\n\tmutex_lock(B)\n\tmutex_lock(A)\n\tmutex_unlock(A)\n"
+	"\tmutex_unlock(B)\n\treturn 0\n}\n"
+	"op bc() {\n\tmutex_lock(B)\n\tmutex_lock(C)\n\tmutex_unlock(C)\n"
+	"\tmutex_unlock(B)\n\treturn 0\n}\n"
+	"op ca() {\n\tmutex_lock(C)\n\tmutex_lock(A)\n\tmutex_unlock(A)\n"
+	"\tmutex_unlock(C)\n\treturn 0\n}\n"
+	"op aa() {\n\tmutex_lock(A)\n\tmutex_lock(A)\n\tmutex_unlock(A)\n"
+	"\treturn 0\n}\n"
+	"op ahold() {\n\tmutex_lock(A)\n\ti_size_read()\n\tmutex_unlock(A)\n"
+	"\treturn 0\n}\n"
+	"op rb() {\n\tdown_read(R)\n\tmutex_lock(B)\n\tmutex_unlock(B)\n"
+	"\tup_read(R)\n\treturn 0\n}\n"
+	"op br() {\n\tmutex_lock(B)\n\tdown_read(R)\n\tup_read(R)\n"
+	"\tmutex_unlock(B)\n\treturn 0\n}\n"
+	"op pages2() {\n\tlock_page(1)\n\tlock_page(2)\n\tunlock_page(2)\n"
+	"\tunlock_page(1)\n\treturn 0\n}\n"
+	/* DAX entries */
+	"op ehold(p) {\n\te = grab_entry(p)\n\ti_size_read()\n"
+	"\tunlock_entry(p)\n\treturn e\n}\n"
+	"op eholdall(p) {\n\te = grab_entry(p)\n\ti_size_read()\n"
+	"\tunlock_entry_all(p)\n\treturn e\n}\n"
+	"op egrab(p) {\n\te = grab_entry(p)\n\tunlock_entry(p)\n\treturn e\n}\n"
+	"op ewait(p) {\n\te = wait_entry(p)\n\treturn e\n}\n"
+	"op eA(p) {\n\te = grab_entry(p)\n\tmutex_lock(A)\n\tmutex_unlock(A)\n"
+	"\tunlock_entry(p)\n\treturn 0\n}\n"
+	"op Ae(p) {\n\tmutex_lock(A)\n\te = grab_entry(p)\n\tunlock_entry(p)\n"
+	"\tmutex_unlock(A)\n\treturn 0\n}\n";
+
+#define SCN2(file, b0, b1) \
+	"scenario s\n" file "\nthread T0 {\n" b0 "\n}\nthread T1 {\n" b1 \
+	"\n}\n"
+#define SCN3(file, b0, b1, b2) \
+	"scenario s\n" file "\nthread T0 {\n" b0 "\n}\nthread T1 {\n" b1 \
+	"\n}\nthread T2 {\n" b2 "\n}\n"
+#define FILE4 "file size 4 blocks 0..3"
+#define FILE4_2 "file size 4 blocks 0..1"
+
+/* ---- stale-pte -------------------------------------------------------- */
+
+/* R1: the fault looks up B4, truncate runs whole, the fault installs the
+ * PTE: at the fault's return it maps B4 past EOF. */
+START_TEST(test_stale_pte_fault_vs_truncate)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "map(3)", "trunc(2)"));
+
+	fx_run(f, "0111");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "0");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_PTE));
+	assert_has(f, "stale-pte: P0 pgoff 3 maps B4 writable, but i_size "
+		   "is 2 pages, freed by T1 at step 4 (trunc)\n");
+	fx_free(f);
+}
+END_TEST
+
+/* A PTE past EOF while the truncate that removed it still runs is not
+ * stale: another op returning meanwhile excuses it; the truncate then
+ * unmaps it. */
+START_TEST(test_stale_pte_near_miss_truncate_running)
+{
+	Fx *f = fx_new(model, SCN3(FILE4, "map(3)", "trunc(2)", "park()"));
+
+	fx_run(f, "00");                /* PTE to B4 at pgoff 3 */
+	fx_run(f, "1");                 /* i_size = 2, not yet unmapped */
+	ck_assert_int_eq(f->w.pte[0][3].kind, SIM_PTE_K_BLOCK);
+	fx_run(f, "2");                 /* an op returns meanwhile */
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "11");
+	ck_assert(all_done(f));
+	ck_assert_int_eq(f->ctx.found, 0);
+	ck_assert_uint_eq(f->msg->len, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* The truncate's own return does not excuse itself.  T2 stays inside an
+ * op, so this is the op-return check, not the quiescence one. */
+START_TEST(test_stale_pte_truncate_forgets_unmap)
+{
+	Fx *f = fx_new(model, SCN3(FILE4, "map(3)", "trunc_nozap(2)",
+				   "park()"));
+
+	fx_run(f, "001");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "1");
+	ck_assert(sim_oracle_in_op(&f->w, 2));
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_PTE));
+	assert_has(f, "stale-pte: P0 pgoff 3 maps B4 writable, but i_size "
+		   "is 2 pages, freed by T1 at step 4 (trunc_nozap)\n");
+	fx_free(f);
+}
+END_TEST
+
+/* Inside i_size, a PTE to a block the file no longer has there. */
+START_TEST(test_stale_pte_punched_block)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "map(1)", "punch_nozap(1, 1)"));
+
+	fx_run(f, "001");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_PTE));
+	assert_has(f, "stale-pte: P0 pgoff 1 maps B2 writable, but the file "
+		   "has a hole there, freed by T1 at step 3 (punch_nozap)\n");
+	fx_free(f);
+}
+END_TEST
+
+/* The page-cache form: a page past EOF, or holding a freed block's
+ * data. */
+START_TEST(test_stale_pte_page_cache)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "addp(3, 4)\naddp(1, 2)",
+				   "trunc_nozap(2)\npunch_nozap(1, 1)"));
+
+	fx_run(f, "0011");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_PTE));
+	assert_has(f, "stale-pte: the page cache holds pgoff 3, past i_size "
+		   "(2 pages)\n");
+	fx_run(f, "1");
+	assert_has(f, "stale-pte: the page cache at pgoff 1 holds B2's data, "
+		   "but the file has a hole there, freed by T1 at step 5 "
+		   "(punch_nozap)\n");
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_stale_pte_near_miss_pages_dropped)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "addp(3, 4)\naddp(1, 2)",
+				   "trunc_pages(2)"));
+
+	fx_finish(f);
+	ck_assert(all_done(f));
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* ---- write-to-freed --------------------------------------------------- */
+
+START_TEST(test_wtf_store_to_free_block)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "map(3)\nst(3)",
+				   "punch_nozap(3, 3)"));
+
+	fx_run(f, "001");
+	f->ctx.found = 0;               /* the stale PTE is not the point */
+	g_string_truncate(f->msg, 0);
+	fx_run(f, "0");
+	ck_assert(f->ctx.found & PROP(SIM_PROP_WRITE_TO_FREED));
+	assert_has(f, "write-to-freed: T0 stored into B4 (pgoff 3): B4 is "
+		   "free, freed by T1 at step 3 (punch_nozap)\n");
+	ck_assert_int_eq(f->w.block[4].state, SIM_BLK_FREE);
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_wtf_store_to_other_files_block)
+{
+	Fx *f = fx_new(model, SCN3(FILE4, "map(3)\nst(3)",
+				   "punch_nozap(3, 3)", "oalloc()"));
+
+	fx_run(f, "0012");
+	ck_assert_int_eq(f->w.block[4].owner_ino, 1);
+	f->ctx.found = 0;
+	g_string_truncate(f->msg, 0);
+	fx_run(f, "0");
+	ck_assert(f->ctx.found & PROP(SIM_PROP_WRITE_TO_FREED));
+	assert_has(f, "write-to-freed: T0 stored into B4 (pgoff 3): B4 is "
+		   "another file's block now, freed by T1 at step 3 "
+		   "(punch_nozap)\n");
+	fx_free(f);
+}
+END_TEST
+
+/* Freed and at once reallocated to the file at the same pgoff (the LIFO
+ * allocator hands B4 back): the PTE is right again, and so is the store. */
+START_TEST(test_wtf_near_miss_realloc_same_pgoff)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "map(3)\nst(3)",
+				   "punch_realloc(3)"));
+
+	fx_run(f, "0011");
+	ck_assert_int_eq(f->w.bmap[3], 4);
+	fx_run(f, "0");
+	ck_assert_int_eq(f->ctx.found, 0);
+	ck_assert_int_eq(f->w.block[4].state, SIM_BLK_WRITTEN);
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_wtf_dio_and_page)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "mappage(1, 2)\ndiob(4)\nst(1)",
+				   "punch_nozap(3, 3)\ndrop(1)"));
+
+	fx_run(f, "001");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "0");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_WRITE_TO_FREED));
+	assert_has(f, "write-to-freed: T0 completed a direct write into B4");
+	assert_has(f, "B4 is free, freed by T1 at step 3 (punch_nozap)\n");
+	f->ctx.found = 0;
+	g_string_truncate(f->msg, 0);
+	fx_run(f, "10");
+	ck_assert(f->ctx.found & PROP(SIM_PROP_WRITE_TO_FREED));
+	assert_has(f, "write-to-freed: T0 stored into a page no longer in "
+		   "the page cache (pgoff 1)\n");
+	fx_free(f);
+}
+END_TEST
+
+/* ---- uninit-read ------------------------------------------------------ */
+
+START_TEST(test_uninit_load_new_block)
+{
+	Fx *f = fx_new(model, SCN2(FILE4_2, "map(2)\nld(2)", "park()"));
+
+	fx_run(f, "00");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "0");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_UNINIT_READ));
+	assert_has(f, "uninit-read: T0 loaded pgoff 2 from a block allocated "
+		   "but never zeroed or written (B3)\n");
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_uninit_near_miss_zeroed_or_written)
+{
+	Fx *f = fx_new(model, SCN2(FILE4_2, "mapz(2)\nld(2)",
+				   "map(3)\nst(3)\nld(3)"));
+
+	fx_finish(f);
+	ck_assert(all_done(f));
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_uninit_load_freed_block)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "map(1)\nld(1)",
+				   "punch_nozap(1, 1)"));
+
+	fx_run(f, "001");
+	f->ctx.found = 0;
+	g_string_truncate(f->msg, 0);
+	fx_run(f, "0");
+	ck_assert(f->ctx.found & PROP(SIM_PROP_UNINIT_READ));
+	assert_has(f, "uninit-read: T0 loaded pgoff 1 from a free block (B2, "
+		   "freed by T1 at step 3 (punch_nozap))\n");
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_uninit_page_from_new_block)
+{
+	Fx *f = fx_new(model, SCN2(FILE4_2, "fill(2)\naddp(2, 3)\nreadp(2)",
+				   "map(3)\naddp(3, 4)\nwritep(3)\nreadp(3)"));
+
+	fx_run(f, "00");
+	ck_assert_int_eq(f->ctx.found, 0);      /* ZEROED: not stale */
+	ck_assert_int_eq(f->w.mflags[2] & SIM_MF_PSTALE, 0);
+	fx_run(f, "0");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "111");               /* page of a NEW block, */
+	ck_assert_int_eq(f->w.mflags[3] & SIM_MF_PSTALE, SIM_MF_PSTALE);
+	fx_run(f, "11");                /* rewritten, then read */
+	ck_assert(all_done(f));
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+	/* the same page read before being written */
+	f = fx_new(model, SCN2(FILE4_2, "park()",
+			       "map(3)\naddp(3, 3)\nreadp(3)"));
+	fx_run(f, "1111");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_UNINIT_READ));
+	assert_has(f, "uninit-read: T1 loaded pgoff 3 from a page read from "
+		   "a block never zeroed or written for this file\n");
+	fx_free(f);
+}
+END_TEST
+
+/* ---- lost-store ------------------------------------------------------- */
+
+START_TEST(test_lost_store_zero_after_store)
+{
+	Fx *f = fx_new(model, SCN2(FILE4_2, "mapz(2)\nst(2)", "zero(2)"));
+
+	fx_run(f, "0001");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "1");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_LOST_STORE));
+	assert_has(f, "lost-store: T1 zeroed B3 (pgoff 2) after T0's store "
+		   "at step 3 had completed\n");
+	fx_free(f);
+}
+END_TEST
+
+/* Zeroing before the store; zeroing file data no store wrote. */
+START_TEST(test_lost_store_near_miss_zero_first)
+{
+	Fx *f = fx_new(model, SCN2(FILE4_2, "mapz(2)\nst(2)",
+				   "zero(2)\nzero(0)"));
+
+	fx_run(f, "00111");
+	ck_assert_int_eq(f->w.block[3].state, SIM_BLK_ZEROED);
+	fx_finish(f);
+	ck_assert(all_done(f));
+	ck_assert_int_eq(f->ctx.found, 0);
+	ck_assert_int_eq(f->w.block[3].stored, 1);
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_lost_store_dirty_page_dropped)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "addp(1, 2)\nwritep(1)",
+				   "drop(1)"));
+
+	fx_run(f, "00");
+	fx_run(f, "1");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_LOST_STORE));
+	assert_has(f, "lost-store: T1's drop dropped dirty page-cache data "
+		   "at pgoffs 0x02, which it did not remove\n");
+	fx_free(f);
+}
+END_TEST
+
+/* A dirty page dropped inside the range the op removed (truncate), and a
+ * clean page dropped anywhere, lose nothing. */
+START_TEST(test_lost_store_near_miss_removed_range)
+{
+	Fx *f = fx_new(model, SCN3(FILE4, "addp(3, 4)\nwritep(3)",
+				   "addp(1, 2)\ndrop(1)", "trunc_pages(2)"));
+
+	fx_finish(f);
+	ck_assert(all_done(f));
+	ck_assert_int_eq(f->w.mflags[3], 0);
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* ---- lost-flush ------------------------------------------------------- */
+
+START_TEST(test_lost_flush)
+{
+	Fx *f = fx_new(model, SCN2(FILE4_2, "mapz(2)\nst(2)",
+				   "park()\nfsync(0)"));
+
+	fx_run(f, "000");               /* B3's lines dirty */
+	fx_run(f, "1");                 /* fsync starts */
+	ck_assert_int_eq(f->w.thread[1].fsync_pending, 1u << 3);
+	fx_run(f, "1");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_LOST_FLUSH));
+	assert_has(f, "lost-flush: T1's fsync returned while B3 (pgoff 2), "
+		   "dirty in the CPU cache since before it started, was never "
+		   "flushed\n");
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_lost_flush_near_miss_flushed)
+{
+	Fx *f = fx_new(model, SCN2(FILE4_2, "mapz(2)\nst(2)",
+				   "park()\nfsync(3)"));
+
+	fx_run(f, "00011");
+	ck_assert_int_eq(f->w.cache_dirty, 0);
+	fx_run(f, "1");
+	ck_assert(all_done(f));
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* Dirtied after fsync began: not fsync's to flush. */
+START_TEST(test_lost_flush_near_miss_dirtied_later)
+{
+	Fx *f = fx_new(model, SCN2(FILE4_2, "mapz(2)\nst(2)", "fsync(0)"));
+
+	ck_assert_int_eq(f->w.thread[1].fsync_pending, 0);
+	fx_run(f, "0001");
+	ck_assert(all_done(f));
+	ck_assert_int_eq(f->w.cache_dirty, 1u << 3);
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* ---- stale-zero-page -------------------------------------------------- */
+
+/* Checked at quiescence only: while T2 is inside an op nothing is
+ * reported; when it returns, the zero page over B3 is. */
+START_TEST(test_stale_zero_page)
+{
+	Fx *f = fx_new(model, SCN3(FILE4_2, "maphole(2)", "fill(2)",
+				   "park()"));
+
+	fx_run(f, "01");
+	ck_assert_int_eq(f->w.pte[0][2].kind, SIM_PTE_K_ZERO);
+	ck_assert_int_eq(f->w.bmap[2], 3);
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "2");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_ZERO_PAGE));
+	assert_has(f, "stale-zero-page: P0 pgoff 2 still maps the zero page, "
+		   "but B3 is allocated there\n");
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_stale_zero_page_near_miss_zapped)
+{
+	Fx *f = fx_new(model, SCN3(FILE4_2, "maphole(2)\nmaphole(3)",
+				   "fill_zap(2)", "park()"));
+
+	fx_finish(f);
+	ck_assert(all_done(f));
+	ck_assert_int_eq(f->w.pte[0][3].kind, SIM_PTE_K_ZERO); /* a hole */
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* ---- deadlock --------------------------------------------------------- */
+
+START_TEST(test_deadlock_abba)
+{
+	Fx *f = fx_new(model, SCN2("file size 1", "ab()", "ba()"));
+	char *held_b = g_strdup_printf("held by T1 (taken at t.model:%d)",
+				       line_of(model, "mutex_lock(B)\n\t"
+					       "mutex_lock(A)"));
+	char *held_a = g_strdup_printf("held by T0 (taken at t.model:%d)",
+				       line_of(model, "mutex_lock(A)\n\t"
+					       "mutex_lock(B)"));
+
+	fx_run(f, "0101");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_stuck(f);
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_DEADLOCK));
+	assert_has(f, "deadlock: wait-for cycle:\n");
+	assert_has(f, "  T0 waits for B");
+	assert_has(f, "  T1 waits for A");
+	assert_has(f, held_b);
+	assert_has(f, held_a);
+	g_free(held_a);
+	g_free(held_b);
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_deadlock_three_way)
+{
+	Fx *f = fx_new(model, SCN3("file size 1", "ab()", "bc()", "ca()"));
+
+	fx_run(f, "012012");
+	fx_stuck(f);
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_DEADLOCK));
+	assert_has(f, "  T0 waits for B");
+	assert_has(f, "  T1 waits for C");
+	assert_has(f, "  T2 waits for A");
+	fx_free(f);
+}
+END_TEST
+
+/* D1: a thread taking a mutex it holds waits for itself. */
+START_TEST(test_deadlock_self)
+{
+	Fx *f = fx_new(model, "scenario s\nfile size 1\nthread T0 {\n"
+		       "\taa()\n}\n");
+
+	fx_run(f, "00");
+	fx_stuck(f);
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_DEADLOCK));
+	assert_has(f, "  T0 waits for A");
+	assert_has(f, "held by T0");
+	fx_free(f);
+}
+END_TEST
+
+/* The same lock order in both threads never deadlocks. */
+START_TEST(test_deadlock_near_miss_same_order)
+{
+	Fx *f = fx_new(model, SCN2("file size 1", "ab()", "ab()"));
+
+	fx_run(f, "01");                /* T1 waits for A behind T0 */
+	fx_finish(f);
+	ck_assert(all_done(f));
+	sim_oracle_stuck(&f->w, &f->ctx);
+	ck_assert_int_eq(f->ctx.found, 0);
+	ck_assert_uint_eq(f->msg->len, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* A wait chain that ends at a thread still running is not a cycle. */
+START_TEST(test_deadlock_near_miss_chain)
+{
+	Fx *f = fx_new(model, SCN2("file size 1", "ahold()", "ahold()"));
+
+	fx_run(f, "01");
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	sim_oracle_stuck(&f->w, &f->ctx);
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* ---- lost-wakeup ------------------------------------------------------ */
+
+/* T2's wait_entry and T1's grab_entry sleep on T0's entry; unlock_entry
+ * wakes one, T2, which takes nothing and leaves: T1 sleeps on an entry
+ * nobody holds. */
+START_TEST(test_lost_wakeup)
+{
+	Fx *f = fx_new(model, SCN3(FILE4, "ehold(1)", "egrab(1)",
+				   "ewait(1)"));
+
+	fx_run(f, "021");
+	fx_run(f, "00");
+	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_RUNNABLE);
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	fx_run(f, "2");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_stuck(f);
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_LOST_WAKEUP));
+	assert_has(f, "lost-wakeup: T1 sleeps on dax_entry[1], which nobody "
+		   "holds, and no thread is left to wake it\n");
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_lost_wakeup_near_miss_wake_all)
+{
+	Fx *f = fx_new(model, SCN3(FILE4, "eholdall(1)", "egrab(1)",
+				   "ewait(1)"));
+
+	fx_run(f, "02100");
+	fx_finish(f);
+	ck_assert(all_done(f));
+	sim_oracle_stuck(&f->w, &f->ctx);
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* A sleeper on an entry that is held (by a thread stuck on a mutex the
+ * sleeper holds) is a deadlock, not a lost wake-up. */
+START_TEST(test_lost_wakeup_near_miss_held)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "eA(1)", "Ae(1)"));
+
+	fx_run(f, "0101");
+	fx_stuck(f);
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_DEADLOCK));
+	assert_has(f, "waits for dax_entry[1]");
+	fx_free(f);
+}
+END_TEST
+
+/* ---- lock-order ------------------------------------------------------- */
+
+/* Run ONLY's thread to the end from a fresh world, feeding LD. */
+static void run_alone(Fx *f, SimLockdep *ld, int only)
+{
+	f->ctx.lockdep = ld;
+	ck_assert(sim_step_init(&f->w, f->p, &f->ctx));
+	while (sim_step_runnable(&f->w) >> only & 1)
+		sim_step(&f->w, only, &f->ctx);
+	ck_assert_int_eq(f->w.thread[only].status, SIM_TH_DONE);
+	ck_assert(!f->ctx.model_error);
+}
+
+/* T0 takes A then B, T1 B then A, in two runs that never overlap: no
+ * run deadlocks, and the graph has the cycle, with both chains. */
+START_TEST(test_lock_order_abba_separate_runs)
+{
+	Fx *f = fx_new(model, SCN2("file size 1", "ab()", "ba()"));
+	SimLockdep *ld = sim_lockdep_new(f->p);
+	GString *out = g_string_new(NULL);
+	int a_ab = line_of(model, "mutex_lock(A)\n\tmutex_lock(B)");
+	int b_ba = line_of(model, "mutex_lock(B)\n\tmutex_lock(A)");
+	char *want = g_strdup_printf(
+		"lock-order: possible deadlock, cycle A -> B -> A\n"
+		"  A -> B: T0 took A at t.model:%d, then B at line %d "
+		"(step 2)\n"
+		"  B -> A: T1 took B at t.model:%d, then A at line %d "
+		"(step 2)\n", a_ab, a_ab + 1, b_ba, b_ba + 1);
+
+	run_alone(f, ld, 0);
+	ck_assert_int_eq(sim_lockdep_report(ld, NULL), 0);
+	run_alone(f, ld, 1);
+	ck_assert_int_eq(f->ctx.found, 0);      /* no run deadlocked */
+	ck_assert_int_eq(sim_lockdep_edges(ld), 2);
+	ck_assert_int_eq(sim_lockdep_report(ld, NULL), 1);
+	ck_assert_int_eq(sim_lockdep_report(ld, out), 1);
+	ck_assert_str_eq(out->str, want);
+	g_free(want);
+	g_string_free(out, TRUE);
+	sim_lockdep_free(ld);
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_lock_order_near_miss_one_order)
+{
+	Fx *f = fx_new(model, SCN2("file size 1", "ab()", "ab()"));
+	SimLockdep *ld = sim_lockdep_new(f->p);
+	GString *out = g_string_new(NULL);
+
+	run_alone(f, ld, 0);
+	run_alone(f, ld, 1);
+	ck_assert_int_eq(sim_lockdep_edges(ld), 1);
+	ck_assert_int_eq(sim_lockdep_report(ld, out), 0);
+	ck_assert_uint_eq(out->len, 0);
+	g_string_free(out, TRUE);
+	sim_lockdep_free(ld);
+	fx_free(f);
+}
+END_TEST
+
+/* Two page locks nested: same class, no edge. */
+START_TEST(test_lock_order_near_miss_same_class)
+{
+	Fx *f = fx_new(model, "scenario s\nfile size 4\nthread T0 {\n"
+		       "\tpages2()\n}\n");
+	SimLockdep *ld = sim_lockdep_new(f->p);
+
+	run_alone(f, ld, 0);
+	ck_assert_int_eq(sim_lockdep_edges(ld), 0);
+	ck_assert_int_eq(sim_lockdep_report(ld, NULL), 0);
+	sim_lockdep_free(ld);
+	fx_free(f);
+}
+END_TEST
+
+/* down_read is an ordinary acquisition: R(read) -> B and B -> R(read)
+ * is a cycle too. */
+START_TEST(test_lock_order_read_counts)
+{
+	Fx *f = fx_new(model, SCN2("file size 1", "rb()", "br()"));
+	SimLockdep *ld = sim_lockdep_new(f->p);
+	GString *out = g_string_new(NULL);
+
+	run_alone(f, ld, 0);
+	run_alone(f, ld, 1);
+	ck_assert_int_eq(sim_lockdep_report(ld, out), 1);
+	ck_assert_ptr_nonnull(strstr(out->str, "cycle B -> R -> B\n"));
+	ck_assert_ptr_nonnull(strstr(out->str, "  R -> B: T0 took R"));
+	ck_assert_ptr_nonnull(strstr(out->str, "  B -> R: T1 took B"));
+	g_string_free(out, TRUE);
+	sim_lockdep_free(ld);
+	fx_free(f);
+}
+END_TEST
+
+/* lockdep.h: "Being granted a lock after sleeping counts from the moment
+ * of the attempt, as lockdep checks at lock time."  In the run where
+ * both threads are at once inside ab() and ba(), each sleeps on its second
+ * lock and is never granted it; lockdep (which validates before sleeping)
+ * records both edges, so the cycle must be in the graph. */
+START_TEST(test_lock_order_sleeping_attempt_counts)
+{
+	Fx *f = fx_new(model, SCN2("file size 1", "ab()", "ba()"));
+	SimLockdep *ld = sim_lockdep_new(f->p);
+
+	f->ctx.lockdep = ld;
+	fx_run(f, "0101");
+	fx_stuck(f);
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_DEADLOCK));
+	ck_assert_int_eq(sim_lockdep_edges(ld), 2);
+	ck_assert_int_eq(sim_lockdep_report(ld, NULL), 1);
+	sim_lockdep_free(ld);
+	fx_free(f);
+}
+END_TEST
+
+/* Without a message buffer the properties are flagged all the same. */
+START_TEST(test_found_without_msg)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "map(3)", "trunc(2)"));
+
+	f->ctx.msg = NULL;
+	fx_run(f, "01110");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_PTE));
+	ck_assert_uint_eq(f->msg->len, 0);
+	ck_assert(!sim_oracle_in_op(&f->w, 0));
+	fx_free(f);
+}
+END_TEST
+
+Suite *oracle_suite(void)
+{
+	Suite *s = suite_create("oracle");
+	TCase *tc;
+
+	tc = tcase_create("stale_pte");
+	tcase_add_test(tc, test_stale_pte_fault_vs_truncate);
+	tcase_add_test(tc, test_stale_pte_near_miss_truncate_running);
+	tcase_add_test(tc, test_stale_pte_truncate_forgets_unmap);
+	tcase_add_test(tc, test_stale_pte_punched_block);
+	tcase_add_test(tc, test_stale_pte_page_cache);
+	tcase_add_test(tc, test_stale_pte_near_miss_pages_dropped);
+	tcase_add_test(tc, test_found_without_msg);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("write_to_freed");
+	tcase_add_test(tc, test_wtf_store_to_free_block);
+	tcase_add_test(tc, test_wtf_store_to_other_files_block);
+	tcase_add_test(tc, test_wtf_near_miss_realloc_same_pgoff);
+	tcase_add_test(tc, test_wtf_dio_and_page);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("uninit_read");
+	tcase_add_test(tc, test_uninit_load_new_block);
+	tcase_add_test(tc, test_uninit_near_miss_zeroed_or_written);
+	tcase_add_test(tc, test_uninit_load_freed_block);
+	tcase_add_test(tc, test_uninit_page_from_new_block);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lost_store");
+	tcase_add_test(tc, test_lost_store_zero_after_store);
+	tcase_add_test(tc, test_lost_store_near_miss_zero_first);
+	tcase_add_test(tc, test_lost_store_dirty_page_dropped);
+	tcase_add_test(tc, test_lost_store_near_miss_removed_range);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lost_flush");
+	tcase_add_test(tc, test_lost_flush);
+	tcase_add_test(tc, test_lost_flush_near_miss_flushed);
+	tcase_add_test(tc, test_lost_flush_near_miss_dirtied_later);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("stale_zero_page");
+	tcase_add_test(tc, test_stale_zero_page);
+	tcase_add_test(tc, test_stale_zero_page_near_miss_zapped);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("deadlock");
+	tcase_add_test(tc, test_deadlock_abba);
+	tcase_add_test(tc, test_deadlock_three_way);
+	tcase_add_test(tc, test_deadlock_self);
+	tcase_add_test(tc, test_deadlock_near_miss_same_order);
+	tcase_add_test(tc, test_deadlock_near_miss_chain);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lost_wakeup");
+	tcase_add_test(tc, test_lost_wakeup);
+	tcase_add_test(tc, test_lost_wakeup_near_miss_wake_all);
+	tcase_add_test(tc, test_lost_wakeup_near_miss_held);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lock_order");
+	tcase_add_test(tc, test_lock_order_abba_separate_runs);
+	tcase_add_test(tc, test_lock_order_near_miss_one_order);
+	tcase_add_test(tc, test_lock_order_near_miss_same_class);
+	tcase_add_test(tc, test_lock_order_read_counts);
+	tcase_add_test(tc, test_lock_order_sleeping_attempt_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}
