@@ -37,7 +37,11 @@ void sim_oracle_block_write(const SimWorld *w, int tid, int pgoff, int b,
 {
 	const SimBlock *blk = &w->block[b];
 
-	if (b != 0 && blk->state != SIM_BLK_FREE && blk->owner_ino == 0)
+	/* A block the file still has, at the offset written through, is
+	 * fine; one freed and handed back to this file at another offset
+	 * is someone else's data as much as another file's block is. */
+	if (b != 0 && blk->state != SIM_BLK_FREE && blk->owner_ino == 0 &&
+	    blk->owner_pgoff == pgoff)
 		return;
 	found(ctx, SIM_PROP_WRITE_TO_FREED);
 	if (!want(ctx))
@@ -48,8 +52,9 @@ void sim_oracle_block_write(const SimWorld *w, int tid, int pgoff, int b,
 		return;
 	}
 	g_string_append_printf(ctx->msg, " B%d (pgoff %d): B%d is %s", b,
-			       pgoff, b, blk->state == SIM_BLK_FREE ?
-			       "free" : "another file's block now");
+			       pgoff, b, blk->state == SIM_BLK_FREE ? "free" :
+			       blk->owner_ino != 0 ? "another file's block now" :
+			       "this file's block at another pgoff now");
 	append_freed(w, b, ctx);
 	g_string_append_c(ctx->msg, '\n');
 }
@@ -279,6 +284,11 @@ static void describe_wait(const SimWorld *w, int t, int holder,
 	int mode = sim_lock_waiter_mode(&w->lock[th->wait_lock], t);
 
 	sim_lock_name(p, th->wait_lock, name, sizeof(name));
+	bool moded = w->lock[th->wait_lock].kind == SIM_LK_RWSEM ||
+		     w->lock[th->wait_lock].kind == SIM_LK_RANGE;
+
+	if (!moded)
+		mode = -1;
 	g_string_append_printf(ctx->msg, "  T%d waits for %s%s held by T%d "
 			       "(taken at %s:%d)\n", t, name,
 			       mode == SIM_MODE_READ ? " (read)" :

@@ -229,8 +229,9 @@ void sim_model_free(SimModel *m);
 void sim_scenario_free(SimScenario *s);
 void sim_proc_clear(SimProc *p);
 
-/* sim_alu - evaluate an ALU operation (division by zero yields 0 and is a
- * model error caught by the stepper before it gets here). */
+/* sim_alu - evaluate an ALU operation; division or modulo by zero yields
+ * 0, as the values are page offsets and flags, never divisors a model
+ * computes. */
 int sim_alu(SimAluOp op, int a, int b);
 
 /* Named constants of the model language (README: "Constants"). */

@@ -440,7 +440,7 @@ static HandlerResult h_zero_block(Call *c)
 	if (!block_ok(b))
 		return broken(c, "zero_block(%d): no such block", b);
 	blk = &c->w->block[b];
-	sim_oracle_block_write(c->w, c->tid, blk->owner_pgoff, b,
+	sim_oracle_block_write(c->w, c->tid, sim_world_block_pgoff(c->w, b), b,
 			       "zeroed", c->ctx);
 	sim_oracle_zero(c->w, c->tid, b, c->ctx);
 	if (blk->state != SIM_BLK_FREE) {
@@ -465,6 +465,7 @@ static void free_one(Call *c, int pgoff)
 	w->notes.freed_by[b] = (uint8_t)(c->tid + 1);
 	w->notes.freed_step[b] = w->notes.step;
 	w->notes.freed_proc[b] = t->frame[1].proc;
+	w->notes.freed_pgoff[b] = (uint8_t)pgoff;
 }
 
 static HandlerResult h_free_blocks(Call *c)
@@ -902,7 +903,7 @@ static HandlerResult h_flush_cache(Call *c)
 		return broken(c, "flush_cache(%d): no such block", b);
 	bit = (uint16_t)(1u << b);
 	if (c->w->cache_dirty & bit)
-		sim_oracle_block_write(c->w, c->tid, c->w->block[b].owner_pgoff,
+		sim_oracle_block_write(c->w, c->tid, sim_world_block_pgoff(c->w, b),
 				       b, "flushed dirty cache lines into",
 				       c->ctx);
 	c->w->cache_dirty &= (uint16_t)~bit;
@@ -917,7 +918,7 @@ static HandlerResult h_dio_write(Call *c)
 
 	if (!block_ok(b))
 		return broken(c, "dio_write(%d): no such block", b);
-	sim_oracle_block_write(c->w, c->tid, c->w->block[b].owner_pgoff, b,
+	sim_oracle_block_write(c->w, c->tid, sim_world_block_pgoff(c->w, b), b,
 			       "completed a direct write into", c->ctx);
 	if (c->w->block[b].state != SIM_BLK_FREE) {
 		c->w->block[b].state = SIM_BLK_WRITTEN;

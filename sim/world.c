@@ -30,6 +30,12 @@ void sim_world_free_block(SimWorld *w, int b)
 	w->free_stack[w->nfree++] = (uint8_t)b;
 }
 
+int sim_world_block_pgoff(const SimWorld *w, int b)
+{
+	return w->block[b].state == SIM_BLK_FREE ? w->notes.freed_pgoff[b] :
+	       w->block[b].owner_pgoff;
+}
+
 bool sim_world_pte_is_stale(const SimWorld *w, const SimPte *pte, int pgoff)
 {
 	switch (pte->kind) {

@@ -116,6 +116,7 @@ typedef struct {
 	uint8_t freed_by[SIM_BLOCKS_MAX + 1];   /* tid + 1, 0 = never */
 	uint32_t freed_step[SIM_BLOCKS_MAX + 1];
 	uint16_t freed_proc[SIM_BLOCKS_MAX + 1];  /* procedure that freed it */
+	uint8_t freed_pgoff[SIM_BLOCKS_MAX + 1];  /* where it was mapped */
 	uint8_t zeroed_by[SIM_BLOCKS_MAX + 1];
 	uint32_t zeroed_step[SIM_BLOCKS_MAX + 1];
 	uint8_t stored_by[SIM_BLOCKS_MAX + 1];
@@ -160,6 +161,10 @@ void sim_world_free_block(SimWorld *w, int b);
  * has at PGOFF: a block it does not own there, or an offset at or past
  * i_size. */
 bool sim_world_pte_is_stale(const SimWorld *w, const SimPte *pte, int pgoff);
+
+/* sim_world_block_pgoff - the pgoff block B belongs (or, if freed, last
+ * belonged) to, for messages. */
+int sim_world_block_pgoff(const SimWorld *w, int b);
 
 /* sim_world_check - false (and *what set) if W breaks an invariant. */
 bool sim_world_check(const SimWorld *w, const char **what);

@@ -56,11 +56,9 @@ typedef struct {
 	SimWorld w;
 } Fx;
 
-/* (g_malloc0, not g_new0: the tests are built with -Isim, where
- * sim/limits.h hides the system <limits.h> that g_new0 needs.) */
 static Fx *fx_new(const char *model, const char *scn)
 {
-	Fx *f = g_malloc0(sizeof(*f));
+	Fx *f = g_new0(Fx, 1);
 	GError *err = NULL;
 	char *missing = NULL;
 

@@ -51,7 +51,7 @@ typedef struct {
 
 static Fx *fx_new(const char *model, const char *scn)
 {
-	Fx *f = g_malloc0(sizeof(*f));  /* not g_new0: see below */
+	Fx *f = g_new0(Fx, 1);
 	GError *err = NULL;
 	char *missing = NULL;
 
