@@ -378,6 +378,32 @@ static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 	       "(models/README.md explains each)\n");
 }
 
+/* The JSON document up to its cells: version, scenarios, models. */
+static void matrix_json_head(GString *j, GPtrArray *scns, GPtrArray *models)
+{
+	g_string_append_printf(j, "{\"faultline\": %d, \"command\": "
+			       "\"matrix\",\n  \"scenarios\": [", SIM_JSON_VERSION);
+	for (guint i = 0; i < scns->len; i++) {
+		const SimScenario *s = scns->pdata[i];
+		g_string_append(j, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
+		sim_json_string(j, s->name);
+		g_string_append(j, ", \"race\": ");
+		sim_json_string(j, s->race ? s->race : "");
+		g_string_append(j, ", \"summary\": ");
+		sim_json_string(j, s->summary ? s->summary : "");
+		g_string_append(j, "}");
+	}
+	g_string_append(j, "],\n  \"models\": [");
+	for (guint m = 0; m < models->len; m++) {
+		const SimModel *mo = models->pdata[m];
+		g_string_append(j, m ? ",\n    {\"name\": " : "\n    {\"name\": ");
+		sim_json_string(j, mo->name);
+		g_string_append(j, ", \"summary\": ");
+		sim_json_string(j, mo->summary ? mo->summary : "");
+		g_string_append(j, "}");
+	}
+}
+
 int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 {
 	char *json = NULL;
@@ -414,27 +440,7 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	g_ptr_array_sort(scns, cmp_race);
 	Cell *cells = g_new0(Cell, scns->len * models->len);
 	GString *j = g_string_new(NULL);
-	g_string_append_printf(j, "{\"faultline\": %d, \"command\": "
-			       "\"matrix\",\n  \"scenarios\": [", SIM_JSON_VERSION);
-	for (guint i = 0; i < scns->len; i++) {
-		const SimScenario *s = scns->pdata[i];
-		g_string_append(j, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
-		sim_json_string(j, s->name);
-		g_string_append(j, ", \"race\": ");
-		sim_json_string(j, s->race ? s->race : "");
-		g_string_append(j, ", \"summary\": ");
-		sim_json_string(j, s->summary ? s->summary : "");
-		g_string_append(j, "}");
-	}
-	g_string_append(j, "],\n  \"models\": [");
-	for (guint m = 0; m < models->len; m++) {
-		const SimModel *mo = models->pdata[m];
-		g_string_append(j, m ? ",\n    {\"name\": " : "\n    {\"name\": ");
-		sim_json_string(j, mo->name);
-		g_string_append(j, ", \"summary\": ");
-		sim_json_string(j, mo->summary ? mo->summary : "");
-		g_string_append(j, "}");
-	}
+	matrix_json_head(j, scns, models);
 	g_string_append(j, "],\n  \"cells\": [\n");
 	for (guint i = 0; i < scns->len; i++) {
 		for (guint m = 0; m < models->len; m++) {

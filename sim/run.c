@@ -126,6 +126,19 @@ static void cannot_run(SimRun *r, int tid, const char *extra)
 	r->trace->end_note = g_string_free(s, FALSE);
 }
 
+/* No thread can run and some have not finished: deadlock or lost
+ * wake-up, classified by the oracle. */
+static void end_stuck(SimRun *r)
+{
+	GString *msg = g_string_new(NULL);
+	SimStepCtx ctx = { .prog = r->prog, .msg = msg };
+
+	sim_oracle_stuck(&r->w, &ctx);
+	r->trace->found |= ctx.found;
+	r->trace->end = SIM_END_STUCK;
+	r->trace->end_note = g_string_free(msg, FALSE);
+}
+
 static void finish_default(SimRun *r)
 {
 	int tid;
@@ -140,16 +153,10 @@ static void finish_default(SimRun *r)
 		if (!sim_run_step(r, tid))
 			return;
 	}
-	if (all_done(&r->w)) {
+	if (all_done(&r->w))
 		r->trace->end = SIM_END_DONE;
-		return;
-	}
-	GString *msg = g_string_new(NULL);
-	SimStepCtx ctx = { .prog = r->prog, .msg = msg };
-	sim_oracle_stuck(&r->w, &ctx);
-	r->trace->found |= ctx.found;
-	r->trace->end = SIM_END_STUCK;
-	r->trace->end_note = g_string_free(msg, FALSE);
+	else
+		end_stuck(r);
 }
 
 static void add_lockdep(SimRun *r)
@@ -257,12 +264,7 @@ void sim_run_choices(SimRun *r, const int *tids, int n, bool finish)
 	} else if (all_done(&r->w)) {
 		r->trace->end = SIM_END_DONE;
 	} else if (!sim_step_runnable(&r->w)) {
-		GString *msg = g_string_new(NULL);
-		SimStepCtx ctx = { .prog = r->prog, .msg = msg };
-		sim_oracle_stuck(&r->w, &ctx);
-		r->trace->found |= ctx.found;
-		r->trace->end = SIM_END_STUCK;
-		r->trace->end_note = g_string_free(msg, FALSE);
+		end_stuck(r);
 	} else {
 		r->trace->end = SIM_END_STOPPED;
 	}

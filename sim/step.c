@@ -629,6 +629,23 @@ static HandlerResult h_find_page(Call *c)
 	return DONE;
 }
 
+/* The page at PGOFF now holds what block B holds (zeroes for a hole):
+ * stale if B is not the file's block there or was never initialised. */
+static void fill_from_block(SimWorld *w, int pgoff, int b)
+{
+	const SimBlock *blk = &w->block[b];
+
+	w->page_src[pgoff] = (uint8_t)b;
+	if (b == SIM_HOLE)
+		return;
+	bool ours = blk->state != SIM_BLK_FREE && blk->owner_ino == 0 &&
+		    blk->owner_pgoff == pgoff;
+	if (!ours || blk->state == SIM_BLK_NEW)
+		w->mflags[pgoff] |= SIM_MF_PSTALE;
+	else if (blk->state == SIM_BLK_WRITTEN)
+		w->mflags[pgoff] |= SIM_MF_PWRITTEN;
+}
+
 /* add_to_page_cache + readpage: the page gets B's contents (zeroes for a
  * hole).  -EBUSY (as -EEXIST) if a page is there already. */
 static HandlerResult h_add_page(Call *c)
@@ -645,16 +662,7 @@ static HandlerResult h_add_page(Call *c)
 		return DONE;
 	}
 	*f = (uint8_t)((*f & (SIM_MF_DIRTY | SIM_MF_TOWRITE)) | SIM_MF_PAGE);
-	c->w->page_src[pgoff] = (uint8_t)b;
-	if (b != SIM_HOLE) {
-		const SimBlock *blk = &c->w->block[b];
-		bool ours = blk->state != SIM_BLK_FREE &&
-			    blk->owner_ino == 0 && blk->owner_pgoff == pgoff;
-		if (!ours || blk->state == SIM_BLK_NEW)
-			*f |= SIM_MF_PSTALE;
-		else if (blk->state == SIM_BLK_WRITTEN)
-			*f |= SIM_MF_PWRITTEN;
-	}
+	fill_from_block(c->w, pgoff, b);
 	c->r0 = SIM_OK;
 	return DONE;
 }
@@ -677,16 +685,7 @@ static HandlerResult h_fill_page(Call *c)
 		return DONE;
 	}
 	*f = (uint8_t)(*f & ~(SIM_MF_PSTALE | SIM_MF_PWRITTEN | SIM_MF_POLD));
-	c->w->page_src[pgoff] = (uint8_t)b;
-	if (b != SIM_HOLE) {
-		const SimBlock *blk = &c->w->block[b];
-		bool ours = blk->state != SIM_BLK_FREE &&
-			    blk->owner_ino == 0 && blk->owner_pgoff == pgoff;
-		if (!ours || blk->state == SIM_BLK_NEW)
-			*f |= SIM_MF_PSTALE;
-		else if (blk->state == SIM_BLK_WRITTEN)
-			*f |= SIM_MF_PWRITTEN;
-	}
+	fill_from_block(c->w, pgoff, b);
 	c->r0 = SIM_OK;
 	return DONE;
 }
