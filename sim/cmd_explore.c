@@ -493,7 +493,7 @@ static int run_one_model(SimCli *cli, const Args *a, GString *out,
 
 static void json_write(const Args *a, GPtrArray *models, GString *j)
 {
-	g_string_append_printf(j, "{\n  \"version\": %d,\n  \"command\": "
+	g_string_append_printf(j, "{\n  \"faultline\": %d,\n  \"command\": "
 			       "\"explore\",\n  \"scenario\": ",
 			       SIM_JSON_VERSION);
 	sim_json_string(j, a->scenario);
