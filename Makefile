@@ -76,8 +76,7 @@ scenarios: faultline
 	./faultline check scenarios/
 
 check: tidy faultline tests/check_all
-	./tests/check_all
-	./faultline check scenarios/
+	sh tests/check.sh
 
 asan:
 	$(MAKE) clean
