@@ -103,7 +103,7 @@ fuzz: tests/fuzz_parse.c $(LIB_SRC)
 		-o tests/fuzz_parse tests/fuzz_parse.c $(LIB_SRC) $(GLIB_LIBS) $(XXH_LIBS)
 	mkdir -p tests/fuzz-corpus
 	FUZZ_MODELS_DIR=models ./tests/fuzz_parse -max_total_time=$${FUZZ_SECONDS:-30} tests/fuzz-corpus \
-		tests/bad models scenarios
+		tests/bad tests/fuzz-seeds models scenarios
 
 install: faultline
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/models

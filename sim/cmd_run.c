@@ -140,105 +140,9 @@ out:
 
 /* ---- replay ------------------------------------------------------------ */
 
-typedef struct {
-	char *scenario;
-	char *model;
-	GArray *steps;          /* SimTraceStep: tid, line, col, prim */
-	GArray *lines;          /* int: the trail line of each step */
-} Trail;
-
-static void trail_clear(Trail *t)
-{
-	g_free(t->scenario);
-	g_free(t->model);
-	if (t->steps)
-		g_array_free(t->steps, TRUE);
-	if (t->lines)
-		g_array_free(t->lines, TRUE);
-}
-
-static gboolean trail_error(GError **error, const char *path, int line,
-			    const char *what)
-{
-	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%d:1: %s",
-		    path, line, what);
-	return FALSE;
-}
-
-static gboolean parse_step(const char *s, SimTraceStep *st)
-{
-	int tid, line, col, used = 0;
-	char prim[40];
-
-	if (sscanf(s, "T%d %d:%d %39s%n", &tid, &line, &col, prim,
-		   &used) != 4 || s[used] != '\0')
-		return FALSE;
-	int p = sim_prim_lookup(prim);
-	if (p < 0 || tid < 0 || tid >= SIM_THREADS_MAX || line < 0 ||
-	    col < 0 || line > 65535 || col > 65535)
-		return FALSE;
-	st->tid = tid;
-	st->line = (uint16_t)line;
-	st->col = (uint16_t)col;
-	st->prim = (uint8_t)p;
-	return TRUE;
-}
-
-static gboolean trail_read(const char *path, Trail *t, GError **error)
-{
-	char *text = NULL;
-	unsigned nsteps = 0;
-
-	if (!g_file_get_contents(path, &text, NULL, error))
-		return FALSE;
-	char **lines = g_strsplit(text, "\n", -1);
-	g_free(text);
-	int n = (int)g_strv_length(lines);
-	gboolean ok = FALSE;
-	t->steps = g_array_new(FALSE, TRUE, sizeof(SimTraceStep));
-	t->lines = g_array_new(FALSE, TRUE, sizeof(int));
-	if (n < 4 || strcmp(lines[0], "faultline-trail 1") != 0) {
-		trail_error(error, path, 1, "not a faultline trail (expected "
-			    "'faultline-trail 1')");
-		goto out;
-	}
-	if (!g_str_has_prefix(lines[1], "scenario ") ||
-	    !g_str_has_prefix(lines[2], "model ") ||
-	    sscanf(lines[3], "steps %u", &nsteps) != 1) {
-		trail_error(error, path, !g_str_has_prefix(lines[1],
-			    "scenario ") ? 2 : !g_str_has_prefix(lines[2],
-			    "model ") ? 3 : 4, "malformed trail header");
-		goto out;
-	}
-	t->scenario = g_strdup(lines[1] + 9);
-	t->model = g_strdup(lines[2] + 6);
-	for (int i = 4; i < n; i++) {
-		SimTraceStep st = { 0 };
-		if (lines[i][0] == '\0' && i == n - 1)
-			break;
-		if (!parse_step(lines[i], &st)) {
-			trail_error(error, path, i + 1, "malformed step "
-				    "(expected 'T<n> <line>:<col> <primitive>')");
-			goto out;
-		}
-		g_array_append_val(t->steps, st);
-		int ln = i + 1;
-		g_array_append_val(t->lines, ln);
-	}
-	if (t->steps->len != nsteps) {
-		trail_error(error, path, 4, "step count does not match the "
-			    "steps listed");
-		goto out;
-	}
-	ok = TRUE;
-out:
-	g_strfreev(lines);
-	return ok;
-}
-
 /* Re-execute the trail, checking that each step is the instruction the
  * trail recorded; a mismatch means the scenario or model changed. */
-static gboolean replay_steps(SimRun *r, const Trail *tr, const char *path,
+static gboolean replay_steps(SimRun *r, const SimTrail *tr, const char *path,
 			     GError **error)
 {
 	for (guint i = 0; i < tr->steps->len; i++) {
@@ -257,7 +161,8 @@ static gboolean replay_steps(SimRun *r, const Trail *tr, const char *path,
 				want->tid, in ? sim_prims[in->sub].name :
 				"cannot run", want->line, want->col,
 				sim_prims[want->prim].name);
-			trail_error(error, path, line, what);
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "%s:%d:1: %s", path, line, what);
 			g_free(what);
 			return FALSE;
 		}
@@ -276,7 +181,7 @@ int sim_cmd_replay(SimCli *cli, int argc, char **argv)
 		  "also write the run as JSON", "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	Trail tr = { 0 };
+	SimTrail tr = { 0 };
 	SimScenario *scn = NULL;
 	SimModel *m = NULL;
 	SimProgram *prog = NULL;
@@ -289,10 +194,14 @@ int sim_cmd_replay(SimCli *cli, int argc, char **argv)
 		rc = sim_cli_usage("replay", "needs one TRAIL file");
 		goto out;
 	}
-	if (!trail_read(argv[1], &tr, &error)) {
+	char *text = NULL;
+	if (!g_file_get_contents(argv[1], &text, NULL, &error) ||
+	    !sim_trail_parse(text, argv[1], &tr, &error)) {
+		g_free(text);
 		rc = sim_cli_fail(error);
 		goto out;
 	}
+	g_free(text);
 	rc = sim_cli_load(cli, tr.scenario, tr.model, &scn, &m, &prog);
 	if (rc)
 		goto out;
@@ -308,7 +217,7 @@ int sim_cmd_replay(SimCli *cli, int argc, char **argv)
 	sim_run_finish(&r);
 	sim_trace_free(t);
 out:
-	trail_clear(&tr);
+	sim_trail_clear(&tr);
 	free_job(scn, m, prog);
 	g_free(json);
 	return rc;

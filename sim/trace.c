@@ -241,3 +241,122 @@ void sim_trace_trail(const SimTrace *t, GString *out)
 				       sim_prims[st->prim].name);
 	}
 }
+
+/* ---- reading a trail back --------------------------------------------- */
+
+void sim_trail_clear(SimTrail *t)
+{
+	g_free(t->scenario);
+	g_free(t->model);
+	if (t->steps)
+		g_array_free(t->steps, TRUE);
+	if (t->lines)
+		g_array_free(t->lines, TRUE);
+	memset(t, 0, sizeof(*t));
+}
+
+static gboolean trail_error(GError **error, const char *origin, int line,
+			    const char *what)
+{
+	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%d:1: %s",
+		    origin, line, what);
+	return FALSE;
+}
+
+/* A decimal number in [0, max] at *s, advancing *s; false otherwise.
+ * (sscanf's %d has undefined behaviour on overflow.) */
+static bool read_uint(const char **s, long max, long *out)
+{
+	const char *p = *s;
+	long v = 0;
+
+	if (!g_ascii_isdigit(*p))
+		return false;
+	while (g_ascii_isdigit(*p)) {
+		v = v * 10 + (*p++ - '0');
+		if (v > max)
+			return false;
+	}
+	*s = p;
+	*out = v;
+	return true;
+}
+
+/* "T<tid> <line>:<col> <primitive>" */
+static bool parse_step(const char *s, SimTraceStep *st)
+{
+	long tid, line, col;
+	int p;
+
+	if (*s++ != 'T' || !read_uint(&s, SIM_THREADS_MAX - 1, &tid) ||
+	    *s++ != ' ' || !read_uint(&s, 65535, &line) || *s++ != ':' ||
+	    !read_uint(&s, 65535, &col) || *s++ != ' ' ||
+	    (p = sim_prim_lookup(s)) < 0)
+		return false;
+	st->tid = (int)tid;
+	st->line = (uint16_t)line;
+	st->col = (uint16_t)col;
+	st->prim = (uint8_t)p;
+	return true;
+}
+
+static gboolean trail_header(char **lines, int n, const char *origin,
+			     SimTrail *t, long *nsteps, GError **error)
+{
+	const char *p;
+
+	if (n < 4 || strcmp(lines[0], "faultline-trail 1") != 0)
+		return trail_error(error, origin, 1, "not a faultline trail "
+				   "(expected 'faultline-trail 1')");
+	if (!g_str_has_prefix(lines[1], "scenario ") || !lines[1][9])
+		return trail_error(error, origin, 2, "expected 'scenario PATH'");
+	if (!g_str_has_prefix(lines[2], "model ") || !lines[2][6])
+		return trail_error(error, origin, 3, "expected 'model NAME'");
+	p = lines[3] + 6;
+	if (!g_str_has_prefix(lines[3], "steps ") ||
+	    !read_uint(&p, SIM_STEPS_MAX, nsteps) || *p)
+		return trail_error(error, origin, 4, "expected 'steps N' with "
+				   "N at most SIM_STEPS_MAX");
+	t->scenario = g_strdup(lines[1] + 9);
+	t->model = g_strdup(lines[2] + 6);
+	return TRUE;
+}
+
+gboolean sim_trail_parse(const char *text, const char *origin, SimTrail *out,
+			 GError **error)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+	int n = (int)g_strv_length(lines);
+	long nsteps = 0;
+	gboolean ok = FALSE;
+
+	memset(out, 0, sizeof(*out));
+	out->steps = g_array_new(FALSE, TRUE, sizeof(SimTraceStep));
+	out->lines = g_array_new(FALSE, TRUE, sizeof(int));
+	if (!trail_header(lines, n, origin, out, &nsteps, error))
+		goto out;
+	for (int i = 4; i < n; i++) {
+		SimTraceStep st = { 0 };
+		int ln = i + 1;
+		if (lines[i][0] == '\0' && i == n - 1)
+			break;
+		if (!parse_step(lines[i], &st)) {
+			trail_error(error, origin, ln, "malformed step "
+				    "(expected 'T<n> <line>:<col> <primitive>')");
+			goto out;
+		}
+		g_array_append_val(out->steps, st);
+		g_array_append_val(out->lines, ln);
+	}
+	if ((long)out->steps->len != nsteps) {
+		trail_error(error, origin, 4, "step count does not match the "
+			    "steps listed");
+		goto out;
+	}
+	ok = TRUE;
+out:
+	g_strfreev(lines);
+	if (!ok)
+		sim_trail_clear(out);
+	return ok;
+}

@@ -65,6 +65,21 @@ void sim_trace_json(const SimTrace *t, const char *command, GString *out);
 /* sim_trace_trail - the trail file text. */
 void sim_trace_trail(const SimTrace *t, GString *out);
 
+/* A trail read back: what replay re-executes and checks. */
+typedef struct {
+	char *scenario;
+	char *model;
+	GArray *steps;          /* SimTraceStep: tid, line, col, prim */
+	GArray *lines;          /* int: the trail line of each step */
+} SimTrail;
+
+/* sim_trail_parse - read trail TEXT (ORIGIN names it in messages, which
+ * are "ORIGIN:LINE:1: ...").  Fills *OUT (free with sim_trail_clear) or
+ * returns FALSE with ERROR set and *OUT empty. */
+gboolean sim_trail_parse(const char *text, const char *origin, SimTrail *out,
+			 GError **error);
+void sim_trail_clear(SimTrail *t);
+
 /* sim_json_string - append S to OUT as a JSON string literal. */
 void sim_json_string(GString *out, const char *s);
 

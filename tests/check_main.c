@@ -12,6 +12,7 @@ Suite *lock_suite(void);
 Suite *prog_suite(void);
 Suite *oracle_suite(void);
 Suite *explore_suite(void);
+Suite *trace_suite(void);
 
 int main(void)
 {
@@ -23,6 +24,7 @@ int main(void)
 	srunner_add_suite(sr, prog_suite());
 	srunner_add_suite(sr, oracle_suite());
 	srunner_add_suite(sr, explore_suite());
+	srunner_add_suite(sr, trace_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,9 +1,9 @@
 /*
  * fuzz_parse.c - libFuzzer harness for the model and scenario parsers.
  *
- * Each input is parsed both as a model and as a scenario, then (when it
- * parses as a scenario) its first line is also tried as a --schedule
- * argument.  The parsers must never crash, never leak, and must report
+ * Each input is parsed as a model, as a scenario and as a trail file,
+ * then (when it parses as a scenario) its first line is also tried as a
+ * --schedule argument.  The parsers must never crash, never leak, and must report
  * every failure as "FILE:LINE:COL: message" with no trailing period.
  * `extends` loads parents from $FUZZ_MODELS_DIR (default: a directory
  * that does not exist), so the fuzzer can explore real model chains.
@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../sim/parse.h"
+#include "../sim/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -75,6 +76,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sim_scenario_free(s);
 	} else {
 		check_error(err, "fuzz.scn:");
+	}
+	g_clear_error(&err);
+
+	SimTrail tr;
+	if (sim_trail_parse(text, "fuzz.trail", &tr, &err)) {
+		sim_trail_clear(&tr);
+	} else if (!g_str_has_prefix(err->message, "fuzz.trail:")) {
+		fprintf(stderr, "bad trail error message: %s\n", err->message);
+		abort();
 	}
 	g_clear_error(&err);
 	g_free(text);
