@@ -46,6 +46,13 @@ all: faultline
 
 tests/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Isim
 
+# The installed models' directory is compiled in: rebuild main.o when
+# PREFIX changes (a stamp holding the last DATADIR).
+sim/main.o: .datadir
+.datadir: FORCE
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+FORCE:
+
 faultline: $(LIB_OBJ) $(CLI_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS)
 
@@ -115,6 +122,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f faultline tests/check_all tests/fuzz_parse sim/*.o sim/*.d tests/*.o tests/*.d
+	rm -f .datadir faultline tests/check_all tests/fuzz_parse sim/*.o sim/*.d tests/*.o tests/*.d
 
 -include $(wildcard sim/*.d tests/*.d)
