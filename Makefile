@@ -6,6 +6,7 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PYTHON     ?= /usr/bin/python3
 PREFIX     ?= /usr/local
+HISTORY    ?= ../shared/reference/kernel-history.md
 BINDIR      = $(PREFIX)/bin
 DATADIR     = $(PREFIX)/share/faultline
 CFLAGS     ?= -O2 -g
@@ -75,6 +76,9 @@ demo: faultline
 	mkdir -p reports/out
 	./faultline matrix scenarios/ --json reports/out/matrix.json
 	$(PYTHON) reports/matrix.py reports/out/matrix.json reports/out
+	@if [ -f $(HISTORY) ]; then \
+		$(PYTHON) reports/history.py reports/out/matrix.json $(HISTORY) reports/out; \
+	else echo "reports: $(HISTORY) not found: no comparison with section 9"; fi
 
 unit: tests/check_all
 	./tests/check_all
