@@ -1,6 +1,6 @@
 /*
  * parse.c - lexer and recursive-descent parser for the model and scenario
- * languages (sim/LANGUAGE.md).
+ * languages (README.md, "The model language").
  *
  * Lexing is on demand and has no state of its own: the parser keeps one
  * cursor (the position just past the last token it consumed) and peeks by
@@ -814,7 +814,7 @@ static gboolean expr(Parser *p, SimArg *out)
 
 /* A name in an expression: a local, else a constant.  A call is never
  * part of an expression, because each primitive must be its own
- * scheduling point (LANGUAGE.md). */
+ * scheduling point (README.md). */
 static gboolean expr_name(Parser *p, const Token *t, SimArg *out)
 {
 	Token u = peek(p);

@@ -1,5 +1,5 @@
 /*
- * parse.h - the model and scenario languages (sim/LANGUAGE.md), compiled
+ * parse.h - the model and scenario languages (README.md, "The model language"), compiled
  * to the IR of prog.h.
  *
  * One hand-written lexer serves both languages; a recursive-descent parser
