@@ -1,6 +1,6 @@
 /*
- * parse.h - the model and scenario languages (README.md, "The model language"), compiled
- * to the IR of prog.h.
+ * parse.h - the model and scenario languages (README.md, "The model
+ * language"), compiled to the IR of prog.h.
  *
  * One hand-written lexer serves both languages; a recursive-descent parser
  * compiles statements straight to SimInsn in one pass, back-patching jump
