@@ -1,6 +1,7 @@
 #!/bin/sh
-# check.sh - `make check`: the Check suites, then the scenario judge, then
-# one summary line over both ("N passed, N failed"), which is what CI reads.
+# check.sh - `make check`: the Check suites, the command-line tests, the
+# scenario judge, then one summary line over all three ("N passed, N
+# failed"), which is what CI reads.
 set -u
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -13,14 +14,20 @@ set -- ${fails:-1 0}
 unit_failed=$(( $1 + $2 ))
 [ -n "$checks" ] || { echo "check: the unit runner printed no summary"; checks=0; unit_failed=1; }
 
+sh tests/cli.sh | tee "$out"
+cli=$(tail -n 1 "$out")
+cp=$(echo "$cli" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+cf=$(echo "$cli" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+[ -n "$cp" ] || { echo "check: the cli tests printed no summary"; cp=0; cf=1; }
+
 ./faultline check scenarios/ | tee "$out"
 judge=$(tail -n 1 "$out")
 jp=$(echo "$judge" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 jf=$(echo "$judge" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 [ -n "$jp" ] || { echo "check: the scenario judge printed no summary"; jp=0; jf=1; }
 
-passed=$(( checks - unit_failed + jp ))
-failed=$(( unit_failed + jf ))
-echo "check: $checks unit checks, $(( jp + jf )) scenario expectations"
+passed=$(( checks - unit_failed + cp + jp ))
+failed=$(( unit_failed + cf + jf ))
+echo "check: $checks unit checks, $(( cp + cf )) command-line checks, $(( jp + jf )) scenario expectations"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
