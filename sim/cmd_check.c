@@ -345,25 +345,45 @@ static int cmp_race(gconstpointer a, gconstpointer b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+static void cell_text(const Cell *c, const SimScenario *s, char *buf,
+		      size_t len)
+{
+	const SimExpect *e = find_expect(s, c->model);
+
+	g_snprintf(buf, len, "%s%s", cell_verdict(c),
+		   e && !cell_matches(c, e) ? "!" : "");
+}
+
+/* Models as rows, races as columns, each column as wide as its widest
+ * entry. */
 static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 {
-	printf("%-24s", "model \\ race");
+	int *width = g_new0(int, scns->len);
+	char cell[16];
+
+	for (guint i = 0; i < scns->len; i++) {
+		width[i] = (int)strlen(label(scns->pdata[i]));
+		for (guint m = 0; m < models->len; m++) {
+			cell_text(&cells[i * models->len + m], scns->pdata[i],
+				  cell, sizeof(cell));
+			width[i] = MAX(width[i], (int)strlen(cell));
+		}
+	}
+	printf("%-23s", "model \\ race");
 	for (guint i = 0; i < scns->len; i++)
-		printf(" %-10s", label(scns->pdata[i]));
+		printf(" %-*s", i + 1 < scns->len ? width[i] : 0,
+		       label(scns->pdata[i]));
 	printf("\n");
 	for (guint m = 0; m < models->len; m++) {
-		printf("%-24s", ((SimModel *)models->pdata[m])->name);
+		printf("%-23s", ((SimModel *)models->pdata[m])->name);
 		for (guint i = 0; i < scns->len; i++) {
-			const Cell *c = &cells[i * models->len + m];
-			const SimExpect *e = find_expect(scns->pdata[i],
-							 c->model);
-			char cell[16];
-			g_snprintf(cell, sizeof(cell), "%s%s", cell_verdict(c),
-				   e && !cell_matches(c, e) ? "!" : "");
-			printf(" %-10s", cell);
+			cell_text(&cells[i * models->len + m], scns->pdata[i],
+				  cell, sizeof(cell));
+			printf(" %-*s", i + 1 < scns->len ? width[i] : 0, cell);
 		}
 		printf("\n");
 	}
+	g_free(width);
 	printf("\n");
 	for (guint i = 0; i < scns->len; i++) {
 		const SimScenario *s = scns->pdata[i];
