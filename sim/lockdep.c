@@ -7,9 +7,10 @@
 
 typedef struct {
 	uint8_t tid;
-	uint32_t step;
 	uint16_t from_line;     /* where the held lock was taken */
+	uint16_t from_proc;
 	uint16_t to_line;       /* where the new one was taken */
+	uint16_t to_proc;
 } EdgeSite;
 
 struct SimLockdep {
@@ -34,7 +35,7 @@ void sim_lockdep_free(SimLockdep *ld)
 }
 
 void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w, int tid, int inst,
-			 int line)
+			 int line, int proc)
 {
 	const SimThread *t = &w->thread[tid];
 	int to = sim_lock_decl_of(ld->prog, inst);
@@ -45,9 +46,11 @@ void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w, int tid, int inst,
 			continue;
 		ld->edge[from] |= (uint16_t)(1u << to);
 		ld->site[from][to] = (EdgeSite) {
-			.tid = (uint8_t)tid, .step = w->notes.step,
+			.tid = (uint8_t)tid,
 			.from_line = w->notes.acq_line[tid][t->held[i]],
+			.from_proc = w->notes.acq_proc[tid][t->held[i]],
 			.to_line = (uint16_t)line,
+			.to_proc = (uint16_t)proc,
 		};
 	}
 }
@@ -73,12 +76,14 @@ static void describe(const SimLockdep *ld, const int *path, int len,
 	for (int i = 0; i < len; i++) {
 		int a = path[i], b = path[(i + 1) % len];
 		const EdgeSite *s = &ld->site[a][b];
-		g_string_append_printf(out, "  %s -> %s: T%d took %s at %s:%d, "
-				       "then %s at line %d (step %u)\n",
+		const SimProc *from = ld->prog->procs[s->from_proc];
+		const SimProc *to = ld->prog->procs[s->to_proc];
+		g_string_append_printf(out, "  %s -> %s: T%d took %s in %s "
+				       "(%s:%d), then %s in %s (%s:%d)\n",
 				       locks[a].name, locks[b].name, s->tid,
-				       locks[a].name, ld->prog->model->file,
-				       s->from_line, locks[b].name, s->to_line,
-				       s->step + 1);
+				       locks[a].name, from->name, from->file,
+				       s->from_line, locks[b].name, to->name,
+				       to->file, s->to_line);
 	}
 }
 

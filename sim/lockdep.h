@@ -28,9 +28,9 @@ SimLockdep *sim_lockdep_new(const SimProgram *p);
 void sim_lockdep_free(SimLockdep *ld);
 
 /* sim_lockdep_acquire - TID (in W, holding what W says) takes instance
- * INST at model line LINE. */
+ * INST at line LINE of procedure PROC (SimProgram.procs index). */
 void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w, int tid, int inst,
-			 int line);
+			 int line, int proc);
 
 /* sim_lockdep_report - describe every elementary cycle of the class graph
  * into OUT (may be NULL); returns how many there are. */

@@ -289,11 +289,13 @@ static void describe_wait(const SimWorld *w, int t, int holder,
 
 	if (!moded)
 		mode = -1;
+	const SimProc *taker =
+		p->procs[w->notes.acq_proc[holder][th->wait_lock]];
 	g_string_append_printf(ctx->msg, "  T%d waits for %s%s held by T%d "
-			       "(taken at %s:%d)\n", t, name,
+			       "(taken in %s, %s:%d)\n", t, name,
 			       mode == SIM_MODE_READ ? " (read)" :
 			       mode == SIM_MODE_WRITE ? " (write)" : "",
-			       holder, p->model->file,
+			       holder, taker->name, taker->file,
 			       w->notes.acq_line[holder][th->wait_lock]);
 }
 

@@ -187,6 +187,7 @@ static void held_push(Call *c, int inst)
 	SIM_ASSERT(t->nheld < SIM_HELD_MAX);
 	t->held[t->nheld++] = (uint8_t)inst;
 	c->w->notes.acq_line[c->tid][inst] = c->in->line;
+	c->w->notes.acq_proc[c->tid][inst] = t->frame[t->depth - 1].proc;
 }
 
 static void held_drop(SimThread *t, int inst)
@@ -225,7 +226,7 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 	 * that never returns still orders the locks */
 	if (c->ctx->lockdep)
 		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
-				    c->in->line);
+				    c->in->line, t->frame[t->depth - 1].proc);
 	if (sim_lock_is_held_by(l, c->tid)) {
 		if (mode == SIM_MODE_READ && l->kind == SIM_LK_RWSEM)
 			return broken(c, "recursive down_read of %s",

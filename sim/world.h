@@ -121,7 +121,8 @@ typedef struct {
 	uint32_t zeroed_step[SIM_BLOCKS_MAX + 1];
 	uint8_t stored_by[SIM_BLOCKS_MAX + 1];
 	uint32_t stored_step[SIM_BLOCKS_MAX + 1];
-	uint16_t acq_line[SIM_THREADS_MAX][SIM_LOCKS_MAX]; /* where taken */
+	uint16_t acq_line[SIM_THREADS_MAX][SIM_LOCKS_MAX]; /* where taken: */
+	uint16_t acq_proc[SIM_THREADS_MAX][SIM_LOCKS_MAX]; /* line, procedure */
 } SimNotes;
 
 typedef struct {

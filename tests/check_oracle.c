@@ -621,10 +621,10 @@ END_TEST
 START_TEST(test_deadlock_abba)
 {
 	Fx *f = fx_new(model, SCN2("file size 1", "ab()", "ba()"));
-	char *held_b = g_strdup_printf("held by T1 (taken at t.model:%d)",
+	char *held_b = g_strdup_printf("held by T1 (taken in ba, t.model:%d)",
 				       line_of(model, "mutex_lock(B)\n\t"
 					       "mutex_lock(A)"));
-	char *held_a = g_strdup_printf("held by T0 (taken at t.model:%d)",
+	char *held_a = g_strdup_printf("held by T0 (taken in ab, t.model:%d)",
 				       line_of(model, "mutex_lock(A)\n\t"
 					       "mutex_lock(B)"));
 
@@ -776,10 +776,10 @@ START_TEST(test_lock_order_abba_separate_runs)
 	int b_ba = line_of(model, "mutex_lock(B)\n\tmutex_lock(A)");
 	char *want = g_strdup_printf(
 		"lock-order: possible deadlock, cycle A -> B -> A\n"
-		"  A -> B: T0 took A at t.model:%d, then B at line %d "
-		"(step 2)\n"
-		"  B -> A: T1 took B at t.model:%d, then A at line %d "
-		"(step 2)\n", a_ab, a_ab + 1, b_ba, b_ba + 1);
+		"  A -> B: T0 took A in ab (t.model:%d), then B in ab "
+		"(t.model:%d)\n"
+		"  B -> A: T1 took B in ba (t.model:%d), then A in ba "
+		"(t.model:%d)\n", a_ab, a_ab + 1, b_ba, b_ba + 1);
 
 	run_alone(f, ld, 0);
 	ck_assert_int_eq(sim_lockdep_report(ld, NULL), 0);
