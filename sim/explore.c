@@ -10,9 +10,10 @@
  * step".  Its footprint (sim_step_footprint) is refined here into a
  * 32-bit class mask where each process's page table is its own class and
  * an "op boundary" pseudo-class stands for the oracles that run when an
- * op returns or a new one starts: such a step reads every class (the
- * oracles look at page tables, block map, i_size, page cache, caches and
- * at which other threads are inside an op) and writes OPSTATE.  A step
+ * op returns or a new one starts: such a step reads what those oracles
+ * read (CL_BOUNDARY: page tables, block map, i_size, page cache, CPU
+ * caches, and which other threads are inside an op; not DAX entries, not
+ * block contents) and writes OPSTATE.  A step
  * may cross an op boundary when a RET of the outermost op is reachable
  * from the instruction after its primitive without another primitive
  * (ret_ok[], computed once per program).  With oracle reads counted as
@@ -31,6 +32,10 @@
  *   cycle proviso    a reduced state with a successor on the DFS stack
  *                    is fully expanded (bit 7 of the data byte marks
  *                    states on the stack).
+ *
+ * A thread's footprint and future depend on its own SimThread only, so a
+ * frame copies them from its parent for every thread but the one that
+ * stepped and those it woke.
  *
  * Counterexamples: once the search knows a property is reachable, a 0-1
  * search (Dial's buckets, cost = preemptions then steps) over (world, last
@@ -53,7 +58,21 @@ enum {
 	CL_PTE0 = 16,                   /* page table of process p: bit 16+p */
 	CL_PTES = ((1u << SIM_PROCS_MAX) - 1) << CL_PTE0,
 	CL_OPSTATE = 1u << 24,          /* which threads are inside an op */
-	CL_ALL = CL_DATA | CL_PTES | CL_OPSTATE,
+	/* What the op-boundary oracles read (sim/oracle.c):
+	 *   stale-pte (check_ptes, check_pages): every page table, i_size,
+	 *     the block map and the page-cache flags (mflags, page_src);
+	 *     excused(): which other threads are inside an op and the
+	 *     offsets they removed (OPSTATE; an op only adds to its inval
+	 *     mask in a step that also writes ISIZE or BMAP);
+	 *   lost-flush: fsync_pending & cache_dirty (CACHE: flush_cache is
+	 *     what clears fsync_pending bits), and an fsync op starting
+	 *     copies cache_dirty;
+	 *   lost-store: the thread's own discarded / inval masks;
+	 *   quiescence: every thread's depth (OPSTATE), the page tables,
+	 *     the block map, i_size, the page cache.
+	 * Not read: DAX entries and tags (ENTRY), block contents (BLOCKS). */
+	CL_BOUNDARY = SIM_FP_ISIZE | SIM_FP_BMAP | SIM_FP_PCACHE |
+		      SIM_FP_CACHE | CL_PTES | CL_OPSTATE,
 };
 
 #define LOCK_NONE (-1)
@@ -169,7 +188,7 @@ static Fp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	f.rd = classes(rd, proc);
 	f.wr = classes(wr, proc);
 	if (may_cross_boundary(w, ok, tid)) {
-		f.rd |= CL_ALL;
+		f.rd |= CL_BOUNDARY;
 		f.wr |= CL_OPSTATE;
 	}
 	return f;
@@ -184,7 +203,7 @@ static Future future_of(const SimWorld *w, const SimProgram *p, int tid)
 		return f;
 	sim_step_future(w, p, tid, &rd, &wr, &locks);
 	f.live = true;
-	f.rd = classes(rd, w->thread[tid].proc) | CL_ALL;
+	f.rd = classes(rd, w->thread[tid].proc) | CL_BOUNDARY;
 	f.wr = classes(wr, w->thread[tid].proc) | CL_OPSTATE;
 	/* Bit 15 is prog.c's "no class"; a primitive that touches DAX
 	 * entries may sleep on or wake an entry lock without naming it. */
@@ -248,7 +267,8 @@ typedef struct {
 	uint32_t id;            /* in the visited set */
 	uint8_t enabled, ample, done;
 	int8_t via;             /* thread whose step led here, -1 at root */
-	Fp fp[SIM_THREADS_MAX];
+	Fp fp[SIM_THREADS_MAX];         /* of the enabled threads */
+	Future fut[SIM_THREADS_MAX];    /* of every thread (with POR) */
 } Frame;
 
 typedef struct {
@@ -386,35 +406,61 @@ static uint8_t persistent_from(const SimProgram *p, const SimWorld *w,
 	return set;
 }
 
+/* Bits set in a thread mask (no popcnt instruction is assumed). */
+static int nbits(uint8_t m)
+{
+	static const uint8_t n16[16] = { 0, 1, 1, 2, 1, 2, 2, 3,
+					 1, 2, 2, 3, 2, 3, 3, 4 };
+	return n16[m & 15] + n16[m >> 4];
+}
+
 static uint8_t choose_ample(const Search *s, const Frame *f)
 {
 	const SimWorld *w = &f->w;
-	Future fut[SIM_THREADS_MAX];
 	uint8_t best = f->enabled;
 
-	if (!s->o->por || __builtin_popcount(f->enabled) < 2)
+	if (!s->o->por || nbits(f->enabled) < 2)
 		return f->enabled;
-	for (int u = 0; u < w->nthreads; u++)
-		fut[u] = future_of(w, s->p, u);
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(f->enabled >> t & 1))
 			continue;
-		uint8_t a = persistent_from(s->p, w, f, fut, t) & f->enabled;
-		if (__builtin_popcount(a) < __builtin_popcount(best))
+		uint8_t a = persistent_from(s->p, w, f, f->fut, t) &
+			    f->enabled;
+		if (nbits(a) < nbits(best))
 			best = a;
+		if (nbits(best) == 1)
+			break;          /* nothing smaller */
 	}
 	return best;
 }
 
-/* Fill F's runnable set, footprints and ample set (F->w is set). */
-static void frame_setup(const Search *s, Frame *f, int via)
+/* Fill F's runnable set, footprints and ample set (F->w is set).  PARENT
+ * is the frame F's world was stepped from by thread VIA, or NULL.  A
+ * thread's next-step footprint and its future depend on its own SimThread
+ * only (frames, registers, process), which a step of another thread never
+ * changes (a wake-up changes status and granted, flush_cache
+ * fsync_pending: neither is read by them), so they are copied from the
+ * parent for every thread but VIA and those the step made runnable. */
+static void frame_setup(const Search *s, Frame *f, const Frame *parent,
+			int via)
 {
-	f->enabled = sim_step_runnable(&f->w);
+	const SimWorld *w = &f->w;
+	bool por = s->o->por;
+	uint8_t fresh = 0xff;
+
+	f->enabled = sim_step_runnable(w);
 	f->done = 0;
 	f->via = (int8_t)via;
-	for (int t = 0; t < f->w.nthreads; t++)
+	if (parent && via >= 0)
+		fresh = (uint8_t)((1u << via) | ~parent->enabled);
+	for (int t = 0; t < w->nthreads; t++) {
 		if (f->enabled >> t & 1)
-			f->fp[t] = next_fp(&f->w, s->p, s->ret_ok, t);
+			f->fp[t] = (fresh >> t & 1) ? next_fp(w, s->p, s->ret_ok, t) :
+				   parent->fp[t];
+		if (por)
+			f->fut[t] = (parent && via >= 0 && t != via) ?
+				    parent->fut[t] : future_of(w, s->p, t);
+	}
 	f->ample = choose_ample(s, f);
 }
 
@@ -462,7 +508,7 @@ static void dfs_push(Dfs *d, uint32_t id, int via, uint8_t ample)
 	Frame *c = &d->st[d->sp + 1];
 
 	c->id = id;
-	frame_setup(d->s, c, via);
+	frame_setup(d->s, c, d->sp >= 0 ? &d->st[d->sp] : NULL, via);
 	if (ample)
 		c->ample = ample & c->enabled;
 	*data_of(d, id) |= ONSTACK;
@@ -610,7 +656,7 @@ static int choose(Chooser *c, SimSearchKind kind, uint8_t runnable,
 {
 	if (kind == SIM_SEARCH_RANDOM) {
 		uint32_t n = sim_prng_below(&c->g,
-			(uint32_t)__builtin_popcount(runnable));
+			(uint32_t)nbits(runnable));
 		for (int t = 0;; t++)
 			if ((runnable >> t & 1) && n-- == 0)
 				return t;

@@ -255,6 +255,9 @@ static void wake(SimWorld *w, uint8_t woken, uint8_t granted)
 			continue;
 		SIM_ASSERT(w->thread[t].status == SIM_TH_BLOCKED);
 		w->thread[t].status = SIM_TH_RUNNABLE;
+		/* read only while blocked: clear it, or two worlds that
+		 * differ only in a stale value would count as two states */
+		w->thread[t].wait_lock = 0;
 		w->thread[t].granted = granted >> t & 1;
 	}
 }
@@ -270,18 +273,23 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 		return broken(c, "%s: index out of range",
 			      sim_prims[c->in->sub].name);
 	SimLock *l = &c->w->lock[inst];
-	sim_lock_name(c->ctx->prog, inst, name, sizeof(name));
 	if (!sim_lock_is_held_by(l, c->tid))
 		return broken(c, "%s of %s, which T%d does not hold",
-			      sim_prims[c->in->sub].name, name, c->tid);
+			      sim_prims[c->in->sub].name,
+			      sim_lock_name(c->ctx->prog, inst, name,
+					    sizeof(name)), c->tid);
 	if (want_mode >= 0 && (int)sim_lock_mode_of(l, c->tid) != want_mode)
 		return broken(c, "%s of %s, which T%d holds for %s",
-			      sim_prims[c->in->sub].name, name, c->tid,
+			      sim_prims[c->in->sub].name,
+			      sim_lock_name(c->ctx->prog, inst, name,
+					    sizeof(name)), c->tid,
 			      want_mode == SIM_MODE_WRITE ? "read" : "write");
 	if (l->kind == SIM_LK_RANGE &&
 	    (l->start[c->tid] != start || l->end[c->tid] != end))
 		return broken(c, "range_unlock(%d, %d) of %s held over "
-			      "[%d, %d]", start, end, name,
+			      "[%d, %d]", start, end,
+			      sim_lock_name(c->ctx->prog, inst, name,
+					    sizeof(name)),
 			      l->start[c->tid], l->end[c->tid]);
 	held_drop(th_of(c), inst);
 	/* two statements: `granted` is set by the release, and C leaves
