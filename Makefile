@@ -32,7 +32,7 @@ ALL_LDFLAGS  = $(LDFLAGS) $(SAN)
 
 LIB_SRC  := $(filter-out sim/main.c sim/cmd_%.c sim/cli.c, $(wildcard sim/*.c))
 CLI_SRC  := sim/main.c sim/cli.c $(wildcard sim/cmd_*.c)
-TEST_SRC := $(wildcard tests/check_*.c)
+TEST_SRC := $(wildcard tests/check_*.c) tests/fixture.c
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 CLI_OBJ  := $(CLI_SRC:.c=.o)
 TEST_OBJ := $(TEST_SRC:.c=.o)

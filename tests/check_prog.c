@@ -30,43 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
-#include "parse.h"
-#include "step.h"
+#include "fixture.h"
 #include "oracle.h"
 
 Suite *prog_suite(void);
 
 /* ---- fixture ---------------------------------------------------------- */
-
-/* A model and a scenario, linked, and the initial world. */
-typedef struct {
-	SimModel *m;
-	SimScenario *s;
-	SimProgram *p;
-	GString *msg;
-	SimStepCtx ctx;
-	bool init_ok;
-	SimWorld w;
-} Fx;
-
-static Fx *fx_new(const char *model, const char *scn)
-{
-	Fx *f = g_new0(Fx, 1);
-	GError *err = NULL;
-	char *missing = NULL;
-
-	f->m = sim_parse_model_string(model, "t.model", NULL, &err);
-	ck_assert_msg(f->m != NULL, "model: %s", err ? err->message : "?");
-	f->s = sim_parse_scenario_string(scn, "s.scn", &err);
-	ck_assert_msg(f->s != NULL, "scenario: %s", err ? err->message : "?");
-	f->p = sim_program_link(f->m, f->s, &missing, &err);
-	ck_assert_msg(f->p != NULL, "link: missing %s", missing);
-	f->msg = g_string_new(NULL);
-	f->ctx.prog = f->p;
-	f->ctx.msg = f->msg;
-	f->init_ok = sim_step_init(&f->w, f->p, &f->ctx);
-	return f;
-}
 
 /* One thread T0 in a file of FILE ("file size 4 blocks 0..1"). */
 static Fx *fx_new1(const char *model, const char *file, const char *body)
@@ -77,30 +46,6 @@ static Fx *fx_new1(const char *model, const char *file, const char *body)
 
 	g_free(scn);
 	return f;
-}
-
-static void fx_free(Fx *f)
-{
-	sim_program_free(f->p);
-	sim_scenario_free(f->s);
-	sim_model_free(f->m);
-	g_string_free(f->msg, TRUE);
-	g_free(f);
-}
-
-static void fx_step(Fx *f, int tid)
-{
-	ck_assert_msg(sim_step_runnable(&f->w) >> tid & 1,
-		      "T%d is not runnable", tid);
-	ck_assert_msg(!f->ctx.model_error, "model error: %s", f->msg->str);
-	sim_step(&f->w, tid, &f->ctx);
-}
-
-/* Steps of T<c> for each digit c of SCHED ("0010"). */
-static void fx_run(Fx *f, const char *sched)
-{
-	for (const char *c = sched; *c; c++)
-		fx_step(f, *c - '0');
 }
 
 /* The value of register NAME of T<tid>'s thread body. */
