@@ -109,12 +109,24 @@ tidy:
 		|| (echo "tidy: banned call above"; false)
 	@! grep -nE '.{101,}' sim/*.c sim/*.h || (echo "tidy: line over 100 columns"; false)
 
-fuzz: tests/fuzz_parse.c $(LIB_SRC)
-	clang -O1 -g -fsanitize=fuzzer,address,undefined $(GLIB_CFLAGS) -Isim \
-		-o tests/fuzz_parse tests/fuzz_parse.c $(LIB_SRC) $(GLIB_LIBS) $(XXH_LIBS)
-	mkdir -p tests/fuzz-corpus
-	FUZZ_MODELS_DIR=models ./tests/fuzz_parse -max_total_time=$${FUZZ_SECONDS:-30} tests/fuzz-corpus \
-		tests/bad tests/fuzz-seeds models scenarios
+# Fuzz the parsers (every input as a model, a scenario, a trail and a
+# schedule), then the engine behind them (a model, "%%", a scenario: run
+# and explored with small bounds; a broken model must never abort).
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined $(GLIB_CFLAGS) -Isim
+FUZZ_RUN   = FUZZ_MODELS_DIR=models
+fuzz: tests/fuzz_parse.c tests/fuzz_engine.c $(LIB_SRC)
+	clang $(FUZZ_FLAGS) -o tests/fuzz_parse tests/fuzz_parse.c $(LIB_SRC) \
+		$(GLIB_LIBS) $(XXH_LIBS)
+	clang $(FUZZ_FLAGS) -o tests/fuzz_engine tests/fuzz_engine.c $(LIB_SRC) \
+		$(GLIB_LIBS) $(XXH_LIBS)
+	mkdir -p tests/fuzz-corpus tests/fuzz-corpus-engine
+	for s in scenarios/*.scn; do for m in v4.2-dax dax-entry-lock page-lock; do \
+		printf 'model fz\nextends %s\n%%%%\n' $$m | cat - $$s \
+			> tests/fuzz-corpus-engine/$$(basename $$s .scn)+$$m; done; done
+	$(FUZZ_RUN) ./tests/fuzz_parse -max_total_time=$${FUZZ_SECONDS:-30} \
+		tests/fuzz-corpus tests/bad tests/fuzz-seeds models scenarios
+	$(FUZZ_RUN) ./tests/fuzz_engine -max_total_time=$${FUZZ_SECONDS:-30} \
+		tests/fuzz-corpus-engine
 
 install: faultline
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/models
@@ -126,6 +138,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f .datadir faultline tests/check_all tests/fuzz_parse sim/*.o sim/*.d tests/*.o tests/*.d
+	rm -f .datadir faultline tests/check_all tests/fuzz_parse tests/fuzz_engine sim/*.o sim/*.d tests/*.o tests/*.d
 
 -include $(wildcard sim/*.d tests/*.d)

@@ -222,12 +222,24 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 		held_push(c, inst);
 		return DONE;
 	}
+	if (t->nheld >= SIM_HELD_MAX)
+		return broken(c, "%s: T%d would hold more than SIM_HELD_MAX "
+			      "(%d) locks", sim_prims[c->in->sub].name, c->tid,
+			      SIM_HELD_MAX);
 	/* lockdep checks at lock time, before a possible sleep: an attempt
 	 * that never returns still orders the locks */
 	if (c->ctx->lockdep)
 		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
 				    c->in->line, t->frame[t->depth - 1].proc);
 	if (sim_lock_is_held_by(l, c->tid)) {
+		if (l->kind == SIM_LK_RANGE &&
+		    (end < l->start[c->tid] || l->end[c->tid] < start))
+			return broken(c, "%s: T%d already holds [%d, %d] of "
+				      "%s; one range per thread and lock",
+				      sim_prims[c->in->sub].name, c->tid,
+				      l->start[c->tid], l->end[c->tid],
+				      sim_lock_name(c->ctx->prog, inst, name,
+						    sizeof(name)));
 		if (mode == SIM_MODE_READ && l->kind == SIM_LK_RWSEM)
 			return broken(c, "recursive down_read of %s",
 				      sim_lock_name(c->ctx->prog, inst, name,
