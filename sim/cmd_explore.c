@@ -54,7 +54,8 @@ static void options_from(const Args *a, SimExploreOptions *o)
 	o->states_max = (uint64_t)a->states_max;
 	o->depth_max = (uint32_t)a->depth_max;
 	o->time_max = a->time_max;
-	o->memory_max = (uint64_t)a->memory_max << 20;
+	/* MB, clamped so that the shift cannot overflow */
+	o->memory_max = (uint64_t)MIN(a->memory_max, (gint64)1 << 40) << 20;
 	o->seed = (uint64_t)a->seed;
 	o->interrupted = &interrupted;
 	if (a->pct) {
@@ -523,7 +524,7 @@ static bool check_args(const Args *a, int argc)
 
 int sim_cmd_explore(SimCli *cli, int argc, char **argv)
 {
-	Args a = { 0 };
+	Args a = { .memory_max = SIM_EXPLORE_MEMORY_DEFAULT_MB };
 	GOptionEntry options[] = {
 		{ "model", 'm', 0, G_OPTION_ARG_STRING, &a.model,
 		  "the model (models/NAME.model)", "NAME" },

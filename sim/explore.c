@@ -947,6 +947,9 @@ void sim_explore_options_default(SimExploreOptions *o)
 	o->por = true;
 	o->runs = 1000;
 	o->pct_depth = 3;
+	/* A search ends as `incomplete` long before the machine runs out
+	 * of memory (24 GiB here); --memory-max 0 lifts it. */
+	o->memory_max = (uint64_t)SIM_EXPLORE_MEMORY_DEFAULT_MB << 20;
 }
 
 void sim_explore_result_clear(SimExploreResult *r)

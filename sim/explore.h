@@ -53,7 +53,10 @@ typedef struct {
 				     * (state, last thread) nodes; 0 = 4M */
 } SimExploreOptions;
 
-/* sim_explore_options_default - exhaustive, POR on, no bounds. */
+#define SIM_EXPLORE_MEMORY_DEFAULT_MB 4096
+
+/* sim_explore_options_default - exhaustive, POR on, no bound but memory
+ * (SIM_EXPLORE_MEMORY_DEFAULT_MB). */
 void sim_explore_options_default(SimExploreOptions *o);
 
 typedef struct {
