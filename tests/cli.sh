@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli.sh - the command line as a user meets it: every malformed input in
 # tests/bad/ gives "FILE:LINE:COL: message" on stderr and exit 2 through
-# the real binary; exit codes of run; byte-identical output; replay.
+# the real binary; exit codes of run; byte-identical output; replay; every
+# scenario's named schedules reproduce a race somewhere.
 # Ends with "N passed, N failed".
 set -u
 FL=./faultline
@@ -71,6 +72,20 @@ $FL explore $scn -m boaz-early-unlock --trail "$tmp/trail2" >/dev/null 2>&1
 $FL replay "$tmp/trail2" >"$tmp/c" 2>/dev/null
 [ $? -eq 1 ] && grep -q "write-to-freed" "$tmp/c" && ok ||
 	bad "replay of explore's trail should reproduce the race"
+
+# Every named schedule (the interleaving a mail draws) reproduces its
+# race under at least one model: run exits 1 there.
+models=$($FL models | awk '{ print $1 }')
+for f in scenarios/*.scn; do
+	for s in $(sed -n 's/^schedule \([^:]*\):.*/\1/p' "$f"); do
+		hit=
+		for m in $models; do
+			$FL run "$f" -m "$m" --schedule "$s" >/dev/null 2>&1
+			[ $? -eq 1 ] && { hit=$m; break; }
+		done
+		[ -n "$hit" ] && ok || bad "schedule $s of $f reproduces nothing"
+	done
+done
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
