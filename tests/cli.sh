@@ -73,6 +73,12 @@ $FL replay "$tmp/trail2" >"$tmp/c" 2>/dev/null
 [ $? -eq 1 ] && grep -q "write-to-freed" "$tmp/c" && ok ||
 	bad "replay of explore's trail should reproduce the race"
 
+# The README shows the matrix at this commit: it must be what the models
+# give now (regenerate it with `./faultline matrix` when they change).
+$FL matrix | sed -n '/^model \\ race/,/^$/p' | sed '$d' >"$tmp/m"
+sed -n '/^model \\ race/,/^```/p' README.md | sed '$d' >"$tmp/r"
+cmp -s "$tmp/m" "$tmp/r" && ok || bad "README.md's matrix is stale"
+
 # Every named schedule (the interleaving a mail draws) reproduces its
 # race under at least one model: run exits 1 there.
 models=$($FL models | awk '{ print $1 }')
