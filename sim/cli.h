@@ -6,7 +6,8 @@
  *   0  ran; no checked property violated (run), search complete (explore),
  *      every expectation met (check)
  *   1  a checked property was violated (run) / an expectation failed (check)
- *   2  bad input: scenario, model, schedule, trail or options
+ *   2  bad input: scenario, model, schedule, trail or options (check: a
+ *      scenario that does not parse, after judging the rest)
  *   3  a search bound was hit: the answer is incomplete (explore)
  *   4  the schedule cannot happen under the model (run, replay)
  */

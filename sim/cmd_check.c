@@ -241,7 +241,7 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
 	GError *error = NULL;
 	GPtrArray *files, *models;
-	int passed = 0, failed = 0;
+	int passed = 0, failed = 0, unreadable = 0;
 
 	if (!sim_cli_parse_options("check", "[PATH...]", options, &argc,
 				   &argv))
@@ -260,9 +260,12 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 		SimScenario *s = sim_parse_scenario_file(files->pdata[i],
 							 &error);
 		if (!s) {
+			/* judged as a failure, reported as bad input */
 			printf("FAIL %s\n", error->message);
+			fprintf(stderr, "faultline: %s\n", error->message);
 			g_clear_error(&error);
 			failed++;
+			unreadable++;
 			continue;
 		}
 		failed += check_scenario(s, models, &passed);
@@ -271,6 +274,8 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 	g_ptr_array_free(files, TRUE);
 	g_ptr_array_free(models, TRUE);
 	printf("%d passed, %d failed\n", passed, failed);
+	if (unreadable)
+		return SIM_EXIT_USAGE;
 	return failed ? SIM_EXIT_VIOLATION : SIM_EXIT_OK;
 }
 

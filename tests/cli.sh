@@ -44,6 +44,8 @@ expect_error 2 "Unknown option" $FL run $scn -m v4.2-dax --bogus
 expect_error 2 "non-negative" $FL explore $scn -m v4.2-dax --depth-max=-1
 expect_error 2 "^faultline: nosuch.scn: " $FL run nosuch.scn -m v4.2-dax
 expect_error 2 "has no op" $FL run scenarios/read-vs-punch-hole.scn -m boaz-early-unlock
+expect_error 2 "^faultline: tests/bad/dup-thread.scn:[0-9]+:[0-9]+: " \
+	$FL check tests/bad/dup-thread.scn
 printf 'faultline-trail 1\nscenario %s\nmodel v4.2-dax\nsteps 1\nT0 1:1\n' $scn >"$tmp/t"
 expect_error 2 "^faultline: $tmp/t:5:1: malformed step" $FL replay "$tmp/t"
 
