@@ -91,21 +91,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef FUZZ_MAIN
-int main(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		char *data;
-		gsize len;
-
-		if (!g_file_get_contents(argv[i], &data, &len, NULL)) {
-			fprintf(stderr, "%s: cannot read\n", argv[i]);
-			return 2;
-		}
-		LLVMFuzzerTestOneInput((const uint8_t *)data, len);
-		g_free(data);
-	}
-	printf("%d inputs ok\n", argc - 1);
-	return 0;
-}
-#endif
+#include "fuzz_main.h"
