@@ -7,21 +7,32 @@
  * except the visited set when it grows.
  *
  * Partial-order reduction.  A transition is "thread T takes its next
- * step".  Its footprint (sim_step_footprint) is refined here into a
- * 32-bit class mask where each process's page table is its own class and
- * an "op boundary" pseudo-class stands for the oracles that run when an
- * op returns or a new one starts: such a step reads what those oracles
- * read (CL_BOUNDARY: page tables, block map, i_size, page cache, CPU
- * caches, and which other threads are inside an op; not DAX entries, not
- * block contents) and writes OPSTATE.  A step
+ * step".  Its footprint is a 64-bit class mask computed here from the
+ * primitive and its argument values (prim_fp(), checked against step.c's
+ * handlers): the page-indexed objects are one class per pgoff (block map
+ * entry, page-cache page, DAX entry, page lock, entry lock, each
+ * process's PTE), the rest are whole (i_size, the allocator's free stack,
+ * block contents and owners, CPU cache lines, other lock classes by
+ * instance).  An "op boundary" pseudo-class stands for the oracles that
+ * run when an op returns or a new one starts: such a step reads what
+ * those oracles read (CL_BOUNDARY: page tables, block map, i_size, page
+ * cache at every pgoff, CPU caches, and which other threads are inside
+ * an op; not DAX entries, not block contents) and writes OPSTATE.  A step
  * may cross an op boundary when a RET of the outermost op is reachable
  * from the instruction after its primitive without another primitive
  * (ret_ok[], computed once per program).  With oracle reads counted as
  * reads, a property flagged by a step depends only on what the step
  * reads, so commuting independent steps never changes what is flagged.
  *
+ * A thread's future (what it may still do) comes from a static analysis
+ * of the IR done once per search (futures_init): per (procedure, pc),
+ * the classes reachable from pc through calls, with the pgoffs as spans
+ * whose bounds are constants or the procedure's unassigned parameters
+ * (for-loop variables range over their bounds), evaluated at search time
+ * with each frame's parameter registers.
+ *
  *   persistent sets  for each runnable seed thread, close {seed} under
- *                    "a thread outside may still (sim_step_future) do
+ *                    "a thread outside may still (future_of) do
  *                    something dependent with the next step of a thread
  *                    inside"; a blocked thread that would have to join
  *                    makes the set every thread.  The smallest wins.
@@ -52,57 +63,228 @@
 
 /* ---- footprints ---------------------------------------------------------- */
 
+/* Classes, as bits of a 64-bit mask.  A page-indexed class has one bit
+ * per pgoff (bit KIND * SIM_PAGES_MAX + pgoff); the rest are whole
+ * objects. */
 enum {
-	CL_DATA = SIM_FP_ISIZE | SIM_FP_BMAP | SIM_FP_BLOCKS | SIM_FP_PCACHE |
-		  SIM_FP_ENTRY | SIM_FP_CACHE,
-	CL_PTE0 = 16,                   /* page table of process p: bit 16+p */
-	CL_PTES = ((1u << SIM_PROCS_MAX) - 1) << CL_PTE0,
-	CL_OPSTATE = 1u << 24,          /* which threads are inside an op */
-	/* What the op-boundary oracles read (sim/oracle.c):
-	 *   stale-pte (check_ptes, check_pages): every page table, i_size,
-	 *     the block map and the page-cache flags (mflags, page_src);
-	 *     excused(): which other threads are inside an op and the
-	 *     offsets they removed (OPSTATE; an op only adds to its inval
-	 *     mask in a step that also writes ISIZE or BMAP);
-	 *   lost-flush: fsync_pending & cache_dirty (CACHE: flush_cache is
-	 *     what clears fsync_pending bits), and an fsync op starting
-	 *     copies cache_dirty;
-	 *   lost-store: the thread's own discarded / inval masks;
-	 *   quiescence: every thread's depth (OPSTATE), the page tables,
-	 *     the block map, i_size, the page cache.
-	 * Not read: DAX entries and tags (ENTRY), block contents (BLOCKS). */
-	CL_BOUNDARY = SIM_FP_ISIZE | SIM_FP_BMAP | SIM_FP_PCACHE |
-		      SIM_FP_CACHE | CL_PTES | CL_OPSTATE,
+	K_BMAP,                 /* bmap[pgoff] */
+	K_PCACHE,               /* the page-cache page: mflags' page bits,
+				 * page_src */
+	K_ENTRY,                /* the DAX entry and its tags */
+	K_PLOCK,                /* the page lock instance */
+	K_ELOCK,                /* the DAX entry lock instance */
+	K_PTE0,                 /* process p's PTE: kind K_PTE0 + p */
+	K_NKINDS = K_PTE0 + SIM_PROCS_MAX,
+	CL_WHOLE0 = K_NKINDS * SIM_PAGES_MAX,
 };
+
+G_STATIC_ASSERT(SIM_PAGES_MAX <= 8 && CL_WHOLE0 + 5 <= 64);
+
+#define PAGES_ALL ((uint8_t)((1u << SIM_PAGES_MAX) - 1))
+#define KIND(k) ((uint64_t)PAGES_ALL << ((k) * SIM_PAGES_MAX))
+#define CL_ISIZE ((uint64_t)1 << CL_WHOLE0)
+#define CL_ALLOC ((uint64_t)1 << (CL_WHOLE0 + 1))   /* free stack, nfree */
+#define CL_BLOCKS ((uint64_t)1 << (CL_WHOLE0 + 2))  /* block[]: owner,
+							 * state, stored */
+#define CL_CACHE ((uint64_t)1 << (CL_WHOLE0 + 3))   /* cache_dirty */
+#define CL_OPSTATE ((uint64_t)1 << (CL_WHOLE0 + 4)) /* which threads are
+							 * inside an op */
+#define CL_PTES ((((uint64_t)1 << (SIM_PROCS_MAX * SIM_PAGES_MAX)) - 1) << \
+		 (K_PTE0 * SIM_PAGES_MAX))
+/* What the op-boundary oracles read (sim/oracle.c), at every pgoff:
+ *   stale-pte (check_ptes, check_pages): every page table, i_size,
+ *     the block map and the page-cache flags (mflags, page_src);
+ *     excused(): which other threads are inside an op and the
+ *     offsets they removed (OPSTATE; an op only adds to its inval
+ *     mask in a step that also writes ISIZE or the block map at those
+ *     offsets);
+ *   lost-flush: fsync_pending & cache_dirty (CACHE: flush_cache is
+ *     what clears fsync_pending bits), and an fsync op starting
+ *     copies cache_dirty;
+ *   lost-store: the thread's own discarded / inval masks;
+ *   quiescence: every thread's depth (OPSTATE), the page tables,
+ *     the block map, i_size, the page cache.
+ * Not read: DAX entries and tags, block contents and owners (BLOCKS),
+ * the free stack, page and entry locks. */
+#define CL_BOUNDARY (CL_ISIZE | KIND(K_BMAP) | KIND(K_PCACHE) | CL_CACHE | \
+		     CL_PTES | CL_OPSTATE)
 
 #define LOCK_NONE (-1)
 #define LOCK_ANY (-2)                   /* some lock, not known which */
-#define LOCKS_NONE_BIT (1u << (SIM_LOCKDECLS_MAX - 1))
 
 #define ONSTACK 0x80u
 #define SLEEP_MASK 0x0fu
 
+/* A primitive's footprint as a function of its arguments (step.c's
+ * handlers): page classes (T_*, bits 0-4 are K_BMAP..K_ELOCK) on the
+ * pgoffs its arguments name (PG_*), whole objects (W_*, bit i is class
+ * CL_WHOLE0 + i).  Lock classes other than page and entry locks are the
+ * instance the step names (Fp.lock) and, in futures, the class. */
+enum {
+	T_BMAP = 1u << K_BMAP, T_PCACHE = 1u << K_PCACHE,
+	T_ENTRY = 1u << K_ENTRY, T_PLOCK = 1u << K_PLOCK,
+	T_ELOCK = 1u << K_ELOCK,
+	T_PTE_OWN = 1u << 5,    /* the thread's process's page table */
+	T_PTE_ALL = 1u << 6,    /* every process's */
+	W_ISIZE = 1, W_ALLOC = 2, W_BLOCKS = 4, W_CACHE = 8,
+	W_ALLOCATES = W_ALLOC | W_BLOCKS,
+};
+
+typedef enum {
+	PG_NONE,
+	PG_ARG0,                /* the pgoff a0 (out of range: a model error) */
+	PG_RANGE,               /* [a0, a1], clamped */
+	PG_FROM,                /* [a0, LAST], clamped */
+	PG_ALL,
+} PageArg;
+
 typedef struct {
-	uint32_t rd, wr;
+	uint8_t pages;          /* PageArg */
+	uint8_t prd, pwr;       /* T_* read, written on those pgoffs */
+	uint8_t wrd, wwr;       /* W_* read, written */
+} PrimFp;
+
+/* get_block(pgoff, create) allocates (and so touches the free stack and
+ * a block's owner) only with create != 0. */
+static PrimFp prim_fp(int sub)
+{
+#define FP(pg, pr, pw, wr, ww) \
+	return (PrimFp){ .pages = (pg), .prd = (pr), .pwr = (pw), \
+			 .wrd = (wr), .wwr = (ww) }
+	switch ((SimPrimId)sub) {
+	case SIM_P_MUTEX_LOCK: case SIM_P_MUTEX_UNLOCK:
+	case SIM_P_DOWN_READ: case SIM_P_DOWN_WRITE:
+	case SIM_P_UP_READ: case SIM_P_UP_WRITE:
+	case SIM_P_HASH_LOCK: case SIM_P_HASH_UNLOCK:
+	case SIM_P_RANGE_LOCK: case SIM_P_RANGE_LOCK_READ:
+	case SIM_P_RANGE_UNLOCK:
+		FP(PG_NONE, 0, 0, 0, 0);        /* the instance: Fp.lock */
+	case SIM_P_LOCK_PAGE: case SIM_P_UNLOCK_PAGE:
+		FP(PG_ARG0, T_PLOCK, T_PLOCK, 0, 0);
+	case SIM_P_GRAB_ENTRY:
+		FP(PG_ARG0, T_ENTRY | T_ELOCK, T_ENTRY | T_ELOCK, 0, 0);
+	case SIM_P_UNLOCK_ENTRY: case SIM_P_UNLOCK_ENTRY_ALL:
+		FP(PG_ARG0, T_ELOCK, T_ELOCK, 0, 0);
+	case SIM_P_WAIT_ENTRY:
+		FP(PG_ARG0, T_ENTRY | T_ELOCK, T_ELOCK, 0, 0);
+	case SIM_P_GRAB_ENTRY_PAGE:
+		FP(PG_ARG0, T_ENTRY | T_ELOCK | T_PCACHE, T_ENTRY | T_ELOCK,
+		   0, 0);
+	case SIM_P_I_SIZE_READ:
+		FP(PG_NONE, 0, 0, W_ISIZE, 0);
+	case SIM_P_I_SIZE_WRITE:
+		FP(PG_NONE, 0, 0, W_ISIZE, W_ISIZE);
+	case SIM_P_GET_BLOCK: case SIM_P_GET_BLOCK_ZERO:
+		FP(PG_ARG0, T_BMAP, T_BMAP, W_ALLOCATES, W_ALLOCATES);
+	case SIM_P_ZERO_BLOCK: case SIM_P_WRITE_BLOCK:
+		FP(PG_NONE, 0, 0, W_BLOCKS, W_BLOCKS);
+	case SIM_P_FREE_BLOCKS:         /* a freed block's lines are clean */
+		FP(PG_RANGE, T_BMAP, T_BMAP, W_ALLOCATES | W_CACHE,
+		   W_ALLOCATES | W_CACHE);
+	case SIM_P_SHIFT_BLOCKS:
+		FP(PG_FROM, T_BMAP, T_BMAP, W_ALLOCATES | W_CACHE,
+		   W_ALLOCATES | W_CACHE);
+	case SIM_P_OTHER_ALLOC:
+		FP(PG_NONE, 0, 0, W_ALLOCATES, W_ALLOCATES);
+	case SIM_P_PTE_LOOKUP: case SIM_P_PTE_BLOCK:
+		FP(PG_ARG0, T_PTE_OWN, 0, 0, 0);
+	case SIM_P_SET_PTE: case SIM_P_SET_PTE_ZERO: case SIM_P_PTE_MKWRITE:
+		FP(PG_ARG0, T_PTE_OWN, T_PTE_OWN, 0, 0);
+	case SIM_P_SET_PTE_PAGE:
+		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, T_PTE_OWN, 0, 0);
+	case SIM_P_ZAP_PTES:
+		FP(PG_RANGE, T_PTE_ALL, T_PTE_ALL, 0, 0);
+	case SIM_P_WRPROTECT:
+		FP(PG_ARG0, T_PTE_ALL, T_PTE_ALL, 0, 0);
+	case SIM_P_FIND_PAGE: case SIM_P_READ_PAGE:
+		FP(PG_ARG0, T_PCACHE, 0, 0, 0);
+	case SIM_P_ADD_PAGE: case SIM_P_FILL_PAGE:
+		FP(PG_ARG0, T_PCACHE, T_PCACHE, W_BLOCKS, 0);
+	case SIM_P_DELETE_PAGES: case SIM_P_DIO_DONE:
+		FP(PG_RANGE, T_PCACHE, T_PCACHE, 0, 0);
+	case SIM_P_SET_PAGE_DIRTY: case SIM_P_INVALIDATE_PAGE:
+	case SIM_P_WRITE_PAGE:
+		FP(PG_ARG0, T_PCACHE, T_PCACHE, 0, 0);
+	case SIM_P_WRITEBACK_PAGE:
+		FP(PG_ARG0, T_PCACHE, T_PCACHE, W_BLOCKS, W_BLOCKS);
+	case SIM_P_GET_ENTRY: case SIM_P_TEST_TOWRITE:
+		FP(PG_ARG0, T_ENTRY, 0, 0, 0);
+	case SIM_P_SET_ENTRY: case SIM_P_TAG_DIRTY: case SIM_P_CLEAR_TAGS:
+		FP(PG_ARG0, T_ENTRY, T_ENTRY, 0, 0);
+	case SIM_P_TAG_TOWRITE:
+		FP(PG_RANGE, T_ENTRY, T_ENTRY, 0, 0);
+	case SIM_P_DELETE_ENTRIES:      /* wakes every sleeper on them */
+		FP(PG_RANGE, T_ENTRY | T_ELOCK, T_ENTRY | T_ELOCK, 0, 0);
+	case SIM_P_FLUSH_CACHE:         /* and every fsync_pending */
+		FP(PG_NONE, 0, 0, W_CACHE | W_BLOCKS, W_CACHE);
+	case SIM_P_DIO_WRITE:           /* a page read from the block is POLD */
+		FP(PG_ALL, T_PCACHE, T_PCACHE, W_BLOCKS, W_BLOCKS);
+	case SIM_P_READ_BLOCK:
+		FP(PG_NONE, 0, 0, W_BLOCKS, 0);
+	case SIM_P_USER_STORE:          /* through a PTE to a page (of the
+					 * same pgoff) or a block */
+		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, T_PCACHE, W_BLOCKS,
+		   W_BLOCKS | W_CACHE);
+	case SIM_P_USER_LOAD:
+		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, 0, W_BLOCKS, 0);
+	case SIM_P_COUNT:
+		break;
+	}
+#undef FP
+	SIM_ASSERT(!"prim_fp: no such primitive");
+}
+
+static bool allocates(const SimInsn *in, int create)
+{
+	return (in->sub != SIM_P_GET_BLOCK && in->sub != SIM_P_GET_BLOCK_ZERO) ||
+	       create != 0;
+}
+
+/* Page classes T on pgoffs PAGES of a thread in process PROC. */
+static uint64_t expand(uint8_t t, uint8_t pages, int proc)
+{
+	uint64_t m = 0;
+
+	for (int k = K_BMAP; k <= K_ELOCK; k++)
+		if (t >> k & 1)
+			m |= (uint64_t)pages << (k * SIM_PAGES_MAX);
+	if (t & T_PTE_OWN)
+		m |= (uint64_t)pages << ((K_PTE0 + proc) * SIM_PAGES_MAX);
+	if (t & T_PTE_ALL)
+		for (int q = 0; q < SIM_PROCS_MAX; q++)
+			m |= (uint64_t)pages << ((K_PTE0 + q) * SIM_PAGES_MAX);
+	return m;
+}
+
+static uint64_t whole(uint8_t w)
+{
+	return (uint64_t)w << CL_WHOLE0;
+}
+
+/* pgoffs [lo, hi] clamped to the file; every pgoff if CLAMP is false and
+ * the range leaves it (a model error). */
+static uint8_t page_span(int lo, int hi, bool clamp)
+{
+	if (!clamp && (lo < 0 || hi >= SIM_PAGES_MAX))
+		return PAGES_ALL;
+	lo = MAX(lo, 0);
+	hi = MIN(hi, SIM_PAGES_MAX - 1);
+	if (lo > hi)
+		return 0;
+	return (uint8_t)(((1u << (hi + 1)) - 1) & ~((1u << lo) - 1));
+}
+
+typedef struct {
+	uint64_t rd, wr;
 	int lock;               /* instance, LOCK_NONE or LOCK_ANY */
 } Fp;
 
 typedef struct {
-	uint32_t rd, wr;
-	uint16_t locks;         /* lock classes it may take */
+	uint64_t rd, wr;
+	uint16_t locks;         /* lock classes it may take, but the page
+				 * and entry locks (classes of rd / wr) */
 	bool live;              /* not done */
 } Future;
-
-static uint32_t classes(uint16_t fp, int proc)
-{
-	uint32_t c = fp & CL_DATA;
-
-	if (fp & SIM_FP_PTE_OWN)
-		c |= 1u << (CL_PTE0 + proc);
-	if (fp & SIM_FP_PTE_ALL)
-		c |= CL_PTES;
-	return c;
-}
 
 /* ret_ok[proc][pc]: from pc, a RET is reachable through local
  * instructions only (a CALL is assumed to return without a primitive). */
@@ -162,31 +344,44 @@ static bool may_cross_boundary(const SimWorld *w, uint8_t *const *ok,
 	return true;
 }
 
-static bool names_lock_instance(int sub)
+static int reg_value(const SimThread *t, int base, const SimArg *a)
 {
-	return sim_prims[sub].argkind == SIM_PA_LOCK ||
-	       sub == SIM_P_LOCK_PAGE || sub == SIM_P_UNLOCK_PAGE ||
-	       sub == SIM_P_GRAB_ENTRY || sub == SIM_P_UNLOCK_ENTRY ||
-	       sub == SIM_P_UNLOCK_ENTRY_ALL;
+	return a->kind == SIM_ARG_IMM ? a->v : t->reg[base + a->v];
 }
 
+/* The footprint of TID's next step.  It depends on TID's own SimThread
+ * only (its instruction, argument registers and process). */
 static Fp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		  int tid)
 {
+	const SimThread *t = &w->thread[tid];
 	const SimInsn *in = sim_step_next_insn(w, p, tid);
-	uint16_t rd = sim_prims[in->sub].reads, wr = sim_prims[in->sub].writes;
-	int proc = w->thread[tid].proc;
+	int base = t->frame[t->depth - 1].base;
+	PrimFp d = prim_fp(in->sub);
+	int a[SIM_ARGS_MAX] = { 0 };
+	uint8_t pages = 0;
 	Fp f = { .lock = LOCK_NONE };
 
-	if (wr & SIM_FP_LOCK) {
-		f.lock = LOCK_ANY;
-		if (names_lock_instance(in->sub)) {
-			int inst = sim_step_footprint(w, p, tid, &rd, &wr);
-			f.lock = inst >= 0 ? inst : LOCK_ANY;
-		}
+	for (int i = 0; i < in->nargs && i < SIM_ARGS_MAX; i++)
+		a[i] = reg_value(t, base, &in->arg[i]);
+	switch (d.pages) {
+	case PG_ARG0: pages = page_span(a[0], a[0], false); break;
+	case PG_RANGE: pages = page_span(a[0], a[1], true); break;
+	case PG_FROM: pages = page_span(a[0], SIM_PAGES_MAX - 1, true); break;
+	case PG_ALL: pages = PAGES_ALL; break;
+	default: break;
 	}
-	f.rd = classes(rd, proc);
-	f.wr = classes(wr, proc);
+	if (!allocates(in, a[1])) {
+		d.wrd &= (uint8_t)~W_ALLOCATES;
+		d.wwr &= (uint8_t)~W_ALLOCATES;
+	}
+	f.rd = expand(d.prd, pages, t->proc) | whole(d.wrd);
+	f.wr = expand(d.pwr, pages, t->proc) | whole(d.wwr);
+	if (sim_prims[in->sub].argkind == SIM_PA_LOCK) {
+		uint16_t rd, wr;
+		int inst = sim_step_footprint(w, p, tid, &rd, &wr);
+		f.lock = inst >= 0 ? inst : LOCK_ANY;
+	}
 	if (may_cross_boundary(w, ok, tid)) {
 		f.rd |= CL_BOUNDARY;
 		f.wr |= CL_OPSTATE;
@@ -194,26 +389,409 @@ static Fp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	return f;
 }
 
-static Future future_of(const SimWorld *w, const SimProgram *p, int tid)
-{
-	Future f = { 0 };
-	uint16_t rd, wr, locks;
+/* ---- futures: what a thread may still touch, per pgoff ------------------ */
 
-	if (w->thread[tid].status == SIM_TH_DONE)
+/* Futures come from a static analysis of the IR, once per search: for
+ * every (procedure, pc), a summary of what the primitives reachable from
+ * pc (through calls, transitively) may touch, with the pgoffs they name
+ * as spans [lo, hi] whose bounds are constants or the procedure's
+ * parameters.  A page argument is
+ *   an immediate;
+ *   a parameter no instruction of the procedure assigns (registers
+ *     0..nparams-1 of a frame hold the values passed at entry);
+ *   the variable of a for loop (the parser's shape: MOV v, lo; top: ALU
+ *     t = v <= hi; JZ t, out; body; ALU v = v + 1; JMP top) used in the
+ *     body, where neither v nor hi is assigned and nothing jumps in from
+ *     outside: [lo, hi], lo and hi immediates or such parameters;
+ *   anything else: every pgoff.
+ * A call maps the callee's parameter bounds to the spans of its
+ * arguments (lower bounds to the argument's lower bound, upper to
+ * upper).  At search time a frame's summary at its pc (the pending
+ * primitive for the top frame, the return point for the others) is
+ * evaluated with the frame's parameter registers; a bound outside the
+ * file stands for every pgoff. */
+
+typedef struct {
+	uint8_t param;          /* v is a parameter number, else a constant */
+	int8_t v;
+} Bound;
+
+typedef struct {
+	Bound lo, hi;
+} Span;
+
+typedef struct {
+	uint8_t rd, wr;         /* T_* on the pgoffs of s */
+	Span s;
+} Item;
+
+#define ITEMS_MAX 12
+
+typedef struct {
+	uint8_t wrd, wwr;       /* W_* */
+	uint16_t locks;         /* lock classes (decl bitmask), but page and
+				 * entry locks */
+	uint8_t n;
+	Item it[ITEMS_MAX];
+} Summary;
+
+typedef struct {
+	Summary **at;           /* [proc][pc], pc up to ncode */
+	int nprocs;
+} Futures;
+
+#define LOOPS_MAX 8
+
+typedef struct {
+	bool assigned[SIM_REGS_MAX];
+	struct {
+		uint8_t var;
+		int body, end;  /* the body is [body, end) */
+		Span s;
+	} loop[LOOPS_MAX];
+	int nloops;
+} ProcInfo;
+
+static Bound bound_const(int v)
+{
+	return (Bound){ .param = 0,
+			.v = (int8_t)CLAMP(v, -1, SIM_PAGES_MAX) };
+}
+
+static const Span SPAN_ALL = { { 0, 0 }, { 0, SIM_PAGES_MAX - 1 } };
+
+static bool bound_eq(Bound a, Bound b)
+{
+	return a.param == b.param && a.v == b.v;
+}
+
+static bool span_eq(Span a, Span b)
+{
+	return bound_eq(a.lo, b.lo) && bound_eq(a.hi, b.hi);
+}
+
+static bool span_is_all(Span s)
+{
+	return span_eq(s, SPAN_ALL);
+}
+
+/* The bound an argument register or immediate gives at loop entry:
+ * a constant or an unassigned parameter; false for anything else. */
+static bool entry_bound(const ProcInfo *pi, const SimProc *pr,
+			const SimArg *a, Bound *b)
+{
+	if (a->kind == SIM_ARG_IMM) {
+		*b = bound_const(a->v);
+		return true;
+	}
+	if (a->v >= 0 && a->v < pr->nparams && !pi->assigned[a->v]) {
+		*b = (Bound){ .param = 1, .v = (int8_t)a->v };
+		return true;
+	}
+	return false;
+}
+
+static bool writes_reg(const SimInsn *in, int r)
+{
+	switch (in->op) {
+	case SIM_I_MOV: case SIM_I_ALU: case SIM_I_CALL: case SIM_I_PRIM:
+		return in->dst == r || in->dst2 == r;
+	default:
+		return false;
+	}
+}
+
+static bool is_jump(const SimInsn *in)
+{
+	return in->op == SIM_I_JMP || in->op == SIM_I_JZ;
+}
+
+/* Whether a jump outside [lo, hi) lands in [tlo, thi). */
+static bool jumps_in(const SimProc *pr, int lo, int hi, int tlo, int thi)
+{
+	for (int pc = 0; pc < pr->ncode; pc++)
+		if ((pc < lo || pc >= hi) && is_jump(&pr->code[pc]) &&
+		    pr->code[pc].target >= tlo && pr->code[pc].target < thi)
+			return true;
+	return false;
+}
+
+/* A for loop whose MOV v, lo is at I (see above); false if the code there
+ * is not one, or its variable's range is not known. */
+static bool find_loop(ProcInfo *pi, const SimProc *pr, int i)
+{
+	const SimInsn *c = pr->code;
+	int n = pr->ncode;
+
+	if (i + 2 >= n || c[i].op != SIM_I_MOV || c[i].dst == SIM_NOREG)
+		return false;
+	int v = c[i].dst;
+	const SimInsn *le = &c[i + 1], *jz = &c[i + 2];
+	if (le->op != SIM_I_ALU || le->sub != SIM_ALU_LE || le->nargs != 2 ||
+	    le->arg[0].kind != SIM_ARG_REG || le->arg[0].v != v ||
+	    le->dst == SIM_NOREG || le->dst == v)
+		return false;
+	if (jz->op != SIM_I_JZ || jz->arg[0].kind != SIM_ARG_REG ||
+	    jz->arg[0].v != le->dst)
+		return false;
+	int out = jz->target;
+	if (out < i + 5 || out > n)
+		return false;
+	const SimInsn *inc = &c[out - 2], *back = &c[out - 1];
+	if (back->op != SIM_I_JMP || back->target != i + 1 ||
+	    inc->op != SIM_I_ALU || inc->sub != SIM_ALU_ADD ||
+	    inc->nargs != 2 || inc->dst != v ||
+	    inc->arg[0].kind != SIM_ARG_REG || inc->arg[0].v != v ||
+	    inc->arg[1].kind != SIM_ARG_IMM || inc->arg[1].v != 1)
+		return false;
+	Span s;
+	if (!entry_bound(pi, pr, &c[i].arg[0], &s.lo))
+		return false;
+	const SimArg *hi = &le->arg[1];
+	if (hi->kind == SIM_ARG_REG && hi->v == v)
+		return false;
+	for (int pc = i + 1; pc < out; pc++)
+		if (pc != out - 2 && writes_reg(&c[pc], v))
+			return false;
+	if (!entry_bound(pi, pr, hi, &s.hi)) {
+		/* hi in a register copied just before the loop, from a
+		 * constant or parameter, and not assigned in the loop */
+		int hr = hi->v;
+		if (i < 1 || c[i - 1].op != SIM_I_MOV || c[i - 1].dst != hr ||
+		    !entry_bound(pi, pr, &c[i - 1].arg[0], &s.hi) ||
+		    jumps_in(pr, -1, -1, i, i + 1))
+			return false;
+		for (int pc = i; pc < out; pc++)
+			if (writes_reg(&c[pc], hr))
+				return false;
+	}
+	if (jumps_in(pr, i + 1, out, i + 1, out) || pi->nloops >= LOOPS_MAX)
+		return false;
+	pi->loop[pi->nloops].var = (uint8_t)v;
+	pi->loop[pi->nloops].body = i + 3;
+	pi->loop[pi->nloops].end = out - 2;
+	pi->loop[pi->nloops].s = s;
+	pi->nloops++;
+	return true;
+}
+
+static void proc_info(ProcInfo *pi, const SimProc *pr)
+{
+	memset(pi, 0, sizeof(*pi));
+	for (int pc = 0; pc < pr->ncode; pc++)
+		for (int r = 0; r < SIM_REGS_MAX && r < pr->nregs; r++)
+			if (writes_reg(&pr->code[pc], r))
+				pi->assigned[r] = true;
+	for (int pc = 0; pc < pr->ncode; pc++)
+		find_loop(pi, pr, pc);
+}
+
+/* The pgoffs argument A of the instruction at PC may take. */
+static Span arg_span(const ProcInfo *pi, const SimProc *pr, int pc,
+		     const SimArg *a)
+{
+	Bound b;
+
+	if (entry_bound(pi, pr, a, &b))
+		return (Span){ b, b };
+	for (int l = 0; l < pi->nloops; l++)
+		if (pi->loop[l].var == a->v && pc >= pi->loop[l].body &&
+		    pc < pi->loop[l].end)
+			return pi->loop[l].s;
+	return SPAN_ALL;
+}
+
+/* Add X to S; whether S grew.  Full: X joins item 0, widened to every
+ * pgoff. */
+static bool add_item(Summary *s, Item x)
+{
+	if (!(x.rd | x.wr))
+		return false;
+	for (int i = 0; i < s->n; i++) {
+		Item *y = &s->it[i];
+		if (span_eq(y->s, x.s) ||
+		    (span_is_all(y->s) && !(x.rd & ~y->rd) && !(x.wr & ~y->wr))) {
+			bool grew = (x.rd & ~y->rd) || (x.wr & ~y->wr);
+			y->rd |= x.rd;
+			y->wr |= x.wr;
+			return grew;
+		}
+	}
+	if (s->n < ITEMS_MAX) {
+		s->it[s->n++] = x;
+		return true;
+	}
+	Item *y = &s->it[0];
+	bool grew = !span_is_all(y->s) || (x.rd & ~y->rd) || (x.wr & ~y->wr);
+	y->s = SPAN_ALL;
+	y->rd |= x.rd;
+	y->wr |= x.wr;
+	return grew;
+}
+
+/* Add SRC to DST, with SRC's parameter bounds mapped through ARGS (N of
+ * them) if ARGS is set; whether DST grew. */
+static bool add_summary(Summary *dst, const Summary *src, const Span *args,
+			int n)
+{
+	bool grew = (src->wrd & ~dst->wrd) || (src->wwr & ~dst->wwr) ||
+		    (src->locks & ~dst->locks);
+
+	dst->wrd |= src->wrd;
+	dst->wwr |= src->wwr;
+	dst->locks |= src->locks;
+	for (int i = 0; i < src->n; i++) {
+		Item x = src->it[i];
+		if (args) {
+			x.s.lo = !x.s.lo.param ? x.s.lo : x.s.lo.v < n ?
+				 args[x.s.lo.v].lo : SPAN_ALL.lo;
+			x.s.hi = !x.s.hi.param ? x.s.hi : x.s.hi.v < n ?
+				 args[x.s.hi.v].hi : SPAN_ALL.hi;
+		}
+		grew |= add_item(dst, x);
+	}
+	return grew;
+}
+
+/* What the primitive at PC touches. */
+static void prim_summary(const ProcInfo *pi, const SimProc *pr, int pc,
+			 Summary *s)
+{
+	const SimInsn *in = &pr->code[pc];
+	PrimFp d = prim_fp(in->sub);
+	Span a0 = in->nargs > 0 ? arg_span(pi, pr, pc, &in->arg[0]) : SPAN_ALL;
+	Span a1 = in->nargs > 1 ? arg_span(pi, pr, pc, &in->arg[1]) : SPAN_ALL;
+	Item x = { .rd = d.prd, .wr = d.pwr, .s = SPAN_ALL };
+
+	memset(s, 0, sizeof(*s));
+	if (in->nargs > 1 && in->arg[1].kind == SIM_ARG_IMM &&
+	    !allocates(in, in->arg[1].v)) {
+		d.wrd &= (uint8_t)~W_ALLOCATES;
+		d.wwr &= (uint8_t)~W_ALLOCATES;
+	}
+	s->wrd = d.wrd;
+	s->wwr = d.wwr;
+	if (sim_prims[in->sub].argkind == SIM_PA_LOCK && in->lock >= 0)
+		s->locks = (uint16_t)(1u << in->lock);
+	switch (d.pages) {
+	case PG_ARG0: x.s = a0; break;
+	case PG_RANGE: x.s = (Span){ a0.lo, a1.hi }; break;
+	case PG_FROM: x.s = (Span){ a0.lo, SPAN_ALL.hi }; break;
+	default: break;
+	}
+	add_item(s, x);
+}
+
+static void futures_free(Futures *fx)
+{
+	for (int i = 0; fx->at && i < fx->nprocs; i++)
+		g_free(fx->at[i]);
+	g_free(fx->at);
+	memset(fx, 0, sizeof(*fx));
+}
+
+/* Summaries of every (procedure, pc) of P: a backward fixpoint over each
+ * procedure's control flow and the call graph. */
+static void futures_init(Futures *fx, const SimProgram *p)
+{
+	ProcInfo *pi = g_new(ProcInfo, p->nprocs);
+	Summary prim;
+	Span args[SIM_ARGS_MAX];
+	bool grew = true;
+
+	fx->nprocs = p->nprocs;
+	fx->at = g_new0(Summary *, p->nprocs);
+	for (int i = 0; i < p->nprocs; i++) {
+		proc_info(&pi[i], p->procs[i]);
+		fx->at[i] = g_new0(Summary, p->procs[i]->ncode + 1);
+	}
+	while (grew) {
+		grew = false;
+		for (int i = 0; i < p->nprocs; i++) {
+			const SimProc *pr = p->procs[i];
+			Summary *at = fx->at[i];
+			for (int pc = pr->ncode - 1; pc >= 0; pc--) {
+				const SimInsn *in = &pr->code[pc];
+				Summary *s = &at[pc];
+				switch (in->op) {
+				case SIM_I_PRIM:
+					prim_summary(&pi[i], pr, pc, &prim);
+					grew |= add_summary(s, &prim, NULL, 0);
+					grew |= add_summary(s, &at[pc + 1],
+							    NULL, 0);
+					break;
+				case SIM_I_CALL:
+					for (int a = 0; a < in->nargs &&
+					     a < SIM_ARGS_MAX; a++)
+						args[a] = arg_span(&pi[i], pr,
+							pc, &in->arg[a]);
+					grew |= add_summary(s,
+						&fx->at[in->target][0], args,
+						MIN(in->nargs, SIM_ARGS_MAX));
+					grew |= add_summary(s, &at[pc + 1],
+							    NULL, 0);
+					break;
+				case SIM_I_JMP:
+					grew |= add_summary(s, &at[in->target],
+							    NULL, 0);
+					break;
+				case SIM_I_JZ:
+					grew |= add_summary(s, &at[in->target],
+							    NULL, 0);
+					grew |= add_summary(s, &at[pc + 1],
+							    NULL, 0);
+					break;
+				case SIM_I_RET:
+					break;
+				default:
+					grew |= add_summary(s, &at[pc + 1],
+							    NULL, 0);
+					break;
+				}
+			}
+		}
+	}
+	g_free(pi);
+}
+
+/* Pgoffs span S names in a frame of T with registers from BASE. */
+static uint8_t span_pages(Span s, const SimThread *t, int base)
+{
+	int lo = s.lo.param ? t->reg[base + s.lo.v] : s.lo.v;
+	int hi = s.hi.param ? t->reg[base + s.hi.v] : s.hi.v;
+
+	return page_span(lo, hi, false);
+}
+
+/* Everything TID may still do, from its frames' pcs and parameters: it
+ * depends on TID's own SimThread only.  A live thread is inside an op,
+ * so it will cross an op boundary (oracle reads, OPSTATE). */
+static Future future_of(const Futures *fx, const SimWorld *w, int tid)
+{
+	const SimThread *t = &w->thread[tid];
+	Future f = { 0 };
+
+	if (t->status == SIM_TH_DONE)
 		return f;
-	sim_step_future(w, p, tid, &rd, &wr, &locks);
 	f.live = true;
-	f.rd = classes(rd, w->thread[tid].proc) | CL_BOUNDARY;
-	f.wr = classes(wr, w->thread[tid].proc) | CL_OPSTATE;
-	/* Bit 15 is prog.c's "no class"; a primitive that touches DAX
-	 * entries may sleep on or wake an entry lock without naming it. */
-	f.locks = locks & (uint16_t)~LOCKS_NONE_BIT;
-	if ((rd | wr) & SIM_FP_ENTRY)
-		f.locks |= 1u << SIM_LOCKDECL_ENTRY;
+	f.rd = CL_BOUNDARY;
+	f.wr = CL_OPSTATE;
+	for (int d = 0; d < t->depth; d++) {
+		const SimFrame *fr = &t->frame[d];
+		const Summary *s = &fx->at[fr->proc][fr->pc];
+		f.rd |= whole(s->wrd);
+		f.wr |= whole(s->wwr);
+		f.locks |= s->locks;
+		for (int i = 0; i < s->n; i++) {
+			uint8_t pg = span_pages(s->it[i].s, t, fr->base);
+			f.rd |= expand(s->it[i].rd, pg, t->proc);
+			f.wr |= expand(s->it[i].wr, pg, t->proc);
+		}
+	}
 	return f;
 }
 
-static bool data_dep(uint32_t rd1, uint32_t wr1, uint32_t rd2, uint32_t wr2)
+static bool data_dep(uint64_t rd1, uint64_t wr1, uint64_t rd2, uint64_t wr2)
 {
 	return (wr1 & (rd2 | wr2)) || (rd1 & wr2);
 }
@@ -243,6 +821,8 @@ static bool dep_future(const SimProgram *p, const Fp *a, const Future *u,
 	if (a->lock == LOCK_ANY)
 		return true;
 	int decl = sim_lock_decl_of(p, a->lock);
+	if (decl == SIM_LOCKDECL_PAGE || decl == SIM_LOCKDECL_ENTRY)
+		return true;    /* not named so: they are page classes */
 	if (!(u->locks >> decl & 1))
 		return false;
 	if (p->model->locks[decl].per_proc)
@@ -258,6 +838,39 @@ bool sim_explore_independent(const SimWorld *w, const SimProgram *p, int t,
 
 	ret_ok_free(ok, p->nprocs);
 	return !dep_next(&a, &b);
+}
+
+int sim_explore_check_futures(const SimProgram *p, const SimWorld *run, int n,
+			      int *bad_j, int *bad_t)
+{
+	uint8_t **ok = ret_ok_new(p);
+	Futures fx;
+	int bad = -1;
+
+	futures_init(&fx, p);
+	for (int i = 0; i < n && bad < 0; i++) {
+		for (int t = 0; t < run[i].nthreads && bad < 0; t++) {
+			Future fu = future_of(&fx, &run[i], t);
+			for (int j = i; j < n && bad < 0; j++) {
+				if (run[j].thread[t].status == SIM_TH_DONE)
+					break;
+				Fp a = next_fp(&run[j], p, ok, t);
+				int decl = a.lock >= 0 ?
+					   sim_lock_decl_of(p, a.lock) : -1;
+				if (!fu.live || (a.rd & ~fu.rd) ||
+				    (a.wr & ~fu.wr) ||
+				    (a.lock == LOCK_ANY && !fu.locks) ||
+				    (decl >= 0 && !(fu.locks >> decl & 1))) {
+					bad = i;
+					*bad_j = j;
+					*bad_t = t;
+				}
+			}
+		}
+	}
+	futures_free(&fx);
+	ret_ok_free(ok, p->nprocs);
+	return bad;
 }
 
 /* ---- the search state ---------------------------------------------------- */
@@ -277,6 +890,7 @@ typedef struct {
 	SimExploreResult *r;
 	SimLockdep *lockdep;
 	uint8_t **ret_ok;
+	Futures fx;             /* with POR */
 	size_t hsize;
 	uint32_t depth_max;
 	int64_t t0;             /* g_get_monotonic_time() at start */
@@ -459,7 +1073,7 @@ static void frame_setup(const Search *s, Frame *f, const Frame *parent,
 				   parent->fp[t];
 		if (por)
 			f->fut[t] = (parent && via >= 0 && t != via) ?
-				    parent->fut[t] : future_of(w, s->p, t);
+				    parent->fut[t] : future_of(&s->fx, w, t);
 	}
 	f->ample = choose_ample(s, f);
 }
@@ -1013,6 +1627,8 @@ static bool search_init(Search *s, const SimProgram *p,
 	g_string_free(msg, TRUE);
 	s->hsize = sim_world_hash_size(init);
 	s->ret_ok = ret_ok_new(p);
+	if (o->por)
+		futures_init(&s->fx, p);
 	s->lockdep = sim_lockdep_new(p);
 	return true;
 }
@@ -1039,6 +1655,7 @@ static void search_finish(Search *s)
 	r->seconds = (double)(g_get_monotonic_time() - s->t0) / 1e6;
 	sim_lockdep_free(s->lockdep);
 	ret_ok_free(s->ret_ok, s->p->nprocs);
+	futures_free(&s->fx);
 }
 
 gboolean sim_explore(const SimProgram *p, const SimExploreOptions *o,

@@ -96,6 +96,15 @@ void sim_explore_result_clear(SimExploreResult *r);
 bool sim_explore_independent(const SimWorld *w, const SimProgram *p, int t,
 			     int u);
 
+/* sim_explore_check_futures - whether the futures the reduction computes
+ * are sound along RUN (N worlds, each a successor of the one before):
+ * for every thread T and i <= j, T's next step in RUN[j] lies within
+ * T's future computed in RUN[i] (classes, pgoffs, lock classes).
+ * Returns -1, or the first i where it does not (with *BAD_J, *BAD_T).
+ * Exposed so tests can check the static analysis by execution. */
+int sim_explore_check_futures(const SimProgram *p, const SimWorld *run, int n,
+			      int *bad_j, int *bad_t);
+
 /* sim_explore_preemptions - preemptions in the thread sequence TIDS (N
  * steps) from P's initial world: choices of a thread other than the last
  * one while the last one could still run.  -1 if the sequence cannot be

@@ -329,6 +329,172 @@ static void commute_dir(const char *scn_dir, const char *model_dir,
 	g_ptr_array_free(models, TRUE);
 }
 
+/* Every state of the full search (up to MAX states), every pair of
+ * runnable threads the reduction calls independent: both orders give the
+ * same state and flags. */
+static void commute_all_states(const Job *j, uint64_t max)
+{
+	SimWorld *w = g_malloc0(3 * sizeof(SimWorld));
+	SimStepCtx ctx = { .prog = j->p };
+	GArray *todo = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	bool is_new;
+
+	ck_assert(sim_step_init(&w[0], j->p, &ctx));
+	size_t hs = sim_world_hash_size(&w[0]);
+	SimVisited *v = sim_visited_new(hs, true, 0);
+	uint32_t id = sim_visited_add(v, &w[0], &is_new);
+	g_array_append_val(todo, id);
+	while (todo->len) {
+		id = g_array_index(todo, uint32_t, todo->len - 1);
+		g_array_set_size(todo, todo->len - 1);
+		memset(&w[0], 0, sizeof(SimWorld));
+		memcpy(&w[0], sim_visited_state(v, id), hs);
+		uint8_t r = sim_step_runnable(&w[0]);
+		for (int t = 0; t < w[0].nthreads; t++)
+		for (int u = t + 1; u < w[0].nthreads; u++) {
+			if (!(r >> t & 1) || !(r >> u & 1) ||
+			    !sim_explore_independent(&w[0], j->p, t, u))
+				continue;
+			SimStepCtx c1 = { .prog = j->p }, c2 = c1;
+			w[1] = w[0];
+			w[2] = w[0];
+			sim_step(&w[1], t, &c1);
+			if (sim_step_runnable(&w[1]) >> u & 1)
+				sim_step(&w[1], u, &c1);
+			sim_step(&w[2], u, &c2);
+			if (sim_step_runnable(&w[2]) >> t & 1)
+				sim_step(&w[2], t, &c2);
+			ck_assert_msg(memcmp(&w[1], &w[2], hs) == 0 &&
+				      c1.found == c2.found &&
+				      c1.model_error == c2.model_error,
+				      "%s -m %s: T%d and T%d do not commute",
+				      j->scn->name, j->m->name, t, u);
+		}
+		for (int t = 0; t < w[0].nthreads; t++) {
+			SimStepCtx c = { .prog = j->p };
+			if (!(r >> t & 1))
+				continue;
+			w[1] = w[0];
+			sim_step(&w[1], t, &c);
+			if (c.model_error || sim_visited_count(v) >= max)
+				continue;
+			id = sim_visited_add(v, &w[1], &is_new);
+			if (is_new)
+				g_array_append_val(todo, id);
+		}
+	}
+	sim_visited_free(v);
+	g_array_free(todo, TRUE);
+	g_free(w);
+}
+
+static void commute_states_dir(const char *scn_dir, const char *model_dir,
+			       int *pairs)
+{
+	GPtrArray *scns = list_dir(scn_dir, ".scn");
+	GPtrArray *models = list_dir(model_dir, ".model");
+
+	for (guint s = 0; s < scns->len; s++) {
+		char *path = g_strdup_printf("%s/%s.scn", scn_dir,
+					     (char *)scns->pdata[s]);
+		for (guint m = 0; m < models->len; m++) {
+			Job j;
+			if (job_load(&j, path, model_dir, models->pdata[m])) {
+				commute_all_states(&j, 20000);
+				(*pairs)++;
+			}
+			job_free(&j);
+		}
+		g_free(path);
+	}
+	g_ptr_array_free(scns, TRUE);
+	g_ptr_array_free(models, TRUE);
+}
+
+/* The commute claim at every state of every library scenario's space
+ * (the random walks above reach few of the per-pgoff pairs). */
+START_TEST(test_independent_commutes_states)
+{
+	int pairs = 0;
+
+	commute_states_dir("scenarios", "models", &pairs);
+	commute_states_dir("tests/scenarios", "tests/models", &pairs);
+	commute_states_dir("tests/scenarios", "models", &pairs);
+	ck_assert_int_ge(pairs, 20);
+}
+END_TEST
+
+/* Along random walks, the future the reduction computes for a thread
+ * covers every step the thread takes later on the walk: the static
+ * analysis of pgoffs (parameters, loop variables, calls) and of what is
+ * reachable from each frame's pc is checked by execution. */
+static void futures_job(const Job *j, SimPrng *g, int runs)
+{
+	SimWorld *run = g_new(SimWorld, 302);
+	SimStepCtx ctx = { .prog = j->p };
+
+	for (int k = 0; k < runs; k++) {
+		int n = 0, bj = -1, bt = -1;
+		ck_assert(sim_step_init(&run[0], j->p, &ctx));
+		n = 1;
+		uint8_t r;
+		while ((r = sim_step_runnable(&run[n - 1])) != 0 && n < 301) {
+			int c = __builtin_popcount(r);
+			int pick = (int)sim_prng_below(g, (uint32_t)c);
+			int t = 0;
+			for (; t < run[n - 1].nthreads; t++)
+				if ((r >> t & 1) && pick-- == 0)
+					break;
+			run[n] = run[n - 1];
+			sim_step(&run[n], t, &ctx);
+			if (ctx.model_error)
+				break;
+			n++;
+		}
+		int bi = sim_explore_check_futures(j->p, run, n, &bj, &bt);
+		ck_assert_msg(bi < 0, "%s: T%d's future at step %d misses its "
+			      "step %d", j->m->name, bt, bi, bj);
+	}
+	g_free(run);
+}
+
+static void futures_dir(const char *scn_dir, const char *model_dir,
+			SimPrng *g, int *pairs)
+{
+	GPtrArray *scns = list_dir(scn_dir, ".scn");
+	GPtrArray *models = list_dir(model_dir, ".model");
+
+	for (guint s = 0; s < scns->len; s++) {
+		char *path = g_strdup_printf("%s/%s.scn", scn_dir,
+					     (char *)scns->pdata[s]);
+		for (guint m = 0; m < models->len; m++) {
+			Job j;
+			if (job_load(&j, path, model_dir, models->pdata[m])) {
+				futures_job(&j, g, 6);
+				(*pairs)++;
+			}
+			job_free(&j);
+		}
+		g_free(path);
+	}
+	g_ptr_array_free(scns, TRUE);
+	g_ptr_array_free(models, TRUE);
+}
+
+START_TEST(test_futures_cover)
+{
+	SimPrng g;
+	int pairs = 0;
+
+	sim_prng_seed(&g, 13);
+	futures_dir("scenarios", "models", &g, &pairs);
+	futures_dir("tests/scenarios", "tests/models", &g, &pairs);
+	futures_dir("tests/scenarios", "models", &g, &pairs);
+	futures_dir("tests/bench", "models", &g, &pairs);
+	ck_assert_int_ge(pairs, 20);
+}
+END_TEST
+
 START_TEST(test_independent_commutes_all)
 {
 	SimPrng g;
@@ -603,6 +769,8 @@ Suite *explore_suite(void)
 	tcase_add_test(tc, test_por_same_verdicts);
 	tcase_add_test(tc, test_independent_commutes);
 	tcase_add_test(tc, test_independent_commutes_all);
+	tcase_add_test(tc, test_futures_cover);
+	tcase_add_test(tc, test_independent_commutes_states);
 	tcase_add_test(tc, test_bench_scale_faults);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("cex");
