@@ -378,8 +378,7 @@ static Fp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	f.rd = expand(d.prd, pages, t->proc) | whole(d.wrd);
 	f.wr = expand(d.pwr, pages, t->proc) | whole(d.wwr);
 	if (sim_prims[in->sub].argkind == SIM_PA_LOCK) {
-		uint16_t rd, wr;
-		int inst = sim_step_footprint(w, p, tid, &rd, &wr);
+		int inst = sim_step_lock_target(w, p, tid);
 		f.lock = inst >= 0 ? inst : LOCK_ANY;
 	}
 	if (may_cross_boundary(w, ok, tid)) {

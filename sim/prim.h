@@ -8,13 +8,15 @@
  * scheduling point before the next primitive.
  *
  * The table sim_prims[] (prim.c) is the single source of truth for a
- * primitive's name, arity, results and footprint; the parser, the stepper,
- * the trace and the partial-order reduction all read it.  The semantics of
- * each primitive are in step.c, in the handler table of the same order, and
- * documented in README.md ("Primitives").
+ * primitive's name, arity and results; the parser, the stepper and the
+ * trace read it.  The semantics of each primitive are in step.c, in the
+ * handler table of the same order, and documented in README.md
+ * ("Primitives"); what each touches, for partial-order reduction, is
+ * explore.c's prim_fp(), written from those handlers.
  *
  * Checklist when adding a primitive: enum here, row in sim_prims[], handler
- * in step.c, a test in tests/check_prog.c, a line in README.md.
+ * in step.c, its footprint in explore.c's prim_fp() (the compiler names a
+ * missing case), a test in tests/check_prog.c, a line in README.md.
  */
 #ifndef SIM_PRIM_H
 #define SIM_PRIM_H
@@ -118,29 +120,12 @@ typedef enum {
 	SIM_PA_LOCK,            /* first argument names a lock class */
 } SimPrimArgKind;
 
-/* Object classes a step may touch, for partial-order reduction.  Two steps
- * of different threads are independent when neither writes a class the
- * other reads or writes.  Locks are refined per lock instance in step.c. */
-enum {
-	SIM_FP_LOCK     = 1u << 0,  /* the lock instance named by the step */
-	SIM_FP_ISIZE    = 1u << 1,
-	SIM_FP_BMAP     = 1u << 2,  /* block map and allocator */
-	SIM_FP_BLOCKS   = 1u << 3,  /* block contents */
-	SIM_FP_PTE_OWN  = 1u << 4,  /* this process's page table */
-	SIM_FP_PTE_ALL  = 1u << 5,  /* every page table */
-	SIM_FP_PCACHE   = 1u << 6,
-	SIM_FP_ENTRY    = 1u << 7,  /* DAX entries and tags */
-	SIM_FP_CACHE    = 1u << 8,  /* CPU cache lines */
-};
-
 typedef struct {
 	const char *name;
 	uint8_t nargs;          /* arguments, counting a lock-class argument */
 	uint8_t nresults;       /* 0, 1 or 2 */
 	uint8_t argkind;        /* SimPrimArgKind */
 	uint8_t lockkind;       /* for SIM_PA_LOCK: required SimLockKind */
-	uint16_t reads;         /* SIM_FP_* read */
-	uint16_t writes;        /* SIM_FP_* written */
 } SimPrim;
 
 extern const SimPrim sim_prims[SIM_P_COUNT];

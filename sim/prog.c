@@ -200,66 +200,6 @@ static SimProc *bind_body(const SimModel *m, const SimProc *body,
 	return copy;
 }
 
-/* The lock class a primitive takes, drops or waits on (the page and
- * entry primitives name theirs implicitly), or -1. */
-static int prim_lock_decl(const SimInsn *in)
-{
-	switch (in->sub) {
-	case SIM_P_LOCK_PAGE: case SIM_P_UNLOCK_PAGE:
-		return SIM_LOCKDECL_PAGE;
-	case SIM_P_GRAB_ENTRY: case SIM_P_UNLOCK_ENTRY:
-	case SIM_P_UNLOCK_ENTRY_ALL: case SIM_P_DELETE_ENTRIES:
-	case SIM_P_WAIT_ENTRY: case SIM_P_GRAB_ENTRY_PAGE:
-		return SIM_LOCKDECL_ENTRY;
-	default:
-		return in->lock;
-	}
-}
-
-/* Footprint of each procedure: its primitives plus, to a fixpoint, its
- * callees'.  Used by partial-order reduction to bound what a thread may
- * still touch. */
-static void link_footprints(SimProgram *p)
-{
-	bool changed = true;
-
-	for (int i = 0; i < p->nprocs; i++) {
-		SimProc *pr = p->procs[i];
-		pr->fp_reads = pr->fp_writes = pr->fp_locks = 0;
-		for (int j = 0; j < pr->ncode; j++) {
-			const SimInsn *in = &pr->code[j];
-			if (in->op != SIM_I_PRIM)
-				continue;
-			pr->fp_reads |= sim_prims[in->sub].reads;
-			pr->fp_writes |= sim_prims[in->sub].writes;
-			int d = prim_lock_decl(in);
-			if (d >= 0)
-				pr->fp_locks |= (uint16_t)(1u << d);
-		}
-	}
-	while (changed) {
-		changed = false;
-		for (int i = 0; i < p->nprocs; i++) {
-			SimProc *pr = p->procs[i];
-			for (int j = 0; j < pr->ncode; j++) {
-				const SimInsn *in = &pr->code[j];
-				if (in->op != SIM_I_CALL)
-					continue;
-				const SimProc *c = p->procs[in->target];
-				uint16_t r = pr->fp_reads | c->fp_reads;
-				uint16_t w = pr->fp_writes | c->fp_writes;
-				uint16_t l = pr->fp_locks | c->fp_locks;
-				changed |= r != pr->fp_reads ||
-					   w != pr->fp_writes ||
-					   l != pr->fp_locks;
-				pr->fp_reads = r;
-				pr->fp_writes = w;
-				pr->fp_locks = l;
-			}
-		}
-	}
-}
-
 SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 			     char **missing, GError **error)
 {
@@ -301,7 +241,6 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 		sim_program_free(p);
 		return NULL;
 	}
-	link_footprints(p);
 	return p;
 }
 

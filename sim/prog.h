@@ -88,10 +88,6 @@ typedef struct {
 	int ncode;
 	char *file;             /* the file that defined it (for messages) */
 	int line, col;
-	uint16_t fp_reads, fp_writes;   /* SIM_FP_* of every primitive it can
-					 * reach through calls (set by link) */
-	uint16_t fp_locks;              /* lock classes it can take (decl
-					 * bitmask, transitive, set by link) */
 } SimProc;
 
 /* A lock class.  Instances: one (mutex, rwsem, range), SIM_PAGES_MAX

@@ -1386,38 +1386,17 @@ const SimInsn *sim_step_next_insn(const SimWorld *w, const SimProgram *p,
 	return cur_insn(p, t);
 }
 
-int sim_step_footprint(const SimWorld *w, const SimProgram *p, int tid,
-		       uint16_t *reads, uint16_t *writes)
+int sim_step_lock_target(const SimWorld *w, const SimProgram *p, int tid)
 {
 	const SimThread *t = &w->thread[tid];
 	const SimInsn *in = cur_insn(p, t);
-	const SimPrim *pr = &sim_prims[in->sub];
-	Call c = { .w = (SimWorld *)w, .tid = tid, .in = in };
 	SimStepCtx ctx = { .prog = p };
+	Call c = { .w = (SimWorld *)w, .ctx = &ctx, .tid = tid, .in = in };
 	int start, end;
 
-	*reads = pr->reads;
-	*writes = pr->writes;
-	if (!(pr->writes & SIM_FP_LOCK))
-		return -1;
-	c.ctx = &ctx;
 	for (int i = 0; i < in->nargs; i++)
 		c.a[i] = arg_value(t, &in->arg[i]);
 	return lock_target(&c, &start, &end);
-}
-
-void sim_step_future(const SimWorld *w, const SimProgram *p, int tid,
-		     uint16_t *reads, uint16_t *writes, uint16_t *locks)
-{
-	const SimThread *t = &w->thread[tid];
-
-	*reads = *writes = *locks = 0;
-	for (int d = 0; d < t->depth; d++) {
-		const SimProc *pr = p->procs[t->frame[d].proc];
-		*reads |= pr->fp_reads;
-		*writes |= pr->fp_writes;
-		*locks |= pr->fp_locks;
-	}
 }
 
 bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx)

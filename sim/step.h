@@ -50,18 +50,10 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx);
 const SimInsn *sim_step_next_insn(const SimWorld *w, const SimProgram *p,
 				  int tid);
 
-/* sim_step_footprint - the objects TID's next step touches: classes in
- * *reads / *writes (SIM_FP_*) and, for a lock step, the lock instance
- * (else -1).  For partial-order reduction. */
-int sim_step_footprint(const SimWorld *w, const SimProgram *p, int tid,
-		       uint16_t *reads, uint16_t *writes);
-
-/* sim_step_future - over-approximate footprint of everything TID may
- * still do (its frames' procedures, transitively): classes, and the lock
- * classes (decl bitmask) it may take.  mmap_sem instances are per process:
- * a thread only ever takes its own process's. */
-void sim_step_future(const SimWorld *w, const SimProgram *p, int tid,
-		     uint16_t *reads, uint16_t *writes, uint16_t *locks);
+/* sim_step_lock_target - the lock instance TID's next step (a primitive
+ * that names a lock class, SIM_PA_LOCK) takes or drops, or -1 if its
+ * arguments are out of range.  For partial-order reduction. */
+int sim_step_lock_target(const SimWorld *w, const SimProgram *p, int tid);
 
 /* sim_lock_name - "i_mmaplock", "page[3]", "mmap_sem[P0]" for instance
  * INST, into BUF. */
