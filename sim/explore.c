@@ -144,8 +144,11 @@ typedef struct {
 	uint8_t wrd, wwr;       /* W_* read, written */
 } PrimFp;
 
-/* get_block(pgoff, create) allocates (and so touches the free stack and
- * a block's owner) only with create != 0. */
+/* A switch rather than a table of designated initialisers: a primitive
+ * added without a footprint is then a compile error (-Wswitch), where a
+ * table would silently give it the empty footprint and make POR unsound.
+ * get_block(pgoff, create) allocates (and so touches the free stack and a
+ * block's owner) only with create != 0: see allocates(). */
 static PrimFp prim_fp(int sub)
 {
 #define FP(pg, pr, pw, wr, ww) \
