@@ -6,6 +6,13 @@
 #include "cli.h"
 #include "parse.h"
 
+void sim_cli_scenario_line(const SimScenario *s, GString *out)
+{
+	g_string_append_printf(out, "scenario %s%s%s%s: %s\n", s->name,
+			       s->race ? " (" : "", s->race ? s->race : "",
+			       s->race ? ")" : "", s->summary ? s->summary : "");
+}
+
 int sim_cli_fail(GError *error)
 {
 	fprintf(stderr, "faultline: %s\n", error->message);

@@ -57,6 +57,9 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv);
 int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 		 SimScenario **scn, SimModel **m, SimProgram **prog);
 
+/* sim_cli_scenario_line - "scenario NAME (RACE): SUMMARY\n" into OUT. */
+void sim_cli_scenario_line(const SimScenario *s, GString *out);
+
 /* sim_cli_fail - print "faultline: MESSAGE" for ERROR on stderr, return 2. */
 int sim_cli_fail(GError *error);
 

@@ -100,13 +100,6 @@ static void print_command(const Args *a, GString *out)
 
 /* ---- one model ------------------------------------------------------------ */
 
-static void print_scenario(const SimScenario *s, GString *out)
-{
-	g_string_append_printf(out, "scenario %s%s%s%s: %s\n\n", s->name,
-			       s->race ? " (" : "", s->race ? s->race : "",
-			       s->race ? ")" : "", s->summary ? s->summary : "");
-}
-
 static const char *search_name(const SimExploreOptions *o)
 {
 	switch (o->kind) {
@@ -443,7 +436,8 @@ static int run_all_models(SimCli *cli, const Args *a, GString *out,
 
 	if (!scn)
 		return sim_cli_fail(error);
-	print_scenario(scn, out);
+	sim_cli_scenario_line(scn, out);
+	g_string_append_c(out, '\n');
 	GPtrArray *names = model_names(cli->models_dir);
 	for (guint i = 0; i < names->len && rc != SIM_EXIT_USAGE; i++) {
 		GString *j = g_string_new(NULL);
@@ -473,7 +467,8 @@ static int run_one_model(SimCli *cli, const Args *a, GString *out,
 
 	if (!rc) {
 		GString *j = g_string_new(NULL);
-		print_scenario(scn, out);
+		sim_cli_scenario_line(scn, out);
+		g_string_append_c(out, '\n');
 		rc = explore_one(a, prog, out, j, &trail);
 		g_ptr_array_add(json, g_string_free(j, FALSE));
 	}

@@ -32,10 +32,8 @@ static int report(const SimTrace *t, const char *errors, const char *json,
 		g_string_free(out, TRUE);
 		return SIM_EXIT_USAGE;
 	}
-	g_string_append_printf(out, "scenario %s%s%s%s: %s\nmodel %s: %s\n\n",
-			       s->name, s->race ? " (" : "",
-			       s->race ? s->race : "", s->race ? ")" : "",
-			       s->summary ? s->summary : "", m->name,
+	sim_cli_scenario_line(s, out);
+	g_string_append_printf(out, "model %s: %s\n\n", m->name,
 			       m->summary ? m->summary : "");
 	sim_trace_diagram(t, out);
 	g_string_append_c(out, '\n');
