@@ -96,6 +96,36 @@ static GPtrArray *list_dir(const char *dir, const char *suffix)
 	return a;
 }
 
+/* Call FN on every scenario x model pair of SCN_DIR x MODEL_DIR that
+ * links (a model lacking an op is skipped); returns how many. */
+typedef void (*PairFn)(const Job *j, const char *path, const char *model,
+		       void *arg);
+
+static int for_each_pair(const char *scn_dir, const char *model_dir,
+			 PairFn fn, void *arg)
+{
+	GPtrArray *scns = list_dir(scn_dir, ".scn");
+	GPtrArray *models = list_dir(model_dir, ".model");
+	int pairs = 0;
+
+	for (guint s = 0; s < scns->len; s++) {
+		char *path = g_strdup_printf("%s/%s.scn", scn_dir,
+					     (char *)scns->pdata[s]);
+		for (guint m = 0; m < models->len; m++) {
+			Job j;
+			if (job_load(&j, path, model_dir, models->pdata[m])) {
+				fn(&j, path, models->pdata[m], arg);
+				pairs++;
+			}
+			job_free(&j);
+		}
+		g_free(path);
+	}
+	g_ptr_array_free(scns, TRUE);
+	g_ptr_array_free(models, TRUE);
+	return pairs;
+}
+
 /* ---- prng, visited ---------------------------------------------------- */
 
 START_TEST(test_prng_pinned)
@@ -190,52 +220,32 @@ END_TEST
 
 /* ---- soundness -------------------------------------------------------- */
 
-static void sound_dir(const char *scn_dir, const char *model_dir, int *pairs)
+static void sound_pair(const Job *j, const char *path, const char *model,
+		       void *arg)
 {
-	GPtrArray *scns = list_dir(scn_dir, ".scn");
-	GPtrArray *models = list_dir(model_dir, ".model");
+	SimExploreResult full, red;
 
-	for (guint s = 0; s < scns->len; s++) {
-		char *path = g_strdup_printf("%s/%s.scn", scn_dir,
-					     (char *)scns->pdata[s]);
-		for (guint m = 0; m < models->len; m++) {
-			Job j;
-			SimExploreResult full, red;
-			if (!job_load(&j, path, model_dir, models->pdata[m])) {
-				job_free(&j);
-				continue;
-			}
-			explore(&j, false, &full);
-			explore(&j, true, &red);
-			ck_assert_msg(red.found == full.found, "%s -m %s: POR "
-				      "found 0x%x, full search 0x%x", path,
-				      (char *)models->pdata[m], red.found,
-				      full.found);
-			ck_assert(red.complete == full.complete);
-			ck_assert_uint_le(red.states, full.states);
-			for (int p = 0; p < SIM_PROP_COUNT; p++)
-				ck_assert(!(full.found >> p & 1) ||
-					  p == SIM_PROP_LOCK_ORDER ||
-					  red.cex_preemptions[p] ==
-					  full.cex_preemptions[p]);
-			(*pairs)++;
-			sim_explore_result_clear(&full);
-			sim_explore_result_clear(&red);
-			job_free(&j);
-		}
-		g_free(path);
-	}
-	g_ptr_array_free(scns, TRUE);
-	g_ptr_array_free(models, TRUE);
+	(void)arg;
+	explore(j, false, &full);
+	explore(j, true, &red);
+	ck_assert_msg(red.found == full.found, "%s -m %s: POR found 0x%x, "
+		      "full search 0x%x", path, model, red.found, full.found);
+	ck_assert(red.complete == full.complete);
+	ck_assert_uint_le(red.states, full.states);
+	for (int p = 0; p < SIM_PROP_COUNT; p++)
+		ck_assert(!(full.found >> p & 1) || p == SIM_PROP_LOCK_ORDER ||
+			  red.cex_preemptions[p] == full.cex_preemptions[p]);
+	sim_explore_result_clear(&full);
+	sim_explore_result_clear(&red);
 }
 
 START_TEST(test_por_same_verdicts)
 {
-	int pairs = 0;
+	int pairs = for_each_pair("scenarios", "models", sound_pair, NULL) +
+		    for_each_pair("tests/scenarios", "tests/models", sound_pair,
+				  NULL) +
+		    for_each_pair("tests/scenarios", "models", sound_pair, NULL);
 
-	sound_dir("scenarios", "models", &pairs);
-	sound_dir("tests/scenarios", "tests/models", &pairs);
-	sound_dir("tests/scenarios", "models", &pairs);
 	ck_assert_int_ge(pairs, 5);
 }
 END_TEST
@@ -306,27 +316,12 @@ END_TEST
  * steps, whose footprint is the oracles' precise read set (explore.c
  * CL_BOUNDARY: no DAX entries, no block contents): both orders must flag
  * the same properties. */
-static void commute_dir(const char *scn_dir, const char *model_dir,
-			SimPrng *g, int *pairs)
+static void commute_pair(const Job *j, const char *path, const char *model,
+			 void *g)
 {
-	GPtrArray *scns = list_dir(scn_dir, ".scn");
-	GPtrArray *models = list_dir(model_dir, ".model");
-
-	for (guint s = 0; s < scns->len; s++) {
-		char *path = g_strdup_printf("%s/%s.scn", scn_dir,
-					     (char *)scns->pdata[s]);
-		for (guint m = 0; m < models->len; m++) {
-			Job j;
-			if (job_load(&j, path, model_dir, models->pdata[m])) {
-				commute_job(&j, g, 8);
-				(*pairs)++;
-			}
-			job_free(&j);
-		}
-		g_free(path);
-	}
-	g_ptr_array_free(scns, TRUE);
-	g_ptr_array_free(models, TRUE);
+	(void)path;
+	(void)model;
+	commute_job(j, g, 8);
 }
 
 /* Every state of the full search (up to MAX states), every pair of
@@ -388,27 +383,13 @@ static void commute_all_states(const Job *j, uint64_t max)
 	g_free(w);
 }
 
-static void commute_states_dir(const char *scn_dir, const char *model_dir,
-			       int *pairs)
+static void commute_states_pair(const Job *j, const char *path,
+				const char *model, void *arg)
 {
-	GPtrArray *scns = list_dir(scn_dir, ".scn");
-	GPtrArray *models = list_dir(model_dir, ".model");
-
-	for (guint s = 0; s < scns->len; s++) {
-		char *path = g_strdup_printf("%s/%s.scn", scn_dir,
-					     (char *)scns->pdata[s]);
-		for (guint m = 0; m < models->len; m++) {
-			Job j;
-			if (job_load(&j, path, model_dir, models->pdata[m])) {
-				commute_all_states(&j, 20000);
-				(*pairs)++;
-			}
-			job_free(&j);
-		}
-		g_free(path);
-	}
-	g_ptr_array_free(scns, TRUE);
-	g_ptr_array_free(models, TRUE);
+	(void)path;
+	(void)model;
+	(void)arg;
+	commute_all_states(j, 20000);
 }
 
 /* The commute claim at every state of every library scenario's space
@@ -416,10 +397,14 @@ static void commute_states_dir(const char *scn_dir, const char *model_dir,
 START_TEST(test_independent_commutes_states)
 {
 	int pairs = 0;
+	const char *dirs[][2] = {
+		{ "scenarios", "models" }, { "tests/scenarios", "tests/models" },
+		{ "tests/scenarios", "models" },
+	};
 
-	commute_states_dir("scenarios", "models", &pairs);
-	commute_states_dir("tests/scenarios", "tests/models", &pairs);
-	commute_states_dir("tests/scenarios", "models", &pairs);
+	for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++)
+		pairs += for_each_pair(dirs[i][0], dirs[i][1],
+				       commute_states_pair, NULL);
 	ck_assert_int_ge(pairs, 20);
 }
 END_TEST
@@ -458,28 +443,19 @@ static void futures_job(const Job *j, SimPrng *g, int runs)
 	g_free(run);
 }
 
-static void futures_dir(const char *scn_dir, const char *model_dir,
-			SimPrng *g, int *pairs)
+static void futures_pair(const Job *j, const char *path, const char *model,
+			 void *g)
 {
-	GPtrArray *scns = list_dir(scn_dir, ".scn");
-	GPtrArray *models = list_dir(model_dir, ".model");
-
-	for (guint s = 0; s < scns->len; s++) {
-		char *path = g_strdup_printf("%s/%s.scn", scn_dir,
-					     (char *)scns->pdata[s]);
-		for (guint m = 0; m < models->len; m++) {
-			Job j;
-			if (job_load(&j, path, model_dir, models->pdata[m])) {
-				futures_job(&j, g, 6);
-				(*pairs)++;
-			}
-			job_free(&j);
-		}
-		g_free(path);
-	}
-	g_ptr_array_free(scns, TRUE);
-	g_ptr_array_free(models, TRUE);
+	(void)path;
+	(void)model;
+	futures_job(j, g, 6);
 }
+
+/* Scenario and model directories the whole-library tests walk. */
+static const char *const lib_dirs[][2] = {
+	{ "scenarios", "models" }, { "tests/scenarios", "tests/models" },
+	{ "tests/scenarios", "models" }, { "tests/bench", "models" },
+};
 
 START_TEST(test_futures_cover)
 {
@@ -487,10 +463,9 @@ START_TEST(test_futures_cover)
 	int pairs = 0;
 
 	sim_prng_seed(&g, 13);
-	futures_dir("scenarios", "models", &g, &pairs);
-	futures_dir("tests/scenarios", "tests/models", &g, &pairs);
-	futures_dir("tests/scenarios", "models", &g, &pairs);
-	futures_dir("tests/bench", "models", &g, &pairs);
+	for (size_t i = 0; i < G_N_ELEMENTS(lib_dirs); i++)
+		pairs += for_each_pair(lib_dirs[i][0], lib_dirs[i][1],
+				       futures_pair, &g);
 	ck_assert_int_ge(pairs, 20);
 }
 END_TEST
@@ -501,10 +476,9 @@ START_TEST(test_independent_commutes_all)
 	int pairs = 0;
 
 	sim_prng_seed(&g, 11);
-	commute_dir("scenarios", "models", &g, &pairs);
-	commute_dir("tests/scenarios", "tests/models", &g, &pairs);
-	commute_dir("tests/scenarios", "models", &g, &pairs);
-	commute_dir("tests/bench", "models", &g, &pairs);
+	for (size_t i = 0; i < G_N_ELEMENTS(lib_dirs); i++)
+		pairs += for_each_pair(lib_dirs[i][0], lib_dirs[i][1],
+				       commute_pair, &g);
 	ck_assert_int_ge(pairs, 20);
 }
 END_TEST
