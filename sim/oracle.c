@@ -121,7 +121,7 @@ static uint8_t excused(const SimWorld *w, int tid)
 	uint8_t m = 0;
 
 	for (int t = 0; t < w->nthreads; t++)
-		if (t != tid && w->thread[t].depth > 1)
+		if (t != tid && sim_oracle_in_op(w, t))
 			m |= w->thread[t].inval;
 	return m;
 }

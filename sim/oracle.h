@@ -51,7 +51,7 @@ void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx);
 /* No thread can run and some are not done: deadlock or lost-wakeup. */
 void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx);
 
-/* Whether any thread is inside an op. */
+/* Whether thread TID is inside an op (a frame above its body). */
 bool sim_oracle_in_op(const SimWorld *w, int tid);
 
 #endif

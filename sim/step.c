@@ -1324,7 +1324,7 @@ static bool run_local(SimWorld *w, int tid, SimStepCtx *ctx)
 static bool all_quiescent(const SimWorld *w)
 {
 	for (int t = 0; t < w->nthreads; t++)
-		if (w->thread[t].depth > 1)
+		if (sim_oracle_in_op(w, t))
 			return false;
 	return true;
 }
