@@ -3,8 +3,31 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "cli.h"
 #include "parse.h"
+
+static int cmp_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+GPtrArray *sim_cli_model_names(const char *dir, GError **error)
+{
+	GDir *d = g_dir_open(dir, 0, error);
+	GPtrArray *names;
+	const char *f;
+
+	if (!d)
+		return NULL;
+	names = g_ptr_array_new_with_free_func(g_free);
+	while ((f = g_dir_read_name(d)))
+		if (g_str_has_suffix(f, ".model"))
+			g_ptr_array_add(names, g_strndup(f, strlen(f) - 6));
+	g_dir_close(d);
+	g_ptr_array_sort(names, cmp_name);
+	return names;
+}
 
 void sim_cli_scenario_line(const SimScenario *s, GString *out)
 {

@@ -57,6 +57,11 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv);
 int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 		 SimScenario **scn, SimModel **m, SimProgram **prog);
 
+/* sim_cli_model_names - the names of DIR's *.model files, sorted (a
+ * directory's order is not deterministic); NULL with ERROR if DIR cannot
+ * be read. */
+GPtrArray *sim_cli_model_names(const char *dir, GError **error);
+
 /* sim_cli_scenario_line - "scenario NAME (RACE): SUMMARY\n" into OUT. */
 void sim_cli_scenario_line(const SimScenario *s, GString *out);
 

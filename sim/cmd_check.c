@@ -64,17 +64,12 @@ static GPtrArray *all_models(const char *dir, GError **error)
 {
 	GPtrArray *models = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)sim_model_free);
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	GDir *d = g_dir_open(dir, 0, error);
-	const char *f;
+	GPtrArray *names = sim_cli_model_names(dir, error);
 
-	if (!d)
-		goto fail;
-	while ((f = g_dir_read_name(d)))
-		if (g_str_has_suffix(f, ".model"))
-			g_ptr_array_add(names, g_strndup(f, strlen(f) - 6));
-	g_dir_close(d);
-	g_ptr_array_sort(names, cmp_str);
+	if (!names) {
+		g_ptr_array_free(models, TRUE);
+		return NULL;
+	}
 	for (guint i = 0; i < names->len; i++) {
 		SimModel *m = sim_parse_model_load(dir, names->pdata[i], error);
 		if (!m)

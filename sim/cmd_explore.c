@@ -362,27 +362,6 @@ static int explore_one(const Args *a, const SimProgram *prog, GString *out,
 
 /* ---- models ------------------------------------------------------------- */
 
-static int model_name_cmp(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-/* Model names in DIR, sorted. */
-static GPtrArray *model_names(const char *dir)
-{
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *f;
-
-	while (d && (f = g_dir_read_name(d)))
-		if (g_str_has_suffix(f, ".model"))
-			g_ptr_array_add(names, g_strndup(f, strlen(f) - 6));
-	if (d)
-		g_dir_close(d);
-	qsort(names->pdata, names->len, sizeof(char *), model_name_cmp);
-	return names;
-}
-
 static void json_na(const char *model, const char *why, GString *j)
 {
 	g_string_append(j, "    {\"model\": ");
@@ -438,7 +417,11 @@ static int run_all_models(SimCli *cli, const Args *a, GString *out,
 		return sim_cli_fail(error);
 	sim_cli_scenario_line(scn, out);
 	g_string_append_c(out, '\n');
-	GPtrArray *names = model_names(cli->models_dir);
+	GPtrArray *names = sim_cli_model_names(cli->models_dir, &error);
+	if (!names) {
+		sim_scenario_free(scn);
+		return sim_cli_fail(error);
+	}
 	for (guint i = 0; i < names->len && rc != SIM_EXIT_USAGE; i++) {
 		GString *j = g_string_new(NULL);
 		int one = all_models_one(cli, a, scn, names->pdata[i], out, j);

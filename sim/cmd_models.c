@@ -6,29 +6,6 @@
 #include "cli.h"
 #include "parse.h"
 
-static int cmp_name(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The model names in DIR, sorted (directory order is not deterministic). */
-static GPtrArray *model_names(const char *dir, GError **error)
-{
-	GDir *d = g_dir_open(dir, 0, error);
-	GPtrArray *names;
-	const char *f;
-
-	if (!d)
-		return NULL;
-	names = g_ptr_array_new_with_free_func(g_free);
-	while ((f = g_dir_read_name(d)))
-		if (g_str_has_suffix(f, ".model"))
-			g_ptr_array_add(names, g_strndup(f, strlen(f) - 6));
-	g_dir_close(d);
-	g_ptr_array_sort(names, cmp_name);
-	return names;
-}
-
 int sim_cmd_models(SimCli *cli, int argc, char **argv)
 {
 	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
@@ -40,7 +17,7 @@ int sim_cmd_models(SimCli *cli, int argc, char **argv)
 		return SIM_EXIT_USAGE;
 	if (argc != 1)
 		return sim_cli_usage("models", "takes no arguments");
-	names = model_names(cli->models_dir, &error);
+	names = sim_cli_model_names(cli->models_dir, &error);
 	if (!names)
 		return sim_cli_fail(error);
 	for (guint i = 0; i < names->len; i++) {
