@@ -81,6 +81,14 @@ $FL matrix | sed -n '/^model \\ race/,/^$/p' | sed '$d' >"$tmp/m"
 sed -n '/^model \\ race/,/^```/p' README.md | sed '$d' >"$tmp/r"
 cmp -s "$tmp/m" "$tmp/r" && ok || bad "README.md's matrix is stale"
 
+# Every scenario is listed in scenarios/README.md with its race id.
+for f in scenarios/*.scn; do
+	n=$(basename "$f" .scn)
+	r=$(sed -n 's/^race //p' "$f")
+	grep -q "^| $r | \`$n\` |" scenarios/README.md && ok ||
+		bad "scenarios/README.md does not list $n ($r)"
+done
+
 # Every named schedule (the interleaving a mail draws) reproduces its
 # race under at least one model: run exits 1 there.
 models=$($FL models | awk '{ print $1 }')
