@@ -128,10 +128,17 @@ fuzz: tests/fuzz_parse.c tests/fuzz_engine.c $(LIB_SRC)
 	$(FUZZ_RUN) ./tests/fuzz_engine -max_total_time=$${FUZZ_SECONDS:-30} \
 		tests/fuzz-corpus-engine
 
+# The binary, and the libraries it finds when run outside a checkout:
+# models (the last directory of the search path), scenarios (what `check`
+# judges by default), the report scripts.
 install: faultline
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/models
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/models \
+		$(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/reports
 	install -m 755 faultline $(DESTDIR)$(BINDIR)/faultline
-	install -m 644 models/*.model $(DESTDIR)$(DATADIR)/models/
+	install -m 644 models/*.model models/README.md $(DESTDIR)$(DATADIR)/models/
+	install -m 644 scenarios/*.scn scenarios/README.md \
+		$(DESTDIR)$(DATADIR)/scenarios/
+	install -m 755 reports/*.py $(DESTDIR)$(DATADIR)/reports/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/faultline

@@ -6,27 +6,94 @@
 #include <string.h>
 #include "cli.h"
 #include "parse.h"
+#include "trace.h"
 
 static int cmp_name(gconstpointer a, gconstpointer b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-GPtrArray *sim_cli_model_names(const char *dir, GError **error)
+GPtrArray *sim_cli_model_names(const char *path, GError **error)
 {
-	GDir *d = g_dir_open(dir, 0, error);
-	GPtrArray *names;
+	char **dirs = g_strsplit(path, G_SEARCHPATH_SEPARATOR_S, -1);
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
 	const char *f;
 
-	if (!d)
-		return NULL;
-	names = g_ptr_array_new_with_free_func(g_free);
-	while ((f = g_dir_read_name(d)))
-		if (g_str_has_suffix(f, ".model"))
-			g_ptr_array_add(names, g_strndup(f, strlen(f) - 6));
-	g_dir_close(d);
-	g_ptr_array_sort(names, cmp_name);
+	for (int i = 0; dirs[i] && names; i++) {
+		GDir *d;
+		if (!dirs[i][0] || !g_file_test(dirs[i], G_FILE_TEST_EXISTS))
+			continue;
+		if (!(d = g_dir_open(dirs[i], 0, error))) {
+			g_clear_pointer(&names, g_ptr_array_unref);
+			break;
+		}
+		while ((f = g_dir_read_name(d))) {
+			char *n;
+			if (!g_str_has_suffix(f, ".model"))
+				continue;
+			n = g_strndup(f, strlen(f) - 6);
+			if (g_hash_table_add(seen, n))
+				g_ptr_array_add(names, n);
+			else
+				g_free(n);
+		}
+		g_dir_close(d);
+	}
+	if (names)
+		g_ptr_array_sort(names, cmp_name);
+	g_hash_table_destroy(seen);
+	g_strfreev(dirs);
 	return names;
+}
+
+/* Add the *.scn files under DIR, at any depth, to FILES. */
+static gboolean scenarios_under(const char *dir, GPtrArray *files,
+				GError **error)
+{
+	GDir *d = g_dir_open(dir, 0, error);
+	const char *f;
+	gboolean ok = TRUE;
+
+	if (!d)
+		return FALSE;
+	while (ok && (f = g_dir_read_name(d))) {
+		char *path = g_build_filename(dir, f, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_DIR) &&
+		    !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+			ok = scenarios_under(path, files, error);
+		else if (g_str_has_suffix(f, ".scn"))
+			g_ptr_array_add(files, g_steal_pointer(&path));
+		g_free(path);
+	}
+	g_dir_close(d);
+	return ok;
+}
+
+GPtrArray *sim_cli_scenario_files(char **paths, int n, GError **error)
+{
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+
+	for (int i = 0; i < n; i++) {
+		if (!g_file_test(paths[i], G_FILE_TEST_IS_DIR))
+			g_ptr_array_add(files, g_strdup(paths[i]));
+		else if (!scenarios_under(paths[i], files, error))
+			g_clear_pointer(&files, g_ptr_array_unref);
+		if (!files)
+			return NULL;
+	}
+	g_ptr_array_sort(files, cmp_name);
+	return files;
+}
+
+void sim_cli_format_expect(GString *s, const SimExpect *e)
+{
+	if (e->na)
+		g_string_append(s, "n/a");
+	else if (!e->props)
+		g_string_append(s, "never");
+	else
+		sim_props_format(s, e->props);
 }
 
 void sim_cli_scenario_line(const SimScenario *s, GString *out)
@@ -80,6 +147,32 @@ gboolean sim_cli_parse_options(const char *command, const char *params,
 	return ok;
 }
 
+SimScenario *sim_cli_load_scenario(SimCli *cli, const char *arg,
+				   GError **error)
+{
+	char *path = sim_cli_scenario_path(cli, arg);
+	SimScenario *s = sim_parse_scenario_file(path, error);
+
+	g_free(path);
+	return s;
+}
+
+SimModel *sim_cli_load_model(SimCli *cli, const char *model, GError **error)
+{
+	char *dir, *path;
+	SimModel *m;
+
+	if (!strchr(model, '/') && !g_str_has_suffix(model, ".model"))
+		return sim_parse_model_load(cli->models_path, model, error);
+	dir = g_path_get_dirname(model);
+	path = g_strjoin(G_SEARCHPATH_SEPARATOR_S, dir, cli->models_path,
+			 NULL);
+	m = sim_parse_model_file(model, path, error);
+	g_free(path);
+	g_free(dir);
+	return m;
+}
+
 int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 		 SimScenario **scn, SimModel **m, SimProgram **prog)
 {
@@ -89,10 +182,10 @@ int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 	*scn = NULL;
 	*m = NULL;
 	*prog = NULL;
-	*scn = sim_parse_scenario_file(scn_path, &error);
+	*scn = sim_cli_load_scenario(cli, scn_path, &error);
 	if (!*scn)
 		return sim_cli_fail(error);
-	*m = sim_parse_model_load(cli->models_dir, model, &error);
+	*m = sim_cli_load_model(cli, model, &error);
 	if (!*m)
 		return sim_cli_fail(error);
 	if ((*m)->abstract) {

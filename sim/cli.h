@@ -25,8 +25,11 @@ enum {
 	SIM_EXIT_IMPOSSIBLE = 4,
 };
 
+/* What the global options and the environment chose. */
 typedef struct {
-	const char *models_dir;
+	char *models_path;      /* DIR:DIR:...: --models or FAULTLINE_MODELS,
+				 * then the library */
+	char *scenarios_dir;    /* the scenario library */
 } SimCli;
 
 typedef int (*SimCommandFn)(SimCli *cli, int argc, char **argv);
@@ -46,9 +49,20 @@ int sim_cmd_show(SimCli *cli, int argc, char **argv);
 int sim_cmd_explore(SimCli *cli, int argc, char **argv);
 int sim_cmd_check(SimCli *cli, int argc, char **argv);
 int sim_cmd_matrix(SimCli *cli, int argc, char **argv);
+int sim_cmd_scenarios(SimCli *cli, int argc, char **argv);
 
-/* sim_cli_load - parse the scenario SCN_PATH and the model MODEL (from
- * cli->models_dir) and link them.  Returns 0, or after printing why on
+/* sim_cli_load_model - the model MODEL: a file when MODEL names one (it
+ * contains '/' or ends in ".model"; its parents are found in its own
+ * directory, then along cli->models_path), else NAME.model along
+ * cli->models_path.  NULL with ERROR set. */
+SimModel *sim_cli_load_model(SimCli *cli, const char *model, GError **error);
+
+/* sim_cli_load_scenario - the scenario ARG (sim_cli_scenario_path). */
+SimScenario *sim_cli_load_scenario(SimCli *cli, const char *arg,
+				   GError **error);
+
+/* sim_cli_load - parse the scenario SCN_PATH and the model MODEL
+ * (sim_cli_load_model) and link them.  Returns 0, or after printing why on
  * stderr an exit code: SIM_EXIT_USAGE for a parse error, an abstract
  * model, or a model lacking an op the scenario calls (n/a).  On failure
  * the outputs already loaded are set and must still be freed by the
@@ -57,10 +71,36 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv);
 int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 		 SimScenario **scn, SimModel **m, SimProgram **prog);
 
-/* sim_cli_model_names - the names of DIR's *.model files, sorted (a
- * directory's order is not deterministic); NULL with ERROR if DIR cannot
- * be read. */
-GPtrArray *sim_cli_model_names(const char *dir, GError **error);
+/* sim_cli_model_names - the names of the *.model files along PATH
+ * (DIR:DIR:...), each once, sorted (a directory's order is not
+ * deterministic); NULL with ERROR if a directory cannot be read.  A
+ * directory of the path that does not exist is skipped (the installed
+ * library may be absent). */
+GPtrArray *sim_cli_model_names(const char *path, GError **error);
+
+/* sim_cli_scenario_files - the scenario files PATHS name: files as
+ * given, directories searched for *.scn at any depth (symbolic links to
+ * directories are not followed), sorted so that output order never
+ * depends on a directory's; NULL with ERROR if a directory cannot be
+ * read. */
+GPtrArray *sim_cli_scenario_files(char **paths, int n, GError **error);
+
+/* sim_cli_scenario_path - ARG as a scenario file: ARG itself when it
+ * exists, has a '/' or is "-", else the library's ARG.scn if there is
+ * one (else ARG, for the error message).  Caller frees. */
+char *sim_cli_scenario_path(SimCli *cli, const char *arg);
+
+/* sim_cli_is_scenario - whether ARG names a scenario rather than a
+ * model (for `show`). */
+gboolean sim_cli_is_scenario(SimCli *cli, const char *arg);
+
+/* sim_cli_show_scenario - `faultline show SCENARIO`: its schedules and
+ * expectations; the exit code. */
+int sim_cli_show_scenario(SimCli *cli, const char *arg);
+
+/* sim_cli_format_expect - an expect line's right-hand side: "never",
+ * "n/a", or the properties. */
+void sim_cli_format_expect(GString *s, const SimExpect *e);
 
 /* sim_cli_scenario_line - "scenario NAME (RACE): SUMMARY\n" into OUT. */
 void sim_cli_scenario_line(const SimScenario *s, GString *out);

@@ -27,38 +27,6 @@ typedef struct {
 	double seconds;
 } Cell;
 
-static int cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Scenario files named by PATHS (files, or directories searched for
- * *.scn), sorted so that output order never depends on the directory. */
-static GPtrArray *scenario_files(char **paths, int n, GError **error)
-{
-	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-
-	for (int i = 0; i < n; i++) {
-		if (!g_file_test(paths[i], G_FILE_TEST_IS_DIR)) {
-			g_ptr_array_add(files, g_strdup(paths[i]));
-			continue;
-		}
-		GDir *d = g_dir_open(paths[i], 0, error);
-		if (!d) {
-			g_ptr_array_free(files, TRUE);
-			return NULL;
-		}
-		const char *f;
-		while ((f = g_dir_read_name(d)))
-			if (g_str_has_suffix(f, ".scn"))
-				g_ptr_array_add(files, g_build_filename(
-						paths[i], f, NULL));
-		g_dir_close(d);
-	}
-	g_ptr_array_sort(files, cmp_str);
-	return files;
-}
-
 /* The concrete models of the models directory, sorted, loaded. */
 static GPtrArray *all_models(const char *dir, GError **error)
 {
@@ -156,16 +124,6 @@ static bool cell_matches(const Cell *c, const SimExpect *e)
 	return !c->error && c->complete && c->found == e->props;
 }
 
-static void format_expect(GString *s, const SimExpect *e)
-{
-	if (e->na)
-		g_string_append(s, "n/a");
-	else if (!e->props)
-		g_string_append(s, "never");
-	else
-		sim_props_format(s, e->props);
-}
-
 static void format_got(GString *s, const Cell *c)
 {
 	if (c->na)
@@ -201,7 +159,7 @@ static int check_scenario(const SimScenario *s, GPtrArray *models,
 		Cell c;
 		bool ok;
 
-		format_expect(exp, e);
+		sim_cli_format_expect(exp, e);
 		if (!m) {
 			ok = false;
 			g_string_append(got, "unknown model");
@@ -242,12 +200,11 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 	if (!sim_cli_parse_options("check", "[PATH...]", options, &argc,
 				   &argv))
 		return SIM_EXIT_USAGE;
-	char *def[] = { "scenarios" };
-	files = argc > 1 ? scenario_files(argv + 1, argc - 1, &error) :
-		scenario_files(def, 1, &error);
+	files = argc > 1 ? sim_cli_scenario_files(argv + 1, argc - 1, &error) :
+		sim_cli_scenario_files(&cli->scenarios_dir, 1, &error);
 	if (!files)
 		return sim_cli_fail(error);
-	models = all_models(cli->models_dir, &error);
+	models = all_models(cli->models_path, &error);
 	if (!models) {
 		g_ptr_array_free(files, TRUE);
 		return sim_cli_fail(error);
@@ -301,7 +258,7 @@ static void matrix_json_cell(GString *j, const SimScenario *s, const Cell *c)
 			       (unsigned long long)c->transitions);
 	if (e) {
 		GString *x = g_string_new(NULL);
-		format_expect(x, e);
+		sim_cli_format_expect(x, e);
 		sim_json_string(j, x->str);
 		g_string_free(x, TRUE);
 		g_string_append_printf(j, ", \"match\": %s}",
@@ -440,13 +397,12 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	if (!sim_cli_parse_options("matrix", "[PATH...]", options, &argc,
 				   &argv))
 		return SIM_EXIT_USAGE;
-	char *def[] = { "scenarios" };
 	scns = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)sim_scenario_free);
-	files = argc > 1 ? scenario_files(argv + 1, argc - 1, &error) :
-		scenario_files(def, 1, &error);
+	files = argc > 1 ? sim_cli_scenario_files(argv + 1, argc - 1, &error) :
+		sim_cli_scenario_files(&cli->scenarios_dir, 1, &error);
 	if (files)
-		models = all_models(cli->models_dir, &error);
+		models = all_models(cli->models_path, &error);
 	for (guint i = 0; models && i < files->len; i++) {
 		SimScenario *s = sim_parse_scenario_file(files->pdata[i],
 							 &error);

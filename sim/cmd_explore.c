@@ -377,7 +377,7 @@ static int all_models_one(SimCli *cli, const Args *a, const SimScenario *scn,
 {
 	GError *error = NULL;
 	char *missing = NULL, *why = NULL;
-	SimModel *m = sim_parse_model_load(cli->models_dir, name, &error);
+	SimModel *m = sim_parse_model_load(cli->models_path, name, &error);
 	SimProgram *prog = NULL;
 	int rc = SIM_EXIT_OK;
 
@@ -410,14 +410,14 @@ static int run_all_models(SimCli *cli, const Args *a, GString *out,
 			  GPtrArray *json)
 {
 	GError *error = NULL;
-	SimScenario *scn = sim_parse_scenario_file(a->scenario, &error);
+	SimScenario *scn = sim_cli_load_scenario(cli, a->scenario, &error);
 	int rc = SIM_EXIT_OK;
 
 	if (!scn)
 		return sim_cli_fail(error);
 	sim_cli_scenario_line(scn, out);
 	g_string_append_c(out, '\n');
-	GPtrArray *names = sim_cli_model_names(cli->models_dir, &error);
+	GPtrArray *names = sim_cli_model_names(cli->models_path, &error);
 	if (!names) {
 		sim_scenario_free(scn);
 		return sim_cli_fail(error);

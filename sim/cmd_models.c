@@ -17,11 +17,11 @@ int sim_cmd_models(SimCli *cli, int argc, char **argv)
 		return SIM_EXIT_USAGE;
 	if (argc != 1)
 		return sim_cli_usage("models", "takes no arguments");
-	names = sim_cli_model_names(cli->models_dir, &error);
+	names = sim_cli_model_names(cli->models_path, &error);
 	if (!names)
 		return sim_cli_fail(error);
 	for (guint i = 0; i < names->len; i++) {
-		SimModel *m = sim_parse_model_load(cli->models_dir,
+		SimModel *m = sim_parse_model_load(cli->models_path,
 						   names->pdata[i], &error);
 		if (!m) {
 			rc = sim_cli_fail(error);
@@ -49,11 +49,13 @@ int sim_cmd_show(SimCli *cli, int argc, char **argv)
 	GError *error = NULL;
 	SimModel *m;
 
-	if (!sim_cli_parse_options("show", "MODEL", options, &argc, &argv))
+	if (!sim_cli_parse_options("show", "MODEL | SCENARIO", options, &argc, &argv))
 		return SIM_EXIT_USAGE;
 	if (argc != 2)
-		return sim_cli_usage("show", "needs one MODEL");
-	m = sim_parse_model_load(cli->models_dir, argv[1], &error);
+		return sim_cli_usage("show", "needs one MODEL or SCENARIO");
+	if (sim_cli_is_scenario(cli, argv[1]))
+		return sim_cli_show_scenario(cli, argv[1]);
+	m = sim_cli_load_model(cli, argv[1], &error);
 	if (!m)
 		return sim_cli_fail(error);
 	printf("model    %s%s%s%s\n", m->name, m->extends ? " (extends " : "",

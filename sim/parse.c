@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include "input.h"
 #include "parse.h"
 
 G_DEFINE_QUARK(sim-parse-error-quark, sim_parse_error)
@@ -1388,9 +1389,10 @@ static const struct {
 };
 
 /* The models being loaded, root first: chain[depth] is the file being
- * parsed (its `model` name), for finding extends cycles. */
+ * parsed (its `model` name), for finding extends cycles; parents are
+ * looked up along PATH. */
 typedef struct {
-	const char *dir;
+	const char *path;
 	const char *chain[EXTENDS_DEPTH_MAX + 2];
 	int depth;
 } LoadCtx;
@@ -1437,13 +1439,21 @@ static bool model_name_ok(const char *name)
 	return true;
 }
 
-static char *model_path(const char *dir, const char *name)
+/* The first DIR/NAME.model along PATH (DIR:DIR:..., empty entries
+ * skipped) that is a regular file, or NULL. */
+static char *model_find(const char *path, const char *name)
 {
-	char *base = g_strconcat(name, ".model", NULL);
-	char *path = g_build_filename(dir ? dir : ".", base, NULL);
+	char **dirs = g_strsplit(path, G_SEARCHPATH_SEPARATOR_S, -1);
+	char *base = g_strconcat(name, ".model", NULL), *found = NULL;
 
+	for (int i = 0; model_name_ok(name) && dirs[i] && !found; i++) {
+		found = g_build_filename(dirs[i], base, NULL);
+		if (!dirs[i][0] || !g_file_test(found, G_FILE_TEST_IS_REGULAR))
+			g_clear_pointer(&found, g_free);
+	}
 	g_free(base);
-	return path;
+	g_strfreev(dirs);
+	return found;
 }
 
 static gboolean model_name(Parser *p, SimModel *m, ModelState *ms)
@@ -1481,21 +1491,26 @@ static gboolean extends_cycle(Parser *p, const LoadCtx *lc, const Token *w)
 	return ok;
 }
 
-/* model_load_parent - parse the parent NAME (named by W) from the models
- * directory, one level deeper in the chain. */
+/* model_load_parent - parse the parent NAME (named by W) from the first
+ * directory of the search path holding it, one level deeper in the
+ * chain. */
 static SimModel *model_load_parent(Parser *p, LoadCtx *lc, const Token *w,
 				   const char *name)
 {
-	char *path = model_path(lc->dir, name), *text = NULL;
+	char *path = model_find(lc->path, name), *text = NULL;
 	gsize len = 0;
 	GError *err = NULL;
 	SimModel *parent = NULL;
 
-	if (!model_name_ok(name) ||
-	    !g_file_get_contents(path, &text, &len, &err)) {
-		FAIL(p, w, SIM_PARSE_ERROR_NAME,
-		     "unknown parent model '%s' (no %s)", name, path);
-		g_clear_error(&err);
+	if (!path) {
+		FAIL(p, w, SIM_PARSE_ERROR_NAME, "unknown parent model '%s' "
+		     "(no %s.model in %s)", name, name, lc->path);
+		return NULL;
+	}
+	if (!(text = sim_input_read(path, FALSE, &len, &err))) {
+		FAIL(p, w, SIM_PARSE_ERROR_IO, "parent model '%s': %s", name,
+		     err->message);
+		g_error_free(err);
 		g_free(path);
 		return NULL;
 	}
@@ -1842,72 +1857,73 @@ static gboolean model_resolve(SimModel *m, GError **error)
 }
 
 static SimModel *model_load_root(const char *text, size_t len,
-				 const char *file, const char *models_dir,
+				 const char *file, const char *models_path,
 				 GError **error)
 {
 	LoadCtx lc;
-	char *dir = models_dir ? g_strdup(models_dir) :
-				 g_path_get_dirname(file);
+	char *path = models_path ? g_strdup(models_path) :
+				   g_path_get_dirname(file);
 	SimModel *m;
 
 	memset(&lc, 0, sizeof(lc));
-	lc.dir = dir;
+	lc.path = path;
 	m = model_parse(&lc, text, len, file, error);
 	if (m && !model_resolve(m, error)) {
 		sim_model_free(m);
 		m = NULL;
 	}
-	g_free(dir);
+	g_free(path);
 	return m;
 }
 
-static char *read_file(const char *path, gsize *len, GError **error)
+/* The file PATH ("-": stdin when ALLOW_STDIN), as a parse error. */
+static char *read_file(const char *path, gboolean allow_stdin, gsize *len,
+		       GError **error)
 {
-	char *text = NULL;
 	GError *err = NULL;
+	char *text = sim_input_read(path, allow_stdin, len, &err);
 
-	if (!g_file_get_contents(path, &text, len, &err)) {
-		g_set_error(error, SIM_PARSE_ERROR, SIM_PARSE_ERROR_IO,
-			    "%s: cannot read: %s", path, err->message);
+	if (!text) {
+		g_set_error_literal(error, SIM_PARSE_ERROR, SIM_PARSE_ERROR_IO,
+				    err->message);
 		g_error_free(err);
-		return NULL;
 	}
 	return text;
 }
 
 SimModel *sim_parse_model_string(const char *text, const char *filename,
-				 const char *models_dir, GError **error)
+				 const char *models_path, GError **error)
 {
-	return model_load_root(text, strlen(text), filename, models_dir,
+	return model_load_root(text, strlen(text), filename, models_path,
 			       error);
 }
 
-SimModel *sim_parse_model_file(const char *path, const char *models_dir,
+SimModel *sim_parse_model_file(const char *path, const char *models_path,
 			       GError **error)
 {
 	gsize len;
-	char *text = read_file(path, &len, error);
+	char *text = read_file(path, FALSE, &len, error);
 	SimModel *m;
 
 	if (!text)
 		return NULL;
-	m = model_load_root(text, len, path, models_dir, error);
+	m = model_load_root(text, len, path, models_path, error);
 	g_free(text);
 	return m;
 }
 
-SimModel *sim_parse_model_load(const char *models_dir, const char *name,
+SimModel *sim_parse_model_load(const char *models_path, const char *name,
 			       GError **error)
 {
-	char *path = model_path(models_dir, name);
+	char *path = model_find(models_path ? models_path : ".", name);
 	SimModel *m = NULL;
 
-	if (!model_name_ok(name) ||
-	    !g_file_test(path, G_FILE_TEST_IS_REGULAR))
+	if (!path)
 		g_set_error(error, SIM_PARSE_ERROR, SIM_PARSE_ERROR_IO,
-			    "unknown model '%s' (no %s)", name, path);
+			    "unknown model '%s' (no %s.model in %s)", name,
+			    name, models_path ? models_path : ".");
 	else
-		m = sim_parse_model_file(path, models_dir, error);
+		m = sim_parse_model_file(path, models_path, error);
 	g_free(path);
 	return m;
 }
@@ -2424,12 +2440,12 @@ SimScenario *sim_parse_scenario_string(const char *text, const char *filename,
 SimScenario *sim_parse_scenario_file(const char *path, GError **error)
 {
 	gsize len;
-	char *text = read_file(path, &len, error);
+	char *text = read_file(path, TRUE, &len, error);
 	SimScenario *s;
 
 	if (!text)
 		return NULL;
-	s = scn_parse(text, len, path, error);
+	s = scn_parse(text, len, strcmp(path, "-") ? path : "<stdin>", error);
 	g_free(text);
 	return s;
 }

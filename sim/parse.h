@@ -51,28 +51,33 @@ typedef enum {
 	SIM_PARSE_ERROR_IO,         /* a file cannot be read */
 } SimParseErrorCode;
 
-/* sim_parse_model_load - load MODELS_DIR/NAME.model (MODELS_DIR NULL: the
- * current directory), following `extends` through the same directory.
- * An unknown model (no such file, or a NAME that is not a plain model
- * name) is SIM_PARSE_ERROR_IO
- * "unknown model 'NAME' (no DIR/NAME.model)".  Returns a new model (free
- * with sim_model_free) or NULL with ERROR set. */
-SimModel *sim_parse_model_load(const char *models_dir, const char *name,
+/* Models are found along a search path: "DIR:DIR:...", the first
+ * directory holding NAME.model wins, for the model asked for and for
+ * every parent its `extends` chain names.
+ *
+ * sim_parse_model_load - load NAME.model from MODELS_PATH (NULL: the
+ * current directory).  An unknown model (no such file on the path, or a
+ * NAME that is not a plain model name) is SIM_PARSE_ERROR_IO
+ * "unknown model 'NAME' (no NAME.model in PATH)".  Returns a new model
+ * (free with sim_model_free) or NULL with ERROR set. */
+SimModel *sim_parse_model_load(const char *models_path, const char *name,
 			       GError **error);
 
-/* sim_parse_model_file - parse the model file PATH.  Parents named by
- * `extends` are loaded from MODELS_DIR, or from PATH's directory when
- * MODELS_DIR is NULL.  Returns a new model or NULL with ERROR set. */
-SimModel *sim_parse_model_file(const char *path, const char *models_dir,
+/* sim_parse_model_file - parse the model file PATH (a regular file).
+ * Parents named by `extends` are found along MODELS_PATH, or in PATH's
+ * directory when MODELS_PATH is NULL.  Returns a new model or NULL with
+ * ERROR set. */
+SimModel *sim_parse_model_file(const char *path, const char *models_path,
 			       GError **error);
 
 /* sim_parse_model_string - parse model source TEXT as if read from
  * FILENAME (used in messages, in model->file, and, when it ends in
- * ".model", checked against the `model` name).  MODELS_DIR as above. */
+ * ".model", checked against the `model` name).  MODELS_PATH as above. */
 SimModel *sim_parse_model_string(const char *text, const char *filename,
-				 const char *models_dir, GError **error);
+				 const char *models_path, GError **error);
 
-/* sim_parse_scenario_file - parse the scenario file PATH.  Returns a new
+/* sim_parse_scenario_file - parse the scenario file PATH (a regular file;
+ * "-": standard input, named "<stdin>" in messages).  Returns a new
  * scenario (free with sim_scenario_free) or NULL with ERROR set. */
 SimScenario *sim_parse_scenario_file(const char *path, GError **error);
 

@@ -177,7 +177,7 @@ static const struct {
 	  "extends-cycle-a" },
 	{ "unknown-parent.model", SIM_PARSE_ERROR_NAME, "2:9:",
 	  "unknown parent model 'no-such-model' (no "
-	  "tests/bad/no-such-model.model)" },
+	  "no-such-model.model in tests/bad)" },
 	{ "extends-late.model", SIM_PARSE_ERROR_SYNTAX, "3:1:",
 	  "'extends' must come before locks and procedures" },
 	{ "hashed-size-missing.model", SIM_PARSE_ERROR_SYNTAX, "2:16:",
@@ -303,7 +303,7 @@ START_TEST(test_bad_io)
 	ck_assert(!sim_parse_model_load("tests/bad", "no-such", &err));
 	ck_assert(g_error_matches(err, SIM_PARSE_ERROR, SIM_PARSE_ERROR_IO));
 	ck_assert_str_eq(err->message,
-			 "unknown model 'no-such' (no tests/bad/no-such.model)");
+			 "unknown model 'no-such' (no no-such.model in tests/bad)");
 	g_clear_error(&err);
 	ck_assert(!sim_parse_model_load("tests/bad", "../bad/empty", &err));
 	ck_assert(g_error_matches(err, SIM_PARSE_ERROR, SIM_PARSE_ERROR_IO));

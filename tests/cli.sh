@@ -52,8 +52,8 @@ expect_error 2 "^faultline: $tmp/t:5:1: malformed step" $FL replay "$tmp/t"
 # exit codes of run: 1 violation, 4 impossible, 0 clean
 $FL run $scn -m boaz-early-unlock --schedule seed-001 >/dev/null 2>&1
 [ $? -eq 1 ] && ok || bad "run boaz seed-001 should exit 1"
-$FL run $scn -m xfs-mmaplock --schedule seed-001 >"$tmp/x" 2>&1
-[ $? -eq 4 ] && grep -q "T1 cannot run: waits for i_mmaplock held by T0" "$tmp/x" &&
+$FL run $scn -m xfs-mmaplock --schedule seed-001 >"$tmp/xfs" 2>&1
+[ $? -eq 4 ] && grep -q "T1 cannot run: waits for i_mmaplock held by T0" "$tmp/xfs" &&
 	ok || bad "run xfs seed-001 should be impossible, naming i_mmaplock"
 $FL run $scn -m xfs-mmaplock >/dev/null 2>&1
 [ $? -eq 0 ] && ok || bad "run xfs (default policy) should exit 0"
@@ -102,6 +102,45 @@ for f in scenarios/*.scn; do
 		[ -n "$hit" ] && ok || bad "schedule $s of $f reproduces nothing"
 	done
 done
+
+# Installed, used from outside the checkout: a user's model in its own
+# directory extends a library model, found through FAULTLINE_MODELS, through
+# --models (before or after the command) and as -m FILE; the bundled
+# scenarios are judged with no checkout in sight.
+src=$tmp/src prefix=$tmp/prefix
+mkdir -p "$src" "$tmp/x" "$tmp/elsewhere"
+cp -r Makefile sim models scenarios reports "$src"/
+if make -s -C "$src" CFLAGS=-O0 PREFIX="$prefix" install >"$tmp/inst" 2>&1; then
+	ok
+else
+	bad "make install: $(tail -n 3 "$tmp/inst")"
+fi
+rm -rf "$src"
+printf 'model m\nextends xfs-mmaplock\nsummary "a patch under review"\n' \
+	>"$tmp/x/m.model"
+ifl=$prefix/bin/faultline
+cd "$tmp/elsewhere"
+FAULTLINE_MODELS=$tmp/x $ifl run fault-vs-truncate -m m >"$tmp/o" 2>&1
+[ $? -eq 0 ] && grep -q "^model m: a patch under review" "$tmp/o" && ok ||
+	bad "installed: FAULTLINE_MODELS=/tmp/x run -m m: $(head -c 200 "$tmp/o")"
+$ifl explore fault-vs-truncate -m "$tmp/x/m.model" >"$tmp/o" 2>&1
+[ $? -eq 0 ] && grep -q "^stale-pte: never" "$tmp/o" && ok ||
+	bad "installed: explore -m /tmp/x/m.model: $(head -c 200 "$tmp/o")"
+$ifl run fault-vs-truncate -m m --models "$tmp/x" >/dev/null 2>&1 &&
+	$ifl --models "$tmp/x" run fault-vs-truncate -m m >/dev/null 2>&1 &&
+	ok || bad "installed: --models after and before the command"
+FAULTLINE_MODELS=$tmp/x $ifl models | grep -q "^m  *a patch under review" &&
+	ok || bad "installed: models does not list the user's model"
+$ifl check >"$tmp/o" 2>&1
+[ $? -eq 0 ] && grep -Eq "^[1-9][0-9]* passed, 0 failed$" "$tmp/o" && ok ||
+	bad "installed: check of the bundled scenarios: $(tail -n 1 "$tmp/o")"
+$ifl scenarios | grep -q "^fault-vs-truncate  *R1 " && ok ||
+	bad "installed: scenarios does not list fault-vs-truncate"
+$ifl show fault-vs-truncate | grep -q "^  seed-001  *T0 until set_pte, T1, T0" &&
+	ok || bad "installed: show SCENARIO lists no schedule"
+[ -x "$prefix/share/faultline/reports/matrix.py" ] && ok ||
+	bad "installed: no report scripts"
+cd - >/dev/null
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
