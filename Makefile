@@ -15,7 +15,7 @@ WARN       := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 SAN        ?=
 DEPS       := gcc make pkg-config libglib2.0-dev check libxxhash-dev \
               python3 python3-matplotlib python3-jinja2 python3-munkres \
-              valgrind clang libclang-rt-14-dev spin
+              valgrind clang libclang-rt-14-dev spin libxml2-utils
 
 -include config.mak
 
@@ -30,8 +30,9 @@ ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SAN) $(GLIB_CFLAGS) -MMD -MP \
                -DFAULTLINE_DATADIR='"$(DATADIR)"'
 ALL_LDFLAGS  = $(LDFLAGS) $(SAN)
 
-LIB_SRC  := $(filter-out sim/main.c sim/cmd_%.c sim/cli.c, $(wildcard sim/*.c))
-CLI_SRC  := sim/main.c sim/cli.c $(wildcard sim/cmd_*.c)
+LIB_SRC  := $(filter-out sim/main.c sim/cmd_%.c sim/cli.c sim/report_%.c, \
+              $(wildcard sim/*.c))
+CLI_SRC  := sim/main.c sim/cli.c $(wildcard sim/cmd_*.c sim/report_*.c)
 TEST_SRC := $(wildcard tests/check_*.c) tests/fixture.c
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 CLI_OBJ  := $(CLI_SRC:.c=.o)

@@ -1,11 +1,15 @@
 /*
  * cli.c - helpers the subcommands share.  See cli.h.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli.h"
 #include "parse.h"
+#include "run.h"
 #include "trace.h"
 
 static int cmp_name(gconstpointer a, gconstpointer b)
@@ -125,7 +129,25 @@ int sim_cli_usage(const char *command, const char *fmt, ...)
 gboolean sim_cli_write_file(const char *path, const char *text,
 			    GError **error)
 {
-	return g_file_set_contents(path, text, -1, error);
+	struct stat st;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		return fputs(text, stdout) >= 0 || (g_set_error(error,
+			G_FILE_ERROR, G_FILE_ERROR_IO, "stdout: write failed"),
+			FALSE);
+	/* a regular file (or none yet) is replaced whole, atomically; a
+	 * FIFO, a device or a symbolic link is written through */
+	if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+		return g_file_set_contents(path, text, -1, error);
+	f = fopen(path, "w");
+	if (f && fputs(text, f) >= 0 && fclose(f) == 0)
+		return TRUE;
+	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: cannot write: "
+		    "%s", path, g_strerror(errno));
+	if (f)
+		fclose(f);
+	return FALSE;
 }
 
 gboolean sim_cli_parse_options(const char *command, const char *params,
@@ -203,4 +225,25 @@ int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 		"this scenario)\n", scn_path, model, missing);
 	g_free(missing);
 	return SIM_EXIT_USAGE;
+}
+
+SimTrace *sim_cli_draw(const SimProgram *prog, const GArray *path,
+		       GString *out)
+{
+	SimTrace *t = sim_trace_new(prog);
+	SimRun run;
+
+	if (sim_run_start(&run, prog, t))
+		sim_run_choices(&run, (const int *)(const void *)path->data,
+				(int)path->len, false);
+	sim_run_finish(&run);
+	sim_trace_diagram(t, out);
+	g_string_append_c(out, '\n');
+	if (t->end_note)
+		g_string_append_printf(out, "%s%s", t->end_note,
+			g_str_has_suffix(t->end_note, "\n") ? "" : "\n");
+	char *sched = sim_trace_schedule(t);
+	g_string_append_printf(out, "schedule: %s\n", sched);
+	g_free(sched);
+	return t;
 }

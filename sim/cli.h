@@ -16,6 +16,7 @@
 
 #include <glib.h>
 #include "prog.h"
+#include "trace.h"
 
 enum {
 	SIM_EXIT_OK = 0,
@@ -105,6 +106,12 @@ void sim_cli_format_expect(GString *s, const SimExpect *e);
 /* sim_cli_scenario_line - "scenario NAME (RACE): SUMMARY\n" into OUT. */
 void sim_cli_scenario_line(const SimScenario *s, GString *out);
 
+/* sim_cli_draw - re-run the thread sequence PATH of PROG with text on
+ * and append its diagram, end note and schedule to OUT; the trace
+ * (caller frees with sim_trace_free). */
+SimTrace *sim_cli_draw(const SimProgram *prog, const GArray *path,
+		       GString *out);
+
 /* sim_cli_fail - print "faultline: MESSAGE" for ERROR on stderr, return 2. */
 int sim_cli_fail(GError *error);
 
@@ -112,7 +119,10 @@ int sim_cli_fail(GError *error);
 int sim_cli_usage(const char *command, const char *fmt, ...)
 	G_GNUC_PRINTF(2, 3);
 
-/* sim_cli_write_file - write TEXT to PATH; false with ERROR on failure. */
+/* sim_cli_write_file - write TEXT to PATH ("-": stdout): a regular file
+ * (or a new one) atomically, by renaming a complete copy over it; a FIFO,
+ * device or symbolic link by writing through it, never replacing it.
+ * FALSE with ERROR on failure. */
 gboolean sim_cli_write_file(const char *path, const char *text,
 			    GError **error);
 

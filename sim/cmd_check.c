@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "explore.h"
 #include "parse.h"
+#include "report_ci.h"
 #include "trace.h"
 
 /* The verdict of one scenario x model pair. */
@@ -25,37 +26,57 @@ typedef struct {
 	SimPropSet found;       /* checked properties reached */
 	uint64_t states, transitions;
 	double seconds;
+	char *diagram;          /* the counterexample of a failed
+				 * expectation, drawn, or NULL */
+	char *trail;            /* and its trail */
 } Cell;
 
-/* The concrete models of the models directory, sorted, loaded. */
-static GPtrArray *all_models(const char *dir, GError **error)
+static void cell_clear(Cell *c)
+{
+	g_free(c->error_msg);
+	g_free(c->diagram);
+	g_free(c->trail);
+}
+
+/* The models to judge: ONLY (each a name or a model file; abstract is
+ * an error), or every concrete model on the path, sorted; loaded. */
+static GPtrArray *select_models(SimCli *cli, char **only, GError **error)
 {
 	GPtrArray *models = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)sim_model_free);
-	GPtrArray *names = sim_cli_model_names(dir, error);
+	GPtrArray *names = only ? NULL :
+			   sim_cli_model_names(cli->models_path, error);
+	guint n = only ? g_strv_length(only) : names ? names->len : 0;
+	bool ok = only || names;
 
-	if (!names) {
-		g_ptr_array_free(models, TRUE);
-		return NULL;
-	}
-	for (guint i = 0; i < names->len; i++) {
-		SimModel *m = sim_parse_model_load(dir, names->pdata[i], error);
-		if (!m)
-			goto fail;
-		if (m->abstract)
+	for (guint i = 0; ok && i < n; i++) {
+		const char *name = only ? only[i] : names->pdata[i];
+		SimModel *m = sim_cli_load_model(cli, name, error);
+		if (m && m->abstract && only)
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "%s: model '%s' is abstract: it is a base "
+				    "for others and cannot run alone", m->file,
+				    m->name);
+		ok = m && !(m->abstract && only);
+		if (m && m->abstract)
 			sim_model_free(m);
-		else
+		else if (m)
 			g_ptr_array_add(models, m);
 	}
-	g_ptr_array_free(names, TRUE);
+	if (names)
+		g_ptr_array_free(names, TRUE);
+	if (!ok)
+		g_clear_pointer(&models, g_ptr_array_unref);
 	return models;
-fail:
-	g_ptr_array_free(names, TRUE);
-	g_ptr_array_free(models, TRUE);
-	return NULL;
 }
 
-static void run_cell(const SimModel *m, const SimScenario *s, Cell *c)
+static bool cell_matches(const Cell *c, const SimExpect *e);
+static void draw_failure(const SimProgram *p, const SimExploreResult *r,
+			 const SimExpect *e, Cell *c);
+
+/* Explore M x S into C; when E is given and not met, draw why. */
+static void run_cell(const SimModel *m, const SimScenario *s,
+		     const SimExpect *e, Cell *c)
 {
 	GError *error = NULL;
 	char *missing = NULL;
@@ -83,6 +104,8 @@ static void run_cell(const SimModel *m, const SimScenario *s, Cell *c)
 	c->states = r.states;
 	c->transitions = r.transitions;
 	c->seconds = r.seconds;
+	if (e && !cell_matches(c, e))
+		draw_failure(p, &r, e, c);
 	sim_explore_result_clear(&r);
 	sim_program_free(p);
 }
@@ -107,21 +130,36 @@ static const char *cell_verdict(const Cell *c)
 	return c->complete ? "CLEAN" : "INCOMPLETE";
 }
 
+/* The expect line judging MODEL in S: its own, else the `expect *:`
+ * default, else NULL. */
 static const SimExpect *find_expect(const SimScenario *s, const char *model)
 {
-	for (int i = 0; i < s->nexpects; i++)
+	const SimExpect *def = NULL;
+
+	for (int i = 0; i < s->nexpects; i++) {
 		if (strcmp(s->expects[i].model, model) == 0)
 			return &s->expects[i];
-	return NULL;
+		if (strcmp(s->expects[i].model, "*") == 0)
+			def = &s->expects[i];
+	}
+	return def;
 }
 
-/* An expectation lists every checked property that happens; the rest
- * must never happen, which only a complete search proves. */
+/* `never` and a property list name every checked property that happens:
+ * the rest must never happen, which only a complete search proves.
+ * `at least` and `sometimes` are met by what was found, complete or
+ * not. */
 static bool cell_matches(const Cell *c, const SimExpect *e)
 {
 	if (e->na || c->na)
 		return e->na && c->na;
-	return !c->error && c->complete && c->found == e->props;
+	if (c->error)
+		return false;
+	if (e->sometimes)
+		return c->found != 0;
+	if (e->at_least)
+		return (c->found & e->props) == e->props;
+	return c->complete && c->found == e->props;
 }
 
 static void format_got(GString *s, const Cell *c)
@@ -136,6 +174,44 @@ static void format_got(GString *s, const Cell *c)
 		g_string_append(s, c->complete ? "never" : "incomplete");
 }
 
+/* A failed expectation's evidence: the counterexample of the first
+ * property found that E does not allow, drawn (lock-order: the lockdep
+ * report), with its trail; when E wanted a property the search did not
+ * find, there is no run to draw and the message says so. */
+static void draw_failure(const SimProgram *p, const SimExploreResult *r,
+			 const SimExpect *e, Cell *c)
+{
+	SimPropSet extra = e->sometimes || e->at_least || e->na ? 0 :
+			   c->found & (SimPropSet)~e->props;
+	GString *out = g_string_new(NULL);
+
+	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
+		if (!(extra >> prop & 1))
+			continue;
+		g_string_append_printf(out, "%s: sometimes\n\n",
+				       sim_prop_name(prop));
+		if (r->cex[prop]) {
+			SimTrace *t = sim_cli_draw(p, r->cex[prop], out);
+			GString *tr = g_string_new(NULL);
+			sim_trace_trail(t, tr);
+			c->trail = g_string_free(tr, FALSE);
+			sim_trace_free(t);
+		} else if (r->lockdep) {
+			g_string_append(out, r->lockdep);
+		}
+		break;
+	}
+	if (!out->len && !c->complete)
+		g_string_printf(out, "search incomplete (%s): %" G_GUINT64_FORMAT
+				" states\n", r->bound ? r->bound : "bound",
+				r->states);
+	else if (!out->len && !c->na)
+		g_string_printf(out, "search complete over %" G_GUINT64_FORMAT
+				" states: no run has the expected properties\n",
+				r->states);
+	c->diagram = g_string_free(out, FALSE);
+}
+
 static SimModel *find_model(GPtrArray *models, const char *name)
 {
 	for (guint i = 0; i < models->len; i++) {
@@ -146,90 +222,344 @@ static SimModel *find_model(GPtrArray *models, const char *name)
 	return NULL;
 }
 
-/* Judge one scenario's expectations; returns failures, adds to *passed. */
-static int check_scenario(const SimScenario *s, GPtrArray *models,
-			  int *passed)
-{
-	int failed = 0;
+/* One testcase: a scenario x model pair and the line judging it, or a
+ * scenario that is bad input (scn NULL, message set). */
+typedef struct {
+	const SimScenario *scn;
+	const SimExpect *e;
+	const SimModel *m;      /* NULL: not on the model path */
+	const char *model;
+	const char *file;
+	Cell cell;
+	bool ok, bad_input;
+	char *expected, *got, *message;
+} Job;
 
+static void job_add_bad(GArray *jobs, const char *file, char *message)
+{
+	Job j = { .file = file, .bad_input = true, .message = message };
+
+	g_array_append_val(jobs, j);
+}
+
+/* The testcases of S: its expect lines in order, `expect *:` standing
+ * for every selected model without a line of its own.  With -m (ONLY),
+ * a line naming a model not selected is left out. */
+static void jobs_of(const SimScenario *s, GPtrArray *models, bool only,
+		    GArray *jobs)
+{
 	for (int i = 0; i < s->nexpects; i++) {
 		const SimExpect *e = &s->expects[i];
-		SimModel *m = find_model(models, e->model);
-		GString *exp = g_string_new(NULL), *got = g_string_new(NULL);
-		Cell c;
-		bool ok;
+		Job j = { .scn = s, .e = e, .file = s->file };
 
-		sim_cli_format_expect(exp, e);
-		if (!m) {
-			ok = false;
-			g_string_append(got, "unknown model");
-			memset(&c, 0, sizeof(c));
-		} else {
-			run_cell(m, s, &c);
-			format_got(got, &c);
-			ok = cell_matches(&c, e);
+		if (strcmp(e->model, "*") != 0) {
+			j.m = find_model(models, e->model);
+			j.model = e->model;
+			if (j.m || !only)
+				g_array_append_val(jobs, j);
+			continue;
 		}
-		printf("%-4s %-34s %-24s expected %-28s got %-28s %9llu "
-		       "states %7.2fs\n", ok ? "ok" : "FAIL", s->name,
-		       e->model, exp->str, got->str,
-		       (unsigned long long)c.states, c.seconds);
-		if (!ok && c.error_msg)
-			printf("     %s:%d:%d: %s\n", s->file, e->line, e->col,
-			       c.error_msg);
-		else if (!ok)
-			printf("     %s:%d:%d: expectation not met\n", s->file,
-			       e->line, e->col);
-		g_free(c.error_msg);
-		g_string_free(exp, TRUE);
-		g_string_free(got, TRUE);
-		if (ok)
-			(*passed)++;
-		else
-			failed++;
+		for (guint k = 0; k < models->len; k++) {
+			j.m = models->pdata[k];
+			j.model = j.m->name;
+			if (find_expect(s, j.model) == e)
+				g_array_append_val(jobs, j);
+		}
 	}
-	return failed;
+}
+
+static void judge(Job *j)
+{
+	GString *exp = g_string_new(NULL), *got = g_string_new(NULL);
+
+	if (j->e->sometimes)
+		g_string_append(exp, "sometimes");
+	else if (j->e->at_least)
+		g_string_append(exp, "at least ");
+	if (!j->e->sometimes)
+		sim_cli_format_expect(exp, j->e);
+	if (!j->m) {
+		g_string_append(got, "unknown model");
+	} else {
+		run_cell(j->m, j->scn, j->e, &j->cell);
+		format_got(got, &j->cell);
+		j->ok = cell_matches(&j->cell, j->e);
+	}
+	if (!j->ok)
+		j->message = g_strdup_printf("%s:%d:%d: %s", j->file,
+					     j->e->line, j->e->col,
+					     j->cell.error_msg ?
+					     j->cell.error_msg :
+					     j->m ? "expectation not met" :
+					     "unknown model");
+	j->expected = g_string_free(exp, FALSE);
+	j->got = g_string_free(got, FALSE);
+}
+
+/* Judging in parallel (--jobs): workers take testcases from a pool; the
+ * main thread prints them in order as each one's predecessors are done. */
+typedef struct {
+	GMutex lock;
+	GCond done;
+	GArray *jobs;
+	gboolean *finished;
+} Pool;
+
+static void pool_work(gpointer data, gpointer user)
+{
+	Pool *pool = user;
+	guint i = GPOINTER_TO_UINT(data) - 1;
+
+	judge(&g_array_index(pool->jobs, Job, i));
+	g_mutex_lock(&pool->lock);
+	pool->finished[i] = TRUE;
+	g_cond_broadcast(&pool->done);
+	g_mutex_unlock(&pool->lock);
+}
+
+static void print_job(const Job *j, bool stats)
+{
+	if (j->bad_input) {
+		/* judged as a failure, reported as bad input */
+		printf("FAIL %s\n", j->message);
+		fprintf(stderr, "faultline: %s\n", j->message);
+		return;
+	}
+	printf("%-4s %-34s %-24s expected %-28s got %-28s %9llu states",
+	       j->ok ? "ok" : "FAIL", j->scn->name, j->model, j->expected,
+	       j->got, (unsigned long long)j->cell.states);
+	if (stats)
+		printf(" %7.2fs", j->cell.seconds);
+	printf("\n");
+	if (!j->ok)
+		printf("     %s\n", j->message);
+	fflush(stdout);
+}
+
+/* Judge every job, NJOBS at a time; print each in order unless QUIET. */
+static void run_jobs(GArray *jobs, int njobs, bool quiet, bool stats)
+{
+	Pool pool = { .jobs = jobs };
+	GThreadPool *tp;
+
+	pool.finished = g_new0(gboolean, jobs->len);
+	g_mutex_init(&pool.lock);
+	g_cond_init(&pool.done);
+	tp = g_thread_pool_new(pool_work, &pool, njobs, TRUE, NULL);
+	for (guint i = 0; i < jobs->len; i++) {
+		if (g_array_index(jobs, Job, i).bad_input)
+			pool.finished[i] = TRUE;
+		else
+			g_thread_pool_push(tp, GUINT_TO_POINTER(i + 1), NULL);
+	}
+	for (guint i = 0; i < jobs->len; i++) {
+		g_mutex_lock(&pool.lock);
+		while (!pool.finished[i])
+			g_cond_wait(&pool.done, &pool.lock);
+		g_mutex_unlock(&pool.lock);
+		if (!quiet)
+			print_job(&g_array_index(jobs, Job, i), stats);
+	}
+	g_thread_pool_free(tp, FALSE, TRUE);
+	g_mutex_clear(&pool.lock);
+	g_cond_clear(&pool.done);
+	g_free(pool.finished);
+}
+
+static SimCase *cases_of(GArray *jobs)
+{
+	SimCase *c = g_new0(SimCase, jobs->len);
+
+	for (guint i = 0; i < jobs->len; i++) {
+		const Job *j = &g_array_index(jobs, Job, i);
+		c[i] = (SimCase){
+			.scenario = j->scn ? j->scn->name : j->file,
+			.file = j->file, .model = j->model,
+			.line = j->e ? j->e->line : 0,
+			.col = j->e ? j->e->col : 0,
+			.ok = j->ok, .error = j->bad_input || j->cell.error,
+			.expected = j->expected, .got = j->got,
+			.message = j->message, .diagram = j->cell.diagram,
+			.trail = j->cell.trail, .states = j->cell.states,
+		};
+	}
+	return c;
+}
+
+typedef struct {
+	char *junit, *json, *results;
+	gboolean tap, stats;
+	gint jobs;
+	char **models;
+} CheckArgs;
+
+/* --junit, --json (FILE, or "-" for stdout instead of the text) and
+ * --results. */
+static int write_reports(const CheckArgs *a, GArray *jobs)
+{
+	SimCase *c = cases_of(jobs);
+	GString *out = g_string_new(NULL);
+	GError *error = NULL;
+	int rc = SIM_EXIT_OK, n = (int)jobs->len;
+
+	if (a->junit) {
+		sim_report_junit(c, n, out);
+		if (!sim_cli_write_file(a->junit, out->str, &error))
+			rc = sim_cli_fail(error);
+		g_string_truncate(out, 0);
+	}
+	if (a->json && !rc) {
+		sim_report_json(c, n, out);
+		if (!sim_cli_write_file(a->json, out->str, &error))
+			rc = sim_cli_fail(error);
+		g_string_truncate(out, 0);
+	}
+	if (a->tap && !rc) {
+		sim_report_tap(c, n, out);
+		fputs(out->str, stdout);
+	}
+	if (a->results && !rc && !sim_report_results(a->results, c, n, &error))
+		rc = sim_cli_fail(error);
+	g_string_free(out, TRUE);
+	g_free(c);
+	return rc;
+}
+
+static bool check_args(const CheckArgs *a)
+{
+	int to_stdout = !!a->tap + (a->junit && strcmp(a->junit, "-") == 0) +
+			(a->json && strcmp(a->json, "-") == 0);
+
+	if (to_stdout > 1)
+		return sim_cli_usage("check", "only one of --tap, --junit - "
+				     "and --json - can write to stdout") &&
+		       false;
+	if (a->junit && a->json && strcmp(a->junit, a->json) == 0 &&
+	    strcmp(a->json, "-") != 0)
+		return sim_cli_usage("check", "--junit and --json name the "
+				     "same file") && false;
+	if (a->jobs < 0)
+		return sim_cli_usage("check", "--jobs takes a positive "
+				     "number") && false;
+	return true;
+}
+
+/* A scenario check cannot judge: no `check` line means no property to
+ * hold the expectations against. */
+static char *unjudgeable(const SimScenario *s)
+{
+	if (s->check)
+		return NULL;
+	return g_strdup_printf("%s:1:1: scenario '%s' has no 'check' line: "
+			       "nothing to judge", s->file, s->name);
 }
 
 int sim_cmd_check(SimCli *cli, int argc, char **argv)
 {
-	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+	CheckArgs a = { 0 };
+	GOptionEntry options[] = {
+		{ "model", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.models,
+		  "judge only this model (repeatable; a name or a file)",
+		  "MODEL" },
+		{ "junit", 0, 0, G_OPTION_ARG_FILENAME, &a.junit,
+		  "also write JUnit XML (- : stdout)", "FILE" },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &a.json,
+		  "also write the judgements as JSON (- : stdout)", "FILE" },
+		{ "tap", 0, 0, G_OPTION_ARG_NONE, &a.tap,
+		  "print TAP version 13 instead of the text", NULL },
+		{ "results", 0, 0, G_OPTION_ARG_FILENAME, &a.results,
+		  "write each failure's trail and diagram under DIR", "DIR" },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &a.jobs,
+		  "judge N pairs at once (default: the number of cores)", "N" },
+		{ "stats", 0, 0, G_OPTION_ARG_NONE, &a.stats,
+		  "the seconds of each pair on stdout", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
 	GError *error = NULL;
-	GPtrArray *files, *models;
-	int passed = 0, failed = 0, unreadable = 0;
+	GPtrArray *files = NULL, *models = NULL, *scns;
+	GArray *jobs = g_array_new(FALSE, TRUE, sizeof(Job));
+	int passed = 0, failed = 0, unreadable = 0, rc;
+	bool quiet;
 
+	scns = g_ptr_array_new_with_free_func(
+		(GDestroyNotify)sim_scenario_free);
 	if (!sim_cli_parse_options("check", "[PATH...]", options, &argc,
-				   &argv))
-		return SIM_EXIT_USAGE;
+				   &argv) || !check_args(&a)) {
+		rc = SIM_EXIT_USAGE;
+		goto out;
+	}
 	files = argc > 1 ? sim_cli_scenario_files(argv + 1, argc - 1, &error) :
 		sim_cli_scenario_files(&cli->scenarios_dir, 1, &error);
-	if (!files)
-		return sim_cli_fail(error);
-	models = all_models(cli->models_path, &error);
+	if (files)
+		models = select_models(cli, a.models, &error);
 	if (!models) {
-		g_ptr_array_free(files, TRUE);
-		return sim_cli_fail(error);
+		rc = sim_cli_fail(error);
+		goto out;
 	}
 	for (guint i = 0; i < files->len; i++) {
 		SimScenario *s = sim_parse_scenario_file(files->pdata[i],
 							 &error);
-		if (!s) {
-			/* judged as a failure, reported as bad input */
-			printf("FAIL %s\n", error->message);
-			fprintf(stderr, "faultline: %s\n", error->message);
-			g_clear_error(&error);
-			failed++;
-			unreadable++;
-			continue;
-		}
-		failed += check_scenario(s, models, &passed);
-		sim_scenario_free(s);
+		char *why = s ? unjudgeable(s) : g_strdup(error->message);
+
+		g_clear_error(&error);
+		if (s)
+			g_ptr_array_add(scns, s);
+		if (why)
+			job_add_bad(jobs, files->pdata[i], why);
+		else
+			jobs_of(s, models, a.models != NULL, jobs);
 	}
-	g_ptr_array_free(files, TRUE);
-	g_ptr_array_free(models, TRUE);
-	printf("%d passed, %d failed\n", passed, failed);
-	if (unreadable)
-		return SIM_EXIT_USAGE;
-	return failed ? SIM_EXIT_VIOLATION : SIM_EXIT_OK;
+	if (jobs->len == 0) {
+		GString *under = g_string_new(NULL);
+		for (guint i = 0; i < files->len; i++)
+			g_string_append_printf(under, " %s",
+					       (char *)files->pdata[i]);
+		rc = sim_cli_usage("check", "no expectations found under%s",
+				   files->len ? under->str :
+				   argc > 1 ? " the paths given" :
+				   " the scenario library");
+		g_string_free(under, TRUE);
+		goto out;
+	}
+	quiet = a.tap || (a.junit && strcmp(a.junit, "-") == 0) ||
+		(a.json && strcmp(a.json, "-") == 0);
+	run_jobs(jobs, a.jobs ? a.jobs : (int)g_get_num_processors(), quiet,
+		 a.stats);
+	for (guint i = 0; i < jobs->len; i++) {
+		const Job *j = &g_array_index(jobs, Job, i);
+		passed += j->ok;
+		failed += !j->ok;
+		unreadable += j->bad_input;
+		if (quiet && j->bad_input)
+			fprintf(stderr, "faultline: %s\n", j->message);
+	}
+	rc = write_reports(&a, jobs);
+	if (!quiet)
+		printf("%d passed, %d failed\n", passed, failed);
+	else if (a.tap)
+		printf("# %d passed, %d failed\n", passed, failed);
+	if (!rc)
+		rc = unreadable ? SIM_EXIT_USAGE : failed ? SIM_EXIT_VIOLATION :
+		     SIM_EXIT_OK;
+out:
+	for (guint i = 0; i < jobs->len; i++) {
+		Job *j = &g_array_index(jobs, Job, i);
+		cell_clear(&j->cell);
+		g_free(j->expected);
+		g_free(j->got);
+		g_free(j->message);
+	}
+	g_array_free(jobs, TRUE);
+	g_ptr_array_free(scns, TRUE);
+	if (files)
+		g_ptr_array_free(files, TRUE);
+	if (models)
+		g_ptr_array_free(models, TRUE);
+	g_free(a.junit);
+	g_free(a.json);
+	g_free(a.results);
+	g_strfreev(a.models);
+	return rc;
 }
 
 /* ---- matrix ------------------------------------------------------------ */
@@ -384,8 +714,10 @@ static void matrix_json_head(GString *j, GPtrArray *scns, GPtrArray *models)
 
 int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 {
-	char *json = NULL;
+	char *json = NULL, **only = NULL;
 	GOptionEntry options[] = {
+		{ "model", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &only,
+		  "only this model (repeatable; a name or a file)", "MODEL" },
 		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &json,
 		  "also write the matrix as JSON", "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -402,7 +734,7 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	files = argc > 1 ? sim_cli_scenario_files(argv + 1, argc - 1, &error) :
 		sim_cli_scenario_files(&cli->scenarios_dir, 1, &error);
 	if (files)
-		models = all_models(cli->models_path, &error);
+		models = select_models(cli, only, &error);
 	for (guint i = 0; models && i < files->len; i++) {
 		SimScenario *s = sim_parse_scenario_file(files->pdata[i],
 							 &error);
@@ -422,7 +754,7 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	for (guint i = 0; i < scns->len; i++) {
 		for (guint m = 0; m < models->len; m++) {
 			Cell *c = &cells[i * models->len + m];
-			run_cell(models->pdata[m], scns->pdata[i], c);
+			run_cell(models->pdata[m], scns->pdata[i], NULL, c);
 			if (i || m)
 				g_string_append(j, ",\n");
 			matrix_json_cell(j, scns->pdata[i], c);
@@ -433,7 +765,7 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	if (json && !sim_cli_write_file(json, j->str, &error))
 		rc = sim_cli_fail(error);
 	for (guint k = 0; k < scns->len * models->len; k++)
-		g_free(cells[k].error_msg);
+		cell_clear(&cells[k]);
 	g_free(cells);
 	g_string_free(j, TRUE);
 out:
@@ -443,5 +775,6 @@ out:
 		g_ptr_array_free(models, TRUE);
 	g_ptr_array_free(scns, TRUE);
 	g_free(json);
+	g_strfreev(only);
 	return rc;
 }

@@ -140,28 +140,6 @@ static void print_coverage(const SimExploreOptions *o,
 			" %" G_GUINT64_FORMAT "\n", r->collisions);
 }
 
-/* Re-run PATH with text on and draw it; the trace (caller frees). */
-static SimTrace *draw(const SimProgram *prog, const GArray *path,
-		      GString *out)
-{
-	SimTrace *t = sim_trace_new(prog);
-	SimRun run;
-
-	if (sim_run_start(&run, prog, t))
-		sim_run_choices(&run, (const int *)(const void *)path->data,
-				(int)path->len, false);
-	sim_run_finish(&run);
-	sim_trace_diagram(t, out);
-	g_string_append_c(out, '\n');
-	if (t->end_note)
-		g_string_append_printf(out, "%s%s", t->end_note,
-			g_str_has_suffix(t->end_note, "\n") ? "" : "\n");
-	char *sched = sim_trace_schedule(t);
-	g_string_append_printf(out, "schedule: %s\n", sched);
-	g_free(sched);
-	return t;
-}
-
 static int same_path_as(const SimExploreResult *r, int prop)
 {
 	for (int q = 0; q < prop; q++) {
@@ -192,7 +170,7 @@ static void print_cex(const SimProgram *prog, const SimExploreResult *r,
 		return;
 	}
 	g_string_append_c(out, '\n');
-	SimTrace *t = draw(prog, a, out);
+	SimTrace *t = sim_cli_draw(prog, a, out);
 	if (!(t->found >> prop & 1))
 		g_string_append_printf(out, "engine bug: re-running the "
 				       "counterexample did not reach %s\n",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "input.h"
 #include "parse.h"
 #include "run.h"
 
@@ -192,15 +193,24 @@ int sim_cmd_replay(SimCli *cli, int argc, char **argv)
 		rc = sim_cli_usage("replay", "needs one TRAIL file");
 		goto out;
 	}
-	char *text = NULL;
-	if (!g_file_get_contents(argv[1], &text, NULL, &error) ||
-	    !sim_trail_parse(text, argv[1], &tr, &error)) {
+	gsize len;
+	char *text = sim_input_read(argv[1], FALSE, &len, &error);
+	if (!text || !sim_trail_parse(text, argv[1], &tr, &error)) {
 		g_free(text);
 		rc = sim_cli_fail(error);
 		goto out;
 	}
 	g_free(text);
-	rc = sim_cli_load(cli, tr.scenario, tr.model, &scn, &m, &prog);
+	/* the trail's paths are relative to the trail */
+	char *dir = g_path_get_dirname(argv[1]);
+	char *scn_path = g_canonicalize_filename(tr.scenario, dir);
+	char *model_path = tr.model_file ?
+			   g_canonicalize_filename(tr.model_file, dir) : NULL;
+	rc = sim_cli_load(cli, scn_path, model_path ? model_path : tr.model,
+			  &scn, &m, &prog);
+	g_free(model_path);
+	g_free(scn_path);
+	g_free(dir);
 	if (rc)
 		goto out;
 	printf("faultline replay %s\n", argv[1]);

@@ -1944,7 +1944,19 @@ typedef struct {
 	GArray *thread_procs;   /* Pending, one per thread; name NULL: none */
 	GArray *seg_threads;    /* Pending */
 	GArray *expect_props;   /* Pending, name unused */
+	GHashTable *expects;    /* model names with an expect line */
+	GHashTable *schedules;  /* schedule names */
 } ScnState;
+
+/* tok_seen - whether T's text is in SET (a name given before). */
+static bool tok_seen(GHashTable *set, const Token *t)
+{
+	char *n = tok_dup(t);
+	bool seen = g_hash_table_contains(set, n);
+
+	g_free(n);
+	return seen;
+}
 
 typedef gboolean (*ScnItemFn)(Parser *p, SimScenario *s, ScnState *st,
 			      size_t offset);
@@ -2207,34 +2219,48 @@ static gboolean scn_thread(Parser *p, SimScenario *s, ScnState *st,
 	return TRUE;
 }
 
-/* expect WORD ':' ( never | n/a | property+ ) */
+/* expect ( WORD | '*' ) ':' ( never | n/a | sometimes |
+ *                              [ 'at' 'least' ] property+ )
+ * '*' stands for every model without an expect line of its own. */
 static gboolean scn_expect(Parser *p, SimScenario *s, ScnState *st,
 			   size_t offset)
 {
-	Token m, w;
+	Token m = peek(p), w;
 	SimExpect e = { 0 };
 
 	(void)offset;
-	if (!expect_word(p, "a model name", &m) ||
-	    !expect(p, TK_COLON, "':'", NULL))
+	if (m.kind == TK_STAR)
+		advance(p, &m);
+	else if (!expect_word(p, "a model name or '*'", &m))
 		return FALSE;
-	for (int i = 0; i < s->nexpects; i++)
-		if (span_eq(&m, s->expects[i].model))
-			return FAIL(p, &m, SIM_PARSE_ERROR_NAME,
-				    "duplicate expect for model '%.*s'",
-				    SPAN(&m));
+	if (!expect(p, TK_COLON, "':'", NULL))
+		return FALSE;
+	if (tok_seen(st->expects, &m))
+		return FAIL(p, &m, SIM_PARSE_ERROR_NAME,
+			    "duplicate expect for model '%.*s'", SPAN(&m));
 	w = peek_word(p);
 	if (tok_is(&w, "never")) {
 		advance(p, &w);
 	} else if (tok_is(&w, "n/a")) {
 		advance(p, &w);
 		e.na = true;
-	} else if (!prop_list(p, &e.props, st->expect_props)) {
-		return FALSE;
+	} else if (tok_is(&w, "sometimes")) {
+		advance(p, &w);
+		e.sometimes = true;
+	} else {
+		if (tok_is(&w, "at")) {
+			advance(p, &w);
+			if (!expect_keyword(p, "least"))
+				return FALSE;
+			e.at_least = true;
+		}
+		if (!prop_list(p, &e.props, st->expect_props))
+			return FALSE;
 	}
 	e.model = tok_dup(&m);
 	e.line = m.line;
 	e.col = m.col;
+	g_hash_table_add(st->expects, e.model);
 	s->expects = g_renew(SimExpect, s->expects, s->nexpects + 1);
 	s->expects[s->nexpects++] = e;
 	return TRUE;
@@ -2302,14 +2328,14 @@ static gboolean scn_schedule(Parser *p, SimScenario *s, ScnState *st,
 	if (!expect_word(p, "a schedule name", &n) ||
 	    !expect(p, TK_COLON, "':'", NULL))
 		return FALSE;
-	for (int i = 0; i < s->nschedules; i++)
-		if (span_eq(&n, s->schedules[i].name))
-			return FAIL(p, &n, SIM_PARSE_ERROR_NAME,
-				    "duplicate schedule '%.*s'", SPAN(&n));
+	if (tok_seen(st->schedules, &n))
+		return FAIL(p, &n, SIM_PARSE_ERROR_NAME,
+			    "duplicate schedule '%.*s'", SPAN(&n));
 	s->schedules = g_renew(SimSchedule, s->schedules, s->nschedules + 1);
 	sc = &s->schedules[s->nschedules++];
 	*sc = (SimSchedule){ .name = tok_dup(&n), .line = n.line,
 			     .col = n.col };
+	g_hash_table_add(st->schedules, sc->name);
 	return segments(p, sc, s->nschedules - 1, st->seg_threads);
 }
 
@@ -2418,11 +2444,16 @@ static SimScenario *scn_parse(const char *text, size_t len, const char *file,
 	st.thread_procs = g_array_new(FALSE, TRUE, sizeof(Pending));
 	st.seg_threads = g_array_new(FALSE, TRUE, sizeof(Pending));
 	st.expect_props = g_array_new(FALSE, TRUE, sizeof(Pending));
+	/* the keys are the scenario's own strings */
+	st.expects = g_hash_table_new(g_str_hash, g_str_equal);
+	st.schedules = g_hash_table_new(g_str_hash, g_str_equal);
 	ok = file_header(&p, "scenario", "scenario") &&
 	     scn_lines(&p, s, &st) && scn_finish(&p, s, &st);
 	pending_free(st.thread_procs);
 	pending_free(st.seg_threads);
 	pending_free(st.expect_props);
+	g_hash_table_destroy(st.expects);
+	g_hash_table_destroy(st.schedules);
 	if (!ok) {
 		sim_scenario_free(s);
 		g_propagate_error(error, p.err);

@@ -169,10 +169,13 @@ typedef struct {
 	int line, col;
 } SimSchedule;
 
-/* expect MODEL: never | PROP... | n/a */
+/* expect MODEL: never | PROP... | at least PROP... | sometimes | n/a
+ * (MODEL "*": every model without an expect line of its own) */
 typedef struct {
 	char *model;
 	SimPropSet props;       /* the properties that must happen; 0 = never */
+	bool at_least;          /* others may happen too */
+	bool sometimes;         /* some checked property happens */
 	bool na;                /* the model does not apply */
 	int line, col;
 } SimExpect;

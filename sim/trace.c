@@ -230,9 +230,15 @@ void sim_trace_json(const SimTrace *t, const char *command, GString *out)
 
 void sim_trace_trail(const SimTrace *t, GString *out)
 {
-	g_string_append_printf(out, "faultline-trail 1\nscenario %s\nmodel %s\n"
-			       "steps %u\n", t->prog->scn->file,
-			       t->prog->model->name, t->steps->len);
+	/* absolute paths: the trail replays from any directory */
+	char *scn = g_canonicalize_filename(t->prog->scn->file, NULL);
+	char *model = g_canonicalize_filename(t->prog->model->file, NULL);
+
+	g_string_append_printf(out, "faultline-trail 1\nscenario %s\nmodel %s "
+			       "%s\nsteps %u\n", scn, t->prog->model->name,
+			       model, t->steps->len);
+	g_free(scn);
+	g_free(model);
 	for (guint i = 0; i < t->steps->len; i++) {
 		const SimTraceStep *st = &g_array_index(t->steps,
 							SimTraceStep, i);
@@ -248,6 +254,7 @@ void sim_trail_clear(SimTrail *t)
 {
 	g_free(t->scenario);
 	g_free(t->model);
+	g_free(t->model_file);
 	if (t->steps)
 		g_array_free(t->steps, TRUE);
 	if (t->lines)
@@ -311,14 +318,18 @@ static gboolean trail_header(char **lines, int n, const char *origin,
 	if (!g_str_has_prefix(lines[1], "scenario ") || !lines[1][9])
 		return trail_error(error, origin, 2, "expected 'scenario PATH'");
 	if (!g_str_has_prefix(lines[2], "model ") || !lines[2][6])
-		return trail_error(error, origin, 3, "expected 'model NAME'");
+		return trail_error(error, origin, 3, "expected 'model NAME "
+				   "[FILE]'");
 	p = lines[3] + 6;
 	if (!g_str_has_prefix(lines[3], "steps ") ||
 	    !read_uint(&p, SIM_STEPS_MAX, nsteps) || *p)
 		return trail_error(error, origin, 4, "expected 'steps N' with "
 				   "N at most SIM_STEPS_MAX");
 	t->scenario = g_strdup(lines[1] + 9);
-	t->model = g_strdup(lines[2] + 6);
+	p = strchr(lines[2] + 6, ' ');
+	t->model = p ? g_strndup(lines[2] + 6, (gsize)(p - lines[2] - 6)) :
+		       g_strdup(lines[2] + 6);
+	t->model_file = p && p[1] ? g_strdup(p + 1) : NULL;
 	return TRUE;
 }
 

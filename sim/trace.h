@@ -8,8 +8,9 @@
  *
  * Trail format (text, one item per line, README "Trail files"):
  *   faultline-trail 1
- *   scenario PATH
- *   model NAME
+ *   scenario PATH                        absolute, or relative to the trail
+ *   model NAME FILE                      FILE: the model file (as PATH);
+ *                                        without it NAME is looked up
  *   steps N
  *   T<tid> <line>:<col> <primitive>      one line per step: the thread and
  *                                        the instruction it executes
@@ -69,6 +70,7 @@ void sim_trace_trail(const SimTrace *t, GString *out);
 typedef struct {
 	char *scenario;
 	char *model;
+	char *model_file;       /* or NULL */
 	GArray *steps;          /* SimTraceStep: tid, line, col, prim */
 	GArray *lines;          /* int: the trail line of each step */
 } SimTrail;

@@ -24,6 +24,7 @@ START_TEST(test_trail_parse)
 	ck_assert(sim_trail_parse(good, "t.trail", &t, &err));
 	ck_assert_str_eq(t.scenario, "scenarios/fault-vs-truncate.scn");
 	ck_assert_str_eq(t.model, "boaz-early-unlock");
+	ck_assert_ptr_null(t.model_file);
 	ck_assert_uint_eq(t.steps->len, 2);
 	SimTraceStep *s = &g_array_index(t.steps, SimTraceStep, 1);
 	ck_assert_int_eq(s->tid, 1);
@@ -31,6 +32,22 @@ START_TEST(test_trail_parse)
 	ck_assert_int_eq(s->col, 3);
 	ck_assert_int_eq(s->prim, SIM_P_DOWN_READ);
 	ck_assert_int_eq(g_array_index(t.lines, int, 1), 6);
+	sim_trail_clear(&t);
+}
+END_TEST
+
+/* The model line may name the model's file, a path with spaces. */
+START_TEST(test_trail_model_file)
+{
+	SimTrail t;
+	GError *err = NULL;
+
+	ck_assert(sim_trail_parse("faultline-trail 1\nscenario /s d/a.scn\n"
+				  "model m /x y/m.model\nsteps 0\n", "t",
+				  &t, &err));
+	ck_assert_str_eq(t.scenario, "/s d/a.scn");
+	ck_assert_str_eq(t.model, "m");
+	ck_assert_str_eq(t.model_file, "/x y/m.model");
 	sim_trail_clear(&t);
 }
 END_TEST
@@ -45,7 +62,7 @@ static const struct {
 	{ "faultline-trail 1\nscenari s\nmodel m\nsteps 0\n",
 	  "t.trail:2:1: expected 'scenario PATH'" },
 	{ "faultline-trail 1\nscenario s\nmodel \nsteps 0\n",
-	  "t.trail:3:1: expected 'model NAME'" },
+	  "t.trail:3:1: expected 'model NAME [FILE]'" },
 	{ "faultline-trail 1\nscenario s\nmodel m\nsteps -1\n",
 	  "t.trail:4:1: expected 'steps N'" },
 	{ "faultline-trail 1\nscenario s\nmodel m\nsteps 99999999999999999999\n",
@@ -81,6 +98,7 @@ Suite *trace_suite(void)
 	TCase *tc = tcase_create("trail");
 
 	tcase_add_test(tc, test_trail_parse);
+	tcase_add_test(tc, test_trail_model_file);
 	tcase_add_loop_test(tc, test_trail_bad, 0, G_N_ELEMENTS(bad));
 	suite_add_tcase(s, tc);
 	return s;

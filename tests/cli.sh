@@ -103,6 +103,84 @@ for f in scenarios/*.scn; do
 	done
 done
 
+# check as a CI judge.  A copy of R1 whose boaz-early-unlock expectation
+# is wrong, in a subdirectory (check recurses): JUnit that the schema
+# accepts, the failure's diagram and a trail that replays from elsewhere
+# under --results, TAP, JSON, -m, --jobs keeping the order.
+mkdir -p "$tmp/ci/sub"
+sed 's/^expect boaz-early-unlock: .*/expect boaz-early-unlock: never/' \
+	$scn >"$tmp/ci/sub/r1.scn"
+$FL check --junit "$tmp/r.xml" --results "$tmp/res" scenarios/ >/dev/null 2>&1
+[ $? -eq 0 ] && xmllint --noout --schema tests/junit.xsd "$tmp/r.xml" 2>/dev/null &&
+	[ ! -e "$tmp/res" ] && ok || bad "check --junit scenarios/: invalid JUnit, or results written"
+$FL check --junit "$tmp/r.xml" --results "$tmp/res" "$tmp/ci" >"$tmp/o" 2>&1
+[ $? -eq 1 ] && grep -q "^13 passed, 1 failed" "$tmp/o" && ok ||
+	bad "check of a wrong expectation should fail once, exit 1"
+xmllint --noout --schema tests/junit.xsd "$tmp/r.xml" 2>/dev/null &&
+	grep -q '<failure message="expected never, got stale-pte write-to-freed"' "$tmp/r.xml" &&
+	grep -q "stale-pte: P0 pgoff 3 maps B4 writable" "$tmp/r.xml" && ok ||
+	bad "JUnit of a failure: invalid, or no diagram in the failure"
+printf '<testsuites><testsuite name="x" tests="1"><testcase name="a"/></testsuite></testsuites>\n' >"$tmp/bad.xml"
+xmllint --noout --schema tests/junit.xsd "$tmp/bad.xml" 2>/dev/null &&
+	bad "tests/junit.xsd accepts a testcase without classname" || ok
+grep -q "stale-pte: P0 pgoff 3 maps B4 writable" "$tmp/res/r1/boaz-early-unlock.out.bad" &&
+	[ "$(ls "$tmp/res/r1")" = "$(printf 'boaz-early-unlock.out.bad\nboaz-early-unlock.trail')" ] &&
+	ok || bad "results/: no diagram, or files for passing cases"
+(cd / && $OLDPWD/$FL replay "$tmp/res/r1/boaz-early-unlock.trail") >"$tmp/o" 2>&1
+[ $? -eq 1 ] && grep -q "^verdict: RACE (stale-pte write-to-freed)" "$tmp/o" && ok ||
+	bad "the results trail does not replay from /: $(head -c 200 "$tmp/o")"
+$FL check --tap "$tmp/ci" >"$tmp/o" 2>&1
+[ $? -eq 1 ] && [ "$(sed -n 1,2p "$tmp/o")" = "$(printf 'TAP version 13\n1..14')" ] &&
+	grep -q "^not ok 3 - fault-vs-truncate boaz-early-unlock: expected never" "$tmp/o" &&
+	[ "$(grep -c '^ok ' "$tmp/o")" -eq 13 ] && ok || bad "check --tap"
+$FL check --json - "$tmp/ci" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+bad = [c for c in d["cases"] if not c["ok"]]
+assert d["passed"] == 13 and d["failed"] == 1 and len(bad) == 1
+assert bad[0]["model"] == "boaz-early-unlock" and "stale-pte" in bad[0]["diagram"]
+' && ok || bad "check --json -"
+$FL check -m xfs-mmaplock -m boaz-early-unlock "$tmp/ci" >"$tmp/o" 2>&1
+[ $? -eq 1 ] && [ "$(grep -c '^ok\|^FAIL' "$tmp/o")" -eq 2 ] && ok ||
+	bad "check -m A -m B judges only those"
+$FL matrix -m xfs-mmaplock -m v4.2-dax >"$tmp/o" 2>&1
+[ "$(sed -n '/^model/,/^$/p' "$tmp/o" | awk 'NR > 1 && NF { print $1 }' | tr '\n' ' ')" = "xfs-mmaplock v4.2-dax " ] &&
+	ok || bad "matrix -m A -m B shows only those rows"
+$FL check --jobs 1 scenarios/ >"$tmp/a" 2>/dev/null
+$FL check --jobs 3 scenarios/ >"$tmp/b" 2>/dev/null
+cmp -s "$tmp/a" "$tmp/b" && ! grep -q '[0-9]s$' "$tmp/a" && ok ||
+	bad "check output depends on --jobs, or shows timing"
+# expectation forms: `*` as the default, sometimes, at least
+cat >"$tmp/ci/forms.scn" <<'EOS'
+scenario forms
+file size 4 blocks 0..3
+proc P0
+proc P1
+thread T0 in P0 { store(3) }
+thread T1 in P1 { truncate(2) }
+check stale-pte write-to-freed uninit-read
+expect boaz-early-unlock: sometimes
+expect v4.3-dax: at least never
+expect *: never
+EOS
+$FL check "$tmp/ci/forms.scn" >"$tmp/o" 2>&1
+[ $? -eq 2 ] && grep -q "forms.scn:9:27: unknown property 'never'" "$tmp/o" && ok ||
+	bad "at least never should be an unknown property: $(head -c 200 "$tmp/o")"
+sed -i 's/^expect v4.3-dax: at least never/expect kirill-range-lock: never/; s/^expect boaz-early-unlock: sometimes/expect boaz-early-unlock: at least stale-pte/' "$tmp/ci/forms.scn"
+printf 'expect xfs-mmaplock: sometimes\n' >>"$tmp/ci/forms.scn"
+n=$($FL models | wc -l)
+$FL check "$tmp/ci/forms.scn" >"$tmp/o" 2>&1
+[ $? -eq 1 ] && [ "$(grep -c '^ok\|^FAIL' "$tmp/o")" -eq "$n" ] &&
+	grep -q "^ok   forms  *boaz-early-unlock  *expected at least stale-pte  *got stale-pte write-to-freed" "$tmp/o" &&
+	grep -q "^FAIL forms  *xfs-mmaplock  *expected sometimes  *got never" "$tmp/o" &&
+	grep -q "^ok   forms  *v4.2-dax  *expected never" "$tmp/o" && ok ||
+	bad "expect *, at least, sometimes: $(head -c 300 "$tmp/o")"
+printf 'scenario nothing\nthread T0 { store(0) }\ncheck stale-pte\n' >"$tmp/none.scn"
+expect_error 2 "no expectations found under $tmp/none.scn" $FL check "$tmp/none.scn"
+printf 'scenario nocheck\nthread T0 { store(0) }\nexpect v4.2-dax: never\n' >"$tmp/nocheck.scn"
+expect_error 2 "nocheck.scn:1:1: scenario 'nocheck' has no 'check' line" \
+	$FL check "$tmp/nocheck.scn"
+
 # Installed, used from outside the checkout: a user's model in its own
 # directory extends a library model, found through FAULTLINE_MODELS, through
 # --models (before or after the command) and as -m FILE; the bundled
