@@ -5,6 +5,7 @@
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PYTHON     ?= /usr/bin/python3
+VERSION     = 0.1.0
 PREFIX     ?= /usr/local
 HISTORY    ?= ../shared/reference/kernel-history.md
 BINDIR      = $(PREFIX)/bin
@@ -27,7 +28,8 @@ CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 XXH_LIBS     = -lxxhash
 ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SAN) $(GLIB_CFLAGS) -MMD -MP \
-               -DFAULTLINE_DATADIR='"$(DATADIR)"'
+               -DFAULTLINE_DATADIR='"$(DATADIR)"' \
+               -DFAULTLINE_VERSION='"$(VERSION)"'
 ALL_LDFLAGS  = $(LDFLAGS) $(SAN)
 
 LIB_SRC  := $(filter-out sim/main.c sim/cmd_%.c sim/cli.c sim/report_%.c, \

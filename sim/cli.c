@@ -107,6 +107,43 @@ void sim_cli_scenario_line(const SimScenario *s, GString *out)
 			       s->race ? ")" : "", s->summary ? s->summary : "");
 }
 
+/* Exit codes by precedence, and what each means. */
+static const struct {
+	int code;
+	const char *meaning;
+} exit_table[] = {
+	{ SIM_EXIT_USAGE, "bad input: scenario, model, schedule, trail or "
+	  "options (a file:line:col message on stderr)" },
+	{ SIM_EXIT_VIOLATION, "a checked property was found (run, replay, "
+	  "explore); an expectation failed (check, matrix); a cell got "
+	  "worse (diff)" },
+	{ SIM_EXIT_IMPOSSIBLE, "the schedule cannot happen under the model "
+	  "(run, replay)" },
+	{ SIM_EXIT_INCOMPLETE, "incomplete and nothing found: a bound was "
+	  "hit or the search was interrupted" },
+	{ SIM_EXIT_OK, "nothing found, and the answer is complete" },
+};
+
+static int exit_rank(int code)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(exit_table); i++)
+		if (exit_table[i].code == code)
+			return (int)i;
+	return 0;
+}
+
+int sim_cli_exit_worst(int a, int b)
+{
+	return exit_rank(a) <= exit_rank(b) ? a : b;
+}
+
+void sim_cli_exit_table(GString *out)
+{
+	for (int code = 0; code < (int)G_N_ELEMENTS(exit_table); code++)
+		g_string_append_printf(out, "| %d | %s |\n", code,
+			exit_table[exit_rank(code)].meaning);
+}
+
 int sim_cli_fail(GError *error)
 {
 	fprintf(stderr, "faultline: %s\n", error->message);

@@ -2,13 +2,13 @@
  * cli.h - what the subcommands share: loading inputs with file:line:col
  * errors, the options line, and exit codes.
  *
- * Exit codes (README "Exit status"):
- *   0  ran; no checked property violated (run), search complete (explore),
- *      every expectation met (check)
- *   1  a checked property was violated (run) / an expectation failed (check)
- *   2  bad input: scenario, model, schedule, trail or options (check: a
- *      scenario that does not parse, after judging the rest)
- *   3  a search bound was hit: the answer is incomplete (explore)
+ * Exit codes, one meaning for every command (README "Exit status"; the
+ * table `faultline help` prints is exit_table in cli.c):
+ *   0  nothing found, and the answer is complete
+ *   1  a checked property was found (run, replay, explore) / an
+ *      expectation failed (check) / a cell got worse (diff)
+ *   2  bad input: scenario, model, schedule, trail or options
+ *   3  incomplete, and nothing found: a bound or an interruption
  *   4  the schedule cannot happen under the model (run, replay)
  */
 #ifndef SIM_CLI_H
@@ -40,6 +40,7 @@ typedef struct {
 	SimCommandFn fn;
 	const char *args;
 	const char *summary;
+	const char *examples;   /* command lines, one a line */
 } SimCommand;
 
 /* Commands (cmd_*.c); the table is in main.c. */
@@ -51,6 +52,7 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv);
 int sim_cmd_check(SimCli *cli, int argc, char **argv);
 int sim_cmd_matrix(SimCli *cli, int argc, char **argv);
 int sim_cmd_scenarios(SimCli *cli, int argc, char **argv);
+int sim_cmd_diff(SimCli *cli, int argc, char **argv);
 
 /* sim_cli_load_model - the model MODEL: a file when MODEL names one (it
  * contains '/' or ends in ".model"; its parents are found in its own
@@ -111,6 +113,14 @@ void sim_cli_scenario_line(const SimScenario *s, GString *out);
  * (caller frees with sim_trace_free). */
 SimTrace *sim_cli_draw(const SimProgram *prog, const GArray *path,
 		       GString *out);
+
+/* sim_cli_exit_worst - the exit code of two results together: bad input
+ * over a property found over an impossible schedule over incomplete over
+ * nothing found. */
+int sim_cli_exit_worst(int a, int b);
+
+/* sim_cli_exit_table - the exit table, as `help` prints it. */
+void sim_cli_exit_table(GString *out);
 
 /* sim_cli_fail - print "faultline: MESSAGE" for ERROR on stderr, return 2. */
 int sim_cli_fail(GError *error);

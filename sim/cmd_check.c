@@ -762,6 +762,16 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	}
 	g_string_append(j, "\n  ]}\n");
 	matrix_table(scns, models, cells);
+	/* a cell that differs from its expectation (a '!') fails, as in
+	 * check */
+	for (guint i = 0; i < scns->len; i++)
+		for (guint m = 0; m < models->len; m++) {
+			const Cell *c = &cells[i * models->len + m];
+			const SimExpect *e = find_expect(scns->pdata[i],
+							 c->model);
+			if (e && !cell_matches(c, e))
+				rc = SIM_EXIT_VIOLATION;
+		}
 	if (json && !sim_cli_write_file(json, j->str, &error))
 		rc = sim_cli_fail(error);
 	for (guint k = 0; k < scns->len * models->len; k++)
@@ -776,5 +786,110 @@ out:
 	g_ptr_array_free(scns, TRUE);
 	g_free(json);
 	g_strfreev(only);
+	return rc;
+}
+
+/* ---- diff ------------------------------------------------------------- */
+
+static bool cells_equal(const Cell *a, const Cell *b)
+{
+	return a->na == b->na && a->error == b->error &&
+	       a->found == b->found && a->complete == b->complete;
+}
+
+/* B is worse than A: it finds a property A does not, or it has no
+ * complete answer where A has one. */
+static bool cell_worse(const Cell *a, const Cell *b)
+{
+	if (b->found & (SimPropSet)~a->found)
+		return true;
+	return (a->complete && !a->error && !a->na) &&
+	       (!b->complete || b->error || b->na);
+}
+
+/* M re-explored on S with the other side's findings as the
+ * expectation: draws the counterexample of what M finds beyond them. */
+static void diff_side(GString *out, const SimModel *m, const SimScenario *s,
+		      const Cell *other, const char *tag)
+{
+	SimExpect want = { .model = (char *)"", .props = other->found };
+	Cell c;
+
+	run_cell(m, s, &want, &c);
+	if (c.found & (SimPropSet)~other->found && c.diagram) {
+		g_string_append_printf(out, "\n%s %s:\n", tag, m->name);
+		g_string_append(out, c.diagram);
+	}
+	cell_clear(&c);
+}
+
+int sim_cmd_diff(SimCli *cli, int argc, char **argv)
+{
+	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+	GError *error = NULL;
+	GPtrArray *files = NULL;
+	SimModel *ma = NULL, *mb = NULL;
+	int rc = SIM_EXIT_OK, differ = 0, worse = 0;
+
+	if (!sim_cli_parse_options("diff", "MODEL_A MODEL_B [SCENARIO...]",
+				   options, &argc, &argv))
+		return SIM_EXIT_USAGE;
+	if (argc < 3)
+		return sim_cli_usage("diff", "needs MODEL_A and MODEL_B");
+	files = argc > 3 ? sim_cli_scenario_files(argv + 3, argc - 3, &error) :
+		sim_cli_scenario_files(&cli->scenarios_dir, 1, &error);
+	if (files && (ma = sim_cli_load_model(cli, argv[1], &error)))
+		mb = sim_cli_load_model(cli, argv[2], &error);
+	if (!mb) {
+		rc = sim_cli_fail(error);
+		goto out;
+	}
+	printf("faultline diff %s %s\n", ma->name, mb->name);
+	for (guint i = 0; i < files->len && rc != SIM_EXIT_USAGE; i++) {
+		SimScenario *s = sim_parse_scenario_file(files->pdata[i],
+							 &error);
+		Cell a, b;
+		GString *ga = g_string_new(NULL), *gb = g_string_new(NULL);
+
+		if (!s) {
+			rc = sim_cli_fail(error);
+			error = NULL;
+			g_string_free(ga, TRUE);
+			g_string_free(gb, TRUE);
+			continue;
+		}
+		run_cell(ma, s, NULL, &a);
+		run_cell(mb, s, NULL, &b);
+		format_got(ga, &a);
+		format_got(gb, &b);
+		if (!cells_equal(&a, &b)) {
+			GString *out = g_string_new(NULL);
+			bool w = cell_worse(&a, &b);
+			differ++;
+			worse += w;
+			g_string_append_printf(out, "\n%s %s: %s: %s, %s: %s\n",
+					       w ? "WORSE " : "BETTER", s->name,
+					       ma->name, ga->str, mb->name,
+					       gb->str);
+			diff_side(out, mb, s, &a, "found only by");
+			diff_side(out, ma, s, &b, "found only by");
+			fputs(out->str, stdout);
+			g_string_free(out, TRUE);
+		}
+		cell_clear(&a);
+		cell_clear(&b);
+		g_string_free(ga, TRUE);
+		g_string_free(gb, TRUE);
+		sim_scenario_free(s);
+	}
+	printf("\n%d of %u scenarios differ, %d worse under %s\n", differ,
+	       files->len, worse, mb->name);
+	if (worse)
+		rc = sim_cli_exit_worst(rc, SIM_EXIT_VIOLATION);
+out:
+	if (files)
+		g_ptr_array_free(files, TRUE);
+	sim_model_free(ma);
+	sim_model_free(mb);
 	return rc;
 }

@@ -318,6 +318,8 @@ static int explore_one(const Args *a, const SimProgram *prog, GString *out,
 	print_coverage(&o, &r, out);
 	if (print_verdicts(prog, &r, out, trail))
 		rc = SIM_EXIT_INCOMPLETE;
+	if (r.found & prog->scn->check)
+		rc = SIM_EXIT_VIOLATION;
 	if (a->stats) {
 		GString *s = g_string_new(NULL);
 		print_reduction(prog, &o, &r, s);
@@ -409,7 +411,7 @@ static int run_all_models(SimCli *cli, const Args *a, GString *out,
 			g_string_free(j, TRUE);
 		fputs(out->str, stdout);
 		g_string_truncate(out, 0);
-		rc = MAX(rc, one);
+		rc = sim_cli_exit_worst(rc, one);
 	}
 	g_ptr_array_free(names, TRUE);
 	sim_scenario_free(scn);
@@ -433,7 +435,7 @@ static int run_one_model(SimCli *cli, const Args *a, GString *out,
 		rc = explore_one(a, prog, out, j, &trail);
 		g_ptr_array_add(json, g_string_free(j, FALSE));
 	}
-	if (!rc || rc == SIM_EXIT_INCOMPLETE) {
+	if (rc != SIM_EXIT_USAGE) {
 		if (a->trail && trail &&
 		    !sim_cli_write_file(a->trail, trail, &error))
 			rc = sim_cli_fail(error);

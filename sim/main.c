@@ -13,31 +13,102 @@
 #define FAULTLINE_DATADIR "/usr/local/share/faultline"
 #endif
 
+#ifndef FAULTLINE_VERSION
+#define FAULTLINE_VERSION "unknown"
+#endif
+
+static int cmd_help(SimCli *cli, int argc, char **argv);
+
 static const SimCommand commands[] = {
 	{ "run", sim_cmd_run, "SCENARIO -m MODEL [--schedule S]",
-	  "execute one interleaving and draw it as columns" },
-	{ "check", sim_cmd_check, "[PATH...]",
-	  "judge every scenario's expectations (N passed, N failed)" },
-	{ "matrix", sim_cmd_matrix, "[PATH...] [--json FILE]",
-	  "every scenario x model verdict as a table" },
-	{ "replay", sim_cmd_replay, "TRAIL",
-	  "reproduce a trail file step by step" },
-	{ "models", sim_cmd_models, "", "list the models" },
-	{ "show", sim_cmd_show, "MODEL | SCENARIO",
-	  "print a model, or a scenario's schedules and expectations" },
-	{ "scenarios", sim_cmd_scenarios, "", "list the scenario library" },
+	  "execute one interleaving and draw it as columns",
+	  "faultline run fault-vs-truncate -m boaz-early-unlock "
+	  "--schedule seed-001\n"
+	  "faultline run my.scn -m ./my.model --trail race.trail" },
 	{ "explore", sim_cmd_explore, "SCENARIO -m MODEL | --all-models",
-	  "search every interleaving: never / sometimes / incomplete" },
+	  "search every interleaving: never / sometimes / incomplete",
+	  "faultline explore fault-vs-truncate -m xfs-mmaplock\n"
+	  "faultline explore fault-vs-truncate --all-models --json -" },
+	{ "check", sim_cmd_check, "[PATH...]",
+	  "judge every scenario's expectations (N passed, N failed)",
+	  "faultline check\n"
+	  "faultline check --junit report.xml --results out/ scenarios/\n"
+	  "faultline --models ~/patch check -m my-model scenarios/" },
+	{ "matrix", sim_cmd_matrix, "[PATH...] [-m MODEL...] [--json FILE]",
+	  "every scenario x model verdict as a table",
+	  "faultline matrix\n"
+	  "faultline matrix -m xfs-mmaplock -m v4.2-dax --json m.json" },
+	{ "diff", sim_cmd_diff, "MODEL_A MODEL_B [SCENARIO...]",
+	  "the cells where two models differ, with the counterexample",
+	  "faultline diff xfs-mmaplock ./patched.model" },
+	{ "replay", sim_cmd_replay, "TRAIL",
+	  "reproduce a trail file step by step",
+	  "faultline replay out/fault-vs-truncate/boaz-early-unlock.trail" },
+	{ "models", sim_cmd_models, "", "list the models",
+	  "FAULTLINE_MODELS=~/patch faultline models" },
+	{ "scenarios", sim_cmd_scenarios, "", "list the scenario library",
+	  "faultline scenarios" },
+	{ "show", sim_cmd_show, "MODEL | SCENARIO",
+	  "print a model, or a scenario's schedules and expectations",
+	  "faultline show xfs-mmaplock\nfaultline show fault-vs-truncate" },
+	{ "help", cmd_help, "[COMMAND]",
+	  "this summary, or a command's options, examples and exit status",
+	  "faultline help check" },
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: faultline [--models DIR[:DIR...]] COMMAND [ARGS]\n\n"
-		"commands:\n");
+	fprintf(f, "usage: faultline [--models DIR[:DIR...]] COMMAND [ARGS]\n"
+		"       faultline --version\n\ncommands:\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(f, "  %-8s %-36s %s\n", commands[i].name,
+		fprintf(f, "  %-9s %-38s %s\n", commands[i].name,
 			commands[i].args, commands[i].summary);
-	fprintf(f, "\n'faultline COMMAND --help' for a command's options\n");
+	fprintf(f, "\n'faultline help COMMAND' for a command's options, "
+		"examples and exit status\n");
+}
+
+static const SimCommand *find_command(const char *name)
+{
+	for (size_t c = 0; c < G_N_ELEMENTS(commands); c++)
+		if (strcmp(commands[c].name, name) == 0)
+			return &commands[c];
+	return NULL;
+}
+
+/* `faultline help [COMMAND]`: the summary, or the command's usage,
+ * examples, the exit table and (last: GOption exits after printing
+ * them) its options. */
+static int cmd_help(SimCli *cli, int argc, char **argv)
+{
+	const SimCommand *c = argc == 2 ? find_command(argv[1]) : NULL;
+	GString *out = g_string_new(NULL);
+
+	if (argc > 2 || (argc == 2 && !c)) {
+		g_string_free(out, TRUE);
+		return sim_cli_usage("help", "no command '%s'",
+				     argc > 2 ? argv[2] : argv[1]);
+	}
+	if (!c) {
+		g_string_free(out, TRUE);
+		usage(stdout);
+		return SIM_EXIT_OK;
+	}
+	g_string_append_printf(out, "faultline %s %s\n  %s\n\nexamples:\n",
+			       c->name, c->args, c->summary);
+	char **ex = g_strsplit(c->examples, "\n", -1);
+	for (int i = 0; ex[i]; i++)
+		g_string_append_printf(out, "  %s\n", ex[i]);
+	g_strfreev(ex);
+	g_string_append(out, "\nexit status:\n");
+	sim_cli_exit_table(out);
+	fputs(out->str, stdout);
+	g_string_free(out, TRUE);
+	if (c->fn == cmd_help)
+		return SIM_EXIT_OK;
+	fputs("\n", stdout);
+	fflush(stdout);
+	char *args[] = { (char *)c->name, "--help", NULL };
+	return c->fn(cli, 2, args);
 }
 
 /* A directory if it exists here (running from a checkout), else the
@@ -112,6 +183,10 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return SIM_EXIT_OK;
 	}
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("faultline %s\n", FAULTLINE_VERSION);
+		return SIM_EXIT_OK;
+	}
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2)
 			fprintf(stderr, "faultline: unknown option '%s'\n",
@@ -119,12 +194,11 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return SIM_EXIT_USAGE;
 	}
-	for (size_t c = 0; c < G_N_ELEMENTS(commands); c++) {
-		if (strcmp(commands[c].name, argv[1]) != 0)
-			continue;
+	const SimCommand *c = find_command(argv[1]);
+	if (c) {
 		cli.models_path = models_path(models_opt);
 		cli.scenarios_dir = library("scenarios");
-		rc = commands[c].fn(&cli, argc - 1, argv + 1);
+		rc = c->fn(&cli, argc - 1, argv + 1);
 		g_free(cli.models_path);
 		g_free(cli.scenarios_dir);
 		return rc;

@@ -148,7 +148,8 @@ $FL matrix -m xfs-mmaplock -m v4.2-dax >"$tmp/o" 2>&1
 	ok || bad "matrix -m A -m B shows only those rows"
 $FL check --jobs 1 scenarios/ >"$tmp/a" 2>/dev/null
 $FL check --jobs 3 scenarios/ >"$tmp/b" 2>/dev/null
-cmp -s "$tmp/a" "$tmp/b" && ! grep -q '[0-9]s$' "$tmp/a" && ok ||
+cmp -s "$tmp/a" "$tmp/b" && grep -q "^[0-9]* passed, 0 failed$" "$tmp/a" &&
+	! grep -q "[0-9]s$" "$tmp/a" && ok ||
 	bad "check output depends on --jobs, or shows timing"
 # expectation forms: `*` as the default, sometimes, at least
 cat >"$tmp/ci/forms.scn" <<'EOS'
@@ -180,6 +181,63 @@ expect_error 2 "no expectations found under $tmp/none.scn" $FL check "$tmp/none.
 printf 'scenario nocheck\nthread T0 { store(0) }\nexpect v4.2-dax: never\n' >"$tmp/nocheck.scn"
 expect_error 2 "nocheck.scn:1:1: scenario 'nocheck' has no 'check' line" \
 	$FL check "$tmp/nocheck.scn"
+
+# One exit table for every command: the README's is the one `help`
+# prints, and each row that applies to a command is reached by it.
+sed -n '/^| code | meaning |$/,/^$/p' README.md | sed '1,2d;$d' >"$tmp/r"
+$FL help run | sed -n '/^exit status:$/,/^$/p' | sed '1d;$d' >"$tmp/h"
+cmp -s "$tmp/r" "$tmp/h" && [ -s "$tmp/r" ] && ok || bad "README's exit table is not help's"
+# exit_is CODE CMD...: the command exits CODE
+exit_is() {
+	code=$1
+	shift
+	"$@" >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq "$code" ] && ok || bad "$* -> exit $rc, want $code"
+}
+exit_is 0 $FL run $scn -m xfs-mmaplock
+exit_is 1 $FL run $scn -m boaz-early-unlock --schedule seed-001
+exit_is 2 $FL run $scn -m nosuch
+exit_is 4 $FL run $scn -m xfs-mmaplock --schedule seed-001
+$FL run $scn -m xfs-mmaplock --trail "$tmp/clean.trail" >/dev/null 2>&1
+exit_is 0 $FL replay "$tmp/clean.trail"
+exit_is 1 $FL replay "$tmp/res/r1/boaz-early-unlock.trail"
+exit_is 2 $FL replay "$scn"
+exit_is 0 $FL explore $scn -m xfs-mmaplock
+exit_is 1 $FL explore $scn -m boaz-early-unlock
+exit_is 1 $FL explore $scn -m boaz-early-unlock --states-max 50
+exit_is 1 $FL explore $scn --all-models
+exit_is 2 $FL explore $scn -m xfs-mmaplock --states-max=-1
+exit_is 3 $FL explore $scn -m xfs-mmaplock --states-max 20
+exit_is 3 $FL explore $scn -m xfs-mmaplock --random 5
+exit_is 0 $FL check $scn
+exit_is 1 $FL check "$tmp/ci/sub"
+exit_is 2 $FL check tests/bad/dup-thread.scn
+exit_is 0 $FL matrix -m xfs-mmaplock
+exit_is 1 $FL matrix "$tmp/ci/sub"
+exit_is 2 $FL matrix -m base
+exit_is 0 $FL diff xfs-mmaplock xfs-mmaplock $scn
+exit_is 1 $FL diff xfs-mmaplock v4.2-dax scenarios/fault-vs-punch-hole.scn
+exit_is 0 $FL diff v4.2-dax xfs-mmaplock scenarios/fault-vs-punch-hole.scn
+exit_is 2 $FL diff xfs-mmaplock nosuch
+for c in models scenarios; do
+	exit_is 0 $FL $c
+	exit_is 2 $FL $c extra
+done
+exit_is 0 $FL show xfs-mmaplock
+exit_is 0 $FL show fault-vs-truncate
+exit_is 2 $FL show nosuch
+exit_is 0 $FL help check
+exit_is 2 $FL help nosuch
+$FL --version | grep -Eq '^faultline [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "--version"
+
+# diff: only the differing scenarios, each with the other side's run
+$FL diff xfs-mmaplock v4.2-dax scenarios/fault-vs-punch-hole.scn $scn >"$tmp/o" 2>&1
+grep -q "^WORSE  fault-vs-punch-hole: xfs-mmaplock: never, v4.2-dax: stale-pte" "$tmp/o" &&
+	grep -q "^found only by v4.2-dax:" "$tmp/o" && grep -q "^  !! stale-pte" "$tmp/o" &&
+	! grep -q "fault-vs-truncate" "$tmp/o" &&
+	grep -q "^1 of 2 scenarios differ, 1 worse under v4.2-dax$" "$tmp/o" && ok ||
+	bad "diff output: $(head -c 300 "$tmp/o")"
 
 # Installed, used from outside the checkout: a user's model in its own
 # directory extends a library model, found through FAULTLINE_MODELS, through
