@@ -10,13 +10,16 @@ PREFIX     ?= /usr/local
 HISTORY    ?= ../shared/reference/kernel-history.md
 BINDIR      = $(PREFIX)/bin
 DATADIR     = $(PREFIX)/share/faultline
+MANDIR      = $(PREFIX)/share/man
+COMPDIR     = $(PREFIX)/share/bash-completion/completions
 CFLAGS     ?= -O2 -g
 WARN       := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Werror
 SAN        ?=
 DEPS       := gcc make pkg-config libglib2.0-dev check libxxhash-dev \
               python3 python3-matplotlib python3-jinja2 python3-munkres \
-              valgrind clang libclang-rt-14-dev spin libxml2-utils
+              valgrind clang libclang-rt-14-dev spin libxml2-utils \
+              groff-base bash-completion
 
 -include config.mak
 
@@ -43,7 +46,7 @@ TEST_OBJ := $(TEST_SRC:.c=.o)
 .PHONY: all deps check unit scenarios asan demo bench install uninstall \
         clean tidy fuzz valgrind
 
-all: faultline
+all: faultline faultline.1
 
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -62,6 +65,10 @@ faultline: $(LIB_OBJ) $(CLI_OBJ)
 
 tests/check_all: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(GLIB_LIBS) $(XXH_LIBS)
+
+# The man page is generated from the README (tools/mkman.py): one source.
+faultline.1: README.md tools/mkman.py
+	$(PYTHON) tools/mkman.py README.md $(VERSION) > $@.tmp && mv $@.tmp $@
 
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -89,7 +96,7 @@ unit: tests/check_all
 scenarios: faultline
 	./faultline check scenarios/
 
-check: tidy faultline tests/check_all
+check: tidy faultline faultline.1 tests/check_all
 	sh tests/check.sh
 
 asan:
@@ -133,21 +140,25 @@ fuzz: tests/fuzz_parse.c tests/fuzz_engine.c $(LIB_SRC)
 
 # The binary, and the libraries it finds when run outside a checkout:
 # models (the last directory of the search path), scenarios (what `check`
-# judges by default), the report scripts.
-install: faultline
+# judges by default), the report scripts; the man page and bash completion.
+install: faultline faultline.1
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/models \
-		$(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/reports
+		$(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/reports \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
 	install -m 755 faultline $(DESTDIR)$(BINDIR)/faultline
 	install -m 644 models/*.model models/README.md $(DESTDIR)$(DATADIR)/models/
 	install -m 644 scenarios/*.scn scenarios/README.md \
 		$(DESTDIR)$(DATADIR)/scenarios/
 	install -m 755 reports/*.py $(DESTDIR)$(DATADIR)/reports/
+	install -m 644 faultline.1 $(DESTDIR)$(MANDIR)/man1/faultline.1
+	install -m 644 completion/faultline.bash $(DESTDIR)$(COMPDIR)/faultline
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/faultline
+	rm -f $(DESTDIR)$(BINDIR)/faultline $(DESTDIR)$(MANDIR)/man1/faultline.1 \
+		$(DESTDIR)$(COMPDIR)/faultline
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f .datadir faultline tests/check_all tests/fuzz_parse tests/fuzz_engine sim/*.o sim/*.d tests/*.o tests/*.d
+	rm -f .datadir faultline faultline.1 tests/check_all tests/fuzz_parse tests/fuzz_engine sim/*.o sim/*.d tests/*.o tests/*.d
 
 -include $(wildcard sim/*.d tests/*.d)

@@ -231,6 +231,28 @@ exit_is 0 $FL help check
 exit_is 2 $FL help nosuch
 $FL --version | grep -Eq '^faultline [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "--version"
 
+# The man page is the README's, for every command help lists; it
+# formats without warnings.  Completion offers commands, models, a
+# scenario's schedules and a command's options.
+cmds=$($FL help | awk '/^commands:/ { c = 1; next } c && /^  [a-z]/ { print $1 }')
+for c in $cmds; do
+	grep -q "\\fBfaultline $c" faultline.1 && ok ||
+		bad "faultline.1 does not describe $c"
+done
+[ "$(groff -man -Tutf8 -ww -z faultline.1 2>&1)" = "" ] && ok || bad "faultline.1: groff warns"
+grep -q "incomplete and nothing found" faultline.1 && ok || bad "faultline.1 has no exit table"
+complete_words() {
+	PATH=$PWD:$PATH bash -c '. completion/faultline.bash
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _faultline
+		echo "${COMPREPLY[*]}"' sh "$@"
+}
+[ "$(complete_words faultline di)" = "diff" ] && ok || bad "completion: commands"
+[ "$(complete_words faultline run fault-vs-truncate -m xfs-mm)" = "xfs-mmaplock" ] &&
+	ok || bad "completion: models"
+[ "$(complete_words faultline run fault-vs-truncate -m v4.2-dax --schedule s)" = "seed-001" ] &&
+	ok || bad "completion: schedules"
+[ "$(complete_words faultline check --ju)" = "--junit" ] && ok || bad "completion: options"
+
 # diff: only the differing scenarios, each with the other side's run
 $FL diff xfs-mmaplock v4.2-dax scenarios/fault-vs-punch-hole.scn $scn >"$tmp/o" 2>&1
 grep -q "^WORSE  fault-vs-punch-hole: xfs-mmaplock: never, v4.2-dax: stale-pte" "$tmp/o" &&
@@ -245,7 +267,7 @@ grep -q "^WORSE  fault-vs-punch-hole: xfs-mmaplock: never, v4.2-dax: stale-pte" 
 # scenarios are judged with no checkout in sight.
 src=$tmp/src prefix=$tmp/prefix
 mkdir -p "$src" "$tmp/x" "$tmp/elsewhere"
-cp -r Makefile sim models scenarios reports "$src"/
+cp -r Makefile README.md sim models scenarios reports tools completion "$src"/
 if make -s -C "$src" CFLAGS=-O0 PREFIX="$prefix" install >"$tmp/inst" 2>&1; then
 	ok
 else
@@ -276,6 +298,9 @@ $ifl show fault-vs-truncate | grep -q "^  seed-001  *T0 until set_pte, T1, T0" &
 	ok || bad "installed: show SCENARIO lists no schedule"
 [ -x "$prefix/share/faultline/reports/matrix.py" ] && ok ||
 	bad "installed: no report scripts"
+[ -f "$prefix/share/man/man1/faultline.1" ] &&
+	[ -f "$prefix/share/bash-completion/completions/faultline" ] && ok ||
+	bad "installed: no man page or bash completion"
 cd - >/dev/null
 
 echo "cli: $pass passed, $fail failed"
