@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include "cli.h"
 #include "parse.h"
+#include "prim.h"
 #include "run.h"
+#include "suggest.h"
 #include "trace.h"
 
 static int cmp_name(gconstpointer a, gconstpointer b)
@@ -187,6 +189,31 @@ gboolean sim_cli_write_file(const char *path, const char *text,
 	return FALSE;
 }
 
+/* The unknown option is the first "--word" of argv that no entry has. */
+static void suggest_option(GString *msg, const GOptionEntry *options,
+			   int argc, char **argv)
+{
+	const char *names[64];
+	int n = 0;
+
+	for (; options[n].long_name && n < (int)G_N_ELEMENTS(names); n++)
+		names[n] = options[n].long_name;
+	for (int i = 1; i < argc; i++) {
+		if (!g_str_has_prefix(argv[i], "--"))
+			continue;
+		char *name = g_strndup(argv[i] + 2, strcspn(argv[i] + 2, "="));
+		const char *s = sim_suggest(name, names, n);
+		bool known = false;
+		for (int k = 0; k < n && !known; k++)
+			known = strcmp(names[k], name) == 0;
+		if (!known && s)
+			g_string_append_printf(msg, " (did you mean '--%s'?)", s);
+		g_free(name);
+		if (!known)
+			return;
+	}
+}
+
 gboolean sim_cli_parse_options(const char *command, const char *params,
 			       GOptionEntry *options, int *argc, char ***argv)
 {
@@ -200,7 +227,12 @@ gboolean sim_cli_parse_options(const char *command, const char *params,
 	ok = g_option_context_parse(ctx, argc, argv, &error);
 	g_option_context_free(ctx);
 	if (!ok) {
-		sim_cli_usage(command, "%s", error->message);
+		GString *msg = g_string_new(error->message);
+		if (g_error_matches(error, G_OPTION_ERROR,
+				    G_OPTION_ERROR_UNKNOWN_OPTION))
+			suggest_option(msg, options, *argc, *argv);
+		sim_cli_usage(command, "%s", msg->str);
+		g_string_free(msg, TRUE);
 		g_error_free(error);
 	}
 	return ok;
@@ -221,8 +253,24 @@ SimModel *sim_cli_load_model(SimCli *cli, const char *model, GError **error)
 	char *dir, *path;
 	SimModel *m;
 
-	if (!strchr(model, '/') && !g_str_has_suffix(model, ".model"))
-		return sim_parse_model_load(cli->models_path, model, error);
+	if (!strchr(model, '/') && !g_str_has_suffix(model, ".model")) {
+		m = sim_parse_model_load(cli->models_path, model, error);
+		if (!m && g_error_matches(*error, SIM_PARSE_ERROR,
+					  SIM_PARSE_ERROR_IO)) {
+			GPtrArray *names = sim_cli_model_names(
+				cli->models_path, NULL);
+			GString *msg = g_string_new((*error)->message);
+			if (names)
+				sim_suggest_append(msg, model,
+					(const char *const *)names->pdata,
+					(int)names->len);
+			g_free((*error)->message);
+			(*error)->message = g_string_free(msg, FALSE);
+			if (names)
+				g_ptr_array_free(names, TRUE);
+		}
+		return m;
+	}
 	dir = g_path_get_dirname(model);
 	path = g_strjoin(G_SEARCHPATH_SEPARATOR_S, dir, cli->models_path,
 			 NULL);
@@ -258,8 +306,17 @@ int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 		return 0;
 	if (error)
 		return sim_cli_fail(error);
-	fprintf(stderr, "faultline: %s: model '%s' has no op '%s' (n/a for "
-		"this scenario)\n", scn_path, model, missing);
+	const char **ops = g_new(const char *, (*m)->nprocs + 1);
+	int nops = 0;
+	for (int i = 0; i < (*m)->nprocs; i++)
+		if ((*m)->procs[i].is_op)
+			ops[nops++] = (*m)->procs[i].name;
+	GString *hint = g_string_new(NULL);
+	sim_suggest_append(hint, missing, ops, nops);
+	fprintf(stderr, "faultline: %s: model '%s' has no op '%s'%s (n/a for "
+		"this scenario)\n", scn_path, model, missing, hint->str);
+	g_string_free(hint, TRUE);
+	g_free(ops);
 	g_free(missing);
 	return SIM_EXIT_USAGE;
 }
@@ -283,4 +340,31 @@ SimTrace *sim_cli_draw(const SimProgram *prog, const GArray *path,
 	g_string_append_printf(out, "schedule: %s\n", sched);
 	g_free(sched);
 	return t;
+}
+
+gboolean sim_cli_check_untils(const SimProgram *prog, const SimSchedule *sc,
+			      GError **error)
+{
+	const SimScenario *s = prog->scn;
+	const char *origin = "--schedule";
+
+	for (int i = 0; i < s->nschedules; i++)
+		if (strcmp(s->schedules[i].name, sc->name) == 0)
+			origin = s->file;
+	for (int i = 0; i < sc->nseg; i++) {
+		const SimSegment *g = &sc->seg[i];
+		bool known = !g->until || sim_prim_lookup(g->until) >= 0;
+		for (int k = 0; !known && k < prog->model->nprocs; k++)
+			known = prog->model->procs[k].is_op &&
+				strcmp(prog->model->procs[k].name, g->until) == 0;
+		if (!known) {
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "%s:%d:%d: until '%s': no primitive, and no "
+				    "op of model '%s', has that name", origin,
+				    g->uline, g->ucol, g->until,
+				    prog->model->name);
+			return FALSE;
+		}
+	}
+	return TRUE;
 }

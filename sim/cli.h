@@ -108,6 +108,12 @@ void sim_cli_format_expect(GString *s, const SimExpect *e);
 /* sim_cli_scenario_line - "scenario NAME (RACE): SUMMARY\n" into OUT. */
 void sim_cli_scenario_line(const SimScenario *s, GString *out);
 
+/* sim_cli_check_untils - every `until NAME` of SC names a primitive or
+ * one of PROG's model's ops; else FALSE with ERROR at the name (in the
+ * scenario file for a named schedule, else in "--schedule"). */
+gboolean sim_cli_check_untils(const SimProgram *prog, const SimSchedule *sc,
+			      GError **error);
+
 /* sim_cli_draw - re-run the thread sequence PATH of PROG with text on
  * and append its diagram, end note and schedule to OUT; the trace
  * (caller frees with sim_trace_free). */

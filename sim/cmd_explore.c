@@ -10,6 +10,7 @@
  * stderr, or on stdout with --stats (which also runs the search without
  * reduction to show what it saved).
  */
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,8 @@
 #include "run.h"
 
 typedef struct {
-	char *model;
+	char **models;          /* -m, as given: one at most */
+	const char *model;
 	gboolean all_models;
 	char *json;
 	char *trail;
@@ -36,6 +38,8 @@ typedef struct {
 	gint pct;
 	const char *scenario;
 } Args;
+
+#define SEED_UNSET (-1)   /* --seed not given: it defaults to 1 */
 
 /* Ctrl-C: the only file-scope state, as a signal handler needs one. */
 static volatile int interrupted;
@@ -463,17 +467,25 @@ static void json_write(const Args *a, GPtrArray *models, GString *j)
 	g_string_append(j, "  ]\n}\n");
 }
 
-static bool check_args(const Args *a, int argc)
+static bool check_args(Args *a, int argc)
 {
-	if (argc != 2 || (!a->model == !a->all_models))
+	a->model = a->models ? a->models[0] : NULL;
+	if (argc != 2 || (!a->model == !a->all_models) ||
+	    (a->model && a->models[1]))
 		return sim_cli_usage("explore", "needs one SCENARIO and either "
-				     "-m MODEL or --all-models") && false;
+				     "one -m MODEL or --all-models") && false;
 	if (a->trail && a->all_models)
 		return sim_cli_usage("explore", "--trail needs -m MODEL") &&
 		       false;
+	if ((a->seed != SEED_UNSET || a->pct) && !a->random)
+		return sim_cli_usage("explore", "--seed and --pct need "
+				     "--random N") && false;
+	if (!isfinite(a->time_max))
+		return sim_cli_usage("explore", "--time-max takes a finite "
+				     "number of seconds") && false;
 	if (a->states_max < 0 || a->depth_max < 0 || a->time_max < 0 ||
 	    a->memory_max < 0 || a->random < 0 || a->pct < 0 ||
-	    a->pct > 64 || a->seed < 0)
+	    a->pct > 64 || (a->seed < 0 && a->seed != SEED_UNSET))
 		return sim_cli_usage("explore", "bounds, --random, --seed and "
 				     "--pct take non-negative numbers "
 				     "(--pct at most 64)") && false;
@@ -484,7 +496,7 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv)
 {
 	Args a = { .memory_max = SIM_EXPLORE_MEMORY_DEFAULT_MB };
 	GOptionEntry options[] = {
-		{ "model", 'm', 0, G_OPTION_ARG_STRING, &a.model,
+		{ "model", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.models,
 		  "the model (models/NAME.model)", "NAME" },
 		{ "all-models", 0, 0, G_OPTION_ARG_NONE, &a.all_models,
 		  "every applicable model in the models directory", NULL },
@@ -521,7 +533,7 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv)
 	GError *error = NULL;
 	int rc;
 
-	a.seed = 1;
+	a.seed = SEED_UNSET;
 	if (!sim_cli_parse_options("explore", "SCENARIO", options, &argc,
 				   &argv)) {
 		rc = SIM_EXIT_USAGE;
@@ -531,6 +543,8 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv)
 		rc = SIM_EXIT_USAGE;
 		goto out;
 	}
+	if (a.seed == SEED_UNSET)
+		a.seed = 1;
 	a.scenario = argv[1];
 	print_command(&a, out);
 	void (*old)(int) = signal(SIGINT, on_sigint);
@@ -549,7 +563,7 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv)
 out:
 	g_string_free(out, TRUE);
 	g_ptr_array_free(json, TRUE);
-	g_free(a.model);
+	g_strfreev(a.models);
 	g_free(a.json);
 	g_free(a.trail);
 	return rc;

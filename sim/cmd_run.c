@@ -86,8 +86,9 @@ static int report(const SimTrace *t, const char *errors, const char *json,
 int sim_cmd_run(SimCli *cli, int argc, char **argv)
 {
 	char *model = NULL, *schedule = NULL, *json = NULL, *trail = NULL;
+	char **models = NULL;
 	GOptionEntry options[] = {
-		{ "model", 'm', 0, G_OPTION_ARG_STRING, &model,
+		{ "model", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &models,
 		  "the model (models/NAME.model)", "NAME" },
 		{ "schedule", 's', 0, G_OPTION_ARG_STRING, &schedule,
 		  "a schedule name, segments, or thread list 0,0,1", "S" },
@@ -106,15 +107,17 @@ int sim_cmd_run(SimCli *cli, int argc, char **argv)
 
 	if (!sim_cli_parse_options("run", "SCENARIO", options, &argc, &argv))
 		return SIM_EXIT_USAGE;
-	if (argc != 2 || !model) {
-		rc = sim_cli_usage("run", "needs one SCENARIO and -m MODEL");
+	model = models ? models[0] : NULL;
+	if (argc != 2 || !model || models[1]) {
+		rc = sim_cli_usage("run", "needs one SCENARIO and one -m MODEL");
 		goto out;
 	}
 	rc = sim_cli_load(cli, argv[1], model, &scn, &m, &prog);
 	if (rc)
 		goto out;
-	if (schedule && !sim_parse_schedule(schedule, "--schedule", scn,
-					    &sched, &error)) {
+	if (schedule && (!sim_parse_schedule(schedule, "--schedule", scn,
+					     &sched, &error) ||
+			 !sim_cli_check_untils(prog, &sched, &error))) {
 		rc = sim_cli_fail(error);
 		goto out;
 	}
@@ -130,7 +133,7 @@ int sim_cmd_run(SimCli *cli, int argc, char **argv)
 out:
 	sim_schedule_clear(&sched);
 	free_job(scn, m, prog);
-	g_free(model);
+	g_strfreev(models);
 	g_free(schedule);
 	g_free(json);
 	g_free(trail);

@@ -40,6 +40,7 @@
 #include <string.h>
 #include "input.h"
 #include "parse.h"
+#include "suggest.h"
 
 G_DEFINE_QUARK(sim-parse-error-quark, sim_parse_error)
 
@@ -105,6 +106,7 @@ typedef struct {
 	int sline, scol;        /* the statement being compiled */
 	SimModel *model;        /* lock classes for lock arguments */
 	bool thread_body;       /* compiling a scenario thread: no primitives */
+	bool no_comments;       /* a --schedule argument: '#' is no comment */
 	ProcBuilder *pb;
 } Parser;
 
@@ -145,7 +147,7 @@ static void skip_space(const Parser *p, Cursor *c)
 	while (c->pos < p->len) {
 		char ch = p->text[c->pos];
 
-		if (ch == '#') {
+		if (ch == '#' && !p->no_comments) {
 			while (c->pos < p->len && p->text[c->pos] != '\n')
 				cursor_step(p, c);
 		} else if (ch == ' ' || ch == '\t' || ch == '\n' ||
@@ -1815,6 +1817,25 @@ static SimModel *model_parse(LoadCtx *lc, const char *text, size_t len,
 	return m;
 }
 
+
+/* "FILE:LINE:COL: unknown procedure 'NAME' (did you mean ...?)" */
+static void unknown_procedure(const SimModel *m, const SimProc *pr,
+			      const SimInsn *in, GError **error)
+{
+	const char **names = g_new(const char *, m->nprocs + 1);
+	GString *msg = g_string_new(NULL);
+
+	for (int i = 0; i < m->nprocs; i++)
+		names[i] = m->procs[i].name;
+	g_string_printf(msg, "%s:%d:%d: unknown procedure '%s'", pr->file,
+			in->line, in->col, in->callee);
+	sim_suggest_append(msg, in->callee, names, m->nprocs);
+	g_set_error_literal(error, SIM_PARSE_ERROR, SIM_PARSE_ERROR_NAME,
+			    msg->str);
+	g_string_free(msg, TRUE);
+	g_free(names);
+}
+
 /* model_resolve - bind every call of the merged model M to its callee. */
 static gboolean model_resolve(SimModel *m, GError **error)
 {
@@ -1833,11 +1854,7 @@ static gboolean model_resolve(SimModel *m, GError **error)
 			if (t < 0 && m->abstract)
 				continue;
 			if (t < 0) {
-				g_set_error(error, SIM_PARSE_ERROR,
-					    SIM_PARSE_ERROR_NAME,
-					    "%s:%d:%d: unknown procedure '%s'",
-					    pr->file, in->line, in->col,
-					    in->callee);
+				unknown_procedure(m, pr, in, error);
 				return FALSE;
 			}
 			if (m->procs[t].nparams != in->nargs) {
@@ -2116,6 +2133,24 @@ static gboolean scn_file(Parser *p, SimScenario *s, ScnState *st,
 	return scn_blocks(p, s);
 }
 
+
+static gboolean unknown_property(Parser *p, const Token *w)
+{
+	const char *names[SIM_PROP_COUNT];
+	char *name = tok_dup(w);
+	GString *hint = g_string_new(NULL);
+	gboolean ok;
+
+	for (int i = 0; i < SIM_PROP_COUNT; i++)
+		names[i] = sim_prop_name((SimProp)i);
+	sim_suggest_append(hint, name, names, SIM_PROP_COUNT);
+	ok = FAIL(p, w, SIM_PARSE_ERROR_NAME, "unknown property '%s'%s", name,
+		  hint->str);
+	g_string_free(hint, TRUE);
+	g_free(name);
+	return ok;
+}
+
 /* prop_list - property WORDs up to the next line keyword (property names
  * never are one) into *SET; PENDING, if set, records each for checking
  * against `check`. */
@@ -2129,8 +2164,7 @@ static gboolean prop_list(Parser *p, SimPropSet *set, GArray *pending)
 		int pr = prop_find(&w);
 
 		if (pr < 0)
-			return FAIL(p, &w, SIM_PARSE_ERROR_NAME,
-				    "unknown property '%.*s'", SPAN(&w));
+			return unknown_property(p, &w);
 		*set |= (SimPropSet)(1u << pr);
 		if (pending)
 			pending_add(pending, &w, false, pr, 0);
@@ -2291,6 +2325,8 @@ static gboolean segment(Parser *p, SimSchedule *sc, int si, GArray *pending)
 		if (!expect(p, TK_IDENT, "a primitive or op name", &u))
 			return FALSE;
 		g->until = tok_dup(&u);
+		g->uline = u.line;
+		g->ucol = u.col;
 		if (!hash_follows(p))
 			return TRUE;
 		if (!expect(p, TK_NUMBER, "a count", &n))
@@ -2503,6 +2539,25 @@ static void schedule_copy(SimSchedule *out, const SimSchedule *in)
 	}
 }
 
+/* A lone word that may name a schedule: no separator, not a number. */
+static bool is_schedule_name(const char *s)
+{
+	if (!s[0] || g_ascii_isdigit(s[0]))
+		return false;
+	for (; *s; s++)
+		if (!is_word_char(*s))
+			return false;
+	return true;
+}
+
+static bool thread_named(const SimScenario *scn, const char *name)
+{
+	for (int i = 0; i < scn->nthreads; i++)
+		if (strcmp(scn->threads[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 /* "0,0,1": one step of thread 0, another, one of thread 1. */
 static gboolean number_list(Parser *p, const SimScenario *scn,
 			    SimSchedule *out)
@@ -2563,6 +2618,32 @@ gboolean sim_parse_schedule(const char *text, const char *origin,
 		}
 	}
 	parser_init(&p, text, len, origin);
+	/* on a command line '#' would silently cut the schedule short */
+	p.no_comments = true;
+	for (const char *h = strchr(text, '#'); h; h = strchr(h + 1, '#'))
+		if (!g_ascii_isdigit(h[1])) {
+			fail_at(&p, 1, (int)(h - text) + 1, SIM_PARSE_ERROR_SYNTAX,
+				"'#' is not a comment here: only 'until NAME#N' "
+				"takes one");
+			goto fail;
+		}
+	if (is_schedule_name(name) && !thread_named(scn, name)) {
+		GString *names = g_string_new(NULL);
+		for (int i = 0; i < scn->nschedules; i++)
+			g_string_append_printf(names, "%s%s", i ? ", " : "",
+					       scn->schedules[i].name);
+		g_string_append(names, scn->nschedules ? "; threads: " :
+				"none; threads: ");
+		for (int i = 0; i < scn->nthreads; i++)
+			g_string_append_printf(names, "%s%s", i ? ", " : "",
+					       scn->threads[i].name);
+		fail_at(&p, 1, 1 + (int)(strstr(text, name) - text),
+			SIM_PARSE_ERROR_NAME, "unknown schedule or thread "
+			"'%s' (the scenario's schedules: %s)", name,
+			names->str);
+		g_string_free(names, TRUE);
+		goto fail;
+	}
 	if (name[0] && strspn(text, "0123456789, \t") == len)
 		ok = number_list(&p, scn, out);
 	else
@@ -2572,6 +2653,7 @@ gboolean sim_parse_schedule(const char *text, const char *origin,
 		out->line = out->col = 1;
 		return TRUE;
 	}
+fail:
 	g_free(name);
 	sim_schedule_clear(out);
 	g_propagate_error(error, p.err);

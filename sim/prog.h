@@ -160,6 +160,7 @@ typedef struct {
 	char *until;            /* primitive or op name, or NULL */
 	int nth;
 	int line, col;
+	int uline, ucol;        /* where the until NAME is */
 } SimSegment;
 
 typedef struct {

@@ -878,7 +878,7 @@ static const struct {
 	const char *text;
 	const char *message;
 } bad_sched[] = {
-	{ "T9", "--schedule:1:1: unknown thread 'T9'" },
+	{ "T9", "--schedule:1:1: unknown schedule or thread 'T9' (the scenario's schedules: seed-001, s2; threads: " },
 	{ "0,2", "--schedule:1:3: no thread 2: the scenario has 2" },
 	{ "0,,1", "--schedule:1:3: unexpected ',', expected a thread number" },
 	{ "", "--schedule:1:1: unexpected end of file, expected a thread name" },

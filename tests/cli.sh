@@ -18,7 +18,7 @@ expect_error() {
 	shift 2
 	"$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	if [ $rc -eq "$code" ] && grep -Eq "$re" "$tmp/err"; then
+	if [ $rc -eq "$code" ] && grep -Eq -e "$re" "$tmp/err"; then
 		ok
 	else
 		bad "$* -> exit $rc: $(head -c 200 "$tmp/err")"
@@ -48,6 +48,36 @@ expect_error 2 "^faultline: tests/bad/dup-thread.scn:[0-9]+:[0-9]+: " \
 	$FL check tests/bad/dup-thread.scn
 printf 'faultline-trail 1\nscenario %s\nmodel v4.2-dax\nsteps 1\nT0 1:1\n' $scn >"$tmp/t"
 expect_error 2 "^faultline: $tmp/t:5:1: malformed step" $FL replay "$tmp/t"
+
+# Errors that say what is wrong: the schedules an unknown one could be, a
+# misspelt name's nearest neighbour, '#' on a command line, an `until`
+# that names nothing, options that cannot apply.
+expect_error 2 "^faultline: --schedule:1:1: unknown schedule or thread 'nosuch' \(the scenario's schedules: seed-001; threads: T0, T1\)" \
+	$FL run $scn -m v4.2-dax --schedule nosuch
+expect_error 2 "^faultline: --schedule:1:4: '#' is not a comment" \
+	$FL run $scn -m v4.2-dax --schedule "T0 # T1 first"
+expect_error 2 "^faultline: --schedule:1:10: until 'frobnicate': no primitive, and no op of model 'v4.2-dax'" \
+	$FL run $scn -m v4.2-dax --schedule "T0 until frobnicate, T1"
+sed 's/^schedule seed-001: T0 until set_pte,/schedule seed-001: T0 until set_ptee,/' $scn >"$tmp/until.scn"
+expect_error 2 "^faultline: $tmp/until.scn:53:29: until 'set_ptee'" \
+	$FL run "$tmp/until.scn" -m v4.2-dax --schedule seed-001
+expect_error 2 "unknown model 'v4.2-dx' .*\(did you mean 'v4.2-dax'\?\)" $FL run $scn -m v4.2-dx
+expect_error 2 "Unknown option --stats-max \(did you mean '--states-max'\?\)" \
+	$FL explore $scn -m v4.2-dax --stats-max 3
+printf 'scenario x\nthread T0 { store(0) }\ncheck stale-ptee\n' >"$tmp/prop.scn"
+expect_error 2 "prop.scn:3:7: unknown property 'stale-ptee' \(did you mean 'stale-pte'\?\)" \
+	$FL run "$tmp/prop.scn" -m v4.2-dax
+printf 'scenario x\nthread T0 { stor(0) }\ncheck stale-pte\n' >"$tmp/op.scn"
+expect_error 2 "model 'v4.2-dax' has no op 'stor' \(did you mean 'store'\?\)" \
+	$FL run "$tmp/op.scn" -m v4.2-dax
+printf 'model typo\nextends v4.2-dax\nop store(pgoff) { faultt(pgoff, 1) }\n' >"$tmp/typo.model"
+expect_error 2 "typo.model:3:19: unknown procedure 'faultt' \(did you mean 'fault'\?\)" \
+	$FL show "$tmp/typo.model"
+expect_error 2 "--seed and --pct need --random" $FL explore $scn -m v4.2-dax --seed 3
+expect_error 2 "--seed and --pct need --random" $FL explore $scn -m v4.2-dax --pct 3
+expect_error 2 "--time-max takes a finite" $FL explore $scn -m v4.2-dax --time-max nan
+expect_error 2 "one -m MODEL" $FL explore $scn -m v4.2-dax -m xfs-mmaplock
+expect_error 2 "one -m MODEL" $FL run $scn -m v4.2-dax -m xfs-mmaplock
 
 # exit codes of run: 1 violation, 4 impossible, 0 clean
 $FL run $scn -m boaz-early-unlock --schedule seed-001 >/dev/null 2>&1
