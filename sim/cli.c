@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cli.h"
 #include "parse.h"
 #include "prim.h"
@@ -165,28 +166,60 @@ int sim_cli_usage(const char *command, const char *fmt, ...)
 	return SIM_EXIT_USAGE;
 }
 
+/* The real stdout once an output named "-" claimed it (the text that
+ * would go there goes to stderr instead); -1 before.  Process state, as
+ * the file descriptors it stands for are. */
+static int claimed_stdout = -1;
+
+gboolean sim_cli_outputs(const char *command, const char *a, const char *b)
+{
+	if (a && b && strcmp(a, b) == 0) {
+		sim_cli_usage(command, "two outputs name the same file '%s'", a);
+		return FALSE;
+	}
+	if ((a && strcmp(a, "-") == 0) || (b && strcmp(b, "-") == 0)) {
+		fflush(stdout);
+		claimed_stdout = dup(STDOUT_FILENO);
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	}
+	return TRUE;
+}
+
+/* TEXT to F, or ERROR naming PATH. */
+static gboolean write_all(FILE *f, const char *path, const char *text,
+			  GError **error)
+{
+	if (f && fputs(text, f) >= 0 && fflush(f) == 0)
+		return TRUE;
+	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: cannot write: "
+		    "%s", path, g_strerror(errno));
+	return FALSE;
+}
+
 gboolean sim_cli_write_file(const char *path, const char *text,
 			    GError **error)
 {
 	struct stat st;
+	gboolean ok;
 	FILE *f;
 
-	if (strcmp(path, "-") == 0)
-		return fputs(text, stdout) >= 0 || (g_set_error(error,
-			G_FILE_ERROR, G_FILE_ERROR_IO, "stdout: write failed"),
-			FALSE);
-	/* a regular file (or none yet) is replaced whole, atomically; a
-	 * FIFO, a device or a symbolic link is written through */
-	if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+	if (strcmp(path, "-") == 0 && claimed_stdout < 0)
+		return write_all(stdout, "stdout", text, error);
+	if (strcmp(path, "-") == 0) {
+		f = fdopen(dup(claimed_stdout), "w");
+		ok = write_all(f, "stdout", text, error);
+	} else if (lstat(path, &st) != 0 || S_ISREG(st.st_mode)) {
+		/* a regular file (or none yet) is replaced whole,
+		 * atomically */
 		return g_file_set_contents(path, text, -1, error);
-	f = fopen(path, "w");
-	if (f && fputs(text, f) >= 0 && fclose(f) == 0)
-		return TRUE;
-	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: cannot write: "
-		    "%s", path, g_strerror(errno));
+	} else {
+		/* a FIFO, a device or a symbolic link is written through */
+		f = fopen(path, "w");
+		ok = write_all(f, path, text, error);
+	}
 	if (f)
 		fclose(f);
-	return FALSE;
+	return ok;
 }
 
 /* The unknown option is the first "--word" of argv that no entry has. */

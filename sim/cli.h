@@ -142,6 +142,12 @@ int sim_cli_usage(const char *command, const char *fmt, ...)
 gboolean sim_cli_write_file(const char *path, const char *text,
 			    GError **error);
 
+/* sim_cli_outputs - the output files A and B of COMMAND (either NULL):
+ * naming the same file is a usage error (FALSE, printed); when one is
+ * "-" it gets stdout to itself and the text that would go there goes to
+ * stderr from now on. */
+gboolean sim_cli_outputs(const char *command, const char *a, const char *b);
+
 /* sim_cli_parse_options - parse OPTIONS from argv (command COMMAND);
  * returns FALSE after printing the error. */
 gboolean sim_cli_parse_options(const char *command, const char *params,

@@ -727,8 +727,11 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	int rc = SIM_EXIT_OK;
 
 	if (!sim_cli_parse_options("matrix", "[PATH...]", options, &argc,
-				   &argv))
+				   &argv) || !sim_cli_outputs("matrix", json, NULL)) {
+		g_free(json);
+		g_strfreev(only);
 		return SIM_EXIT_USAGE;
+	}
 	scns = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)sim_scenario_free);
 	files = argc > 1 ? sim_cli_scenario_files(argv + 1, argc - 1, &error) :

@@ -545,6 +545,10 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv)
 	}
 	if (a.seed == SEED_UNSET)
 		a.seed = 1;
+	if (!sim_cli_outputs("explore", a.json, a.trail)) {
+		rc = SIM_EXIT_USAGE;
+		goto out;
+	}
 	a.scenario = argv[1];
 	print_command(&a, out);
 	void (*old)(int) = signal(SIGINT, on_sigint);

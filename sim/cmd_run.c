@@ -112,6 +112,10 @@ int sim_cmd_run(SimCli *cli, int argc, char **argv)
 		rc = sim_cli_usage("run", "needs one SCENARIO and one -m MODEL");
 		goto out;
 	}
+	if (!sim_cli_outputs("run", json, trail)) {
+		rc = SIM_EXIT_USAGE;
+		goto out;
+	}
 	rc = sim_cli_load(cli, argv[1], model, &scn, &m, &prog);
 	if (rc)
 		goto out;
@@ -196,6 +200,7 @@ int sim_cmd_replay(SimCli *cli, int argc, char **argv)
 		rc = sim_cli_usage("replay", "needs one TRAIL file");
 		goto out;
 	}
+	sim_cli_outputs("replay", json, NULL);
 	gsize len;
 	char *text = sim_input_read(argv[1], FALSE, &len, &error);
 	if (!text || !sim_trail_parse(text, argv[1], &tr, &error)) {

@@ -502,6 +502,13 @@ static gboolean expect_string(Parser *p, char **out)
 			i++;
 		g_string_append_c(s, t.s[i]);
 	}
+	/* every writer (JSON, JUnit, the report scripts) takes text as
+	 * UTF-8: a string that is not is refused here, where it is */
+	if (!g_utf8_validate(s->str, (gssize)s->len, NULL)) {
+		g_string_free(s, TRUE);
+		return FAIL(p, &t, SIM_PARSE_ERROR_SYNTAX,
+			    "string is not valid UTF-8");
+	}
 	*out = g_string_free(s, FALSE);
 	return TRUE;
 }
@@ -1442,7 +1449,8 @@ static bool model_name_ok(const char *name)
 }
 
 /* The first DIR/NAME.model along PATH (DIR:DIR:..., empty entries
- * skipped) that is a regular file, or NULL. */
+ * skipped) that exists and is no directory, or NULL.  (Not "regular":
+ * a FIFO found here is refused when read, with a message saying so.) */
 static char *model_find(const char *path, const char *name)
 {
 	char **dirs = g_strsplit(path, G_SEARCHPATH_SEPARATOR_S, -1);
@@ -1450,7 +1458,8 @@ static char *model_find(const char *path, const char *name)
 
 	for (int i = 0; model_name_ok(name) && dirs[i] && !found; i++) {
 		found = g_build_filename(dirs[i], base, NULL);
-		if (!dirs[i][0] || !g_file_test(found, G_FILE_TEST_IS_REGULAR))
+		if (!dirs[i][0] || !g_file_test(found, G_FILE_TEST_EXISTS) ||
+		    g_file_test(found, G_FILE_TEST_IS_DIR))
 			g_clear_pointer(&found, g_free);
 	}
 	g_free(base);

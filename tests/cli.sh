@@ -79,6 +79,43 @@ expect_error 2 "--time-max takes a finite" $FL explore $scn -m v4.2-dax --time-m
 expect_error 2 "one -m MODEL" $FL explore $scn -m v4.2-dax -m xfs-mmaplock
 expect_error 2 "one -m MODEL" $FL run $scn -m v4.2-dax -m xfs-mmaplock
 
+# Inputs are regular files ('-' is stdin for a scenario): a FIFO or a
+# device is refused at once, never a hang or an endless read.
+mkfifo "$tmp/fifo"
+expect_error 2 "^faultline: $tmp/fifo: cannot read: not a regular file" \
+	timeout 10 $FL run "$tmp/fifo" -m v4.2-dax
+expect_error 2 "^faultline: /dev/zero: cannot read: not a regular file" \
+	timeout 10 $FL run /dev/zero -m v4.2-dax
+expect_error 2 "^faultline: $tmp/fifo: cannot read: not a regular file" \
+	timeout 10 $FL replay "$tmp/fifo"
+mkdir -p "$tmp/fm"
+mkfifo "$tmp/fm/parent.model"
+printf 'model child\nextends parent\n' >"$tmp/fm/child.model"
+expect_error 2 "child.model:2:9: parent model 'parent': .*not a regular file" \
+	timeout 10 $FL --models "$tmp/fm" show child
+$FL run - -m boaz-early-unlock --schedule seed-001 <$scn >"$tmp/o" 2>&1
+[ $? -eq 1 ] && ok || bad "run - (stdin) should read the scenario"
+printf 'scenario x\nsummary "caf\351"\nthread T0 { store(0) }\ncheck stale-pte\n' >"$tmp/latin1.scn"
+expect_error 2 "latin1.scn:2:9: string is not valid UTF-8" $FL run "$tmp/latin1.scn" -m v4.2-dax
+# Outputs: '-' is stdout (the text moves to stderr), two outputs naming
+# one file is an error, a FIFO or symlink is written through.
+$FL run $scn -m boaz-early-unlock --schedule seed-001 --json - 2>/dev/null |
+	python3 -c 'import json, sys; assert json.load(sys.stdin)["end"] == "done"' &&
+	ok || bad "run --json - is not JSON alone on stdout"
+$FL explore $scn -m boaz-early-unlock --trail - 2>/dev/null | head -n 1 |
+	grep -q "^faultline-trail 1$" && ok || bad "explore --trail -"
+expect_error 2 "two outputs name the same file" \
+	$FL run $scn -m v4.2-dax --json "$tmp/j" --trail "$tmp/j"
+ln -s "$tmp/target.json" "$tmp/link.json"
+$FL run $scn -m v4.2-dax --json "$tmp/link.json" >/dev/null 2>&1
+[ -L "$tmp/link.json" ] && grep -q '"faultline"' "$tmp/target.json" && ok ||
+	bad "--json to a symlink should write through it"
+(cat "$tmp/fifo" >"$tmp/fromfifo" &)
+timeout 10 $FL run $scn -m v4.2-dax --json "$tmp/fifo" >/dev/null 2>&1
+sleep 0.2
+[ -p "$tmp/fifo" ] && grep -q '"faultline"' "$tmp/fromfifo" && ok ||
+	bad "--json to a FIFO should write into it, not replace it"
+
 # exit codes of run: 1 violation, 4 impossible, 0 clean
 $FL run $scn -m boaz-early-unlock --schedule seed-001 >/dev/null 2>&1
 [ $? -eq 1 ] && ok || bad "run boaz seed-001 should exit 1"
