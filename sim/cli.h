@@ -31,6 +31,7 @@ typedef struct {
 	char *models_path;      /* DIR:DIR:...: --models or FAULTLINE_MODELS,
 				 * then the library */
 	char *scenarios_dir;    /* the scenario library */
+	volatile int *interrupted;      /* set once SIGINT or SIGTERM came */
 } SimCli;
 
 typedef int (*SimCommandFn)(SimCli *cli, int argc, char **argv);

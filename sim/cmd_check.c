@@ -74,9 +74,10 @@ static bool cell_matches(const Cell *c, const SimExpect *e);
 static void draw_failure(const SimProgram *p, const SimExploreResult *r,
 			 const SimExpect *e, Cell *c);
 
-/* Explore M x S into C; when E is given and not met, draw why. */
+/* Explore M x S into C, stopping early once *STOP is set (a signal);
+ * when E is given and not met, draw why. */
 static void run_cell(const SimModel *m, const SimScenario *s,
-		     const SimExpect *e, Cell *c)
+		     const SimExpect *e, volatile int *stop, Cell *c)
 {
 	GError *error = NULL;
 	char *missing = NULL;
@@ -95,6 +96,7 @@ static void run_cell(const SimModel *m, const SimScenario *s,
 		return;
 	}
 	sim_explore_options_default(&o);
+	o.interrupted = stop;
 	if (!sim_explore(p, &o, &r)) {
 		c->error = true;
 		c->error_msg = g_strdup(r.model_error_msg);
@@ -268,7 +270,7 @@ static void jobs_of(const SimScenario *s, GPtrArray *models, bool only,
 	}
 }
 
-static void judge(Job *j)
+static void judge(Job *j, volatile int *stop)
 {
 	GString *exp = g_string_new(NULL), *got = g_string_new(NULL);
 
@@ -281,7 +283,7 @@ static void judge(Job *j)
 	if (!j->m) {
 		g_string_append(got, "unknown model");
 	} else {
-		run_cell(j->m, j->scn, j->e, &j->cell);
+		run_cell(j->m, j->scn, j->e, stop, &j->cell);
 		format_got(got, &j->cell);
 		j->ok = cell_matches(&j->cell, j->e);
 	}
@@ -303,6 +305,7 @@ typedef struct {
 	GCond done;
 	GArray *jobs;
 	gboolean *finished;
+	volatile int *stop;
 } Pool;
 
 static void pool_work(gpointer data, gpointer user)
@@ -310,7 +313,7 @@ static void pool_work(gpointer data, gpointer user)
 	Pool *pool = user;
 	guint i = GPOINTER_TO_UINT(data) - 1;
 
-	judge(&g_array_index(pool->jobs, Job, i));
+	judge(&g_array_index(pool->jobs, Job, i), pool->stop);
 	g_mutex_lock(&pool->lock);
 	pool->finished[i] = TRUE;
 	g_cond_broadcast(&pool->done);
@@ -337,9 +340,10 @@ static void print_job(const Job *j, bool stats)
 }
 
 /* Judge every job, NJOBS at a time; print each in order unless QUIET. */
-static void run_jobs(GArray *jobs, int njobs, bool quiet, bool stats)
+static void run_jobs(GArray *jobs, int njobs, bool quiet, bool stats,
+		     volatile int *stop)
 {
-	Pool pool = { .jobs = jobs };
+	Pool pool = { .jobs = jobs, .stop = stop };
 	GThreadPool *tp;
 
 	pool.finished = g_new0(gboolean, jobs->len);
@@ -524,7 +528,7 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 	quiet = a.tap || (a.junit && strcmp(a.junit, "-") == 0) ||
 		(a.json && strcmp(a.json, "-") == 0);
 	run_jobs(jobs, a.jobs ? a.jobs : (int)g_get_num_processors(), quiet,
-		 a.stats);
+		 a.stats, cli->interrupted);
 	for (guint i = 0; i < jobs->len; i++) {
 		const Job *j = &g_array_index(jobs, Job, i);
 		passed += j->ok;
@@ -541,6 +545,9 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 	if (!rc)
 		rc = unreadable ? SIM_EXIT_USAGE : failed ? SIM_EXIT_VIOLATION :
 		     SIM_EXIT_OK;
+	/* interrupted: the failures may only be searches cut short */
+	if (*cli->interrupted && rc != SIM_EXIT_USAGE)
+		rc = SIM_EXIT_INCOMPLETE;
 out:
 	for (guint i = 0; i < jobs->len; i++) {
 		Job *j = &g_array_index(jobs, Job, i);
@@ -757,7 +764,8 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	for (guint i = 0; i < scns->len; i++) {
 		for (guint m = 0; m < models->len; m++) {
 			Cell *c = &cells[i * models->len + m];
-			run_cell(models->pdata[m], scns->pdata[i], NULL, c);
+			run_cell(models->pdata[m], scns->pdata[i], NULL,
+				 cli->interrupted, c);
 			if (i || m)
 				g_string_append(j, ",\n");
 			matrix_json_cell(j, scns->pdata[i], c);
@@ -775,6 +783,8 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 			if (e && !cell_matches(c, e))
 				rc = SIM_EXIT_VIOLATION;
 		}
+	if (*cli->interrupted)
+		rc = SIM_EXIT_INCOMPLETE;
 	if (json && !sim_cli_write_file(json, j->str, &error))
 		rc = sim_cli_fail(error);
 	for (guint k = 0; k < scns->len * models->len; k++)
@@ -813,12 +823,12 @@ static bool cell_worse(const Cell *a, const Cell *b)
 /* M re-explored on S with the other side's findings as the
  * expectation: draws the counterexample of what M finds beyond them. */
 static void diff_side(GString *out, const SimModel *m, const SimScenario *s,
-		      const Cell *other, const char *tag)
+		      const Cell *other, const char *tag, volatile int *stop)
 {
 	SimExpect want = { .model = (char *)"", .props = other->found };
 	Cell c;
 
-	run_cell(m, s, &want, &c);
+	run_cell(m, s, &want, stop, &c);
 	if (c.found & (SimPropSet)~other->found && c.diagram) {
 		g_string_append_printf(out, "\n%s %s:\n", tag, m->name);
 		g_string_append(out, c.diagram);
@@ -861,8 +871,8 @@ int sim_cmd_diff(SimCli *cli, int argc, char **argv)
 			g_string_free(gb, TRUE);
 			continue;
 		}
-		run_cell(ma, s, NULL, &a);
-		run_cell(mb, s, NULL, &b);
+		run_cell(ma, s, NULL, cli->interrupted, &a);
+		run_cell(mb, s, NULL, cli->interrupted, &b);
 		format_got(ga, &a);
 		format_got(gb, &b);
 		if (!cells_equal(&a, &b)) {
@@ -874,8 +884,10 @@ int sim_cmd_diff(SimCli *cli, int argc, char **argv)
 					       w ? "WORSE " : "BETTER", s->name,
 					       ma->name, ga->str, mb->name,
 					       gb->str);
-			diff_side(out, mb, s, &a, "found only by");
-			diff_side(out, ma, s, &b, "found only by");
+			diff_side(out, mb, s, &a, "found only by",
+				  cli->interrupted);
+			diff_side(out, ma, s, &b, "found only by",
+				  cli->interrupted);
 			fputs(out->str, stdout);
 			g_string_free(out, TRUE);
 		}
@@ -889,6 +901,8 @@ int sim_cmd_diff(SimCli *cli, int argc, char **argv)
 	       files->len, worse, mb->name);
 	if (worse)
 		rc = sim_cli_exit_worst(rc, SIM_EXIT_VIOLATION);
+	if (*cli->interrupted)
+		rc = sim_cli_exit_worst(rc, SIM_EXIT_INCOMPLETE);
 out:
 	if (files)
 		g_ptr_array_free(files, TRUE);

@@ -11,7 +11,6 @@
  * reduction to show what it saved).
  */
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,18 +36,10 @@ typedef struct {
 	gint64 seed;
 	gint pct;
 	const char *scenario;
+	volatile int *interrupted;      /* SIGINT / SIGTERM came */
 } Args;
 
 #define SEED_UNSET (-1)   /* --seed not given: it defaults to 1 */
-
-/* Ctrl-C: the only file-scope state, as a signal handler needs one. */
-static volatile int interrupted;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 static void options_from(const Args *a, SimExploreOptions *o)
 {
@@ -61,7 +52,7 @@ static void options_from(const Args *a, SimExploreOptions *o)
 	/* MB, clamped so that the shift cannot overflow */
 	o->memory_max = (uint64_t)MIN(a->memory_max, (gint64)1 << 40) << 20;
 	o->seed = (uint64_t)a->seed;
-	o->interrupted = &interrupted;
+	o->interrupted = a->interrupted;
 	if (a->pct) {
 		o->kind = SIM_SEARCH_PCT;
 		o->pct_depth = (uint32_t)a->pct;
@@ -550,11 +541,15 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv)
 		goto out;
 	}
 	a.scenario = argv[1];
+	a.interrupted = cli->interrupted;
 	print_command(&a, out);
-	void (*old)(int) = signal(SIGINT, on_sigint);
 	rc = a.all_models ? run_all_models(cli, &a, out, json) :
 	     run_one_model(cli, &a, out, json);
-	signal(SIGINT, old);
+	if (rc == SIM_EXIT_USAGE && *a.interrupted) {
+		/* the signal cut reading the input short */
+		g_string_append(out, "incomplete (interrupted)\n");
+		rc = SIM_EXIT_INCOMPLETE;
+	}
 	if (rc != SIM_EXIT_USAGE)
 		fputs(out->str, stdout);
 	if (a.json && rc != SIM_EXIT_USAGE) {

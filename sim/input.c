@@ -23,9 +23,9 @@ static char *read_all(int fd, const char *path, gsize *len, GError **error)
 	char buf[65536];
 	ssize_t n;
 
+	/* EINTR ends the read too: a signal while waiting on stdin means
+	 * the user wants out */
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			g_string_free(s, TRUE);
 			return fail(path, g_strerror(errno), error);

@@ -3,7 +3,9 @@
  * before a "--"), then a subcommand from the table below, each with its
  * own options (two-stage parse).
  */
+#define _POSIX_C_SOURCE 200809L
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +113,30 @@ static int cmd_help(SimCli *cli, int argc, char **argv)
 	return c->fn(cli, 2, args);
 }
 
+/* SIGINT or SIGTERM, once or more: searches end with `incomplete
+ * (interrupted)`.  The only file-scope state, as a signal handler needs
+ * one. */
+static volatile int interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Installed before anything is parsed, without SA_RESTART, so that a
+ * read waiting on stdin returns and the command can end cleanly. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* A directory if it exists here (running from a checkout), else the
  * installed copy. */
 static char *library(const char *name)
@@ -174,6 +200,7 @@ int main(int argc, char **argv)
 	/* Messages stay in the C locale: output must be byte-identical
 	 * whatever the user's environment (G5). */
 	setlocale(LC_ALL, "C");
+	catch_signals();
 	if (!global_options(&argc, argv, &models_opt)) {
 		usage(stderr);
 		return SIM_EXIT_USAGE;
@@ -198,6 +225,7 @@ int main(int argc, char **argv)
 	if (c) {
 		cli.models_path = models_path(models_opt);
 		cli.scenarios_dir = library("scenarios");
+		cli.interrupted = &interrupted;
 		rc = c->fn(&cli, argc - 1, argv + 1);
 		g_free(cli.models_path);
 		g_free(cli.scenarios_dir);

@@ -116,6 +116,32 @@ sleep 0.2
 [ -p "$tmp/fifo" ] && grep -q '"faultline"' "$tmp/fromfifo" && ok ||
 	bad "--json to a FIFO should write into it, not replace it"
 
+# SIGINT and SIGTERM, once or twice, during the search or while the
+# scenario is still being read: incomplete (interrupted), valid JSON,
+# exit 3.
+$FL explore $scn -m v4.2-dax --random 2000000000 --json "$tmp/int.json" \
+	>"$tmp/o" 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+sleep 0.1
+kill -TERM $pid 2>/dev/null
+wait $pid
+[ $? -eq 3 ] && grep -q "^stale-pte: incomplete (interrupted)" "$tmp/o" &&
+	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/int.json" &&
+	ok || bad "explore interrupted by SIGINT then SIGTERM"
+rm -f "$tmp/fifo2"
+mkfifo "$tmp/fifo2"
+(sleep 3 >"$tmp/fifo2" &)
+$FL explore - -m v4.2-dax --json "$tmp/int2.json" <"$tmp/fifo2" >"$tmp/o" 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid
+[ $? -eq 3 ] && grep -q "^incomplete (interrupted)" "$tmp/o" &&
+	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/int2.json" &&
+	ok || bad "explore interrupted while reading its scenario"
+
 # exit codes of run: 1 violation, 4 impossible, 0 clean
 $FL run $scn -m boaz-early-unlock --schedule seed-001 >/dev/null 2>&1
 [ $? -eq 1 ] && ok || bad "run boaz seed-001 should exit 1"
