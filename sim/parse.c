@@ -62,7 +62,7 @@ typedef enum {
 
 /* Why a TK_BAD token is bad. */
 typedef enum {
-	BAD_CHAR, BAD_NUMBER, BAD_RANGE, BAD_STRING, BAD_ESCAPE,
+	BAD_CHAR, BAD_NUMBER, BAD_RANGE, BAD_STRING, BAD_ESCAPE, BAD_POS,
 } BadKind;
 
 typedef struct {
@@ -253,6 +253,18 @@ static void lex_punct(const Parser *p, Cursor *c, Token *t)
 	tok_finish(p, c, t, TK_BAD);
 }
 
+/* far_token - a token past line or column 65535 is bad: instructions
+ * record 16-bit positions, and a wrong position is worse than none. */
+static bool far_token(const Parser *p, Cursor *c, Token *t)
+{
+	if (t->line <= G_MAXUINT16 && t->col <= G_MAXUINT16)
+		return false;
+	cursor_step(p, c);
+	t->bad = BAD_POS;
+	tok_finish(p, c, t, TK_BAD);
+	return true;
+}
+
 /* lex - the token at FROM (after whitespace and comments). */
 static void lex(const Parser *p, Cursor from, Token *t)
 {
@@ -264,6 +276,8 @@ static void lex(const Parser *p, Cursor from, Token *t)
 		tok_finish(p, &c, t, TK_EOF);
 		return;
 	}
+	if (far_token(p, &c, t))
+		return;
 	char ch = p->text[c.pos];
 	if (is_ident_start(ch)) {
 		while (c.pos < p->len && is_ident_char(p->text[c.pos]))
@@ -291,6 +305,8 @@ static void lex_word(const Parser *p, Cursor from, Token *t)
 		return;
 	}
 	tok_start(p, &c, t);
+	if (far_token(p, &c, t))
+		return;
 	if (c.pos + 3 <= p->len && memcmp(p->text + c.pos, "n/a", 3) == 0 &&
 	    !is_word_char(char_at(p, c.pos + 3))) {
 		for (int i = 0; i < 3; i++)
@@ -429,6 +445,9 @@ static gboolean unexpected(Parser *p, const Token *t, const char *what)
 	case BAD_ESCAPE:
 		return FAIL(p, t, SIM_PARSE_ERROR_SYNTAX,
 			    "unknown escape %s in string", d);
+	case BAD_POS:
+		return FAIL(p, t, SIM_PARSE_ERROR_BOUND, "past line or column "
+			    "65535: positions are recorded in 16 bits");
 	case BAD_CHAR:
 		break;
 	}
@@ -1205,38 +1224,52 @@ static gboolean stmt_simple(Parser *p, const Token *name)
 	return call(p, &f, name, &d2);
 }
 
+/* if E {..} [else if E {..}]... [else {..}]: a flat chain of arms is one
+ * level of nesting however long it is (each arm's block nests once). */
 static gboolean stmt_if(Parser *p)
 {
-	Token kw = next(p), e, t;
+	Token kw = next(p), e;
 	int mark = p->pb->ntemps, jz, jmp;
+	GArray *ends = g_array_new(FALSE, FALSE, sizeof(int));
+	gboolean ok = nest_enter(p, &kw);
 	SimArg c;
-	gboolean ok;
 
-	p->sline = kw.line;
-	p->scol = kw.col;
-	if (!nest_enter(p, &kw) || !expr(p, &c))
-		return FALSE;
-	jz = emit_jump(p, SIM_I_JZ, c, 0);
-	p->pb->ntemps = mark;
-	if (jz < 0 || !block(p, NULL))
-		return FALSE;
-	e = peek(p);
-	if (!tok_is(&e, "else")) {
+	while (ok) {
+		p->sline = kw.line;
+		p->scol = kw.col;
+		if (!expr(p, &c))
+			ok = FALSE;
+		else if ((jz = emit_jump(p, SIM_I_JZ, c, 0)) < 0)
+			ok = FALSE;
+		p->pb->ntemps = mark;
+		if (!ok || !block(p, NULL)) {
+			ok = FALSE;
+			break;
+		}
+		e = peek(p);
+		if (!tok_is(&e, "else")) {
+			patch_here(p, jz);
+			break;
+		}
+		advance(p, &e);
+		p->sline = e.line;
+		p->scol = e.col;
+		if ((jmp = emit_jump(p, SIM_I_JMP, arg_imm(0), 0)) < 0) {
+			ok = FALSE;
+			break;
+		}
+		g_array_append_val(ends, jmp);
 		patch_here(p, jz);
-		p->nest--;
-		return TRUE;
+		kw = peek(p);
+		if (!tok_is(&kw, "if")) {
+			ok = block(p, NULL);
+			break;
+		}
+		advance(p, &kw);
 	}
-	advance(p, &e);
-	p->sline = e.line;
-	p->scol = e.col;
-	jmp = emit_jump(p, SIM_I_JMP, arg_imm(0), 0);
-	if (jmp < 0)
-		return FALSE;
-	patch_here(p, jz);
-	t = peek(p);
-	ok = tok_is(&t, "if") ? stmt_if(p) : block(p, NULL);
-	if (ok)
-		patch_here(p, jmp);
+	for (guint i = 0; ok && i < ends->len; i++)
+		patch_here(p, g_array_index(ends, int, i));
+	g_array_free(ends, TRUE);
 	p->nest--;
 	return ok;
 }
@@ -1665,6 +1698,16 @@ static gboolean model_lock(Parser *p, SimModel *m, ModelState *ms)
 		.nslots = (uint8_t)nslots, .line = name.line, .col = name.col,
 	};
 	m->nlocks++;
+	/* the instance bound is the model's alone: say so at the lock
+	 * that crosses it, not when a scenario is linked */
+	int instances = 0;
+	for (int i = 0; i < m->nlocks; i++)
+		instances += sim_lock_instances(&m->locks[i]);
+	if (instances > SIM_LOCKS_MAX)
+		return FAIL(p, &name, SIM_PARSE_ERROR_BOUND,
+			    "the model needs %d lock instances with this one, "
+			    "more than SIM_LOCKS_MAX (%d)", instances,
+			    SIM_LOCKS_MAX);
 	return TRUE;
 }
 

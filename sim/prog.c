@@ -142,7 +142,7 @@ void sim_scenario_free(SimScenario *s)
 
 /* ---- linking ---------------------------------------------------------- */
 
-static int lock_instances(const SimLockDecl *d)
+int sim_lock_instances(const SimLockDecl *d)
 {
 	if (d->per_proc)
 		return SIM_PROCS_MAX;
@@ -159,7 +159,7 @@ static int lock_instances(const SimLockDecl *d)
 
 int sim_lock_instance(const SimProgram *p, int decl, int index)
 {
-	int n = lock_instances(&p->model->locks[decl]);
+	int n = sim_lock_instances(&p->model->locks[decl]);
 
 	/* hash_fn(mapping, index): with one mapping, index mod the array
 	 * size, so pgoffs that differ by a multiple of it collide. */
@@ -220,16 +220,12 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 	}
 	for (int d = 0; d < model->nlocks; d++) {
 		p->lock_base[d] = n;
-		n += lock_instances(&model->locks[d]);
+		n += sim_lock_instances(&model->locks[d]);
 	}
 	p->nlocks = n;
-	if (n > SIM_LOCKS_MAX) {
-		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-			    "%s: model needs %d lock instances, more than "
-			    "SIM_LOCKS_MAX (%d)", model->file, n, SIM_LOCKS_MAX);
-		g_free(p);
-		return NULL;
-	}
+	/* the parser refuses a model past the bound, at the lock that
+	 * crosses it (parse.h) */
+	g_assert(n <= SIM_LOCKS_MAX);
 	p->procs = g_new0(SimProc *, p->nprocs);
 	for (int i = 0; i < model->nprocs; i++)
 		p->procs[i] = (SimProc *)&model->procs[i];

@@ -221,6 +221,9 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 			     char **missing, GError **error);
 void sim_program_free(SimProgram *p);
 
+/* sim_lock_instances - how many instances lock class D has. */
+int sim_lock_instances(const SimLockDecl *d);
+
 /* sim_lock_instance - the instance index of class DECL for INDEX (pgoff,
  * process, or hashed key) in program P. */
 int sim_lock_instance(const SimProgram *p, int decl, int index);

@@ -78,6 +78,45 @@ static HandlerResult broken(Call *c, const char *fmt, ...)
 	return BROKEN;
 }
 
+/* A page offset outside the file reached a primitive.  When the
+ * scenario's call passed that very value (store(9)), the scenario is
+ * wrong, not the model: the message names its line first, then where
+ * the model passed the value on. */
+static HandlerResult out_of_range(Call *c, int bad, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
+static HandlerResult out_of_range(Call *c, int bad, const char *fmt, ...)
+{
+	const SimProgram *p = c->ctx->prog;
+	const SimThread *t = th_of(c);
+	const SimFrame *body = &t->frame[0];
+	const SimProc *bp = p->procs[body->proc];
+	const SimInsn *call = &bp->code[body->pc > 0 ? body->pc - 1 : 0];
+	const SimProc *pr = proc_of(p, t);
+	bool passed = false;
+	va_list ap;
+	char *what;
+
+	for (int k = 0; k < call->nargs && t->depth > 1; k++)
+		passed |= (call->arg[k].kind == SIM_ARG_IMM ? call->arg[k].v :
+			   t->reg[body->base + call->arg[k].v]) == bad;
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (!passed) {
+		broken(c, "%s: pgoff out of range", what);
+	} else {
+		c->ctx->model_error = true;
+		if (c->ctx->msg)
+			g_string_append_printf(c->ctx->msg, "%s:%d:%d: T%d: "
+				"page offset %d out of range (the file has pgoff "
+				"0..%d): %s at %s:%d:%d\n", bp->file, call->line,
+				call->col, c->tid, bad, SIM_PAGES_MAX - 1, what,
+				pr->file, c->in->line, c->in->col);
+	}
+	g_free(what);
+	return BROKEN;
+}
+
 static bool pgoff_ok(int pgoff)
 {
 	return pgoff >= 0 && pgoff < SIM_PAGES_MAX;
@@ -364,7 +403,7 @@ static HandlerResult h_grab_entry(Call *c)
 static HandlerResult h_grab_entry_page(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "grab_entry_page(%d): pgoff out of range",
+		return out_of_range(c, c->a[0], "grab_entry_page(%d)",
 			      c->a[0]);
 	if ((c->w->mflags[c->a[0]] & SIM_MF_PAGE) &&
 	    c->w->entry[c->a[0]] == SIM_ENTRY_NONE) {
@@ -382,7 +421,7 @@ static HandlerResult h_wait_entry(Call *c)
 	SimThread *t = th_of(c);
 
 	if (!pgoff_ok(pgoff))
-		return broken(c, "wait_entry(%d): pgoff out of range", pgoff);
+		return out_of_range(c, pgoff, "wait_entry(%d)", pgoff);
 	int inst = sim_lock_instance(c->ctx->prog, SIM_LOCKDECL_ENTRY, pgoff);
 	SimLock *l = &c->w->lock[inst];
 	if (sim_lock_is_held_by(l, c->tid))
@@ -425,7 +464,7 @@ static HandlerResult get_block(Call *c, SimBlockState fresh)
 	SimWorld *w = c->w;
 
 	if (!pgoff_ok(pgoff))
-		return broken(c, "get_block(%d): pgoff out of range", pgoff);
+		return out_of_range(c, pgoff, "get_block(%d)", pgoff);
 	c->r0 = w->bmap[pgoff];
 	c->r1 = 0;
 	if (c->r0 != SIM_HOLE || !c->a[1])
@@ -545,7 +584,7 @@ static SimPte *own_pte(Call *c, int pgoff)
 static HandlerResult h_pte_lookup(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "pte_lookup(%d): pgoff out of range",
+		return out_of_range(c, c->a[0], "pte_lookup(%d)",
 			      c->a[0]);
 	const SimPte *pte = own_pte(c, c->a[0]);
 	c->r0 = pte->kind == SIM_PTE_K_NONE ? SIM_PTE_NONE :
@@ -580,7 +619,7 @@ static HandlerResult h_set_pte(Call *c)
 static HandlerResult h_set_pte_zero(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "set_pte_zero(%d): pgoff out of range",
+		return out_of_range(c, c->a[0], "set_pte_zero(%d)",
 			      c->a[0]);
 	return set_pte(c, SIM_PTE_K_ZERO, 0, 0);
 }
@@ -588,7 +627,7 @@ static HandlerResult h_set_pte_zero(Call *c)
 static HandlerResult h_set_pte_page(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "set_pte_page(%d): pgoff out of range",
+		return out_of_range(c, c->a[0], "set_pte_page(%d)",
 			      c->a[0]);
 	if (!(c->w->mflags[c->a[0]] & SIM_MF_PAGE))
 		return broken(c, "set_pte_page(%d): no page in the page "
@@ -599,7 +638,7 @@ static HandlerResult h_set_pte_page(Call *c)
 static HandlerResult h_pte_mkwrite(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "pte_mkwrite(%d): pgoff out of range",
+		return out_of_range(c, c->a[0], "pte_mkwrite(%d)",
 			      c->a[0]);
 	SimPte *pte = own_pte(c, c->a[0]);
 	if (pte->kind == SIM_PTE_K_NONE || pte->kind == SIM_PTE_K_ZERO)
@@ -611,7 +650,7 @@ static HandlerResult h_pte_mkwrite(Call *c)
 static HandlerResult h_pte_block(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "pte_block(%d): pgoff out of range", c->a[0]);
+		return out_of_range(c, c->a[0], "pte_block(%d)", c->a[0]);
 	const SimPte *pte = own_pte(c, c->a[0]);
 	c->r0 = pte->kind == SIM_PTE_K_BLOCK ? pte->target : 0;
 	return DONE;
@@ -634,7 +673,7 @@ static HandlerResult h_zap_ptes(Call *c)
 static HandlerResult h_wrprotect(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "wrprotect(%d): pgoff out of range", c->a[0]);
+		return out_of_range(c, c->a[0], "wrprotect(%d)", c->a[0]);
 	for (int pr = 0; pr < c->w->nprocs; pr++)
 		c->w->pte[pr][c->a[0]].writable = 0;
 	return DONE;
@@ -645,7 +684,7 @@ static HandlerResult h_wrprotect(Call *c)
 static HandlerResult h_find_page(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "find_page(%d): pgoff out of range", c->a[0]);
+		return out_of_range(c, c->a[0], "find_page(%d)", c->a[0]);
 	c->r0 = (c->w->mflags[c->a[0]] & SIM_MF_PAGE) ? 1 : 0;
 	return DONE;
 }
@@ -720,7 +759,7 @@ static HandlerResult h_invalidate_page(Call *c)
 	uint8_t *f;
 
 	if (!pgoff_ok(pgoff))
-		return broken(c, "invalidate_page(%d): pgoff out of range",
+		return out_of_range(c, pgoff, "invalidate_page(%d)",
 			      pgoff);
 	f = &c->w->mflags[pgoff];
 	c->r0 = SIM_OK;
@@ -808,7 +847,7 @@ static HandlerResult h_read_page(Call *c)
 	int pgoff = c->a[0];
 
 	if (!pgoff_ok(pgoff))
-		return broken(c, "read_page(%d): pgoff out of range", pgoff);
+		return out_of_range(c, pgoff, "read_page(%d)", pgoff);
 	if (!(c->w->mflags[pgoff] & SIM_MF_PAGE)) {
 		c->r0 = SIM_EIO;
 		return DONE;
@@ -824,7 +863,7 @@ static HandlerResult h_write_page(Call *c)
 	uint8_t *f;
 
 	if (!pgoff_ok(pgoff))
-		return broken(c, "write_page(%d): pgoff out of range", pgoff);
+		return out_of_range(c, pgoff, "write_page(%d)", pgoff);
 	f = &c->w->mflags[pgoff];
 	if (!(*f & SIM_MF_PAGE)) {
 		c->r0 = SIM_EIO;
@@ -841,7 +880,7 @@ static HandlerResult h_write_page(Call *c)
 static HandlerResult h_get_entry(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "get_entry(%d): pgoff out of range", c->a[0]);
+		return out_of_range(c, c->a[0], "get_entry(%d)", c->a[0]);
 	c->r0 = c->w->entry[c->a[0]];
 	return DONE;
 }
@@ -877,7 +916,7 @@ static HandlerResult h_delete_entries(Call *c)
 static HandlerResult h_tag_dirty(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "tag_dirty(%d): pgoff out of range", c->a[0]);
+		return out_of_range(c, c->a[0], "tag_dirty(%d)", c->a[0]);
 	c->w->mflags[c->a[0]] |= SIM_MF_DIRTY;
 	return DONE;
 }
@@ -897,7 +936,7 @@ static HandlerResult h_tag_towrite(Call *c)
 static HandlerResult h_test_towrite(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "test_towrite(%d): pgoff out of range",
+		return out_of_range(c, c->a[0], "test_towrite(%d)",
 			      c->a[0]);
 	c->r0 = (c->w->mflags[c->a[0]] & SIM_MF_TOWRITE) ? 1 : 0;
 	return DONE;
@@ -906,7 +945,7 @@ static HandlerResult h_test_towrite(Call *c)
 static HandlerResult h_clear_tags(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
-		return broken(c, "clear_tags(%d): pgoff out of range",
+		return out_of_range(c, c->a[0], "clear_tags(%d)",
 			      c->a[0]);
 	c->w->mflags[c->a[0]] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
 	return DONE;
@@ -988,7 +1027,7 @@ static HandlerResult h_user_store(Call *c)
 	SimWorld *w = c->w;
 
 	if (!pgoff_ok(pgoff))
-		return broken(c, "user_store(%d): pgoff out of range", pgoff);
+		return out_of_range(c, pgoff, "user_store(%d)", pgoff);
 	const SimPte *pte = own_pte(c, pgoff);
 	if (pte->kind == SIM_PTE_K_NONE) {
 		c->r0 = SIM_FAULT_NOPTE;
@@ -1028,7 +1067,7 @@ static HandlerResult h_user_load(Call *c)
 	int pgoff = c->a[0];
 
 	if (!pgoff_ok(pgoff))
-		return broken(c, "user_load(%d): pgoff out of range", pgoff);
+		return out_of_range(c, pgoff, "user_load(%d)", pgoff);
 	const SimPte *pte = own_pte(c, pgoff);
 	c->r0 = SIM_FAULT_NONE;
 	if (pte->kind == SIM_PTE_K_NONE)

@@ -338,6 +338,15 @@ static const char local_model[] =
 	"\treturn y\n"
 	"}\n"
 	"op noprim(a) {\n\treturn a + 1\n}\n"
+	/* an else-if chain: each arm, and the final else */
+	"op arms(a) {\n"
+	"\ti_size_read()\n"
+	"\tif a == 0 {\n\t\tk = 10\n"
+	"\t} else if a == 1 {\n\t\tk = 11\n"
+	"\t} else if a == 2 {\n\t\tk = 12\n"
+	"\t} else {\n\t\tk = 13\n\t}\n"
+	"\treturn k\n"
+	"}\n"
 	"op spin() {\n\ti_size_read()\n\twhile 1 {\n\t}\n\treturn 0\n}\n";
 
 /* The compiled ops use every local opcode, so the tests below run each
@@ -369,6 +378,22 @@ START_TEST(test_local_mix)
 	ck_assert_int_eq(fx_reg(f, 0, "s"), 820);
 	ck_assert_int_eq(f->w.notes.step, 2);
 	ck_assert(!f->ctx.model_error);
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_local_else_if_chain)
+{
+	Fx *f = fx_new1(local_model, FILE4, "a = arms(0)\nb = arms(1)\n"
+			"c = arms(2)\nd = arms(7)\npark()");
+
+	ck_assert(f->init_ok);
+	for (int i = 0; i < 4; i++)
+		fx_run(f, "0");
+	ck_assert_int_eq(fx_reg(f, 0, "a"), 10);
+	ck_assert_int_eq(fx_reg(f, 0, "b"), 11);
+	ck_assert_int_eq(fx_reg(f, 0, "c"), 12);
+	ck_assert_int_eq(fx_reg(f, 0, "d"), 13);
 	fx_free(f);
 }
 END_TEST
@@ -1568,28 +1593,21 @@ START_TEST(test_link_missing_op)
 }
 END_TEST
 
+/* The instance bound is the model's: refused where the lock crossing it
+ * is declared, before any scenario is linked. */
 START_TEST(test_link_too_many_locks)
 {
 	GError *err = NULL;
-	char *missing = NULL;
 	SimModel *m = sim_parse_model_string(
 		"model t\nlock A hashed_mutex 16\nlock B hashed_mutex 16\n"
 		"op one() {\n\ti_size_read()\n\treturn 0\n}\n",
 		"t.model", NULL, &err);
-	SimScenario *s = sim_parse_scenario_string(
-		"scenario s\nfile size 2\nthread T0 {\n\tone()\n}\n",
-		"s.scn", &err);
 
-	ck_assert_ptr_nonnull(m);
-	ck_assert_ptr_nonnull(s);
-	ck_assert_ptr_null(sim_program_link(m, s, &missing, &err));
-	ck_assert_ptr_null(missing);
-	ck_assert_ptr_nonnull(err);
-	ck_assert_str_eq(err->message, "t.model: model needs 50 lock "
-			 "instances, more than SIM_LOCKS_MAX (40)");
+	ck_assert_ptr_null(m);
+	ck_assert_str_eq(err->message, "t.model:3:6: the model needs 50 lock "
+			 "instances with this one, more than SIM_LOCKS_MAX "
+			 "(40)");
 	g_error_free(err);
-	sim_scenario_free(s);
-	sim_model_free(m);
 }
 END_TEST
 
@@ -1723,6 +1741,7 @@ Suite *prog_suite(void)
 	tc = tcase_create("local");
 	tcase_add_test(tc, test_local_opcodes_used);
 	tcase_add_test(tc, test_local_mix);
+	tcase_add_test(tc, test_local_else_if_chain);
 	tcase_add_test(tc, test_local_nested_calls);
 	tcase_add_test(tc, test_local_deep_park);
 	tcase_add_test(tc, test_local_regs_zeroed_on_return);

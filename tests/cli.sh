@@ -142,6 +142,25 @@ wait $pid
 	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/int2.json" &&
 	ok || bad "explore interrupted while reading its scenario"
 
+# Positions: a scenario passing a page offset outside the file is blamed
+# at its own line; a model's lock-instance bound at the lock crossing it;
+# a position past 65535 is refused rather than wrapped; 100 flat
+# else-if arms are not 100 levels of nesting.
+printf 'scenario x\nthread T0 { store(9) }\ncheck stale-pte\n' >"$tmp/pg.scn"
+expect_error 2 "^faultline: $tmp/pg.scn:2:13: T0: page offset 9 out of range .* at models/base.model:" \
+	$FL run "$tmp/pg.scn" -m v4.2-dax
+printf 'model big\nextends v4.2-dax\nlock A hashed_mutex 16\nlock B hashed_mutex 16\n' >"$tmp/big.model"
+expect_error 2 "^faultline: $tmp/big.model:4:6: the model needs [0-9]+ lock instances with this one" \
+	$FL show "$tmp/big.model"
+python3 -c "print('scenario x'); print('#\n' * 70000, end=''); print('thread T0 { store(0) }\ncheck stale-pte')" >"$tmp/long.scn"
+expect_error 2 "long.scn:70002:1: past line or column 65535" $FL run "$tmp/long.scn" -m v4.2-dax
+python3 -c "
+print('model chain\nextends v4.2-dax\nop store(pgoff) {\n\tif pgoff == 0 { fault(pgoff, 1) }')
+for i in range(1, 100): print('\telse if pgoff == %d { fault(pgoff, 1) }' % i)
+print('\treturn 0\n}')" >"$tmp/chain.model"
+$FL run $scn -m "$tmp/chain.model" >/dev/null 2>&1
+[ $? -eq 0 ] && ok || bad "a chain of 100 else-if arms should load"
+
 # exit codes of run: 1 violation, 4 impossible, 0 clean
 $FL run $scn -m boaz-early-unlock --schedule seed-001 >/dev/null 2>&1
 [ $? -eq 1 ] && ok || bad "run boaz seed-001 should exit 1"
