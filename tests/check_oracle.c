@@ -138,6 +138,9 @@ static const char model[] =
 	"op readp(p) {\n\tr = read_page(p)\n\treturn r\n}\n"
 	"op writep(p) {\n\tr = write_page(p)\n\treturn r\n}\n"
 	"op drop(p) {\n\tdelete_pages(p, p)\n\treturn 0\n}\n"
+	"op dirty(p) {\n\tset_page_dirty(p)\n\treturn 0\n}\n"
+	"op wb(p) {\n\tb, n = get_block(p, 0)\n\twriteback_page(p, b)\n"
+	"\treturn 0\n}\n"
 	/* fsync: the name matters (the stepper snapshots dirty lines when
 	 * an op called "fsync" starts); b = 0 flushes nothing */
 	"op fsync(b) {\n\tif b {\n\t\tflush_cache(b)\n\t}\n"
@@ -478,6 +481,43 @@ START_TEST(test_lost_store_dirty_page_dropped)
 	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_LOST_STORE));
 	assert_has(f, "lost-store: T1's drop dropped dirty page-cache data "
 		   "at pgoffs 0x02, which it did not remove\n");
+	fx_free(f);
+}
+END_TEST
+
+/* A page ->page_mkwrite dirtied (set_page_dirty) for a store that has not
+ * landed holds nothing its block lacks: dropping it loses nothing. */
+START_TEST(test_lost_store_near_miss_store_not_landed)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "addp(1, 2)\ndirty(1)", "drop(1)"));
+
+	fx_run(f, "00");
+	ck_assert(f->w.mflags[1] & SIM_MF_PDIRTY);
+	fx_run(f, "1");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* Writeback write-protects the page's PTEs (clear_page_dirty_for_io ->
+ * page_mkclean): the next store traps (FAULT_WP) to ->page_mkwrite
+ * instead of dirtying a page behind the writer's back.  Near miss: a
+ * clean page is skipped and its PTE keeps the write bit. */
+START_TEST(test_writeback_write_protects)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "mappage(1, 2)\nst(1)\nwb(1)\n"
+				   "st(1)", "mappage(2, 3)\nwb(2)"));
+
+	fx_run(f, "000");               /* stored through a writable PTE */
+	ck_assert(f->w.mflags[1] & SIM_MF_PDIRTY);
+	fx_run(f, "00");                /* written back */
+	ck_assert(!(f->w.mflags[1] & SIM_MF_PDIRTY));
+	fx_run(f, "0");                 /* the store traps: nothing dirtied */
+	ck_assert_int_eq(f->w.pte[0][1].writable, 0);
+	ck_assert(!(f->w.mflags[1] & SIM_MF_PDIRTY));
+	fx_run(f, "1111");
+	ck_assert_int_eq(f->w.pte[0][2].writable, 1);
+	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
 }
 END_TEST
@@ -976,6 +1016,8 @@ Suite *oracle_suite(void)
 	tcase_add_test(tc, test_lost_store_near_miss_zero_first);
 	tcase_add_test(tc, test_lost_store_dirty_page_dropped);
 	tcase_add_test(tc, test_lost_store_near_miss_removed_range);
+	tcase_add_test(tc, test_lost_store_near_miss_store_not_landed);
+	tcase_add_test(tc, test_writeback_write_protects);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lost_flush");
