@@ -209,8 +209,10 @@ static void print_cex(const SimProgram *prog, const SimExploreResult *r,
 /* The lockdep report of PROP (lock-order, wait-order), or NULL. */
 static const char *prop_order(const SimExploreResult *r, int prop)
 {
-	return prop == SIM_PROP_LOCK_ORDER ? r->order[0] :
-	       prop == SIM_PROP_WAIT_ORDER ? r->order[1] : NULL;
+	for (int i = 0; i < 2; i++)
+		if ((int)sim_lockdep_props[i] == prop)
+			return r->order[i];
+	return NULL;
 }
 
 /* The verdict lines; returns how many checked properties are

@@ -40,10 +40,9 @@ static int report(const SimTrace *t, const char *errors, const char *json,
 	if (t->end_note)
 		g_string_append_printf(out, "%s%s", t->end_note,
 			g_str_has_suffix(t->end_note, "\n") ? "" : "\n");
-	if (t->order[0] && (s->check >> SIM_PROP_LOCK_ORDER & 1))
-		g_string_append(out, t->order[0]);
-	if (t->order[1] && (s->check >> SIM_PROP_WAIT_ORDER & 1))
-		g_string_append(out, t->order[1]);
+	for (int i = 0; i < 2; i++)
+		if (t->order[i] && (s->check >> sim_lockdep_props[i] & 1))
+			g_string_append(out, t->order[i]);
 	sched = sim_trace_schedule(t);
 	g_string_append_printf(out, "schedule: %s\n", sched);
 	g_free(sched);

@@ -75,8 +75,8 @@ typedef struct {
 				     * (0 with exact) */
 	GArray *cex[SIM_PROP_COUNT];/* int thread ids, or NULL */
 	int cex_preemptions[SIM_PROP_COUNT];
-	char *order[2];             /* lock-order, wait-order reports, or
-				     * NULL (lockdep.h) */
+	char *order[2];             /* reports of sim_lockdep_props[]
+				     * (lockdep.h), or NULL */
 	uint64_t collisions;        /* exact: states sharing a fingerprint */
 	uint64_t cex_nodes;         /* nodes the counterexample search used */
 	bool cex_minimal[SIM_PROP_COUNT]; /* found by the 0-1 search (else the

@@ -246,17 +246,17 @@ int sim_lockdep_report(const SimLockdep *ld, SimProp prop, GString *out)
 	return n;
 }
 
+const SimProp sim_lockdep_props[2] = { SIM_PROP_LOCK_ORDER,
+				       SIM_PROP_WAIT_ORDER };
+
 void sim_lockdep_collect(const SimLockdep *ld, SimPropSet *found,
 			 char *text[2])
 {
-	static const SimProp props[2] = { SIM_PROP_LOCK_ORDER,
-					  SIM_PROP_WAIT_ORDER };
-
 	for (int i = 0; i < 2; i++) {
 		GString *s = g_string_new(NULL);
 		text[i] = NULL;
-		if (sim_lockdep_report(ld, props[i], s) > 0) {
-			*found |= (SimPropSet)(1u << props[i]);
+		if (sim_lockdep_report(ld, sim_lockdep_props[i], s) > 0) {
+			*found |= (SimPropSet)(1u << sim_lockdep_props[i]);
 			text[i] = g_string_free(s, FALSE);
 		} else {
 			g_string_free(s, TRUE);

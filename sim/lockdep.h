@@ -64,9 +64,12 @@ void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w, int tid, int inst,
  * scenario" table.  Returns how many cycles there are. */
 int sim_lockdep_report(const SimLockdep *ld, SimProp prop, GString *out);
 
+/* The two properties of the graph: lock-order, wait-order. */
+extern const SimProp sim_lockdep_props[2];
+
 /* sim_lockdep_collect - both reports at once: sets the bit of each
- * property with a cycle in *FOUND and its report in TEXT[0] (lock-order)
- * and TEXT[1] (wait-order), g_malloc'd; NULL where there is none. */
+ * property with a cycle in *FOUND and its report in TEXT[i] for
+ * sim_lockdep_props[i], g_malloc'd; NULL where there is none. */
 void sim_lockdep_collect(const SimLockdep *ld, SimPropSet *found,
 			 char *text[2]);
 

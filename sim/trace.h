@@ -47,7 +47,7 @@ typedef struct {
 	SimPropSet found;       /* every property violated */
 	SimEnd end;
 	char *end_note;         /* why it ended, for IMPOSSIBLE / STUCK / ... */
-	char *order[2];         /* lock-order, wait-order reports, or NULL */
+	char *order[2];         /* reports of sim_lockdep_props[], or NULL */
 } SimTrace;
 
 SimTrace *sim_trace_new(const SimProgram *p);
