@@ -6,35 +6,115 @@
 #include "cli.h"
 #include "parse.h"
 
-int sim_cmd_models(SimCli *cli, int argc, char **argv)
+typedef void (*ModelFn)(const SimModel *m, void *data);
+
+/* each_model - load each of NAMES (NULL: every model in the models
+ * directory, sorted) and pass it to FN; a model that does not load is
+ * reported and skipped.  Returns SIM_EXIT_OK or SIM_EXIT_USAGE. */
+static int each_model(SimCli *cli, char **names, int n, ModelFn fn,
+		      void *data)
 {
-	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
 	GError *error = NULL;
-	GPtrArray *names;
+	GPtrArray *all = NULL;
 	int rc = SIM_EXIT_OK;
 
-	if (!sim_cli_parse_options("models", "", options, &argc, &argv))
-		return SIM_EXIT_USAGE;
-	if (argc != 1)
-		return sim_cli_usage("models", "takes no arguments");
-	names = sim_cli_model_names(cli->models_dir, &error);
-	if (!names)
-		return sim_cli_fail(error);
-	for (guint i = 0; i < names->len; i++) {
-		SimModel *m = sim_parse_model_load(cli->models_dir,
-						   names->pdata[i], &error);
+	if (!names) {
+		all = sim_cli_model_names(cli->models_dir, &error);
+		if (!all)
+			return sim_cli_fail(error);
+		names = (char **)all->pdata;
+		n = (int)all->len;
+	}
+	for (int i = 0; i < n; i++) {
+		SimModel *m = sim_parse_model_load(cli->models_dir, names[i],
+						   &error);
 		if (!m) {
 			rc = sim_cli_fail(error);
 			error = NULL;
 			continue;
 		}
-		if (!m->abstract)
-			printf("%-24s %s\n", m->name,
-			       m->summary ? m->summary : "");
+		fn(m, data);
 		sim_model_free(m);
 	}
-	g_ptr_array_free(names, TRUE);
+	if (all)
+		g_ptr_array_free(all, TRUE);
 	return rc;
+}
+
+static void list_model(const SimModel *m, void *data)
+{
+	(void)data;
+	if (!m->abstract)
+		printf("%-24s %s\n", m->name, m->summary ? m->summary : "");
+}
+
+int sim_cmd_models(SimCli *cli, int argc, char **argv)
+{
+	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+
+	if (!sim_cli_parse_options("models", "", options, &argc, &argv))
+		return SIM_EXIT_USAGE;
+	if (argc != 1)
+		return sim_cli_usage("models", "takes no arguments");
+	return each_model(cli, NULL, 0, list_model, NULL);
+}
+
+typedef struct {
+	int procs, uncited;
+} LintCount;
+
+static int proc_line_cmp(gconstpointer a, gconstpointer b)
+{
+	const SimProc *pa = *(const SimProc *const *)a;
+	const SimProc *pb = *(const SimProc *const *)b;
+
+	return pa->line - pb->line;
+}
+
+/* lint_model - every op and fn M's own file defines must open its doc
+ * comment with a citation (parse.h, sim_parse_citation); inherited ones
+ * are their own file's business.  Findings in file order. */
+static void lint_model(const SimModel *m, void *data)
+{
+	LintCount *count = data;
+	GPtrArray *own = g_ptr_array_new();
+
+	for (int i = 0; i < m->nprocs; i++)
+		if (strcmp(m->procs[i].file, m->file) == 0)
+			g_ptr_array_add(own, &m->procs[i]);
+	g_ptr_array_sort(own, proc_line_cmp);
+	count->procs += (int)own->len;
+	for (guint i = 0; i < own->len; i++) {
+		const SimProc *p = own->pdata[i];
+		const char *nl;
+
+		if (sim_parse_citation(p->doc))
+			continue;
+		count->uncited++;
+		nl = p->doc ? strchr(p->doc, '\n') : NULL;
+		printf("%s:%d:%d: %s %s: no citation", p->file, p->line,
+		       p->col, p->is_op ? "op" : "fn", p->name);
+		if (p->doc)
+			printf(" in '%.*s'", nl ? (int)(nl - p->doc) :
+			       (int)strlen(p->doc), p->doc);
+		printf(" (want 'FUNCTION, PATH, vX.Y', 'proposal: AUTHOR, "
+		       "D Mon YYYY <MESSAGE-ID>' or 'model: WHAT')\n");
+	}
+	g_ptr_array_free(own, TRUE);
+}
+
+/* show_lint - `faultline show --lint [MODEL...]`. */
+static int show_lint(SimCli *cli, int argc, char **argv)
+{
+	LintCount count = { 0, 0 };
+	int rc = each_model(cli, argc > 1 ? argv + 1 : NULL, argc - 1,
+			    lint_model, &count);
+
+	printf("%d procedures, %d without a citation\n", count.procs,
+	       count.uncited);
+	if (rc != SIM_EXIT_OK)
+		return rc;
+	return count.uncited ? SIM_EXIT_VIOLATION : SIM_EXIT_OK;
 }
 
 static void show_field(const char *name, const char *value)
@@ -45,12 +125,20 @@ static void show_field(const char *name, const char *value)
 
 int sim_cmd_show(SimCli *cli, int argc, char **argv)
 {
-	GOptionEntry options[] = { { NULL, 0, 0, 0, NULL, NULL, NULL } };
+	gboolean lint = FALSE;
+	GOptionEntry options[] = {
+		{ "lint", 0, 0, G_OPTION_ARG_NONE, &lint,
+		  "check that every op and fn of MODEL (default: every "
+		  "model) cites the code it follows", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
+	};
 	GError *error = NULL;
 	SimModel *m;
 
 	if (!sim_cli_parse_options("show", "MODEL", options, &argc, &argv))
 		return SIM_EXIT_USAGE;
+	if (lint)
+		return show_lint(cli, argc, argv);
 	if (argc != 2)
 		return sim_cli_usage("show", "needs one MODEL");
 	m = sim_parse_model_load(cli->models_dir, argv[1], &error);

@@ -81,6 +81,19 @@ $FL matrix | sed -n '/^model \\ race/,/^$/p' | sed '$d' >"$tmp/m"
 sed -n '/^model \\ race/,/^```/p' README.md | sed '$d' >"$tmp/r"
 cmp -s "$tmp/m" "$tmp/r" && ok || bad "README.md's matrix is stale"
 
+# show --lint: every shipped op and fn cites what it follows (exit 0); an
+# uncited one is named at its position, with exit 1.
+$FL show --lint >"$tmp/l" 2>&1
+[ $? -eq 0 ] && grep -q ", 0 without a citation$" "$tmp/l" && ok ||
+	bad "show --lint: $(grep -v ' 0 without' "$tmp/l" | head -3)"
+mkdir "$tmp/lint"
+printf 'model u\nabstract\n# f, fs/f.c, v4.2\nop f() {\n}\n# no citation\nfn g() {\n}\n' \
+	>"$tmp/lint/u.model"
+$FL --models "$tmp/lint" show --lint u >"$tmp/l" 2>&1
+[ $? -eq 1 ] && grep -q "^$tmp/lint/u.model:7:4: fn g: no citation in 'no citation'" "$tmp/l" &&
+	grep -q "^2 procedures, 1 without a citation$" "$tmp/l" && ok ||
+	bad "show --lint should reject fn g: $(head -c 200 "$tmp/l")"
+
 # Every scenario is listed in scenarios/README.md with its race id.
 for f in scenarios/*.scn; do
 	n=$(basename "$f" .scn)
