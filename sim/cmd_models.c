@@ -239,7 +239,6 @@ static void show_rows(const Ranks *rk, const SimLockflow *f, Sources *src)
 		width = MAX(width, (int)strlen(loc));
 		g_free(loc);
 	}
-
 	for (int i = 0; i < f->nrows; i++) {
 		const SimFlowRow *r = &f->rows[i];
 		char *stmt = statement(src, r->proc, r->in);

@@ -4,15 +4,19 @@
  * against the kernel function the op cites).
  *
  * sim_lockflow_op() walks procedure PROC of a model with every call
- * inlined (a callee is analysed afresh for the locks held at its call
- * site) and returns its rows in program order: each primitive and each
- * call, with the locks held just before it.  A forward data-flow analysis
- * over all paths through branches and loops, feasible or not (branch
- * conditions are not evaluated), gives for each lock key the least and
- * the greatest number of instances held: a lock is MUST-held when every
- * path holds it and MAY-held when some path does.  A lock key is a lock
- * class and, for rwsems and range locks, the mode (read or write); the
- * page and DAX-entry classes count instances of any pgoff together.
+ * inlined (a callee is analysed afresh from the states at its call site)
+ * and returns its rows in program order: each primitive and each call,
+ * with the locks held just before it.  The analysis covers every path
+ * through branches and loops that the values it can follow allow:
+ * constants in locals and arguments decide branches (a flag set where a
+ * lock is taken and tested where it is dropped, a write fault that never
+ * loads a hole); conditions on primitives' results are unknown, so both
+ * sides count.  Per lock key it gives the least and the greatest number
+ * of instances held: a lock is MUST-held when every path holds it and
+ * MAY-held when some path does; a row no path reaches is marked.  A lock
+ * key is a lock class and, for rwsems and range locks, the mode (read or
+ * write); the page and DAX-entry classes count instances of any pgoff
+ * together.
  *
  * Lock effects, from step.c's handlers: mutex_lock, down_*, lock_page,
  * hash_lock, range_lock*, grab_entry take a key; grab_entry_page may take
