@@ -53,9 +53,13 @@ static int report(const SimTrace *t, const char *errors, const char *json,
 		rc = SIM_EXIT_IMPOSSIBLE;
 	} else if (bad) {
 		g_string_append(out, "verdict: ");
+		/* a class cycle alone: the run itself went through */
+		SimPropSet order = (SimPropSet)(1u << SIM_PROP_LOCK_ORDER |
+						1u << SIM_PROP_WAIT_ORDER);
 		g_string_append(out, bad & (1u << SIM_PROP_DEADLOCK |
 				1u << SIM_PROP_LOST_WAKEUP) ? "DEADLOCK (" :
-				"RACE (");
+				bad & (SimPropSet)~order ? "RACE (" :
+				"LOCK CYCLE (");
 		sim_props_format(out, bad);
 		g_string_append(out, ")\n");
 		rc = SIM_EXIT_VIOLATION;
