@@ -22,7 +22,9 @@
  *
  * Rules, as lockdep's: an attempt that may sleep orders the locks from the
  * moment it is made (lockdep validates before sleeping), so an attempt
- * that is never granted counts.  An rwsem taken for read is an ordinary
+ * that is never granted counts; so does a wait for a DAX entry to be
+ * unlocked (wait_entry, get_unlocked_mapping_entry()), which sleeps as
+ * an attempt on the entry lock would.  An rwsem taken for read is an ordinary
  * acquisition (down_read is not a recursive read lock: a queued writer
  * makes readers wait, so read-read cycles deadlock too).  Nesting two
  * locks of the same class (two page locks) adds no edge, as lockdep's

@@ -388,6 +388,11 @@ static HandlerResult h_wait_entry(Call *c)
 	if (sim_lock_is_held_by(l, c->tid))
 		return broken(c, "wait_entry(%d) on an entry T%d has locked",
 			      pgoff, c->tid);
+	/* a wait for the bit orders it after what we hold, as a lock
+	 * attempt would (lockdep.h: wait-order) */
+	if (c->ctx->lockdep)
+		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
+				    c->in->line, t->frame[t->depth - 1].proc);
 	if (l->held) {
 		SIM_ASSERT(sim_lock_acquire(l, c->tid, SIM_MODE_WRITE, 0, 0) ==
 			   SIM_LOCK_QUEUED);

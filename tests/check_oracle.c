@@ -180,6 +180,8 @@ static const char model[] =
 	"\tunlock_page(p)\n\treturn 0\n}\n"
 	"op Ap(p) {\n\tmutex_lock(A)\n\tlock_page(p)\n\tunlock_page(p)\n"
 	"\tmutex_unlock(A)\n\treturn 0\n}\n"
+	"op Aw(p) {\n\tmutex_lock(A)\n\te = wait_entry(p)\n"
+	"\tmutex_unlock(A)\n\treturn 0\n}\n"
 	"op ep(p, q) {\n\te = grab_entry(p)\n\tlock_page(q)\n"
 	"\tunlock_page(q)\n\tunlock_entry(p)\n\treturn 0\n}\n"
 	"op pe(p, q) {\n\tlock_page(p)\n\te = grab_entry(q)\n"
@@ -943,6 +945,21 @@ START_TEST(test_wait_order_through_page_lock)
 }
 END_TEST
 
+/* Waiting for an entry to unlock while holding A orders A before the
+ * entry like a lock attempt: against entry -> A, a wait-order cycle. */
+START_TEST(test_wait_order_entry_wait)
+{
+	Fx *f = fx_new(model, SCN2("file size 4", "eA(1)", "Aw(1)"));
+	SimLockdep *ld = sim_lockdep_new(f->p);
+
+	run_each_alone(f, ld);
+	ck_assert_int_eq(sim_lockdep_edges(ld), 2);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_WAIT_ORDER, NULL), 1);
+	sim_lockdep_free(ld);
+	fx_free(f);
+}
+END_TEST
+
 /* An acquisition that cannot block adds no edge: the page lock of pgoff 1
  * under the entry lock of pgoff 1 (a locked page inserted in place of the
  * locked entry) and the reverse (a locked entry in place of the page).
@@ -1056,6 +1073,7 @@ Suite *oracle_suite(void)
 
 	tc = tcase_create("wait_order");
 	tcase_add_test(tc, test_wait_order_through_page_lock);
+	tcase_add_test(tc, test_wait_order_entry_wait);
 	tcase_add_test(tc, test_wait_order_slot_changes_form);
 	suite_add_tcase(s, tc);
 	return s;
