@@ -945,18 +945,27 @@ START_TEST(test_wait_order_through_page_lock)
 }
 END_TEST
 
+/* SCN's threads each run alone into one graph: it must have EDGES edges;
+ * returns its wait-order cycles. */
+static int wait_cycles(const char *scn, int edges)
+{
+	Fx *f = fx_new(model, scn);
+	SimLockdep *ld = sim_lockdep_new(f->p);
+
+	run_each_alone(f, ld);
+	ck_assert_int_eq(sim_lockdep_edges(ld), edges);
+	int n = sim_lockdep_report(ld, SIM_PROP_WAIT_ORDER, NULL);
+	sim_lockdep_free(ld);
+	fx_free(f);
+	return n;
+}
+
 /* Waiting for an entry to unlock while holding A orders A before the
  * entry like a lock attempt: against entry -> A, a wait-order cycle. */
 START_TEST(test_wait_order_entry_wait)
 {
-	Fx *f = fx_new(model, SCN2("file size 4", "eA(1)", "Aw(1)"));
-	SimLockdep *ld = sim_lockdep_new(f->p);
-
-	run_each_alone(f, ld);
-	ck_assert_int_eq(sim_lockdep_edges(ld), 2);
-	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_WAIT_ORDER, NULL), 1);
-	sim_lockdep_free(ld);
-	fx_free(f);
+	ck_assert_int_eq(wait_cycles(SCN2("file size 4", "eA(1)", "Aw(1)"), 2),
+			 1);
 }
 END_TEST
 
@@ -967,21 +976,10 @@ END_TEST
  * the two orders a wait-order cycle. */
 START_TEST(test_wait_order_slot_changes_form)
 {
-	Fx *f = fx_new(model, SCN2("file size 4", "ep(1, 1)", "pe(1, 1)"));
-	SimLockdep *ld = sim_lockdep_new(f->p);
-
-	run_each_alone(f, ld);
-	ck_assert_int_eq(sim_lockdep_edges(ld), 0);
-	sim_lockdep_free(ld);
-	fx_free(f);
-
-	f = fx_new(model, SCN2("file size 4", "ep(1, 2)", "pe(1, 2)"));
-	ld = sim_lockdep_new(f->p);
-	run_each_alone(f, ld);
-	ck_assert_int_eq(sim_lockdep_edges(ld), 2);
-	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_WAIT_ORDER, NULL), 1);
-	sim_lockdep_free(ld);
-	fx_free(f);
+	ck_assert_int_eq(wait_cycles(SCN2("file size 4", "ep(1, 1)",
+					  "pe(1, 1)"), 0), 0);
+	ck_assert_int_eq(wait_cycles(SCN2("file size 4", "ep(1, 2)",
+					  "pe(1, 2)"), 2), 1);
 }
 END_TEST
 
