@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "lockdep.h"
 #include "parse.h"
 #include "prim.h"
 #include "run.h"
@@ -119,7 +120,7 @@ static const struct {
 	  "options (a file:line:col message on stderr)" },
 	{ SIM_EXIT_VIOLATION, "a checked property was found (run, replay, "
 	  "explore); an expectation failed (check, matrix); a cell got "
-	  "worse (diff)" },
+	  "worse (diff); an op or fn cites nothing (show --lint)" },
 	{ SIM_EXIT_IMPOSSIBLE, "the schedule cannot happen under the model "
 	  "(run, replay)" },
 	{ SIM_EXIT_INCOMPLETE, "incomplete and nothing found: a bound was "
@@ -400,4 +401,12 @@ gboolean sim_cli_check_untils(const SimProgram *prog, const SimSchedule *sc,
 		}
 	}
 	return TRUE;
+}
+
+const char *sim_cli_order_report(const SimExploreResult *r, int prop)
+{
+	for (int i = 0; i < 2; i++)
+		if ((int)sim_lockdep_props[i] == prop)
+			return r->order[i];
+	return NULL;
 }

@@ -15,6 +15,7 @@
 #define SIM_CLI_H
 
 #include <glib.h>
+#include "explore.h"
 #include "prog.h"
 #include "trace.h"
 
@@ -114,6 +115,10 @@ void sim_cli_scenario_line(const SimScenario *s, GString *out);
  * scenario file for a named schedule, else in "--schedule"). */
 gboolean sim_cli_check_untils(const SimProgram *prog, const SimSchedule *sc,
 			      GError **error);
+
+/* sim_cli_order_report - the lockdep report of PROP (lock-order,
+ * wait-order) in R, or NULL. */
+const char *sim_cli_order_report(const SimExploreResult *r, int prop);
 
 /* sim_cli_draw - re-run the thread sequence PATH of PROG with text on
  * and append its diagram, end note and schedule to OUT; the trace

@@ -190,9 +190,10 @@ static int print_verdicts(const SimProgram *prog, const SimExploreResult *r,
 	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
 		if (!(check >> prop & 1))
 			continue;
-		if (prop == SIM_PROP_LOCK_ORDER && r->lockdep) {
-			g_string_append_printf(out, "lock-order: sometimes\n%s",
-					       r->lockdep);
+		const char *order = sim_cli_order_report(r, prop);
+		if (order) {
+			g_string_append_printf(out, "%s: sometimes\n%s",
+					       sim_prop_name(prop), order);
 		} else if (r->found >> prop & 1 && r->cex[prop]) {
 			print_cex(prog, r, prop, out, trail);
 		} else if (r->complete) {
@@ -286,6 +287,10 @@ static void json_model(const SimProgram *prog, const SimExploreOptions *o,
 				g_string_append_printf(j, "%s%d", i ? ", " : "",
 						       g_array_index(a, int, i));
 			g_string_append_c(j, ']');
+		}
+		if (hit && sim_cli_order_report(r, prop)) {
+			g_string_append(j, ", \"report\": ");
+			sim_json_lines(j, sim_cli_order_report(r, prop));
 		}
 		g_string_append_c(j, '}');
 	}
