@@ -12,6 +12,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -41,6 +42,18 @@ typedef struct {
 
 #define SEED_UNSET (-1)   /* --seed not given: it defaults to 1 */
 
+/* One line on stderr, rewritten in place. */
+static void show_progress(uint64_t states, uint64_t transitions,
+			  uint32_t depth, uint64_t bytes, double seconds,
+			  void *data)
+{
+	(void)data;
+	fprintf(stderr, "\r%" G_GUINT64_FORMAT " states, %.0f states/s, %"
+		G_GUINT64_FORMAT " transitions, depth %u, %.1f MB, %.1f s\033[K",
+		states, (double)states / (seconds > 0 ? seconds : 1e-9),
+		transitions, depth, (double)bytes / (1024.0 * 1024.0), seconds);
+}
+
 static void options_from(const Args *a, SimExploreOptions *o)
 {
 	sim_explore_options_default(o);
@@ -53,6 +66,9 @@ static void options_from(const Args *a, SimExploreOptions *o)
 	o->memory_max = (uint64_t)MIN(a->memory_max, (gint64)1 << 40) << 20;
 	o->seed = (uint64_t)a->seed;
 	o->interrupted = a->interrupted;
+	/* progress only for a person watching: stderr a terminal */
+	if (isatty(STDERR_FILENO))
+		o->progress = show_progress;
 	if (a->pct) {
 		o->kind = SIM_SEARCH_PCT;
 		o->pct_depth = (uint32_t)a->pct;
@@ -306,7 +322,10 @@ static int explore_one(const Args *a, const SimProgram *prog, GString *out,
 	int rc = SIM_EXIT_OK;
 
 	options_from(a, &o);
-	if (!sim_explore(prog, &o, &r)) {
+	bool ok = sim_explore(prog, &o, &r);
+	if (o.progress)
+		fputs("\r\033[K", stderr);    /* the progress line goes */
+	if (!ok) {
 		fflush(stdout);
 		fprintf(stderr, "faultline: %s", r.model_error_msg ?
 			r.model_error_msg : "model error\n");

@@ -897,6 +897,7 @@ typedef struct {
 	uint32_t depth_max;
 	int64_t t0;             /* g_get_monotonic_time() at start */
 	uint64_t next_check;    /* transitions at the next clock check */
+	double next_progress;   /* seconds at the next progress call */
 	uint64_t extra_bytes;   /* stacks and other fixed buffers */
 	bool stop;
 } Search;
@@ -921,11 +922,17 @@ static bool out_of_bounds(Search *s, uint64_t states, uint64_t bytes)
 		set_bound(s, "states-max");
 	else if (o->memory_max && bytes > o->memory_max)
 		set_bound(s, "memory-max");
-	else if (o->time_max > 0 && s->r->transitions >= s->next_check) {
+	else if ((o->time_max > 0 || o->progress) &&
+		 s->r->transitions >= s->next_check) {
 		s->next_check = s->r->transitions + 256;
 		double el = (double)(g_get_monotonic_time() - s->t0) / 1e6;
-		if (el > o->time_max)
+		if (o->time_max > 0 && el > o->time_max)
 			set_bound(s, "time-max");
+		if (o->progress && el >= s->next_progress) {
+			s->next_progress = el + 0.5;
+			o->progress(states, s->r->transitions, s->r->depth,
+				    bytes, el, o->progress_data);
+		}
 	}
 	s->stop = s->r->bound && strcmp(s->r->bound, "depth-max") != 0;
 	return s->stop;

@@ -51,6 +51,13 @@ typedef struct {
 	volatile int *interrupted;  /* set asynchronously (Ctrl-C), or NULL */
 	uint64_t cex_nodes_max;     /* counterexample search budget in
 				     * (state, last thread) nodes; 0 = 4M */
+	/* progress: called about twice a second while the search runs
+	 * (states or runs so far, transitions, deepest path, bytes in use,
+	 * seconds); NULL: never.  It must not touch the search. */
+	void (*progress)(uint64_t states, uint64_t transitions,
+			 uint32_t depth, uint64_t bytes, double seconds,
+			 void *data);
+	void *progress_data;
 } SimExploreOptions;
 
 #define SIM_EXPLORE_MEMORY_DEFAULT_MB 4096

@@ -161,6 +161,14 @@ print('\treturn 0\n}')" >"$tmp/chain.model"
 $FL run $scn -m "$tmp/chain.model" >/dev/null 2>&1
 [ $? -eq 0 ] && ok || bad "a chain of 100 else-if arms should load"
 
+# Progress: on stderr when it is a terminal (script gives it one), never
+# otherwise.
+script -qec "$FL explore $scn -m v4.2-dax --random 200000" /dev/null >"$tmp/tty" 2>&1
+grep -q "states/s, .* transitions, depth [0-9]*, .* MB, " "$tmp/tty" && ok ||
+	bad "explore on a terminal shows no progress"
+$FL explore $scn -m v4.2-dax --random 200000 2>"$tmp/e" >/dev/null
+! grep -q "transitions, depth" "$tmp/e" && ok || bad "progress on a stderr that is no terminal"
+
 # exit codes of run: 1 violation, 4 impossible, 0 clean
 $FL run $scn -m boaz-early-unlock --schedule seed-001 >/dev/null 2>&1
 [ $? -eq 1 ] && ok || bad "run boaz seed-001 should exit 1"
