@@ -1551,9 +1551,13 @@ static void find_counterexamples(Search *s, const SimWorld *init,
 		uint64_t bytes = sim_visited_bytes(x.nodes) +
 				 x.meta->len * sizeof(Node);
 		note_peak(s, bytes);
+		/* --time-max covers minimising too: past it the paths
+		 * found so far stand, marked not minimal */
 		if (sim_visited_count(x.nodes) > budget ||
 		    (s->o->memory_max && bytes > s->o->memory_max) ||
-		    (s->o->interrupted && *s->o->interrupted))
+		    (s->o->interrupted && *s->o->interrupted) ||
+		    (s->o->time_max > 0 && (double)(g_get_monotonic_time() -
+						   s->t0) / 1e6 > s->o->time_max))
 			break;
 		cex_expand(&x, e);
 	}
