@@ -373,6 +373,9 @@ for c in models scenarios; do
 	exit_is 2 $FL $c extra
 done
 exit_is 0 $FL show xfs-mmaplock
+printf 'model nocite\nextends v4.2-dax\nop store(pgoff) {\n\tfault(pgoff, 1)\n\treturn 0\n}\n' >"$tmp/nocite.model"
+exit_is 1 $FL show --lint "$tmp/nocite.model"
+exit_is 0 $FL show --lint xfs-mmaplock
 exit_is 0 $FL show fault-vs-truncate
 exit_is 2 $FL show nosuch
 exit_is 0 $FL help check
