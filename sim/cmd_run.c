@@ -151,6 +151,26 @@ out:
 
 /* ---- replay ------------------------------------------------------------ */
 
+/* Whether TID's next instruction comes from the trail's FILE (NULL: not
+ * recorded), which is relative to the trail at TRAIL_PATH. */
+static bool same_file(const SimRun *r, int tid, const char *file,
+		      const char *trail_path)
+{
+	char *dir, *want, *have;
+	bool same;
+
+	if (!file)
+		return true;
+	dir = g_path_get_dirname(trail_path);
+	want = g_canonicalize_filename(file, dir);
+	have = g_canonicalize_filename(sim_run_insn_file(r, tid), NULL);
+	same = strcmp(want, have) == 0;
+	g_free(have);
+	g_free(want);
+	g_free(dir);
+	return same;
+}
+
 /* Re-execute the trail, checking that each step is the instruction the
  * trail recorded; a mismatch means the scenario or model changed. */
 static gboolean replay_steps(SimRun *r, const SimTrail *tr, const char *path,
@@ -165,12 +185,16 @@ static gboolean replay_steps(SimRun *r, const SimTrail *tr, const char *path,
 		    r->w.thread[want->tid].status == SIM_TH_RUNNABLE)
 			in = sim_step_next_insn(&r->w, r->prog, want->tid);
 		if (!in || in->line != want->line || in->col != want->col ||
-		    in->sub != want->prim) {
-			char *what = g_strdup_printf("step %u: T%d %s, but the "
-				"trail says %d:%d %s: the scenario or model "
-				"changed since the trail was written", i + 1,
-				want->tid, in ? sim_prims[in->sub].name :
-				"cannot run", want->line, want->col,
+		    in->sub != want->prim ||
+		    !same_file(r, want->tid, tr->files->pdata[i], path)) {
+			const char *f = tr->files->pdata[i];
+			char *what = g_strdup_printf("step %u: T%d %s%s%s, but "
+				"the trail says %s%s%d:%d %s: the scenario or "
+				"model changed since the trail was written",
+				i + 1, want->tid, in ? sim_prims[in->sub].name :
+				"cannot run", in ? " in " : "",
+				in ? sim_run_insn_file(r, want->tid) : "",
+				f ? f : "", f ? ":" : "", want->line, want->col,
 				sim_prims[want->prim].name);
 			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 				    "%s:%d:1: %s", path, line, what);

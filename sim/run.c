@@ -45,6 +45,14 @@ static void dedup_lines(GString *msg)
 	g_strfreev(lines);
 }
 
+const char *sim_run_insn_file(const SimRun *r, int tid)
+{
+	const SimThread *t = &r->w.thread[tid];
+
+	return t->depth ? r->prog->procs[t->frame[t->depth - 1].proc]->file :
+	       NULL;
+}
+
 bool sim_run_step(SimRun *r, int tid)
 {
 	GString *text = g_string_new(NULL);
@@ -57,6 +65,7 @@ bool sim_run_step(SimRun *r, int tid)
 	SimTraceStep st = {
 		.tid = tid, .step = (int)r->w.notes.step + 1,
 		.line = in->line, .col = in->col, .prim = in->sub,
+		.file = sim_run_insn_file(r, tid),
 	};
 
 	sim_step(&r->w, tid, &ctx);

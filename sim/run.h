@@ -35,6 +35,10 @@ void sim_run_finish(SimRun *r);
  * error. */
 bool sim_run_step(SimRun *r, int tid);
 
+/* sim_run_insn_file - the file defining the instruction TID is parked at
+ * (NULL once it finished). */
+const char *sim_run_insn_file(const SimRun *r, int tid);
+
 /* sim_run_schedule - follow SCHED (NULL: default policy) to the end,
  * recording into r->trace, then finish the remaining threads by the
  * default policy and classify how the run ended. */

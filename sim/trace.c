@@ -244,9 +244,11 @@ void sim_trace_trail(const SimTrace *t, GString *out)
 	for (guint i = 0; i < t->steps->len; i++) {
 		const SimTraceStep *st = &g_array_index(t->steps,
 							SimTraceStep, i);
-		g_string_append_printf(out, "T%d %d:%d %s\n", st->tid,
+		char *file = g_canonicalize_filename(st->file, NULL);
+		g_string_append_printf(out, "T%d %d:%d %s %s\n", st->tid,
 				       st->line, st->col,
-				       sim_prims[st->prim].name);
+				       sim_prims[st->prim].name, file);
+		g_free(file);
 	}
 }
 
@@ -261,6 +263,8 @@ void sim_trail_clear(SimTrail *t)
 		g_array_free(t->steps, TRUE);
 	if (t->lines)
 		g_array_free(t->lines, TRUE);
+	if (t->files)
+		g_ptr_array_free(t->files, TRUE);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -291,17 +295,25 @@ static bool read_uint(const char **s, long max, long *out)
 	return true;
 }
 
-/* "T<tid> <line>:<col> <primitive>" */
-static bool parse_step(const char *s, SimTraceStep *st)
+/* "T<tid> <line>:<col> <primitive> [FILE]"; *FILE gets FILE or NULL. */
+static bool parse_step(const char *s, SimTraceStep *st, char **file)
 {
 	long tid, line, col;
+	const char *sp;
+	char *prim;
 	int p;
 
 	if (*s++ != 'T' || !read_uint(&s, SIM_THREADS_MAX - 1, &tid) ||
 	    *s++ != ' ' || !read_uint(&s, 65535, &line) || *s++ != ':' ||
-	    !read_uint(&s, 65535, &col) || *s++ != ' ' ||
-	    (p = sim_prim_lookup(s)) < 0)
+	    !read_uint(&s, 65535, &col) || *s++ != ' ')
 		return false;
+	sp = strchr(s, ' ');
+	prim = sp ? g_strndup(s, (gsize)(sp - s)) : g_strdup(s);
+	p = sim_prim_lookup(prim);
+	g_free(prim);
+	if (p < 0 || (sp && !sp[1]))
+		return false;
+	*file = sp ? g_strdup(sp + 1) : NULL;
 	st->tid = (int)tid;
 	st->line = (uint16_t)line;
 	st->col = (uint16_t)col;
@@ -346,6 +358,7 @@ gboolean sim_trail_parse(const char *text, const char *origin, SimTrail *out,
 	memset(out, 0, sizeof(*out));
 	out->steps = g_array_new(FALSE, TRUE, sizeof(SimTraceStep));
 	out->lines = g_array_new(FALSE, TRUE, sizeof(int));
+	out->files = g_ptr_array_new_with_free_func(g_free);
 	if (!trail_header(lines, n, origin, out, &nsteps, error))
 		goto out;
 	for (int i = 4; i < n; i++) {
@@ -353,13 +366,15 @@ gboolean sim_trail_parse(const char *text, const char *origin, SimTrail *out,
 		int ln = i + 1;
 		if (lines[i][0] == '\0' && i == n - 1)
 			break;
-		if (!parse_step(lines[i], &st)) {
+		char *file = NULL;
+		if (!parse_step(lines[i], &st, &file)) {
 			trail_error(error, origin, ln, "malformed step "
 				    "(expected 'T<n> <line>:<col> <primitive>')");
 			goto out;
 		}
 		g_array_append_val(out->steps, st);
 		g_array_append_val(out->lines, ln);
+		g_ptr_array_add(out->files, file);
 	}
 	if ((long)out->steps->len != nsteps) {
 		trail_error(error, origin, 4, "step count does not match the "

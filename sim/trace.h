@@ -12,8 +12,9 @@
  *   model NAME FILE                      FILE: the model file (as PATH);
  *                                        without it NAME is looked up
  *   steps N
- *   T<tid> <line>:<col> <primitive>      one line per step: the thread and
- *                                        the instruction it executes
+ *   T<tid> <line>:<col> <primitive> FILE one line per step: the thread, the
+ *                                        instruction it executes and the
+ *                                        model file defining it (optional)
  */
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
@@ -30,6 +31,8 @@ typedef struct {
 	char *msg;              /* violation lines, or NULL */
 	uint16_t line, col;     /* the primitive executed */
 	uint8_t prim;
+	const char *file;       /* the file defining it (the model's or a
+				 * parent's), owned by the program */
 } SimTraceStep;
 
 typedef enum {
@@ -73,6 +76,7 @@ typedef struct {
 	char *model_file;       /* or NULL */
 	GArray *steps;          /* SimTraceStep: tid, line, col, prim */
 	GArray *lines;          /* int: the trail line of each step */
+	GPtrArray *files;       /* char *: each step's FILE, or NULL */
 } SimTrail;
 
 /* sim_trail_parse - read trail TEXT (ORIGIN names it in messages, which

@@ -25,6 +25,7 @@ START_TEST(test_trail_parse)
 	ck_assert_str_eq(t.scenario, "scenarios/fault-vs-truncate.scn");
 	ck_assert_str_eq(t.model, "boaz-early-unlock");
 	ck_assert_ptr_null(t.model_file);
+	ck_assert_ptr_null(g_ptr_array_index(t.files, 0));
 	ck_assert_uint_eq(t.steps->len, 2);
 	SimTraceStep *s = &g_array_index(t.steps, SimTraceStep, 1);
 	ck_assert_int_eq(s->tid, 1);
@@ -43,11 +44,15 @@ START_TEST(test_trail_model_file)
 	GError *err = NULL;
 
 	ck_assert(sim_trail_parse("faultline-trail 1\nscenario /s d/a.scn\n"
-				  "model m /x y/m.model\nsteps 0\n", "t",
+				  "model m /x y/m.model\nsteps 1\n"
+				  "T1 2:3 down_read /m d/b.model\n", "t",
 				  &t, &err));
 	ck_assert_str_eq(t.scenario, "/s d/a.scn");
 	ck_assert_str_eq(t.model, "m");
 	ck_assert_str_eq(t.model_file, "/x y/m.model");
+	ck_assert_str_eq(g_ptr_array_index(t.files, 0), "/m d/b.model");
+	ck_assert_int_eq(g_array_index(t.steps, SimTraceStep, 0).prim,
+			 SIM_P_DOWN_READ);
 	sim_trail_clear(&t);
 }
 END_TEST

@@ -251,6 +251,14 @@ for f in scenarios/*.scn; do
 	done
 done
 
+# A trail names the model file of each step; replay checks it.
+$FL run $scn -m boaz-early-unlock --schedule seed-001 --trail "$tmp/f.trail" >/dev/null 2>&1
+grep -q "^T0 [0-9]*:[0-9]* user_store $PWD/models/base.model$" "$tmp/f.trail" && ok ||
+	bad "trail steps do not name their model file"
+sed "6s|$PWD/models/base.model|$PWD/models/v4.2-dax.model|" "$tmp/f.trail" >"$tmp/g.trail"
+expect_error 2 "g.trail:6:1: step 2: T0 down_read in .*base.model, but the trail says .*v4.2-dax.model:" \
+	$FL replay "$tmp/g.trail"
+
 # check as a CI judge.  A copy of R1 whose boaz-early-unlock expectation
 # is wrong, in a subdirectory (check recurses): JUnit that the schema
 # accepts, the failure's diagram and a trail that replays from elsewhere
