@@ -1192,9 +1192,11 @@ static void dfs_loop(Dfs *d)
 
 	while (d->sp >= 0) {
 		Frame *f = &d->st[d->sp];
-		uint64_t bytes = sim_visited_bytes(d->vis) + s->extra_bytes;
-		note_peak(s, bytes);
-		if (out_of_bounds(s, s->r->states, bytes))
+		note_peak(s, sim_visited_bytes(d->vis) + s->extra_bytes);
+		/* the bound holds through the next growth, not after it */
+		if (out_of_bounds(s, s->r->states,
+				  sim_visited_bytes_next(d->vis) +
+				  s->extra_bytes))
 			return;
 		uint8_t z = *data_of(d, f->id) & SLEEP_MASK;
 		uint8_t todo = (uint8_t)(f->ample & ~f->done & ~z);
@@ -1548,9 +1550,10 @@ static void find_counterexamples(Search *s, const SimWorld *init,
 		const Node *n = &g_array_index(x.meta, Node, e);
 		if (n->closed || n->key != x.key)
 			continue;
-		uint64_t bytes = sim_visited_bytes(x.nodes) +
+		uint64_t bytes = sim_visited_bytes_next(x.nodes) +
 				 x.meta->len * sizeof(Node);
-		note_peak(s, bytes);
+		note_peak(s, sim_visited_bytes(x.nodes) +
+			  x.meta->len * sizeof(Node));
 		/* --time-max covers minimising too: past it the paths
 		 * found so far stand, marked not minimal */
 		if (sim_visited_count(x.nodes) > budget ||

@@ -170,6 +170,21 @@ uint64_t sim_visited_bytes(const SimVisited *v)
 	       (v->exact ? (uint64_t)v->dense_cap * v->size : 0);
 }
 
+uint64_t sim_visited_bytes_next(const SimVisited *v)
+{
+	uint64_t cap = v->mask + 1;
+	uint64_t per_dense = 1 + (v->exact ? v->size : 0);
+	uint64_t next = (uint64_t)v->count + SIM_VISITED_LOOKAHEAD;
+	uint64_t bytes = sim_visited_bytes(v);
+
+	/* a growth holds the old arrays and their doubled copies at once */
+	if (next * 4 > cap * 3)
+		bytes += 2 * cap * (sizeof(uint64_t) + sizeof(uint32_t));
+	if (next > v->dense_cap)
+		bytes += 2 * (uint64_t)v->dense_cap * per_dense;
+	return bytes;
+}
+
 uint64_t sim_visited_collisions(const SimVisited *v)
 {
 	return v->collisions;

@@ -51,8 +51,14 @@ const void *sim_visited_state(const SimVisited *v, uint32_t id);
 /* sim_visited_count - states stored. */
 uint64_t sim_visited_count(const SimVisited *v);
 
-/* sim_visited_bytes - heap bytes in use. */
-uint64_t sim_visited_bytes(const SimVisited *v);
+/* sim_visited_bytes - heap bytes in use. */uint64_t sim_visited_bytes(const SimVisited *v);
+
+/* sim_visited_bytes_next - the most the heap bytes may reach during the
+ * next SIM_VISITED_LOOKAHEAD adds: a growth holds the old arrays and
+ * their doubled copies at once.  A memory bound checked against this
+ * before adding is never overshot by a growth. */
+#define SIM_VISITED_LOOKAHEAD 4     /* states one expansion may add */
+uint64_t sim_visited_bytes_next(const SimVisited *v);
 
 /* sim_visited_collisions - distinct states that shared a fingerprint
  * (exact mode; always 0 otherwise). */
