@@ -347,14 +347,9 @@ static void matrix_json_cell(GString *j, const SimScenario *s, const Cell *c)
 	sim_json_string(j, c->model);
 	g_string_append(j, ", \"verdict\": ");
 	sim_json_string(j, cell_verdict(c));
-	g_string_append(j, ", \"properties\": [");
-	for (int p = 0, n = 0; p < SIM_PROP_COUNT; p++) {
-		if (c->found >> p & 1) {
-			g_string_append(j, n++ ? ", " : "");
-			sim_json_string(j, sim_prop_name(p));
-		}
-	}
-	g_string_append_printf(j, "], \"complete\": %s, \"states\": %llu, "
+	g_string_append(j, ", \"properties\": ");
+	sim_json_props(j, c->found);
+	g_string_append_printf(j, ", \"complete\": %s, \"states\": %llu, "
 			       "\"transitions\": %llu, \"expected\": ",
 			       c->complete ? "true" : "false",
 			       (unsigned long long)c->states,
@@ -477,7 +472,19 @@ static void matrix_json_head(GString *j, GPtrArray *scns, GPtrArray *models)
 		sim_json_string(j, s->file);
 		g_string_append(j, ", \"source\": ");
 		sim_json_string(j, s->source ? s->source : "");
-		g_string_append(j, "}");
+		g_string_append(j, ", \"check\": ");
+		sim_json_props(j, s->check);
+		g_string_append(j, ", \"threads\": [");
+		for (int t = 0; t < s->nthreads; t++) {
+			g_string_append(j, t ? ", " : "");
+			sim_json_string(j, s->threads[t].name);
+		}
+		g_string_append(j, "], \"processes\": [");
+		for (int t = 0; t < s->nthreads; t++) {
+			g_string_append(j, t ? ", " : "");
+			sim_json_string(j, s->procnames[s->threads[t].proc]);
+		}
+		g_string_append(j, "]}");
 	}
 	g_string_append(j, "],\n  \"models\": [");
 	for (guint m = 0; m < models->len; m++) {

@@ -159,6 +159,18 @@ void sim_json_string(GString *out, const char *s)
 	g_string_append_c(out, '"');
 }
 
+void sim_json_props(GString *out, SimPropSet set)
+{
+	g_string_append_c(out, '[');
+	for (int p = 0, n = 0; p < SIM_PROP_COUNT; p++) {
+		if (!(set >> p & 1))
+			continue;
+		g_string_append(out, n++ ? ", " : "");
+		sim_json_string(out, sim_prop_name(p));
+	}
+	g_string_append_c(out, ']');
+}
+
 void sim_json_lines(GString *out, const char *s)
 {
 	bool first = true;
@@ -197,14 +209,9 @@ static void json_run_members(const SimTrace *t, GString *out)
 	sim_json_string(out, end_names[t->end]);
 	g_string_append(out, ", \"end_note\": ");
 	sim_json_string(out, t->end_note ? t->end_note : "");
-	g_string_append(out, ", \"properties\": [");
-	for (int p = 0, n = 0; p < SIM_PROP_COUNT; p++) {
-		if (!(t->found >> p & 1))
-			continue;
-		g_string_append(out, n++ ? ", " : "");
-		sim_json_string(out, sim_prop_name(p));
-	}
-	g_string_append(out, "],\n \"steps\": [");
+	g_string_append(out, ", \"properties\": ");
+	sim_json_props(out, t->found);
+	g_string_append(out, ",\n \"steps\": [");
 	for (guint i = 0; i < t->steps->len; i++) {
 		const SimTraceStep *st = &g_array_index(t->steps,
 							SimTraceStep, i);

@@ -94,6 +94,9 @@ void sim_trail_clear(SimTrail *t);
 /* sim_json_string - append S to OUT as a JSON string literal. */
 void sim_json_string(GString *out, const char *s);
 
+/* sim_json_props - append SET to OUT as a JSON array of property names. */
+void sim_json_props(GString *out, SimPropSet set);
+
 /* sim_json_lines - append the lines of S (NULL: none) to OUT as a JSON
  * array of strings. */
 void sim_json_lines(GString *out, const char *s);
