@@ -131,5 +131,25 @@ assert r["steps"][:len(cex["steps"])] == cex["steps"]
 PY
 done <"$tmp/cex"
 
+# The report renders from that JSON without a browser: every in-page link
+# has its anchor, and each cell with a counterexample draws it as an SVG
+# whose steps link to model source lines.
+/usr/bin/python3 reports/report.py "$tmp/m.json" reports/history.json "$tmp" \
+	>/dev/null && /usr/bin/python3 - "$tmp/m.json" "$tmp/report.html" <<'PY' &&
+import json, re, sys
+m, page = json.load(open(sys.argv[1])), open(sys.argv[2]).read()
+ids = set(re.findall(r' id="([^"]+)"', page))
+missing = set(re.findall(r'href="#([^"]+)"', page)) - ids
+assert not missing, sorted(missing)[:5]
+drawn = [c for c in m["cells"] if c.get("counterexamples")]
+assert drawn
+for c in drawn:
+    sec = page[page.index('id="cell-%s--%s"' % (c["model"], c["scenario"])):]
+    sec = sec[:sec.index("</section>")]
+    assert "<svg" in sec and re.search(r'<a href="#src-[\w.+-]+\.model-L\d+"',
+                                       sec), c["model"]
+PY
+	ok || bad "report.html: a dangling link, or a counterexample not drawn"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
