@@ -292,12 +292,16 @@ def cell_html(matrix, scn, c, hindex):
                    "complete" if c["complete"] else
                    "incomplete (%s)" % e(c.get("bound") or "")))
     drawn = {}
+    named = {tuple(r["schedule"]): n for n, r in c.get("schedules",
+                                                        {}).items()}
     for p, x in c.get("counterexamples", {}).items():
         sched = tuple(x["run"]["schedule"])
         anchor = "%s-%s" % (cid, p)
-        title = "%s: %d preemption%s, %d steps%s" % (
+        title = "%s: %d preemption%s, %d steps%s%s" % (
             e(p), x["preemptions"], "" if x["preemptions"] == 1 else "s",
-            len(sched), "" if x["minimal"] else " (not minimised)")
+            len(sched), "" if x["minimal"] else " (not minimised)",
+            " &mdash; the interleaving of named schedule %s" % e(
+                named[sched]) if sched in named else "")
         if sched in drawn:
             out.append('<p id="%s">%s: the run drawn for <a href="#%s">%s'
                        '</a>.</p>' % (anchor, title, drawn[sched][0],

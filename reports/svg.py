@@ -2,7 +2,9 @@
 sequence diagram, for report.py.
 
 One lane per thread, one row per step: the step's text in a box in its
-thread's lane, linked to the model or scenario line that executed it.
+thread's lane, linked to the model or scenario line that executed it,
+inside a dashed box per op (store, fault, truncate) spanning the rows from
+its first step to its last, other threads' steps between included.
 Beside the boxes, one bar per lock the thread holds (dark: write or
 exclusive, light: read) or waits for (dashed red), from the step after
 which it appears in the run's `locks` lines to the step after which it is
@@ -49,6 +51,43 @@ def _locks(run, nthreads):
             now[t].add((lock, "wait" if how == "waits" else mode))
         after.append(now)
     return cols, after
+
+
+def _ops(run, nthreads):
+    """Per thread, the ops it ran as (name, first row, last row, nested):
+    a text line "fault(...) {" opens an op at the thread's next step, a
+    line "} fault" closes it after this one; an op open before the first
+    step (the scenario's own call) starts at the thread's first row, one
+    still open at the end runs to the last row.  NESTED counts the levels
+    of ops inside it, so that outer boxes are drawn wider."""
+    spans = [[] for _ in range(nthreads)]
+    stack = [[] for _ in range(nthreads)]
+    first = [None] * nthreads
+    for i, st in enumerate(run["steps"]):
+        t = st["thread"]
+        if t >= nthreads:
+            continue
+        first[t] = i if first[t] is None else first[t]
+        stack[t] = [(name, i if start is None else start)
+                    for name, start in stack[t]]
+        for line in st["text"][1:]:
+            if line.endswith(" {"):
+                stack[t].append((line.split("(")[0], None))
+            elif line.startswith("} "):
+                name, start = stack[t].pop() if stack[t] else \
+                    (line[2:], first[t])
+                spans[t].append([name, start, i])
+    last = len(run["steps"]) - 1
+    for t in range(nthreads):
+        for name, start in stack[t]:
+            if start is not None:
+                spans[t].append([name, start, last])
+    for t in range(nthreads):
+        for sp in spans[t]:
+            inner = [o for o in spans[t] if o is not sp and
+                     sp[1] <= o[1] and o[2] <= sp[2]]
+            sp.append(len(inner))
+    return spans
 
 
 def _marks(run):
@@ -140,6 +179,17 @@ def draw(run, scn, src_id, uid):
                         if how0 is not None:
                             _bar(out, bx, ys, start, i, how0, lock, bottom)
                         start, how0 = i, how
+    # ops: a box around the rows each op spans in its lane, outer wider
+    for t, spans in enumerate(_ops(run, n)):
+        for name, a, b, nested in spans:
+            pad = 3 + 4 * nested
+            y1, y2 = ys[a][0] - pad, ys[b][0] + ys[b][1] + pad
+            out.append('<rect x="%.1f" y="%d" width="%.1f" height="%d" '
+                       'rx="5" fill="#f7f1df" fill-opacity="0.55" '
+                       'stroke="#b09a5c" stroke-dasharray="3,2">'
+                       '<title>T%d: %s, steps %d-%d</title></rect>' % (
+                           lanex[t] - pad, y1, boxw[t] + 2 * pad, y2 - y1,
+                           t, e(name), steps[a]["step"], steps[b]["step"]))
     # step boxes
     for i, st in enumerate(steps):
         t = st["thread"]
