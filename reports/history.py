@@ -74,9 +74,16 @@ def dl_verdict(cell):
     return "CLEAN" if cell["complete"] else "INCOMPLETE"
 
 
-def model_verdict(cells, model, col, prefixes):
+def in_column(race, races):
+    """Whether scenario race RACE belongs to a column of RACES: equal, or
+    a lettered variant (R6a, R6b of R6; never R10 of R1)."""
+    return any(race == r or (race.startswith(r) and
+                             race[len(r):].isalpha()) for r in races)
+
+
+def model_verdict(cells, model, col, races):
     got = [c for c in cells if c["model"] == model and
-           any((c["race"] or "").startswith(p) for p in prefixes)]
+           in_column(c["race"] or "", races)]
     verdicts = [dl_verdict(c) if col == "DL" else c["verdict"] for c in got]
     verdicts = [v for v in verdicts if v != "n/a"]
     if not verdicts:

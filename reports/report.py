@@ -123,7 +123,7 @@ def history_index(matrix, hist):
     index = {}
     for s in matrix["scenarios"]:
         for r in rows:
-            if any((s["race"] or "").startswith(p) for p in cols[r["column"]]):
+            if history.in_column(s["race"] or "", cols[r["column"]]):
                 index[(r["model"], s["name"])] = r
     return rows, index
 
@@ -162,7 +162,7 @@ def matrix_html(matrix, cells, hindex):
                 '<td style="background:%s"><a class="cell" href="#%s" '
                 'title="%s x %s: %s %s; %s">%s<br><span class="exp%s">%s</span>%s'
                 '</a></td>' % (
-                    COLOURS[c["verdict"]], cell_id(m["name"], s["name"]),
+                    COLOURS.get(c["verdict"], "#fff"), cell_id(m["name"], s["name"]),
                     e(m["name"]), e(s["name"]), e(c["verdict"]),
                     e(" ".join(c["properties"])), e(why),
                     e(SHORT.get(c["verdict"], c["verdict"])),
@@ -259,7 +259,7 @@ def cell_html(matrix, scn, c, hindex):
     out = ['<section class="cell" id="%s"><h3>%s \u00d7 %s (%s): '
            '<span style="background:%s" class="v">%s</span></h3>' % (
                cid, e(model), e(scn["name"]), e(label(scn)),
-               COLOURS[c["verdict"]], e(c["verdict"]))]
+               COLOURS.get(c["verdict"], "#fff"), e(c["verdict"]))]
     out.append('<p>%s. <a href="#scn-%s">Scenario</a>, '
                '<a href="#%s">model</a>.' % (
                    e(scn["summary"]), e(scn["name"]), src_id(model + ".model")))
