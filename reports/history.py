@@ -98,6 +98,16 @@ def agreement(got, want):
     return "yes" if got in want or want == {"n/a"} else "NO"
 
 
+def cell_agreement(cell, row):
+    """One matrix cell against its column's documented verdict (ROW of
+    compare()).  A column's verdict is the worst of its cells, so a cell
+    differs only where its column differs and it is the cell that gives
+    the column its verdict (n/a where the model can express no scenario
+    of the column)."""
+    got = dl_verdict(cell) if row["column"] == "DL" else cell["verdict"]
+    return row["agree"] if got == row["got"] else "yes"
+
+
 def compare(matrix, history):
     """One dict per scheme x model x column: scheme, model, column, text
     (documented), evidence, got (the models' verdict), races, agree."""

@@ -117,14 +117,17 @@ def expect_line(scn, model):
 
 
 def history_index(matrix, hist):
-    """{(model, race): agree row} for the matrix cells' history marks."""
+    """The history rows, and {(model, scenario): (row, agreement of that
+    cell alone)} for the matrix cells' marks."""
     rows = history.compare(matrix, hist)
     cols = {c["id"]: c["races"] for c in hist["columns"]}
+    cells = grid(matrix)
     index = {}
     for s in matrix["scenarios"]:
         for r in rows:
             if history.in_column(s["race"] or "", cols[r["column"]]):
-                index[(r["model"], s["name"])] = r
+                index[(r["model"], s["name"])] = (r, history.cell_agreement(
+                    cells[r["model"]][s["name"]], r))
     return rows, index
 
 
@@ -153,9 +156,9 @@ def matrix_html(matrix, cells, hindex):
         for s in scns:
             c = cells[m["name"]][s["name"]]
             mark, why = expect_mark(c)
-            h = hindex.get((m["name"], s["name"]))
+            h, agree = hindex.get((m["name"], s["name"]), (None, None))
             hmark = ""
-            if h and h["agree"] != "yes":
+            if h and agree != "yes":
                 hmark = '<span class="hist" title="history: %s">h</span>' % \
                     e(h["text"])
             out.append(
@@ -271,7 +274,7 @@ def cell_html(matrix, scn, c, hindex):
             e(c["expected"]), where,
             e(" ".join(c["properties"]) or "never"),
             "\u2713" if c["match"] else "\u2717 differs"))
-    h = hindex.get((model, scn["name"]))
+    h, agree = hindex.get((model, scn["name"]), (None, None))
     if h:
         out.append(" Documented history (%s, column %s): <b>%s</b> %s; "
                    "<a href=\"#hist-%s-%s\">%s</a>." % (
@@ -279,7 +282,8 @@ def cell_html(matrix, scn, c, hindex):
                        " ".join('<a href="#ev-%s">%s</a>' % (x, x)
                                 for x in h["evidence"]),
                        e(h["model"]), e(h["column"]),
-                       "agrees" if h["agree"] == "yes" else "differs"))
+                       "this cell agrees" if agree == "yes" else
+                       "this cell differs"))
     out.append("</p>")
     if c["verdict"] == "n/a":
         out.append("<p>The model lacks an op the scenario calls.</p>"
