@@ -256,7 +256,7 @@ def run_html(run, scn, title, anchor):
                 "".join(steps)))
 
 
-def cell_html(matrix, scn, c, hindex):
+def cell_html(scn, c, hindex):
     model = c["model"]
     cid = cell_id(model, scn["name"])
     out = ['<section class="cell" id="%s"><h3>%s \u00d7 %s (%s): '
@@ -538,7 +538,7 @@ def render(matrix, hist):
     sections = []
     for s in scns:
         for m in matrix["models"]:
-            sections.append(cell_html(matrix, s, cells[m["name"]][s["name"]],
+            sections.append(cell_html(s, cells[m["name"]][s["name"]],
                                       hindex))
     scn_list = "".join(
         '<dt id="scn-%s"><b>%s</b> %s (<a href="#%s">%s</a>)</dt>'
