@@ -22,12 +22,14 @@ import base64
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
 
 WIDTH, HEIGHT = 1400, 1000
+TIMEOUT = 120           # seconds without a word from the browser
 
 CHECKS = """(() => {
   const bad = [];
@@ -88,7 +90,8 @@ class Browser:
             os.dup2(hi[0], 3)
             os.dup2(hi[1], 4)
         args = [exe, "--headless", "--remote-debugging-pipe",
-                "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--no-default-browser-check",
                 "--disable-extensions", "--hide-scrollbars",
                 "--user-data-dir=" + profile, "about:blank"]
         if os.geteuid() == 0:
@@ -106,6 +109,8 @@ class Browser:
 
     def _read(self):
         while b"\0" not in self.buf:
+            if not select.select([self.r], [], [], TIMEOUT)[0]:
+                raise RuntimeError("chromium said nothing for %d s" % TIMEOUT)
             chunk = os.read(self.r, 1 << 16)
             if not chunk:
                 raise RuntimeError("chromium closed the pipe")
@@ -217,6 +222,8 @@ def main(argv):
             print("check-report: %d cells, %d in-page links, clicked %s" % (
                 first.get("cells", 0), first.get("links", 0),
                 click.get("cell", "nothing")))
+    except RuntimeError as err:
+        bad.append(str(err))
     finally:
         b.close()
         shutil.rmtree(profile, ignore_errors=True)
