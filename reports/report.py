@@ -566,7 +566,13 @@ def render(matrix, hist):
 def main(argv):
     if len(argv) != 4:
         sys.exit("usage: report.py MATRIX.json HISTORY.json OUTDIR")
-    page = render(load(argv[1]), history.load(argv[2]))
+    matrix = load(argv[1])
+    if any(k not in s for s in matrix["scenarios"]
+           for k in ("file", "check", "threads", "processes")):
+        sys.exit("%s: no scenario files, checks or threads: written by an "
+                 "older faultline; run `faultline matrix --json` again"
+                 % argv[1])
+    page = render(matrix, history.load(argv[2]))
     os.makedirs(argv[3], exist_ok=True)
     path = os.path.join(argv[3], "report.html")
     with open(path, "w", encoding="utf-8") as f:
