@@ -263,9 +263,11 @@ def cell_html(scn, c, hindex):
            '<span style="background:%s" class="v">%s</span></h3>' % (
                cid, e(model), e(scn["name"]), e(label(scn)),
                COLOURS.get(c["verdict"], "#fff"), e(c["verdict"]))]
-    out.append('<p>%s. <a href="#scn-%s">Scenario</a>, '
+    out.append('<p>%s%s <a href="#scn-%s">Scenario</a>, '
                '<a href="#%s">model</a>.' % (
-                   e(scn["summary"]), e(scn["name"]), src_id(model + ".model")))
+                   e(scn["summary"]),
+                   "" if scn["summary"][-1:] in ".?!" else ".",
+                   e(scn["name"]), src_id(model + ".model")))
     if c["expected"] is not None:
         ln = expect_line(scn, model)
         where = ' (<a href="#%s">%s:%d</a>)' % (
