@@ -19,8 +19,8 @@ import os
 import re
 import sys
 
-RANK = {"n/a": 0, "CLEAN": 1, "INCOMPLETE": 2, "LOCK-ORDER": 3,
-        "RACE": 4, "DEADLOCK": 5, "ERROR": 6}
+RANK = {"n/a": 0, "CLEAN": 1, "INCOMPLETE": 2, "WAIT-ORDER": 3,
+        "LOCK-ORDER": 3, "RACE": 4, "DEADLOCK": 5, "ERROR": 6}
 
 
 def load(path):
@@ -71,6 +71,8 @@ def dl_verdict(cell):
         return "DEADLOCK"
     if "lock-order" in props:
         return "LOCK-ORDER"
+    if "wait-order" in props:
+        return "WAIT-ORDER"
     return "CLEAN" if cell["complete"] else "INCOMPLETE"
 
 
@@ -93,8 +95,8 @@ def model_verdict(cells, model, col, races):
 
 
 def agreement(got, want):
-    if got == "LOCK-ORDER" and "DEADLOCK" in want:
-        return "lock-order only"
+    if got in ("LOCK-ORDER", "WAIT-ORDER") and "DEADLOCK" in want:
+        return got.lower() + " only"
     return "yes" if got in want or want == {"n/a"} else "NO"
 
 

@@ -13,12 +13,12 @@ import json
 import os
 import sys
 
-VERDICTS = ["CLEAN", "RACE", "DEADLOCK", "LOCK-ORDER", "INCOMPLETE", "ERROR", "n/a"]
-COLOURS = {"CLEAN": "#cfe8cf", "RACE": "#f4a6a6", "DEADLOCK": "#f7c97e", "LOCK-ORDER": "#fbe3b0",
+VERDICTS = ["CLEAN", "RACE", "DEADLOCK", "INCOMPLETE", "ERROR", "n/a"]
+COLOURS = {"CLEAN": "#cfe8cf", "RACE": "#f4a6a6", "DEADLOCK": "#f7c97e",
            "INCOMPLETE": "#d9d9d9", "ERROR": "#b0b0ff", "n/a": "#ffffff"}
 
 # Verdicts shortened where a cell is narrow (the PNG, the HTML matrix).
-SHORT = {"DEADLOCK": "DLOCK", "LOCK-ORDER": "L-ORD", "INCOMPLETE": "INCMP"}
+SHORT = {"DEADLOCK": "DLOCK", "INCOMPLETE": "INCMP"}
 
 SUPPORTED_VERSION = 1
 
@@ -43,8 +43,17 @@ def label(s):
     return s["race"] or s["name"]
 
 
-def cell_text(c):
-    text = c["verdict"]
+# Lock-class cycles, noted beside the verdict (README: +LO, +WO).
+NOTES = [("lock-order", "+LO"), ("wait-order", "+WO")]
+
+
+def notes(c):
+    return "".join(n for p, n in NOTES if p in c["properties"])
+
+
+def cell_text(c, names=None):
+    """The verdict (as NAMES shortens it), its notes, "!" off-expectation."""
+    text = (names or {}).get(c["verdict"], c["verdict"]) + notes(c)
     if c["match"] is False:
         text += "!"
     return text
@@ -95,14 +104,15 @@ def write_png(data, cells, out):
     for i, m in enumerate(models):
         for j, s in enumerate(scns):
             c = cells[m["name"]][s["name"]]
-            ax.text(j, i, SHORT.get(c["verdict"], c["verdict"]) +
-                    ("!" if c["match"] is False else ""), ha="center",
-                    va="center", fontsize=10)
+            ax.text(j, i, cell_text(c, SHORT), ha="center", va="center",
+                    fontsize=10)
     handles = [Patch(facecolor=COLOURS[v], edgecolor="#888",
                      label="%s%s" % (v, " (%s)" % SHORT[v] if v in SHORT
                                      else "")) for v in VERDICTS]
-    handles.append(Patch(facecolor="white", edgecolor="white",
-                         label="!: differs from the scenario's expect line"))
+    handles += [Patch(facecolor="white", edgecolor="white", label=text)
+                for text in ("+LO: a lock-order cycle (lockdep)",
+                             "+WO: a wait-order cycle (untracked locks)",
+                             "!: differs from the scenario's expect line")]
     ax.legend(handles=handles, loc="upper center", fontsize=10,
               bbox_to_anchor=(0.5, -0.02), ncol=4, frameon=False)
     ax.set_title("faultline: scheme x race", fontsize=12)

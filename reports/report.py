@@ -13,7 +13,8 @@ documented history).  The page holds:
   - per cell a section: the verdict per checked property, the search
     figures, each counterexample drawn as an SVG sequence diagram (svg.py)
     with the column diagram beside it for mails, the named schedules run
-    under the model, the lock-order report with its CPU table;
+    under the model, the lock-order and wait-order reports (both chains
+    and the CPU table);
   - the comparison with the documented history, the evidence it cites
     (Message-IDs linked to the list archive);
   - a model-vs-model view (two models chosen in the page);
@@ -36,7 +37,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import history  # noqa: E402
 import svg  # noqa: E402
-from matrix import COLOURS, SHORT, label, load, grid  # noqa: E402
+from matrix import COLOURS, SHORT, label, load, grid, notes  # noqa: E402
 
 LORE = "https://lore.kernel.org/r/%s"
 MSGID = re.compile(r"<([^<>\s@]+@[^<>\s]+)>")
@@ -46,7 +47,6 @@ LEGEND = [
               "(complete search)"),
     ("RACE", "a checked property is violated in some interleaving"),
     ("DEADLOCK", "(DLOCK) a deadlock or lost wake-up is reachable"),
-    ("LOCK-ORDER", "(L-ORD) a lock-class cycle, no deadlock reached"),
     ("INCOMPLETE", "(INCMP) the search hit a bound before proving CLEAN"),
     ("ERROR", "the model is broken for this scenario"),
     ("n/a", "the model lacks an op the scenario calls"),
@@ -168,7 +168,7 @@ def matrix_html(matrix, cells, hindex):
                     COLOURS.get(c["verdict"], "#fff"), cell_id(m["name"], s["name"]),
                     e(m["name"]), e(s["name"]), e(c["verdict"]),
                     e(" ".join(c["properties"])), e(why),
-                    e(SHORT.get(c["verdict"], c["verdict"])),
+                    e(SHORT.get(c["verdict"], c["verdict"]) + notes(c)),
                     " no" if c["match"] is False else "", mark, hmark))
         out.append("</tr>")
     out.append("</tbody></table>")
@@ -178,7 +178,10 @@ def matrix_html(matrix, cells, hindex):
 def legend_html():
     items = ['<span class="sw" style="background:%s"></span><b>%s</b> %s'
              % (COLOURS[v], e(v), e(why)) for v, why in LEGEND]
-    items += ['<b>\u2713</b> as the scenario\'s <code>expect</code> line '
+    items += ['<b>+LO</b> lockdep would report a lock-order cycle; '
+              '<b>+WO</b> a cycle through locks lockdep does not track '
+              '(page, DAX entry, range locks)',
+              '<b>\u2713</b> as the scenario\'s <code>expect</code> line '
               'says; <b>\u2717</b> differs from it; \u00b7 no expect line',
               '<span class="hist">h</span> differs from the documented '
               'history (models/README.md explains each)']
@@ -201,36 +204,25 @@ def property_rows(scn, c):
         if p in c.get("counterexamples", {}):
             anchor = ' <a href="#%s-%s">counterexample</a>' % (
                 cell_id(c["model"], c["scenario"]), p)
-        elif p == "lock-order" and c.get("lock_order"):
-            anchor = ' <a href="#%s-lock-order">report</a>' % cell_id(
-                c["model"], c["scenario"])
+        elif c.get(p.replace("-", "_")):
+            anchor = ' <a href="#%s-%s">report</a>' % (
+                cell_id(c["model"], c["scenario"]), p)
         rows.append("<tr><td>%s</td><td class=\"%s\">%s%s</td></tr>" % (
             e(p), "bad" if v == "sometimes" else "", e(v), anchor))
     return '<table class="props">%s</table>' % "".join(rows)
 
 
-def lock_order_html(c, anchor):
-    """The lockdep report, both chains linked, and the CPU table each
-    cycle implies (CPUi takes the i-th class, then wants the next)."""
-    lines = c.get("lock_order") or []
-    out = ['<h4 id="%s">lock order</h4><pre>%s</pre>' % (
-        anchor, "\n".join(link_file_lines(x) for x in lines))]
-    for x in lines:
-        m = re.match(r"lock-order: .*cycle (.*)$", x)
-        if not m:
-            continue
-        cls = [k.strip() for k in m.group(1).split("->")][:-1]
-        n = len(cls)
-        head = "".join("<th>CPU%d</th>" % i for i in range(n))
-        body = []
-        for step in range(2 * n):
-            cpu = step % n
-            lock = cls[cpu] if step < n else cls[(cpu + 1) % n]
-            body.append("<tr>%s</tr>" % "".join(
-                "<td>%s</td>" % ("lock(%s);" % e(lock) if i == cpu else "")
-                for i in range(n)))
-        out.append('<table class="cpu"><tr>%s</tr>%s</table>' % (
-            head, "".join(body)))
+def order_html(c, cid):
+    """The search's lockdep reports as faultline writes them (the
+    acquisition, the existing chain, the CPU table), file:line linked."""
+    out = []
+    for key in ("lock_order", "wait_order"):
+        lines = c.get(key) or []
+        if lines:
+            prop = key.replace("_", "-")
+            out.append('<h4 id="%s-%s">%s</h4><pre>%s</pre>' % (
+                cid, prop, prop, "\n".join(link_file_lines(x)
+                                            for x in lines)))
     return "".join(out)
 
 
@@ -315,8 +307,7 @@ def cell_html(scn, c, hindex):
             continue
         drawn[sched] = (anchor, p)
         out.append(run_html(x["run"], scn, title, anchor))
-    if c.get("lock_order"):
-        out.append(lock_order_html(c, cid + "-lock-order"))
+    out.append(order_html(c, cid))
     for name, run in c.get("schedules", {}).items():
         sched = tuple(run["schedule"])
         same = [a for s, (a, _) in drawn.items()
@@ -436,8 +427,6 @@ td.bad{color:#b00;font-weight:bold}
 pre{background:#f6f6f6;padding:6px;overflow-x:auto;font-size:12px}
 pre.note{background:#fde8e8}
 ol.steps{font:12px monospace}
-table.cpu{border-collapse:collapse;font:12px monospace;margin:4px 0}
-table.cpu td,table.cpu th{border:1px solid #aaa;padding:1px 8px}
 table.hist{border-collapse:collapse;font-size:12px}
 table.hist td,table.hist th{border:1px solid #aaa;padding:2px 4px;
  vertical-align:top}

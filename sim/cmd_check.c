@@ -12,6 +12,7 @@
 #include <string.h>
 #include "cli.h"
 #include "explore.h"
+#include "lockdep.h"
 #include "parse.h"
 #include "run.h"
 #include "trace.h"
@@ -128,8 +129,11 @@ static void run_cell(const SimModel *m, const SimScenario *s, Cell *c,
 }
 
 #define HANG_PROPS ((SimPropSet)(1u << SIM_PROP_DEADLOCK | \
-				 1u << SIM_PROP_LOST_WAKEUP | \
-				 1u << SIM_PROP_LOCK_ORDER))
+				 1u << SIM_PROP_LOST_WAKEUP))
+/* Cycles of the lock-class graph: noted beside the verdict, which says
+ * what the interleavings do (lockdep.h). */
+#define ORDER_PROPS ((SimPropSet)(1u << SIM_PROP_LOCK_ORDER | \
+				  1u << SIM_PROP_WAIT_ORDER))
 
 /* RACE / CLEAN / DEADLOCK / n/a / INCOMPLETE / ERROR. */
 static const char *cell_verdict(const Cell *c)
@@ -138,11 +142,9 @@ static const char *cell_verdict(const Cell *c)
 		return "n/a";
 	if (c->error)
 		return "ERROR";
-	if (c->found & (HANG_PROPS & ~(1u << SIM_PROP_LOCK_ORDER)))
+	if (c->found & HANG_PROPS)
 		return "DEADLOCK";
-	if (c->found == 1u << SIM_PROP_LOCK_ORDER)
-		return "LOCK-ORDER";
-	if (c->found)
+	if (c->found & (SimPropSet)~ORDER_PROPS)
 		return "RACE";
 	return c->complete ? "CLEAN" : "INCOMPLETE";
 }
@@ -288,9 +290,10 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 /* A cell's search and runs as JSON members: "depth" and "bound" (what
  * stopped an incomplete search), "counterexamples" (per checked property
  * reached, its cheapest counterexample re-run with text on, as `faultline
- * run --json` writes a run), "lock_order" (the search's lockdep report)
- * and "schedules" (the scenario's named schedules run under this model),
- * so that a report can draw every verdict without a terminal. */
+ * run --json` writes a run), "lock_order" and "wait_order" (the search's
+ * lockdep reports) and "schedules" (the scenario's named schedules run
+ * under this model), so that a report can draw every verdict without a
+ * terminal. */
 static char *cell_runs(const SimProgram *p, const SimExploreResult *r)
 {
 	const SimScenario *s = p->scn;
@@ -317,9 +320,15 @@ static char *cell_runs(const SimProgram *p, const SimExploreResult *r)
 		sim_trace_free(t);
 		first = false;
 	}
-	g_string_append(j, "}, \"lock_order\": ");
-	sim_json_lines(j, s->check >> SIM_PROP_LOCK_ORDER & 1 ? r->lockdep :
-		       NULL);
+	g_string_append_c(j, '}');
+	for (int i = 0; i < 2; i++) {
+		SimProp prop = sim_lockdep_props[i];
+		char *key = g_strdelimit(g_strdup(sim_prop_name(prop)), "-",
+					 '_');
+		g_string_append_printf(j, ", \"%s\": ", key);
+		sim_json_lines(j, s->check >> prop & 1 ? r->order[i] : NULL);
+		g_free(key);
+	}
 	g_string_append(j, ", \"schedules\": {");
 	for (int i = 0; i < s->nschedules; i++) {
 		SimTrace *t = sim_trace_new(p);
@@ -407,7 +416,9 @@ static void cell_text(const Cell *c, const SimScenario *s, char *buf,
 {
 	const SimExpect *e = find_expect(s, c->model);
 
-	g_snprintf(buf, len, "%s%s", cell_verdict(c),
+	g_snprintf(buf, len, "%s%s%s%s", cell_verdict(c),
+		   c->found >> SIM_PROP_LOCK_ORDER & 1 ? "+LO" : "",
+		   c->found >> SIM_PROP_WAIT_ORDER & 1 ? "+WO" : "",
 		   e && !cell_matches(c, e) ? "!" : "");
 }
 
@@ -416,7 +427,7 @@ static void cell_text(const Cell *c, const SimScenario *s, char *buf,
 static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 {
 	int *width = g_new0(int, scns->len);
-	char cell[16];
+	char cell[24];
 
 	for (guint i = 0; i < scns->len; i++) {
 		width[i] = (int)strlen(label(scns->pdata[i]));
@@ -449,9 +460,11 @@ static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 	}
 	printf("\nRACE: a checked property is violated in some interleaving; "
 	       "CLEAN: in none (complete search);\nDEADLOCK: a deadlock or lost "
-	       "wake-up is reachable; LOCK-ORDER: a lock-class cycle, no "
-	       "deadlock reached;\nn/a: the model lacks an op the "
-	       "scenario needs;\n!: differs from the scenario's expectation "
+	       "wake-up is reachable; n/a: the model lacks an op the "
+	       "scenario needs;\n+LO: lockdep would report a lock-order "
+	       "cycle (lock-order); +WO: a cycle through locks lockdep\n"
+	       "does not track - page, DAX entry, range locks (wait-order);"
+	       "\n!: differs from the scenario's expectation "
 	       "(models/README.md explains each)\n");
 }
 

@@ -28,7 +28,8 @@ void sim_trace_free(SimTrace *t)
 	}
 	g_array_free(t->steps, TRUE);
 	g_free(t->end_note);
-	g_free(t->lockdep);
+	g_free(t->order[0]);
+	g_free(t->order[1]);
 	g_free(t);
 }
 
@@ -229,7 +230,9 @@ static void json_run_members(const SimTrace *t, GString *out)
 		g_string_append_c(out, '}');
 	}
 	g_string_append(out, "],\n \"lock_order\": ");
-	sim_json_lines(out, t->lockdep);
+	sim_json_lines(out, t->order[0]);
+	g_string_append(out, ",\n \"wait_order\": ");
+	sim_json_lines(out, t->order[1]);
 	sim_trace_diagram(t, diagram);
 	g_string_append(out, ",\n \"diagram\": ");
 	sim_json_lines(out, diagram->str);

@@ -52,7 +52,7 @@ typedef struct {
 	SimPropSet found;       /* every property violated */
 	SimEnd end;
 	char *end_note;         /* why it ended, for IMPOSSIBLE / STUCK / ... */
-	char *lockdep;          /* lock-order report, or NULL */
+	char *order[2];         /* reports of sim_lockdep_props[], or NULL */
 } SimTrace;
 
 SimTrace *sim_trace_new(const SimProgram *p);
