@@ -144,8 +144,11 @@ def expect_mark(c):
 
 def matrix_html(matrix, cells, hindex):
     scns = matrix["scenarios"]
-    out = ['<table class="matrix"><thead><tr><th class="corner">model '
-           '\\ race</th>']
+    # cells shrink with the number of races so that the matrix stays
+    # within 1400 pixels: 13 px up to about 22 races, never below 9 px
+    px = max(9, min(13, int((1180 / max(len(scns), 1) - 6) / 3.5)))
+    out = ['<table class="matrix" style="font-size:%dpx"><thead><tr>'
+           '<th class="corner">model \\ race</th>' % px]
     for s in scns:
         out.append('<th title="%s: %s"><a href="#scn-%s">%s</a></th>' % (
             e(s["name"]), e(s["summary"]), e(s["name"]), e(label(s))))
@@ -163,13 +166,15 @@ def matrix_html(matrix, cells, hindex):
                     e(h["text"])
             out.append(
                 '<td style="background:%s"><a class="cell" href="#%s" '
-                'title="%s x %s: %s %s; %s">%s<br><span class="exp%s">%s</span>%s'
+                'title="%s x %s: %s %s; %s">%s<br><span class="exp%s">%s</span>%s%s'
                 '</a></td>' % (
                     COLOURS.get(c["verdict"], "#fff"), cell_id(m["name"], s["name"]),
                     e(m["name"]), e(s["name"]), e(c["verdict"]),
                     e(" ".join(c["properties"])), e(why),
-                    e(SHORT.get(c["verdict"], c["verdict"]) + notes(c)),
-                    " no" if c["match"] is False else "", mark, hmark))
+                    e(SHORT.get(c["verdict"], c["verdict"])),
+                    " no" if c["match"] is False else "", mark,
+                    '<span class="note">%s</span>' % e(notes(c))
+                    if notes(c) else "", hmark))
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
@@ -404,16 +409,17 @@ body{font:14px/1.4 sans-serif;margin:12px 20px;color:#111}
 h1{font-size:20px;margin:0 0 4px}
 .prov{color:#444;margin:0 0 8px;font-size:13px}
 table.matrix{border-collapse:collapse}
-.matrix th,.matrix td{border:1px solid #888;padding:0;font:13px sans-serif}
-.matrix th.model{font:13px monospace}
+.matrix th,.matrix td{border:1px solid #888;padding:0;font-family:sans-serif}
+.matrix th.model{font-family:monospace}
 .matrix th{padding:2px 4px;background:#f3f3f3}
 .matrix th.model{text-align:left;white-space:nowrap}
 .matrix a.cell{display:block;padding:1px 3px;line-height:1.15;color:#111;text-decoration:none;
  white-space:nowrap;text-align:center}
 .matrix a.cell:hover{outline:2px solid #000}
-.exp{margin-left:2px;color:#555;font-size:11px}
-.exp.no{color:#b00;font-weight:bold;font-size:13px}
-span.hist{font-size:11px;background:#333;color:#fff;border-radius:3px;
+.exp{margin-left:2px;color:#555;font-size:.85em}
+.exp.no{color:#b00;font-weight:bold;font-size:1em}
+.note{font-size:.77em;margin-left:1px}
+span.hist{font-size:.85em;background:#333;color:#fff;border-radius:3px;
  padding:0 2px;margin-left:2px}
 .legend{list-style:none;padding:0;margin:6px 0;columns:2;font-size:13px}
 .sw{display:inline-block;width:14px;height:14px;border:1px solid #666;
