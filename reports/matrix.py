@@ -51,9 +51,12 @@ def notes(c):
     return "".join(n for p, n in NOTES if p in c["properties"])
 
 
-def cell_text(c, names=None):
-    """The verdict (as NAMES shortens it), its notes, "!" off-expectation."""
-    text = (names or {}).get(c["verdict"], c["verdict"]) + notes(c)
+def cell_text(c, names=None, sep=""):
+    """The verdict (as NAMES shortens it), SEP and its notes, "!" where it
+    differs from the expectation."""
+    text = (names or {}).get(c["verdict"], c["verdict"])
+    if notes(c):
+        text += sep + notes(c)
     if c["match"] is False:
         text += "!"
     return text
@@ -90,10 +93,11 @@ def write_png(data, cells, out):
     codes = [[VERDICTS.index(cells[m["name"]][s["name"]]["verdict"])
               for s in scns] for m in models]
     fig, ax = plt.subplots(figsize=(2.6 + 0.62 * len(scns),
-                                    2.2 + 0.32 * len(models)))
+                                    2.6 + 0.46 * len(models)))
     cmap = ListedColormap([COLOURS[v] for v in VERDICTS])
     ax.imshow(codes, cmap=cmap, vmin=0, vmax=len(VERDICTS) - 1, aspect="auto")
-    ax.set_xticks(range(len(scns)), [label(s) for s in scns], fontsize=10)
+    ax.set_xticks(range(len(scns)), [label(s) for s in scns], fontsize=10,
+                  rotation=40, ha="left", rotation_mode="anchor")
     ax.set_yticks(range(len(models)), [m["name"] for m in models],
                   fontsize=10)
     ax.tick_params(top=True, labeltop=True, bottom=False, labelbottom=False)
@@ -104,8 +108,8 @@ def write_png(data, cells, out):
     for i, m in enumerate(models):
         for j, s in enumerate(scns):
             c = cells[m["name"]][s["name"]]
-            ax.text(j, i, cell_text(c, SHORT), ha="center", va="center",
-                    fontsize=10)
+            ax.text(j, i, cell_text(c, SHORT, "\n"), ha="center",
+                    va="center", fontsize=10, linespacing=1.1)
     handles = [Patch(facecolor=COLOURS[v], edgecolor="#888",
                      label="%s%s" % (v, " (%s)" % SHORT[v] if v in SHORT
                                      else "")) for v in VERDICTS]
