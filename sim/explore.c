@@ -157,7 +157,7 @@ static PrimFp prim_fp(int sub)
 	switch ((SimPrimId)sub) {
 	case SIM_P_MUTEX_LOCK: case SIM_P_MUTEX_UNLOCK:
 	case SIM_P_DOWN_READ: case SIM_P_DOWN_WRITE:
-	case SIM_P_UP_READ: case SIM_P_UP_WRITE:
+	case SIM_P_UP_READ: case SIM_P_UP_WRITE: case SIM_P_DOWNGRADE_WRITE:
 	case SIM_P_HASH_LOCK: case SIM_P_HASH_UNLOCK:
 	case SIM_P_RANGE_LOCK: case SIM_P_RANGE_LOCK_READ:
 	case SIM_P_RANGE_UNLOCK:

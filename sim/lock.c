@@ -112,6 +112,27 @@ static void dequeue(SimLock *l, int i)
 	l->wait[l->nwait] = 0;
 }
 
+/* Hand off in FIFO order to every waiter that now fits; a waiter that
+ * does not fit stays queued and (by grantable's fairness rule) holds back
+ * conflicting waiters behind it.  Returns the threads granted. */
+static uint8_t hand_off(SimLock *l)
+{
+	uint8_t granted = 0;
+
+	for (int i = 0; i < l->nwait;) {
+		int t = WAIT_TID(l->wait[i]);
+		SimLockMode m = (SimLockMode)WAIT_MODE(l->wait[i]);
+		if (grantable(l, m, l->start[t], l->end[t], i)) {
+			hold(l, t, m);
+			granted |= (uint8_t)(1u << t);
+			dequeue(l, i);
+		} else {
+			i++;
+		}
+	}
+	return granted;
+}
+
 uint8_t sim_lock_release(SimLock *l, int tid, bool wake_all, uint8_t *granted)
 {
 	uint8_t woken = 0;
@@ -129,22 +150,14 @@ uint8_t sim_lock_release(SimLock *l, int tid, bool wake_all, uint8_t *granted)
 		}
 		return woken;
 	}
-	/* Hand off in FIFO order to every waiter that now fits; a waiter
-	 * that does not fit stays queued and (by grantable's fairness rule)
-	 * holds back conflicting waiters behind it. */
-	for (int i = 0; i < l->nwait;) {
-		int t = WAIT_TID(l->wait[i]);
-		SimLockMode m = (SimLockMode)WAIT_MODE(l->wait[i]);
-		if (grantable(l, m, l->start[t], l->end[t], i)) {
-			hold(l, t, m);
-			woken |= (uint8_t)(1u << t);
-			dequeue(l, i);
-		} else {
-			i++;
-		}
-	}
-	*granted = woken;
-	return woken;
+	*granted = hand_off(l);
+	return *granted;
+}
+
+uint8_t sim_lock_downgrade(SimLock *l, int tid)
+{
+	l->excl &= (uint8_t)~(1u << tid);
+	return hand_off(l);
 }
 
 uint8_t sim_lock_wake_all(SimLock *l)

@@ -94,6 +94,12 @@ SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
  * that now hold L (for an entry lock always 0). */
 uint8_t sim_lock_release(SimLock *l, int tid, bool wake_all, uint8_t *granted);
 
+/* sim_lock_downgrade - TID turns its write hold of rwsem L into a read
+ * hold in one step (downgrade_write), then admits the waiters that now
+ * fit: the readers queued ahead of the first writer.  Returns the bitmask
+ * of threads granted L. */
+uint8_t sim_lock_downgrade(SimLock *l, int tid);
+
 /* sim_lock_wake_all - dequeue every waiter without changing holders (a
  * deleted DAX entry wakes all sleepers, which then re-look-up).  Returns
  * the bitmask of woken threads. */

@@ -19,6 +19,7 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_DOWN_WRITE] = LOCKP("down_write", 1, 0, SIM_LK_RWSEM),
 	[SIM_P_UP_READ] = LOCKP("up_read", 1, 0, SIM_LK_RWSEM),
 	[SIM_P_UP_WRITE] = LOCKP("up_write", 1, 0, SIM_LK_RWSEM),
+	[SIM_P_DOWNGRADE_WRITE] = LOCKP("downgrade_write", 1, 0, SIM_LK_RWSEM),
 	[SIM_P_LOCK_PAGE] = VALP("lock_page", 1, 0),
 	[SIM_P_UNLOCK_PAGE] = VALP("unlock_page", 1, 0),
 	[SIM_P_HASH_LOCK] = LOCKP("hash_lock", 2, 0, SIM_LK_HASHED),

@@ -32,6 +32,7 @@ typedef enum {
 	SIM_P_DOWN_WRITE,       /* down_write(L) */
 	SIM_P_UP_READ,          /* up_read(L) */
 	SIM_P_UP_WRITE,         /* up_write(L) */
+	SIM_P_DOWNGRADE_WRITE,  /* downgrade_write(L): write hold -> read */
 	SIM_P_LOCK_PAGE,        /* lock_page(pgoff) */
 	SIM_P_UNLOCK_PAGE,      /* unlock_page(pgoff) */
 	SIM_P_HASH_LOCK,        /* hash_lock(L, pgoff): mutex hash_fn(pgoff) */

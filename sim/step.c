@@ -336,6 +336,30 @@ static HandlerResult h_up_write(Call *c)
 	return do_release(c, SIM_MODE_WRITE, false);
 }
 
+/* downgrade_write(): the write hold becomes a read hold in one step (no
+ * writer can slip in between), and the readers queued at the head of the
+ * queue are admitted (rwsem_downgrade_wake).  No acquisition: no lockdep
+ * edge. */
+static HandlerResult h_downgrade_write(Call *c)
+{
+	char name[48];
+	int start, end;
+	int inst = lock_target(c, &start, &end);
+
+	if (inst < 0)
+		return broken(c, "downgrade_write: index out of range");
+	SimLock *l = &c->w->lock[inst];
+	if (!sim_lock_is_held_by(l, c->tid) ||
+	    sim_lock_mode_of(l, c->tid) != SIM_MODE_WRITE)
+		return broken(c, "downgrade_write of %s, which T%d does not "
+			      "hold for write",
+			      sim_lock_name(c->ctx->prog, inst, name,
+					    sizeof(name)), c->tid);
+	uint8_t granted = sim_lock_downgrade(l, c->tid);
+	wake(c->w, granted, granted);
+	return DONE;
+}
+
 static HandlerResult h_unlock_entry_all(Call *c)
 {
 	return do_release(c, -1, true);
@@ -1047,6 +1071,7 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_DOWN_WRITE] = h_lock_excl,
 	[SIM_P_UP_READ] = h_up_read,
 	[SIM_P_UP_WRITE] = h_up_write,
+	[SIM_P_DOWNGRADE_WRITE] = h_downgrade_write,
 	[SIM_P_LOCK_PAGE] = h_lock_excl,
 	[SIM_P_UNLOCK_PAGE] = h_unlock,
 	[SIM_P_HASH_LOCK] = h_lock_excl,

@@ -130,6 +130,9 @@ static const char prims_model[] =
 	"\tup_read(R)\n\treturn 0\n}\n"
 	"op whold() {\n\tdown_write(R)\n\ti_size_read()\n"
 	"\tup_write(R)\n\treturn 0\n}\n"
+	"op dhold() {\n\tdown_write(R)\n\ti_size_read()\n"
+	"\tdowngrade_write(R)\n\ti_size_read()\n"
+	"\tup_read(R)\n\treturn 0\n}\n"
 	"op phold(p) {\n\tlock_page(p)\n\ti_size_read()\n"
 	"\tunlock_page(p)\n\treturn 0\n}\n"
 	"op hhold(p) {\n\thash_lock(H, p)\n\ti_size_read()\n"
@@ -609,6 +612,29 @@ START_TEST(test_lock_rwsem_writer_excludes)
 	fx_run(f, "00");                /* FIFO: the reader first */
 	ck_assert_int_eq(f->w.lock[r].held, 2);
 	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_BLOCKED);
+	fx_free(f);
+}
+END_TEST
+
+/* downgrade_write admits the reader queued at the head, not the writer
+ * queued behind it, and keeps the downgrader a holder. */
+START_TEST(test_lock_rwsem_downgrade)
+{
+	Fx *f = fx_new(prims_model,
+		       SCN3(FILE4, "dhold()", "rhold()", "whold()"));
+	int r = fx_lock(f, "R", 0);
+
+	fx_run(f, "0120");
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_BLOCKED);
+	fx_run(f, "0");                 /* downgrade_write */
+	ck_assert_int_eq(f->w.lock[r].held, 3);
+	ck_assert_int_eq(f->w.lock[r].excl, 0);
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_RUNNABLE);
+	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_BLOCKED);
+	fx_run(f, "00111");             /* both readers release */
+	ck_assert_int_eq(f->w.lock[r].held, 4);
+	ck_assert_int_eq(f->w.lock[r].excl, 4);
 	fx_free(f);
 }
 END_TEST
@@ -1739,6 +1765,7 @@ Suite *prog_suite(void)
 	tcase_add_test(tc, test_lock_mutex);
 	tcase_add_test(tc, test_lock_rwsem_readers);
 	tcase_add_test(tc, test_lock_rwsem_writer_excludes);
+	tcase_add_test(tc, test_lock_rwsem_downgrade);
 	tcase_add_test(tc, test_lock_page);
 	tcase_add_test(tc, test_lock_hashed_collision);
 	tcase_add_test(tc, test_lock_range);
