@@ -46,6 +46,7 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_SET_PTE] = VALP("set_pte", 3, 1),
 	[SIM_P_SET_PTE_ZERO] = VALP("set_pte_zero", 1, 1),
 	[SIM_P_SET_PTE_PAGE] = VALP("set_pte_page", 2, 1),
+	[SIM_P_SET_PTE_ANON] = VALP("set_pte_anon", 1, 1),
 	[SIM_P_PTE_MKWRITE] = VALP("pte_mkwrite", 1, 0),
 	[SIM_P_PTE_BLOCK] = VALP("pte_block", 1, 1),
 	[SIM_P_ZAP_PTES] = VALP("zap_ptes", 2, 0),

@@ -64,6 +64,7 @@ typedef enum {
 	SIM_P_SET_PTE,          /* r = set_pte(pgoff, b, writable) */
 	SIM_P_SET_PTE_ZERO,     /* r = set_pte_zero(pgoff) */
 	SIM_P_SET_PTE_PAGE,     /* r = set_pte_page(pgoff, writable) */
+	SIM_P_SET_PTE_ANON,     /* r = set_pte_anon(pgoff): a private copy */
 	SIM_P_PTE_MKWRITE,      /* pte_mkwrite(pgoff): this process */
 	SIM_P_PTE_BLOCK,        /* b = pte_block(pgoff): this process's PTE
 				 * target block (0: none / not a block) */

@@ -290,6 +290,14 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 			      sim_prims[c->in->sub].name,
 			      sim_lock_name(c->ctx->prog, inst, name,
 					    sizeof(name)), c->tid);
+	if (want_mode == SIM_MODE_WRITE && l->kind == SIM_LK_RWSEM &&
+	    sim_lock_mode_of(l, c->tid) == SIM_MODE_READ) {
+		/* the kernel's own imbalance (D6): see lock.h */
+		held_drop(th_of(c), inst);
+		granted = sim_lock_release_unbalanced(l, c->tid);
+		wake(c->w, granted, granted);
+		return DONE;
+	}
 	if (want_mode >= 0 && (int)sim_lock_mode_of(l, c->tid) != want_mode)
 		return broken(c, "%s of %s, which T%d holds for %s",
 			      sim_prims[c->in->sub].name,
@@ -620,6 +628,17 @@ static HandlerResult h_set_pte_page(Call *c)
 	return set_pte(c, SIM_PTE_K_PAGE, c->a[0], c->a[1]);
 }
 
+/* do_cow_fault() -> do_set_pte() of the new anonymous page, writable: the
+ * private copy of a MAP_PRIVATE write fault.  Accesses through it touch
+ * no file data. */
+static HandlerResult h_set_pte_anon(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "set_pte_anon(%d): pgoff out of range",
+			      c->a[0]);
+	return set_pte(c, SIM_PTE_K_ANON, 0, 1);
+}
+
 static HandlerResult h_pte_mkwrite(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
@@ -659,8 +678,10 @@ static HandlerResult h_wrprotect(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
 		return broken(c, "wrprotect(%d): pgoff out of range", c->a[0]);
+	/* the file's page or block only: a private copy is another page */
 	for (int pr = 0; pr < c->w->nprocs; pr++)
-		c->w->pte[pr][c->a[0]].writable = 0;
+		if (c->w->pte[pr][c->a[0]].kind != SIM_PTE_K_ANON)
+			c->w->pte[pr][c->a[0]].writable = 0;
 	return DONE;
 }
 
@@ -1023,6 +1044,8 @@ static HandlerResult h_user_store(Call *c)
 		return DONE;
 	}
 	c->r0 = SIM_FAULT_NONE;
+	if (pte->kind == SIM_PTE_K_ANON)
+		return DONE;
 	if (pte->kind == SIM_PTE_K_PAGE) {
 		uint8_t *f = &w->mflags[pte->target];
 		if (!(*f & SIM_MF_PAGE)) {
@@ -1095,6 +1118,7 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_PTE_LOOKUP] = h_pte_lookup,
 	[SIM_P_SET_PTE] = h_set_pte,
 	[SIM_P_SET_PTE_ZERO] = h_set_pte_zero,
+	[SIM_P_SET_PTE_ANON] = h_set_pte_anon,
 	[SIM_P_SET_PTE_PAGE] = h_set_pte_page,
 	[SIM_P_PTE_MKWRITE] = h_pte_mkwrite,
 	[SIM_P_PTE_BLOCK] = h_pte_block,
