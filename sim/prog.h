@@ -88,6 +88,7 @@ typedef struct {
 	int ncode;
 	char *file;             /* the file that defined it (for messages) */
 	int line, col;
+	char *doc;              /* its doc comment (parse.h), or NULL */
 } SimProc;
 
 /* A lock class.  Instances: one (mutex, rwsem, range), SIM_PAGES_MAX
@@ -135,6 +136,7 @@ typedef enum {
 	SIM_PROP_DEADLOCK,
 	SIM_PROP_LOST_WAKEUP,
 	SIM_PROP_LOCK_ORDER,
+	SIM_PROP_WAIT_ORDER,
 	SIM_PROP_COUNT
 } SimProp;
 
