@@ -358,13 +358,8 @@ int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 SimTrace *sim_cli_draw(const SimProgram *prog, const GArray *path,
 		       GString *out)
 {
-	SimTrace *t = sim_trace_new(prog);
-	SimRun run;
+	SimTrace *t = sim_run_path(prog, path);
 
-	if (sim_run_start(&run, prog, t))
-		sim_run_choices(&run, (const int *)(const void *)path->data,
-				(int)path->len, false);
-	sim_run_finish(&run);
 	sim_trace_diagram(t, out);
 	g_string_append_c(out, '\n');
 	if (t->end_note)
