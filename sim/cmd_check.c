@@ -132,6 +132,8 @@ static const char *cell_verdict(const Cell *c)
 		return "ERROR";
 	if (c->found & (HANG_PROPS & ~(1u << SIM_PROP_LOCK_ORDER)))
 		return "DEADLOCK";
+	if (c->found & 1u << SIM_PROP_LIVELOCK)
+		return "LIVELOCK";
 	if (c->found == 1u << SIM_PROP_LOCK_ORDER)
 		return "LOCK-ORDER";
 	if (c->found)

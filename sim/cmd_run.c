@@ -54,10 +54,15 @@ static int report(const SimTrace *t, const char *errors, const char *json,
 		g_string_append(out, "verdict: ");
 		g_string_append(out, bad & (1u << SIM_PROP_DEADLOCK |
 				1u << SIM_PROP_LOST_WAKEUP) ? "DEADLOCK (" :
+				bad & 1u << SIM_PROP_LIVELOCK ? "LIVELOCK (" :
 				"RACE (");
 		sim_props_format(out, bad);
 		g_string_append(out, ")\n");
 		rc = SIM_EXIT_VIOLATION;
+	} else if (t->end == SIM_END_BOUND) {
+		g_string_append(out, "verdict: BOUND: the run did not finish "
+				"within SIM_STEPS_MAX steps\n");
+		rc = SIM_EXIT_INCOMPLETE;
 	} else {
 		g_string_append(out, "verdict: no checked property violated "
 				"in this interleaving\n");

@@ -21,7 +21,10 @@
  *
  * Deadlock and lost-wakeup are checked at every state with no runnable
  * thread; lock-order accumulates one lockdep graph over every transition
- * explored.
+ * explored; livelock (a reachable, weakly fair cycle in which no op
+ * completes) is found on the unreduced state graph, recorded by the
+ * search without reduction or by a pass of its own (explore.c explains
+ * why), and drawn as a prefix and a cycle.
  */
 #ifndef SIM_EXPLORE_H
 #define SIM_EXPLORE_H
@@ -80,6 +83,12 @@ typedef struct {
 	uint64_t cex_nodes;         /* nodes the counterexample search used */
 	bool cex_minimal[SIM_PROP_COUNT]; /* found by the 0-1 search (else the
 					   * first path the search took) */
+	int cycle_from;             /* livelock: cex[SIM_PROP_LIVELOCK] is a
+				     * prefix of this many steps, then a
+				     * cycle back to the state after it */
+	uint64_t livelock_states;   /* the unreduced pass for livelock, when
+				     * the search itself was reduced (else 0) */
+	uint64_t livelock_transitions;
 } SimExploreResult;
 
 /* sim_explore - search P's interleavings as O says.  Returns FALSE only on

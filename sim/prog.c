@@ -14,6 +14,7 @@ static const char *const prop_names[SIM_PROP_COUNT] = {
 	[SIM_PROP_STALE_ZERO_PAGE] = "stale-zero-page",
 	[SIM_PROP_DEADLOCK] = "deadlock",
 	[SIM_PROP_LOST_WAKEUP] = "lost-wakeup",
+	[SIM_PROP_LIVELOCK] = "livelock",
 	[SIM_PROP_LOCK_ORDER] = "lock-order",
 };
 

@@ -45,4 +45,10 @@ void sim_run_schedule(SimRun *r, const SimSchedule *sched);
  * remaining threads then run by the default policy. */
 void sim_run_choices(SimRun *r, const int *tids, int n, bool finish);
 
+/* sim_run_cycle - a livelock's counterexample: the first FROM of the N
+ * steps TIDS, then the cycle, which must come back to the world it
+ * started from (else an engine bug is noted).  Ends as LIVELOCK, the
+ * trace marked where the cycle starts. */
+void sim_run_cycle(SimRun *r, const int *tids, int n, int from);
+
 #endif

@@ -1261,6 +1261,7 @@ static bool do_return(SimWorld *w, int tid, int value, SimStepCtx *ctx)
 		return false;
 	}
 	sim_oracle_op_return(w, tid, callee_idx, ctx);
+	ctx->op_done = true;
 	t->inval = t->discarded = 0;
 	t->fsync_pending = 0;
 	return true;
@@ -1391,6 +1392,7 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
 	for (int i = 0; i < c.in->nargs; i++)
 		c.a[i] = arg_value(t, &c.in->arg[i]);
 	ctx->blocked = false;
+	ctx->op_done = false;
 	HandlerResult r = prim_handlers[c.in->sub](&c);
 	w->notes.step++;
 	if (r == BROKEN)

@@ -13,6 +13,7 @@ SimTrace *sim_trace_new(const SimProgram *p)
 
 	t->prog = p;
 	t->steps = g_array_new(FALSE, TRUE, sizeof(SimTraceStep));
+	t->cycle_from = -1;
 	return t;
 }
 
@@ -116,6 +117,10 @@ void sim_trace_diagram(const SimTrace *t, GString *out)
 							SimTraceStep, i);
 		const char *p = st->text;
 		bool first = true;
+		if ((int)i == t->cycle_from)
+			g_string_append_printf(out, "      -- cycle: steps %d-%u "
+					       "repeat forever --\n", st->step,
+					       t->steps->len);
 		while (*p) {
 			const char *nl = strchr(p, '\n');
 			int len = nl ? (int)(nl - p) : (int)strlen(p);
@@ -182,7 +187,7 @@ static const char *const end_names[] = {
 	[SIM_END_DONE] = "done", [SIM_END_STUCK] = "stuck",
 	[SIM_END_IMPOSSIBLE] = "impossible",
 	[SIM_END_MODEL_ERROR] = "model-error", [SIM_END_BOUND] = "bound",
-	[SIM_END_STOPPED] = "stopped",
+	[SIM_END_STOPPED] = "stopped", [SIM_END_LIVELOCK] = "livelock",
 };
 
 void sim_trace_json(const SimTrace *t, const char *command, GString *out)

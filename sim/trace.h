@@ -39,6 +39,8 @@ typedef enum {
 	SIM_END_MODEL_ERROR,
 	SIM_END_BOUND,          /* SIM_STEPS_MAX reached */
 	SIM_END_STOPPED,        /* a counterexample's last step was taken */
+	SIM_END_LIVELOCK,       /* a livelock's cycle came back to where it
+				 * started */
 } SimEnd;
 
 typedef struct {
@@ -48,6 +50,7 @@ typedef struct {
 	SimEnd end;
 	char *end_note;         /* why it ended, for IMPOSSIBLE / STUCK / ... */
 	char *lockdep;          /* lock-order report, or NULL */
+	int cycle_from;         /* steps before a livelock's cycle, or -1 */
 } SimTrace;
 
 SimTrace *sim_trace_new(const SimProgram *p);

@@ -289,7 +289,7 @@ START_TEST(test_prop_names)
 	static const char *const names[SIM_PROP_COUNT] = {
 		"stale-pte", "write-to-freed", "uninit-read", "lost-store",
 		"lost-flush", "stale-zero-page", "deadlock", "lost-wakeup",
-		"lock-order",
+		"livelock", "lock-order",
 	};
 
 	for (int p = 0; p < SIM_PROP_COUNT; p++) {

@@ -57,6 +57,17 @@ $FL run $scn -m xfs-mmaplock --schedule seed-001 >"$tmp/x" 2>&1
 	ok || bad "run xfs seed-001 should be impossible, naming i_mmaplock"
 $FL run $scn -m xfs-mmaplock >/dev/null 2>&1
 [ $? -eq 0 ] && ok || bad "run xfs (default policy) should exit 0"
+# a run that stops at SIM_STEPS_MAX has no verdict: bound, exit 3
+$FL --models tests/models run tests/scenarios/spin.scn -m spin >"$tmp/x" 2>&1
+[ $? -eq 3 ] && grep -q "^verdict: BOUND" "$tmp/x" &&
+	! grep -q "no checked property violated" "$tmp/x" && ok ||
+	bad "run at the step bound should end as BOUND, exit 3"
+$FL --models tests/models run tests/scenarios/spin.scn -m spin --json "$tmp/j" >/dev/null 2>&1
+grep -q '"end": "bound"' "$tmp/j" && ok || bad "run --json: end bound"
+# so does a random walk that reaches the bound
+$FL --models tests/models explore tests/scenarios/spin.scn -m spin --random 3 >"$tmp/x" 2>&1
+[ $? -eq 3 ] && grep -q "incomplete (depth-max)" "$tmp/x" && ok ||
+	bad "a random walk at the step bound should be incomplete, exit 3"
 
 # byte-identical output, and replay reproduces the run
 for cmd in "run $scn -m boaz-early-unlock --schedule seed-001" \
