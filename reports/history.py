@@ -36,7 +36,7 @@ COLUMNS = [
 ]
 
 RANK = {"n/a": 0, "CLEAN": 1, "INCOMPLETE": 2, "LOCK-ORDER": 3,
-        "RACE": 4, "DEADLOCK": 5, "ERROR": 6}
+        "RACE": 4, "LIVELOCK": 5, "DEADLOCK": 5, "ERROR": 6}
 
 
 def truth_table(path):

@@ -13,8 +13,10 @@ import json
 import os
 import sys
 
-VERDICTS = ["CLEAN", "RACE", "DEADLOCK", "LOCK-ORDER", "INCOMPLETE", "ERROR", "n/a"]
-COLOURS = {"CLEAN": "#cfe8cf", "RACE": "#f4a6a6", "DEADLOCK": "#f7c97e", "LOCK-ORDER": "#fbe3b0",
+VERDICTS = ["CLEAN", "RACE", "DEADLOCK", "LIVELOCK", "LOCK-ORDER", "INCOMPLETE", "ERROR",
+            "n/a"]
+COLOURS = {"CLEAN": "#cfe8cf", "RACE": "#f4a6a6", "DEADLOCK": "#f7c97e", "LIVELOCK": "#e8b0e8",
+           "LOCK-ORDER": "#fbe3b0",
            "INCOMPLETE": "#d9d9d9", "ERROR": "#b0b0ff", "n/a": "#ffffff"}
 
 SUPPORTED_VERSION = 1

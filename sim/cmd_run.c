@@ -148,7 +148,12 @@ out:
 static gboolean replay_steps(SimRun *r, const SimTrail *tr, const char *path,
 			     GError **error)
 {
-	for (guint i = 0; i < tr->steps->len; i++) {
+	SimWorld *start = g_new(SimWorld, 1);
+	gboolean ok = TRUE;
+
+	for (guint i = 0; i < tr->steps->len && ok; i++) {
+		if ((int)i == tr->cycle_from)
+			memcpy(start, &r->w, sizeof(SimWorld));
 		const SimTraceStep *want = &g_array_index(tr->steps,
 							  SimTraceStep, i);
 		int line = g_array_index(tr->lines, int, i);
@@ -167,13 +172,18 @@ static gboolean replay_steps(SimRun *r, const SimTrail *tr, const char *path,
 			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 				    "%s:%d:1: %s", path, line, what);
 			g_free(what);
-			return FALSE;
-		}
-		if (!sim_run_step(r, want->tid))
+			ok = FALSE;
+		} else if (!sim_run_step(r, want->tid)) {
+			g_free(start);
 			return TRUE;    /* model error: report() prints it */
+		}
 	}
-	sim_run_choices(r, NULL, 0, false);
-	return TRUE;
+	if (ok && tr->cycle_from >= 0)
+		sim_run_end_cycle(r, start, tr->cycle_from);
+	else if (ok)
+		sim_run_choices(r, NULL, 0, false);
+	g_free(start);
+	return ok;
 }
 
 int sim_cmd_replay(SimCli *cli, int argc, char **argv)

@@ -1620,7 +1620,7 @@ static void find_counterexamples(Search *s, const SimWorld *init,
  * whose step makes a cycle fair, so the reduced graph can both hide a
  * livelock and show an unfair cycle as the only one.  Without --no-por
  * the unreduced graph is explored in a second pass, only if the program
- * can cycle at all (may_cycle()).  The visited set folds equal states
+ * can cycle at all (sim_explore_may_cycle()).  The visited set folds equal states
  * into one id, which is what turns a repeated state into a cycle; a
  * fingerprint collision could fold two different states and so invent
  * a cycle, with the probability the coverage line prints (--exact:
@@ -1635,7 +1635,7 @@ static void find_counterexamples(Search *s, const SimWorld *init,
  * a call, other than a for loop (whose variable only grows to a bound
  * nothing assigns: find_loop()).  Loops of local instructions alone
  * run inside one step (step.c ends those that never leave). */
-static bool may_cycle(const SimProgram *p)
+bool sim_explore_may_cycle(const SimProgram *p)
 {
 	for (int i = 0; i < p->nprocs; i++) {
 		const SimProc *pr = p->procs[i];
@@ -2002,7 +2002,7 @@ static void livelock_pass(Search *s, const SimWorld *init)
  * by the search itself without reduction, else by a pass of its own. */
 static void explore_exhaustive_livelock(Search *s, const SimWorld *init)
 {
-	bool cycles = may_cycle(s->p);
+	bool cycles = sim_explore_may_cycle(s->p);
 	Graph g;
 
 	if (cycles && !s->o->por) {
@@ -2019,6 +2019,40 @@ static void explore_exhaustive_livelock(Search *s, const SimWorld *init)
 		   !(s->o->interrupted && *s->o->interrupted)) {
 		livelock_pass(s, init);
 	}
+}
+
+/* Every property a counterexample's run reaches counts: re-run each path
+ * (as its drawing will) and give any property seen on the way and not
+ * yet found that path, cut where it was seen.  A random walk that hits
+ * one property may pass another the walks never flagged (the 0-1 search
+ * draws a different run).  Returns the properties added. */
+static SimPropSet paths_see(Search *s, const SimWorld *init)
+{
+	SimExploreResult *r = s->r;
+	SimWorld *w = g_new(SimWorld, 2);
+	SimPropSet added = 0, found;
+
+	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
+		const GArray *a = r->cex[prop];
+		if (!a || prop == SIM_PROP_LIVELOCK)
+			continue;
+		const int *tids = (const int *)(const void *)a->data;
+		int cur = 0;
+		memcpy(&w[0], init, sizeof(SimWorld));
+		for (guint i = 0; i < a->len; i++) {
+			if (!do_step(s, &w[cur], &w[cur ^ 1], tids[i], NULL,
+				     &found, NULL))
+				break;
+			s->r->transitions--;    /* not the search's */
+			cur ^= 1;
+			found |= terminal_props(s->p, &w[cur]);
+			found &= (SimPropSet)~r->found;
+			added |= found;
+			record_path(s, tids, (int)i + 1, found);
+		}
+	}
+	g_free(w);
+	return added;
 }
 
 /* ---- entry points ---------------------------------------------------------- */
@@ -2145,9 +2179,11 @@ gboolean sim_explore(const SimProgram *p, const SimExploreOptions *o,
 		explore_walks(&s, init);
 	SimPropSet want = r->found & (SimPropSet)~(1u << SIM_PROP_LOCK_ORDER |
 						   1u << SIM_PROP_LIVELOCK);
-	if (!r->model_error && want && !(o->interrupted && *o->interrupted)) {
+	while (!r->model_error && want && !(o->interrupted &&
+					    *o->interrupted)) {
 		s.stop = false;
 		find_counterexamples(&s, init, want);
+		want = paths_see(&s, init);
 	}
 	search_finish(&s);
 	g_free(init);

@@ -114,6 +114,12 @@ bool sim_explore_independent(const SimWorld *w, const SimProgram *p, int t,
 int sim_explore_check_futures(const SimProgram *p, const SimWorld *run, int n,
 			      int *bad_j, int *bad_t);
 
+/* sim_explore_may_cycle - whether P's state graph can have a cycle at
+ * all (explore.c argues the test); without one there is no livelock and
+ * the search skips the unreduced pass.  Exposed so tests can check the
+ * claim by search. */
+bool sim_explore_may_cycle(const SimProgram *p);
+
 /* sim_explore_preemptions - preemptions in the thread sequence TIDS (N
  * steps) from P's initial world: choices of a thread other than the last
  * one while the last one could still run.  -1 if the sequence cannot be

@@ -309,23 +309,19 @@ static void describe_stuck(SimRun *r, GString *s)
 	}
 }
 
-void sim_run_cycle(SimRun *r, const int *tids, int n, int from)
+void sim_run_end_cycle(SimRun *r, const SimWorld *start, int from)
 {
-	SimWorld *start = g_new(SimWorld, 1);
-	size_t hs = sim_world_hash_size(&r->w);
+	int n = (int)r->w.notes.step;
 
 	r->trace->cycle_from = from;
-	if (!run_steps(r, tids, from))
-		goto out;
-	memcpy(start, &r->w, sizeof(SimWorld));
-	if (!run_steps(r, tids + from, n - from))
-		goto out;
-	if (n == from || memcmp(start, &r->w, hs) != 0) {
+	if (n == from || memcmp(start, &r->w,
+				sim_world_hash_size(&r->w)) != 0) {
 		r->trace->end = SIM_END_STOPPED;
-		r->trace->end_note = g_strdup_printf("engine bug: steps %d-%d "
-			"do not lead back to the state after step %d", from + 1,
+		r->trace->end_note = g_strdup_printf("steps %d-%d do not lead "
+			"back to the state after step %d: no livelock", from + 1,
 			n, from);
-		goto out;
+		add_lockdep(r);
+		return;
 	}
 	GString *s = g_string_new(NULL);
 	g_string_append_printf(s, "!! livelock: steps %d-%d lead back to the "
@@ -336,7 +332,21 @@ void sim_run_cycle(SimRun *r, const int *tids, int n, int from)
 	r->trace->found |= 1u << SIM_PROP_LIVELOCK;
 	r->trace->end = SIM_END_LIVELOCK;
 	r->trace->end_note = g_string_free(s, FALSE);
-out:
 	add_lockdep(r);
+}
+
+void sim_run_cycle(SimRun *r, const int *tids, int n, int from)
+{
+	SimWorld *start = g_new(SimWorld, 1);
+
+	if (run_steps(r, tids, from)) {
+		memcpy(start, &r->w, sizeof(SimWorld));
+		if (run_steps(r, tids + from, n - from))
+			sim_run_end_cycle(r, start, from);
+		else
+			add_lockdep(r);
+	} else {
+		add_lockdep(r);
+	}
 	g_free(start);
 }

@@ -51,4 +51,9 @@ void sim_run_choices(SimRun *r, const int *tids, int n, bool finish);
  * trace marked where the cycle starts. */
 void sim_run_cycle(SimRun *r, const int *tids, int n, int from);
 
+/* sim_run_end_cycle - end a run whose steps after the first FROM form a
+ * livelock's cycle: LIVELOCK if the world is START again (the world
+ * after step FROM), else STOPPED with a note. */
+void sim_run_end_cycle(SimRun *r, const SimWorld *start, int from);
+
 #endif

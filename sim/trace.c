@@ -236,8 +236,11 @@ void sim_trace_json(const SimTrace *t, const char *command, GString *out)
 void sim_trace_trail(const SimTrace *t, GString *out)
 {
 	g_string_append_printf(out, "faultline-trail 1\nscenario %s\nmodel %s\n"
-			       "steps %u\n", t->prog->scn->file,
+			       "steps %u", t->prog->scn->file,
 			       t->prog->model->name, t->steps->len);
+	if (t->cycle_from >= 0)
+		g_string_append_printf(out, " cycle %d", t->cycle_from);
+	g_string_append_c(out, '\n');
 	for (guint i = 0; i < t->steps->len; i++) {
 		const SimTraceStep *st = &g_array_index(t->steps,
 							SimTraceStep, i);
@@ -318,10 +321,15 @@ static gboolean trail_header(char **lines, int n, const char *origin,
 	if (!g_str_has_prefix(lines[2], "model ") || !lines[2][6])
 		return trail_error(error, origin, 3, "expected 'model NAME'");
 	p = lines[3] + 6;
+	long from = -1;
 	if (!g_str_has_prefix(lines[3], "steps ") ||
-	    !read_uint(&p, SIM_STEPS_MAX, nsteps) || *p)
+	    !read_uint(&p, SIM_STEPS_MAX, nsteps) ||
+	    (g_str_has_prefix(p, " cycle ") && (p += 7, true) &&
+	     (!read_uint(&p, *nsteps - 1, &from))) || *p)
 		return trail_error(error, origin, 4, "expected 'steps N' with "
-				   "N at most SIM_STEPS_MAX");
+				   "N at most SIM_STEPS_MAX, or 'steps N cycle "
+				   "K' with K < N");
+	t->cycle_from = (int)from;
 	t->scenario = g_strdup(lines[1] + 9);
 	t->model = g_strdup(lines[2] + 6);
 	return TRUE;

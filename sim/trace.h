@@ -10,7 +10,8 @@
  *   faultline-trail 1
  *   scenario PATH
  *   model NAME
- *   steps N
+ *   steps N [cycle K]                    a livelock's cycle is the steps
+ *                                        after the first K
  *   T<tid> <line>:<col> <primitive>      one line per step: the thread and
  *                                        the instruction it executes
  */
@@ -74,6 +75,8 @@ typedef struct {
 	char *model;
 	GArray *steps;          /* SimTraceStep: tid, line, col, prim */
 	GArray *lines;          /* int: the trail line of each step */
+	int cycle_from;         /* a livelock's: steps before the cycle, or
+				 * -1 */
 } SimTrail;
 
 /* sim_trail_parse - read trail TEXT (ORIGIN names it in messages, which
