@@ -1620,8 +1620,9 @@ static void find_counterexamples(Search *s, const SimWorld *init,
  * whose step makes a cycle fair, so the reduced graph can both hide a
  * livelock and show an unfair cycle as the only one.  Without --no-por
  * the unreduced graph is explored in a second pass, only if the program
- * can cycle at all (sim_explore_may_cycle()).  The visited set folds equal states
- * into one id, which is what turns a repeated state into a cycle; a
+ * can cycle at all (sim_explore_may_cycle()).  The visited set folds
+ * equal states into one id, which is what turns a repeated state into a
+ * cycle (a state is the whole world, so equal ids are equal futures); a
  * fingerprint collision could fold two different states and so invent
  * a cycle, with the probability the coverage line prints (--exact:
  * none). */
