@@ -1281,12 +1281,12 @@ typedef struct {
 
 static bool local_loop_repeats(LoopCheck *lc, const SimThread *t)
 {
-	if (lc->lam && memcmp(&lc->saved, t, sizeof(*t)) == 0)
-		return true;
-	if (lc->lam == lc->power) {
+	if (lc->lam == lc->power) {     /* the tortoise moves here */
 		lc->saved = *t;
 		lc->power *= 2;
 		lc->lam = 0;
+	} else if (memcmp(&lc->saved, t, sizeof(*t)) == 0) {
+		return true;
 	}
 	lc->lam++;
 	return false;
@@ -1326,7 +1326,7 @@ static bool run_local(SimWorld *w, int tid, SimStepCtx *ctx)
 {
 	SimThread *t = &w->thread[tid];
 	const SimProgram *p = ctx->prog;
-	LoopCheck lc = { .power = 1 };
+	LoopCheck lc = { .power = 1, .lam = 1 };     /* saves first */
 
 	while (t->depth > 0) {
 		const SimInsn *in = cur_insn(p, t);
