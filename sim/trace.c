@@ -205,6 +205,9 @@ void sim_trace_json(const SimTrace *t, const char *command, GString *out)
 	g_string_append(out, sched);
 	g_string_append(out, "], \"end\": ");
 	sim_json_string(out, end_names[t->end]);
+	if (t->cycle_from >= 0)
+		g_string_append_printf(out, ", \"cycle_from\": %d",
+				       t->cycle_from);
 	g_string_append(out, ", \"end_note\": ");
 	sim_json_string(out, t->end_note ? t->end_note : "");
 	g_string_append(out, ", \"properties\": [");

@@ -69,8 +69,9 @@ FLT="$FL --models tests/models"
 $FLT explore tests/scenarios/spin-held.scn -m spin --trail "$tmp/ll" >"$tmp/x" 2>&1
 grep -q "^livelock: sometimes" "$tmp/x" && grep -q -- "-- cycle: steps" "$tmp/x" &&
 	grep -q "T1 sleeps on M" "$tmp/x" && ok || bad "explore spin-held: livelock drawn"
-$FLT replay "$tmp/ll" >"$tmp/x" 2>&1
-[ $? -eq 1 ] && grep -q "^verdict: LIVELOCK" "$tmp/x" && ok ||
+$FLT replay "$tmp/ll" --json "$tmp/llj" >"$tmp/x" 2>&1
+[ $? -eq 1 ] && grep -q "^verdict: LIVELOCK" "$tmp/x" &&
+	grep -q '"end": "livelock", "cycle_from": 3' "$tmp/llj" && ok ||
 	bad "replay of a livelock trail should end LIVELOCK, exit 1"
 sed 's/^steps \([0-9]*\) cycle .*/steps \1 cycle 99/' "$tmp/ll" >"$tmp/ll2"
 expect_error 2 "^faultline: $tmp/ll2:4:1: expected 'steps N'" $FLT replay "$tmp/ll2"
