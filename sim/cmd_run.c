@@ -152,8 +152,10 @@ static gboolean replay_steps(SimRun *r, const SimTrail *tr, const char *path,
 	gboolean ok = TRUE;
 
 	for (guint i = 0; i < tr->steps->len && ok; i++) {
-		if ((int)i == tr->cycle_from)
+		if ((int)i == tr->cycle_from) {
 			memcpy(start, &r->w, sizeof(SimWorld));
+			r->completed = 0;
+		}
 		const SimTraceStep *want = &g_array_index(tr->steps,
 							  SimTraceStep, i);
 		int line = g_array_index(tr->lines, int, i);

@@ -903,8 +903,21 @@ static int edge_tid(const Edge *e)
 
 typedef struct {
 	GArray *edges;          /* Edge */
-	GArray *enabled;        /* uint8_t, by state id */
+	GArray *enabled;        /* uint8_t, by state id: runnable threads */
+	GArray *live;           /* uint8_t, by state id: unfinished threads */
 } Graph;
+
+/* The next state id's runnable and unfinished threads. */
+static void graph_add_state(Graph *g, const SimWorld *w)
+{
+	uint8_t en = sim_step_runnable(w), live = 0;
+
+	for (int t = 0; t < w->nthreads; t++)
+		if (w->thread[t].status != SIM_TH_DONE)
+			live |= (uint8_t)(1u << t);
+	g_array_append_val(g->enabled, en);
+	g_array_append_val(g->live, live);
+}
 
 typedef struct {
 	const SimProgram *p;
@@ -1195,10 +1208,9 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 	if (s->g) {
 		Edge e = { .src = f->id, .dst = id, .tid = (uint8_t)(t |
 			   (progress ? EDGE_PROGRESS : 0)) };
-		uint8_t en = sim_step_runnable(&c->w);
 		g_array_append_val(s->g->edges, e);
 		if (is_new)
-			g_array_append_val(s->g->enabled, en);
+			graph_add_state(s->g, &c->w);
 	}
 	if (!is_new) {
 		dfs_revisit(d, id, zc, t);
@@ -1255,10 +1267,8 @@ static void explore_exhaustive(Search *s, const SimWorld *init)
 	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1);
 	memcpy(&d.st[0].w, init, sizeof(SimWorld));
 	uint32_t id = sim_visited_add(d.vis, init, &is_new);
-	if (s->g) {
-		uint8_t en = sim_step_runnable(init);
-		g_array_append_val(s->g->enabled, en);
-	}
+	if (s->g)
+		graph_add_state(s->g, init);
 	s->r->states = 1;
 	record_path(s, NULL, 0, terminal_props(s->p, init));
 	dfs_push(&d, id, -1, 0);
@@ -1596,23 +1606,24 @@ static void find_counterexamples(Search *s, const SimWorld *init,
 
 /* ---- livelock: fair non-progress cycles of the unreduced graph ---------- */
 
-/* A livelock is a reachable cycle of states in which no thread completes
- * an outermost op (SPIN's non-progress cycle, with "an op returned" as
- * the progress label) and which is weakly fair, as SPIN's -l -f: every
- * thread runnable in every state of the cycle takes a step in it.  The
- * unfinished threads of such a cycle never complete their ops, and no
- * thread that could end the spin is being kept from running: a retry
- * loop that waits for a thread which can always run (a lock holder about
- * to unlock) is no livelock, one that waits for a sleeper, or for
- * nobody, is.
+/* A livelock is a reachable cycle of states in which some unfinished
+ * thread W never completes its op (SPIN's non-progress cycle, with "W's
+ * op returned" as the progress label; as scenario bodies do not loop,
+ * such a cycle is one in which no op completes at all) and which is
+ * weakly fair, as SPIN's -l -f: every thread runnable in every state of
+ * the cycle takes a step in it.  So no thread that could end the spin
+ * is kept from running: a retry loop that waits for a thread which can
+ * always run (a lock holder about to unlock) is no livelock, one that
+ * waits for a sleeper, or for nobody, is.
  *
  * Weak fairness is a property of a strongly connected component, not of
  * one cycle: a closed walk through every state and edge of a component
- * C of the non-progress subgraph is fair iff for every thread T, C has
- * an edge of T inside it or a state where T cannot run; if C fails that
- * for some T, every cycle inside C fails it too (T runs nowhere in C yet
- * can run everywhere).  So: Tarjan's SCCs over the edges that end no op,
- * and each component with an inner edge is checked once.
+ * C is fair iff for every thread T, C has an edge of T inside it or a
+ * state where T cannot run; if C fails that for some T, every cycle
+ * inside C fails it too (T runs nowhere in C yet can run everywhere).
+ * So, for each thread W: Tarjan's SCCs over the edges but those that end
+ * an op of W, and each component with an inner edge, W unfinished, is
+ * checked once.
  *
  * On which graph.  The check runs on the unreduced graph, never on the
  * reduced one: sleep sets drop transitions out of states (and with them
@@ -1665,7 +1676,7 @@ typedef struct {
 	uint32_t n;             /* states */
 	uint32_t *off;
 	Edge *adj;
-	const uint8_t *enabled;
+	const uint8_t *enabled, *live;
 } Csr;
 
 static void csr_init(Csr *c, const Graph *g)
@@ -1675,6 +1686,7 @@ static void csr_init(Csr *c, const Graph *g)
 
 	c->n = g->enabled->len;
 	c->enabled = (const uint8_t *)g->enabled->data;
+	c->live = (const uint8_t *)g->live->data;
 	c->off = g_new0(uint32_t, c->n + 1);
 	c->adj = g_new(Edge, MAX(m, 1));
 	for (uint32_t i = 0; i < m; i++)
@@ -1695,9 +1707,16 @@ static void csr_free(Csr *c)
 
 #define UNSEEN UINT32_MAX
 
-/* Tarjan's strongly connected components over the edges that end no op
+/* Whether edge E is not one that ends an op of thread WHO (the edges a
+ * cycle starving WHO may take). */
+static bool starves(const Edge *e, int who)
+{
+	return !(e->tid & EDGE_PROGRESS) || edge_tid(e) != who;
+}
+
+/* Tarjan's strongly connected components over the edges that starve WHO
  * (iteratively: the graph can be deep).  Returns comp[v]. */
-static uint32_t *sccs(const Csr *c, uint32_t *ncomp)
+static uint32_t *sccs(const Csr *c, int who, uint32_t *ncomp)
 {
 	uint32_t n = c->n, idx = 0, nc = 0, sp = 0, cp = 0;
 	uint32_t *index = g_new(uint32_t, n), *low = g_new(uint32_t, n);
@@ -1718,7 +1737,7 @@ static uint32_t *sccs(const Csr *c, uint32_t *ncomp)
 			if (next[v] < c->off[v + 1]) {
 				const Edge *e = &c->adj[next[v]++];
 				uint32_t w = e->dst;
-				if (e->tid & EDGE_PROGRESS)
+				if (!starves(e, who))
 					continue;
 				if (index[w] == UNSEEN) {
 					index[w] = low[w] = idx++;
@@ -1754,44 +1773,56 @@ static uint32_t *sccs(const Csr *c, uint32_t *ncomp)
 	return comp;
 }
 
-static bool inner(const Edge *e, const uint32_t *comp)
+/* The components of one thread WHO's check. */
+typedef struct {
+	const Csr *c;
+	int who;
+	uint32_t *comp;
+	uint32_t ncomp;
+} Sccs;
+
+static bool inner(const Edge *e, const Sccs *k)
 {
-	return !(e->tid & EDGE_PROGRESS) && comp[e->src] == comp[e->dst];
+	return starves(e, k->who) && k->comp[e->src] == k->comp[e->dst];
 }
 
-/* Per component: the threads with an inner edge (*STEPPED), and whether
- * it is a livelock (returned: an inner edge, and weakly fair). */
-static uint8_t *fair_components(const Csr *c, const uint32_t *comp,
-				uint32_t ncomp, uint8_t **stepped_out)
+/* Per component of K: the threads with an inner edge (*STEPPED), and
+ * whether it is a livelock of K->who (returned: an inner edge, K->who
+ * unfinished, weakly fair). */
+static uint8_t *fair_components(const Sccs *k, uint8_t **stepped_out)
 {
-	size_t n = MAX(ncomp, 1);
+	const Csr *c = k->c;
+	size_t n = MAX(k->ncomp, 1);
 	uint8_t *always = g_malloc(n), *stepped = g_malloc0(n);
 	uint8_t *fair = g_malloc0(n);
 
 	memset(always, 0xff, n);
 	for (uint32_t v = 0; v < c->n; v++) {
-		always[comp[v]] &= c->enabled[v];
+		uint32_t x = k->comp[v];
+		always[x] &= c->enabled[v];
+		if (!(c->live[v] >> k->who & 1))
+			continue;       /* done is for ever: all of x is */
 		for (uint32_t i = c->off[v]; i < c->off[v + 1]; i++) {
-			if (!inner(&c->adj[i], comp))
+			if (!inner(&c->adj[i], k))
 				continue;
-			fair[comp[v]] = 1;
-			stepped[comp[v]] |= (uint8_t)(1u <<
-						      edge_tid(&c->adj[i]));
+			fair[x] = 1;
+			stepped[x] |= (uint8_t)(1u << edge_tid(&c->adj[i]));
 		}
 	}
-	for (uint32_t k = 0; k < ncomp; k++)
-		fair[k] = fair[k] && !(always[k] & ~stepped[k]);
+	for (uint32_t x = 0; x < k->ncomp; x++)
+		fair[x] = fair[x] && !(always[x] & ~stepped[x]);
 	g_free(always);
 	*stepped_out = stepped;
 	return fair;
 }
 
 /* The cheapest path (preemptions, then steps, as the counterexample
- * search counts them) from state 0 to a state of a fair component, over
- * every edge: thread ids into PATH; returns the state reached. */
-static uint32_t prefix_to(Search *s, const Csr *c, const uint32_t *comp,
-			  const uint8_t *fair, GArray *path)
+ * search counts them) from state 0 to a state of a fair component of K,
+ * over every edge: thread ids into PATH; returns the state reached. */
+static uint32_t prefix_to(Search *s, const Sccs *k, const uint8_t *fair,
+			  GArray *path)
 {
+	const Csr *c = k->c;
 	uint32_t T = SIM_THREADS_MAX + 1, nn = c->n * T, e, goal = UNSEEN;
 	uint32_t *key = g_new(uint32_t, nn), *from = g_new(uint32_t, nn);
 	Cex q = { .s = s };
@@ -1806,20 +1837,20 @@ static uint32_t prefix_to(Search *s, const Csr *c, const uint32_t *comp,
 		int last = (int)(e % T) - 1;
 		if (key[e] != q.key)
 			continue;
-		if (fair[comp[v]]) {
+		if (fair[k->comp[v]]) {
 			goal = e;
 			break;
 		}
 		for (uint32_t i = c->off[v]; i < c->off[v + 1]; i++) {
 			int t = edge_tid(&c->adj[i]);
-			uint32_t k = key[e] + (last >= 0 && t != last &&
+			uint32_t kk = key[e] + (last >= 0 && t != last &&
 				(c->enabled[v] >> last & 1) ? PREEMPT_COST :
 				STEP_COST);
 			uint32_t x = c->adj[i].dst * T + (uint32_t)t + 1;
-			if (k < key[x]) {
-				key[x] = k;
+			if (kk < key[x]) {
+				key[x] = kk;
 				from[x] = e;
-				cex_push(&q, x, k);
+				cex_push(&q, x, kk);
 			}
 		}
 	}
@@ -1842,15 +1873,16 @@ typedef enum {
 	W_BACK,                 /* through an inner edge into state to */
 } WalkKind;
 
-/* A shortest walk over inner edges from state V to what KIND says:
+/* A shortest walk over inner edges of K from state V to what KIND says:
  * thread ids appended to PATH, the threads stepping ORed into *STEPPED
  * and those idle in a state passed into *IDLE; returns the state
  * reached.  The goal exists: the component is strongly connected and
  * fair. */
-static uint32_t walk_within(const Csr *c, const uint32_t *comp, uint32_t v,
-			    WalkKind kind, int t, uint32_t to, GArray *path,
-			    uint8_t *stepped, uint8_t *idle)
+static uint32_t walk_within(const Sccs *k, uint32_t v, WalkKind kind, int t,
+			    uint32_t to, GArray *path, uint8_t *stepped,
+			    uint8_t *idle)
 {
+	const Csr *c = k->c;
 	uint32_t *via = g_new(uint32_t, c->n);  /* edge index in */
 	GArray *fifo = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	GArray *edges = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -1866,7 +1898,7 @@ static uint32_t walk_within(const Csr *c, const uint32_t *comp, uint32_t v,
 		}
 		for (uint32_t i = c->off[u]; i < c->off[u + 1]; i++) {
 			const Edge *e = &c->adj[i];
-			if (!inner(e, comp))
+			if (!inner(e, k))
 				continue;
 			if ((kind == W_STEP && edge_tid(e) == t) ||
 			    (kind == W_BACK && e->dst == to)) {
@@ -1905,51 +1937,53 @@ static uint32_t walk_within(const Csr *c, const uint32_t *comp, uint32_t v,
  * edge of it, STEPPED, or else a state where it cannot run: it is
  * fair), then back to V.  The walk is not empty: V has a thread that
  * can run (it has an inner edge), which is neither idle nor stepped. */
-static void fair_cycle(const Csr *c, const uint32_t *comp, uint32_t v,
-		       int nthreads, uint8_t comp_stepped, GArray *path)
+static void fair_cycle(const Sccs *k, uint32_t v, int nthreads,
+		       uint8_t comp_stepped, GArray *path)
 {
-	uint8_t stepped = 0, idle = (uint8_t)~c->enabled[v];
+	uint8_t stepped = 0, idle = (uint8_t)~k->c->enabled[v];
 	uint32_t u = v;
 
 	for (int t = 0; t < nthreads; t++)
 		if (!((stepped | idle) >> t & 1))
-			u = walk_within(c, comp, u, comp_stepped >> t & 1 ?
-					W_STEP : W_IDLE, t, 0, path, &stepped,
-					&idle);
+			u = walk_within(k, u, comp_stepped >> t & 1 ? W_STEP :
+					W_IDLE, t, 0, path, &stepped, &idle);
 	if (u != v)
-		walk_within(c, comp, u, W_BACK, -1, v, path, &stepped, &idle);
+		walk_within(k, u, W_BACK, -1, v, path, &stepped, &idle);
 }
 
-/* Find a livelock in graph G (complete or not: a cycle found is real);
- * on one, record prefix + cycle as its counterexample. */
+/* Find a livelock in graph G (complete or not: a cycle found is real),
+ * of the lowest-numbered thread that has one; on one, record prefix +
+ * cycle as its counterexample. */
 static void livelock_check(Search *s, const Graph *g)
 {
 	SimExploreResult *r = s->r;
 	Csr c;
-	uint32_t ncomp;
-	uint8_t *stepped;
+	bool any = false;
 
 	csr_init(&c, g);
-	uint32_t *comp = sccs(&c, &ncomp);
-	uint8_t *fair = fair_components(&c, comp, ncomp, &stepped);
-	bool any = false;
-	for (uint32_t k = 0; k < ncomp && !any; k++)
-		any = fair[k];
-	if (any) {
-		GArray *path = g_array_new(FALSE, FALSE, sizeof(int));
-		uint32_t v = prefix_to(s, &c, comp, fair, path);
-		r->cycle_from = (int)path->len;
-		fair_cycle(&c, comp, v, s->p->scn->nthreads,
-			   stepped[comp[v]], path);
-		r->found |= (SimPropSet)(1u << SIM_PROP_LIVELOCK);
-		if (r->cex[SIM_PROP_LIVELOCK])
-			g_array_free(r->cex[SIM_PROP_LIVELOCK], TRUE);
-		r->cex[SIM_PROP_LIVELOCK] = path;
-		r->cex_minimal[SIM_PROP_LIVELOCK] = true;
+	for (int who = 0; who < s->p->scn->nthreads && !any; who++) {
+		Sccs k = { .c = &c, .who = who };
+		uint8_t *stepped;
+		k.comp = sccs(&c, who, &k.ncomp);
+		uint8_t *fair = fair_components(&k, &stepped);
+		for (uint32_t x = 0; x < k.ncomp && !any; x++)
+			any = fair[x];
+		if (any) {
+			GArray *path = g_array_new(FALSE, FALSE, sizeof(int));
+			uint32_t v = prefix_to(s, &k, fair, path);
+			r->cycle_from = (int)path->len;
+			fair_cycle(&k, v, s->p->scn->nthreads,
+				   stepped[k.comp[v]], path);
+			r->found |= (SimPropSet)(1u << SIM_PROP_LIVELOCK);
+			if (r->cex[SIM_PROP_LIVELOCK])
+				g_array_free(r->cex[SIM_PROP_LIVELOCK], TRUE);
+			r->cex[SIM_PROP_LIVELOCK] = path;
+			r->cex_minimal[SIM_PROP_LIVELOCK] = true;
+		}
+		g_free(fair);
+		g_free(stepped);
+		g_free(k.comp);
 	}
-	g_free(fair);
-	g_free(stepped);
-	g_free(comp);
 	csr_free(&c);
 }
 
@@ -1957,12 +1991,14 @@ static void graph_init(Graph *g)
 {
 	g->edges = g_array_new(FALSE, FALSE, sizeof(Edge));
 	g->enabled = g_array_new(FALSE, FALSE, sizeof(uint8_t));
+	g->live = g_array_new(FALSE, FALSE, sizeof(uint8_t));
 }
 
 static void graph_free(Graph *g)
 {
 	g_array_free(g->edges, TRUE);
 	g_array_free(g->enabled, TRUE);
+	g_array_free(g->live, TRUE);
 }
 
 /* With reduction on: the unreduced graph in a pass of its own (see

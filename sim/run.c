@@ -78,6 +78,8 @@ bool sim_run_step(SimRun *r, int tid)
 	st.msg = msg->len ? g_string_free(msg, FALSE) :
 		 (g_string_free(msg, TRUE), NULL);
 	r->trace->found |= ctx.found;
+	if (ctx.op_done)
+		r->completed |= (uint8_t)(1u << tid);
 	g_array_append_val(r->trace->steps, st);
 	return true;
 }
@@ -288,14 +290,14 @@ void sim_run_choices(SimRun *r, const int *tids, int n, bool finish)
 	add_lockdep(r);
 }
 
-/* What each unfinished thread is doing in a livelock's cycle. */
-static void describe_stuck(SimRun *r, GString *s)
+/* What each thread of STUCK is doing in a livelock's cycle. */
+static void describe_stuck(SimRun *r, uint8_t stuck, GString *s)
 {
 	char name[48];
 
 	for (int tid = 0; tid < r->w.nthreads; tid++) {
 		const SimThread *t = &r->w.thread[tid];
-		if (t->status == SIM_TH_DONE)
+		if (!(stuck >> tid & 1))
 			continue;
 		const char *op = t->depth > 1 ?
 				 r->prog->procs[t->frame[1].proc]->name : "?";
@@ -312,23 +314,27 @@ static void describe_stuck(SimRun *r, GString *s)
 void sim_run_end_cycle(SimRun *r, const SimWorld *start, int from)
 {
 	int n = (int)r->w.notes.step;
+	uint8_t stuck = 0;
 
+	for (int tid = 0; tid < r->w.nthreads; tid++)
+		if (r->w.thread[tid].status != SIM_TH_DONE &&
+		    !(r->completed >> tid & 1))
+			stuck |= (uint8_t)(1u << tid);
 	r->trace->cycle_from = from;
-	if (n == from || memcmp(start, &r->w,
-				sim_world_hash_size(&r->w)) != 0) {
+	if (n == from || !stuck || memcmp(start, &r->w,
+					  sim_world_hash_size(&r->w)) != 0) {
 		r->trace->end = SIM_END_STOPPED;
 		r->trace->end_note = g_strdup_printf("steps %d-%d do not lead "
-			"back to the state after step %d: no livelock", from + 1,
-			n, from);
+			"back to the state after step %d with a thread that ends no op "
+			"in them: no livelock", from + 1, n, from);
 		add_lockdep(r);
 		return;
 	}
 	GString *s = g_string_new(NULL);
 	g_string_append_printf(s, "!! livelock: steps %d-%d lead back to the "
-		"state after step %d, forever: no op completes in them, and "
-		"every thread that can run all along steps in them", from + 1,
-		n, from);
-	describe_stuck(r, s);
+		"state after step %d, for ever, and every thread that can run "
+		"all along steps in them", from + 1, n, from);
+	describe_stuck(r, stuck, s);
 	r->trace->found |= 1u << SIM_PROP_LIVELOCK;
 	r->trace->end = SIM_END_LIVELOCK;
 	r->trace->end_note = g_string_free(s, FALSE);
@@ -341,6 +347,7 @@ void sim_run_cycle(SimRun *r, const int *tids, int n, int from)
 
 	if (run_steps(r, tids, from)) {
 		memcpy(start, &r->w, sizeof(SimWorld));
+		r->completed = 0;
 		if (run_steps(r, tids + from, n - from))
 			sim_run_end_cycle(r, start, from);
 		else

@@ -25,6 +25,8 @@ typedef struct {
 	SimTrace *trace;
 	SimLockdep *lockdep;
 	GString *errors;        /* model errors (file:line:col: ...) */
+	uint8_t completed;      /* threads that ended an outermost op since
+				 * the caller last cleared it */
 } SimRun;
 
 /* sim_run_start - initial world; false on a model error (in r->errors). */
@@ -53,7 +55,9 @@ void sim_run_cycle(SimRun *r, const int *tids, int n, int from);
 
 /* sim_run_end_cycle - end a run whose steps after the first FROM form a
  * livelock's cycle: LIVELOCK if the world is START again (the world
- * after step FROM), else STOPPED with a note. */
+ * after step FROM) and some unfinished thread ended no op since the
+ * caller cleared r->completed (at step FROM), else STOPPED with a
+ * note. */
 void sim_run_end_cycle(SimRun *r, const SimWorld *start, int from);
 
 #endif

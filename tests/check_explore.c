@@ -773,6 +773,10 @@ START_TEST(test_livelock)
 		      true);
 	livelock_case("tests/scenarios/spin-held.scn", "tests/models", "spin",
 		      true);
+	/* T0 starves while T1 completes op after op: the cycle has
+	 * progress, but none of T0's */
+	livelock_case("tests/scenarios/spin-busy.scn", "tests/models", "spin",
+		      true);
 	livelock_case("scenarios/load-then-store-hole.scn", "models",
 		      "v4.2-dax", true);
 	/* near misses: the waker can always run (weak fairness), and a
