@@ -2110,7 +2110,8 @@ void sim_explore_result_clear(SimExploreResult *r)
 {
 	g_free(r->bound);
 	g_free(r->model_error_msg);
-	g_free(r->lockdep);
+	g_free(r->order[0]);
+	g_free(r->order[1]);
 	for (int i = 0; i < SIM_PROP_COUNT; i++)
 		if (r->cex[i])
 			g_array_free(r->cex[i], TRUE);
@@ -2176,14 +2177,9 @@ static bool search_init(Search *s, const SimProgram *p,
 static void search_finish(Search *s)
 {
 	SimExploreResult *r = s->r;
-	GString *ld = g_string_new(NULL);
 
-	if (s->lockdep && sim_lockdep_report(s->lockdep, ld) > 0) {
-		r->found |= (SimPropSet)(1u << SIM_PROP_LOCK_ORDER);
-		r->lockdep = g_string_free(ld, FALSE);
-	} else {
-		g_string_free(ld, TRUE);
-	}
+	if (s->lockdep)
+		sim_lockdep_collect(s->lockdep, &r->found, r->order);
 	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
 		GArray *a = r->cex[prop];
 		r->cex_preemptions[prop] = a ? sim_explore_preemptions(s->p,
@@ -2214,7 +2210,10 @@ gboolean sim_explore(const SimProgram *p, const SimExploreOptions *o,
 		explore_exhaustive_livelock(&s, init);
 	else
 		explore_walks(&s, init);
+	/* the order properties are the graph's, not a path's; a
+	 * livelock's path is its own (prefix + cycle) */
 	SimPropSet want = r->found & (SimPropSet)~(1u << SIM_PROP_LOCK_ORDER |
+						   1u << SIM_PROP_WAIT_ORDER |
 						   1u << SIM_PROP_LIVELOCK);
 	while (!r->model_error && want && !(o->interrupted &&
 					    *o->interrupted)) {

@@ -20,11 +20,12 @@
  * comes from anywhere but re-running the model.
  *
  * Deadlock and lost-wakeup are checked at every state with no runnable
- * thread; lock-order accumulates one lockdep graph over every transition
- * explored; livelock (a reachable, weakly fair cycle in which no op
- * completes) is found on the unreduced state graph, recorded by the
- * search without reduction or by a pass of its own (explore.c explains
- * why), and drawn as a prefix and a cycle.
+ * thread; lock-order and wait-order come from one lockdep graph
+ * accumulated over every transition explored; livelock (a reachable,
+ * weakly fair cycle in which a thread never completes its op) is found
+ * on the unreduced state graph, recorded by the search without
+ * reduction or by a pass of its own (explore.c explains why), and drawn
+ * as a prefix and a cycle.
  */
 #ifndef SIM_EXPLORE_H
 #define SIM_EXPLORE_H
@@ -78,7 +79,8 @@ typedef struct {
 				     * (0 with exact) */
 	GArray *cex[SIM_PROP_COUNT];/* int thread ids, or NULL */
 	int cex_preemptions[SIM_PROP_COUNT];
-	char *lockdep;              /* lock-order cycles, or NULL */
+	char *order[2];             /* reports of sim_lockdep_props[]
+				     * (lockdep.h), or NULL */
 	uint64_t collisions;        /* exact: states sharing a fingerprint */
 	uint64_t cex_nodes;         /* nodes the counterexample search used */
 	bool cex_minimal[SIM_PROP_COUNT]; /* found by the 0-1 search (else the
