@@ -133,7 +133,7 @@ static void print_coverage(const SimExploreOptions *o,
 	else
 		g_string_append_printf(out, ": incomplete (%s)\n", r->bound);
 	if (r->livelock_states)
-		g_string_append_printf(out, "livelock: on the unreduced graph, %"
+		g_string_append_printf(out, "unreduced, for livelock: %"
 			G_GUINT64_FORMAT " states, %" G_GUINT64_FORMAT
 			" transitions\n", r->livelock_states,
 			r->livelock_transitions);
