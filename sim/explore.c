@@ -888,7 +888,7 @@ typedef struct {
 
 /* The unreduced state graph, for livelock: every transition the search
  * takes, by visited-set id (dense, in insertion order), and each state's
- * runnable threads. */
+ * runnable and unfinished threads. */
 typedef struct {
 	uint32_t src, dst;
 	uint8_t tid;            /* | EDGE_PROGRESS */
@@ -1608,8 +1608,8 @@ static void find_counterexamples(Search *s, const SimWorld *init,
 
 /* A livelock is a reachable cycle of states in which some unfinished
  * thread W never completes its op (SPIN's non-progress cycle, with "W's
- * op returned" as the progress label; as scenario bodies do not loop,
- * such a cycle is one in which no op completes at all) and which is
+ * op returned" as the progress label; where thread bodies do not loop,
+ * a cycle in which no op completes at all) and which is
  * weakly fair, as SPIN's -l -f: every thread runnable in every state of
  * the cycle takes a step in it.  So no thread that could end the spin
  * is kept from running: a retry loop that waits for a thread which can
@@ -1644,9 +1644,11 @@ static void find_counterexamples(Search *s, const SimWorld *init,
  * step that puts it to sleep, which changes nothing of its own; a cycle
  * of sleeps alone needs a waker that itself cycles.  So the graph is
  * acyclic unless some procedure has a backward jump over a primitive or
- * a call, other than a for loop (whose variable only grows to a bound
- * nothing assigns: find_loop()).  Loops of local instructions alone
- * run inside one step (step.c ends those that never leave). */
+ * a call, other than a for loop whose variable only grows (find_loop():
+ * nothing else assigns it) to a constant bound below 32767 (the
+ * variable of `for i in 0..32767` wraps around 16 bits and the loop
+ * never ends).  Loops of local instructions alone run inside one step
+ * (step.c ends those that never leave). */
 bool sim_explore_may_cycle(const SimProgram *p)
 {
 	for (int i = 0; i < p->nprocs; i++) {
@@ -1658,9 +1660,12 @@ bool sim_explore_may_cycle(const SimProgram *p)
 			if (!is_jump(in) || in->target > pc)
 				continue;
 			bool counted = false, blocking = false;
+			const SimArg *hi = &pr->code[in->target].arg[1];
 			for (int l = 0; l < pi.nloops; l++)
 				counted |= pi.loop[l].body == in->target + 2 &&
-					   pi.loop[l].end == pc - 1;
+					   pi.loop[l].end == pc - 1 &&
+					   hi->kind == SIM_ARG_IMM &&
+					   hi->v < INT16_MAX;
 			for (int q = in->target; q <= pc; q++)
 				blocking |= pr->code[q].op == SIM_I_PRIM ||
 					    pr->code[q].op == SIM_I_CALL;
