@@ -151,15 +151,8 @@ static void print_coverage(const SimExploreOptions *o,
 static SimTrace *draw(const SimProgram *prog, const GArray *path,
 		      int cycle_from, GString *out)
 {
-	SimTrace *t = sim_trace_new(prog);
-	const int *tids = (const int *)(const void *)path->data;
-	SimRun run;
+	SimTrace *t = sim_run_path(prog, path, cycle_from);
 
-	if (sim_run_start(&run, prog, t) && cycle_from >= 0)
-		sim_run_cycle(&run, tids, (int)path->len, cycle_from);
-	else if (t->end != SIM_END_MODEL_ERROR)
-		sim_run_choices(&run, tids, (int)path->len, false);
-	sim_run_finish(&run);
 	sim_trace_diagram(t, out);
 	g_string_append_c(out, '\n');
 	if (t->end_note)

@@ -60,4 +60,12 @@ void sim_run_cycle(SimRun *r, const int *tids, int n, int from);
  * note. */
 void sim_run_end_cycle(SimRun *r, const SimWorld *start, int from);
 
+/* sim_run_path - re-run the thread sequence TIDS (int, a search's
+ * counterexample) from P's initial world with text on, and return the
+ * recorded trace (free with sim_trace_free).  It stops after the last
+ * choice, as the search did; a livelock's (CYCLE_FROM >= 0, else -1)
+ * runs as sim_run_cycle() does. */
+SimTrace *sim_run_path(const SimProgram *p, const GArray *tids,
+		       int cycle_from);
+
 #endif
