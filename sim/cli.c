@@ -124,7 +124,8 @@ static const struct {
 	{ SIM_EXIT_IMPOSSIBLE, "the schedule cannot happen under the model "
 	  "(run, replay)" },
 	{ SIM_EXIT_INCOMPLETE, "incomplete and nothing found: a bound was "
-	  "hit or the search was interrupted" },
+	  "hit (explore; run: SIM_STEPS_MAX, verdict BOUND) or the search "
+	  "was interrupted" },
 	{ SIM_EXIT_OK, "nothing found, and the answer is complete" },
 };
 
@@ -356,9 +357,9 @@ int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 }
 
 SimTrace *sim_cli_draw(const SimProgram *prog, const GArray *path,
-		       GString *out)
+		       int cycle_from, GString *out)
 {
-	SimTrace *t = sim_run_path(prog, path);
+	SimTrace *t = sim_run_path(prog, path, cycle_from);
 
 	sim_trace_diagram(t, out);
 	g_string_append_c(out, '\n');

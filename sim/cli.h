@@ -121,10 +121,11 @@ gboolean sim_cli_check_untils(const SimProgram *prog, const SimSchedule *sc,
 const char *sim_cli_order_report(const SimExploreResult *r, int prop);
 
 /* sim_cli_draw - re-run the thread sequence PATH of PROG with text on
- * and append its diagram, end note and schedule to OUT; the trace
- * (caller frees with sim_trace_free). */
+ * (a livelock's as a prefix of CYCLE_FROM steps and a cycle, else
+ * CYCLE_FROM < 0) and append its diagram, end note and schedule to OUT;
+ * the trace (caller frees with sim_trace_free). */
 SimTrace *sim_cli_draw(const SimProgram *prog, const GArray *path,
-		       GString *out);
+		       int cycle_from, GString *out);
 
 /* sim_cli_exit_worst - the exit code of two results together: bad input
  * over a property found over an impossible schedule over incomplete over

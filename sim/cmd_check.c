@@ -137,6 +137,8 @@ static const char *cell_verdict(const Cell *c)
 		return "ERROR";
 	if (c->found & HANG_PROPS)
 		return "DEADLOCK";
+	if (c->found & 1u << SIM_PROP_LIVELOCK)
+		return "LIVELOCK";
 	if (c->found & (SimPropSet)~ORDER_PROPS)
 		return "RACE";
 	return c->complete ? "CLEAN" : "INCOMPLETE";
@@ -203,7 +205,9 @@ static void draw_failure(const SimProgram *p, const SimExploreResult *r,
 		g_string_append_printf(out, "%s: sometimes\n\n",
 				       sim_prop_name(prop));
 		if (r->cex[prop]) {
-			SimTrace *t = sim_cli_draw(p, r->cex[prop], out);
+			SimTrace *t = sim_cli_draw(p, r->cex[prop],
+				prop == SIM_PROP_LIVELOCK ? r->cycle_from : -1,
+				out);
 			GString *tr = g_string_new(NULL);
 			sim_trace_trail(t, tr);
 			c->trail = g_string_free(tr, FALSE);
@@ -462,7 +466,8 @@ static bool check_args(const CheckArgs *a)
  * hold the expectations against. */
 static char *unjudgeable(const SimScenario *s)
 {
-	if (s->check)
+	/* livelock is checked everywhere (parse.h): it alone is no line */
+	if (s->check & (SimPropSet)~(1u << SIM_PROP_LIVELOCK))
 		return NULL;
 	return g_strdup_printf("%s:1:1: scenario '%s' has no 'check' line: "
 			       "nothing to judge", s->file, s->name);
@@ -603,7 +608,8 @@ static char *cell_runs(const SimProgram *p, const SimExploreResult *r)
 	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
 		if (!((r->found & s->check) >> prop & 1) || !r->cex[prop])
 			continue;
-		SimTrace *t = sim_run_path(p, r->cex[prop]);
+		SimTrace *t = sim_run_path(p, r->cex[prop],
+			prop == SIM_PROP_LIVELOCK ? r->cycle_from : -1);
 		g_string_append_printf(j, "%s\n     \"%s\": {\"preemptions\": "
 				       "%d, \"minimal\": %s, \"run\": ",
 				       first ? "" : ",", sim_prop_name(prop),

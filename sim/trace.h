@@ -11,7 +11,8 @@
  *   scenario PATH                        absolute, or relative to the trail
  *   model NAME FILE                      FILE: the model file (as PATH);
  *                                        without it NAME is looked up
- *   steps N
+ *   steps N [cycle K]                    a livelock's cycle is the steps
+ *                                        after the first K
  *   T<tid> <line>:<col> <primitive> FILE one line per step: the thread, the
  *                                        instruction it executes and the
  *                                        model file defining it (optional)
@@ -46,6 +47,8 @@ typedef enum {
 	SIM_END_MODEL_ERROR,
 	SIM_END_BOUND,          /* SIM_STEPS_MAX reached */
 	SIM_END_STOPPED,        /* a counterexample's last step was taken */
+	SIM_END_LIVELOCK,       /* a livelock's cycle came back to where it
+				 * started */
 } SimEnd;
 
 typedef struct {
@@ -55,6 +58,7 @@ typedef struct {
 	SimEnd end;
 	char *end_note;         /* why it ended, for IMPOSSIBLE / STUCK / ... */
 	char *order[2];         /* reports of sim_lockdep_props[], or NULL */
+	int cycle_from;         /* steps before a livelock's cycle, or -1 */
 } SimTrace;
 
 SimTrace *sim_trace_new(const SimProgram *p);
@@ -86,6 +90,8 @@ typedef struct {
 	GArray *steps;          /* SimTraceStep: tid, line, col, prim */
 	GArray *lines;          /* int: the trail line of each step */
 	GPtrArray *files;       /* char *: each step's FILE, or NULL */
+	int cycle_from;         /* a livelock's: steps before the cycle, or
+				 * -1 */
 } SimTrail;
 
 /* sim_trail_parse - read trail TEXT (ORIGIN names it in messages, which
