@@ -381,6 +381,7 @@ exit_is 0 $FL run $scn -m xfs-mmaplock
 exit_is 1 $FL run $scn -m boaz-early-unlock --schedule seed-001
 exit_is 2 $FL run $scn -m nosuch
 exit_is 4 $FL run $scn -m xfs-mmaplock --schedule seed-001
+exit_is 3 $FL --models tests/models run tests/scenarios/spin.scn -m spin
 $FL run $scn -m xfs-mmaplock --trail "$tmp/clean.trail" >/dev/null 2>&1
 exit_is 0 $FL replay "$tmp/clean.trail"
 exit_is 1 $FL replay "$tmp/res/r1/boaz-early-unlock.trail"
