@@ -206,7 +206,7 @@ static void held_drop(SimThread *t, int inst)
 static HandlerResult do_acquire(Call *c, SimLockMode mode)
 {
 	SimThread *t = th_of(c);
-	char name[48];
+	char name[48], ranges[64];
 	int start, end;
 	int inst = lock_target(c, &start, &end);
 
@@ -231,15 +231,21 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 	if (c->ctx->lockdep)
 		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
 				    c->in->line, t->frame[t->depth - 1].proc);
-	if (sim_lock_is_held_by(l, c->tid)) {
-		if (l->kind == SIM_LK_RANGE &&
-		    (end < l->start[c->tid] || l->end[c->tid] < start))
-			return broken(c, "%s: T%d already holds [%d, %d] of "
-				      "%s; one range per thread and lock",
-				      sim_prims[c->in->sub].name, c->tid,
-				      l->start[c->tid], l->end[c->tid],
+	if (l->kind == SIM_LK_RANGE) {
+		/* an interval tree: disjoint ranges of one holder are separate
+		 * nodes; a range over one's own write range (or a write over
+		 * one's read range) queues behind oneself: a self-deadlock */
+		bool write_held;
+		if (sim_lock_overlaps_own(l, c->tid, start, end, &write_held) &&
+		    mode == SIM_MODE_READ && !write_held)
+			return broken(c, "recursive %s(%d, %d) of %s, which "
+				      "T%d holds over %s",
+				      sim_prims[c->in->sub].name, start, end,
 				      sim_lock_name(c->ctx->prog, inst, name,
-						    sizeof(name)));
+						    sizeof(name)), c->tid,
+				      sim_lock_ranges_str(l, c->tid, ranges,
+							  sizeof(ranges)));
+	} else if (sim_lock_is_held_by(l, c->tid)) {
 		if (mode == SIM_MODE_READ && l->kind == SIM_LK_RWSEM)
 			return broken(c, "recursive down_read of %s",
 				      sim_lock_name(c->ctx->prog, inst, name,
@@ -276,7 +282,7 @@ static void wake(SimWorld *w, uint8_t woken, uint8_t granted)
 
 static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 {
-	char name[48];
+	char name[48], ranges[64];
 	int start, end;
 	int inst = lock_target(c, &start, &end);
 	uint8_t granted;
@@ -297,16 +303,18 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 					    sizeof(name)), c->tid,
 			      want_mode == SIM_MODE_WRITE ? "read" : "write");
 	if (l->kind == SIM_LK_RANGE &&
-	    (l->start[c->tid] != start || l->end[c->tid] != end))
-		return broken(c, "range_unlock(%d, %d) of %s held over "
-			      "[%d, %d]", start, end,
+	    !sim_lock_holds_range(l, c->tid, start, end))
+		return broken(c, "range_unlock(%d, %d) of %s held over %s",
+			      start, end,
 			      sim_lock_name(c->ctx->prog, inst, name,
 					    sizeof(name)),
-			      l->start[c->tid], l->end[c->tid]);
+			      sim_lock_ranges_str(l, c->tid, ranges,
+						  sizeof(ranges)));
 	held_drop(th_of(c), inst);
 	/* two statements: `granted` is set by the release, and C leaves
 	 * the order of evaluation of function arguments unspecified */
-	uint8_t woken = sim_lock_release(l, c->tid, wake_all, &granted);
+	uint8_t woken = sim_lock_release(l, c->tid, start, end, wake_all,
+					 &granted);
 	wake(c->w, woken, granted);
 	return DONE;
 }
