@@ -199,6 +199,8 @@ static PrimFp prim_fp(int sub)
 		FP(PG_RANGE, T_PTE_ALL, T_PTE_ALL, 0, 0);
 	case SIM_P_WRPROTECT:
 		FP(PG_ARG0, T_PTE_ALL, T_PTE_ALL, 0, 0);
+	case SIM_P_PAGE_MAPPED:
+		FP(PG_ARG0, T_PTE_ALL, 0, 0, 0);
 	case SIM_P_FIND_PAGE: case SIM_P_READ_PAGE:
 		FP(PG_ARG0, T_PCACHE, 0, 0, 0);
 	case SIM_P_ADD_PAGE: case SIM_P_FILL_PAGE:

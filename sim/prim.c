@@ -49,6 +49,7 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_PTE_BLOCK] = VALP("pte_block", 1, 1),
 	[SIM_P_ZAP_PTES] = VALP("zap_ptes", 2, 0),
 	[SIM_P_WRPROTECT] = VALP("wrprotect", 1, 0),
+	[SIM_P_PAGE_MAPPED] = VALP("page_mapped", 1, 1),
 
 	[SIM_P_FIND_PAGE] = VALP("find_page", 1, 1),
 	[SIM_P_ADD_PAGE] = VALP("add_page", 2, 1),

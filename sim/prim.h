@@ -68,6 +68,8 @@ typedef enum {
 				 * target block (0: none / not a block) */
 	SIM_P_ZAP_PTES,         /* zap_ptes(start, end) */
 	SIM_P_WRPROTECT,        /* wrprotect(pgoff): pfn_mkclean */
+	SIM_P_PAGE_MAPPED,      /* m = page_mapped(pgoff): some process maps
+				 * the page-cache page of pgoff */
 
 	/* page cache */
 	SIM_P_FIND_PAGE,        /* p = find_page(pgoff) */

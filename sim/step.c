@@ -648,6 +648,23 @@ static HandlerResult h_wrprotect(Call *c)
 	return DONE;
 }
 
+/* page_mapped(page): the page's mapcount, i.e. whether any process maps
+ * the page-cache page of the pgoff (a DAX hole page is mapped as the zero
+ * page, see set_pte_zero). */
+static HandlerResult h_page_mapped(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "page_mapped(%d): pgoff out of range",
+			      c->a[0]);
+	c->r0 = 0;
+	for (int pr = 0; pr < c->w->nprocs; pr++) {
+		int k = c->w->pte[pr][c->a[0]].kind;
+		if (k == SIM_PTE_K_ZERO || k == SIM_PTE_K_PAGE)
+			c->r0 = 1;
+	}
+	return DONE;
+}
+
 /* ---- page cache -------------------------------------------------------- */
 
 static HandlerResult h_find_page(Call *c)
@@ -1083,6 +1100,7 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_PTE_BLOCK] = h_pte_block,
 	[SIM_P_ZAP_PTES] = h_zap_ptes,
 	[SIM_P_WRPROTECT] = h_wrprotect,
+	[SIM_P_PAGE_MAPPED] = h_page_mapped,
 	[SIM_P_FIND_PAGE] = h_find_page,
 	[SIM_P_ADD_PAGE] = h_add_page,
 	[SIM_P_DELETE_PAGES] = h_delete_pages,

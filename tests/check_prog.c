@@ -161,6 +161,7 @@ static const char prims_model[] =
 	"op pteb(p) {\n\tb = pte_block(p)\n\treturn b\n}\n"
 	"op zap(s, e) {\n\tzap_ptes(s, e)\n\treturn 0\n}\n"
 	"op wrprot(p) {\n\twrprotect(p)\n\treturn 0\n}\n"
+	"op pmapped(p) {\n\tm = page_mapped(p)\n\treturn m\n}\n"
 	"op findp(p) {\n\tr = find_page(p)\n\treturn r\n}\n"
 	"op addp(p, b) {\n\tr = add_page(p, b)\n\treturn r\n}\n"
 	"op delp(s, e) {\n\tdelete_pages(s, e)\n\ti_size_read()\n"
@@ -1021,6 +1022,27 @@ START_TEST(test_prim_zap_and_wrprotect)
 }
 END_TEST
 
+/* page_mapped looks at every process's PTE for the pgoff: a page-cache
+ * page or a (DAX hole page's) zero page counts, a block does not. */
+START_TEST(test_prim_page_mapped)
+{
+	Fx *f = fx_new(prims_model,
+		       "scenario s\n" FILE4 "\nproc P0\nproc P1\n"
+		       "thread T0 in P0 {\n\ta = pmapped(1)\n\tb = pmapped(2)\n"
+		       "\tc = pmapped(3)\n\td = pmapped(0)\n\tpark()\n}\n"
+		       "thread T1 in P1 {\n\taddp(1, 2)\n\tsetpage(1, 0)\n"
+		       "\tsetzero(2)\n\tsetpte(3, 4, 1)\n\tpark()\n}\n");
+
+	fx_run(f, "11110000");
+	ck_assert_int_eq(fx_reg(f, 0, "a"), 1);
+	ck_assert_int_eq(fx_reg(f, 0, "b"), 1);
+	ck_assert_int_eq(fx_reg(f, 0, "c"), 0);
+	ck_assert_int_eq(fx_reg(f, 0, "d"), 0);
+	ck_assert(!f->ctx.model_error);
+	fx_free(f);
+}
+END_TEST
+
 /* ---- prims: page cache ------------------------------------------------ */
 
 START_TEST(test_prim_add_page)
@@ -1762,6 +1784,7 @@ Suite *prog_suite(void)
 	tcase_add_test(tc, test_prim_set_pte_zero);
 	tcase_add_test(tc, test_prim_set_pte_page);
 	tcase_add_test(tc, test_prim_zap_and_wrprotect);
+	tcase_add_test(tc, test_prim_page_mapped);
 	tcase_add_test(tc, test_prim_add_page);
 	tcase_add_test(tc, test_prim_delete_pages);
 	tcase_add_test(tc, test_prim_page_dirty_and_writeback);
