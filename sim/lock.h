@@ -47,9 +47,10 @@
  * a holder may wait for another range) is never both holder and waiter;
  * an exclusive holder of a non-range lock is the only holder.
  *
- * Callers: step.c only.  A thread that cannot be granted is queued by
- * sim_lock_acquire() and is not runnable until sim_lock_release() hands it
- * the lock or wakes it.
+ * Callers: step.c changes lock state; oracle.c and run.c only read it
+ * (sim_lock_blockers, for the wait-for graph).  A thread that cannot be
+ * granted is queued by sim_lock_acquire() and is not runnable until
+ * sim_lock_release() hands it the lock or wakes it.
  */
 #ifndef SIM_LOCK_H
 #define SIM_LOCK_H
