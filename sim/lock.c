@@ -98,6 +98,8 @@ static uint8_t conflicting_holders(const SimLock *l, uint8_t pages,
 static bool grantable(const SimLock *l, SimLockMode mode, uint8_t pages,
 		      int ahead)
 {
+	if (l->corrupt)
+		return mode == SIM_MODE_READ;
 	if (conflicting_holders(l, pages, mode))
 		return false;
 	/* FIFO fairness: a waiter we would conflict with queued first wins
@@ -147,12 +149,32 @@ static void dequeue(SimLock *l, int i)
 	l->wait[l->nwait] = 0;
 }
 
-uint8_t sim_lock_release(SimLock *l, int tid, int start, int end,
-			 bool wake_all, uint8_t *granted)
+/* Hand off in FIFO order to every waiter that now fits; a waiter that
+ * does not fit stays queued and (by grantable's fairness rule) holds back
+ * conflicting waiters behind it.  Returns the threads granted. */
+static uint8_t hand_off(SimLock *l)
 {
-	uint8_t pages = req_pages(l, start, end);
+	uint8_t granted = 0;
+
+	for (int i = 0; i < l->nwait;) {
+		int t = WAIT_TID(l->wait[i]);
+		SimLockMode m = (SimLockMode)WAIT_MODE(l->wait[i]);
+		uint8_t want = l->want[t];
+		if (grantable(l, m, want, i)) {
+			dequeue(l, i);
+			hold(l, t, m, want);
+			granted |= (uint8_t)(1u << t);
+		} else {
+			i++;
+		}
+	}
+	return granted;
+}
+
+/* TID's hold of PAGES goes (all of it for a non-range lock). */
+static void drop(SimLock *l, int tid, uint8_t pages)
+{
 	uint8_t bit = (uint8_t)(1u << tid);
-	uint8_t woken = 0;
 
 	l->own[tid] &= (uint8_t)~pages;
 	l->xown[tid] &= (uint8_t)~pages;
@@ -161,6 +183,14 @@ uint8_t sim_lock_release(SimLock *l, int tid, int start, int end,
 		l->held &= (uint8_t)~bit;
 	if (!l->xown[tid])
 		l->excl &= (uint8_t)~bit;
+}
+
+uint8_t sim_lock_release(SimLock *l, int tid, int start, int end,
+			 bool wake_all, uint8_t *granted)
+{
+	uint8_t woken = 0;
+
+	drop(l, tid, req_pages(l, start, end));
 	*granted = 0;
 	if (!lock_kinds[l->kind].handoff) {
 		while (l->nwait > 0) {
@@ -171,23 +201,22 @@ uint8_t sim_lock_release(SimLock *l, int tid, int start, int end,
 		}
 		return woken;
 	}
-	/* Hand off in FIFO order to every waiter that now fits; a waiter
-	 * that does not fit stays queued and (by grantable's fairness rule)
-	 * holds back conflicting waiters behind it. */
-	for (int i = 0; i < l->nwait;) {
-		int t = WAIT_TID(l->wait[i]);
-		SimLockMode m = (SimLockMode)WAIT_MODE(l->wait[i]);
-		uint8_t want = l->want[t];
-		if (grantable(l, m, want, i)) {
-			dequeue(l, i);
-			hold(l, t, m, want);
-			woken |= (uint8_t)(1u << t);
-		} else {
-			i++;
-		}
-	}
-	*granted = woken;
-	return woken;
+	*granted = hand_off(l);
+	return *granted;
+}
+
+uint8_t sim_lock_release_unbalanced(SimLock *l, int tid)
+{
+	drop(l, tid, l->own[tid]);
+	l->corrupt = 1;
+	return hand_off(l);
+}
+
+uint8_t sim_lock_downgrade(SimLock *l, int tid)
+{
+	l->xown[tid] = 0;
+	l->excl &= (uint8_t)~(1u << tid);
+	return hand_off(l);
 }
 
 uint8_t sim_lock_wake_all(SimLock *l)
@@ -296,6 +325,8 @@ bool sim_lock_check(const SimLock *l)
 	uint8_t queued = 0;
 
 	if (l->kind >= SIM_LK_COUNT || l->nwait > SIM_THREADS_MAX)
+		return false;
+	if (l->corrupt && (l->kind != SIM_LK_RWSEM || l->excl))
 		return false;
 	k = &lock_kinds[l->kind];
 	for (int t = 0; t < SIM_THREADS_MAX; t++) {

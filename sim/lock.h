@@ -40,12 +40,21 @@
  * want.  The other kinds use the same fields with one pseudo-page, so a
  * holder has own == 1 and one grant rule serves every kind.
  *
+ * An rwsem released with up_write() by a thread that holds it for read
+ * (rwsem-xadd, v4.x: count = 1 - RWSEM_ACTIVE_WRITE_BIAS, positive with
+ * no active bits) is left corrupt: the next writer's slow path sees a
+ * count it can never take ("count == RWSEM_WAITING_BIAS" never holds
+ * again) and sleeps forever, while readers' fast path still succeeds.  A
+ * corrupt rwsem therefore grants every reader at once and no writer (D6,
+ * do_cow_fault's i_mmap_unlock_write after a read lock).
+ *
  * Invariants (sim_lock_check): held / excl are the threads with own /
  * xown set; xown and head lie in own, and every held range starts at a
  * head; no two holders overlap in a conflicting mode; a thread is queued
  * at most once, with a non-empty want, and (except for a range lock, where
  * a holder may wait for another range) is never both holder and waiter;
- * an exclusive holder of a non-range lock is the only holder.
+ * an exclusive holder of a non-range lock is the only holder; only an
+ * rwsem is ever corrupt, and then nobody holds it for write.
  *
  * Callers: step.c changes lock state; oracle.c and run.c only read it
  * (sim_lock_blockers, for the wait-for graph).  A thread that cannot be
@@ -87,6 +96,7 @@ typedef struct {
 	uint8_t own[SIM_THREADS_MAX];      /* pages held */
 	uint8_t xown[SIM_THREADS_MAX];     /* pages held in write mode */
 	uint8_t head[SIM_THREADS_MAX];     /* first page of each held range */
+	uint8_t corrupt;                   /* rwsem: count corrupted */
 } SimLock;
 
 /* Outcome of an acquire attempt. */
@@ -118,6 +128,17 @@ SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
  * that now hold L (for an entry lock always 0). */
 uint8_t sim_lock_release(SimLock *l, int tid, int start, int end,
 			 bool wake_all, uint8_t *granted);
+
+/* sim_lock_downgrade - TID turns its write hold of rwsem L into a read
+ * hold in one step (downgrade_write), then admits the waiters that now
+ * fit: the readers queued ahead of the first writer.  Returns the bitmask
+ * of threads granted L. */
+uint8_t sim_lock_downgrade(SimLock *l, int tid);
+
+/* sim_lock_release_unbalanced - TID, holding rwsem L for read, releases
+ * it with up_write: its hold goes, L becomes corrupt, and the queued
+ * readers are admitted.  Returns the bitmask of threads granted L. */
+uint8_t sim_lock_release_unbalanced(SimLock *l, int tid);
 
 /* sim_lock_wake_all - dequeue every waiter without changing holders (a
  * deleted DAX entry wakes all sleepers, which then re-look-up).  Returns
