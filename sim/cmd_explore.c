@@ -144,13 +144,8 @@ static void print_coverage(const SimExploreOptions *o,
 static SimTrace *draw(const SimProgram *prog, const GArray *path,
 		      GString *out)
 {
-	SimTrace *t = sim_trace_new(prog);
-	SimRun run;
+	SimTrace *t = sim_run_path(prog, path);
 
-	if (sim_run_start(&run, prog, t))
-		sim_run_choices(&run, (const int *)(const void *)path->data,
-				(int)path->len, false);
-	sim_run_finish(&run);
 	sim_trace_diagram(t, out);
 	g_string_append_c(out, '\n');
 	if (t->end_note)

@@ -45,6 +45,34 @@ static void dedup_lines(GString *msg)
 	g_strfreev(lines);
 }
 
+/* What every thread holds or waits for, one line each (SimTraceStep). */
+static char *lock_lines(const SimRun *r)
+{
+	GString *s = g_string_new(NULL);
+	char name[48];
+
+	for (int tid = 0; tid < r->w.nthreads; tid++) {
+		const SimThread *t = &r->w.thread[tid];
+		for (int i = 0; i < t->nheld; i++) {
+			const SimLock *l = &r->w.lock[t->held[i]];
+			g_string_append_printf(s, "T%d holds %s %s\n", tid,
+				sim_lock_name(r->prog, t->held[i], name,
+					      sizeof(name)),
+				sim_lock_mode_of(l, tid) == SIM_MODE_WRITE ?
+				"write" : "read");
+		}
+		if (t->status == SIM_TH_BLOCKED) {
+			int mode = sim_lock_waiter_mode(&r->w.lock[t->wait_lock],
+							tid);
+			g_string_append_printf(s, "T%d waits %s %s\n", tid,
+				sim_lock_name(r->prog, t->wait_lock, name,
+					      sizeof(name)),
+				mode == SIM_MODE_READ ? "read" : "write");
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
 bool sim_run_step(SimRun *r, int tid)
 {
 	GString *text = g_string_new(NULL);
@@ -54,9 +82,11 @@ bool sim_run_step(SimRun *r, int tid)
 		.text = text, .msg = msg,
 	};
 	const SimInsn *in = sim_step_next_insn(&r->w, r->prog, tid);
+	const SimThread *th = &r->w.thread[tid];
 	SimTraceStep st = {
 		.tid = tid, .step = (int)r->w.notes.step + 1,
 		.line = in->line, .col = in->col, .prim = in->sub,
+		.file = r->prog->procs[th->frame[th->depth - 1].proc]->file,
 	};
 
 	sim_step(&r->w, tid, &ctx);
@@ -75,6 +105,7 @@ bool sim_run_step(SimRun *r, int tid)
 	}
 	dedup_lines(msg);
 	st.text = g_string_free(text, FALSE);
+	st.locks = lock_lines(r);
 	st.msg = msg->len ? g_string_free(msg, FALSE) :
 		 (g_string_free(msg, TRUE), NULL);
 	r->trace->found |= ctx.found;
@@ -263,4 +294,16 @@ void sim_run_choices(SimRun *r, const int *tids, int n, bool finish)
 		r->trace->end = SIM_END_STOPPED;
 	}
 	add_lockdep(r);
+}
+
+SimTrace *sim_run_path(const SimProgram *p, const GArray *tids)
+{
+	SimTrace *t = sim_trace_new(p);
+	SimRun run;
+
+	if (sim_run_start(&run, p, t))
+		sim_run_choices(&run, (const int *)(const void *)tids->data,
+				(int)tids->len, false);
+	sim_run_finish(&run);
+	return t;
 }

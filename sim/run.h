@@ -45,4 +45,10 @@ void sim_run_schedule(SimRun *r, const SimSchedule *sched);
  * remaining threads then run by the default policy. */
 void sim_run_choices(SimRun *r, const int *tids, int n, bool finish);
 
+/* sim_run_path - re-run the thread sequence TIDS (int, a search's
+ * counterexample) from P's initial world with text on, and return the
+ * recorded trace (free with sim_trace_free).  It stops after the last
+ * choice, as the search did. */
+SimTrace *sim_run_path(const SimProgram *p, const GArray *tids);
+
 #endif

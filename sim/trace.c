@@ -24,6 +24,7 @@ void sim_trace_free(SimTrace *t)
 		SimTraceStep *s = &g_array_index(t->steps, SimTraceStep, i);
 		g_free(s->text);
 		g_free(s->msg);
+		g_free(s->locks);
 	}
 	g_array_free(t->steps, TRUE);
 	g_free(t->end_note);
@@ -159,6 +160,18 @@ void sim_json_string(GString *out, const char *s)
 	g_string_append_c(out, '"');
 }
 
+void sim_json_props(GString *out, SimPropSet set)
+{
+	g_string_append_c(out, '[');
+	for (int p = 0, n = 0; p < SIM_PROP_COUNT; p++) {
+		if (!(set >> p & 1))
+			continue;
+		g_string_append(out, n++ ? ", " : "");
+		sim_json_string(out, sim_prop_name(p));
+	}
+	g_string_append_c(out, ']');
+}
+
 void sim_json_lines(GString *out, const char *s)
 {
 	bool first = true;
@@ -185,10 +198,50 @@ static const char *const end_names[] = {
 	[SIM_END_STOPPED] = "stopped",
 };
 
-void sim_trace_json(const SimTrace *t, const char *command, GString *out)
+/* The members of a run, shared by sim_trace_json and sim_trace_json_run. */
+static void json_run_members(const SimTrace *t, GString *out)
 {
 	char *sched = sim_trace_schedule(t);
+	GString *diagram = g_string_new(NULL);
 
+	g_string_append(out, "\"schedule\": [");
+	g_string_append(out, sched);
+	g_string_append(out, "], \"end\": ");
+	sim_json_string(out, end_names[t->end]);
+	g_string_append(out, ", \"end_note\": ");
+	sim_json_string(out, t->end_note ? t->end_note : "");
+	g_string_append(out, ", \"properties\": ");
+	sim_json_props(out, t->found);
+	g_string_append(out, ",\n \"steps\": [");
+	for (guint i = 0; i < t->steps->len; i++) {
+		const SimTraceStep *st = &g_array_index(t->steps,
+							SimTraceStep, i);
+		g_string_append_printf(out, "%s\n  {\"step\": %d, \"thread\": "
+				       "%d, \"file\": ", i ? "," : "",
+				       st->step, st->tid);
+		sim_json_string(out, st->file);
+		g_string_append_printf(out, ", \"line\": %d, \"col\": %d, "
+				       "\"text\": ", st->line, st->col);
+		sim_json_lines(out, st->text);
+		g_string_append(out, ", \"violations\": ");
+		sim_json_lines(out, st->msg);
+		g_string_append(out, ", \"locks\": ");
+		sim_json_lines(out, st->locks);
+		g_string_append_c(out, '}');
+	}
+	g_string_append(out, "],\n \"lock_order\": ");
+	sim_json_lines(out, t->order[0]);
+	g_string_append(out, ",\n \"wait_order\": ");
+	sim_json_lines(out, t->order[1]);
+	sim_trace_diagram(t, diagram);
+	g_string_append(out, ",\n \"diagram\": ");
+	sim_json_lines(out, diagram->str);
+	g_string_free(diagram, TRUE);
+	g_free(sched);
+}
+
+void sim_trace_json(const SimTrace *t, const char *command, GString *out)
+{
 	g_string_append_printf(out, "{\"faultline\": %d, \"command\": ",
 			       SIM_JSON_VERSION);
 	sim_json_string(out, command);
@@ -196,38 +249,16 @@ void sim_trace_json(const SimTrace *t, const char *command, GString *out)
 	sim_json_string(out, t->prog->scn->name);
 	g_string_append(out, ", \"model\": ");
 	sim_json_string(out, t->prog->model->name);
-	g_string_append(out, ", \"schedule\": [");
-	g_string_append(out, sched);
-	g_string_append(out, "], \"end\": ");
-	sim_json_string(out, end_names[t->end]);
-	g_string_append(out, ", \"end_note\": ");
-	sim_json_string(out, t->end_note ? t->end_note : "");
-	g_string_append(out, ", \"properties\": [");
-	for (int p = 0, n = 0; p < SIM_PROP_COUNT; p++) {
-		if (!(t->found >> p & 1))
-			continue;
-		g_string_append(out, n++ ? ", " : "");
-		sim_json_string(out, sim_prop_name(p));
-	}
-	g_string_append(out, "],\n \"steps\": [");
-	for (guint i = 0; i < t->steps->len; i++) {
-		const SimTraceStep *st = &g_array_index(t->steps,
-							SimTraceStep, i);
-		g_string_append_printf(out, "%s\n  {\"step\": %d, \"thread\": "
-				       "%d, \"line\": %d, \"text\": ",
-				       i ? "," : "", st->step, st->tid,
-				       st->line);
-		sim_json_lines(out, st->text);
-		g_string_append(out, ", \"violations\": ");
-		sim_json_lines(out, st->msg);
-		g_string_append_c(out, '}');
-	}
-	g_string_append(out, "],\n \"lock_order\": ");
-	sim_json_lines(out, t->order[0]);
-	g_string_append(out, ",\n \"wait_order\": ");
-	sim_json_lines(out, t->order[1]);
+	g_string_append(out, ", ");
+	json_run_members(t, out);
 	g_string_append(out, "}\n");
-	g_free(sched);
+}
+
+void sim_trace_json_run(const SimTrace *t, GString *out)
+{
+	g_string_append_c(out, '{');
+	json_run_members(t, out);
+	g_string_append_c(out, '}');
 }
 
 void sim_trace_trail(const SimTrace *t, GString *out)

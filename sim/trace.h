@@ -27,6 +27,11 @@ typedef struct {
 	int step;               /* 1-based */
 	char *text;             /* lines for the thread's column */
 	char *msg;              /* violation lines, or NULL */
+	char *locks;            /* after the step, one line per lock each
+				 * thread holds or waits for: "T0 holds
+				 * i_rwsem read", "T1 waits page[3] write" */
+	const char *file;       /* the file of the procedure executed
+				 * (borrowed from the program) */
 	uint16_t line, col;     /* the primitive executed */
 	uint8_t prim;
 } SimTraceStep;
@@ -62,6 +67,12 @@ void sim_trace_diagram(const SimTrace *t, GString *out);
 /* sim_trace_json - the trace as JSON (SIM_JSON_VERSION) into OUT. */
 void sim_trace_json(const SimTrace *t, const char *command, GString *out);
 
+/* sim_trace_json_run - the run itself, without the command, scenario and
+ * model, as one JSON object: schedule, end, properties, steps, lock order
+ * and the column diagram.  sim_trace_json's body; `faultline matrix
+ * --json` writes one per counterexample. */
+void sim_trace_json_run(const SimTrace *t, GString *out);
+
 /* sim_trace_trail - the trail file text. */
 void sim_trace_trail(const SimTrace *t, GString *out);
 
@@ -83,8 +94,11 @@ void sim_trail_clear(SimTrail *t);
 /* sim_json_string - append S to OUT as a JSON string literal. */
 void sim_json_string(GString *out, const char *s);
 
-/* sim_json_lines - the lines of S (may be NULL) as a JSON array of
- * strings. */
+/* sim_json_props - append SET to OUT as a JSON array of property names. */
+void sim_json_props(GString *out, SimPropSet set);
+
+/* sim_json_lines - append the lines of S (NULL: none) to OUT as a JSON
+ * array of strings. */
 void sim_json_lines(GString *out, const char *s);
 
 /* sim_props_format - "stale-pte write-to-freed" (or "none"). */
