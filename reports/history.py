@@ -20,7 +20,7 @@ import re
 import sys
 
 RANK = {"n/a": 0, "CLEAN": 1, "INCOMPLETE": 2, "WAIT-ORDER": 3,
-        "LOCK-ORDER": 3, "RACE": 4, "DEADLOCK": 5, "ERROR": 6}
+        "LOCK-ORDER": 3, "RACE": 4, "LIVELOCK": 5, "DEADLOCK": 5, "ERROR": 6}
 
 
 def load(path):

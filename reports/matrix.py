@@ -13,12 +13,12 @@ import json
 import os
 import sys
 
-VERDICTS = ["CLEAN", "RACE", "DEADLOCK", "INCOMPLETE", "ERROR", "n/a"]
-COLOURS = {"CLEAN": "#cfe8cf", "RACE": "#f4a6a6", "DEADLOCK": "#f7c97e",
+VERDICTS = ["CLEAN", "RACE", "DEADLOCK", "LIVELOCK", "INCOMPLETE", "ERROR", "n/a"]
+COLOURS = {"CLEAN": "#cfe8cf", "RACE": "#f4a6a6", "DEADLOCK": "#f7c97e", "LIVELOCK": "#e8b0e8",
            "INCOMPLETE": "#d9d9d9", "ERROR": "#b0b0ff", "n/a": "#ffffff"}
 
 # Verdicts shortened where a cell is narrow (the PNG, the HTML matrix).
-SHORT = {"DEADLOCK": "DLOCK", "INCOMPLETE": "INCMP"}
+SHORT = {"DEADLOCK": "DLOCK", "LIVELOCK": "LLOCK", "INCOMPLETE": "INCMP"}
 
 SUPPORTED_VERSION = 1
 

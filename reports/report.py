@@ -47,6 +47,8 @@ LEGEND = [
               "(complete search)"),
     ("RACE", "a checked property is violated in some interleaving"),
     ("DEADLOCK", "(DLOCK) a deadlock or lost wake-up is reachable"),
+    ("LIVELOCK", "(LLOCK) a thread can spin for ever: a reachable, weakly fair cycle "
+                 "in which it never completes its op"),
     ("INCOMPLETE", "(INCMP) the search hit a bound before proving CLEAN"),
     ("ERROR", "the model is broken for this scenario"),
     ("n/a", "the model lacks an op the scenario calls"),

@@ -144,6 +144,8 @@ static const char *cell_verdict(const Cell *c)
 		return "ERROR";
 	if (c->found & HANG_PROPS)
 		return "DEADLOCK";
+	if (c->found & 1u << SIM_PROP_LIVELOCK)
+		return "LIVELOCK";
 	if (c->found & (SimPropSet)~ORDER_PROPS)
 		return "RACE";
 	return c->complete ? "CLEAN" : "INCOMPLETE";
@@ -309,7 +311,8 @@ static char *cell_runs(const SimProgram *p, const SimExploreResult *r)
 	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
 		if (!((r->found & s->check) >> prop & 1) || !r->cex[prop])
 			continue;
-		SimTrace *t = sim_run_path(p, r->cex[prop]);
+		SimTrace *t = sim_run_path(p, r->cex[prop],
+			prop == SIM_PROP_LIVELOCK ? r->cycle_from : -1);
 		g_string_append_printf(j, "%s\n     \"%s\": {\"preemptions\": "
 				       "%d, \"minimal\": %s, \"run\": ",
 				       first ? "" : ",", sim_prop_name(prop),

@@ -13,6 +13,7 @@ SimTrace *sim_trace_new(const SimProgram *p)
 
 	t->prog = p;
 	t->steps = g_array_new(FALSE, TRUE, sizeof(SimTraceStep));
+	t->cycle_from = -1;
 	return t;
 }
 
@@ -118,6 +119,10 @@ void sim_trace_diagram(const SimTrace *t, GString *out)
 							SimTraceStep, i);
 		const char *p = st->text;
 		bool first = true;
+		if ((int)i == t->cycle_from)
+			g_string_append_printf(out, "      -- cycle: steps %d-%u "
+					       "repeat forever --\n", st->step,
+					       t->steps->len);
 		while (*p) {
 			const char *nl = strchr(p, '\n');
 			int len = nl ? (int)(nl - p) : (int)strlen(p);
@@ -195,7 +200,7 @@ static const char *const end_names[] = {
 	[SIM_END_DONE] = "done", [SIM_END_STUCK] = "stuck",
 	[SIM_END_IMPOSSIBLE] = "impossible",
 	[SIM_END_MODEL_ERROR] = "model-error", [SIM_END_BOUND] = "bound",
-	[SIM_END_STOPPED] = "stopped",
+	[SIM_END_STOPPED] = "stopped", [SIM_END_LIVELOCK] = "livelock",
 };
 
 /* The members of a run, shared by sim_trace_json and sim_trace_json_run. */
@@ -208,6 +213,9 @@ static void json_run_members(const SimTrace *t, GString *out)
 	g_string_append(out, sched);
 	g_string_append(out, "], \"end\": ");
 	sim_json_string(out, end_names[t->end]);
+	if (t->cycle_from >= 0)
+		g_string_append_printf(out, ", \"cycle_from\": %d",
+				       t->cycle_from);
 	g_string_append(out, ", \"end_note\": ");
 	sim_json_string(out, t->end_note ? t->end_note : "");
 	g_string_append(out, ", \"properties\": ");
@@ -264,8 +272,11 @@ void sim_trace_json_run(const SimTrace *t, GString *out)
 void sim_trace_trail(const SimTrace *t, GString *out)
 {
 	g_string_append_printf(out, "faultline-trail 1\nscenario %s\nmodel %s\n"
-			       "steps %u\n", t->prog->scn->file,
+			       "steps %u", t->prog->scn->file,
 			       t->prog->model->name, t->steps->len);
+	if (t->cycle_from >= 0)
+		g_string_append_printf(out, " cycle %d", t->cycle_from);
+	g_string_append_c(out, '\n');
 	for (guint i = 0; i < t->steps->len; i++) {
 		const SimTraceStep *st = &g_array_index(t->steps,
 							SimTraceStep, i);
@@ -346,10 +357,15 @@ static gboolean trail_header(char **lines, int n, const char *origin,
 	if (!g_str_has_prefix(lines[2], "model ") || !lines[2][6])
 		return trail_error(error, origin, 3, "expected 'model NAME'");
 	p = lines[3] + 6;
+	long from = -1;
 	if (!g_str_has_prefix(lines[3], "steps ") ||
-	    !read_uint(&p, SIM_STEPS_MAX, nsteps) || *p)
+	    !read_uint(&p, SIM_STEPS_MAX, nsteps) ||
+	    (g_str_has_prefix(p, " cycle ") && (p += 7, true) &&
+	     (!read_uint(&p, *nsteps - 1, &from))) || *p)
 		return trail_error(error, origin, 4, "expected 'steps N' with "
-				   "N at most SIM_STEPS_MAX");
+				   "N at most SIM_STEPS_MAX, or 'steps N cycle "
+				   "K' with K < N");
+	t->cycle_from = (int)from;
 	t->scenario = g_strdup(lines[1] + 9);
 	t->model = g_strdup(lines[2] + 6);
 	return TRUE;

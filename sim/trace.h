@@ -10,7 +10,8 @@
  *   faultline-trail 1
  *   scenario PATH
  *   model NAME
- *   steps N
+ *   steps N [cycle K]                    a livelock's cycle is the steps
+ *                                        after the first K
  *   T<tid> <line>:<col> <primitive>      one line per step: the thread and
  *                                        the instruction it executes
  */
@@ -44,6 +45,8 @@ typedef enum {
 	SIM_END_MODEL_ERROR,
 	SIM_END_BOUND,          /* SIM_STEPS_MAX reached */
 	SIM_END_STOPPED,        /* a counterexample's last step was taken */
+	SIM_END_LIVELOCK,       /* a livelock's cycle came back to where it
+				 * started */
 } SimEnd;
 
 typedef struct {
@@ -53,6 +56,7 @@ typedef struct {
 	SimEnd end;
 	char *end_note;         /* why it ended, for IMPOSSIBLE / STUCK / ... */
 	char *order[2];         /* reports of sim_lockdep_props[], or NULL */
+	int cycle_from;         /* steps before a livelock's cycle, or -1 */
 } SimTrace;
 
 SimTrace *sim_trace_new(const SimProgram *p);
@@ -82,6 +86,8 @@ typedef struct {
 	char *model;
 	GArray *steps;          /* SimTraceStep: tid, line, col, prim */
 	GArray *lines;          /* int: the trail line of each step */
+	int cycle_from;         /* a livelock's: steps before the cycle, or
+				 * -1 */
 } SimTrail;
 
 /* sim_trail_parse - read trail TEXT (ORIGIN names it in messages, which

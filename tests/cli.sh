@@ -57,6 +57,31 @@ $FL run $scn -m xfs-mmaplock --schedule seed-001 >"$tmp/x" 2>&1
 	ok || bad "run xfs seed-001 should be impossible, naming i_mmaplock"
 $FL run $scn -m xfs-mmaplock >/dev/null 2>&1
 [ $? -eq 0 ] && ok || bad "run xfs (default policy) should exit 0"
+# a run that stops at SIM_STEPS_MAX has no verdict: bound, exit 3
+$FL --models tests/models run tests/scenarios/spin.scn -m spin >"$tmp/x" 2>&1
+[ $? -eq 3 ] && grep -q "^verdict: BOUND" "$tmp/x" &&
+	! grep -q "no checked property violated" "$tmp/x" && ok ||
+	bad "run at the step bound should end as BOUND, exit 3"
+$FL --models tests/models run tests/scenarios/spin.scn -m spin --json "$tmp/j" >/dev/null 2>&1
+grep -q '"end": "bound"' "$tmp/j" && ok || bad "run --json: end bound"
+# a livelock: explore draws prefix + cycle, its trail replays to it
+FLT="$FL --models tests/models"
+$FLT explore tests/scenarios/spin-held.scn -m spin --trail "$tmp/ll" >"$tmp/x" 2>&1
+grep -q "^livelock: sometimes" "$tmp/x" && grep -q -- "-- cycle: steps" "$tmp/x" &&
+	grep -q "T1 sleeps on M" "$tmp/x" && ok || bad "explore spin-held: livelock drawn"
+$FLT replay "$tmp/ll" --json "$tmp/llj" >"$tmp/x" 2>&1
+[ $? -eq 1 ] && grep -q "^verdict: LIVELOCK" "$tmp/x" &&
+	grep -q '"end": "livelock", "cycle_from": 3' "$tmp/llj" && ok ||
+	bad "replay of a livelock trail should end LIVELOCK, exit 1"
+sed 's/^steps \([0-9]*\) cycle .*/steps \1 cycle 99/' "$tmp/ll" >"$tmp/ll2"
+expect_error 2 "^faultline: $tmp/ll2:4:1: expected 'steps N'" $FLT replay "$tmp/ll2"
+$FLT explore tests/scenarios/spin-fair.scn -m spin >"$tmp/x" 2>&1
+[ $? -eq 0 ] && grep -q "^livelock: never" "$tmp/x" && ok ||
+	bad "explore spin-fair: livelock never (weak fairness)"
+# so does a random walk that reaches the bound
+$FL --models tests/models explore tests/scenarios/spin.scn -m spin --random 3 >"$tmp/x" 2>&1
+[ $? -eq 3 ] && grep -q "incomplete (depth-max)" "$tmp/x" && ok ||
+	bad "a random walk at the step bound should be incomplete, exit 3"
 
 # byte-identical output, and replay reproduces the run
 for cmd in "run $scn -m boaz-early-unlock --schedule seed-001" \
