@@ -1446,7 +1446,7 @@ END_TEST
 START_TEST(test_err_call_depth)
 {
 	expect_error("deep", 1, "rec(n + 1)",
-		     "call of rec nests deeper than SIM_FRAMES_MAX (6) frames "
+		     "call of rec nests deeper than SIM_FRAMES_MAX (8) frames "
 		     "or SIM_REGS_MAX (40) registers");
 }
 END_TEST
