@@ -262,6 +262,7 @@ START_TEST(test_consts)
 		{ "ENTRY_ZERO", 2 }, { "ENTRY_BLOCK", 3 }, { "ENTRY_PAGE", 4 },
 		{ "FAULT_NONE", 0 },
 		{ "FAULT_NOPTE", 1 }, { "FAULT_WP", 2 },
+		{ "FAULT_FLAG_WRITE", 1 }, { "FAULT_FLAG_MKWRITE", 2 },
 		{ "PAGES", SIM_PAGES_MAX }, { "LAST", SIM_PAGES_MAX - 1 },
 		{ "TRUE", 1 }, { "FALSE", 0 },
 	};
