@@ -1696,9 +1696,89 @@ static void model_install(SimModel *m, ModelState *ms, SimProc *proc)
 	ms->mine[i] = true;
 }
 
-/* (fn | op) IDENT params block */
+/* ---- citations (parse.h) ---------------------------------------------- */
+
+/* One citation of the rule in parse.h, as a whole-string pattern. */
+static const char citation_re[] =
+	"(?:[A-Za-z_][A-Za-z0-9_]*, [a-z0-9_-]+(?:/[A-Za-z0-9_.-]+)*\\.[ch], "
+	"v[0-9]+\\.[0-9]+(?:\\.[0-9]+)?(?:-rc[0-9]+)?"
+	"|proposal: [^,<>]*[^ ,<>], [0-9]{1,2} "
+	"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} "
+	"<[^<>@ ]+@[^<>@ ]+>)";
+
+bool sim_parse_citation(const char *doc)
+{
+	const char *nl = doc ? strchr(doc, '\n') : NULL;
+	char *line, *pattern;
+	bool ok;
+
+	if (!doc)
+		return false;
+	line = nl ? g_strndup(doc, (gsize)(nl - doc)) : g_strdup(doc);
+	if (g_str_has_prefix(line, "model: ")) {
+		ok = line[strlen("model: ")] != '\0' &&
+		     !g_ascii_isspace(line[strlen("model: ")]);
+	} else {
+		pattern = g_strdup_printf("^%s(?:; %s)*$", citation_re,
+					  citation_re);
+		ok = g_regex_match_simple(pattern, line, 0, 0);
+		g_free(pattern);
+	}
+	g_free(line);
+	return ok;
+}
+
+/* doc_comment - the doc comment of the procedure whose keyword is KW:
+ * the contiguous lines directly above KW's line whose first non-blank
+ * character is `#`, top to bottom, each without its `#`, one space after
+ * it and trailing blanks, joined by newlines.  NULL when there is none or
+ * KW is not the first token on its line. */
+static char *doc_comment(const Parser *p, const Token *kw)
+{
+	size_t start = (size_t)(kw->s - p->text), top;
+	GString *doc;
+
+	while (start > 0 && p->text[start - 1] != '\n') {
+		if (p->text[start - 1] != ' ' && p->text[start - 1] != '\t')
+			return NULL;
+		start--;
+	}
+	/* Walk up while the line above is a comment line; TOP is the start
+	 * of the topmost one. */
+	for (top = start; top > 0;) {
+		size_t ls = top - 1, c;
+
+		while (ls > 0 && p->text[ls - 1] != '\n')
+			ls--;
+		for (c = ls; p->text[c] == ' ' || p->text[c] == '\t'; c++)
+			;
+		if (p->text[c] != '#')
+			break;
+		top = ls;
+	}
+	if (top == start)
+		return NULL;
+	doc = g_string_new(NULL);
+	while (top < start) {
+		const char *line = p->text + top;
+		const char *nl = memchr(line, '\n', start - top);
+		const char *c = strchr(line, '#') + 1, *end = nl;
+
+		if (*c == ' ')
+			c++;
+		while (end > c && g_ascii_isspace(end[-1]))
+			end--;
+		if (doc->len)
+			g_string_append_c(doc, '\n');
+		g_string_append_len(doc, c, end - c);
+		top = (size_t)(nl - p->text) + 1;
+	}
+	return g_string_free(doc, FALSE);
+}
+
+/* (fn | op) IDENT params block; KW is the fn or op. */
 static gboolean model_proc(Parser *p, SimModel *m, ModelState *ms,
-			   bool is_op)
+			   const Token *kw)
 {
 	Token name;
 	ProcBuilder pb;
@@ -1726,7 +1806,8 @@ static gboolean model_proc(Parser *p, SimModel *m, ModelState *ms,
 		g_free(proc.name);
 		return FALSE;
 	}
-	proc.is_op = is_op;
+	proc.is_op = tok_is(kw, "op");
+	proc.doc = doc_comment(p, kw);
 	proc.file = g_strdup(p->file);
 	proc.line = name.line;
 	proc.col = name.col;
@@ -1754,7 +1835,7 @@ static gboolean model_items(Parser *p, SimModel *m, ModelState *ms)
 		else if (tok_is(&t, "lock"))
 			ok = model_lock(p, m, ms);
 		else if (tok_is(&t, "fn") || tok_is(&t, "op"))
-			ok = model_proc(p, m, ms, tok_is(&t, "op"));
+			ok = model_proc(p, m, ms, &t);
 		else
 			ok = unexpected(p, &t, "a header, 'lock', 'fn' or 'op'");
 		if (!ok)

@@ -92,6 +92,31 @@ gboolean sim_parse_schedule(const char *text, const char *origin,
 			    const SimScenario *scn, SimSchedule *out,
 			    GError **error);
 
+/* Doc comments and citations.  A model's op or fn keeps its doc comment
+ * (SimProc.doc): the contiguous `#` lines directly above the line that
+ * starts with `op` / `fn`, without the `#` and one space.  Its first line
+ * is the procedure's citation, so that a reviewer can hold the op against
+ * the code it follows.  sim_parse_citation - whether DOC's first line is
+ * one, by this rule:
+ *
+ *   FUNCTION, PATH, vX.Y[.Z][-rcN]   the kernel function FUNCTION of file
+ *                                    PATH at that release
+ *                                    ("__dax_fault, fs/dax.c, v4.2");
+ *   proposal: AUTHOR, D Mon YYYY <MESSAGE-ID>
+ *                                    a patch or design that never merged,
+ *                                    by its mail;
+ *   model: WHAT                      a step no kernel function takes: the
+ *                                    MMU or a user program (a user load,
+ *                                    a store, DMA into a mapping); WHAT
+ *                                    says what it stands for.
+ *
+ * The first two forms may be joined with "; " when an op follows several
+ * functions (a filesystem's handler and the generic code it wraps).
+ * Nothing else may share the line: free text goes below.  A parse does not
+ * require citations (a scratch model runs without them); `faultline show
+ * --lint` and the parse suite hold every file in models/ to the rule. */
+bool sim_parse_citation(const char *doc);
+
 /* sim_schedule_clear - free what S owns and zero it. */
 void sim_schedule_clear(SimSchedule *s);
 

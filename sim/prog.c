@@ -89,6 +89,7 @@ void sim_proc_clear(SimProc *p)
 		g_free(p->code[i].callee);
 	g_free(p->code);
 	g_free(p->file);
+	g_free(p->doc);
 	memset(p, 0, sizeof(*p));
 }
 

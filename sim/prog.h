@@ -88,6 +88,7 @@ typedef struct {
 	int ncode;
 	char *file;             /* the file that defined it (for messages) */
 	int line, col;
+	char *doc;              /* its doc comment (parse.h), or NULL */
 } SimProc;
 
 /* A lock class.  Instances: one (mutex, rwsem, range), SIM_PAGES_MAX

@@ -12,7 +12,10 @@
  *   scenario  every header and line of a scenario file;
  *   schedule  the three forms of the --schedule argument;
  *   robust    every prefix and many mutations of valid files parse or
- *             fail cleanly (the fuzzer's job, in miniature).
+ *             fail cleanly (the fuzzer's job, in miniature);
+ *   cite      a procedure keeps its doc comment, the citation rule
+ *             accepts exactly its three forms, and every op and fn of
+ *             every file in models/ opens its doc comment with one.
  *
  * Runs from the repository root (tests/bad/ paths are relative to it).
  */
@@ -972,6 +975,122 @@ START_TEST(test_robust)
 }
 END_TEST
 
+/* ---- doc comments and citations -------------------------------------- */
+
+START_TEST(test_doc_comment)
+{
+	SimModel *m = model_ok(
+		"model m\n"
+		"# not mine: a blank line follows\n"
+		"\n"
+		"# f, fs/f.c, v4.2\n"
+		"#\n"
+		"#   indented text   \n"
+		"  # an indented comment line counts\n"
+		"op f() {\n}\n"
+		"fn g() {\n}\n"
+		"# h's doc\n"
+		"; fn h() {\n}\n"
+		"# i's doc\n"
+		"\tfn i() {\n}\n", "m.model");
+
+	ck_assert_str_eq(m->procs[0].doc, "f, fs/f.c, v4.2\n\n"
+			 "  indented text\nan indented comment line counts");
+	ck_assert_ptr_null(m->procs[1].doc);
+	ck_assert_ptr_null(m->procs[2].doc);    /* not first on its line */
+	ck_assert_str_eq(m->procs[3].doc, "i's doc");
+	sim_model_free(m);
+}
+END_TEST
+
+static const struct {
+	const char *doc;
+	bool ok;
+} citations[] = {
+	{ "__dax_fault, fs/dax.c, v4.2", true },
+	{ "__dax_fault, fs/dax.c, v4.2\nmore text below", true },
+	{ "ext4_punch_hole, fs/ext4/inode.c, v4.1.27", true },
+	{ "xfs_filemap_fault, fs/xfs/xfs_file.c, v4.2-rc1", true },
+	{ "ext4_dax_fault, fs/ext4/file.c, v4.3; __dax_fault, fs/dax.c, v4.3",
+	  true },
+	{ "i_mmap_lock_write, include/linux/fs.h, v4.1", true },
+	{ "proposal: Jan Kara, 9 Feb 2016 "
+	  "<20160209172416.GB12245@quack.suse.cz>", true },
+	{ "proposal: Kirill A. Shutemov, 10 Aug 2015 <a.b@c.d>; "
+	  "__dax_fault, fs/dax.c, v4.2", true },
+	{ "model: a user store, completed by the MMU or trapping", true },
+	{ NULL, false },
+	{ "", false },
+	{ "__dax_fault(), fs/dax.c, v4.2", false },
+	{ "__dax_fault, fs/dax.c", false },
+	{ "__dax_fault, fs/dax.c, 4.2", false },
+	{ "__dax_fault, fs/dax, v4.2", false },
+	{ "__dax_fault, fs/dax.c, v4", false },
+	{ "__dax_fault, fs/dax.c, v4.2: and why", false },
+	{ "__dax_fault fs/dax.c v4.2", false },
+	{ "x\n__dax_fault, fs/dax.c, v4.2", false },
+	{ "__dax_fault, fs/dax.c, v4.2;", false },
+	{ "proposal: Jan Kara, 9 Feb 2016", false },
+	{ "proposal: Jan Kara, 2016-02-09 <a@b>", false },
+	{ "proposal: Jan Kara, 9 Feb 2016 <no-at-sign>", false },
+	{ "proposal: , 9 Feb 2016 <a@b>", false },
+	{ "model:", false },
+	{ "model: ", false },
+};
+
+START_TEST(test_citation_rule)
+{
+	ck_assert_msg(sim_parse_citation(citations[_i].doc) ==
+		      citations[_i].ok, "'%s' should %sbe a citation",
+		      citations[_i].doc ? citations[_i].doc : "(null)",
+		      citations[_i].ok ? "" : "not ");
+}
+END_TEST
+
+/* Every op and fn of every shipped model cites what it follows; an
+ * inherited procedure is checked in the file that defines it. */
+START_TEST(test_models_cited)
+{
+	GError *err = NULL;
+	GDir *dir = g_dir_open("models", 0, &err);
+	const char *name;
+	int files = 0, procs = 0, uncited = 0;
+	GString *missing = g_string_new(NULL);
+
+	ck_assert_msg(dir != NULL, "%s", err ? err->message : "?");
+	while ((name = g_dir_read_name(dir))) {
+		char *path;
+		SimModel *m;
+
+		if (!g_str_has_suffix(name, ".model"))
+			continue;
+		path = g_build_filename("models", name, NULL);
+		m = sim_parse_model_file(path, "models", &err);
+		ck_assert_msg(m != NULL, "%s", err ? err->message : "?");
+		for (int i = 0; i < m->nprocs; i++) {
+			const SimProc *p = &m->procs[i];
+
+			if (strcmp(p->file, path) != 0)
+				continue;
+			procs++;
+			/* The first few suffice (check caps a message). */
+			if (!sim_parse_citation(p->doc) && uncited++ < 8)
+				g_string_append_printf(missing, " %s:%d:%s",
+						       path, p->line, p->name);
+		}
+		sim_model_free(m);
+		g_free(path);
+		files++;
+	}
+	g_dir_close(dir);
+	ck_assert_int_ge(files, 14);
+	ck_assert_int_ge(procs, 100);
+	ck_assert_msg(uncited == 0, "%d without a citation:%s ...", uncited,
+		      missing->str);
+	g_string_free(missing, TRUE);
+}
+END_TEST
+
 Suite *parse_suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -1014,6 +1133,13 @@ Suite *parse_suite(void)
 	tc = tcase_create("robust");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_robust);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cite");
+	tcase_add_test(tc, test_doc_comment);
+	tcase_add_loop_test(tc, test_citation_rule, 0,
+			    (int)G_N_ELEMENTS(citations));
+	tcase_add_test(tc, test_models_cited);
 	suite_add_tcase(s, tc);
 	return s;
 }

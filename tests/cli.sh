@@ -92,6 +92,34 @@ $FL matrix | sed -n '/^model \\ race/,/^$/p' | sed '$d' >"$tmp/m"
 sed -n '/^model \\ race/,/^```/p' README.md | sed '$d' >"$tmp/r"
 cmp -s "$tmp/m" "$tmp/r" && ok || bad "README.md's matrix is stale"
 
+# show --lint: every shipped op and fn cites what it follows (exit 0); an
+# uncited one is named at its position, with exit 1.
+$FL show --lint >"$tmp/l" 2>&1
+[ $? -eq 0 ] && grep -q ", 0 without a citation$" "$tmp/l" && ok ||
+	bad "show --lint: $(grep -v ' 0 without' "$tmp/l" | head -3)"
+mkdir "$tmp/lint"
+printf 'model u\nabstract\n# f, fs/f.c, v4.2\nop f() {\n}\n# no citation\nfn g() {\n}\n' \
+	>"$tmp/lint/u.model"
+$FL --models "$tmp/lint" show --lint u >"$tmp/l" 2>&1
+[ $? -eq 1 ] && grep -q "^$tmp/lint/u.model:7:4: fn g: no citation in 'no citation'" "$tmp/l" &&
+	grep -q "^2 procedures, 1 without a citation$" "$tmp/l" && ok ||
+	bad "show --lint should reject fn g: $(head -c 200 "$tmp/l")"
+
+# show: per op, the acquisition order and the locks held at each
+# primitive, calls inlined; an abstract base's call of a child's op is
+# named, not expanded.
+$FL show xfs-mmaplock >"$tmp/s" 2>&1
+sed -n '/^op truncate(size)/,/^op /p' "$tmp/s" >"$tmp/t"
+grep -q "^  order: i_iolock(W) -> i_mmaplock(W) .* first at models/xfs-mmaplock.model:" "$tmp/t" &&
+	grep -Eq "^  models/base.model:[0-9]+ +down_write\(i_mmap_rwsem\) +i_iolock\(W\) i_mmaplock\(W\)$" "$tmp/t" &&
+	ok || bad "show xfs-mmaplock: truncate's order and held locks: $(head -c 300 "$tmp/t")"
+$FL show base >"$tmp/s" 2>&1
+grep -q "ret = fault(pgoff, 1)  (not expanded: defined by the models that extend this one)" "$tmp/s" &&
+	ok || bad "show base should name fault() as not expanded"
+$FL show dax-entry-lock >"$tmp/a" 2>/dev/null
+$FL show dax-entry-lock >"$tmp/b" 2>/dev/null
+cmp -s "$tmp/a" "$tmp/b" && ok || bad "show is not deterministic"
+
 # Every scenario is listed in scenarios/README.md with its race id.
 for f in scenarios/*.scn; do
 	n=$(basename "$f" .scn)
