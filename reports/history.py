@@ -35,8 +35,8 @@ COLUMNS = [
     ("DL", ["D", "seed-003"]),
 ]
 
-RANK = {"n/a": 0, "CLEAN": 1, "INCOMPLETE": 2, "LOCK-ORDER": 3,
-        "RACE": 4, "DEADLOCK": 5, "ERROR": 6}
+RANK = {"n/a": 0, "CLEAN": 1, "INCOMPLETE": 2, "WAIT-ORDER": 3,
+        "LOCK-ORDER": 3, "RACE": 4, "DEADLOCK": 5, "ERROR": 6}
 
 
 def truth_table(path):
@@ -100,6 +100,8 @@ def dl_verdict(cell):
         return "DEADLOCK"
     if "lock-order" in props:
         return "LOCK-ORDER"
+    if "wait-order" in props:
+        return "WAIT-ORDER"
     return "CLEAN" if cell["complete"] else "INCOMPLETE"
 
 
@@ -132,8 +134,8 @@ def main(argv):
                 hist = table.get(scheme, {}).get(col, "")
                 want = history_verdicts(hist, model)
                 got, races_seen = model_verdict(cells, model, col, prefixes)
-                if got == "LOCK-ORDER" and "DEADLOCK" in want:
-                    ok = "lock-order only"
+                if got in ("LOCK-ORDER", "WAIT-ORDER") and "DEADLOCK" in want:
+                    ok = got.lower() + " only"
                 else:
                     ok = "yes" if got in want or want == {"n/a"} else "NO"
                 if ok == "yes":

@@ -13,8 +13,8 @@ import json
 import os
 import sys
 
-VERDICTS = ["CLEAN", "RACE", "DEADLOCK", "LOCK-ORDER", "INCOMPLETE", "ERROR", "n/a"]
-COLOURS = {"CLEAN": "#cfe8cf", "RACE": "#f4a6a6", "DEADLOCK": "#f7c97e", "LOCK-ORDER": "#fbe3b0",
+VERDICTS = ["CLEAN", "RACE", "DEADLOCK", "INCOMPLETE", "ERROR", "n/a"]
+COLOURS = {"CLEAN": "#cfe8cf", "RACE": "#f4a6a6", "DEADLOCK": "#f7c97e",
            "INCOMPLETE": "#d9d9d9", "ERROR": "#b0b0ff", "n/a": "#ffffff"}
 
 SUPPORTED_VERSION = 1
@@ -40,8 +40,12 @@ def label(s):
     return s["race"] or s["name"]
 
 
+# Lock-class cycles, noted beside the verdict (README: +LO, +WO).
+NOTES = [("lock-order", "+LO"), ("wait-order", "+WO")]
+
+
 def cell_text(c):
-    text = c["verdict"]
+    text = c["verdict"] + "".join(n for p, n in NOTES if p in c["properties"])
     if c["match"] is False:
         text += "!"
     return text

@@ -120,8 +120,11 @@ static void run_cell(const SimModel *m, const SimScenario *s, Cell *c)
 }
 
 #define HANG_PROPS ((SimPropSet)(1u << SIM_PROP_DEADLOCK | \
-				 1u << SIM_PROP_LOST_WAKEUP | \
-				 1u << SIM_PROP_LOCK_ORDER))
+				 1u << SIM_PROP_LOST_WAKEUP))
+/* Cycles of the lock-class graph: noted beside the verdict, which says
+ * what the interleavings do (lockdep.h). */
+#define ORDER_PROPS ((SimPropSet)(1u << SIM_PROP_LOCK_ORDER | \
+				  1u << SIM_PROP_WAIT_ORDER))
 
 /* RACE / CLEAN / DEADLOCK / n/a / INCOMPLETE / ERROR. */
 static const char *cell_verdict(const Cell *c)
@@ -130,11 +133,9 @@ static const char *cell_verdict(const Cell *c)
 		return "n/a";
 	if (c->error)
 		return "ERROR";
-	if (c->found & (HANG_PROPS & ~(1u << SIM_PROP_LOCK_ORDER)))
+	if (c->found & HANG_PROPS)
 		return "DEADLOCK";
-	if (c->found == 1u << SIM_PROP_LOCK_ORDER)
-		return "LOCK-ORDER";
-	if (c->found)
+	if (c->found & (SimPropSet)~ORDER_PROPS)
 		return "RACE";
 	return c->complete ? "CLEAN" : "INCOMPLETE";
 }
@@ -351,7 +352,9 @@ static void cell_text(const Cell *c, const SimScenario *s, char *buf,
 {
 	const SimExpect *e = find_expect(s, c->model);
 
-	g_snprintf(buf, len, "%s%s", cell_verdict(c),
+	g_snprintf(buf, len, "%s%s%s%s", cell_verdict(c),
+		   c->found >> SIM_PROP_LOCK_ORDER & 1 ? "+LO" : "",
+		   c->found >> SIM_PROP_WAIT_ORDER & 1 ? "+WO" : "",
 		   e && !cell_matches(c, e) ? "!" : "");
 }
 
@@ -360,7 +363,7 @@ static void cell_text(const Cell *c, const SimScenario *s, char *buf,
 static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 {
 	int *width = g_new0(int, scns->len);
-	char cell[16];
+	char cell[24];
 
 	for (guint i = 0; i < scns->len; i++) {
 		width[i] = (int)strlen(label(scns->pdata[i]));
@@ -393,9 +396,11 @@ static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 	}
 	printf("\nRACE: a checked property is violated in some interleaving; "
 	       "CLEAN: in none (complete search);\nDEADLOCK: a deadlock or lost "
-	       "wake-up is reachable; LOCK-ORDER: a lock-class cycle, no "
-	       "deadlock reached;\nn/a: the model lacks an op the "
-	       "scenario needs;\n!: differs from the scenario's expectation "
+	       "wake-up is reachable; n/a: the model lacks an op the "
+	       "scenario needs;\n+LO: lockdep would report a lock-order "
+	       "cycle (lock-order); +WO: a cycle through locks lockdep\n"
+	       "does not track - page, DAX entry, range locks (wait-order);"
+	       "\n!: differs from the scenario's expectation "
 	       "(models/README.md explains each)\n");
 }
 

@@ -206,6 +206,15 @@ static void print_cex(const SimProgram *prog, const SimExploreResult *r,
 	g_string_append_c(out, '\n');
 }
 
+/* The lockdep report of PROP (lock-order, wait-order), or NULL. */
+static const char *prop_order(const SimExploreResult *r, int prop)
+{
+	for (int i = 0; i < 2; i++)
+		if ((int)sim_lockdep_props[i] == prop)
+			return r->order[i];
+	return NULL;
+}
+
 /* The verdict lines; returns how many checked properties are
  * incomplete. */
 static int print_verdicts(const SimProgram *prog, const SimExploreResult *r,
@@ -217,9 +226,10 @@ static int print_verdicts(const SimProgram *prog, const SimExploreResult *r,
 	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
 		if (!(check >> prop & 1))
 			continue;
-		if (prop == SIM_PROP_LOCK_ORDER && r->lockdep) {
-			g_string_append_printf(out, "lock-order: sometimes\n%s",
-					       r->lockdep);
+		const char *order = prop_order(r, prop);
+		if (order) {
+			g_string_append_printf(out, "%s: sometimes\n%s",
+					       sim_prop_name(prop), order);
 		} else if (r->found >> prop & 1 && r->cex[prop]) {
 			print_cex(prog, r, prop, out, trail);
 		} else if (r->complete) {
@@ -313,6 +323,10 @@ static void json_model(const SimProgram *prog, const SimExploreOptions *o,
 				g_string_append_printf(j, "%s%d", i ? ", " : "",
 						       g_array_index(a, int, i));
 			g_string_append_c(j, ']');
+		}
+		if (hit && prop_order(r, prop)) {
+			g_string_append(j, ", \"report\": ");
+			sim_json_lines(j, prop_order(r, prop));
 		}
 		g_string_append_c(j, '}');
 	}

@@ -40,8 +40,9 @@ static int report(const SimTrace *t, const char *errors, const char *json,
 	if (t->end_note)
 		g_string_append_printf(out, "%s%s", t->end_note,
 			g_str_has_suffix(t->end_note, "\n") ? "" : "\n");
-	if (t->lockdep && (s->check >> SIM_PROP_LOCK_ORDER & 1))
-		g_string_append(out, t->lockdep);
+	for (int i = 0; i < 2; i++)
+		if (t->order[i] && (s->check >> sim_lockdep_props[i] & 1))
+			g_string_append(out, t->order[i]);
 	sched = sim_trace_schedule(t);
 	g_string_append_printf(out, "schedule: %s\n", sched);
 	g_free(sched);
@@ -52,9 +53,13 @@ static int report(const SimTrace *t, const char *errors, const char *json,
 		rc = SIM_EXIT_IMPOSSIBLE;
 	} else if (bad) {
 		g_string_append(out, "verdict: ");
+		/* a class cycle alone: the run itself went through */
+		SimPropSet order = (SimPropSet)(1u << SIM_PROP_LOCK_ORDER |
+						1u << SIM_PROP_WAIT_ORDER);
 		g_string_append(out, bad & (1u << SIM_PROP_DEADLOCK |
 				1u << SIM_PROP_LOST_WAKEUP) ? "DEADLOCK (" :
-				"RACE (");
+				bad & (SimPropSet)~order ? "RACE (" :
+				"LOCK CYCLE (");
 		sim_props_format(out, bad);
 		g_string_append(out, ")\n");
 		rc = SIM_EXIT_VIOLATION;

@@ -1577,7 +1577,8 @@ void sim_explore_result_clear(SimExploreResult *r)
 {
 	g_free(r->bound);
 	g_free(r->model_error_msg);
-	g_free(r->lockdep);
+	g_free(r->order[0]);
+	g_free(r->order[1]);
 	for (int i = 0; i < SIM_PROP_COUNT; i++)
 		if (r->cex[i])
 			g_array_free(r->cex[i], TRUE);
@@ -1643,14 +1644,9 @@ static bool search_init(Search *s, const SimProgram *p,
 static void search_finish(Search *s)
 {
 	SimExploreResult *r = s->r;
-	GString *ld = g_string_new(NULL);
 
-	if (s->lockdep && sim_lockdep_report(s->lockdep, ld) > 0) {
-		r->found |= (SimPropSet)(1u << SIM_PROP_LOCK_ORDER);
-		r->lockdep = g_string_free(ld, FALSE);
-	} else {
-		g_string_free(ld, TRUE);
-	}
+	if (s->lockdep)
+		sim_lockdep_collect(s->lockdep, &r->found, r->order);
 	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
 		GArray *a = r->cex[prop];
 		r->cex_preemptions[prop] = a ? sim_explore_preemptions(s->p,
@@ -1681,7 +1677,9 @@ gboolean sim_explore(const SimProgram *p, const SimExploreOptions *o,
 		explore_exhaustive(&s, init);
 	else
 		explore_walks(&s, init);
-	SimPropSet want = r->found & (SimPropSet)~(1u << SIM_PROP_LOCK_ORDER);
+	/* the order properties are the graph's, not a path's */
+	SimPropSet want = r->found & (SimPropSet)~(1u << SIM_PROP_LOCK_ORDER |
+						   1u << SIM_PROP_WAIT_ORDER);
 	if (!r->model_error && want && !(o->interrupted && *o->interrupted)) {
 		s.stop = false;
 		find_counterexamples(&s, init, want);

@@ -20,8 +20,8 @@
  * comes from anywhere but re-running the model.
  *
  * Deadlock and lost-wakeup are checked at every state with no runnable
- * thread; lock-order accumulates one lockdep graph over every transition
- * explored.
+ * thread; lock-order and wait-order come from one lockdep graph
+ * accumulated over every transition explored.
  */
 #ifndef SIM_EXPLORE_H
 #define SIM_EXPLORE_H
@@ -75,7 +75,8 @@ typedef struct {
 				     * (0 with exact) */
 	GArray *cex[SIM_PROP_COUNT];/* int thread ids, or NULL */
 	int cex_preemptions[SIM_PROP_COUNT];
-	char *lockdep;              /* lock-order cycles, or NULL */
+	char *order[2];             /* reports of sim_lockdep_props[]
+				     * (lockdep.h), or NULL */
 	uint64_t collisions;        /* exact: states sharing a fingerprint */
 	uint64_t cex_nodes;         /* nodes the counterexample search used */
 	bool cex_minimal[SIM_PROP_COUNT]; /* found by the 0-1 search (else the

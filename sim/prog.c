@@ -15,6 +15,7 @@ static const char *const prop_names[SIM_PROP_COUNT] = {
 	[SIM_PROP_DEADLOCK] = "deadlock",
 	[SIM_PROP_LOST_WAKEUP] = "lost-wakeup",
 	[SIM_PROP_LOCK_ORDER] = "lock-order",
+	[SIM_PROP_WAIT_ORDER] = "wait-order",
 };
 
 const char *sim_prop_name(SimProp p)

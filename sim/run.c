@@ -161,14 +161,7 @@ static void finish_default(SimRun *r)
 
 static void add_lockdep(SimRun *r)
 {
-	GString *s = g_string_new(NULL);
-
-	if (sim_lockdep_report(r->lockdep, s) > 0) {
-		r->trace->found |= 1u << SIM_PROP_LOCK_ORDER;
-		r->trace->lockdep = g_string_free(s, FALSE);
-	} else {
-		g_string_free(s, TRUE);
-	}
+	sim_lockdep_collect(r->lockdep, &r->trace->found, r->trace->order);
 }
 
 /* Whether TID is parked where segment SEG says to stop. */

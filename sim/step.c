@@ -388,6 +388,11 @@ static HandlerResult wait_entry(Call *c)
 	if (sim_lock_is_held_by(l, c->tid))
 		return broken(c, "wait_entry(%d) on an entry T%d has locked",
 			      pgoff, c->tid);
+	/* a wait for the bit orders it after what we hold, as a lock
+	 * attempt would (lockdep.h: wait-order) */
+	if (c->ctx->lockdep)
+		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
+				    c->in->line, t->frame[t->depth - 1].proc);
 	if (l->held) {
 		SIM_ASSERT(sim_lock_acquire(l, c->tid, SIM_MODE_WRITE, 0, 0) ==
 			   SIM_LOCK_QUEUED);
@@ -687,14 +692,19 @@ static HandlerResult h_zap_ptes(Call *c)
 	return DONE;
 }
 
-/* pfn_mkclean / dax_mapping_entry_mkclean: every process's PTE for the
- * pgoff loses its write bit. */
+/* Every process's PTE for PGOFF loses its write bit. */
+static void wrprotect_all(SimWorld *w, int pgoff)
+{
+	for (int pr = 0; pr < w->nprocs; pr++)
+		w->pte[pr][pgoff].writable = 0;
+}
+
+/* pfn_mkclean / dax_mapping_entry_mkclean. */
 static HandlerResult h_wrprotect(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
 		return broken(c, "wrprotect(%d): pgoff out of range", c->a[0]);
-	for (int pr = 0; pr < c->w->nprocs; pr++)
-		c->w->pte[pr][c->a[0]].writable = 0;
+	wrprotect_all(c->w, c->a[0]);
 	return DONE;
 }
 
@@ -822,7 +832,9 @@ static HandlerResult h_delete_pages(Call *c)
 		uint8_t *f = &c->w->mflags[p];
 		if (!(*f & SIM_MF_PAGE))
 			continue;
-		if (*f & SIM_MF_PDIRTY)
+		/* dirty with nothing stored yet (->page_mkwrite's
+		 * set_page_dirty before the store): nothing is lost */
+		if (*f & SIM_MF_PSTORED)
 			t->discarded |= (uint8_t)(1u << p);
 		*f &= (uint8_t)(SIM_MF_DIRTY | SIM_MF_TOWRITE);
 		c->w->page_src[p] = 0;
@@ -838,6 +850,11 @@ static HandlerResult h_set_page_dirty(Call *c)
 	return DONE;
 }
 
+/* write_cache_pages() on a dirty page, under its page lock:
+ * clear_page_dirty_for_io() - page_mkclean() write-protects every PTE of
+ * the page, so the next store through one traps to ->page_mkwrite - and
+ * ->writepage writes it to block B.  A clean page is skipped ("someone
+ * wrote it for us"). */
 static HandlerResult h_writeback_page(Call *c)
 {
 	int pgoff = c->a[0], b = c->a[1];
@@ -850,12 +867,13 @@ static HandlerResult h_writeback_page(Call *c)
 	if ((*f & (SIM_MF_PAGE | SIM_MF_PDIRTY)) !=
 	    (SIM_MF_PAGE | SIM_MF_PDIRTY))
 		return DONE;
+	wrprotect_all(c->w, pgoff);
 	sim_oracle_block_write(c->w, c->tid, pgoff, b, "wrote back", c->ctx);
 	if (c->w->block[b].state != SIM_BLK_FREE) {
 		c->w->block[b].state = SIM_BLK_WRITTEN;
 		c->w->block[b].stored |= (*f & SIM_MF_PWRITTEN) ? 1 : 0;
 	}
-	*f &= (uint8_t)~(SIM_MF_PDIRTY | SIM_MF_POLD);
+	*f &= (uint8_t)~(SIM_MF_PDIRTY | SIM_MF_PSTORED | SIM_MF_POLD);
 	c->w->page_src[pgoff] = (uint8_t)b;
 	return DONE;
 }
@@ -888,8 +906,8 @@ static HandlerResult h_write_page(Call *c)
 		c->r0 = SIM_EIO;
 		return DONE;
 	}
-	*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY) &
-		       ~(SIM_MF_PSTALE | SIM_MF_POLD));
+	*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY |
+			SIM_MF_PSTORED) & ~(SIM_MF_PSTALE | SIM_MF_POLD));
 	c->r0 = SIM_OK;
 	return DONE;
 }
@@ -1060,8 +1078,8 @@ static HandlerResult h_user_store(Call *c)
 					       "in the page cache", c->ctx);
 			return DONE;
 		}
-		*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY) &
-			       ~(SIM_MF_PSTALE | SIM_MF_POLD));
+		*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY |
+				SIM_MF_PSTORED) & ~(SIM_MF_PSTALE | SIM_MF_POLD));
 		return DONE;
 	}
 	int b = pte->target;

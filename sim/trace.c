@@ -27,7 +27,8 @@ void sim_trace_free(SimTrace *t)
 	}
 	g_array_free(t->steps, TRUE);
 	g_free(t->end_note);
-	g_free(t->lockdep);
+	g_free(t->order[0]);
+	g_free(t->order[1]);
 	g_free(t);
 }
 
@@ -158,8 +159,7 @@ void sim_json_string(GString *out, const char *s)
 	g_string_append_c(out, '"');
 }
 
-/* Lines of S as a JSON array of strings. */
-static void json_lines(GString *out, const char *s)
+void sim_json_lines(GString *out, const char *s)
 {
 	bool first = true;
 
@@ -217,13 +217,15 @@ void sim_trace_json(const SimTrace *t, const char *command, GString *out)
 				       "%d, \"line\": %d, \"text\": ",
 				       i ? "," : "", st->step, st->tid,
 				       st->line);
-		json_lines(out, st->text);
+		sim_json_lines(out, st->text);
 		g_string_append(out, ", \"violations\": ");
-		json_lines(out, st->msg);
+		sim_json_lines(out, st->msg);
 		g_string_append_c(out, '}');
 	}
 	g_string_append(out, "],\n \"lock_order\": ");
-	json_lines(out, t->lockdep);
+	sim_json_lines(out, t->order[0]);
+	g_string_append(out, ",\n \"wait_order\": ");
+	sim_json_lines(out, t->order[1]);
 	g_string_append(out, "}\n");
 	g_free(sched);
 }

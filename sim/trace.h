@@ -47,7 +47,7 @@ typedef struct {
 	SimPropSet found;       /* every property violated */
 	SimEnd end;
 	char *end_note;         /* why it ended, for IMPOSSIBLE / STUCK / ... */
-	char *lockdep;          /* lock-order report, or NULL */
+	char *order[2];         /* reports of sim_lockdep_props[], or NULL */
 } SimTrace;
 
 SimTrace *sim_trace_new(const SimProgram *p);
@@ -82,6 +82,10 @@ void sim_trail_clear(SimTrail *t);
 
 /* sim_json_string - append S to OUT as a JSON string literal. */
 void sim_json_string(GString *out, const char *s);
+
+/* sim_json_lines - the lines of S (may be NULL) as a JSON array of
+ * strings. */
+void sim_json_lines(GString *out, const char *s);
 
 /* sim_props_format - "stale-pte write-to-freed" (or "none"). */
 void sim_props_format(GString *out, SimPropSet set);

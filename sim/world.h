@@ -72,6 +72,11 @@ enum {
 	                              * write completed into the block it was
 	                              * read from (dio_write); dio_done makes
 	                              * it PSTALE */
+	SIM_MF_PSTORED  = 1u << 7,   /* a user store or write(2) landed in
+	                              * the page since it was last written
+	                              * back: what dropping it loses.  A page
+	                              * ->page_mkwrite dirtied before the
+	                              * store is dirty without it */
 };
 
 typedef struct {

@@ -29,8 +29,12 @@
  *   lost_wakeup      one wake-up consumed by a wait_entry, the grabber left
  *                    asleep; near misses: wake-all, and a sleeper whose
  *                    lock is held (a deadlock, not a lost wake-up);
- *   lock_order       A->B and B->A in separate runs, never both at once;
- *                    near misses: one order, same-class nesting.
+ *   lock_order       A->B and B->A in separate runs, never both at once,
+ *                    reported as lockdep prints it; near misses: one
+ *                    order, same-class nesting;
+ *   wait_order       the same through a page lock, which lockdep does not
+ *                    track; near miss: the slot's lock changing form
+ *                    (entry and page of one pgoff) adds no edge.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -134,6 +138,9 @@ static const char model[] =
 	"op readp(p) {\n\tr = read_page(p)\n\treturn r\n}\n"
 	"op writep(p) {\n\tr = write_page(p)\n\treturn r\n}\n"
 	"op drop(p) {\n\tdelete_pages(p, p)\n\treturn 0\n}\n"
+	"op dirty(p) {\n\tset_page_dirty(p)\n\treturn 0\n}\n"
+	"op wb(p) {\n\tb, n = get_block(p, 0)\n\twriteback_page(p, b)\n"
+	"\treturn 0\n}\n"
 	/* fsync: the name matters (the stepper snapshots dirty lines when
 	 * an op called "fsync" starts); b = 0 flushes nothing */
 	"op fsync(b) {\n\tif b {\n\t\tflush_cache(b)\n\t}\n"
@@ -167,7 +174,18 @@ static const char model[] =
 	"op eA(p) {\n\te = grab_entry(p)\n\tmutex_lock(A)\n\tmutex_unlock(A)\n"
 	"\tunlock_entry(p)\n\treturn 0\n}\n"
 	"op Ae(p) {\n\tmutex_lock(A)\n\te = grab_entry(p)\n\tunlock_entry(p)\n"
-	"\tmutex_unlock(A)\n\treturn 0\n}\n";
+	"\tmutex_unlock(A)\n\treturn 0\n}\n"
+	/* page lock against a mutex; the slot's lock changing form */
+	"op pA(p) {\n\tlock_page(p)\n\tmutex_lock(A)\n\tmutex_unlock(A)\n"
+	"\tunlock_page(p)\n\treturn 0\n}\n"
+	"op Ap(p) {\n\tmutex_lock(A)\n\tlock_page(p)\n\tunlock_page(p)\n"
+	"\tmutex_unlock(A)\n\treturn 0\n}\n"
+	"op Aw(p) {\n\tmutex_lock(A)\n\te = wait_entry(p)\n"
+	"\tmutex_unlock(A)\n\treturn 0\n}\n"
+	"op ep(p, q) {\n\te = grab_entry(p)\n\tlock_page(q)\n"
+	"\tunlock_page(q)\n\tunlock_entry(p)\n\treturn 0\n}\n"
+	"op pe(p, q) {\n\tlock_page(p)\n\te = grab_entry(q)\n"
+	"\tunlock_entry(q)\n\tunlock_page(p)\n\treturn 0\n}\n";
 
 #define SCN2(file, b0, b1) \
 	"scenario s\n" file "\nthread T0 {\n" b0 "\n}\nthread T1 {\n" b1 \
@@ -469,6 +487,43 @@ START_TEST(test_lost_store_dirty_page_dropped)
 }
 END_TEST
 
+/* A page ->page_mkwrite dirtied (set_page_dirty) for a store that has not
+ * landed holds nothing its block lacks: dropping it loses nothing. */
+START_TEST(test_lost_store_near_miss_store_not_landed)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "addp(1, 2)\ndirty(1)", "drop(1)"));
+
+	fx_run(f, "00");
+	ck_assert(f->w.mflags[1] & SIM_MF_PDIRTY);
+	fx_run(f, "1");
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+/* Writeback write-protects the page's PTEs (clear_page_dirty_for_io ->
+ * page_mkclean): the next store traps (FAULT_WP) to ->page_mkwrite
+ * instead of dirtying a page behind the writer's back.  Near miss: a
+ * clean page is skipped and its PTE keeps the write bit. */
+START_TEST(test_writeback_write_protects)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "mappage(1, 2)\nst(1)\nwb(1)\n"
+				   "st(1)", "mappage(2, 3)\nwb(2)"));
+
+	fx_run(f, "000");               /* stored through a writable PTE */
+	ck_assert(f->w.mflags[1] & SIM_MF_PDIRTY);
+	fx_run(f, "00");                /* written back */
+	ck_assert(!(f->w.mflags[1] & SIM_MF_PDIRTY));
+	fx_run(f, "0");                 /* the store traps: nothing dirtied */
+	ck_assert_int_eq(f->w.pte[0][1].writable, 0);
+	ck_assert(!(f->w.mflags[1] & SIM_MF_PDIRTY));
+	fx_run(f, "1111");
+	ck_assert_int_eq(f->w.pte[0][2].writable, 1);
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
 /* A dirty page dropped inside the range the op removed (truncate), and a
  * clean page dropped anywhere, lose nothing. */
 START_TEST(test_lost_store_near_miss_removed_range)
@@ -714,8 +769,16 @@ static void run_alone(Fx *f, SimLockdep *ld, int only)
 	ck_assert(!f->ctx.model_error);
 }
 
+/* Each thread alone, one after the other, into one graph. */
+static void run_each_alone(Fx *f, SimLockdep *ld)
+{
+	for (int t = 0; t < f->s->nthreads; t++)
+		run_alone(f, ld, t);
+}
+
 /* T0 takes A then B, T1 B then A, in two runs that never overlap: no
- * run deadlocks, and the graph has the cycle, with both chains. */
+ * run deadlocks, and the graph has the cycle, reported as lockdep's
+ * print_circular_bug() would: T1's B -> A closed it. */
 START_TEST(test_lock_order_abba_separate_runs)
 {
 	Fx *f = fx_new(model, SCN2("file size 1", "ab()", "ba()"));
@@ -724,21 +787,59 @@ START_TEST(test_lock_order_abba_separate_runs)
 	int a_ab = line_of(model, "mutex_lock(A)\n\tmutex_lock(B)");
 	int b_ba = line_of(model, "mutex_lock(B)\n\tmutex_lock(A)");
 	char *want = g_strdup_printf(
-		"lock-order: possible deadlock, cycle A -> B -> A\n"
-		"  A -> B: T0 took A in ab (t.model:%d), then B in ab "
-		"(t.model:%d)\n"
-		"  B -> A: T1 took B in ba (t.model:%d), then A in ba "
-		"(t.model:%d)\n", a_ab, a_ab + 1, b_ba, b_ba + 1);
+		"lock-order: possible circular locking dependency detected\n"
+		"  T1 is trying to acquire lock: A, at ba (t.model:%d)\n"
+		"  but task is already holding lock: B, at ba (t.model:%d)\n"
+		"  which lock already depends on the new lock.\n"
+		"  the existing dependency chain (in reverse order) is:\n"
+		"  -> #1 (B): T0 took it at ab (t.model:%d), holding A taken "
+		"at ab (t.model:%d)\n"
+		"  -> #0 (A): the acquisition above\n"
+		"  Possible unsafe locking scenario:\n"
+		"        CPU0                    CPU1\n"
+		"        ----                    ----\n"
+		"   lock(B);\n"
+		"                                lock(A);\n"
+		"                                lock(B);\n"
+		"   lock(A);\n"
+		"   *** DEADLOCK ***\n", b_ba + 1, b_ba, a_ab + 1, a_ab);
 
 	run_alone(f, ld, 0);
-	ck_assert_int_eq(sim_lockdep_report(ld, NULL), 0);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_LOCK_ORDER, NULL), 0);
 	run_alone(f, ld, 1);
 	ck_assert_int_eq(f->ctx.found, 0);      /* no run deadlocked */
 	ck_assert_int_eq(sim_lockdep_edges(ld), 2);
-	ck_assert_int_eq(sim_lockdep_report(ld, NULL), 1);
-	ck_assert_int_eq(sim_lockdep_report(ld, out), 1);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_WAIT_ORDER, NULL), 0);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_LOCK_ORDER, out), 1);
 	ck_assert_str_eq(out->str, want);
 	g_free(want);
+	g_string_free(out, TRUE);
+	sim_lockdep_free(ld);
+	fx_free(f);
+}
+END_TEST
+
+/* A -> B, B -> C, C -> A: a chain of three, so lockdep's "Chain exists
+ * of: source --> parent --> target" line, and the scenario table drawn
+ * with the parent. */
+START_TEST(test_lock_order_chain_of_three)
+{
+	Fx *f = fx_new(model, SCN3("file size 1", "ab()", "bc()", "ca()"));
+	SimLockdep *ld = sim_lockdep_new(f->p);
+	GString *out = g_string_new(NULL);
+
+	run_each_alone(f, ld);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_LOCK_ORDER, out), 1);
+	ck_assert_ptr_nonnull(strstr(out->str, "T2 is trying to acquire lock: "
+				     "A, at ca"));
+	ck_assert_ptr_nonnull(strstr(out->str, "  -> #2 (C): T1 took it at bc"));
+	ck_assert_ptr_nonnull(strstr(out->str, "  -> #1 (B): T0 took it at ab"));
+	ck_assert_ptr_nonnull(strstr(out->str, "  Chain exists of:\n"
+				     "    A --> B --> C\n"));
+	ck_assert_ptr_nonnull(strstr(out->str, "   lock(C);\n"
+				     "                                lock(B);\n"
+				     "                                lock(C);\n"
+				     "   lock(A);\n"));
 	g_string_free(out, TRUE);
 	sim_lockdep_free(ld);
 	fx_free(f);
@@ -751,10 +852,9 @@ START_TEST(test_lock_order_near_miss_one_order)
 	SimLockdep *ld = sim_lockdep_new(f->p);
 	GString *out = g_string_new(NULL);
 
-	run_alone(f, ld, 0);
-	run_alone(f, ld, 1);
+	run_each_alone(f, ld);
 	ck_assert_int_eq(sim_lockdep_edges(ld), 1);
-	ck_assert_int_eq(sim_lockdep_report(ld, out), 0);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_LOCK_ORDER, out), 0);
 	ck_assert_uint_eq(out->len, 0);
 	g_string_free(out, TRUE);
 	sim_lockdep_free(ld);
@@ -771,7 +871,7 @@ START_TEST(test_lock_order_near_miss_same_class)
 
 	run_alone(f, ld, 0);
 	ck_assert_int_eq(sim_lockdep_edges(ld), 0);
-	ck_assert_int_eq(sim_lockdep_report(ld, NULL), 0);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_LOCK_ORDER, NULL), 0);
 	sim_lockdep_free(ld);
 	fx_free(f);
 }
@@ -785,23 +885,22 @@ START_TEST(test_lock_order_read_counts)
 	SimLockdep *ld = sim_lockdep_new(f->p);
 	GString *out = g_string_new(NULL);
 
-	run_alone(f, ld, 0);
-	run_alone(f, ld, 1);
-	ck_assert_int_eq(sim_lockdep_report(ld, out), 1);
-	ck_assert_ptr_nonnull(strstr(out->str, "cycle B -> R -> B\n"));
-	ck_assert_ptr_nonnull(strstr(out->str, "  R -> B: T0 took R"));
-	ck_assert_ptr_nonnull(strstr(out->str, "  B -> R: T1 took B"));
+	run_each_alone(f, ld);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_LOCK_ORDER, out), 1);
+	ck_assert_ptr_nonnull(strstr(out->str, "T1 is trying to acquire lock: "
+				     "R, at br"));
+	ck_assert_ptr_nonnull(strstr(out->str, "  -> #1 (B): T0 took it at rb"));
 	g_string_free(out, TRUE);
 	sim_lockdep_free(ld);
 	fx_free(f);
 }
 END_TEST
 
-/* lockdep.h: "Being granted a lock after sleeping counts from the moment
- * of the attempt, as lockdep checks at lock time."  In the run where
- * both threads are at once inside ab() and ba(), each sleeps on its second
- * lock and is never granted it; lockdep (which validates before sleeping)
- * records both edges, so the cycle must be in the graph. */
+/* lockdep.h: "an attempt that may sleep orders the locks from the moment
+ * it is made".  In the run where both threads are at once inside ab() and
+ * ba(), each sleeps on its second lock and is never granted it; lockdep
+ * (which validates before sleeping) records both edges, so the cycle must
+ * be in the graph. */
 START_TEST(test_lock_order_sleeping_attempt_counts)
 {
 	Fx *f = fx_new(model, SCN2("file size 1", "ab()", "ba()"));
@@ -812,9 +911,75 @@ START_TEST(test_lock_order_sleeping_attempt_counts)
 	fx_stuck(f);
 	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_DEADLOCK));
 	ck_assert_int_eq(sim_lockdep_edges(ld), 2);
-	ck_assert_int_eq(sim_lockdep_report(ld, NULL), 1);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_LOCK_ORDER, NULL), 1);
 	sim_lockdep_free(ld);
 	fx_free(f);
+}
+END_TEST
+
+/* page -> A and A -> page: the page lock has no lockdep map, so this is
+ * a wait-order cycle, and lockdep (lock-order) says nothing. */
+START_TEST(test_wait_order_through_page_lock)
+{
+	Fx *f = fx_new(model, SCN2("file size 4", "pA(1)", "Ap(2)"));
+	SimLockdep *ld = sim_lockdep_new(f->p);
+	GString *out = g_string_new(NULL);
+	SimPropSet found = 0;
+	char *text[2];
+
+	run_each_alone(f, ld);
+	ck_assert_int_eq(sim_lockdep_edges(ld), 2);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_LOCK_ORDER, NULL), 0);
+	ck_assert_int_eq(sim_lockdep_report(ld, SIM_PROP_WAIT_ORDER, out), 1);
+	ck_assert_ptr_nonnull(strstr(out->str, "wait-order: possible circular "
+				     "wait, not lockdep-visible (no lockdep "
+				     "map: page)\n"));
+	sim_lockdep_collect(ld, &found, text);
+	ck_assert_int_eq(found, PROP(SIM_PROP_WAIT_ORDER));
+	ck_assert_ptr_null(text[0]);
+	ck_assert_str_eq(text[1], out->str);
+	g_free(text[1]);
+	g_string_free(out, TRUE);
+	sim_lockdep_free(ld);
+	fx_free(f);
+}
+END_TEST
+
+/* SCN's threads each run alone into one graph: it must have EDGES edges;
+ * returns its wait-order cycles. */
+static int wait_cycles(const char *scn, int edges)
+{
+	Fx *f = fx_new(model, scn);
+	SimLockdep *ld = sim_lockdep_new(f->p);
+
+	run_each_alone(f, ld);
+	ck_assert_int_eq(sim_lockdep_edges(ld), edges);
+	int n = sim_lockdep_report(ld, SIM_PROP_WAIT_ORDER, NULL);
+	sim_lockdep_free(ld);
+	fx_free(f);
+	return n;
+}
+
+/* Waiting for an entry to unlock while holding A orders A before the
+ * entry like a lock attempt: against entry -> A, a wait-order cycle. */
+START_TEST(test_wait_order_entry_wait)
+{
+	ck_assert_int_eq(wait_cycles(SCN2("file size 4", "eA(1)", "Aw(1)"), 2),
+			 1);
+}
+END_TEST
+
+/* An acquisition that cannot block adds no edge: the page lock of pgoff 1
+ * under the entry lock of pgoff 1 (a locked page inserted in place of the
+ * locked entry) and the reverse (a locked entry in place of the page).
+ * Near miss: across two pgoffs the same nesting is an ordinary edge, and
+ * the two orders a wait-order cycle. */
+START_TEST(test_wait_order_slot_changes_form)
+{
+	ck_assert_int_eq(wait_cycles(SCN2("file size 4", "ep(1, 1)",
+					  "pe(1, 1)"), 0), 0);
+	ck_assert_int_eq(wait_cycles(SCN2("file size 4", "ep(1, 2)",
+					  "pe(1, 2)"), 2), 1);
 }
 END_TEST
 
@@ -866,6 +1031,8 @@ Suite *oracle_suite(void)
 	tcase_add_test(tc, test_lost_store_near_miss_zero_first);
 	tcase_add_test(tc, test_lost_store_dirty_page_dropped);
 	tcase_add_test(tc, test_lost_store_near_miss_removed_range);
+	tcase_add_test(tc, test_lost_store_near_miss_store_not_landed);
+	tcase_add_test(tc, test_writeback_write_protects);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lost_flush");
@@ -895,10 +1062,17 @@ Suite *oracle_suite(void)
 
 	tc = tcase_create("lock_order");
 	tcase_add_test(tc, test_lock_order_abba_separate_runs);
+	tcase_add_test(tc, test_lock_order_chain_of_three);
 	tcase_add_test(tc, test_lock_order_near_miss_one_order);
 	tcase_add_test(tc, test_lock_order_near_miss_same_class);
 	tcase_add_test(tc, test_lock_order_read_counts);
 	tcase_add_test(tc, test_lock_order_sleeping_attempt_counts);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("wait_order");
+	tcase_add_test(tc, test_wait_order_through_page_lock);
+	tcase_add_test(tc, test_wait_order_entry_wait);
+	tcase_add_test(tc, test_wait_order_slot_changes_form);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -287,7 +287,7 @@ START_TEST(test_prop_names)
 	static const char *const names[SIM_PROP_COUNT] = {
 		"stale-pte", "write-to-freed", "uninit-read", "lost-store",
 		"lost-flush", "stale-zero-page", "deadlock", "lost-wakeup",
-		"lock-order",
+		"lock-order", "wait-order",
 	};
 
 	for (int p = 0; p < SIM_PROP_COUNT; p++) {
@@ -1176,7 +1176,7 @@ START_TEST(test_prim_read_write_page)
 	ck_assert_int_eq(fx_reg(f, 0, "c"), SIM_OK);
 	ck_assert_int_eq(fx_reg(f, 0, "d"), SIM_OK);
 	ck_assert_int_eq(f->w.mflags[3], SIM_MF_PAGE | SIM_MF_PDIRTY |
-			 SIM_MF_PWRITTEN);      /* PSTALE cleared */
+			 SIM_MF_PWRITTEN | SIM_MF_PSTORED); /* PSTALE cleared */
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
 }
@@ -1245,7 +1245,7 @@ START_TEST(test_prim_invalidate_page)
 	ck_assert_int_eq(w->page_src[1], 0);
 	ck_assert_int_eq(fx_reg(f, 0, "c"), SIM_EBUSY);
 	ck_assert_int_eq(w->mflags[2], SIM_MF_PAGE | SIM_MF_PWRITTEN |
-			 SIM_MF_PDIRTY);
+			 SIM_MF_PDIRTY | SIM_MF_PSTORED);
 	ck_assert_int_eq(w->page_src[2], 3);
 	fx_free(f);
 }
@@ -1393,7 +1393,7 @@ START_TEST(test_prim_user_store)
 	fx_run(f, "000");
 	ck_assert_int_eq(fx_reg(f, 0, "d"), SIM_FAULT_NONE);
 	ck_assert_int_eq(w->mflags[3], SIM_MF_PAGE | SIM_MF_PDIRTY |
-			 SIM_MF_PWRITTEN);
+			 SIM_MF_PWRITTEN | SIM_MF_PSTORED);
 	ck_assert_int_eq(w->cache_dirty, 1u << 2);      /* no block line */
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
