@@ -19,8 +19,8 @@ import sys
 # Section 9 rows -> the models that implement the scheme.
 SCHEMES = {
     "S1": ["v4.2-dax"], "S2": ["i_mmap-exclusive"], "S3": ["v4.3-dax"],
-    "S4": ["kirill-range-lock"], "S5": ["xfs-mmaplock"],
-    "S6": ["ext4-i_mmap_sem"], "S7": ["boaz-early-unlock"],
+    "S4": ["kirill-range-lock"], "S5": ["xfs-mmaplock", "xfs-pagecache"],
+    "S6": ["ext4-i_mmap_sem", "ext4-pagecache"], "S7": ["boaz-early-unlock"],
     "S8": ["jan-hashed-mutex"],
     "S9": ["dax-entry-lock", "dax-entry-lock-noflush"],
     "S10": ["page-lock"], "S11": ["vfs-range-lock", "vfs-range-lock-syscall"],

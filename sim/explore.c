@@ -157,7 +157,7 @@ static PrimFp prim_fp(int sub)
 	switch ((SimPrimId)sub) {
 	case SIM_P_MUTEX_LOCK: case SIM_P_MUTEX_UNLOCK:
 	case SIM_P_DOWN_READ: case SIM_P_DOWN_WRITE:
-	case SIM_P_UP_READ: case SIM_P_UP_WRITE:
+	case SIM_P_UP_READ: case SIM_P_UP_WRITE: case SIM_P_DOWNGRADE_WRITE:
 	case SIM_P_HASH_LOCK: case SIM_P_HASH_UNLOCK:
 	case SIM_P_RANGE_LOCK: case SIM_P_RANGE_LOCK_READ:
 	case SIM_P_RANGE_UNLOCK:
@@ -197,6 +197,7 @@ static PrimFp prim_fp(int sub)
 	case SIM_P_PTE_LOOKUP: case SIM_P_PTE_BLOCK:
 		FP(PG_ARG0, T_PTE_OWN, 0, 0, 0);
 	case SIM_P_SET_PTE: case SIM_P_SET_PTE_ZERO: case SIM_P_PTE_MKWRITE:
+	case SIM_P_SET_PTE_ANON:
 		FP(PG_ARG0, T_PTE_OWN, T_PTE_OWN, 0, 0);
 	case SIM_P_SET_PTE_PAGE:
 		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, T_PTE_OWN, 0, 0);

@@ -67,6 +67,8 @@ static bool conflicts(const SimLock *l, int other, bool other_write,
 static bool grantable(const SimLock *l, SimLockMode mode, int start, int end,
 		      int ahead)
 {
+	if (l->corrupt)
+		return mode == SIM_MODE_READ;
 	for (int t = 0; t < SIM_THREADS_MAX; t++)
 		if ((l->held >> t & 1) &&
 		    conflicts(l, t, l->excl >> t & 1, mode, start, end))
@@ -112,6 +114,27 @@ static void dequeue(SimLock *l, int i)
 	l->wait[l->nwait] = 0;
 }
 
+/* Hand off in FIFO order to every waiter that now fits; a waiter that
+ * does not fit stays queued and (by grantable's fairness rule) holds back
+ * conflicting waiters behind it.  Returns the threads granted. */
+static uint8_t hand_off(SimLock *l)
+{
+	uint8_t granted = 0;
+
+	for (int i = 0; i < l->nwait;) {
+		int t = WAIT_TID(l->wait[i]);
+		SimLockMode m = (SimLockMode)WAIT_MODE(l->wait[i]);
+		if (grantable(l, m, l->start[t], l->end[t], i)) {
+			hold(l, t, m);
+			granted |= (uint8_t)(1u << t);
+			dequeue(l, i);
+		} else {
+			i++;
+		}
+	}
+	return granted;
+}
+
 uint8_t sim_lock_release(SimLock *l, int tid, bool wake_all, uint8_t *granted)
 {
 	uint8_t woken = 0;
@@ -129,22 +152,21 @@ uint8_t sim_lock_release(SimLock *l, int tid, bool wake_all, uint8_t *granted)
 		}
 		return woken;
 	}
-	/* Hand off in FIFO order to every waiter that now fits; a waiter
-	 * that does not fit stays queued and (by grantable's fairness rule)
-	 * holds back conflicting waiters behind it. */
-	for (int i = 0; i < l->nwait;) {
-		int t = WAIT_TID(l->wait[i]);
-		SimLockMode m = (SimLockMode)WAIT_MODE(l->wait[i]);
-		if (grantable(l, m, l->start[t], l->end[t], i)) {
-			hold(l, t, m);
-			woken |= (uint8_t)(1u << t);
-			dequeue(l, i);
-		} else {
-			i++;
-		}
-	}
-	*granted = woken;
-	return woken;
+	*granted = hand_off(l);
+	return *granted;
+}
+
+uint8_t sim_lock_release_unbalanced(SimLock *l, int tid)
+{
+	l->held &= (uint8_t)~(1u << tid);
+	l->corrupt = 1;
+	return hand_off(l);
+}
+
+uint8_t sim_lock_downgrade(SimLock *l, int tid)
+{
+	l->excl &= (uint8_t)~(1u << tid);
+	return hand_off(l);
 }
 
 uint8_t sim_lock_wake_all(SimLock *l)
@@ -183,6 +205,8 @@ bool sim_lock_check(const SimLock *l)
 	if (l->kind >= SIM_LK_COUNT || l->nwait > SIM_THREADS_MAX)
 		return false;
 	if (l->excl & ~l->held)
+		return false;
+	if (l->corrupt && (l->kind != SIM_LK_RWSEM || l->excl))
 		return false;
 	for (int i = 0; i < l->nwait; i++) {
 		uint8_t bit = (uint8_t)(1u << WAIT_TID(l->wait[i]));

@@ -29,6 +29,14 @@
  *                              mode, and no overlapping conflicting
  *                              waiter queued ahead (FIFO on overlap)
  *
+ * An rwsem released with up_write() by a thread that holds it for read
+ * (rwsem-xadd, v4.x: count = 1 - RWSEM_ACTIVE_WRITE_BIAS, positive with
+ * no active bits) is left corrupt: the next writer's slow path sees a
+ * count it can never take ("count == RWSEM_WAITING_BIAS" never holds
+ * again) and sleeps forever, while readers' fast path still succeeds.  A
+ * corrupt rwsem therefore grants every reader at once and no writer (D6,
+ * do_cow_fault's i_mmap_unlock_write after a read lock).
+ *
  * Invariants (sim_lock_check): a holder is never also a waiter; an
  * exclusive holder of a non-range lock is the only holder; the queue holds
  * each thread at most once.
@@ -69,6 +77,7 @@ typedef struct {
 	uint8_t wait[SIM_THREADS_MAX];     /* tid | mode << 4, FIFO */
 	uint8_t start[SIM_THREADS_MAX];    /* range held or wanted, per tid */
 	uint8_t end[SIM_THREADS_MAX];
+	uint8_t corrupt;                   /* rwsem: count corrupted */
 } SimLock;
 
 /* Outcome of an acquire attempt. */
@@ -93,6 +102,17 @@ SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
  * Returns the bitmask of threads made runnable; *granted gets the subset
  * that now hold L (for an entry lock always 0). */
 uint8_t sim_lock_release(SimLock *l, int tid, bool wake_all, uint8_t *granted);
+
+/* sim_lock_downgrade - TID turns its write hold of rwsem L into a read
+ * hold in one step (downgrade_write), then admits the waiters that now
+ * fit: the readers queued ahead of the first writer.  Returns the bitmask
+ * of threads granted L. */
+uint8_t sim_lock_downgrade(SimLock *l, int tid);
+
+/* sim_lock_release_unbalanced - TID, holding rwsem L for read, releases
+ * it with up_write: its hold goes, L becomes corrupt, and the queued
+ * readers are admitted.  Returns the bitmask of threads granted L. */
+uint8_t sim_lock_release_unbalanced(SimLock *l, int tid);
 
 /* sim_lock_wake_all - dequeue every waiter without changing holders (a
  * deleted DAX entry wakes all sleepers, which then re-look-up).  Returns

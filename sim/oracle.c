@@ -327,9 +327,12 @@ void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx)
 		if (want(ctx))
 			g_string_append_printf(ctx->msg, "lost-wakeup: T%d "
 				"sleeps on %s, which nobody holds, and no "
-				"thread is left to wake it\n", t,
+				"thread is left to wake it%s\n", t,
 				sim_lock_name(ctx->prog, th->wait_lock, name,
-					      sizeof(name)));
+					      sizeof(name)),
+				w->lock[th->wait_lock].corrupt ?
+				" (its count was corrupted by up_write of a "
+				"read hold)" : "");
 		return;
 	}
 }

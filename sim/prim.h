@@ -32,6 +32,7 @@ typedef enum {
 	SIM_P_DOWN_WRITE,       /* down_write(L) */
 	SIM_P_UP_READ,          /* up_read(L) */
 	SIM_P_UP_WRITE,         /* up_write(L) */
+	SIM_P_DOWNGRADE_WRITE,  /* downgrade_write(L): write hold -> read */
 	SIM_P_LOCK_PAGE,        /* lock_page(pgoff) */
 	SIM_P_UNLOCK_PAGE,      /* unlock_page(pgoff) */
 	SIM_P_HASH_LOCK,        /* hash_lock(L, pgoff): mutex hash_fn(pgoff) */
@@ -69,6 +70,7 @@ typedef enum {
 	SIM_P_SET_PTE,          /* r = set_pte(pgoff, b, writable) */
 	SIM_P_SET_PTE_ZERO,     /* r = set_pte_zero(pgoff) */
 	SIM_P_SET_PTE_PAGE,     /* r = set_pte_page(pgoff, writable) */
+	SIM_P_SET_PTE_ANON,     /* r = set_pte_anon(pgoff): a private copy */
 	SIM_P_PTE_MKWRITE,      /* pte_mkwrite(pgoff): this process */
 	SIM_P_PTE_BLOCK,        /* b = pte_block(pgoff): this process's PTE
 				 * target block (0: none / not a block) */

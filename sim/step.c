@@ -290,6 +290,14 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 			      sim_prims[c->in->sub].name,
 			      sim_lock_name(c->ctx->prog, inst, name,
 					    sizeof(name)), c->tid);
+	if (want_mode == SIM_MODE_WRITE && l->kind == SIM_LK_RWSEM &&
+	    sim_lock_mode_of(l, c->tid) == SIM_MODE_READ) {
+		/* the kernel's own imbalance (D6): see lock.h */
+		held_drop(th_of(c), inst);
+		granted = sim_lock_release_unbalanced(l, c->tid);
+		wake(c->w, granted, granted);
+		return DONE;
+	}
 	if (want_mode >= 0 && (int)sim_lock_mode_of(l, c->tid) != want_mode)
 		return broken(c, "%s of %s, which T%d holds for %s",
 			      sim_prims[c->in->sub].name,
@@ -334,6 +342,30 @@ static HandlerResult h_up_read(Call *c)
 static HandlerResult h_up_write(Call *c)
 {
 	return do_release(c, SIM_MODE_WRITE, false);
+}
+
+/* downgrade_write(): the write hold becomes a read hold in one step (no
+ * writer can slip in between), and the readers queued at the head of the
+ * queue are admitted (rwsem_downgrade_wake).  No acquisition: no lockdep
+ * edge. */
+static HandlerResult h_downgrade_write(Call *c)
+{
+	char name[48];
+	int start, end;
+	int inst = lock_target(c, &start, &end);
+
+	if (inst < 0)
+		return broken(c, "downgrade_write: index out of range");
+	SimLock *l = &c->w->lock[inst];
+	if (!sim_lock_is_held_by(l, c->tid) ||
+	    sim_lock_mode_of(l, c->tid) != SIM_MODE_WRITE)
+		return broken(c, "downgrade_write of %s, which T%d does not "
+			      "hold for write",
+			      sim_lock_name(c->ctx->prog, inst, name,
+					    sizeof(name)), c->tid);
+	uint8_t granted = sim_lock_downgrade(l, c->tid);
+	wake(c->w, granted, granted);
+	return DONE;
 }
 
 static HandlerResult h_unlock_entry_all(Call *c)
@@ -659,6 +691,17 @@ static HandlerResult h_set_pte_page(Call *c)
 	return set_pte(c, SIM_PTE_K_PAGE, c->a[0], c->a[1]);
 }
 
+/* do_cow_fault() -> do_set_pte() of the new anonymous page, writable: the
+ * private copy of a MAP_PRIVATE write fault.  Accesses through it touch
+ * no file data. */
+static HandlerResult h_set_pte_anon(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "set_pte_anon(%d): pgoff out of range",
+			      c->a[0]);
+	return set_pte(c, SIM_PTE_K_ANON, 0, 1);
+}
+
 static HandlerResult h_pte_mkwrite(Call *c)
 {
 	if (!pgoff_ok(c->a[0]))
@@ -692,11 +735,14 @@ static HandlerResult h_zap_ptes(Call *c)
 	return DONE;
 }
 
-/* Every process's PTE for PGOFF loses its write bit. */
+/* Every process's PTE for PGOFF loses its write bit - the file's page or
+ * block only: a private copy (COW) is another page, which page_mkclean /
+ * pfn_mkclean never reach. */
 static void wrprotect_all(SimWorld *w, int pgoff)
 {
 	for (int pr = 0; pr < w->nprocs; pr++)
-		w->pte[pr][pgoff].writable = 0;
+		if (w->pte[pr][pgoff].kind != SIM_PTE_K_ANON)
+			w->pte[pr][pgoff].writable = 0;
 }
 
 /* pfn_mkclean / dax_mapping_entry_mkclean. */
@@ -1070,6 +1116,8 @@ static HandlerResult h_user_store(Call *c)
 		return DONE;
 	}
 	c->r0 = SIM_FAULT_NONE;
+	if (pte->kind == SIM_PTE_K_ANON)
+		return DONE;
 	if (pte->kind == SIM_PTE_K_PAGE) {
 		uint8_t *f = &w->mflags[pte->target];
 		if (!(*f & SIM_MF_PAGE)) {
@@ -1118,6 +1166,7 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_DOWN_WRITE] = h_lock_excl,
 	[SIM_P_UP_READ] = h_up_read,
 	[SIM_P_UP_WRITE] = h_up_write,
+	[SIM_P_DOWNGRADE_WRITE] = h_downgrade_write,
 	[SIM_P_LOCK_PAGE] = h_lock_excl,
 	[SIM_P_UNLOCK_PAGE] = h_unlock,
 	[SIM_P_HASH_LOCK] = h_lock_excl,
@@ -1144,6 +1193,7 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_PTE_LOOKUP] = h_pte_lookup,
 	[SIM_P_SET_PTE] = h_set_pte,
 	[SIM_P_SET_PTE_ZERO] = h_set_pte_zero,
+	[SIM_P_SET_PTE_ANON] = h_set_pte_anon,
 	[SIM_P_SET_PTE_PAGE] = h_set_pte_page,
 	[SIM_P_PTE_MKWRITE] = h_pte_mkwrite,
 	[SIM_P_PTE_BLOCK] = h_pte_block,

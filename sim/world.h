@@ -52,6 +52,7 @@ typedef enum {
 	SIM_PTE_K_ZERO,         /* the shared zero page, read-only */
 	SIM_PTE_K_BLOCK,        /* DAX: maps block `target` */
 	SIM_PTE_K_PAGE,         /* page cache page of pgoff `target` */
+	SIM_PTE_K_ANON,         /* a private copy (COW): no file data */
 } SimPteKind;
 
 typedef enum {

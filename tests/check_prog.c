@@ -130,6 +130,10 @@ static const char prims_model[] =
 	"\tup_read(R)\n\treturn 0\n}\n"
 	"op whold() {\n\tdown_write(R)\n\ti_size_read()\n"
 	"\tup_write(R)\n\treturn 0\n}\n"
+	"op ubal() {\n\tdown_read(R)\n\tup_write(R)\n\treturn 0\n}\n"
+	"op dhold() {\n\tdown_write(R)\n\ti_size_read()\n"
+	"\tdowngrade_write(R)\n\ti_size_read()\n"
+	"\tup_read(R)\n\treturn 0\n}\n"
 	"op phold(p) {\n\tlock_page(p)\n\ti_size_read()\n"
 	"\tunlock_page(p)\n\treturn 0\n}\n"
 	"op hhold(p) {\n\thash_lock(H, p)\n\ti_size_read()\n"
@@ -161,6 +165,7 @@ static const char prims_model[] =
 	"op setpte(p, b, w) {\n\tr = set_pte(p, b, w)\n\treturn r\n}\n"
 	"op setzero(p) {\n\tr = set_pte_zero(p)\n\treturn r\n}\n"
 	"op setpage(p, w) {\n\tr = set_pte_page(p, w)\n\treturn r\n}\n"
+	"op setanon(p) {\n\tr = set_pte_anon(p)\n\treturn r\n}\n"
 	"op mkw(p) {\n\tpte_mkwrite(p)\n\treturn 0\n}\n"
 	"op pteb(p) {\n\tb = pte_block(p)\n\treturn b\n}\n"
 	"op zap(s, e) {\n\tzap_ptes(s, e)\n\treturn 0\n}\n"
@@ -618,6 +623,51 @@ START_TEST(test_lock_rwsem_writer_excludes)
 }
 END_TEST
 
+/* downgrade_write admits the reader queued at the head, not the writer
+ * queued behind it, and keeps the downgrader a holder. */
+START_TEST(test_lock_rwsem_downgrade)
+{
+	Fx *f = fx_new(prims_model,
+		       SCN3(FILE4, "dhold()", "rhold()", "whold()"));
+	int r = fx_lock(f, "R", 0);
+
+	fx_run(f, "0120");
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_BLOCKED);
+	fx_run(f, "0");                 /* downgrade_write */
+	ck_assert_int_eq(f->w.lock[r].held, 3);
+	ck_assert_int_eq(f->w.lock[r].excl, 0);
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_RUNNABLE);
+	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_BLOCKED);
+	fx_run(f, "00111");             /* both readers release */
+	ck_assert_int_eq(f->w.lock[r].held, 4);
+	ck_assert_int_eq(f->w.lock[r].excl, 4);
+	fx_free(f);
+}
+END_TEST
+
+/* up_write of a read hold (D6): no model error; the rwsem is corrupt,
+ * a writer never gets it again, readers still do, even with that writer
+ * queued. */
+START_TEST(test_lock_rwsem_unbalanced_up_write)
+{
+	Fx *f = fx_new(prims_model,
+		       SCN3(FILE4, "ubal()", "whold()", "rhold()"));
+	int r = fx_lock(f, "R", 0);
+
+	fx_run(f, "00");
+	ck_assert(!f->ctx.model_error);
+	ck_assert_int_eq(f->w.lock[r].held, 0);
+	ck_assert_int_eq(f->w.lock[r].corrupt, 1);
+	fx_run(f, "1");
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	fx_run(f, "222");
+	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_DONE);
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	fx_free(f);
+}
+END_TEST
+
 START_TEST(test_lock_page)
 {
 	Fx *f = fx_new(prims_model,
@@ -1042,6 +1092,26 @@ START_TEST(test_prim_set_pte_zero)
 }
 END_TEST
 
+/* A private copy: writable, no file data behind it, left alone by the
+ * file's write-protection. */
+START_TEST(test_prim_set_pte_anon)
+{
+	Fx *f = fx_new1(prims_model, FILE4,
+			"a = setanon(1)\nwrprot(1)\nb = st(1)\nc = setanon(1)\n"
+			"park()");
+
+	fx_run(f, "0000");
+	ck_assert_int_eq(fx_reg(f, 0, "a"), SIM_OK);
+	ck_assert_int_eq(f->w.pte[0][1].kind, SIM_PTE_K_ANON);
+	ck_assert_int_eq(f->w.pte[0][1].writable, 1);
+	ck_assert_int_eq(fx_reg(f, 0, "b"), SIM_FAULT_NONE);
+	ck_assert_int_eq(f->w.block[2].stored, 0);
+	ck_assert_int_eq(fx_reg(f, 0, "c"), SIM_EBUSY);
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
 START_TEST(test_prim_set_pte_page)
 {
 	Fx *f = fx_new1(prims_model, FILE4,
@@ -1423,7 +1493,6 @@ static const char err_model[] =
 	"lock R rwsem\n"
 	"lock RL range_lock\n"
 	"op unl() {\n\tmutex_unlock(M)\n\treturn 0\n}\n"
-	"op upw() {\n\tdown_read(R)\n\tup_write(R)\n\treturn 0\n}\n"
 	"op upr() {\n\tdown_write(R)\n\tup_read(R)\n\treturn 0\n}\n"
 	"op leak() {\n\tmutex_lock(M)\n\treturn 0\n}\n"
 	"op leakdeep() {\n\tdown_write(R)\n\thelper()\n\treturn 0\n}\n"
@@ -1474,13 +1543,6 @@ START_TEST(test_err_unlock_not_held)
 {
 	expect_error("unl", 1, "mutex_unlock(M)",
 		     "mutex_unlock of M, which T0 does not hold");
-}
-END_TEST
-
-START_TEST(test_err_up_write_of_read)
-{
-	expect_error("upw", 2, "up_write(R)",
-		     "up_write of R, which T0 holds for read");
 }
 END_TEST
 
@@ -1807,6 +1869,8 @@ Suite *prog_suite(void)
 	tcase_add_test(tc, test_lock_mutex);
 	tcase_add_test(tc, test_lock_rwsem_readers);
 	tcase_add_test(tc, test_lock_rwsem_writer_excludes);
+	tcase_add_test(tc, test_lock_rwsem_downgrade);
+	tcase_add_test(tc, test_lock_rwsem_unbalanced_up_write);
 	tcase_add_test(tc, test_lock_page);
 	tcase_add_test(tc, test_lock_hashed_collision);
 	tcase_add_test(tc, test_lock_range);
@@ -1832,6 +1896,7 @@ Suite *prog_suite(void)
 	tcase_add_test(tc, test_prim_set_pte_and_lookup);
 	tcase_add_test(tc, test_prim_set_pte_zero);
 	tcase_add_test(tc, test_prim_set_pte_page);
+	tcase_add_test(tc, test_prim_set_pte_anon);
 	tcase_add_test(tc, test_prim_zap_and_wrprotect);
 	tcase_add_test(tc, test_prim_add_page);
 	tcase_add_test(tc, test_prim_delete_pages);
@@ -1851,7 +1916,6 @@ Suite *prog_suite(void)
 
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_err_unlock_not_held);
-	tcase_add_test(tc, test_err_up_write_of_read);
 	tcase_add_test(tc, test_err_up_read_of_write);
 	tcase_add_test(tc, test_err_op_returns_holding);
 	tcase_add_test(tc, test_err_pgoff_out_of_range);
