@@ -1,60 +1,31 @@
 #!/usr/bin/python3
-"""history.py - set the verdict matrix beside kernel-history.md section 9.
+"""history.py - set the verdict matrix beside the documented history.
 
-usage: reports/history.py MATRIX.json KERNEL-HISTORY.md OUTDIR
+usage: reports/history.py MATRIX.json HISTORY.json OUTDIR
 
-Reads the truth table (section 9) of the kernel-history report and the
+HISTORY.json (reports/history.json) is the project's table of what the
+kernel's history documents per locking scheme and race column, with the
+commits and Message-IDs each verdict rests on.  This reads it and the
 matrix `faultline matrix --json` wrote, and writes OUTDIR/history.md: one
-row per scheme and column, what section 9 says, what the models give, and
-whether they agree.  A section 9 column can span several scenarios (COL is
+row per scheme, model and column, what the history says, what the models
+give, and whether they agree.  A column can span several scenarios (COL is
 R6a and R6b; DIO is R7a-R7c; DL is every D-scenario and seed 003): the
 models' cell is the worst verdict over those scenarios.  Disagreements are
-for models/README.md to explain; this script only lays them side by side.
+for models/README.md to explain; this only lays them side by side.
+report.py imports compare() for the HTML report.
 """
 import json
 import os
 import re
 import sys
 
-# Section 9 rows -> the models that implement the scheme.
-SCHEMES = {
-    "S1": ["v4.2-dax"], "S2": ["i_mmap-exclusive"], "S3": ["v4.3-dax"],
-    "S4": ["kirill-range-lock"], "S5": ["xfs-mmaplock", "xfs-pagecache"],
-    "S6": ["ext4-i_mmap_sem", "ext4-pagecache"], "S7": ["boaz-early-unlock"],
-    "S8": ["jan-hashed-mutex"],
-    "S9": ["dax-entry-lock", "dax-entry-lock-noflush"],
-    "S10": ["page-lock"], "S11": ["vfs-range-lock", "vfs-range-lock-syscall"],
-    "S12": ["invalidate-lock"],
-}
-
-# Section 9 columns -> race ids (a prefix match on the scenario's race).
-COLUMNS = [
-    ("F-T", ["R1"]), ("F-P", ["R2"]), ("FF-W", ["R3"]),
-    ("FF-RW", ["R4", "R4b"]), ("WF-FL", ["R5"]), ("COL", ["R6"]),
-    ("DIO", ["R7"]), ("PMD", ["R8"]), ("RD-P", ["R9"]),
-    ("DL", ["D", "seed-003"]),
-]
-
 RANK = {"n/a": 0, "CLEAN": 1, "INCOMPLETE": 2, "WAIT-ORDER": 3,
-        "LOCK-ORDER": 3, "RACE": 4, "DEADLOCK": 5, "ERROR": 6}
+        "LOCK-ORDER": 3, "RACE": 4, "LIVELOCK": 5, "DEADLOCK": 5, "ERROR": 6}
 
 
-def truth_table(path):
-    """{scheme: {column: text}} from the markdown table of section 9."""
-    rows = {}
+def load(path):
     with open(path, encoding="utf-8") as f:
-        text = f.read()
-    start = text.find("## 9. Truth table")
-    if start < 0:
-        sys.exit("%s: no section 9 truth table" % path)
-    for line in text[start:].splitlines():
-        m = re.match(r"\|\s*(S\d+)\b[^|]*\|(.*)\|\s*$", line)
-        if not m:
-            continue
-        cells = [c.strip() for c in m.group(2).split("|")]
-        if len(cells) == len(COLUMNS):
-            rows[m.group(1)] = dict(zip([c for c, _ in COLUMNS], cells))
-    return rows
+        return json.load(f)
 
 
 def first_verdict(text):
@@ -105,9 +76,16 @@ def dl_verdict(cell):
     return "CLEAN" if cell["complete"] else "INCOMPLETE"
 
 
-def model_verdict(cells, model, col, prefixes):
+def in_column(race, races):
+    """Whether scenario race RACE belongs to a column of RACES: equal, or
+    a lettered variant (R6a, R6b of R6; never R10 of R1)."""
+    return any(race == r or (race.startswith(r) and
+                             race[len(r):].isalpha()) for r in races)
+
+
+def model_verdict(cells, model, col, races):
     got = [c for c in cells if c["model"] == model and
-           any((c["race"] or "").startswith(p) for p in prefixes)]
+           in_column(c["race"] or "", races)]
     verdicts = [dl_verdict(c) if col == "DL" else c["verdict"] for c in got]
     verdicts = [v for v in verdicts if v != "n/a"]
     if not verdicts:
@@ -116,42 +94,67 @@ def model_verdict(cells, model, col, prefixes):
             sorted({c["race"] for c in got if c["verdict"] != "n/a"}))
 
 
-def main(argv):
-    if len(argv) != 4:
-        sys.exit("usage: history.py MATRIX.json KERNEL-HISTORY.md OUTDIR")
-    with open(argv[1], encoding="utf-8") as f:
-        matrix = json.load(f)
+def agreement(got, want):
+    if got in ("LOCK-ORDER", "WAIT-ORDER") and "DEADLOCK" in want:
+        return got.lower() + " only"
+    return "yes" if got in want or want == {"n/a"} else "NO"
+
+
+def cell_agreement(cell, row):
+    """One matrix cell against its column's documented verdict (ROW of
+    compare()).  A column's verdict is the worst of its cells, so a cell
+    differs only where its column differs and it is the cell that gives
+    the column its verdict (n/a where the model can express no scenario
+    of the column)."""
+    got = dl_verdict(cell) if row["column"] == "DL" else cell["verdict"]
+    return row["agree"] if got == row["got"] else "yes"
+
+
+def compare(matrix, history):
+    """One dict per scheme x model x column: scheme, model, column, text
+    (documented), evidence, got (the models' verdict), races, agree."""
     races = {s["name"]: s["race"] for s in matrix["scenarios"]}
     cells = [dict(c, race=races[c["scenario"]]) for c in matrix["cells"]]
-    table = truth_table(argv[2])
-    lines = ["# faultline matrix beside kernel-history.md section 9", "",
-             "| scheme | model | column | section 9 | model | scenarios | agree |",
-             "|---|---|---|---|---|---|---|"]
-    agree = differ = 0
-    for scheme, models in SCHEMES.items():
-        for model in models:
-            for col, prefixes in COLUMNS:
-                hist = table.get(scheme, {}).get(col, "")
-                want = history_verdicts(hist, model)
-                got, races_seen = model_verdict(cells, model, col, prefixes)
-                if got in ("LOCK-ORDER", "WAIT-ORDER") and "DEADLOCK" in want:
-                    ok = got.lower() + " only"
-                else:
-                    ok = "yes" if got in want or want == {"n/a"} else "NO"
-                if ok == "yes":
-                    agree += 1
-                else:
-                    differ += 1
-                lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-                    scheme, model, col, hist.replace("|", "/"), got,
-                    " ".join(races_seen), ok))
-    lines += ["", "%d cells agree (or section 9 says n.a.), %d differ: "
-              "models/README.md explains each." % (agree, differ)]
+    models = {m["name"] for m in matrix["models"]}
+    rows = []
+    for scheme in history["schemes"]:
+        for model in scheme["models"]:
+            if model not in models:
+                continue
+            for col in history["columns"]:
+                doc = scheme["cells"][col["id"]]
+                got, seen = model_verdict(cells, model, col["id"],
+                                          col["races"])
+                rows.append({
+                    "scheme": scheme["id"], "model": model,
+                    "column": col["id"], "text": doc["text"],
+                    "evidence": doc["evidence"], "got": got,
+                    "races": seen, "agree": agreement(
+                        got, history_verdicts(doc["text"], model))})
+    return rows
+
+
+def main(argv):
+    if len(argv) != 4:
+        sys.exit("usage: history.py MATRIX.json HISTORY.json OUTDIR")
+    rows = compare(load(argv[1]), load(argv[2]))
+    lines = ["# faultline matrix beside the documented history "
+             "(reports/history.json)", "",
+             "| scheme | model | column | documented | evidence | model | "
+             "scenarios | agree |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["scheme"], r["model"], r["column"], r["text"].replace("|", "/"),
+            " ".join(r["evidence"]), r["got"], " ".join(r["races"]),
+            r["agree"]))
+    agree = sum(r["agree"] == "yes" for r in rows)
+    lines += ["", "%d cells agree (or the history says n.a.), %d differ: "
+              "models/README.md explains each." % (agree, len(rows) - agree)]
     os.makedirs(argv[3], exist_ok=True)
     with open(os.path.join(argv[3], "history.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     print("reports: wrote %s/history.md (%d agree, %d differ)"
-          % (argv[3], agree, differ))
+          % (argv[3], agree, len(rows) - agree))
 
 
 if __name__ == "__main__":

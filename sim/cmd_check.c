@@ -12,7 +12,9 @@
 #include <string.h>
 #include "cli.h"
 #include "explore.h"
+#include "lockdep.h"
 #include "parse.h"
+#include "run.h"
 #include "trace.h"
 
 /* The verdict of one scenario x model pair. */
@@ -25,6 +27,7 @@ typedef struct {
 	SimPropSet found;       /* checked properties reached */
 	uint64_t states, transitions;
 	double seconds;
+	char *runs;             /* matrix --json: the drawn runs (cell_runs) */
 } Cell;
 
 static int cmp_str(gconstpointer a, gconstpointer b)
@@ -87,7 +90,11 @@ fail:
 	return NULL;
 }
 
-static void run_cell(const SimModel *m, const SimScenario *s, Cell *c)
+static char *cell_runs(const SimProgram *p, const SimExploreResult *r);
+
+/* Explore one pair into C; with RUNS, also keep its drawn runs. */
+static void run_cell(const SimModel *m, const SimScenario *s, Cell *c,
+		     bool runs)
 {
 	GError *error = NULL;
 	char *missing = NULL;
@@ -115,6 +122,8 @@ static void run_cell(const SimModel *m, const SimScenario *s, Cell *c)
 	c->states = r.states;
 	c->transitions = r.transitions;
 	c->seconds = r.seconds;
+	if (runs && !c->error)
+		c->runs = cell_runs(p, &r);
 	sim_explore_result_clear(&r);
 	sim_program_free(p);
 }
@@ -135,6 +144,8 @@ static const char *cell_verdict(const Cell *c)
 		return "ERROR";
 	if (c->found & HANG_PROPS)
 		return "DEADLOCK";
+	if (c->found & 1u << SIM_PROP_LIVELOCK)
+		return "LIVELOCK";
 	if (c->found & (SimPropSet)~ORDER_PROPS)
 		return "RACE";
 	return c->complete ? "CLEAN" : "INCOMPLETE";
@@ -208,7 +219,7 @@ static int check_scenario(const SimScenario *s, GPtrArray *models,
 			g_string_append(got, "unknown model");
 			memset(&c, 0, sizeof(c));
 		} else {
-			run_cell(m, s, &c);
+			run_cell(m, s, &c, false);
 			format_got(got, &c);
 			ok = cell_matches(&c, e);
 		}
@@ -278,6 +289,66 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 
 /* ---- matrix ------------------------------------------------------------ */
 
+/* A cell's search and runs as JSON members: "depth" and "bound" (what
+ * stopped an incomplete search), "counterexamples" (per checked property
+ * reached, its cheapest counterexample re-run with text on, as `faultline
+ * run --json` writes a run), "lock_order" and "wait_order" (the search's
+ * lockdep reports) and "schedules" (the scenario's named schedules run
+ * under this model), so that a report can draw every verdict without a
+ * terminal. */
+static char *cell_runs(const SimProgram *p, const SimExploreResult *r)
+{
+	const SimScenario *s = p->scn;
+	GString *j = g_string_new(NULL);
+	bool first = true;
+
+	g_string_append_printf(j, ", \"depth\": %u, \"bound\": ", r->depth);
+	if (r->bound)
+		sim_json_string(j, r->bound);
+	else
+		g_string_append(j, "null");
+	g_string_append(j, ", \"counterexamples\": {");
+	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
+		if (!((r->found & s->check) >> prop & 1) || !r->cex[prop])
+			continue;
+		SimTrace *t = sim_run_path(p, r->cex[prop],
+			prop == SIM_PROP_LIVELOCK ? r->cycle_from : -1);
+		g_string_append_printf(j, "%s\n     \"%s\": {\"preemptions\": "
+				       "%d, \"minimal\": %s, \"run\": ",
+				       first ? "" : ",", sim_prop_name(prop),
+				       r->cex_preemptions[prop],
+				       r->cex_minimal[prop] ? "true" : "false");
+		sim_trace_json_run(t, j);
+		g_string_append_c(j, '}');
+		sim_trace_free(t);
+		first = false;
+	}
+	g_string_append_c(j, '}');
+	for (int i = 0; i < 2; i++) {
+		SimProp prop = sim_lockdep_props[i];
+		char *key = g_strdelimit(g_strdup(sim_prop_name(prop)), "-",
+					 '_');
+		g_string_append_printf(j, ", \"%s\": ", key);
+		sim_json_lines(j, s->check >> prop & 1 ? r->order[i] : NULL);
+		g_free(key);
+	}
+	g_string_append(j, ", \"schedules\": {");
+	for (int i = 0; i < s->nschedules; i++) {
+		SimTrace *t = sim_trace_new(p);
+		SimRun run;
+		if (sim_run_start(&run, p, t))
+			sim_run_schedule(&run, &s->schedules[i]);
+		sim_run_finish(&run);
+		g_string_append(j, i ? ",\n     " : "\n     ");
+		sim_json_string(j, s->schedules[i].name);
+		g_string_append(j, ": ");
+		sim_trace_json_run(t, j);
+		sim_trace_free(t);
+	}
+	g_string_append_c(j, '}');
+	return g_string_free(j, FALSE);
+}
+
 static void matrix_json_cell(GString *j, const SimScenario *s, const Cell *c)
 {
 	const SimExpect *e = find_expect(s, c->model);
@@ -288,14 +359,9 @@ static void matrix_json_cell(GString *j, const SimScenario *s, const Cell *c)
 	sim_json_string(j, c->model);
 	g_string_append(j, ", \"verdict\": ");
 	sim_json_string(j, cell_verdict(c));
-	g_string_append(j, ", \"properties\": [");
-	for (int p = 0, n = 0; p < SIM_PROP_COUNT; p++) {
-		if (c->found >> p & 1) {
-			g_string_append(j, n++ ? ", " : "");
-			sim_json_string(j, sim_prop_name(p));
-		}
-	}
-	g_string_append_printf(j, "], \"complete\": %s, \"states\": %llu, "
+	g_string_append(j, ", \"properties\": ");
+	sim_json_props(j, c->found);
+	g_string_append_printf(j, ", \"complete\": %s, \"states\": %llu, "
 			       "\"transitions\": %llu, \"expected\": ",
 			       c->complete ? "true" : "false",
 			       (unsigned long long)c->states,
@@ -305,11 +371,12 @@ static void matrix_json_cell(GString *j, const SimScenario *s, const Cell *c)
 		format_expect(x, e);
 		sim_json_string(j, x->str);
 		g_string_free(x, TRUE);
-		g_string_append_printf(j, ", \"match\": %s}",
+		g_string_append_printf(j, ", \"match\": %s",
 				       cell_matches(c, e) ? "true" : "false");
 	} else {
-		g_string_append(j, "null, \"match\": null}");
+		g_string_append(j, "null, \"match\": null");
 	}
+	g_string_append_printf(j, "%s}", c->runs ? c->runs : "");
 }
 
 /* Column label: the race id, else the scenario name. */
@@ -417,7 +484,23 @@ static void matrix_json_head(GString *j, GPtrArray *scns, GPtrArray *models)
 		sim_json_string(j, s->race ? s->race : "");
 		g_string_append(j, ", \"summary\": ");
 		sim_json_string(j, s->summary ? s->summary : "");
-		g_string_append(j, "}");
+		g_string_append(j, ", \"file\": ");
+		sim_json_string(j, s->file);
+		g_string_append(j, ", \"source\": ");
+		sim_json_string(j, s->source ? s->source : "");
+		g_string_append(j, ", \"check\": ");
+		sim_json_props(j, s->check);
+		g_string_append(j, ", \"threads\": [");
+		for (int t = 0; t < s->nthreads; t++) {
+			g_string_append(j, t ? ", " : "");
+			sim_json_string(j, s->threads[t].name);
+		}
+		g_string_append(j, "], \"processes\": [");
+		for (int t = 0; t < s->nthreads; t++) {
+			g_string_append(j, t ? ", " : "");
+			sim_json_string(j, s->procnames[s->threads[t].proc]);
+		}
+		g_string_append(j, "]}");
 	}
 	g_string_append(j, "],\n  \"models\": [");
 	for (guint m = 0; m < models->len; m++) {
@@ -426,6 +509,12 @@ static void matrix_json_head(GString *j, GPtrArray *scns, GPtrArray *models)
 		sim_json_string(j, mo->name);
 		g_string_append(j, ", \"summary\": ");
 		sim_json_string(j, mo->summary ? mo->summary : "");
+		g_string_append(j, ", \"file\": ");
+		sim_json_string(j, mo->file);
+		g_string_append(j, ", \"extends\": ");
+		sim_json_string(j, mo->extends ? mo->extends : "");
+		g_string_append(j, ", \"source\": ");
+		sim_json_string(j, mo->source ? mo->source : "");
 		g_string_append(j, "}");
 	}
 }
@@ -471,7 +560,7 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	for (guint i = 0; i < scns->len; i++) {
 		for (guint m = 0; m < models->len; m++) {
 			Cell *c = &cells[i * models->len + m];
-			run_cell(models->pdata[m], scns->pdata[i], c);
+			run_cell(models->pdata[m], scns->pdata[i], c, true);
 			if (i || m)
 				g_string_append(j, ",\n");
 			matrix_json_cell(j, scns->pdata[i], c);
@@ -481,8 +570,10 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	matrix_table(scns, models, cells);
 	if (json && !sim_cli_write_file(json, j->str, &error))
 		rc = sim_cli_fail(error);
-	for (guint k = 0; k < scns->len * models->len; k++)
+	for (guint k = 0; k < scns->len * models->len; k++) {
 		g_free(cells[k].error_msg);
+		g_free(cells[k].runs);
+	}
 	g_free(cells);
 	g_string_free(j, TRUE);
 out:

@@ -92,7 +92,7 @@ static void print_command(const Args *a, GString *out)
 		g_string_append_printf(out, " --depth-max %d", a->depth_max);
 	if (a->time_max > 0)
 		g_string_append_printf(out, " --time-max %g", a->time_max);
-	if (a->memory_max)
+	if (a->memory_max != SIM_EXPLORE_MEMORY_DEFAULT_MB)
 		g_string_append_printf(out, " --memory-max %" G_GINT64_FORMAT,
 				       a->memory_max);
 	g_string_append_c(out, '\n');
@@ -132,6 +132,11 @@ static void print_coverage(const SimExploreOptions *o,
 		g_string_append(out, ": complete\n");
 	else
 		g_string_append_printf(out, ": incomplete (%s)\n", r->bound);
+	if (r->livelock_states)
+		g_string_append_printf(out, "unreduced, for livelock: %"
+			G_GUINT64_FORMAT " states, %" G_GUINT64_FORMAT
+			" transitions\n", r->livelock_states,
+			r->livelock_transitions);
 	if (o->kind == SIM_SEARCH_EXHAUSTIVE && !o->exact)
 		g_string_append_printf(out, "fingerprint collision probability"
 			" <= %.2e (n^2/2^65)\n", r->collision_bound);
@@ -140,17 +145,14 @@ static void print_coverage(const SimExploreOptions *o,
 			" %" G_GUINT64_FORMAT "\n", r->collisions);
 }
 
-/* Re-run PATH with text on and draw it; the trace (caller frees). */
+/* Re-run PATH with text on and draw it (a livelock's as a prefix of
+ * CYCLE_FROM steps and a cycle, else CYCLE_FROM < 0); the trace (caller
+ * frees). */
 static SimTrace *draw(const SimProgram *prog, const GArray *path,
-		      GString *out)
+		      int cycle_from, GString *out)
 {
-	SimTrace *t = sim_trace_new(prog);
-	SimRun run;
+	SimTrace *t = sim_run_path(prog, path, cycle_from);
 
-	if (sim_run_start(&run, prog, t))
-		sim_run_choices(&run, (const int *)(const void *)path->data,
-				(int)path->len, false);
-	sim_run_finish(&run);
 	sim_trace_diagram(t, out);
 	g_string_append_c(out, '\n');
 	if (t->end_note)
@@ -180,19 +182,26 @@ static void print_cex(const SimProgram *prog, const SimExploreResult *r,
 	const GArray *a = r->cex[prop];
 	int q = same_path_as(r, prop);
 
+	bool cycle = prop == SIM_PROP_LIVELOCK;
+
 	g_string_append_printf(out, "%s: sometimes: %d preemption%s, %u "
-			       "steps%s\n", sim_prop_name(prop),
+			       "steps", sim_prop_name(prop),
 			       r->cex_preemptions[prop],
 			       r->cex_preemptions[prop] == 1 ? "" : "s",
-			       a->len, r->cex_minimal[prop] ? "" :
+			       a->len);
+	if (cycle)
+		g_string_append_printf(out, " (%d to the cycle, %u in it)",
+				       r->cycle_from,
+				       a->len - (guint)r->cycle_from);
+	g_string_append_printf(out, "%s\n", r->cex_minimal[prop] ? "" :
 			       " (not minimised: budget)");
-	if (q >= 0) {
+	if (q >= 0 && !cycle) {
 		g_string_append_printf(out, "  (the run drawn for %s)\n",
 				       sim_prop_name(q));
 		return;
 	}
 	g_string_append_c(out, '\n');
-	SimTrace *t = draw(prog, a, out);
+	SimTrace *t = draw(prog, a, cycle ? r->cycle_from : -1, out);
 	if (!(t->found >> prop & 1))
 		g_string_append_printf(out, "engine bug: re-running the "
 				       "counterexample did not reach %s\n",
@@ -317,8 +326,12 @@ static void json_model(const SimProgram *prog, const SimExploreOptions *o,
 		first = false;
 		if (hit && a) {
 			g_string_append_printf(j, ", \"preemptions\": %d, "
-				"\"steps\": %u, \"schedule\": [",
-				r->cex_preemptions[prop], a->len);
+				"\"steps\": %u, ", r->cex_preemptions[prop],
+				a->len);
+			if (prop == SIM_PROP_LIVELOCK)
+				g_string_append_printf(j, "\"cycle_from\": %d, ",
+						       r->cycle_from);
+			g_string_append(j, "\"schedule\": [");
 			for (guint i = 0; i < a->len; i++)
 				g_string_append_printf(j, "%s%d", i ? ", " : "",
 						       g_array_index(a, int, i));

@@ -58,11 +58,16 @@ static int report(const SimTrace *t, const char *errors, const char *json,
 						1u << SIM_PROP_WAIT_ORDER);
 		g_string_append(out, bad & (1u << SIM_PROP_DEADLOCK |
 				1u << SIM_PROP_LOST_WAKEUP) ? "DEADLOCK (" :
+				bad & 1u << SIM_PROP_LIVELOCK ? "LIVELOCK (" :
 				bad & (SimPropSet)~order ? "RACE (" :
 				"LOCK CYCLE (");
 		sim_props_format(out, bad);
 		g_string_append(out, ")\n");
 		rc = SIM_EXIT_VIOLATION;
+	} else if (t->end == SIM_END_BOUND) {
+		g_string_append(out, "verdict: BOUND: the run did not finish "
+				"within SIM_STEPS_MAX steps\n");
+		rc = SIM_EXIT_INCOMPLETE;
 	} else {
 		g_string_append(out, "verdict: no checked property violated "
 				"in this interleaving\n");
@@ -148,7 +153,14 @@ out:
 static gboolean replay_steps(SimRun *r, const SimTrail *tr, const char *path,
 			     GError **error)
 {
-	for (guint i = 0; i < tr->steps->len; i++) {
+	SimWorld *start = g_new(SimWorld, 1);
+	gboolean ok = TRUE;
+
+	for (guint i = 0; i < tr->steps->len && ok; i++) {
+		if ((int)i == tr->cycle_from) {
+			memcpy(start, &r->w, sizeof(SimWorld));
+			r->completed = 0;
+		}
 		const SimTraceStep *want = &g_array_index(tr->steps,
 							  SimTraceStep, i);
 		int line = g_array_index(tr->lines, int, i);
@@ -167,13 +179,18 @@ static gboolean replay_steps(SimRun *r, const SimTrail *tr, const char *path,
 			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 				    "%s:%d:1: %s", path, line, what);
 			g_free(what);
-			return FALSE;
-		}
-		if (!sim_run_step(r, want->tid))
+			ok = FALSE;
+		} else if (!sim_run_step(r, want->tid)) {
+			g_free(start);
 			return TRUE;    /* model error: report() prints it */
+		}
 	}
-	sim_run_choices(r, NULL, 0, false);
-	return TRUE;
+	if (ok && tr->cycle_from >= 0)
+		sim_run_end_cycle(r, start, tr->cycle_from);
+	else if (ok)
+		sim_run_choices(r, NULL, 0, false);
+	g_free(start);
+	return ok;
 }
 
 int sim_cmd_replay(SimCli *cli, int argc, char **argv)

@@ -892,11 +892,45 @@ typedef struct {
 	Future fut[SIM_THREADS_MAX];    /* of every thread (with POR) */
 } Frame;
 
+/* The unreduced state graph, for livelock: every transition the search
+ * takes, by visited-set id (dense, in insertion order), and each state's
+ * runnable and unfinished threads. */
+typedef struct {
+	uint32_t src, dst;
+	uint8_t tid;            /* | EDGE_PROGRESS */
+} Edge;
+
+#define EDGE_PROGRESS 0x80u
+
+static int edge_tid(const Edge *e)
+{
+	return e->tid & 0x7f;
+}
+
+typedef struct {
+	GArray *edges;          /* Edge */
+	GArray *enabled;        /* uint8_t, by state id: runnable threads */
+	GArray *live;           /* uint8_t, by state id: unfinished threads */
+} Graph;
+
+/* The next state id's runnable and unfinished threads. */
+static void graph_add_state(Graph *g, const SimWorld *w)
+{
+	uint8_t en = sim_step_runnable(w), live = 0;
+
+	for (int t = 0; t < w->nthreads; t++)
+		if (w->thread[t].status != SIM_TH_DONE)
+			live |= (uint8_t)(1u << t);
+	g_array_append_val(g->enabled, en);
+	g_array_append_val(g->live, live);
+}
+
 typedef struct {
 	const SimProgram *p;
 	const SimExploreOptions *o;
 	SimExploreResult *r;
 	SimLockdep *lockdep;
+	Graph *g;               /* record the graph into it, or NULL */
 	uint8_t **ret_ok;
 	Futures fx;             /* with POR */
 	size_t hsize;
@@ -944,9 +978,11 @@ static void note_peak(Search *s, uint64_t bytes)
 }
 
 /* Run TID's step from PARENT into CHILD; returns false on a model error
- * (recorded, with the model's file:line message). */
+ * (recorded, with the model's file:line message).  *FOUND gets the
+ * properties the step flagged, *PROGRESS (if set) whether it ended an
+ * outermost op. */
 static bool do_step(Search *s, const SimWorld *parent, SimWorld *child,
-		    int tid, SimLockdep *ld, SimPropSet *found)
+		    int tid, SimLockdep *ld, SimPropSet *found, bool *progress)
 {
 	SimStepCtx ctx = { .prog = s->p, .lockdep = ld };
 
@@ -954,6 +990,8 @@ static bool do_step(Search *s, const SimWorld *parent, SimWorld *child,
 	sim_step(child, tid, &ctx);
 	s->r->transitions++;
 	*found = ctx.found;
+	if (progress)
+		*progress = ctx.op_done;
 	if (!ctx.model_error)
 		return true;
 	GString *msg = g_string_new(NULL);
@@ -1166,12 +1204,20 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 	SimPropSet found;
 	bool is_new;
 
-	if (!do_step(s, &f->w, &c->w, t, s->lockdep, &found))
+	bool progress;
+	if (!do_step(s, &f->w, &c->w, t, s->lockdep, &found, &progress))
 		return;
 	if (found & ~s->r->found)
 		dfs_record(d, d->sp, t, found);
 	uint8_t zc = s->o->por ? child_sleep(f, z, t) : 0;
 	uint32_t id = sim_visited_add(d->vis, &c->w, &is_new);
+	if (s->g) {
+		Edge e = { .src = f->id, .dst = id, .tid = (uint8_t)(t |
+			   (progress ? EDGE_PROGRESS : 0)) };
+		g_array_append_val(s->g->edges, e);
+		if (is_new)
+			graph_add_state(s->g, &c->w);
+	}
 	if (!is_new) {
 		dfs_revisit(d, id, zc, t);
 		return;
@@ -1191,7 +1237,8 @@ static void dfs_loop(Dfs *d)
 
 	while (d->sp >= 0) {
 		Frame *f = &d->st[d->sp];
-		uint64_t bytes = sim_visited_bytes(d->vis) + s->extra_bytes;
+		uint64_t bytes = sim_visited_bytes(d->vis) + s->extra_bytes +
+				 (s->g ? s->g->edges->len * sizeof(Edge) : 0);
 		note_peak(s, bytes);
 		if (out_of_bounds(s, s->r->states, bytes))
 			return;
@@ -1226,6 +1273,8 @@ static void explore_exhaustive(Search *s, const SimWorld *init)
 	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1);
 	memcpy(&d.st[0].w, init, sizeof(SimWorld));
 	uint32_t id = sim_visited_add(d.vis, init, &is_new);
+	if (s->g)
+		graph_add_state(s->g, init);
 	s->r->states = 1;
 	record_path(s, NULL, 0, terminal_props(s->p, init));
 	dfs_push(&d, id, -1, 0);
@@ -1311,7 +1360,8 @@ static bool walk(Search *s, Chooser *c, const SimWorld *init, SimWorld *w,
 			break;
 		}
 		int t = choose(c, s->o->kind, runnable, n + 1);
-		if (!do_step(s, &w[cur], &w[cur ^ 1], t, s->lockdep, &found))
+		if (!do_step(s, &w[cur], &w[cur ^ 1], t, s->lockdep, &found,
+			     NULL))
 			return false;
 		path[n++] = t;
 		cur ^= 1;
@@ -1461,7 +1511,7 @@ static void cex_expand(Cex *x, uint32_t id)
 		uint32_t k = key + (last >= 0 && t != last &&
 				    (runnable >> last & 1) ? PREEMPT_COST :
 				    STEP_COST);
-		if (!do_step(s, &x->w[0], &x->w[1], t, NULL, &found))
+		if (!do_step(s, &x->w[0], &x->w[1], t, NULL, &found, NULL))
 			return;
 		s->r->transitions--;    /* not the main search's */
 		cex_goal(x, id, t, k, found);
@@ -1558,6 +1608,499 @@ static void find_counterexamples(Search *s, const SimWorld *init,
 	}
 	s->r->cex_nodes = sim_visited_count(x.nodes);
 	cex_free(&x);
+}
+
+/* ---- livelock: fair non-progress cycles of the unreduced graph ---------- */
+
+/* A livelock is a reachable cycle of states in which some unfinished
+ * thread W never completes its op (SPIN's non-progress cycle, with "W's
+ * op returned" as the progress label; where thread bodies do not loop,
+ * a cycle in which no op completes at all) and which is
+ * weakly fair, as SPIN's -l -f: every thread runnable in every state of
+ * the cycle takes a step in it.  So no thread that could end the spin
+ * is kept from running: a retry loop that waits for a thread which can
+ * always run (a lock holder about to unlock) is no livelock, one that
+ * waits for a sleeper, or for nobody, is.
+ *
+ * Weak fairness is a property of a strongly connected component, not of
+ * one cycle: a closed walk through every state and edge of a component
+ * C is fair iff for every thread T, C has an edge of T inside it or a
+ * state where T cannot run; if C fails that for some T, every cycle
+ * inside C fails it too (T runs nowhere in C yet can run everywhere).
+ * So, for each thread W: Tarjan's SCCs over the edges but those that end
+ * an op of W, and each component with an inner edge, W unfinished, is
+ * checked once.
+ *
+ * On which graph.  The check runs on the unreduced graph, never on the
+ * reduced one: sleep sets drop transitions out of states (and with them
+ * cycle edges), and a persistent set may leave out exactly the thread
+ * whose step makes a cycle fair, so the reduced graph can both hide a
+ * livelock and show an unfair cycle as the only one.  Without --no-por
+ * the unreduced graph is explored in a second pass, only if the program
+ * can cycle at all (sim_explore_may_cycle()).  The visited set folds
+ * equal states into one id, which is what turns a repeated state into a
+ * cycle (a state is the whole world, so equal ids are equal futures); a
+ * fingerprint collision could fold two different states and so invent
+ * a cycle, with the probability the coverage line prints (--exact:
+ * none). */
+
+/* Whether some thread's state can repeat.  A thread's position (the pcs
+ * of its frames, a missing frame counting as past the end) grows with
+ * every step that does not go back through a backward jump, except a
+ * step that puts it to sleep, which changes nothing of its own; a cycle
+ * of sleeps alone needs a waker that itself cycles.  So the graph is
+ * acyclic unless some procedure has a backward jump over a primitive or
+ * a call, other than a for loop whose variable only grows (find_loop():
+ * nothing else assigns it) to a constant bound below 32767 (the
+ * variable of `for i in 0..32767` wraps around 16 bits and the loop
+ * never ends).  Loops of local instructions alone run inside one step
+ * (step.c ends those that never leave). */
+bool sim_explore_may_cycle(const SimProgram *p)
+{
+	for (int i = 0; i < p->nprocs; i++) {
+		const SimProc *pr = p->procs[i];
+		ProcInfo pi;
+		proc_info(&pi, pr);
+		for (int pc = 0; pc < pr->ncode; pc++) {
+			const SimInsn *in = &pr->code[pc];
+			if (!is_jump(in) || in->target > pc)
+				continue;
+			bool counted = false, blocking = false;
+			const SimArg *hi = &pr->code[in->target].arg[1];
+			for (int l = 0; l < pi.nloops; l++)
+				counted |= pi.loop[l].body == in->target + 2 &&
+					   pi.loop[l].end == pc - 1 &&
+					   hi->kind == SIM_ARG_IMM &&
+					   hi->v < INT16_MAX;
+			for (int q = in->target; q <= pc; q++)
+				blocking |= pr->code[q].op == SIM_I_PRIM ||
+					    pr->code[q].op == SIM_I_CALL;
+			if (blocking && !counted)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The graph by source: off[v] .. off[v + 1] index adj. */
+typedef struct {
+	uint32_t n;             /* states */
+	uint32_t *off;
+	Edge *adj;
+	const uint8_t *enabled, *live;
+} Csr;
+
+static void csr_init(Csr *c, const Graph *g)
+{
+	const Edge *e = (const Edge *)(void *)g->edges->data;
+	uint32_t m = g->edges->len;
+
+	c->n = g->enabled->len;
+	c->enabled = (const uint8_t *)g->enabled->data;
+	c->live = (const uint8_t *)g->live->data;
+	c->off = g_new0(uint32_t, c->n + 1);
+	c->adj = g_new(Edge, MAX(m, 1));
+	for (uint32_t i = 0; i < m; i++)
+		c->off[e[i].src + 1]++;
+	for (uint32_t v = 0; v < c->n; v++)
+		c->off[v + 1] += c->off[v];
+	uint32_t *pos = g_memdup2(c->off, sizeof(uint32_t) * c->n);
+	for (uint32_t i = 0; i < m; i++)
+		c->adj[pos[e[i].src]++] = e[i];
+	g_free(pos);
+}
+
+static void csr_free(Csr *c)
+{
+	g_free(c->off);
+	g_free(c->adj);
+}
+
+#define UNSEEN UINT32_MAX
+
+/* Whether edge E is not one that ends an op of thread WHO (the edges a
+ * cycle starving WHO may take). */
+static bool starves(const Edge *e, int who)
+{
+	return !(e->tid & EDGE_PROGRESS) || edge_tid(e) != who;
+}
+
+/* Tarjan's strongly connected components over the edges that starve WHO
+ * (iteratively: the graph can be deep).  Returns comp[v]. */
+static uint32_t *sccs(const Csr *c, int who, uint32_t *ncomp)
+{
+	uint32_t n = c->n, idx = 0, nc = 0, sp = 0, cp = 0;
+	uint32_t *index = g_new(uint32_t, n), *low = g_new(uint32_t, n);
+	uint32_t *comp = g_new(uint32_t, n), *next = g_new(uint32_t, n);
+	uint32_t *stack = g_new(uint32_t, n), *calls = g_new(uint32_t, n);
+
+	memset(index, 0xff, sizeof(uint32_t) * n);
+	for (uint32_t root = 0; root < n; root++) {
+		if (index[root] != UNSEEN)
+			continue;
+		calls[cp++] = root;
+		index[root] = low[root] = idx++;
+		next[root] = c->off[root];
+		stack[sp++] = root;
+		comp[root] = UNSEEN;
+		while (cp) {
+			uint32_t v = calls[cp - 1];
+			if (next[v] < c->off[v + 1]) {
+				const Edge *e = &c->adj[next[v]++];
+				uint32_t w = e->dst;
+				if (!starves(e, who))
+					continue;
+				if (index[w] == UNSEEN) {
+					index[w] = low[w] = idx++;
+					next[w] = c->off[w];
+					stack[sp++] = w;
+					comp[w] = UNSEEN;
+					calls[cp++] = w;
+				} else if (comp[w] == UNSEEN) {
+					low[v] = MIN(low[v], index[w]);
+				}
+				continue;
+			}
+			cp--;
+			if (cp)
+				low[calls[cp - 1]] = MIN(low[calls[cp - 1]],
+							 low[v]);
+			if (low[v] != index[v])
+				continue;
+			uint32_t w;
+			do {
+				w = stack[--sp];
+				comp[w] = nc;
+			} while (w != v);
+			nc++;
+		}
+	}
+	g_free(index);
+	g_free(low);
+	g_free(next);
+	g_free(stack);
+	g_free(calls);
+	*ncomp = nc;
+	return comp;
+}
+
+/* The components of one thread WHO's check. */
+typedef struct {
+	const Csr *c;
+	int who;
+	uint32_t *comp;
+	uint32_t ncomp;
+} Sccs;
+
+static bool inner(const Edge *e, const Sccs *k)
+{
+	return starves(e, k->who) && k->comp[e->src] == k->comp[e->dst];
+}
+
+/* Per component of K: the threads with an inner edge (*STEPPED), and
+ * whether it is a livelock of K->who (returned: an inner edge, K->who
+ * unfinished, weakly fair). */
+static uint8_t *fair_components(const Sccs *k, uint8_t **stepped_out)
+{
+	const Csr *c = k->c;
+	size_t n = MAX(k->ncomp, 1);
+	uint8_t *always = g_malloc(n), *stepped = g_malloc0(n);
+	uint8_t *fair = g_malloc0(n);
+
+	memset(always, 0xff, n);
+	for (uint32_t v = 0; v < c->n; v++) {
+		uint32_t x = k->comp[v];
+		always[x] &= c->enabled[v];
+		if (!(c->live[v] >> k->who & 1))
+			continue;       /* done is for ever: all of x is */
+		for (uint32_t i = c->off[v]; i < c->off[v + 1]; i++) {
+			if (!inner(&c->adj[i], k))
+				continue;
+			fair[x] = 1;
+			stepped[x] |= (uint8_t)(1u << edge_tid(&c->adj[i]));
+		}
+	}
+	for (uint32_t x = 0; x < k->ncomp; x++)
+		fair[x] = fair[x] && !(always[x] & ~stepped[x]);
+	g_free(always);
+	*stepped_out = stepped;
+	return fair;
+}
+
+/* The cheapest path (preemptions, then steps, as the counterexample
+ * search counts them) from state 0 to a state of a fair component of K,
+ * over every edge: thread ids into PATH; returns the state reached. */
+static uint32_t prefix_to(Search *s, const Sccs *k, const uint8_t *fair,
+			  GArray *path)
+{
+	const Csr *c = k->c;
+	uint32_t T = SIM_THREADS_MAX + 1, nn = c->n * T, e, goal = UNSEEN;
+	uint32_t *key = g_new(uint32_t, nn), *from = g_new(uint32_t, nn);
+	Cex q = { .s = s };
+
+	memset(key, 0xff, sizeof(uint32_t) * nn);
+	for (unsigned i = 0; i < NBUCKETS; i++)
+		q.bucket[i] = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	key[0] = 0;
+	cex_push(&q, 0, 0);
+	while (cex_pop(&q, &e)) {
+		uint32_t v = e / T;
+		int last = (int)(e % T) - 1;
+		if (key[e] != q.key)
+			continue;
+		if (fair[k->comp[v]]) {
+			goal = e;
+			break;
+		}
+		for (uint32_t i = c->off[v]; i < c->off[v + 1]; i++) {
+			int t = edge_tid(&c->adj[i]);
+			uint32_t kk = key[e] + (last >= 0 && t != last &&
+				(c->enabled[v] >> last & 1) ? PREEMPT_COST :
+				STEP_COST);
+			uint32_t x = c->adj[i].dst * T + (uint32_t)t + 1;
+			if (kk < key[x]) {
+				key[x] = kk;
+				from[x] = e;
+				cex_push(&q, x, kk);
+			}
+		}
+	}
+	SIM_ASSERT(goal != UNSEEN);
+	guint at = path->len;
+	for (uint32_t x = goal; x != 0; x = from[x]) {
+		int t = (int)(x % T) - 1;
+		g_array_insert_val(path, at, t);
+	}
+	for (unsigned i = 0; i < NBUCKETS; i++)
+		g_array_free(q.bucket[i], TRUE);
+	g_free(key);
+	g_free(from);
+	return goal / T;
+}
+
+typedef enum {
+	W_IDLE,                 /* to a state where thread t cannot run */
+	W_STEP,                 /* through an inner edge of thread t */
+	W_BACK,                 /* through an inner edge into state to */
+} WalkKind;
+
+/* A shortest walk over inner edges of K from state V to what KIND says:
+ * thread ids appended to PATH, the threads stepping ORed into *STEPPED
+ * and those idle in a state passed into *IDLE; returns the state
+ * reached.  The goal exists: the component is strongly connected and
+ * fair. */
+static uint32_t walk_within(const Sccs *k, uint32_t v, WalkKind kind, int t,
+			    uint32_t to, GArray *path, uint8_t *stepped,
+			    uint8_t *idle)
+{
+	const Csr *c = k->c;
+	uint32_t *via = g_new(uint32_t, c->n);  /* edge index in */
+	GArray *fifo = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	GArray *edges = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	uint32_t end = UNSEEN, last = UNSEEN;
+
+	memset(via, 0xff, sizeof(uint32_t) * c->n);
+	g_array_append_val(fifo, v);
+	for (guint h = 0; h < fifo->len && end == UNSEEN; h++) {
+		uint32_t u = g_array_index(fifo, uint32_t, h);
+		if (kind == W_IDLE && !(c->enabled[u] >> t & 1)) {
+			end = u;
+			break;
+		}
+		for (uint32_t i = c->off[u]; i < c->off[u + 1]; i++) {
+			const Edge *e = &c->adj[i];
+			if (!inner(e, k))
+				continue;
+			if ((kind == W_STEP && edge_tid(e) == t) ||
+			    (kind == W_BACK && e->dst == to)) {
+				end = u;
+				last = i;
+				break;
+			}
+			if (e->dst == v || via[e->dst] != UNSEEN)
+				continue;
+			via[e->dst] = i;
+			g_array_append_val(fifo, e->dst);
+		}
+	}
+	SIM_ASSERT(end != UNSEEN);
+	if (last != UNSEEN)
+		g_array_append_val(edges, last);
+	for (uint32_t x = end; x != v; x = c->adj[via[x]].src)
+		g_array_prepend_val(edges, via[x]);
+	for (guint i = 0; i < edges->len; i++) {
+		const Edge *e = &c->adj[g_array_index(edges, uint32_t, i)];
+		int tid = edge_tid(e);
+		g_array_append_val(path, tid);
+		*stepped |= (uint8_t)(1u << tid);
+		*idle |= (uint8_t)~c->enabled[e->dst];
+		end = e->dst;
+	}
+	g_array_free(edges, TRUE);
+	g_array_free(fifo, TRUE);
+	g_free(via);
+	return end;
+}
+
+/* A fair cycle of the component of state V, from V: for each thread,
+ * unless the walk already took one of its steps or passed a state where
+ * it cannot run, walk on to one of the two (the component has an inner
+ * edge of it, STEPPED, or else a state where it cannot run: it is
+ * fair), then back to V.  The walk is not empty: V has a thread that
+ * can run (it has an inner edge), which is neither idle nor stepped. */
+static void fair_cycle(const Sccs *k, uint32_t v, int nthreads,
+		       uint8_t comp_stepped, GArray *path)
+{
+	uint8_t stepped = 0, idle = (uint8_t)~k->c->enabled[v];
+	uint32_t u = v;
+
+	for (int t = 0; t < nthreads; t++)
+		if (!((stepped | idle) >> t & 1))
+			u = walk_within(k, u, comp_stepped >> t & 1 ? W_STEP :
+					W_IDLE, t, 0, path, &stepped, &idle);
+	if (u != v)
+		walk_within(k, u, W_BACK, -1, v, path, &stepped, &idle);
+}
+
+/* Find a livelock in graph G (complete or not: a cycle found is real),
+ * of the lowest-numbered thread that has one; on one, record prefix +
+ * cycle as its counterexample. */
+static void livelock_check(Search *s, const Graph *g)
+{
+	SimExploreResult *r = s->r;
+	Csr c;
+	bool any = false;
+
+	csr_init(&c, g);
+	for (int who = 0; who < s->p->scn->nthreads && !any; who++) {
+		Sccs k = { .c = &c, .who = who };
+		uint8_t *stepped;
+		k.comp = sccs(&c, who, &k.ncomp);
+		uint8_t *fair = fair_components(&k, &stepped);
+		for (uint32_t x = 0; x < k.ncomp && !any; x++)
+			any = fair[x];
+		if (any) {
+			GArray *path = g_array_new(FALSE, FALSE, sizeof(int));
+			uint32_t v = prefix_to(s, &k, fair, path);
+			r->cycle_from = (int)path->len;
+			fair_cycle(&k, v, s->p->scn->nthreads,
+				   stepped[k.comp[v]], path);
+			r->found |= (SimPropSet)(1u << SIM_PROP_LIVELOCK);
+			if (r->cex[SIM_PROP_LIVELOCK])
+				g_array_free(r->cex[SIM_PROP_LIVELOCK], TRUE);
+			r->cex[SIM_PROP_LIVELOCK] = path;
+			r->cex_minimal[SIM_PROP_LIVELOCK] = true;
+		}
+		g_free(fair);
+		g_free(stepped);
+		g_free(k.comp);
+	}
+	csr_free(&c);
+}
+
+static void graph_init(Graph *g)
+{
+	g->edges = g_array_new(FALSE, FALSE, sizeof(Edge));
+	g->enabled = g_array_new(FALSE, FALSE, sizeof(uint8_t));
+	g->live = g_array_new(FALSE, FALSE, sizeof(uint8_t));
+}
+
+static void graph_free(Graph *g)
+{
+	g_array_free(g->edges, TRUE);
+	g_array_free(g->enabled, TRUE);
+	g_array_free(g->live, TRUE);
+}
+
+/* With reduction on: the unreduced graph in a pass of its own (see
+ * above), under the same bounds; its figures go to r->livelock_*. */
+static void livelock_pass(Search *s, const SimWorld *init)
+{
+	SimExploreOptions o = *s->o;
+	SimExploreResult r2 = { .complete = true };
+	Search s2 = *s;
+	Graph g;
+
+	o.por = false;
+	s2.o = &o;
+	s2.r = &r2;
+	s2.lockdep = NULL;
+	s2.next_check = 0;
+	s2.stop = false;
+	graph_init(&g);
+	s2.g = &g;
+	explore_exhaustive(&s2, init);
+	s->r->livelock_states = r2.states;
+	s->r->livelock_transitions = r2.transitions;
+	s->r->peak_bytes = MAX(s->r->peak_bytes, r2.peak_bytes);
+	if (r2.model_error) {
+		s->r->model_error = true;
+		if (!s->r->model_error_msg)
+			s->r->model_error_msg = g_strdup(r2.model_error_msg);
+	} else {
+		if (r2.bound)
+			set_bound(s, r2.bound);
+		livelock_check(s, &g);
+	}
+	sim_explore_result_clear(&r2);
+	graph_free(&g);
+}
+
+/* The exhaustive search, and livelock on the unreduced graph: recorded
+ * by the search itself without reduction, else by a pass of its own. */
+static void explore_exhaustive_livelock(Search *s, const SimWorld *init)
+{
+	bool cycles = sim_explore_may_cycle(s->p);
+	Graph g;
+
+	if (cycles && !s->o->por) {
+		graph_init(&g);
+		s->g = &g;
+	}
+	explore_exhaustive(s, init);
+	if (s->g) {
+		if (!s->r->model_error)
+			livelock_check(s, &g);
+		graph_free(&g);
+		s->g = NULL;
+	} else if (cycles && !s->r->model_error &&
+		   !(s->o->interrupted && *s->o->interrupted)) {
+		livelock_pass(s, init);
+	}
+}
+
+/* Every property a counterexample's run reaches counts: re-run each path
+ * (as its drawing will) and give any property seen on the way and not
+ * yet found that path, cut where it was seen.  A random walk that hits
+ * one property may pass another the walks never flagged (the 0-1 search
+ * draws a different run).  Returns the properties added. */
+static SimPropSet paths_see(Search *s, const SimWorld *init)
+{
+	SimExploreResult *r = s->r;
+	SimWorld *w = g_new(SimWorld, 2);
+	SimPropSet added = 0, found;
+
+	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
+		const GArray *a = r->cex[prop];
+		if (!a || prop == SIM_PROP_LIVELOCK)
+			continue;
+		const int *tids = (const int *)(const void *)a->data;
+		int cur = 0;
+		memcpy(&w[0], init, sizeof(SimWorld));
+		for (guint i = 0; i < a->len; i++) {
+			if (!do_step(s, &w[cur], &w[cur ^ 1], tids[i], NULL,
+				     &found, NULL))
+				break;
+			s->r->transitions--;    /* not the search's */
+			cur ^= 1;
+			found |= terminal_props(s->p, &w[cur]);
+			found &= (SimPropSet)~r->found;
+			added |= found;
+			record_path(s, tids, (int)i + 1, found);
+		}
+	}
+	g_free(w);
+	return added;
 }
 
 /* ---- entry points ---------------------------------------------------------- */
@@ -1675,15 +2218,19 @@ gboolean sim_explore(const SimProgram *p, const SimExploreOptions *o,
 		return FALSE;
 	}
 	if (o->kind == SIM_SEARCH_EXHAUSTIVE)
-		explore_exhaustive(&s, init);
+		explore_exhaustive_livelock(&s, init);
 	else
 		explore_walks(&s, init);
-	/* the order properties are the graph's, not a path's */
+	/* the order properties are the graph's, not a path's; a
+	 * livelock's path is its own (prefix + cycle) */
 	SimPropSet want = r->found & (SimPropSet)~(1u << SIM_PROP_LOCK_ORDER |
-						   1u << SIM_PROP_WAIT_ORDER);
-	if (!r->model_error && want && !(o->interrupted && *o->interrupted)) {
+						   1u << SIM_PROP_WAIT_ORDER |
+						   1u << SIM_PROP_LIVELOCK);
+	while (!r->model_error && want && !(o->interrupted &&
+					    *o->interrupted)) {
 		s.stop = false;
 		find_counterexamples(&s, init, want);
+		want = paths_see(&s, init);
 	}
 	search_finish(&s);
 	g_free(init);

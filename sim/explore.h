@@ -21,7 +21,11 @@
  *
  * Deadlock and lost-wakeup are checked at every state with no runnable
  * thread; lock-order and wait-order come from one lockdep graph
- * accumulated over every transition explored.
+ * accumulated over every transition explored; livelock (a reachable,
+ * weakly fair cycle in which a thread never completes its op) is found
+ * on the unreduced state graph, recorded by the search without
+ * reduction or by a pass of its own (explore.c explains why), and drawn
+ * as a prefix and a cycle.
  */
 #ifndef SIM_EXPLORE_H
 #define SIM_EXPLORE_H
@@ -81,6 +85,12 @@ typedef struct {
 	uint64_t cex_nodes;         /* nodes the counterexample search used */
 	bool cex_minimal[SIM_PROP_COUNT]; /* found by the 0-1 search (else the
 					   * first path the search took) */
+	int cycle_from;             /* livelock: cex[SIM_PROP_LIVELOCK] is a
+				     * prefix of this many steps, then a
+				     * cycle back to the state after it */
+	uint64_t livelock_states;   /* the unreduced pass for livelock, when
+				     * the search itself was reduced (else 0) */
+	uint64_t livelock_transitions;
 } SimExploreResult;
 
 /* sim_explore - search P's interleavings as O says.  Returns FALSE only on
@@ -105,6 +115,12 @@ bool sim_explore_independent(const SimWorld *w, const SimProgram *p, int t,
  * Exposed so tests can check the static analysis by execution. */
 int sim_explore_check_futures(const SimProgram *p, const SimWorld *run, int n,
 			      int *bad_j, int *bad_t);
+
+/* sim_explore_may_cycle - whether P's state graph can have a cycle at
+ * all (explore.c argues the test); without one there is no livelock and
+ * the search skips the unreduced pass.  Exposed so tests can check the
+ * claim by search. */
+bool sim_explore_may_cycle(const SimProgram *p);
 
 /* sim_explore_preemptions - preemptions in the thread sequence TIDS (N
  * steps) from P's initial world: choices of a thread other than the last

@@ -148,12 +148,13 @@ static Val alu(SimAluOp op, Val a, Val b)
 			return val(V_EQ, op == SIM_ALU_NE);
 		break;
 	case SIM_ALU_DIV: case SIM_ALU_MOD:
-		return val(V_TOP, 0);   /* what x / 0 is, is step.c's */
+		return val(V_TOP, 0);   /* x / 0 is step.c's model error */
 	default:
 		break;
 	}
-	if (a.kind == V_EQ && b.kind == V_EQ)
-		return val(V_EQ, (int16_t)sim_alu(op, a.v, b.v));
+	int v;
+	if (a.kind == V_EQ && b.kind == V_EQ && sim_alu(op, a.v, b.v, &v))
+		return val(V_EQ, (int16_t)v);
 	return val(V_TOP, 0);
 }
 

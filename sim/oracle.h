@@ -20,7 +20,8 @@
  *   when stuck      deadlock (a wait-for cycle) and lost-wakeup (a sleeper
  *                   on a lock nobody holds), when no thread can run.
  *
- * lock-order is lockdep.h's.  Each function adds the property bit to
+ * lock-order is lockdep.h's; livelock, a property of cycles rather than
+ * of states, is explore.h's.  Each function adds the property bit to
  * ctx->found and, when ctx->msg is set, a message naming the thread, the
  * step, the pgoff, the block and the op responsible.
  */

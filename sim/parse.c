@@ -2458,6 +2458,9 @@ static gboolean scn_finish(Parser *p, SimScenario *s, ScnState *st)
 				    &s->schedules[pd->a].seg[pd->b].thread))
 			return FALSE;
 	}
+	/* A scheme under which a thread spins forever is never a clean
+	 * answer, whatever race the scenario was written for. */
+	s->check |= 1u << SIM_PROP_LIVELOCK;
 	for (guint i = 0; i < st->expect_props->len; i++) {
 		const Pending *pd = &g_array_index(st->expect_props, Pending, i);
 

@@ -14,6 +14,7 @@ static const char *const prop_names[SIM_PROP_COUNT] = {
 	[SIM_PROP_STALE_ZERO_PAGE] = "stale-zero-page",
 	[SIM_PROP_DEADLOCK] = "deadlock",
 	[SIM_PROP_LOST_WAKEUP] = "lost-wakeup",
+	[SIM_PROP_LIVELOCK] = "livelock",
 	[SIM_PROP_LOCK_ORDER] = "lock-order",
 	[SIM_PROP_WAIT_ORDER] = "wait-order",
 };
@@ -58,14 +59,14 @@ int sim_const_lookup(const char *name, int *value)
 	return 0;
 }
 
-int sim_alu(SimAluOp op, int a, int b)
+static int alu(SimAluOp op, int a, int b)
 {
 	switch (op) {
 	case SIM_ALU_ADD: return a + b;
 	case SIM_ALU_SUB: return a - b;
 	case SIM_ALU_MUL: return a * b;
-	case SIM_ALU_DIV: return b ? a / b : 0;
-	case SIM_ALU_MOD: return b ? a % b : 0;
+	case SIM_ALU_DIV: return a / b;
+	case SIM_ALU_MOD: return a % b;
 	case SIM_ALU_EQ: return a == b;
 	case SIM_ALU_NE: return a != b;
 	case SIM_ALU_LT: return a < b;
@@ -78,6 +79,14 @@ int sim_alu(SimAluOp op, int a, int b)
 	case SIM_ALU_COUNT: break;
 	}
 	return 0;
+}
+
+bool sim_alu(SimAluOp op, int a, int b, int *r)
+{
+	if ((op == SIM_ALU_DIV || op == SIM_ALU_MOD) && b == 0)
+		return false;
+	*r = alu(op, a, b);
+	return true;
 }
 
 void sim_proc_clear(SimProc *p)

@@ -135,6 +135,7 @@ typedef enum {
 	SIM_PROP_STALE_ZERO_PAGE,
 	SIM_PROP_DEADLOCK,
 	SIM_PROP_LOST_WAKEUP,
+	SIM_PROP_LIVELOCK,
 	SIM_PROP_LOCK_ORDER,
 	SIM_PROP_WAIT_ORDER,
 	SIM_PROP_COUNT
@@ -227,10 +228,9 @@ void sim_model_free(SimModel *m);
 void sim_scenario_free(SimScenario *s);
 void sim_proc_clear(SimProc *p);
 
-/* sim_alu - evaluate an ALU operation; division or modulo by zero yields
- * 0, as the values are page offsets and flags, never divisors a model
- * computes. */
-int sim_alu(SimAluOp op, int a, int b);
+/* sim_alu - evaluate an ALU operation into *R; false for division or
+ * modulo by zero (a model error: no value would be the kernel's). */
+bool sim_alu(SimAluOp op, int a, int b, int *r);
 
 /* Named constants of the model language (README: "Constants"). */
 typedef struct {

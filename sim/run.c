@@ -45,6 +45,34 @@ static void dedup_lines(GString *msg)
 	g_strfreev(lines);
 }
 
+/* What every thread holds or waits for, one line each (SimTraceStep). */
+static char *lock_lines(const SimRun *r)
+{
+	GString *s = g_string_new(NULL);
+	char name[48];
+
+	for (int tid = 0; tid < r->w.nthreads; tid++) {
+		const SimThread *t = &r->w.thread[tid];
+		for (int i = 0; i < t->nheld; i++) {
+			const SimLock *l = &r->w.lock[t->held[i]];
+			g_string_append_printf(s, "T%d holds %s %s\n", tid,
+				sim_lock_name(r->prog, t->held[i], name,
+					      sizeof(name)),
+				sim_lock_mode_of(l, tid) == SIM_MODE_WRITE ?
+				"write" : "read");
+		}
+		if (t->status == SIM_TH_BLOCKED) {
+			int mode = sim_lock_waiter_mode(&r->w.lock[t->wait_lock],
+							tid);
+			g_string_append_printf(s, "T%d waits %s %s\n", tid,
+				sim_lock_name(r->prog, t->wait_lock, name,
+					      sizeof(name)),
+				mode == SIM_MODE_READ ? "read" : "write");
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
 bool sim_run_step(SimRun *r, int tid)
 {
 	GString *text = g_string_new(NULL);
@@ -54,9 +82,11 @@ bool sim_run_step(SimRun *r, int tid)
 		.text = text, .msg = msg,
 	};
 	const SimInsn *in = sim_step_next_insn(&r->w, r->prog, tid);
+	const SimThread *th = &r->w.thread[tid];
 	SimTraceStep st = {
 		.tid = tid, .step = (int)r->w.notes.step + 1,
 		.line = in->line, .col = in->col, .prim = in->sub,
+		.file = r->prog->procs[th->frame[th->depth - 1].proc]->file,
 	};
 
 	sim_step(&r->w, tid, &ctx);
@@ -75,9 +105,12 @@ bool sim_run_step(SimRun *r, int tid)
 	}
 	dedup_lines(msg);
 	st.text = g_string_free(text, FALSE);
+	st.locks = lock_lines(r);
 	st.msg = msg->len ? g_string_free(msg, FALSE) :
 		 (g_string_free(msg, TRUE), NULL);
 	r->trace->found |= ctx.found;
+	if (ctx.op_done)
+		r->completed |= (uint8_t)(1u << tid);
 	g_array_append_val(r->trace->steps, st);
 	return true;
 }
@@ -139,17 +172,27 @@ static void end_stuck(SimRun *r)
 	r->trace->end_note = g_string_free(msg, FALSE);
 }
 
+/* Whether the run is at SIM_STEPS_MAX, which then ends it as BOUND: no
+ * verdict, the run did not finish. */
+static bool at_bound(SimRun *r)
+{
+	if (r->w.notes.step < SIM_STEPS_MAX)
+		return false;
+	r->trace->end = SIM_END_BOUND;
+	r->trace->end_note = g_strdup_printf("stopped after SIM_STEPS_MAX (%d) "
+		"steps with threads still running: no verdict (`faultline "
+		"explore` decides whether they can run forever: livelock)",
+		SIM_STEPS_MAX);
+	return true;
+}
+
 static void finish_default(SimRun *r)
 {
 	int tid;
 
 	while ((tid = lowest_runnable(&r->w)) >= 0) {
-		if (r->w.notes.step >= SIM_STEPS_MAX) {
-			r->trace->end = SIM_END_BOUND;
-			r->trace->end_note = g_strdup_printf("stopped after "
-				"SIM_STEPS_MAX (%d) steps", SIM_STEPS_MAX);
+		if (at_bound(r))
 			return;
-		}
 		if (!sim_run_step(r, tid))
 			return;
 	}
@@ -212,10 +255,8 @@ static bool run_segment(SimRun *r, const SimSegment *seg)
 			cannot_run(r, tid, extra);
 			return false;
 		}
-		if (r->w.notes.step >= SIM_STEPS_MAX) {
-			r->trace->end = SIM_END_BOUND;
+		if (at_bound(r))
 			return false;
-		}
 		if (!sim_run_step(r, tid))
 			return false;
 		taken++;
@@ -232,25 +273,34 @@ out:
 	add_lockdep(r);
 }
 
-void sim_run_choices(SimRun *r, const int *tids, int n, bool finish)
+/* Take the N steps TIDS; false (the run ended: impossible, model error)
+ * if one cannot be taken. */
+static bool run_steps(SimRun *r, const int *tids, int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (tids[i] < 0 || tids[i] >= r->w.nthreads ||
 		    r->w.thread[tids[i]].status != SIM_TH_RUNNABLE) {
 			if (tids[i] < 0 || tids[i] >= r->w.nthreads) {
 				r->trace->end = SIM_END_IMPOSSIBLE;
-				r->trace->end_note = g_strdup_printf("step %d: "
-					"no thread T%d", i + 1, tids[i]);
+				r->trace->end_note = g_strdup_printf("step %u: "
+					"no thread T%d", r->w.notes.step + 1,
+					tids[i]);
 			} else {
 				cannot_run(r, tids[i], NULL);
 			}
-			add_lockdep(r);
-			return;
+			return false;
 		}
-		if (!sim_run_step(r, tids[i])) {
-			add_lockdep(r);
-			return;
-		}
+		if (!sim_run_step(r, tids[i]))
+			return false;
+	}
+	return true;
+}
+
+void sim_run_choices(SimRun *r, const int *tids, int n, bool finish)
+{
+	if (!run_steps(r, tids, n)) {
+		add_lockdep(r);
+		return;
 	}
 	if (finish) {
 		finish_default(r);
@@ -262,4 +312,87 @@ void sim_run_choices(SimRun *r, const int *tids, int n, bool finish)
 		r->trace->end = SIM_END_STOPPED;
 	}
 	add_lockdep(r);
+}
+
+/* What each thread of STUCK is doing in a livelock's cycle. */
+static void describe_stuck(SimRun *r, uint8_t stuck, GString *s)
+{
+	char name[48];
+
+	for (int tid = 0; tid < r->w.nthreads; tid++) {
+		const SimThread *t = &r->w.thread[tid];
+		if (!(stuck >> tid & 1))
+			continue;
+		const char *op = t->depth > 1 ?
+				 r->prog->procs[t->frame[1].proc]->name : "?";
+		if (t->status == SIM_TH_BLOCKED)
+			g_string_append_printf(s, "; T%d sleeps on %s in %s", tid,
+				sim_lock_name(r->prog, t->wait_lock, name,
+					      sizeof(name)), op);
+		else
+			g_string_append_printf(s, "; T%d never completes %s",
+					       tid, op);
+	}
+}
+
+void sim_run_end_cycle(SimRun *r, const SimWorld *start, int from)
+{
+	int n = (int)r->w.notes.step;
+	uint8_t stuck = 0;
+
+	for (int tid = 0; tid < r->w.nthreads; tid++)
+		if (r->w.thread[tid].status != SIM_TH_DONE &&
+		    !(r->completed >> tid & 1))
+			stuck |= (uint8_t)(1u << tid);
+	r->trace->cycle_from = from;
+	if (n == from || !stuck || memcmp(start, &r->w,
+					  sim_world_hash_size(&r->w)) != 0) {
+		r->trace->end = SIM_END_STOPPED;
+		r->trace->end_note = g_strdup_printf("steps %d-%d do not lead "
+			"back to the state after step %d with a thread that ends no op "
+			"in them: no livelock", from + 1, n, from);
+		add_lockdep(r);
+		return;
+	}
+	GString *s = g_string_new(NULL);
+	g_string_append_printf(s, "!! livelock: steps %d-%d lead back to the "
+		"state after step %d, for ever, and every thread that can run "
+		"all along steps in them", from + 1, n, from);
+	describe_stuck(r, stuck, s);
+	r->trace->found |= 1u << SIM_PROP_LIVELOCK;
+	r->trace->end = SIM_END_LIVELOCK;
+	r->trace->end_note = g_string_free(s, FALSE);
+	add_lockdep(r);
+}
+
+void sim_run_cycle(SimRun *r, const int *tids, int n, int from)
+{
+	SimWorld *start = g_new(SimWorld, 1);
+
+	if (run_steps(r, tids, from)) {
+		memcpy(start, &r->w, sizeof(SimWorld));
+		r->completed = 0;
+		if (run_steps(r, tids + from, n - from))
+			sim_run_end_cycle(r, start, from);
+		else
+			add_lockdep(r);
+	} else {
+		add_lockdep(r);
+	}
+	g_free(start);
+}
+
+SimTrace *sim_run_path(const SimProgram *p, const GArray *tids,
+		       int cycle_from)
+{
+	SimTrace *t = sim_trace_new(p);
+	const int *path = (const int *)(const void *)tids->data;
+	SimRun run;
+
+	if (sim_run_start(&run, p, t) && cycle_from >= 0)
+		sim_run_cycle(&run, path, (int)tids->len, cycle_from);
+	else if (t->end != SIM_END_MODEL_ERROR)
+		sim_run_choices(&run, path, (int)tids->len, false);
+	sim_run_finish(&run);
+	return t;
 }

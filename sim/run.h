@@ -25,6 +25,8 @@ typedef struct {
 	SimTrace *trace;
 	SimLockdep *lockdep;
 	GString *errors;        /* model errors (file:line:col: ...) */
+	uint8_t completed;      /* threads that ended an outermost op since
+				 * the caller last cleared it */
 } SimRun;
 
 /* sim_run_start - initial world; false on a model error (in r->errors). */
@@ -44,5 +46,26 @@ void sim_run_schedule(SimRun *r, const SimSchedule *sched);
  * choice that is not runnable ends the run as IMPOSSIBLE.  With FINISH the
  * remaining threads then run by the default policy. */
 void sim_run_choices(SimRun *r, const int *tids, int n, bool finish);
+
+/* sim_run_cycle - a livelock's counterexample: the first FROM of the N
+ * steps TIDS, then the cycle, which must come back to the world it
+ * started from (else an engine bug is noted).  Ends as LIVELOCK, the
+ * trace marked where the cycle starts. */
+void sim_run_cycle(SimRun *r, const int *tids, int n, int from);
+
+/* sim_run_end_cycle - end a run whose steps after the first FROM form a
+ * livelock's cycle: LIVELOCK if the world is START again (the world
+ * after step FROM) and some unfinished thread ended no op since the
+ * caller cleared r->completed (at step FROM), else STOPPED with a
+ * note. */
+void sim_run_end_cycle(SimRun *r, const SimWorld *start, int from);
+
+/* sim_run_path - re-run the thread sequence TIDS (int, a search's
+ * counterexample) from P's initial world with text on, and return the
+ * recorded trace (free with sim_trace_free).  It stops after the last
+ * choice, as the search did; a livelock's (CYCLE_FROM >= 0, else -1)
+ * runs as sim_run_cycle() does. */
+SimTrace *sim_run_path(const SimProgram *p, const GArray *tids,
+		       int cycle_from);
 
 #endif

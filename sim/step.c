@@ -1386,8 +1386,63 @@ static bool do_return(SimWorld *w, int tid, int value, SimStepCtx *ctx)
 		return false;
 	}
 	sim_oracle_op_return(w, tid, callee_idx, ctx);
+	ctx->op_done = true;
 	t->inval = t->discarded = 0;
 	t->fsync_pending = 0;
+	return true;
+}
+
+/* A local loop that can never reach a primitive: the thread's local
+ * state (frames, registers) repeats.  Local instructions are a function
+ * of that state alone, and registers are 16 bits, so a local run either
+ * reaches a primitive (or the end) or repeats a state; a repeat is found
+ * by Brent's cycle detection on the states at backward jumps (a run with
+ * none is bounded by the code and call depth).  No fixed budget: a
+ * `for i in 0..30000` runs to its end. */
+typedef struct {
+	SimThread saved;
+	uint32_t power, lam;
+} LoopCheck;
+
+static bool local_loop_repeats(LoopCheck *lc, const SimThread *t)
+{
+	if (lc->lam == lc->power) {     /* the tortoise moves here */
+		lc->saved = *t;
+		lc->power *= 2;
+		lc->lam = 0;
+	} else if (memcmp(&lc->saved, t, sizeof(*t)) == 0) {
+		return true;
+	}
+	lc->lam++;
+	return false;
+}
+
+static bool local_error(const SimProgram *p, const SimThread *t, int tid,
+			const SimInsn *in, SimStepCtx *ctx, const char *what)
+{
+	ctx->model_error = true;
+	if (ctx->msg)
+		g_string_append_printf(ctx->msg, "%s:%d:%d: broken model: "
+				       "T%d: %s\n", proc_of(p, t)->file,
+				       in->line, in->col, tid, what);
+	return false;
+}
+
+/* The ALU instruction IN; false (a model error) on division by zero. */
+static bool local_alu(const SimProgram *p, SimThread *t, int tid,
+		      const SimInsn *in, SimStepCtx *ctx)
+{
+	int a = arg_value(t, &in->arg[0]);
+	int b = in->nargs > 1 ? arg_value(t, &in->arg[1]) : 0;
+	int v;
+
+	if (!sim_alu(in->sub, a, b, &v)) {
+		char what[64];
+		g_snprintf(what, sizeof(what), "%d %c 0: division by zero", a,
+			   in->sub == SIM_ALU_DIV ? '/' : '%');
+		return local_error(p, t, tid, in, ctx, what);
+	}
+	set_reg(t, in->dst, v);
 	return true;
 }
 
@@ -1396,38 +1451,33 @@ static bool run_local(SimWorld *w, int tid, SimStepCtx *ctx)
 {
 	SimThread *t = &w->thread[tid];
 	const SimProgram *p = ctx->prog;
-	int budget = 4096;      /* a local loop that never reaches a PRIM */
+	LoopCheck lc = { .power = 1, .lam = 1 };     /* saves first */
 
 	while (t->depth > 0) {
 		const SimInsn *in = cur_insn(p, t);
 		SimFrame *f = &t->frame[t->depth - 1];
-		if (--budget == 0) {
-			ctx->model_error = true;
-			if (ctx->msg)
-				g_string_append_printf(ctx->msg, "%s:%d:%d: "
-					"broken model: T%d: loops without a "
-					"primitive\n", proc_of(p, t)->file,
-					in->line, in->col, tid);
-			return false;
-		}
 		switch (in->op) {
 		case SIM_I_MOV:
 			set_reg(t, in->dst, arg_value(t, &in->arg[0]));
 			f->pc++;
 			break;
 		case SIM_I_ALU:
-			set_reg(t, in->dst, sim_alu(in->sub,
-				arg_value(t, &in->arg[0]),
-				in->nargs > 1 ? arg_value(t, &in->arg[1]) : 0));
+			if (!local_alu(p, t, tid, in, ctx))
+				return false;
 			f->pc++;
 			break;
 		case SIM_I_JMP:
-			f->pc = in->target;
+		case SIM_I_JZ: {
+			int from = f->pc;
+			if (in->op == SIM_I_JMP || !arg_value(t, &in->arg[0]))
+				f->pc = in->target;
+			else
+				f->pc++;
+			if (f->pc <= from && local_loop_repeats(&lc, t))
+				return local_error(p, t, tid, in, ctx,
+					"loops without a primitive");
 			break;
-		case SIM_I_JZ:
-			f->pc = arg_value(t, &in->arg[0]) ? f->pc + 1 :
-				in->target;
-			break;
+		}
 		case SIM_I_CALL:
 			if (!do_call(w, tid, in, ctx))
 				return false;
@@ -1467,6 +1517,7 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
 	for (int i = 0; i < c.in->nargs; i++)
 		c.a[i] = arg_value(t, &c.in->arg[i]);
 	ctx->blocked = false;
+	ctx->op_done = false;
 	HandlerResult r = prim_handlers[c.in->sub](&c);
 	w->notes.step++;
 	if (r == BROKEN)

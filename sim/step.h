@@ -33,6 +33,8 @@ typedef struct {
 	SimPropSet found;       /* properties violated during the step */
 	bool model_error;
 	bool blocked;           /* the step put the thread to sleep */
+	bool op_done;           /* an outermost op returned: progress, in
+				 * the livelock sense */
 } SimStepCtx;
 
 /* sim_step_init - the scenario's initial world for program P, every thread

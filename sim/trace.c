@@ -13,6 +13,7 @@ SimTrace *sim_trace_new(const SimProgram *p)
 
 	t->prog = p;
 	t->steps = g_array_new(FALSE, TRUE, sizeof(SimTraceStep));
+	t->cycle_from = -1;
 	return t;
 }
 
@@ -24,6 +25,7 @@ void sim_trace_free(SimTrace *t)
 		SimTraceStep *s = &g_array_index(t->steps, SimTraceStep, i);
 		g_free(s->text);
 		g_free(s->msg);
+		g_free(s->locks);
 	}
 	g_array_free(t->steps, TRUE);
 	g_free(t->end_note);
@@ -117,6 +119,10 @@ void sim_trace_diagram(const SimTrace *t, GString *out)
 							SimTraceStep, i);
 		const char *p = st->text;
 		bool first = true;
+		if ((int)i == t->cycle_from)
+			g_string_append_printf(out, "      -- cycle: steps %d-%u "
+					       "repeat forever --\n", st->step,
+					       t->steps->len);
 		while (*p) {
 			const char *nl = strchr(p, '\n');
 			int len = nl ? (int)(nl - p) : (int)strlen(p);
@@ -159,6 +165,18 @@ void sim_json_string(GString *out, const char *s)
 	g_string_append_c(out, '"');
 }
 
+void sim_json_props(GString *out, SimPropSet set)
+{
+	g_string_append_c(out, '[');
+	for (int p = 0, n = 0; p < SIM_PROP_COUNT; p++) {
+		if (!(set >> p & 1))
+			continue;
+		g_string_append(out, n++ ? ", " : "");
+		sim_json_string(out, sim_prop_name(p));
+	}
+	g_string_append_c(out, ']');
+}
+
 void sim_json_lines(GString *out, const char *s)
 {
 	bool first = true;
@@ -182,13 +200,56 @@ static const char *const end_names[] = {
 	[SIM_END_DONE] = "done", [SIM_END_STUCK] = "stuck",
 	[SIM_END_IMPOSSIBLE] = "impossible",
 	[SIM_END_MODEL_ERROR] = "model-error", [SIM_END_BOUND] = "bound",
-	[SIM_END_STOPPED] = "stopped",
+	[SIM_END_STOPPED] = "stopped", [SIM_END_LIVELOCK] = "livelock",
 };
+
+/* The members of a run, shared by sim_trace_json and sim_trace_json_run. */
+static void json_run_members(const SimTrace *t, GString *out)
+{
+	char *sched = sim_trace_schedule(t);
+	GString *diagram = g_string_new(NULL);
+
+	g_string_append(out, "\"schedule\": [");
+	g_string_append(out, sched);
+	g_string_append(out, "], \"end\": ");
+	sim_json_string(out, end_names[t->end]);
+	if (t->cycle_from >= 0)
+		g_string_append_printf(out, ", \"cycle_from\": %d",
+				       t->cycle_from);
+	g_string_append(out, ", \"end_note\": ");
+	sim_json_string(out, t->end_note ? t->end_note : "");
+	g_string_append(out, ", \"properties\": ");
+	sim_json_props(out, t->found);
+	g_string_append(out, ",\n \"steps\": [");
+	for (guint i = 0; i < t->steps->len; i++) {
+		const SimTraceStep *st = &g_array_index(t->steps,
+							SimTraceStep, i);
+		g_string_append_printf(out, "%s\n  {\"step\": %d, \"thread\": "
+				       "%d, \"file\": ", i ? "," : "",
+				       st->step, st->tid);
+		sim_json_string(out, st->file);
+		g_string_append_printf(out, ", \"line\": %d, \"col\": %d, "
+				       "\"text\": ", st->line, st->col);
+		sim_json_lines(out, st->text);
+		g_string_append(out, ", \"violations\": ");
+		sim_json_lines(out, st->msg);
+		g_string_append(out, ", \"locks\": ");
+		sim_json_lines(out, st->locks);
+		g_string_append_c(out, '}');
+	}
+	g_string_append(out, "],\n \"lock_order\": ");
+	sim_json_lines(out, t->order[0]);
+	g_string_append(out, ",\n \"wait_order\": ");
+	sim_json_lines(out, t->order[1]);
+	sim_trace_diagram(t, diagram);
+	g_string_append(out, ",\n \"diagram\": ");
+	sim_json_lines(out, diagram->str);
+	g_string_free(diagram, TRUE);
+	g_free(sched);
+}
 
 void sim_trace_json(const SimTrace *t, const char *command, GString *out)
 {
-	char *sched = sim_trace_schedule(t);
-
 	g_string_append_printf(out, "{\"faultline\": %d, \"command\": ",
 			       SIM_JSON_VERSION);
 	sim_json_string(out, command);
@@ -196,45 +257,26 @@ void sim_trace_json(const SimTrace *t, const char *command, GString *out)
 	sim_json_string(out, t->prog->scn->name);
 	g_string_append(out, ", \"model\": ");
 	sim_json_string(out, t->prog->model->name);
-	g_string_append(out, ", \"schedule\": [");
-	g_string_append(out, sched);
-	g_string_append(out, "], \"end\": ");
-	sim_json_string(out, end_names[t->end]);
-	g_string_append(out, ", \"end_note\": ");
-	sim_json_string(out, t->end_note ? t->end_note : "");
-	g_string_append(out, ", \"properties\": [");
-	for (int p = 0, n = 0; p < SIM_PROP_COUNT; p++) {
-		if (!(t->found >> p & 1))
-			continue;
-		g_string_append(out, n++ ? ", " : "");
-		sim_json_string(out, sim_prop_name(p));
-	}
-	g_string_append(out, "],\n \"steps\": [");
-	for (guint i = 0; i < t->steps->len; i++) {
-		const SimTraceStep *st = &g_array_index(t->steps,
-							SimTraceStep, i);
-		g_string_append_printf(out, "%s\n  {\"step\": %d, \"thread\": "
-				       "%d, \"line\": %d, \"text\": ",
-				       i ? "," : "", st->step, st->tid,
-				       st->line);
-		sim_json_lines(out, st->text);
-		g_string_append(out, ", \"violations\": ");
-		sim_json_lines(out, st->msg);
-		g_string_append_c(out, '}');
-	}
-	g_string_append(out, "],\n \"lock_order\": ");
-	sim_json_lines(out, t->order[0]);
-	g_string_append(out, ",\n \"wait_order\": ");
-	sim_json_lines(out, t->order[1]);
+	g_string_append(out, ", ");
+	json_run_members(t, out);
 	g_string_append(out, "}\n");
-	g_free(sched);
+}
+
+void sim_trace_json_run(const SimTrace *t, GString *out)
+{
+	g_string_append_c(out, '{');
+	json_run_members(t, out);
+	g_string_append_c(out, '}');
 }
 
 void sim_trace_trail(const SimTrace *t, GString *out)
 {
 	g_string_append_printf(out, "faultline-trail 1\nscenario %s\nmodel %s\n"
-			       "steps %u\n", t->prog->scn->file,
+			       "steps %u", t->prog->scn->file,
 			       t->prog->model->name, t->steps->len);
+	if (t->cycle_from >= 0)
+		g_string_append_printf(out, " cycle %d", t->cycle_from);
+	g_string_append_c(out, '\n');
 	for (guint i = 0; i < t->steps->len; i++) {
 		const SimTraceStep *st = &g_array_index(t->steps,
 							SimTraceStep, i);
@@ -315,10 +357,15 @@ static gboolean trail_header(char **lines, int n, const char *origin,
 	if (!g_str_has_prefix(lines[2], "model ") || !lines[2][6])
 		return trail_error(error, origin, 3, "expected 'model NAME'");
 	p = lines[3] + 6;
+	long from = -1;
 	if (!g_str_has_prefix(lines[3], "steps ") ||
-	    !read_uint(&p, SIM_STEPS_MAX, nsteps) || *p)
+	    !read_uint(&p, SIM_STEPS_MAX, nsteps) ||
+	    (g_str_has_prefix(p, " cycle ") && (p += 7, true) &&
+	     (!read_uint(&p, *nsteps - 1, &from))) || *p)
 		return trail_error(error, origin, 4, "expected 'steps N' with "
-				   "N at most SIM_STEPS_MAX");
+				   "N at most SIM_STEPS_MAX, or 'steps N cycle "
+				   "K' with K < N");
+	t->cycle_from = (int)from;
 	t->scenario = g_strdup(lines[1] + 9);
 	t->model = g_strdup(lines[2] + 6);
 	return TRUE;

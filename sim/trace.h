@@ -10,7 +10,8 @@
  *   faultline-trail 1
  *   scenario PATH
  *   model NAME
- *   steps N
+ *   steps N [cycle K]                    a livelock's cycle is the steps
+ *                                        after the first K
  *   T<tid> <line>:<col> <primitive>      one line per step: the thread and
  *                                        the instruction it executes
  */
@@ -27,6 +28,11 @@ typedef struct {
 	int step;               /* 1-based */
 	char *text;             /* lines for the thread's column */
 	char *msg;              /* violation lines, or NULL */
+	char *locks;            /* after the step, one line per lock each
+				 * thread holds or waits for: "T0 holds
+				 * i_rwsem read", "T1 waits page[3] write" */
+	const char *file;       /* the file of the procedure executed
+				 * (borrowed from the program) */
 	uint16_t line, col;     /* the primitive executed */
 	uint8_t prim;
 } SimTraceStep;
@@ -39,6 +45,8 @@ typedef enum {
 	SIM_END_MODEL_ERROR,
 	SIM_END_BOUND,          /* SIM_STEPS_MAX reached */
 	SIM_END_STOPPED,        /* a counterexample's last step was taken */
+	SIM_END_LIVELOCK,       /* a livelock's cycle came back to where it
+				 * started */
 } SimEnd;
 
 typedef struct {
@@ -48,6 +56,7 @@ typedef struct {
 	SimEnd end;
 	char *end_note;         /* why it ended, for IMPOSSIBLE / STUCK / ... */
 	char *order[2];         /* reports of sim_lockdep_props[], or NULL */
+	int cycle_from;         /* steps before a livelock's cycle, or -1 */
 } SimTrace;
 
 SimTrace *sim_trace_new(const SimProgram *p);
@@ -62,6 +71,12 @@ void sim_trace_diagram(const SimTrace *t, GString *out);
 /* sim_trace_json - the trace as JSON (SIM_JSON_VERSION) into OUT. */
 void sim_trace_json(const SimTrace *t, const char *command, GString *out);
 
+/* sim_trace_json_run - the run itself, without the command, scenario and
+ * model, as one JSON object: schedule, end, properties, steps, lock order
+ * and the column diagram.  sim_trace_json's body; `faultline matrix
+ * --json` writes one per counterexample. */
+void sim_trace_json_run(const SimTrace *t, GString *out);
+
 /* sim_trace_trail - the trail file text. */
 void sim_trace_trail(const SimTrace *t, GString *out);
 
@@ -71,6 +86,8 @@ typedef struct {
 	char *model;
 	GArray *steps;          /* SimTraceStep: tid, line, col, prim */
 	GArray *lines;          /* int: the trail line of each step */
+	int cycle_from;         /* a livelock's: steps before the cycle, or
+				 * -1 */
 } SimTrail;
 
 /* sim_trail_parse - read trail TEXT (ORIGIN names it in messages, which
@@ -83,8 +100,11 @@ void sim_trail_clear(SimTrail *t);
 /* sim_json_string - append S to OUT as a JSON string literal. */
 void sim_json_string(GString *out, const char *s);
 
-/* sim_json_lines - the lines of S (may be NULL) as a JSON array of
- * strings. */
+/* sim_json_props - append SET to OUT as a JSON array of property names. */
+void sim_json_props(GString *out, SimPropSet set);
+
+/* sim_json_lines - append the lines of S (NULL: none) to OUT as a JSON
+ * array of strings. */
 void sim_json_lines(GString *out, const char *s);
 
 /* sim_props_format - "stale-pte write-to-freed" (or "none"). */

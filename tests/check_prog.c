@@ -4,7 +4,7 @@
  * world, and what a broken model is told.
  *
  * Contracts tested, one TCase each:
- *   alu       sim_alu for every operation, division by zero = 0;
+ *   alu       sim_alu for every operation, division by zero refused;
  *   names     constants and property names look up both ways;
  *   local     every local instruction kind (MOV, ALU, JMP, JZ, CALL, RET)
  *             executes as specified inside a step; calls pass arguments
@@ -228,9 +228,8 @@ START_TEST(test_alu_ops)
 	static const struct { SimAluOp op; int a, b, r; } t[] = {
 		{ SIM_ALU_ADD, 7, -3, 4 }, { SIM_ALU_SUB, 7, 9, -2 },
 		{ SIM_ALU_MUL, -6, 7, -42 }, { SIM_ALU_DIV, 7, 2, 3 },
-		{ SIM_ALU_DIV, -7, 2, -3 }, { SIM_ALU_DIV, 7, 0, 0 },
-		{ SIM_ALU_DIV, 0, 0, 0 }, { SIM_ALU_MOD, 7, 3, 1 },
-		{ SIM_ALU_MOD, -7, 3, -1 }, { SIM_ALU_MOD, 7, 0, 0 },
+		{ SIM_ALU_DIV, -7, 2, -3 }, { SIM_ALU_MOD, 7, 3, 1 },
+		{ SIM_ALU_MOD, -7, 3, -1 },
 		{ SIM_ALU_EQ, 3, 3, 1 }, { SIM_ALU_EQ, 3, 4, 0 },
 		{ SIM_ALU_NE, 3, 4, 1 }, { SIM_ALU_NE, 3, 3, 0 },
 		{ SIM_ALU_LT, 3, 4, 1 }, { SIM_ALU_LT, 4, 4, 0 },
@@ -242,17 +241,25 @@ START_TEST(test_alu_ops)
 		{ SIM_ALU_NOT, 0, 9, 1 }, { SIM_ALU_NOT, 7, 0, 0 },
 		{ SIM_ALU_COUNT, 1, 1, 0 },
 	};
+	static const struct { SimAluOp op; int a, b; } zero[] = {
+		{ SIM_ALU_DIV, 7, 0 }, { SIM_ALU_DIV, 0, 0 },
+		{ SIM_ALU_MOD, 7, 0 },
+	};
+	int v;
 	bool seen[SIM_ALU_COUNT] = { false };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(t); i++) {
-		ck_assert_msg(sim_alu(t[i].op, t[i].a, t[i].b) == t[i].r,
-			      "alu %d(%d, %d) = %d, want %d", t[i].op, t[i].a,
-			      t[i].b, sim_alu(t[i].op, t[i].a, t[i].b), t[i].r);
+		v = -999;
+		ck_assert(sim_alu(t[i].op, t[i].a, t[i].b, &v));
+		ck_assert_msg(v == t[i].r, "alu %d(%d, %d) = %d, want %d",
+			      t[i].op, t[i].a, t[i].b, v, t[i].r);
 		if (t[i].op < SIM_ALU_COUNT)
 			seen[t[i].op] = true;
 	}
 	for (int op = 0; op < SIM_ALU_COUNT; op++)
 		ck_assert_msg(seen[op], "ALU op %d untested", op);
+	for (size_t i = 0; i < G_N_ELEMENTS(zero); i++)
+		ck_assert(!sim_alu(zero[i].op, zero[i].a, zero[i].b, &v));
 }
 END_TEST
 
@@ -292,7 +299,7 @@ START_TEST(test_prop_names)
 	static const char *const names[SIM_PROP_COUNT] = {
 		"stale-pte", "write-to-freed", "uninit-read", "lost-store",
 		"lost-flush", "stale-zero-page", "deadlock", "lost-wakeup",
-		"lock-order", "wait-order",
+		"livelock", "lock-order", "wait-order",
 	};
 
 	for (int p = 0; p < SIM_PROP_COUNT; p++) {
@@ -329,8 +336,8 @@ static const char local_model[] =
 	"\t} else {\n"
 	"\t\tk = 2\n"
 	"\t}\n"
-	"\td = a / (b - b)\n"
-	"\tm = a % 0\n"
+	"\td = a / b\n"
+	"\tm = a % b\n"
 	"\tz = nothing()\n"
 	"\treturn sum * 100 + k * 10 + d + m + z\n"
 	"}\n"
@@ -368,15 +375,15 @@ END_TEST
 
 START_TEST(test_local_mix)
 {
-	/* 7 three times: sum 21 > 20, k = 1; both divisions by zero 0 */
+	/* 7 three times: sum 21 > 20, k = 1; 7 / 3 = 2, 7 % 3 = 1 */
 	Fx *f = fx_new1(local_model, FILE4, "r = mix(7, 3)\ns = mix(4, 2)\n"
 			"park()");
 
 	ck_assert(f->init_ok);
 	fx_run(f, "0");
-	ck_assert_int_eq(fx_reg(f, 0, "r"), 2110);
+	ck_assert_int_eq(fx_reg(f, 0, "r"), 2113);
 	fx_run(f, "0");
-	ck_assert_int_eq(fx_reg(f, 0, "s"), 820);
+	ck_assert_int_eq(fx_reg(f, 0, "s"), 822);
 	ck_assert_int_eq(f->w.notes.step, 2);
 	ck_assert(!f->ctx.model_error);
 	fx_free(f);
@@ -1515,7 +1522,14 @@ static const char err_model[] =
 	"\treturn 0\n}\n"
 	"op zero0() {\n\tzero_block(0)\n\treturn 0\n}\n"
 	"op badentry() {\n\tset_entry(1, 4)\n\treturn 0\n}\n"
-	"op nodirty() {\n\tset_page_dirty(3)\n\treturn 0\n}\n";
+	"op nodirty() {\n\tset_page_dirty(3)\n\treturn 0\n}\n"
+	"op div0() {\n\tn = i_size_read()\n\tx = 1 / (n - 4)\n\treturn x\n}\n"
+	"op mod0() {\n\tn = i_size_read()\n\tx = 1 % (n - 4)\n\treturn x\n}\n"
+	"op wrap() {\n\ti_size_read()\n\tx = 0\n\twhile x != -1 {\n"
+	"\t\tx = x + 2\n\t}\n\treturn 0\n}\n"
+	"op count() {\n\ti_size_read()\n\tx = 0\n\tfor i in 0..1000 {\n"
+	"\t\tx = x + 1\n\t}\n\tfor i in 0..30000 {\n\t\tx = x - 1\n\t}\n"
+	"\ty = x + 29003\n\ti_size_write(y)\n\treturn 0\n}\n";
 
 /* Run T0 calling OP until it errs; the message must be exactly
  * "t.model:L:C: broken model: T0: WHAT" with L:C where AT first occurs
@@ -1600,6 +1614,33 @@ START_TEST(test_err_local_loop)
 {
 	expect_error("spin", 1, "while 1",
 		     "loops without a primitive");
+	/* x = x + 2 wraps around 16 bits and never equals -1 */
+	expect_error("wrap", 1, "while x != -1",
+		     "loops without a primitive");
+}
+END_TEST
+
+/* A terminating local loop is no error however long it runs: only a
+ * repeated (pc, registers) state is. */
+START_TEST(test_local_loop_terminates)
+{
+	Fx *f = fx_new1(err_model, "file size 4 blocks 0..1", "count()");
+
+	ck_assert(f->init_ok);
+	fx_step(f, 0);
+	ck_assert_msg(!f->ctx.model_error, "%s", f->msg->str);
+	ck_assert_int_eq(f->w.i_size, 4);       /* parked at i_size_write */
+	fx_step(f, 0);
+	ck_assert_msg(!f->ctx.model_error, "%s", f->msg->str);
+	ck_assert_int_eq(f->w.i_size, 3);   /* 1001 - 30001 + 29003 */
+	fx_free(f);
+}
+END_TEST
+
+START_TEST(test_err_division_by_zero)
+{
+	expect_error("div0", 1, "x = 1 / (n - 4)", "1 / 0: division by zero");
+	expect_error("mod0", 1, "x = 1 % (n - 4)", "1 % 0: division by zero");
 }
 END_TEST
 
@@ -1922,6 +1963,8 @@ Suite *prog_suite(void)
 	tcase_add_test(tc, test_err_call_depth);
 	tcase_add_test(tc, test_err_call_depth_at_init);
 	tcase_add_test(tc, test_err_local_loop);
+	tcase_add_test(tc, test_local_loop_terminates);
+	tcase_add_test(tc, test_err_division_by_zero);
 	tcase_add_test(tc, test_err_misc);
 	tcase_add_test(tc, test_err_disk_full);
 	tcase_add_test(tc, test_err_no_msg_without_buffer);

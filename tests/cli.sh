@@ -57,6 +57,31 @@ $FL run $scn -m xfs-mmaplock --schedule seed-001 >"$tmp/x" 2>&1
 	ok || bad "run xfs seed-001 should be impossible, naming i_mmaplock"
 $FL run $scn -m xfs-mmaplock >/dev/null 2>&1
 [ $? -eq 0 ] && ok || bad "run xfs (default policy) should exit 0"
+# a run that stops at SIM_STEPS_MAX has no verdict: bound, exit 3
+$FL --models tests/models run tests/scenarios/spin.scn -m spin >"$tmp/x" 2>&1
+[ $? -eq 3 ] && grep -q "^verdict: BOUND" "$tmp/x" &&
+	! grep -q "no checked property violated" "$tmp/x" && ok ||
+	bad "run at the step bound should end as BOUND, exit 3"
+$FL --models tests/models run tests/scenarios/spin.scn -m spin --json "$tmp/j" >/dev/null 2>&1
+grep -q '"end": "bound"' "$tmp/j" && ok || bad "run --json: end bound"
+# a livelock: explore draws prefix + cycle, its trail replays to it
+FLT="$FL --models tests/models"
+$FLT explore tests/scenarios/spin-held.scn -m spin --trail "$tmp/ll" >"$tmp/x" 2>&1
+grep -q "^livelock: sometimes" "$tmp/x" && grep -q -- "-- cycle: steps" "$tmp/x" &&
+	grep -q "T1 sleeps on M" "$tmp/x" && ok || bad "explore spin-held: livelock drawn"
+$FLT replay "$tmp/ll" --json "$tmp/llj" >"$tmp/x" 2>&1
+[ $? -eq 1 ] && grep -q "^verdict: LIVELOCK" "$tmp/x" &&
+	grep -q '"end": "livelock", "cycle_from": 3' "$tmp/llj" && ok ||
+	bad "replay of a livelock trail should end LIVELOCK, exit 1"
+sed 's/^steps \([0-9]*\) cycle .*/steps \1 cycle 99/' "$tmp/ll" >"$tmp/ll2"
+expect_error 2 "^faultline: $tmp/ll2:4:1: expected 'steps N'" $FLT replay "$tmp/ll2"
+$FLT explore tests/scenarios/spin-fair.scn -m spin >"$tmp/x" 2>&1
+[ $? -eq 0 ] && grep -q "^livelock: never" "$tmp/x" && ok ||
+	bad "explore spin-fair: livelock never (weak fairness)"
+# so does a random walk that reaches the bound
+$FL --models tests/models explore tests/scenarios/spin.scn -m spin --random 3 >"$tmp/x" 2>&1
+[ $? -eq 3 ] && grep -q "incomplete (depth-max)" "$tmp/x" && ok ||
+	bad "a random walk at the step bound should be incomplete, exit 3"
 
 # A load then a store of one hole in one thread (issue 8 section 2.1):
 # the write-protect fault on the hole page goes to ->page_mkwrite (the
@@ -65,9 +90,9 @@ $FL run $scn -m xfs-mmaplock >/dev/null 2>&1
 # for a radix entry the hole has not got, fails the store with SIGBUS).
 for m in v4.2-dax i_mmap-exclusive v4.3-dax xfs-mmaplock ext4-i_mmap_sem \
 	 jan-hashed-mutex dax-entry-lock dax-entry-lock-noflush kirill-range-lock; do
-	$FL run scenarios/hole-load-then-store.scn -m $m >"$tmp/x" 2>&1
+	$FL run scenarios/load-then-store-hole.scn -m $m >"$tmp/x" 2>&1
 	[ $? -eq 0 ] && ! grep -q SIM_STEPS_MAX "$tmp/x" && grep -q "^ *} store$" "$tmp/x" &&
-		ok || bad "run hole-load-then-store -m $m should end with the store done"
+		ok || bad "run load-then-store-hole -m $m should end with the store done"
 done
 
 # byte-identical output, and replay reproduces the run
@@ -142,6 +167,54 @@ for f in scenarios/*.scn; do
 		[ -n "$hit" ] && ok || bad "schedule $s of $f reproduces nothing"
 	done
 done
+
+# The matrix's JSON carries each racing cell's counterexamples as runs:
+# replaying one with `run --schedule` reaches the same property, and its
+# steps (thread, file:line, text, violations, locks) are the ones the
+# matrix recorded.
+$FL matrix $scn --json "$tmp/m.json" >/dev/null
+/usr/bin/python3 - "$tmp/m.json" >"$tmp/cex" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+files = {s["name"]: s["file"] for s in m["scenarios"]}
+for c in m["cells"]:
+    for prop, x in sorted(c.get("counterexamples", {}).items()):
+        print(files[c["scenario"]], c["model"], prop,
+              ",".join(map(str, x["run"]["schedule"])))
+PY
+[ -s "$tmp/cex" ] && ok || bad "matrix --json: no counterexample in $scn"
+while read -r f m prop sched; do
+	$FL run "$f" -m "$m" --schedule "$sched" --json "$tmp/r.json" >/dev/null
+	[ $? -eq 1 ] && /usr/bin/python3 - "$tmp/m.json" "$tmp/r.json" "$m" \
+		"$prop" <<'PY' && ok || bad "matrix cex $m $prop does not replay"
+import json, sys
+m, r = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+cell = [c for c in m["cells"] if c["model"] == sys.argv[3]][0]
+cex = cell["counterexamples"][sys.argv[4]]["run"]
+assert sys.argv[4] in r["properties"], r["properties"]
+assert r["steps"][:len(cex["steps"])] == cex["steps"]
+PY
+done <"$tmp/cex"
+
+# The report renders from that JSON without a browser: every in-page link
+# has its anchor, and each cell with a counterexample draws it as an SVG
+# whose steps link to model source lines.
+/usr/bin/python3 reports/report.py "$tmp/m.json" reports/history.json "$tmp" \
+	>/dev/null && /usr/bin/python3 - "$tmp/m.json" "$tmp/report.html" <<'PY' &&
+import json, re, sys
+m, page = json.load(open(sys.argv[1])), open(sys.argv[2]).read()
+ids = set(re.findall(r' id="([^"]+)"', page))
+missing = set(re.findall(r'href="#([^"]+)"', page)) - ids
+assert not missing, sorted(missing)[:5]
+drawn = [c for c in m["cells"] if c.get("counterexamples")]
+assert drawn
+for c in drawn:
+    sec = page[page.index('id="cell-%s--%s"' % (c["model"], c["scenario"])):]
+    sec = sec[:sec.index("</section>")]
+    assert "<svg" in sec and re.search(r'<a href="#src-[\w.+-]+\.model-L\d+"',
+                                       sec), c["model"]
+PY
+	ok || bad "report.html: a dangling link, or a counterexample not drawn"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
