@@ -13,7 +13,7 @@
 #define SIM_PROCS_MAX       2   /* processes (each has mmap_sem, page table) */
 #define SIM_PAGES_MAX       8   /* page offsets of the file: pgoff 0..7 */
 #define SIM_BLOCKS_MAX      12  /* disk / pmem blocks B1..B12 (0 is HOLE) */
-#define SIM_FRAMES_MAX      6   /* call depth: thread body -> op -> fn ... */
+#define SIM_FRAMES_MAX      8   /* call depth: body -> store -> mkwrite -> fault -> ... */
 #define SIM_REGS_MAX        40  /* registers per thread, all frames */
 #define SIM_LOCKDECLS_MAX   16  /* lock classes a model may declare */
 #define SIM_LOCKS_MAX       40  /* lock instances (hashed slots, per page, ...) */

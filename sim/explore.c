@@ -173,12 +173,17 @@ static PrimFp prim_fp(int sub)
 	case SIM_P_GRAB_ENTRY_PAGE:
 		FP(PG_ARG0, T_ENTRY | T_ELOCK | T_PCACHE, T_ENTRY | T_ELOCK,
 		   0, 0);
+	case SIM_P_WAIT_DELETE_ENTRY:   /* wakes every sleeper on it */
+		FP(PG_ARG0, T_ENTRY | T_ELOCK, T_ENTRY | T_ELOCK, 0, 0);
 	case SIM_P_I_SIZE_READ:
 		FP(PG_NONE, 0, 0, W_ISIZE, 0);
 	case SIM_P_I_SIZE_WRITE:
 		FP(PG_NONE, 0, 0, W_ISIZE, W_ISIZE);
 	case SIM_P_GET_BLOCK: case SIM_P_GET_BLOCK_ZERO:
+	case SIM_P_GET_BLOCK_UNWRITTEN: /* reads the block's UNWRITTEN flag */
 		FP(PG_ARG0, T_BMAP, T_BMAP, W_ALLOCATES, W_ALLOCATES);
+	case SIM_P_CONVERT_UNWRITTEN:
+		FP(PG_ARG0, T_BMAP, 0, W_BLOCKS, W_BLOCKS);
 	case SIM_P_ZERO_BLOCK: case SIM_P_WRITE_BLOCK:
 		FP(PG_NONE, 0, 0, W_BLOCKS, W_BLOCKS);
 	case SIM_P_FREE_BLOCKS:         /* a freed block's lines are clean */
@@ -200,6 +205,8 @@ static PrimFp prim_fp(int sub)
 		FP(PG_RANGE, T_PTE_ALL, T_PTE_ALL, 0, 0);
 	case SIM_P_WRPROTECT:
 		FP(PG_ARG0, T_PTE_ALL, T_PTE_ALL, 0, 0);
+	case SIM_P_PAGE_MAPPED:
+		FP(PG_ARG0, T_PTE_ALL, 0, 0, 0);
 	case SIM_P_FIND_PAGE: case SIM_P_READ_PAGE:
 		FP(PG_ARG0, T_PCACHE, 0, 0, 0);
 	case SIM_P_ADD_PAGE: case SIM_P_FILL_PAGE:
@@ -240,8 +247,8 @@ static PrimFp prim_fp(int sub)
 
 static bool allocates(const SimInsn *in, int create)
 {
-	return (in->sub != SIM_P_GET_BLOCK && in->sub != SIM_P_GET_BLOCK_ZERO) ||
-	       create != 0;
+	return (in->sub != SIM_P_GET_BLOCK && in->sub != SIM_P_GET_BLOCK_ZERO &&
+		in->sub != SIM_P_GET_BLOCK_UNWRITTEN) || create != 0;
 }
 
 /* Page classes T on pgoffs PAGES of a thread in process PROC. */

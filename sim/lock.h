@@ -25,9 +25,20 @@
  *   entry_lock    excl         bit clear; waiters sleep and retry
  *   hashed_mutex  excl         the slot hash(pgoff) is free; distinct
  *                              pgoffs that collide share the slot
- *   range_lock    read, write  no overlapping holder in a conflicting
+ *   range_lock    read, write  no holder's range overlaps in a conflicting
  *                              mode, and no overlapping conflicting
  *                              waiter queued ahead (FIFO on overlap)
+ *
+ * Range locks are interval trees (Jan Kara's lib/range_lock.c): each
+ * range_lock() call adds its own node, so one thread may hold several
+ * disjoint ranges of one lock, and a request that overlaps a range the
+ * thread holds itself waits for it like any other (a self-deadlock).
+ * Ranges are over pgoffs 0..SIM_PAGES_MAX-1 and kept per thread as page
+ * bitmasks: own (pages held), xown (held in write mode) and head (the
+ * first page of each held range, so adjacent ranges stay distinct and an
+ * unlock must name one range exactly); a queued request's pages are
+ * want.  The other kinds use the same fields with one pseudo-page, so a
+ * holder has own == 1 and one grant rule serves every kind.
  *
  * An rwsem released with up_write() by a thread that holds it for read
  * (rwsem-xadd, v4.x: count = 1 - RWSEM_ACTIVE_WRITE_BIAS, positive with
@@ -37,18 +48,24 @@
  * corrupt rwsem therefore grants every reader at once and no writer (D6,
  * do_cow_fault's i_mmap_unlock_write after a read lock).
  *
- * Invariants (sim_lock_check): a holder is never also a waiter; an
- * exclusive holder of a non-range lock is the only holder; the queue holds
- * each thread at most once.
+ * Invariants (sim_lock_check): held / excl are the threads with own /
+ * xown set; xown and head lie in own, and every held range starts at a
+ * head; no two holders overlap in a conflicting mode; a thread is queued
+ * at most once, with a non-empty want, and (except for a range lock, where
+ * a holder may wait for another range) is never both holder and waiter;
+ * an exclusive holder of a non-range lock is the only holder; only an
+ * rwsem is ever corrupt, and then nobody holds it for write.
  *
- * Callers: step.c only.  A thread that cannot be granted is queued by
- * sim_lock_acquire() and is not runnable until sim_lock_release() hands it
- * the lock or wakes it.
+ * Callers: step.c changes lock state; oracle.c and run.c only read it
+ * (sim_lock_blockers, for the wait-for graph).  A thread that cannot be
+ * granted is queued by sim_lock_acquire() and is not runnable until
+ * sim_lock_release() hands it the lock or wakes it.
  */
 #ifndef SIM_LOCK_H
 #define SIM_LOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "bounds.h"
 
@@ -68,15 +85,17 @@ typedef enum {
 } SimLockMode;
 
 /* One lock instance.  uint8_t fields only: no padding, so memcmp and the
- * state hash see exactly the logical state. */
+ * state hash see exactly the logical state.  Page masks are per tid. */
 typedef struct {
 	uint8_t kind;                      /* SimLockKind */
 	uint8_t held;                      /* bitmask of holding threads */
-	uint8_t excl;                      /* holders in write mode */
+	uint8_t excl;                      /* holders of anything in write mode */
 	uint8_t nwait;
 	uint8_t wait[SIM_THREADS_MAX];     /* tid | mode << 4, FIFO */
-	uint8_t start[SIM_THREADS_MAX];    /* range held or wanted, per tid */
-	uint8_t end[SIM_THREADS_MAX];
+	uint8_t want[SIM_THREADS_MAX];     /* pages a queued request asks for */
+	uint8_t own[SIM_THREADS_MAX];      /* pages held */
+	uint8_t xown[SIM_THREADS_MAX];     /* pages held in write mode */
+	uint8_t head[SIM_THREADS_MAX];     /* first page of each held range */
 	uint8_t corrupt;                   /* rwsem: count corrupted */
 } SimLock;
 
@@ -92,16 +111,23 @@ void sim_lock_init(SimLock *l, SimLockKind kind);
 /* sim_lock_acquire - try to take L for TID in MODE over [start, end] (the
  * range is ignored except for range locks).  Granted: TID holds it.
  * Queued: TID is appended to the wait queue and must block.  The caller
- * has ruled out that TID already holds L. */
+ * has ruled out that TID already holds L, or for a range lock that the
+ * request overlaps a range TID holds in read mode with a read request
+ * (recursive read: two nodes over one page, not representable).  A
+ * request overlapping a range TID holds otherwise queues behind TID
+ * itself. */
 SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
 			       int start, int end);
 
-/* sim_lock_release - TID drops L (which it holds), then admits waiters:
+/* sim_lock_release - TID drops L (which it holds; for a range lock the
+ * one held range [start, end], see sim_lock_holds_range), then admits
+ * waiters:
  * handoff kinds grant in FIFO order every waiter that now fits; the entry
  * wait-bit dequeues one waiter (WAKE_ALL: every waiter) for a retry.
  * Returns the bitmask of threads made runnable; *granted gets the subset
  * that now hold L (for an entry lock always 0). */
-uint8_t sim_lock_release(SimLock *l, int tid, bool wake_all, uint8_t *granted);
+uint8_t sim_lock_release(SimLock *l, int tid, int start, int end,
+			 bool wake_all, uint8_t *granted);
 
 /* sim_lock_downgrade - TID turns its write hold of rwsem L into a read
  * hold in one step (downgrade_write), then admits the waiters that now
@@ -122,7 +148,31 @@ uint8_t sim_lock_wake_all(SimLock *l);
 /* sim_lock_is_held_by - whether TID holds L. */
 bool sim_lock_is_held_by(const SimLock *l, int tid);
 
-/* sim_lock_mode_of - the mode TID holds L in (TID must hold it). */
+/* sim_lock_holds_range - whether [start, end] is exactly one range TID
+ * holds of range lock L. */
+bool sim_lock_holds_range(const SimLock *l, int tid, int start, int end);
+
+/* sim_lock_overlaps_own - whether [start, end] overlaps a range TID holds
+ * of range lock L; *write_held: whether some overlapped page is held in
+ * write mode. */
+bool sim_lock_overlaps_own(const SimLock *l, int tid, int start, int end,
+			   bool *write_held);
+
+/* sim_lock_ranges_str - TID's held ranges of range lock L as text,
+ * "[0, 1] [4, 4]", into BUF of LEN bytes. */
+const char *sim_lock_ranges_str(const SimLock *l, int tid, char *buf,
+				size_t len);
+
+/* sim_lock_blockers - the threads queued TID waits for: the holders
+ * whose hold conflicts with its request, and those that the conflicting
+ * waiters queued ahead of it wait for (for the non-range kinds, every
+ * holder, whether TID is queued or sleeps re-taking a lock it holds).
+ * Includes TID itself when it waits for its own range.  For a range lock,
+ * 0 when TID is not queued on L. */
+uint8_t sim_lock_blockers(const SimLock *l, int tid);
+
+/* sim_lock_mode_of - the mode TID holds L in (TID must hold it; for a
+ * range lock, WRITE if any range it holds is). */
 SimLockMode sim_lock_mode_of(const SimLock *l, int tid);
 
 /* sim_lock_waiter_mode - the mode TID is queued for, or -1. */

@@ -266,7 +266,7 @@ static int find_cycle(const SimWorld *w, int start, int *next)
 		const SimThread *th = &w->thread[t];
 		if (th->status != SIM_TH_BLOCKED)
 			return -1;
-		uint8_t holders = w->lock[th->wait_lock].held;
+		uint8_t holders = sim_lock_blockers(&w->lock[th->wait_lock], t);
 		if (!holders)
 			return -1;
 		next[t] = __builtin_ctz(holders);
@@ -321,7 +321,8 @@ void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx)
 	for (int t = 0; t < w->nthreads; t++) {
 		const SimThread *th = &w->thread[t];
 		char name[48];
-		if (th->status != SIM_TH_BLOCKED || w->lock[th->wait_lock].held)
+		if (th->status != SIM_TH_BLOCKED ||
+		    sim_lock_blockers(&w->lock[th->wait_lock], t))
 			continue;
 		found(ctx, SIM_PROP_LOST_WAKEUP);
 		if (want(ctx))

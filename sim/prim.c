@@ -33,10 +33,13 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 
 	[SIM_P_WAIT_ENTRY] = VALP("wait_entry", 1, 1),
 	[SIM_P_GRAB_ENTRY_PAGE] = VALP("grab_entry_page", 1, 1),
+	[SIM_P_WAIT_DELETE_ENTRY] = VALP("wait_delete_entry", 1, 1),
 	[SIM_P_I_SIZE_READ] = VALP("i_size_read", 0, 1),
 	[SIM_P_I_SIZE_WRITE] = VALP("i_size_write", 1, 0),
 	[SIM_P_GET_BLOCK] = VALP("get_block", 2, 2),
 	[SIM_P_GET_BLOCK_ZERO] = VALP("get_block_zeroed", 2, 2),
+	[SIM_P_GET_BLOCK_UNWRITTEN] = VALP("get_block_unwritten", 2, 2),
+	[SIM_P_CONVERT_UNWRITTEN] = VALP("convert_unwritten", 1, 0),
 	[SIM_P_ZERO_BLOCK] = VALP("zero_block", 1, 0),
 	[SIM_P_FREE_BLOCKS] = VALP("free_blocks", 2, 0),
 	[SIM_P_SHIFT_BLOCKS] = VALP("shift_blocks", 2, 0),
@@ -51,6 +54,7 @@ const SimPrim sim_prims[SIM_P_COUNT] = {
 	[SIM_P_PTE_BLOCK] = VALP("pte_block", 1, 1),
 	[SIM_P_ZAP_PTES] = VALP("zap_ptes", 2, 0),
 	[SIM_P_WRPROTECT] = VALP("wrprotect", 1, 0),
+	[SIM_P_PAGE_MAPPED] = VALP("page_mapped", 1, 1),
 
 	[SIM_P_FIND_PAGE] = VALP("find_page", 1, 1),
 	[SIM_P_ADD_PAGE] = VALP("add_page", 2, 1),

@@ -48,12 +48,18 @@ typedef enum {
 	SIM_P_GRAB_ENTRY_PAGE,  /* e = grab_entry_page(pgoff): as grab_entry,
 				 * but a page-cache page in the slot is
 				 * returned as ENTRY_PAGE, nothing locked */
+	SIM_P_WAIT_DELETE_ENTRY, /* e = wait_delete_entry(pgoff): sleep while
+				 * locked, then delete it in the same step
+				 * (dax_delete_mapping_entry), wake all */
 
 	/* inode and block map */
 	SIM_P_I_SIZE_READ,      /* n = i_size_read() */
 	SIM_P_I_SIZE_WRITE,     /* i_size_write(n) */
 	SIM_P_GET_BLOCK,        /* b, new = get_block(pgoff, create) */
 	SIM_P_GET_BLOCK_ZERO,   /* b, new = get_block_zeroed(pgoff, create) */
+	SIM_P_GET_BLOCK_UNWRITTEN, /* b, new = get_block_unwritten(pgoff,
+				 * create): allocate an unwritten extent */
+	SIM_P_CONVERT_UNWRITTEN, /* convert_unwritten(pgoff): complete_unwritten */
 	SIM_P_ZERO_BLOCK,       /* zero_block(b) */
 	SIM_P_FREE_BLOCKS,      /* free_blocks(start, end) */
 	SIM_P_SHIFT_BLOCKS,     /* shift_blocks(start, end): collapse */
@@ -70,6 +76,8 @@ typedef enum {
 				 * target block (0: none / not a block) */
 	SIM_P_ZAP_PTES,         /* zap_ptes(start, end) */
 	SIM_P_WRPROTECT,        /* wrprotect(pgoff): pfn_mkclean */
+	SIM_P_PAGE_MAPPED,      /* m = page_mapped(pgoff): some process maps
+				 * the page-cache page of pgoff */
 
 	/* page cache */
 	SIM_P_FIND_PAGE,        /* p = find_page(pgoff) */

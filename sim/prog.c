@@ -42,6 +42,7 @@ const SimConst sim_consts[] = {
 	{ "ENTRY_PAGE", SIM_ENTRY_PAGE },
 	{ "FAULT_NONE", SIM_FAULT_NONE }, { "FAULT_NOPTE", SIM_FAULT_NOPTE },
 	{ "FAULT_WP", SIM_FAULT_WP },
+	{ "FAULT_FLAG_WRITE", 1 }, { "FAULT_FLAG_MKWRITE", 2 },
 	{ "PAGES", SIM_PAGES_MAX }, { "LAST", SIM_PAGES_MAX - 1 },
 	{ "TRUE", 1 }, { "FALSE", 0 },
 	{ NULL, 0 },

@@ -153,10 +153,11 @@ static void cannot_run(SimRun *r, int tid, const char *extra)
 		g_string_append_printf(s, "waits for %s",
 			sim_lock_name(r->prog, t->wait_lock, name,
 				      sizeof(name)));
-		if (l->held) {
+		uint8_t by = sim_lock_blockers(l, tid);
+		if (by) {
 			g_string_append(s, " held by");
 			for (int h = 0; h < r->w.nthreads; h++)
-				if (l->held >> h & 1)
+				if (by >> h & 1)
 					g_string_append_printf(s, " T%d", h);
 		}
 	}

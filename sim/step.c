@@ -245,7 +245,7 @@ static void held_drop(SimThread *t, int inst)
 static HandlerResult do_acquire(Call *c, SimLockMode mode)
 {
 	SimThread *t = th_of(c);
-	char name[48];
+	char name[48], ranges[64];
 	int start, end;
 	int inst = lock_target(c, &start, &end);
 
@@ -270,15 +270,21 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 	if (c->ctx->lockdep)
 		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
 				    c->in->line, t->frame[t->depth - 1].proc);
-	if (sim_lock_is_held_by(l, c->tid)) {
-		if (l->kind == SIM_LK_RANGE &&
-		    (end < l->start[c->tid] || l->end[c->tid] < start))
-			return broken(c, "%s: T%d already holds [%d, %d] of "
-				      "%s; one range per thread and lock",
-				      sim_prims[c->in->sub].name, c->tid,
-				      l->start[c->tid], l->end[c->tid],
+	if (l->kind == SIM_LK_RANGE) {
+		/* an interval tree: disjoint ranges of one holder are separate
+		 * nodes; a range over one's own write range (or a write over
+		 * one's read range) queues behind oneself: a self-deadlock */
+		bool write_held;
+		if (sim_lock_overlaps_own(l, c->tid, start, end, &write_held) &&
+		    mode == SIM_MODE_READ && !write_held)
+			return broken(c, "recursive %s(%d, %d) of %s, which "
+				      "T%d holds over %s",
+				      sim_prims[c->in->sub].name, start, end,
 				      sim_lock_name(c->ctx->prog, inst, name,
-						    sizeof(name)));
+						    sizeof(name)), c->tid,
+				      sim_lock_ranges_str(l, c->tid, ranges,
+							  sizeof(ranges)));
+	} else if (sim_lock_is_held_by(l, c->tid)) {
 		if (mode == SIM_MODE_READ && l->kind == SIM_LK_RWSEM)
 			return broken(c, "recursive down_read of %s",
 				      sim_lock_name(c->ctx->prog, inst, name,
@@ -315,7 +321,7 @@ static void wake(SimWorld *w, uint8_t woken, uint8_t granted)
 
 static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 {
-	char name[48];
+	char name[48], ranges[64];
 	int start, end;
 	int inst = lock_target(c, &start, &end);
 	uint8_t granted;
@@ -344,16 +350,18 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 					    sizeof(name)), c->tid,
 			      want_mode == SIM_MODE_WRITE ? "read" : "write");
 	if (l->kind == SIM_LK_RANGE &&
-	    (l->start[c->tid] != start || l->end[c->tid] != end))
-		return broken(c, "range_unlock(%d, %d) of %s held over "
-			      "[%d, %d]", start, end,
+	    !sim_lock_holds_range(l, c->tid, start, end))
+		return broken(c, "range_unlock(%d, %d) of %s held over %s",
+			      start, end,
 			      sim_lock_name(c->ctx->prog, inst, name,
 					    sizeof(name)),
-			      l->start[c->tid], l->end[c->tid]);
+			      sim_lock_ranges_str(l, c->tid, ranges,
+						  sizeof(ranges)));
 	held_drop(th_of(c), inst);
 	/* two statements: `granted` is set by the release, and C leaves
 	 * the order of evaluation of function arguments unspecified */
-	uint8_t woken = sim_lock_release(l, c->tid, wake_all, &granted);
+	uint8_t woken = sim_lock_release(l, c->tid, start, end, wake_all,
+					 &granted);
 	wake(c->w, woken, granted);
 	return DONE;
 }
@@ -447,7 +455,7 @@ static HandlerResult h_grab_entry_page(Call *c)
 
 /* get_unlocked_mapping_entry(): sleep on the entry's wait queue while it
  * is locked; when woken, look again.  Returns the kind, lock not taken. */
-static HandlerResult h_wait_entry(Call *c)
+static HandlerResult wait_entry(Call *c)
 {
 	int pgoff = c->a[0];
 	SimThread *t = th_of(c);
@@ -475,6 +483,35 @@ static HandlerResult h_wait_entry(Call *c)
 	return DONE;
 }
 
+static HandlerResult h_wait_entry(Call *c)
+{
+	return wait_entry(c);
+}
+
+/* dax_delete_mapping_entry: the entry goes, and every sleeper on it is
+ * woken to look it up again. */
+static void delete_entry(Call *c, int pgoff)
+{
+	int inst = sim_lock_instance(c->ctx->prog, SIM_LOCKDECL_ENTRY, pgoff);
+
+	c->w->entry[pgoff] = SIM_ENTRY_NONE;
+	c->w->mflags[pgoff] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
+	wake(c->w, sim_lock_wake_all(&c->w->lock[inst]), 0);
+}
+
+/* dax_delete_mapping_entry() (fs/dax.c v4.7): get_unlocked_mapping_entry()
+ * returns with tree_lock held, and radix_tree_delete() runs in the same
+ * tree_lock section, so nobody can lock the entry between the wait and
+ * the deletion.  Returns the kind found (ENTRY_NONE: nothing deleted). */
+static HandlerResult h_wait_delete_entry(Call *c)
+{
+	HandlerResult r = wait_entry(c);
+
+	if (r == DONE && c->r0 != SIM_ENTRY_NONE)
+		delete_entry(c, c->a[0]);
+	return r;
+}
+
 /* ---- inode and blocks -------------------------------------------------- */
 
 static HandlerResult h_i_size_read(Call *c)
@@ -495,7 +532,11 @@ static HandlerResult h_i_size_write(Call *c)
 	return DONE;
 }
 
-static HandlerResult get_block(Call *c, SimBlockState fresh)
+/* The block mapped at pgoff; with create, allocate one in state FRESH
+ * (UNWRITTEN set if UNWRITTEN).  The second result is what the DAX code
+ * zeroes on: buffer_new (allocated now) or buffer_unwritten (an extent
+ * not yet converted, whoever allocated it). */
+static HandlerResult get_block(Call *c, SimBlockState fresh, bool unwritten)
 {
 	int pgoff = c->a[0];
 	SimWorld *w = c->w;
@@ -503,7 +544,7 @@ static HandlerResult get_block(Call *c, SimBlockState fresh)
 	if (!pgoff_ok(pgoff))
 		return out_of_range(c, pgoff, "get_block(%d)", pgoff);
 	c->r0 = w->bmap[pgoff];
-	c->r1 = 0;
+	c->r1 = c->r0 != SIM_HOLE && w->block[c->r0].unwritten;
 	if (c->r0 != SIM_HOLE || !c->a[1])
 		return DONE;
 	int b = sim_world_alloc_block(w, 0, pgoff);
@@ -511,6 +552,7 @@ static HandlerResult get_block(Call *c, SimBlockState fresh)
 		return broken(c, "disk full: more than SIM_BLOCKS_MAX (%d) "
 			      "blocks", SIM_BLOCKS_MAX);
 	w->block[b].state = (uint8_t)fresh;
+	w->block[b].unwritten = unwritten;
 	w->bmap[pgoff] = (uint8_t)b;
 	c->r0 = b;
 	c->r1 = 1;              /* buffer_new */
@@ -519,14 +561,38 @@ static HandlerResult get_block(Call *c, SimBlockState fresh)
 
 static HandlerResult h_get_block(Call *c)
 {
-	return get_block(c, SIM_BLK_NEW);
+	return get_block(c, SIM_BLK_NEW, false);
 }
 
 /* The filesystem zeroes the extent inside the allocation (ext4
  * c86d8db33a92, XFS 3fbbbea34bac BMAPI_ZERO): no window with old data. */
 static HandlerResult h_get_block_zeroed(Call *c)
 {
-	return get_block(c, SIM_BLK_ZEROED);
+	return get_block(c, SIM_BLK_ZEROED, false);
+}
+
+/* ext4 (EXT4_GET_BLOCKS_UNWRIT_EXT) and XFS (XFS_BMAPI_PREALLOC) of
+ * v4.1-v4.4 give DAX an unwritten extent: the device keeps its old
+ * contents, the filesystem reads zeroes until it is converted. */
+static HandlerResult h_get_block_unwritten(Call *c)
+{
+	return get_block(c, SIM_BLK_NEW, true);
+}
+
+/* complete_unwritten (ext4_end_io_unwritten ->
+ * ext4_convert_unwritten_extents, xfs_end_io_dax_write ->
+ * xfs_iomap_write_unwritten): the extent at pgoff becomes written; a
+ * written extent or a hole is left alone. */
+static HandlerResult h_convert_unwritten(Call *c)
+{
+	int pgoff = c->a[0];
+
+	if (!pgoff_ok(pgoff))
+		return broken(c, "convert_unwritten(%d): pgoff out of range",
+			      pgoff);
+	if (c->w->bmap[pgoff] != SIM_HOLE)
+		c->w->block[c->w->bmap[pgoff]].unwritten = 0;
+	return DONE;
 }
 
 static HandlerResult h_zero_block(Call *c)
@@ -732,6 +798,23 @@ static HandlerResult h_wrprotect(Call *c)
 	if (!pgoff_ok(c->a[0]))
 		return out_of_range(c, c->a[0], "wrprotect(%d)", c->a[0]);
 	wrprotect_all(c->w, c->a[0]);
+	return DONE;
+}
+
+/* page_mapped(page): the page's mapcount, i.e. whether any process maps
+ * the page-cache page of the pgoff (a DAX hole page is mapped as the zero
+ * page, see set_pte_zero). */
+static HandlerResult h_page_mapped(Call *c)
+{
+	if (!pgoff_ok(c->a[0]))
+		return broken(c, "page_mapped(%d): pgoff out of range",
+			      c->a[0]);
+	c->r0 = 0;
+	for (int pr = 0; pr < c->w->nprocs; pr++) {
+		int k = c->w->pte[pr][c->a[0]].kind;
+		if (k == SIM_PTE_K_ZERO || k == SIM_PTE_K_PAGE)
+			c->r0 = 1;
+	}
 	return DONE;
 }
 
@@ -959,21 +1042,14 @@ static HandlerResult h_set_entry(Call *c)
 	return DONE;
 }
 
-/* dax_delete_mapping_entry: the entry goes, and every sleeper on it is
- * woken to look it up again. */
 static HandlerResult h_delete_entries(Call *c)
 {
-	const SimProgram *p = c->ctx->prog;
 	int start = c->a[0], end = c->a[1];
 
 	if (!clamp(&start, &end))
 		return DONE;
-	for (int pg = start; pg <= end; pg++) {
-		int inst = sim_lock_instance(p, SIM_LOCKDECL_ENTRY, pg);
-		c->w->entry[pg] = SIM_ENTRY_NONE;
-		c->w->mflags[pg] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
-		wake(c->w, sim_lock_wake_all(&c->w->lock[inst]), 0);
-	}
+	for (int pg = start; pg <= end; pg++)
+		delete_entry(c, pg);
 	return DONE;
 }
 
@@ -1063,7 +1139,9 @@ static HandlerResult h_read_block(Call *c)
 	if (!pgoff_ok(pgoff) || (b != SIM_HOLE && !block_ok(b)))
 		return broken(c, "read_block(%d, %d): bad pgoff or block",
 			      pgoff, b);
-	if (b != SIM_HOLE)
+	/* dax_io(): "hole = !buffer_written(bh)": an unwritten extent reads
+	 * as zeroes, whatever the device holds */
+	if (b != SIM_HOLE && !c->w->block[b].unwritten)
 		sim_oracle_read(c->w, c->tid, pgoff, b, c->ctx);
 	return DONE;
 }
@@ -1165,10 +1243,13 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_UNLOCK_ENTRY_ALL] = h_unlock_entry_all,
 	[SIM_P_WAIT_ENTRY] = h_wait_entry,
 	[SIM_P_GRAB_ENTRY_PAGE] = h_grab_entry_page,
+	[SIM_P_WAIT_DELETE_ENTRY] = h_wait_delete_entry,
 	[SIM_P_I_SIZE_READ] = h_i_size_read,
 	[SIM_P_I_SIZE_WRITE] = h_i_size_write,
 	[SIM_P_GET_BLOCK] = h_get_block,
 	[SIM_P_GET_BLOCK_ZERO] = h_get_block_zeroed,
+	[SIM_P_GET_BLOCK_UNWRITTEN] = h_get_block_unwritten,
+	[SIM_P_CONVERT_UNWRITTEN] = h_convert_unwritten,
 	[SIM_P_ZERO_BLOCK] = h_zero_block,
 	[SIM_P_FREE_BLOCKS] = h_free_blocks,
 	[SIM_P_SHIFT_BLOCKS] = h_shift_blocks,
@@ -1182,6 +1263,7 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 	[SIM_P_PTE_BLOCK] = h_pte_block,
 	[SIM_P_ZAP_PTES] = h_zap_ptes,
 	[SIM_P_WRPROTECT] = h_wrprotect,
+	[SIM_P_PAGE_MAPPED] = h_page_mapped,
 	[SIM_P_FIND_PAGE] = h_find_page,
 	[SIM_P_ADD_PAGE] = h_add_page,
 	[SIM_P_DELETE_PAGES] = h_delete_pages,
@@ -1263,7 +1345,8 @@ static void fmt_prim(Call *c)
 		fmt_value(s, c->a[i], arg_is_block(c->in->sub, i));
 	}
 	g_string_append_c(s, ')');
-	if (c->in->sub == SIM_P_GET_BLOCK || c->in->sub == SIM_P_GET_BLOCK_ZERO) {
+	if (c->in->sub == SIM_P_GET_BLOCK || c->in->sub == SIM_P_GET_BLOCK_ZERO ||
+	    c->in->sub == SIM_P_GET_BLOCK_UNWRITTEN) {
 		g_string_append(s, " -> ");
 		fmt_value(s, c->r0, true);
 		if (c->r1)

@@ -20,6 +20,7 @@ int sim_world_alloc_block(SimWorld *w, int ino, int pgoff)
 	w->block[b].owner_pgoff = (uint8_t)pgoff;
 	w->block[b].state = SIM_BLK_NEW;
 	w->block[b].stored = 0;
+	w->block[b].unwritten = 0;
 	return b;
 }
 

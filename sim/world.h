@@ -6,8 +6,9 @@
  * someone else at once).  The machine is a flat struct of small arrays:
  *
  *   inode      i_size in pages; block map pgoff -> block (0 = hole)
- *   blocks     B1..B12: owner, state NEW / ZEROED / WRITTEN / FREE; a LIFO
- *              free stack, so the block freed last is allocated next
+ *   blocks     B1..B12: owner, state NEW / ZEROED / WRITTEN / FREE, the
+ *              UNWRITTEN extent flag; a LIFO free stack, so the block
+ *              freed last is allocated next
  *   mapping    per pgoff: a page-cache page (present, dirty, contents) or
  *              a DAX entry (kind, DIRTY / TOWRITE tags); the entry lock bit
  *              is the SIM_LOCKDECL_ENTRY lock instance of that pgoff
@@ -84,6 +85,15 @@ typedef struct {
 	uint8_t owner_pgoff;
 	uint8_t state;          /* SimBlockState */
 	uint8_t stored;         /* a user store or write completed into it */
+	uint8_t unwritten;      /* UNWRITTEN: allocated as an unwritten extent
+	                         * and not yet converted (complete_unwritten):
+	                         * get_block reports it (buffer_unwritten), the
+	                         * filesystem's read(2) returns zeroes, a DAX
+	                         * mapping exposes the raw block.  An extent
+	                         * flag, not a content state: a block zeroed or
+	                         * stored into stays unwritten until converted,
+	                         * and every fault that looks it up meanwhile
+	                         * zeroes it again (dax_insert_mapping) */
 } SimBlock;
 
 typedef struct {

@@ -14,7 +14,15 @@
  *             is not granted), wake_all wakes every waiter, a new arrival
  *             takes a clear bit even with sleepers queued;
  *   range     disjoint ranges are both granted, overlap conflicts (ends
- *             inclusive), read/read overlap shares, FIFO on overlap;
+ *             inclusive), read/read overlap shares, FIFO on overlap; one
+ *             holder may hold several disjoint ranges (an interval tree)
+ *             and releases them one at a time; a request over one's own
+ *             range waits for oneself; the blockers of a waiter are the
+ *             conflicting holders only;
+ *   rmodel    the same through a model: two disjoint ranges in one op
+ *             are not a broken model, an unlock must name one held
+ *             range, re-taking one's own range is a self-deadlock that
+ *             the oracle pins on the right thread;
  *   check     sim_lock_check accepts every state the API builds and
  *             rejects each corruption the header lists.
  *
@@ -24,6 +32,8 @@
 #include <string.h>
 #include <glib.h>
 #include "lock.h"
+#include "fixture.h"
+#include "oracle.h"
 
 Suite *lock_suite(void);
 
@@ -62,8 +72,10 @@ START_TEST(test_init)
 	ck_assert_int_eq(l.nwait, 0);
 	for (int t = 0; t < SIM_THREADS_MAX; t++) {
 		ck_assert_int_eq(l.wait[t], 0);
-		ck_assert_int_eq(l.start[t], 0);
-		ck_assert_int_eq(l.end[t], 0);
+		ck_assert_int_eq(l.want[t], 0);
+		ck_assert_int_eq(l.own[t], 0);
+		ck_assert_int_eq(l.xown[t], 0);
+		ck_assert_int_eq(l.head[t], 0);
 		ck_assert(!sim_lock_is_held_by(&l, t));
 		ck_assert_int_eq(sim_lock_waiter_mode(&l, t), -1);
 	}
@@ -124,20 +136,20 @@ START_TEST(test_excl_fifo_handoff)
 	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
 	ck_assert_int_eq(l.nwait, 3);
 
-	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(3));
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), BIT(3));
 	ck_assert_int_eq(granted, BIT(3));
 	ck_assert_int_eq(l.held, BIT(3));
 	ck_assert_int_eq(l.excl, BIT(3));
 	ck_assert_int_eq(l.nwait, 2);
 	ck_assert(sim_lock_check(&l));
 
-	ck_assert_int_eq(sim_lock_release(&l, 3, false, &granted), BIT(1));
+	ck_assert_int_eq(sim_lock_release(&l, 3, 0, 0, false, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(&l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
 	ck_assert_int_eq(l.nwait, 0);
 
-	ck_assert_int_eq(sim_lock_release(&l, 2, false, &granted), 0);
+	ck_assert_int_eq(sim_lock_release(&l, 2, 0, 0, false, &granted), 0);
 	ck_assert_int_eq(granted, 0);
 	ck_assert_int_eq(l.held, 0);
 	ck_assert_int_eq(l.excl, 0);
@@ -155,7 +167,7 @@ START_TEST(test_excl_wake_all_still_one)
 	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, true, &granted), BIT(1));
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, true, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
 	ck_assert_int_eq(l.nwait, 1);
 	ck_assert(sim_lock_check(&l));
@@ -206,11 +218,11 @@ START_TEST(test_rwsem_writer_waits_for_readers)
 	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
 	/* the first reader leaving is not enough */
-	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), 0);
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), 0);
 	ck_assert_int_eq(granted, 0);
 	ck_assert_int_eq(l.nwait, 1);
 	/* the last one hands it to the writer */
-	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(&l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
 	ck_assert_int_eq(l.held, BIT(2));
 	ck_assert_int_eq(l.excl, BIT(2));
@@ -247,9 +259,9 @@ START_TEST(test_rwsem_queued_writer_blocks_readers)
 			 SIM_LOCK_QUEUED);
 	ck_assert_int_eq(l.held, BIT(0));
 	/* FIFO: the writer goes first, then the reader */
-	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(1));
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(&l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
 	ck_assert_int_eq(l.excl, 0);
 }
@@ -267,7 +279,7 @@ START_TEST(test_rwsem_handoff_consecutive_readers)
 	sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0);
 	sim_lock_acquire(&l, 2, SIM_MODE_READ, 0, 0);
 	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted),
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted),
 			 BIT(1) | BIT(2));
 	ck_assert_int_eq(granted, BIT(1) | BIT(2));
 	ck_assert_int_eq(l.held, BIT(1) | BIT(2));
@@ -288,13 +300,13 @@ START_TEST(test_rwsem_reader_behind_writer_stays)
 	sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0);
 	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(&l, 3, SIM_MODE_READ, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(1));
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
 	ck_assert_int_eq(l.nwait, 2);
 	ck_assert_int_eq(sim_lock_waiter_mode(&l, 3), SIM_MODE_READ);
 	/* the writer gets it from the reader, then the last reader */
-	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
-	ck_assert_int_eq(sim_lock_release(&l, 2, false, &granted), BIT(3));
+	ck_assert_int_eq(sim_lock_release(&l, 1, 0, 0, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(&l, 2, 0, 0, false, &granted), BIT(3));
 	ck_assert_int_eq(granted, BIT(3));
 	ck_assert_int_eq(l.held, BIT(3));
 	ck_assert_int_eq(l.nwait, 0);
@@ -327,7 +339,7 @@ START_TEST(test_entry_release_wakes_one_to_retry)
 	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, 0);
 	ck_assert_int_eq(l.held, 0);
 	ck_assert_int_eq(l.excl, 0);
@@ -348,7 +360,7 @@ START_TEST(test_entry_release_wake_all)
 	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, true, &granted),
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, true, &granted),
 			 BIT(1) | BIT(2) | BIT(3));
 	ck_assert_int_eq(granted, 0);
 	ck_assert_int_eq(l.held, 0);
@@ -370,7 +382,7 @@ START_TEST(test_entry_new_arrival_takes_clear_bit)
 	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
-	sim_lock_release(&l, 0, false, &granted);   /* wakes T1 only */
+	sim_lock_release(&l, 0, 0, 0, false, &granted);   /* wakes T1 only */
 	ck_assert_int_eq(l.nwait, 1);               /* T2 still sleeps */
 	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_GRANTED);
@@ -414,8 +426,8 @@ START_TEST(test_range_disjoint_both_granted)
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(l.held, BIT(0) | BIT(1));
 	ck_assert_int_eq(l.excl, BIT(0) | BIT(1));
-	ck_assert_int_eq(l.start[1], 4);
-	ck_assert_int_eq(l.end[1], 7);
+	ck_assert_int_eq(l.own[1], 0xf0);
+	ck_assert(sim_lock_holds_range(&l, 1, 4, 7));
 	/* two exclusive holders are fine for a range lock */
 	ck_assert(sim_lock_check(&l));
 }
@@ -472,15 +484,16 @@ START_TEST(test_range_fifo_on_overlap)
 	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 5, 6),
 			 SIM_LOCK_GRANTED);
 
-	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted), BIT(1));
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 3, false, &granted),
+			 BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
 	ck_assert_int_eq(l.held, BIT(1) | BIT(3));
-	ck_assert_int_eq(l.start[1], 2);
-	ck_assert_int_eq(l.end[1], 2);
-	ck_assert_int_eq(l.start[0], 0);        /* cleared on release */
-	ck_assert_int_eq(l.end[0], 0);
+	ck_assert(sim_lock_holds_range(&l, 1, 2, 2));
+	ck_assert_int_eq(l.want[1], 0);         /* cleared on the grant */
+	ck_assert_int_eq(l.own[0], 0);          /* cleared on release */
 
-	ck_assert_int_eq(sim_lock_release(&l, 1, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(&l, 1, 2, 2, false, &granted),
+			 BIT(2));
 	ck_assert_int_eq(l.held, BIT(2) | BIT(3));
 	ck_assert_int_eq(sim_lock_mode_of(&l, 2), SIM_MODE_READ);
 	ck_assert_int_eq(sim_lock_mode_of(&l, 3), SIM_MODE_WRITE);
@@ -501,11 +514,181 @@ START_TEST(test_range_handoff_skips_blocked_waiter)
 	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 1, 2);  /* overlaps T1 */
 	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 5, 6);  /* overlaps no waiter */
 	ck_assert_int_eq(l.nwait, 3);
-	ck_assert_int_eq(sim_lock_release(&l, 0, false, &granted),
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 7, false, &granted),
 			 BIT(1) | BIT(3));
 	ck_assert_int_eq(granted, BIT(1) | BIT(3));
 	ck_assert_int_eq(l.nwait, 1);
 	ck_assert_int_eq(sim_lock_waiter_mode(&l, 2), SIM_MODE_WRITE);
+}
+END_TEST
+
+/* One holder, two disjoint (adjacent) ranges: both granted, each a
+ * range of its own; releasing one leaves the other, and a waiter over
+ * both is granted only when both are gone. */
+START_TEST(test_range_one_holder_disjoint)
+{
+	SimLock l;
+	uint8_t granted;
+	char buf[64];
+
+	sim_lock_init(&l, SIM_LK_RANGE);
+	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 1),
+			 SIM_LOCK_GRANTED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_READ, 2, 3),
+			 SIM_LOCK_GRANTED);
+	ck_assert(sim_lock_check(&l));
+	ck_assert(sim_lock_holds_range(&l, 0, 0, 1));
+	ck_assert(sim_lock_holds_range(&l, 0, 2, 3));
+	ck_assert(!sim_lock_holds_range(&l, 0, 0, 3));  /* not one node */
+	ck_assert(!sim_lock_holds_range(&l, 0, 0, 0));
+	ck_assert(!sim_lock_holds_range(&l, 0, 2, 2));
+	ck_assert_str_eq(sim_lock_ranges_str(&l, 0, buf, sizeof(buf)),
+			 "[0, 1] [2, 3]");
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 1, 2),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_blockers(&l, 1), BIT(0));
+	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 1, false, &granted), 0);
+	ck_assert(sim_lock_is_held_by(&l, 0));
+	ck_assert_int_eq(sim_lock_mode_of(&l, 0), SIM_MODE_READ);
+	ck_assert(sim_lock_holds_range(&l, 0, 2, 3));
+	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(sim_lock_release(&l, 0, 2, 3, false, &granted),
+			 BIT(1));
+	ck_assert_int_eq(granted, BIT(1));
+	ck_assert_int_eq(l.held, BIT(1));
+	ck_assert(sim_lock_holds_range(&l, 1, 1, 2));
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+/* A request over one's own write range queues behind oneself (Jan's
+ * range lock is not recursive); a holder of a disjoint range is not
+ * among its blockers. */
+START_TEST(test_range_self_overlap_waits_for_self)
+{
+	SimLock l;
+	bool wh;
+
+	sim_lock_init(&l, SIM_LK_RANGE);
+	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 5, 5);
+	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 1, 1);
+	ck_assert(sim_lock_overlaps_own(&l, 1, 0, 2, &wh));
+	ck_assert(wh);
+	ck_assert(!sim_lock_overlaps_own(&l, 1, 2, 4, &wh));
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 2),
+			 SIM_LOCK_QUEUED);
+	ck_assert(sim_lock_is_held_by(&l, 1));
+	ck_assert_int_eq(sim_lock_waiter_mode(&l, 1), SIM_MODE_WRITE);
+	ck_assert_int_eq(sim_lock_blockers(&l, 1), BIT(1));
+	ck_assert(sim_lock_check(&l));
+}
+END_TEST
+
+/* A waiter held back by FIFO fairness alone waits for what the waiter
+ * ahead of it waits for. */
+START_TEST(test_range_blockers_through_queue)
+{
+	SimLock l;
+
+	sim_lock_init(&l, SIM_LK_RANGE);
+	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 1);
+	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 6, 6);
+	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 1, 2),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_READ, 2, 3),
+			 SIM_LOCK_QUEUED);
+	ck_assert_int_eq(sim_lock_blockers(&l, 1), BIT(0));
+	ck_assert_int_eq(sim_lock_blockers(&l, 2), BIT(0));
+	ck_assert_int_eq(sim_lock_blockers(&l, 3), 0);  /* not queued */
+}
+END_TEST
+
+/* ---- range lock through a model ---------------------------------------- */
+
+static const char range_model[] =
+	"model t\n"
+	"lock RL range_lock\n"
+	"lock M mutex\n"
+	"op two() {\n\trange_lock(RL, 0, 1)\n\trange_lock(RL, 2, 3)\n"
+	"\ti_size_read()\n\trange_unlock(RL, 0, 1)\n\ti_size_read()\n"
+	"\trange_unlock(RL, 2, 3)\n\treturn 0\n}\n"
+	"op mid() {\n\trange_lock(RL, 1, 2)\n\trange_unlock(RL, 1, 2)\n"
+	"\treturn 0\n}\n"
+	"op whole() {\n\trange_lock(RL, 0, 1)\n\trange_lock(RL, 2, 3)\n"
+	"\trange_unlock(RL, 0, 3)\n\treturn 0\n}\n"
+	"op rdrd() {\n\trange_lock_read(RL, 0, 1)\n"
+	"\trange_lock_read(RL, 1, 1)\n\treturn 0\n}\n"
+	"op far_m() {\n\trange_lock(RL, 5, 5)\n\tmutex_lock(M)\n"
+	"\tmutex_unlock(M)\n\trange_unlock(RL, 5, 5)\n\treturn 0\n}\n"
+	"op m_self() {\n\tmutex_lock(M)\n\trange_lock(RL, 1, 1)\n"
+	"\trange_lock(RL, 0, 2)\n\treturn 0\n}\n";
+
+#define RSCN1(b0) "scenario s\nfile size 4\nthread T0 {\n" b0 "\n}\n"
+#define RSCN2(b0, b1) \
+	"scenario s\nfile size 4\nthread T0 {\n" b0 "\n}\n" \
+	"thread T1 {\n" b1 "\n}\n"
+
+/* The model-level contract of the interval tree: before it, the second
+ * range_lock of two() was "one range per thread and lock", a broken
+ * model. */
+START_TEST(test_rmodel_two_disjoint_not_broken)
+{
+	Fx *f = fx_new(range_model, RSCN2("two()", "mid()"));
+
+	fx_run(f, "001");       /* T0 holds [0,1] and [2,3]; T1 waits */
+	ck_assert_msg(!f->ctx.model_error, "%s", f->msg->str);
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	fx_run(f, "00");        /* [0,1] released: [2,3] still blocks T1 */
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	fx_run(f, "00");        /* [2,3] released: T1 is handed [1,2] */
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_RUNNABLE);
+	ck_assert_int_eq(f->w.thread[0].status, SIM_TH_DONE);
+	fx_run(f, "11");
+	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_DONE);
+	ck_assert(!f->ctx.model_error);
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_free(f);
+}
+END_TEST
+
+static void expect_range_error(const char *body, int steps, const char *what)
+{
+	Fx *f = fx_new(range_model, body);
+
+	for (int i = 0; i < steps && !f->ctx.model_error; i++)
+		fx_step(f, 0);
+	ck_assert(f->ctx.model_error);
+	ck_assert_msg(strstr(f->msg->str, what) != NULL, "%s", f->msg->str);
+	fx_free(f);
+}
+
+START_TEST(test_rmodel_unlock_names_one_range)
+{
+	expect_range_error(RSCN1("whole()"), 3,
+			   "range_unlock(0, 3) of RL held over [0, 1] [2, 3]");
+	expect_range_error(RSCN1("rdrd()"), 2,
+			   "recursive range_lock_read(1, 1) of RL, which T0 "
+			   "holds over [0, 1]");
+}
+END_TEST
+
+/* T1 holds M and re-takes its own range; T0 holds a disjoint range and
+ * waits for M.  The cycle is T1 -> T1; T0 only waits on it.  (Blaming
+ * every holder of RL would draw T1 -> T0 -> T1, an ABBA that is not
+ * there.) */
+START_TEST(test_rmodel_self_deadlock_blames_self)
+{
+	Fx *f = fx_new(range_model, RSCN2("far_m()", "m_self()"));
+
+	fx_run(f, "01110");
+	ck_assert_int_eq(sim_step_runnable(&f->w), 0);
+	sim_oracle_stuck(&f->w, &f->ctx);
+	ck_assert_int_eq(f->ctx.found, 1u << SIM_PROP_DEADLOCK);
+	ck_assert_msg(strstr(f->msg->str, "T1 waits for RL (write) held by "
+			     "T1") != NULL, "%s", f->msg->str);
+	ck_assert_msg(strstr(f->msg->str, "held by T0") == NULL, "%s",
+		      f->msg->str);
+	fx_free(f);
 }
 END_TEST
 
@@ -575,6 +758,7 @@ START_TEST(test_check_rejects_holder_waiting)
 	sim_lock_init(&l, SIM_LK_MUTEX);
 	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
 	l.wait[0] = 0 | SIM_MODE_WRITE << 4;
+	l.want[0] = 1;
 	l.nwait = 1;
 	ck_assert(!sim_lock_check(&l));
 }
@@ -595,21 +779,47 @@ START_TEST(test_check_rejects_shared_exclusive)
 		ck_assert_msg(!sim_lock_check(&l), "kind %s",
 			      sim_lock_kind_name(kinds[i]));
 	}
-	/* an rwsem with two readers is fine */
+	/* an rwsem with two readers is fine; a writer among them is not */
 	SimLock r;
 	sim_lock_init(&r, SIM_LK_RWSEM);
-	r.held = BIT(0) | BIT(2);
+	sim_lock_acquire(&r, 0, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(&r, 2, SIM_MODE_READ, 0, 0);
 	ck_assert(sim_lock_check(&r));
+	r.xown[2] = 1;
+	r.excl = BIT(2);
+	ck_assert(!sim_lock_check(&r));
+	/* two range holders overlapping, one in write mode */
+	sim_lock_init(&r, SIM_LK_RANGE);
+	sim_lock_acquire(&r, 0, SIM_MODE_READ, 0, 2);
+	sim_lock_acquire(&r, 1, SIM_MODE_READ, 2, 3);
+	ck_assert(sim_lock_check(&r));
+	r.xown[1] = 0x04;
+	r.excl = BIT(1);
+	ck_assert(!sim_lock_check(&r));
 }
 END_TEST
 
-/* Every state a random walk of the API builds passes the check. */
+/* The first range TID holds of range lock L, from its page masks. */
+static void first_range(const SimLock *l, int tid, int *start, int *end)
+{
+	*start = __builtin_ctz(l->head[tid]);
+	*end = *start;
+	while (*end + 1 < 8 && (l->own[tid] >> (*end + 1) & 1) &&
+	       !(l->head[tid] >> (*end + 1) & 1))
+		(*end)++;
+}
+
+/* Every state a random walk of the API builds passes the check: a thread
+ * releases one of its ranges, or asks for a new one (range locks: also
+ * while holding others, never a read over its own read range, which the
+ * caller rules out), or a wake_all empties the queue. */
 START_TEST(test_check_accepts_api_states)
 {
 	uint32_t x = 2463534242u + (uint32_t)_i;
 
 	for (int k = 0; k < SIM_LK_COUNT; k++) {
 		SimLock l;
+		bool ranged = k == SIM_LK_RANGE;
 		sim_lock_init(&l, (SimLockKind)k);
 		for (int n = 0; n < 200; n++) {
 			x ^= x << 13;
@@ -620,12 +830,26 @@ START_TEST(test_check_accepts_api_states)
 			SimLockMode m = (x >> 16 & 1) ? SIM_MODE_WRITE :
 					SIM_MODE_READ;
 			uint8_t granted;
-			if (sim_lock_is_held_by(&l, t))
-				sim_lock_release(&l, t, x >> 20 & 1, &granted);
-			else if (sim_lock_waiter_mode(&l, t) < 0)
+			bool wh;
+			if (e > 7)
+				e = 7;
+			if (sim_lock_waiter_mode(&l, t) >= 0) {
+				if ((x >> 21 & 3) == 0)
+					sim_lock_wake_all(&l);
+			} else if (sim_lock_is_held_by(&l, t) &&
+				   (!ranged || x >> 22 & 1)) {
+				int rs = 0, re = 0;
+				if (ranged)
+					first_range(&l, t, &rs, &re);
+				sim_lock_release(&l, t, rs, re, x >> 20 & 1,
+						 &granted);
+			} else if (!sim_lock_is_held_by(&l, t) ||
+				   !sim_lock_overlaps_own(&l, t, s, e, &wh) ||
+				   m == SIM_MODE_WRITE || wh) {
+				if (!ranged && sim_lock_is_held_by(&l, t))
+					continue;
 				sim_lock_acquire(&l, t, m, s, e);
-			else if ((x >> 21 & 3) == 0)
-				sim_lock_wake_all(&l);
+			}
 			ck_assert_msg(sim_lock_check(&l), "kind %d step %d",
 				      k, n);
 		}
@@ -675,6 +899,15 @@ Suite *lock_suite(void)
 	tcase_add_test(tc, test_range_read_read_shares);
 	tcase_add_test(tc, test_range_fifo_on_overlap);
 	tcase_add_test(tc, test_range_handoff_skips_blocked_waiter);
+	tcase_add_test(tc, test_range_one_holder_disjoint);
+	tcase_add_test(tc, test_range_self_overlap_waits_for_self);
+	tcase_add_test(tc, test_range_blockers_through_queue);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rmodel");
+	tcase_add_test(tc, test_rmodel_two_disjoint_not_broken);
+	tcase_add_test(tc, test_rmodel_unlock_names_one_range);
+	tcase_add_test(tc, test_rmodel_self_deadlock_blames_self);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("check");

@@ -153,6 +153,10 @@ static const char prims_model[] =
 	"op gb(p, c) {\n\tb, new = get_block(p, c)\n\treturn b * 100 + new\n}\n"
 	"op gbz(p, c) {\n\tb, new = get_block_zeroed(p, c)\n"
 	"\treturn b * 100 + new\n}\n"
+	"op gbu(p, c) {\n\tb, new = get_block_unwritten(p, c)\n"
+	"\treturn b * 100 + new\n}\n"
+	"op conv(p) {\n\tconvert_unwritten(p)\n\treturn 0\n}\n"
+	"op ewdel(p) {\n\te = wait_delete_entry(p)\n\treturn e\n}\n"
 	"op zero(b) {\n\tzero_block(b)\n\treturn 0\n}\n"
 	"op freeb(s, e) {\n\tfree_blocks(s, e)\n\treturn 0\n}\n"
 	"op shift(s, e) {\n\tshift_blocks(s, e)\n\treturn 0\n}\n"
@@ -166,6 +170,7 @@ static const char prims_model[] =
 	"op pteb(p) {\n\tb = pte_block(p)\n\treturn b\n}\n"
 	"op zap(s, e) {\n\tzap_ptes(s, e)\n\treturn 0\n}\n"
 	"op wrprot(p) {\n\twrprotect(p)\n\treturn 0\n}\n"
+	"op pmapped(p) {\n\tm = page_mapped(p)\n\treturn m\n}\n"
 	"op findp(p) {\n\tr = find_page(p)\n\treturn r\n}\n"
 	"op addp(p, b) {\n\tr = add_page(p, b)\n\treturn r\n}\n"
 	"op delp(s, e) {\n\tdelete_pages(s, e)\n\ti_size_read()\n"
@@ -270,6 +275,7 @@ START_TEST(test_consts)
 		{ "ENTRY_ZERO", 2 }, { "ENTRY_BLOCK", 3 }, { "ENTRY_PAGE", 4 },
 		{ "FAULT_NONE", 0 },
 		{ "FAULT_NOPTE", 1 }, { "FAULT_WP", 2 },
+		{ "FAULT_FLAG_WRITE", 1 }, { "FAULT_FLAG_MKWRITE", 2 },
 		{ "PAGES", SIM_PAGES_MAX }, { "LAST", SIM_PAGES_MAX - 1 },
 		{ "TRUE", 1 }, { "FALSE", 0 },
 	};
@@ -749,8 +755,7 @@ START_TEST(test_lock_range)
 
 	fx_run(f, "012");
 	ck_assert_int_eq(l->held, 3);
-	ck_assert_int_eq(l->start[1], 4);
-	ck_assert_int_eq(l->end[1], 7);         /* clamped to the file */
+	ck_assert(sim_lock_holds_range(l, 1, 4, 7));    /* clamped to the file */
 	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_BLOCKED);
 	fx_run(f, "00");
 	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_BLOCKED);
@@ -919,6 +924,69 @@ START_TEST(test_prim_get_block)
 	ck_assert_int_eq(w->block[4].state, SIM_BLK_ZEROED);
 	ck_assert_int_eq(w->block[4].owner_ino, 0);
 	ck_assert_int_eq(w->nfree, SIM_BLOCKS_MAX - 4);
+	fx_free(f);
+}
+END_TEST
+
+/* get_block_unwritten allocates an unwritten extent (old contents);
+ * every lookup reports it (buffer_unwritten) until convert_unwritten;
+ * zeroing or storing into it does not convert it; read(2) of it reads
+ * zeroes (no uninit-read), a load through a DAX PTE reads the device. */
+START_TEST(test_prim_get_block_unwritten)
+{
+	Fx *f = fx_new1(prims_model, FILE4_2,
+			"a = gbu(3, 0)\nb = gbu(3, 1)\nc = gb(3, 0)\n"
+			"zero(3)\nd = gbz(3, 1)\nreadb(3, 3)\nconv(3)\n"
+			"e = gb(3, 0)\nconv(2)\nf = gbu(1, 1)\npark()");
+	const SimWorld *w = &f->w;
+
+	fx_run(f, "00");
+	ck_assert_int_eq(fx_reg(f, 0, "a"), 0);         /* hole, no create */
+	ck_assert_int_eq(fx_reg(f, 0, "b"), 301);       /* B3, new */
+	ck_assert_int_eq(w->block[3].state, SIM_BLK_NEW);
+	ck_assert_int_eq(w->block[3].unwritten, 1);
+	fx_run(f, "000");
+	ck_assert_int_eq(fx_reg(f, 0, "c"), 301);       /* unwritten */
+	ck_assert_int_eq(fx_reg(f, 0, "d"), 301);       /* still, zeroed */
+	ck_assert_int_eq(w->block[3].state, SIM_BLK_ZEROED);
+	ck_assert_int_eq(w->block[3].unwritten, 1);
+	f->w.block[3].state = SIM_BLK_NEW;     /* as if never zeroed */
+	fx_run(f, "0");
+	ck_assert_int_eq(f->ctx.found, 0);              /* reads zeroes */
+	fx_run(f, "000");
+	ck_assert_int_eq(w->block[3].unwritten, 0);
+	ck_assert_int_eq(fx_reg(f, 0, "e"), 300);       /* converted */
+	fx_run(f, "0");
+	ck_assert_int_eq(fx_reg(f, 0, "f"), 200);       /* B2, written */
+	f->w.block[4].unwritten = 1;
+	sim_world_free_block(&f->w, 4);
+	ck_assert_int_eq(w->block[4].unwritten, 0);     /* freeing clears */
+	fx_free(f);
+}
+END_TEST
+
+/* wait_delete_entry waits for the entry to be unlocked and deletes it in
+ * the same step (dax_delete_mapping_entry): the sleeper that wakes finds
+ * nothing to lock; with no entry it returns ENTRY_NONE. */
+START_TEST(test_prim_wait_delete_entry)
+{
+	Fx *f = fx_new(prims_model,
+		       SCN3(FILE4, "ehold(1)", "a = ewdel(1)\nb = ewdel(1)\n"
+			    "park()", "c = ehold(1)"));
+	const SimWorld *w = &f->w;
+	int e = sim_lock_instance(f->p, SIM_LOCKDECL_ENTRY, 1);
+
+	fx_run(f, "012");
+	ck_assert_int_eq(w->thread[1].status, SIM_TH_BLOCKED);
+	ck_assert_int_eq(w->thread[2].status, SIM_TH_BLOCKED);
+	fx_run(f, "00");                /* unlock: wakes one (T1) */
+	fx_run(f, "1");
+	ck_assert_int_eq(fx_reg(f, 1, "a"), SIM_ENTRY_EMPTY);
+	ck_assert_int_eq(w->entry[1], SIM_ENTRY_NONE);
+	ck_assert_int_eq(w->thread[2].status, SIM_TH_RUNNABLE);
+	ck_assert_int_eq(w->lock[e].held, 0);
+	fx_run(f, "1");
+	ck_assert_int_eq(fx_reg(f, 1, "b"), SIM_ENTRY_NONE);
 	fx_free(f);
 }
 END_TEST
@@ -1120,6 +1188,27 @@ START_TEST(test_prim_zap_and_wrprotect)
 		ck_assert_int_eq(w->pte[pr][2].target, 3);
 		ck_assert_int_eq(w->pte[pr][2].writable, 0);
 	}
+	fx_free(f);
+}
+END_TEST
+
+/* page_mapped looks at every process's PTE for the pgoff: a page-cache
+ * page or a (DAX hole page's) zero page counts, a block does not. */
+START_TEST(test_prim_page_mapped)
+{
+	Fx *f = fx_new(prims_model,
+		       "scenario s\n" FILE4 "\nproc P0\nproc P1\n"
+		       "thread T0 in P0 {\n\ta = pmapped(1)\n\tb = pmapped(2)\n"
+		       "\tc = pmapped(3)\n\td = pmapped(0)\n\tpark()\n}\n"
+		       "thread T1 in P1 {\n\taddp(1, 2)\n\tsetpage(1, 0)\n"
+		       "\tsetzero(2)\n\tsetpte(3, 4, 1)\n\tpark()\n}\n");
+
+	fx_run(f, "11110000");
+	ck_assert_int_eq(fx_reg(f, 0, "a"), 1);
+	ck_assert_int_eq(fx_reg(f, 0, "b"), 1);
+	ck_assert_int_eq(fx_reg(f, 0, "c"), 0);
+	ck_assert_int_eq(fx_reg(f, 0, "d"), 0);
+	ck_assert(!f->ctx.model_error);
 	fx_free(f);
 }
 END_TEST
@@ -1547,7 +1636,7 @@ END_TEST
 START_TEST(test_err_call_depth)
 {
 	expect_error("deep", 1, "rec(n + 1)",
-		     "call of rec nests deeper than SIM_FRAMES_MAX (6) frames "
+		     "call of rec nests deeper than SIM_FRAMES_MAX (8) frames "
 		     "or SIM_REGS_MAX (40) registers");
 }
 END_TEST
@@ -1878,6 +1967,8 @@ Suite *prog_suite(void)
 	tcase_add_test(tc, test_prims_table_covered);
 	tcase_add_test(tc, test_prim_i_size);
 	tcase_add_test(tc, test_prim_get_block);
+	tcase_add_test(tc, test_prim_get_block_unwritten);
+	tcase_add_test(tc, test_prim_wait_delete_entry);
 	tcase_add_test(tc, test_prim_zero_block);
 	tcase_add_test(tc, test_prim_free_blocks);
 	tcase_add_test(tc, test_prim_free_blocks_clamps);
@@ -1888,6 +1979,7 @@ Suite *prog_suite(void)
 	tcase_add_test(tc, test_prim_set_pte_page);
 	tcase_add_test(tc, test_prim_set_pte_anon);
 	tcase_add_test(tc, test_prim_zap_and_wrprotect);
+	tcase_add_test(tc, test_prim_page_mapped);
 	tcase_add_test(tc, test_prim_add_page);
 	tcase_add_test(tc, test_prim_delete_pages);
 	tcase_add_test(tc, test_prim_page_dirty_and_writeback);
