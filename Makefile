@@ -67,9 +67,9 @@ faultline: $(LIB_OBJ) $(CLI_OBJ)
 tests/check_all: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(GLIB_LIBS) $(XXH_LIBS)
 
-# The man page is generated from the README (tools/mkman.py): one source.
-faultline.1: README.md tools/mkman.py
-	$(PYTHON) tools/mkman.py README.md $(VERSION) > $@.tmp && mv $@.tmp $@
+# The man page is generated from the README (sim/mkman.py): one source.
+faultline.1: README.md sim/mkman.py
+	$(PYTHON) sim/mkman.py README.md $(VERSION) > $@.tmp && mv $@.tmp $@
 
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -159,7 +159,7 @@ install: faultline faultline.1
 		$(DESTDIR)$(DATADIR)/scenarios/
 	install -m 755 reports/*.py $(DESTDIR)$(DATADIR)/reports/
 	install -m 644 faultline.1 $(DESTDIR)$(MANDIR)/man1/faultline.1
-	install -m 644 completion/faultline.bash $(DESTDIR)$(COMPDIR)/faultline
+	install -m 644 sim/faultline.bash $(DESTDIR)$(COMPDIR)/faultline
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/faultline $(DESTDIR)$(MANDIR)/man1/faultline.1 \

@@ -443,7 +443,7 @@ done
 [ "$(groff -man -Tutf8 -ww -z faultline.1 2>&1)" = "" ] && ok || bad "faultline.1: groff warns"
 grep -q "incomplete and nothing found" faultline.1 && ok || bad "faultline.1 has no exit table"
 complete_words() {
-	PATH=$PWD:$PATH bash -c '. completion/faultline.bash
+	PATH=$PWD:$PATH bash -c '. sim/faultline.bash
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _faultline
 		echo "${COMPREPLY[*]}"' sh "$@"
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """mkman.py - faultline(1) from README.md: the man page is not written twice.
 
-usage: tools/mkman.py README.md VERSION > faultline.1
+usage: sim/mkman.py README.md VERSION > faultline.1
 
 The sections a user of the command needs (Commands and its subsections,
 Search, Trail files, JSON) are converted from the README's markdown:
@@ -77,7 +77,7 @@ def convert(md):
 
 def main():
     if len(sys.argv) != 3:
-        sys.exit("usage: tools/mkman.py README.md VERSION")
+        sys.exit("usage: sim/mkman.py README.md VERSION")
     with open(sys.argv[1], encoding="utf-8") as f:
         md = f.read()
     page = [
