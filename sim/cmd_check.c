@@ -760,12 +760,13 @@ static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 	}
 	printf("\nRACE: a checked property is violated in some interleaving; "
 	       "CLEAN: in none (complete search);\nDEADLOCK: a deadlock or lost "
-	       "wake-up is reachable; n/a: the model lacks an op the "
-	       "scenario needs;\n+LO: lockdep would report a lock-order "
-	       "cycle (lock-order); +WO: a cycle through locks lockdep\n"
+	       "wake-up is reachable; LIVELOCK: a thread can spin for ever;\n"
+	       "n/a: the model lacks an op the scenario needs;\n"
+	       "+LO: lockdep would report a lock-order cycle (lock-order); "
+	       "+WO: a cycle through locks lockdep\n"
 	       "does not track - page, DAX entry, range locks (wait-order);"
-	       "\n!: differs from the scenario's expectation "
-	       "(models/README.md explains each)\n");
+	       "\n!: differs from the scenario's expect line "
+	       "(faultline check fails on it)\n");
 }
 
 /* The JSON document up to its cells: version, scenarios, models. */
