@@ -18,7 +18,7 @@ SAN        ?=
 DEPS       := gcc make pkg-config libglib2.0-dev check libxxhash-dev \
               python3 python3-matplotlib python3-munkres \
               valgrind clang libclang-rt-14-dev spin libxml2-utils \
-              groff-base bash-completion
+              groff-base bash-completion time
 # `make check-report` opens the report in a real browser
 DEPS       += chromium
 

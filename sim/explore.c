@@ -915,6 +915,21 @@ typedef struct {
 	GArray *live;           /* uint8_t, by state id: unfinished threads */
 } Graph;
 
+/* What the graph may cost by the end of the search, charged to
+ * --memory-max as it grows: the arrays (a GArray holds up to twice its
+ * length while it doubles) and what livelock_check() will allocate over
+ * them (the graph again by source, and Tarjan's six words per state), so
+ * the bound holds through the analysis and not only the search. */
+static uint64_t graph_bytes(const Graph *g)
+{
+	if (!g)
+		return 0;
+	uint64_t m = g->edges->len, n = g->enabled->len;
+
+	return 2 * m * sizeof(Edge) + 2 * 2 * n +
+	       m * sizeof(Edge) + n * 8 * sizeof(uint32_t);
+}
+
 /* The next state id's runnable and unfinished threads. */
 static void graph_add_state(Graph *g, const SimWorld *w)
 {
@@ -962,7 +977,8 @@ static bool out_of_bounds(Search *s, uint64_t states, uint64_t bytes)
 		set_bound(s, "interrupted");
 	else if (o->states_max && states >= o->states_max)
 		set_bound(s, "states-max");
-	else if (o->memory_max && bytes > o->memory_max)
+	else if (o->memory_max &&
+		 bytes + SIM_EXPLORE_PROCESS_BYTES > o->memory_max)
 		set_bound(s, "memory-max");
 	else if ((o->time_max > 0 || o->progress) &&
 		 s->r->transitions >= s->next_check) {
@@ -1246,7 +1262,7 @@ static void dfs_loop(Dfs *d)
 
 	while (d->sp >= 0) {
 		Frame *f = &d->st[d->sp];
-		uint64_t graph = s->g ? s->g->edges->len * sizeof(Edge) : 0;
+		uint64_t graph = graph_bytes(s->g);
 		note_peak(s, sim_visited_bytes(d->vis) + s->extra_bytes + graph);
 		/* the bound holds through the next growth, not after it */
 		if (out_of_bounds(s, s->r->states,
@@ -1615,7 +1631,8 @@ static void find_counterexamples(Search *s, const SimWorld *init,
 		/* --time-max covers minimising too: past it the paths
 		 * found so far stand, marked not minimal */
 		if (sim_visited_count(x.nodes) > budget ||
-		    (s->o->memory_max && bytes > s->o->memory_max) ||
+		    (s->o->memory_max &&
+		     bytes + SIM_EXPLORE_PROCESS_BYTES > s->o->memory_max) ||
 		    (s->o->interrupted && *s->o->interrupted) ||
 		    (s->o->time_max > 0 && (double)(g_get_monotonic_time() -
 						   s->t0) / 1e6 > s->o->time_max))

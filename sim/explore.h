@@ -65,6 +65,11 @@ typedef struct {
 } SimExploreOptions;
 
 #define SIM_EXPLORE_MEMORY_DEFAULT_MB 4096
+/* What the process holds before a search allocates anything (code,
+ * libraries, the parsed model: 3.6 MB resident here), charged to
+ * --memory-max as a constant so that the bound is on the resident set,
+ * not only on the search's own arrays, and stays deterministic. */
+#define SIM_EXPLORE_PROCESS_BYTES (4u << 20)
 
 /* sim_explore_options_default - exhaustive, POR on, no bound but memory
  * (SIM_EXPLORE_MEMORY_DEFAULT_MB). */
