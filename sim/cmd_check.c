@@ -312,26 +312,37 @@ static void judge(Job *j, volatile int *stop)
 	j->got = g_string_free(got, FALSE);
 }
 
-/* Judging in parallel (--jobs): workers take testcases from a pool; the
- * main thread prints them in order as each one's predecessors are done. */
+/* Judging in parallel (--jobs): workers take the next testcase in order;
+ * the main thread prints them in order as each one's predecessors are
+ * done, then joins the workers, so no thread outlives the command. */
 typedef struct {
 	GMutex lock;
 	GCond done;
 	GArray *jobs;
 	gboolean *finished;
+	guint next;             /* the next job to take, under lock */
 	volatile int *stop;
 } Pool;
 
-static void pool_work(gpointer data, gpointer user)
+static gpointer pool_work(gpointer user)
 {
 	Pool *pool = user;
-	guint i = GPOINTER_TO_UINT(data) - 1;
 
-	judge(&g_array_index(pool->jobs, Job, i), pool->stop);
-	g_mutex_lock(&pool->lock);
-	pool->finished[i] = TRUE;
-	g_cond_broadcast(&pool->done);
-	g_mutex_unlock(&pool->lock);
+	for (;;) {
+		g_mutex_lock(&pool->lock);
+		while (pool->next < pool->jobs->len &&
+		       pool->finished[pool->next])
+			pool->next++;   /* bad input: judged already */
+		guint i = pool->next++;
+		g_mutex_unlock(&pool->lock);
+		if (i >= pool->jobs->len)
+			return NULL;
+		judge(&g_array_index(pool->jobs, Job, i), pool->stop);
+		g_mutex_lock(&pool->lock);
+		pool->finished[i] = TRUE;
+		g_cond_broadcast(&pool->done);
+		g_mutex_unlock(&pool->lock);
+	}
 }
 
 static void print_job(const Job *j, bool stats)
@@ -358,18 +369,15 @@ static void run_jobs(GArray *jobs, int njobs, bool quiet, bool stats,
 		     volatile int *stop)
 {
 	Pool pool = { .jobs = jobs, .stop = stop };
-	GThreadPool *tp;
+	GThread **workers = g_new(GThread *, njobs);
 
 	pool.finished = g_new0(gboolean, jobs->len);
 	g_mutex_init(&pool.lock);
 	g_cond_init(&pool.done);
-	tp = g_thread_pool_new(pool_work, &pool, njobs, TRUE, NULL);
-	for (guint i = 0; i < jobs->len; i++) {
-		if (g_array_index(jobs, Job, i).bad_input)
-			pool.finished[i] = TRUE;
-		else
-			g_thread_pool_push(tp, GUINT_TO_POINTER(i + 1), NULL);
-	}
+	for (guint i = 0; i < jobs->len; i++)
+		pool.finished[i] = g_array_index(jobs, Job, i).bad_input;
+	for (int w = 0; w < njobs; w++)
+		workers[w] = g_thread_new("judge", pool_work, &pool);
 	for (guint i = 0; i < jobs->len; i++) {
 		g_mutex_lock(&pool.lock);
 		while (!pool.finished[i])
@@ -378,7 +386,9 @@ static void run_jobs(GArray *jobs, int njobs, bool quiet, bool stats,
 		if (!quiet)
 			print_job(&g_array_index(jobs, Job, i), stats);
 	}
-	g_thread_pool_free(tp, FALSE, TRUE);
+	for (int w = 0; w < njobs; w++)
+		g_thread_join(workers[w]);
+	g_free(workers);
 	g_mutex_clear(&pool.lock);
 	g_cond_clear(&pool.done);
 	g_free(pool.finished);
