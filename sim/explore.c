@@ -1307,6 +1307,7 @@ static void explore_exhaustive(Search *s, const SimWorld *init)
 	dfs_push(&d, id, -1, 0);
 	dfs_loop(&d);
 	s->r->collisions = sim_visited_collisions(d.vis);
+	s->r->store_bytes = sim_visited_bytes(d.vis);
 	sim_visited_free(d.vis);
 	g_free(d.st);
 }
