@@ -46,8 +46,9 @@ static void alloc_table(SimVisited *v, uint64_t cap)
 {
 	v->mask = cap - 1;
 	v->slots = g_new(Slot, cap);
-	for (uint64_t i = 0; i < cap; i++)
-		v->slots[i].id = SIM_VISITED_NONE;
+	/* all ones: every id SIM_VISITED_NONE (a memset beats a strided
+	 * loop: the fill was 5 % of a search's time) */
+	memset(v->slots, 0xff, sizeof(Slot) * cap);
 }
 
 static SimVisited *set_new(size_t size, size_t rec_size,

@@ -10,19 +10,22 @@
 #    `bench`, tests/bench/scale-faults.scn (four threads in two processes,
 #    five stores and two loads on shared and private pages of a 4-page
 #    file, against truncate to 2 pages), and `scale-up`, the same with
-#    EXTRA more loads and stores (default 8: over 10 M states without
+#    THREADS threads and EXTRA more loads and stores (default 5 and 3: a
+#    fifth thread storing to two pages, over 10 M states without
 #    reduction), both written by tests/bench/gen-scale-faults.py with their
 #    Promela twins (same atomic steps, state, locks and assertions: SPIN
 #    stores faultline's unreduced state count plus one).  The v4.2-dax
 #    model has changed since the generator was written and is left out.
 #    Every configuration runs once per round, RUNS rounds (default 3), so
 #    the rounds pair the two tools on the same machine load; each cell is
-#    the median over the rounds of the whole process (wall seconds and
+#    the median over the rounds of the whole process (wall seconds, CPU
+#    seconds (user + sys: on a loaded machine the steadier figure) and
 #    peak resident set, /usr/bin/time), and each ratio the median of the
-#    per-round ratios.  SPIN's pan is built with
+#    per-round ratios of wall seconds.  SPIN's pan is built with
 #      -O3 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP
 #      -DNOFAIR -DXUSAFE
-#    and run with a hash table sized to the space (-w18 / -w25) and
+#    (and -DMEMLIM=8192, a guard: an exact store past 8 GB stops) and run
+#    with a hash table sized to the space (-w18 / -w25) and
 #    -m100000, as
 #      exact     that (full states),
 #      collapse  -DCOLLAPSE instead of -DNOCOMP (SPIN's compressed exact
@@ -47,7 +50,8 @@
 set -u
 FL=${FAULTLINE:-./faultline}
 RUNS=${RUNS:-3}
-EXTRA=${EXTRA:-8}
+THREADS=${THREADS:-5}
+EXTRA=${EXTRA:-3}
 PY=${PYTHON:-python3}
 [ -x "$FL" ] || { echo "bench: build ./faultline first"; exit 2; }
 FL=$(cd "$(dirname "$FL")" && pwd)/$(basename "$FL")
@@ -77,24 +81,26 @@ trap 'rm -rf "$tmp"' EXIT
 have_spin=1
 command -v spin >/dev/null 2>&1 || have_spin=0
 SPIN_BASE="-O3 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP"
-SPIN_BASE="$SPIN_BASE -DNOFAIR -DXUSAFE"
+SPIN_BASE="$SPIN_BASE -DNOFAIR -DXUSAFE -DMEMLIM=8192"
 
-# The configurations: NAME TOOL then faultline's options, or pan's build
-# flags over SPIN_BASE (one of SPIN_BASE's named again is dropped) | its
-# run flags (W: the workload's hash table size).
+# The configurations: NAME TOOL WHERE (all workloads, or the benchmark
+# only: SPIN's POR saves nothing there and -DNCORE=2 is several times
+# slower than one core, so the scale-up leaves them out) then faultline's
+# options, or pan's build flags over SPIN_BASE (one of SPIN_BASE's named
+# again is dropped) | its run flags (W: the workload's hash table size).
 configs() {
 	cat <<-END
-	fp          faultline	|
-	fp-nopor    faultline	--no-por|
-	exact       faultline	--exact|
-	exact-nopor faultline	--exact --no-por|
-	exact       spin	|-wW
-	collapse    spin	-DCOLLAPSE -DNOCOMP|-wW
-	hc4         spin	-DHC4 -DNOCOMP|-wW
-	bitstate    spin	-DBITSTATE|-w28
-	bitstate+por spin	-DBITSTATE -DNOREDUCE|-w28
-	exact+por   spin	-DNOREDUCE|-wW
-	ncore2      spin	-DNCORE=2|-wW
+	fp          faultline	all	|
+	fp-nopor    faultline	all	--no-por|
+	exact       faultline	all	--exact|
+	exact-nopor faultline	bench	--exact --no-por|
+	exact       spin	all	|-wW
+	collapse    spin	all	-DCOLLAPSE -DNOCOMP|-wW
+	hc4         spin	all	-DHC4 -DNOCOMP|-wW
+	bitstate    spin	all	-DBITSTATE|-w28
+	bitstate+por spin	bench	-DBITSTATE -DNOREDUCE|-w28
+	exact+por   spin	bench	-DNOREDUCE|-wW
+	ncore2      spin	bench	-DNCORE=2|-wW
 	END
 }
 
@@ -102,7 +108,7 @@ configs() {
 build_pans() {
 	mkdir -p "$tmp/$1"
 	( cd "$tmp/$1" && spin -a "$2" >/dev/null ) || return 1
-	configs | while read -r name tool rest; do
+	configs | while read -r name tool where rest; do
 		[ "$tool" = spin ] || continue
 		flags=$SPIN_BASE
 		for f in ${rest%%|*}; do
@@ -121,16 +127,17 @@ build_pans() {
 
 # One round of workload $1 (scenario $2, hash table -w$3): every config.
 round() {
-	configs | while read -r name tool rest; do
+	configs | while read -r name tool where rest; do
+		[ "$where" = all ] || [ "$1" = bench ] || continue
 		out=$tmp/$1/$tool-$name
 		if [ "$tool" = faultline ]; then
-			/usr/bin/time -f '%e %M' -o "$out.time" "$FL" \
+			/usr/bin/time -f '%e %M %U %S' -o "$out.time" "$FL" \
 				--models "$MODELS" explore "$2" -m xfs-mmaplock \
 				${rest%%|*} < /dev/null > "$out.out" 2>&1
 		else
 			[ -x "$tmp/$1/pan-$name" ] || continue
 			run=$(echo "${rest#*|}" | sed "s/W/$3/")
-			( cd "$tmp/$1" && /usr/bin/time -f '%e %M' \
+			( cd "$tmp/$1" && /usr/bin/time -f '%e %M %U %S' \
 				-o "$out.time" timeout 300 "./pan-$name" \
 				-m100000 $run < /dev/null > "$out.out" 2>&1 )
 		fi
@@ -166,23 +173,25 @@ counts() {
 # The table of workload $1.
 table() {
 	w=$1
-	printf '  %-9s %-13s %11s %12s %4s %8s %13s %11s %8s %9s %7s\n' \
-		tool mode states transitions err seconds "(min-max)" \
+	printf '  %-9s %-13s %11s %12s %4s %8s %13s %7s %11s %8s %9s %7s\n' \
+		tool mode states transitions err seconds "(min-max)" "cpu s" \
 		states/s "RSS MB" RSS/state store/st
-	configs | while read -r name tool rest; do
+	configs | while read -r name tool where rest; do
 		f=$tmp/$w/$tool-$name
 		[ -s "$f.runs" ] || continue
 		set -- $(counts "$w" "$tool" "$name")
 		[ -n "${1:-}" ] || { echo "  $tool $name: no result"; continue; }
 		sec=$(cut -d' ' -f1 "$f.runs" | median)
 		kb=$(cut -d' ' -f2 "$f.runs" | median)
+		cpu=$(awk '{ print $3 + $4 }' "$f.runs" | median)
 		echo "$sec" > "$f.median"
 		lo=$(cut -d' ' -f1 "$f.runs" | sort -g | head -n 1)
 		hi=$(cut -d' ' -f1 "$f.runs" | sort -g | tail -n 1)
 		awk -v t="$tool" -v m="$name" -v st="$1" -v tr="$2" -v e="$3" \
-		    -v b="$4" -v all="$5" -v s="$sec" -v kb="$kb" -v lo="$lo" -v hi="$hi" \
-		    'BEGIN { printf "  %-9s %-13s %11d %12d %4s %8.2f %13s %11.0f %8.0f %9.0f %7s\n",
-			t, m, st, tr, e, s, "(" lo "-" hi ")",
+		    -v b="$4" -v all="$5" -v s="$sec" -v kb="$kb" -v lo="$lo" \
+		    -v hi="$hi" -v cpu="$cpu" \
+		    'BEGIN { printf "  %-9s %-13s %11d %12d %4s %8.2f %13s %7.2f %11.0f %8.0f %9.0f %7s\n",
+			t, m, st, tr, e, s, "(" lo "-" hi ")", cpu,
 			all / (s > 0 ? s : 0.005), kb / 1024, kb * 1024 / st, b }'
 	done
 }
@@ -247,8 +256,9 @@ bench_workload() {
 }
 
 $PY "$GEN" xfs-mmaplock > "$tmp/bench.pml"
-$PY "$GEN" --extra "$EXTRA" --scn > "$tmp/scale-up.scn"
-$PY "$GEN" --extra "$EXTRA" xfs-mmaplock > "$tmp/scale-up.pml"
+up="--threads $THREADS --extra $EXTRA"
+$PY "$GEN" $up --scn > "$tmp/scale-up.scn"
+$PY "$GEN" $up xfs-mmaplock > "$tmp/scale-up.pml"
 [ $have_spin = 1 ] || echo "spin not installed: SPIN rows skipped"
 bench_workload bench "$(pwd)/tests/bench/scale-faults.scn" "$tmp/bench.pml" 18
 bench_workload scale-up "$tmp/scale-up.scn" "$tmp/scale-up.pml" 25

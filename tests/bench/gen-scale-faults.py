@@ -3,11 +3,12 @@
 
     python3 tests/bench/gen-scale-faults.py xfs-mmaplock > scale-faults-xfs-mmaplock.pml
     python3 tests/bench/gen-scale-faults.py v4.2-dax     > scale-faults-v4.2-dax.pml
-    python3 tests/bench/gen-scale-faults.py --extra 8 --scn > scale-up.scn
-    python3 tests/bench/gen-scale-faults.py --extra 8 xfs-mmaplock > scale-up.pml
+    python3 tests/bench/gen-scale-faults.py --threads 5 --extra 3 --scn > up.scn
+    python3 tests/bench/gen-scale-faults.py --threads 5 --extra 3 xfs-mmaplock > up.pml
 
---extra N scales the benchmark up: N more loads and stores, dealt to the
-four threads in turn from EXTRA_OPS below.  --scn writes the faultline scenario of the same
+--threads K (5 or 6) adds threads from MORE_THREADS below, --extra N
+N more loads and stores dealt to the first four threads in turn from
+EXTRA_OPS: the scale-up of `make bench` is --threads 5 --extra 3.  --scn writes the faultline scenario of the same
 threads instead of the Promela twin.
 
 The model follows models/base.model, models/v4.2-dax.model and
@@ -43,6 +44,7 @@ import sys
 import argparse
 _ap = argparse.ArgumentParser()
 _ap.add_argument("model", nargs="?", default="xfs-mmaplock")
+_ap.add_argument("--threads", type=int, default=4)
 _ap.add_argument("--extra", type=int, default=0)
 _ap.add_argument("--scn", action="store_true")
 ARGS = _ap.parse_args()
@@ -62,6 +64,10 @@ THREADS = [
 # too).  Stores, which fault and allocate, grow the space most.
 EXTRA_OPS = [("store", 2), ("store", 0), ("store", 3), ("store", 1),
              ("store", 1), ("load", 2), ("store", 0), ("load", 3)]
+# Threads past the fourth (--threads), which multiply the space most.
+MORE_THREADS = [(1, [("store", 0), ("store", 2)]),
+                (0, [("store", 3), ("store", 1)])]
+THREADS += MORE_THREADS[:max(0, ARGS.threads - 4)]
 for _i in range(ARGS.extra):
     THREADS[_i % 4][1].append(EXTRA_OPS[_i % len(EXTRA_OPS)])
 # For checking the twin: GEN_THREADS=0,3 keeps only those threads.
@@ -929,7 +935,8 @@ init {
 
 def scenario():
     """The faultline scenario of THREADS."""
-    out = ["scenario scale-faults" + ("-%d" % ARGS.extra if ARGS.extra
+    out = ["scenario scale-faults" + ("-%d-%d" % (len(THREADS), ARGS.extra)
+                                      if len(THREADS) > 4 or ARGS.extra
                                       else ""),
            'summary "scaled benchmark: stores and loads on a 4-page file '
            'against truncate"',
