@@ -74,7 +74,7 @@ typedef struct {
 	GArray *goals;          /* Goal */
 	SimDial q;
 	uint8_t *rec;           /* hsize + 1 scratch */
-	SimWorld *w;            /* [0] expanded node, [1] child */
+	SimSlot w[2];           /* [0] expanded node, [1] child */
 	SimPropSet want, got;
 } Cex;
 
@@ -97,7 +97,7 @@ static void cex_node(Cex *x, uint32_t parent, int tid, uint32_t key)
 	size_t hs = x->s->hsize;
 	bool is_new;
 
-	memcpy(x->rec, &x->w[1], hs);
+	memcpy(x->rec, sim_world_state(x->w[1].w), hs);
 	x->rec[hs] = (uint8_t)(tid + 1);
 	uint32_t id = sim_visited_add(x->nodes, x->rec, &is_new);
 	if (is_new) {
@@ -124,8 +124,8 @@ static void cex_expand(Cex *x, uint32_t id)
 	SimPropSet found;
 
 	n->closed = 1;
-	memcpy(&x->w[0], rec, s->hsize);
-	uint8_t runnable = sim_step_runnable(&x->w[0]);
+	memcpy(SIM_W_AT(x->w[0].w, x->w[0].w->state), rec, s->hsize);
+	SimThreadSet runnable = sim_step_runnable(x->w[0].w);
 	if (key % (SIM_STEPS_MAX + 1) >= s->depth_max)
 		return;
 	for (int t = 0; runnable >> t; t++) {
@@ -134,12 +134,12 @@ static void cex_expand(Cex *x, uint32_t id)
 		uint32_t k = key + (last >= 0 && t != last &&
 				    (runnable >> last & 1) ? SIM_CEX_PREEMPT_COST :
 				    SIM_CEX_STEP_COST);
-		if (!sim_search_step(s, &x->w[0], &x->w[1], t, NULL, &found,
+		if (!sim_search_step(s, x->w[0], x->w[1], t, NULL, &found,
 				     NULL))
 			return;
 		s->r->transitions--;    /* not the main search's */
 		cex_goal(x, id, t, k, found);
-		cex_goal(x, id, t, k, sim_search_terminal(s->p, &x->w[1]));
+		cex_goal(x, id, t, k, sim_search_terminal(s->p, x->w[1].w));
 		cex_node(x, id, t, k);
 	}
 }
@@ -185,8 +185,8 @@ static void cex_init(Cex *x, SimSearch *s, const SimWorld *init)
 	x->goals = g_array_new(FALSE, FALSE, sizeof(Goal));
 	sim_dial_init(&x->q);
 	x->rec = g_malloc0(s->hsize + 1);
-	x->w = g_new0(SimWorld, 2);
-	memcpy(&x->w[1], init, sizeof(SimWorld));
+	x->w[0] = (SimSlot){ sim_world_dup(init), NULL };
+	x->w[1] = (SimSlot){ sim_world_dup(init), NULL };
 	cex_node(x, 0, -1, 0);
 }
 
@@ -197,7 +197,8 @@ static void cex_free(Cex *x)
 	g_array_free(x->goals, TRUE);
 	sim_dial_free(&x->q);
 	g_free(x->rec);
-	g_free(x->w);
+	g_free(x->w[0].w);
+	g_free(x->w[1].w);
 }
 
 void sim_cex_minimise(SimSearch *s, const SimWorld *init,
@@ -243,7 +244,8 @@ void sim_cex_minimise(SimSearch *s, const SimWorld *init,
 SimPropSet sim_cex_paths_see(SimSearch *s, const SimWorld *init)
 {
 	SimExploreResult *r = s->r;
-	SimWorld *w = g_new(SimWorld, 2);
+	SimSlot w[2] = { { sim_world_dup(init), NULL },
+			 { sim_world_dup(init), NULL } };
 	SimPropSet added = 0, found;
 
 	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
@@ -252,19 +254,20 @@ SimPropSet sim_cex_paths_see(SimSearch *s, const SimWorld *init)
 			continue;
 		const int *tids = (const int *)(const void *)a->data;
 		int cur = 0;
-		memcpy(&w[0], init, sizeof(SimWorld));
+		sim_world_copy(w[0].w, init);
 		for (guint i = 0; i < a->len; i++) {
-			if (!sim_search_step(s, &w[cur], &w[cur ^ 1], tids[i],
+			if (!sim_search_step(s, w[cur], w[cur ^ 1], tids[i],
 					     NULL, &found, NULL))
 				break;
 			s->r->transitions--;    /* not the search's */
 			cur ^= 1;
-			found |= sim_search_terminal(s->p, &w[cur]);
+			found |= sim_search_terminal(s->p, w[cur].w);
 			found &= (SimPropSet)~r->found;
 			added |= found;
 			sim_search_record(s, tids, (int)i + 1, found);
 		}
 	}
-	g_free(w);
+	g_free(w[0].w);
+	g_free(w[1].w);
 	return added;
 }

@@ -16,9 +16,10 @@
 #define SLEEP_MASK 0x0fu
 
 typedef struct {
-	SimWorld w;
+	SimWorld *w;
+	SimNotes *notes;        /* for lockdep's sites, or NULL */
 	uint32_t id;            /* in the visited set */
-	uint8_t enabled, ample, done;
+	SimThreadSet enabled, ample, done;
 	int8_t via;             /* thread whose step led here, -1 at root */
 	SimFp fp[SIM_THREADS_MAX];         /* of the enabled threads */
 	SimFuture fut[SIM_THREADS_MAX];    /* of every thread (with POR) */
@@ -34,15 +35,15 @@ typedef struct {
 static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 			int via)
 {
-	const SimWorld *w = &f->w;
-	bool por = s->o->por;
-	uint8_t fresh = 0xff;
+	const SimWorld *w = f->w;
+	bool por = s->reduce;
+	SimThreadSet fresh = ~(SimThreadSet)0;
 
 	f->enabled = sim_step_runnable(w);
 	f->done = 0;
 	f->via = (int8_t)via;
 	if (parent && via >= 0)
-		fresh = (uint8_t)((1u << via) | ~parent->enabled);
+		fresh = SIM_TSET(via) | ~parent->enabled;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (f->enabled >> t & 1)
 			f->fp[t] = (fresh >> t & 1) ?
@@ -79,10 +80,13 @@ static void dfs_record(Dfs *d, int sp, int last, SimPropSet found)
 	sim_search_record(d->s, tids, n, found);
 }
 
-/* Child sleep set after thread T from frame F with sleep set Z. */
+/* Child sleep set after thread T from frame F with sleep set Z.  It is
+ * kept in the visited set's data byte, so only threads 0..3 can sleep
+ * (SLEEP_MASK): a smaller sleep set prunes less, never wrongly. */
 static uint8_t child_sleep(const Frame *f, uint8_t z, int t)
 {
-	uint8_t cand = (uint8_t)((z | f->done) & f->enabled & ~(1u << t));
+	SimThreadSet cand = (z | f->done) & f->enabled & ~SIM_TSET(t) &
+			    SLEEP_MASK;
 	uint8_t out = 0;
 
 	for (int u = 0; cand >> u; u++)
@@ -93,7 +97,7 @@ static uint8_t child_sleep(const Frame *f, uint8_t z, int t)
 
 /* Push the world in st[sp + 1] (already stepped, reached by VIA) as a
  * frame to explore with ample set AMPLE (0: choose). */
-static void dfs_push(Dfs *d, uint32_t id, int via, uint8_t ample)
+static void dfs_push(Dfs *d, uint32_t id, int via, SimThreadSet ample)
 {
 	Frame *c = &d->st[d->sp + 1];
 
@@ -135,18 +139,20 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 	bool is_new;
 
 	bool progress;
-	if (!sim_search_step(s, &f->w, &c->w, t, s->lockdep, &found, &progress))
+	if (!sim_search_step(s, (SimSlot){ f->w, f->notes },
+			     (SimSlot){ c->w, c->notes }, t, s->lockdep, &found,
+			     &progress))
 		return;
 	if (found & ~s->r->found)
 		dfs_record(d, d->sp, t, found);
-	uint8_t zc = s->o->por ? child_sleep(f, z, t) : 0;
-	uint32_t id = sim_visited_add(d->vis, &c->w, &is_new);
+	uint8_t zc = s->reduce ? child_sleep(f, z, t) : 0;
+	uint32_t id = sim_visited_add(d->vis, sim_world_state(c->w), &is_new);
 	if (s->g) {
 		SimEdge e = { .src = f->id, .dst = id, .tid = (uint8_t)(t |
 			   (progress ? SIM_EDGE_PROGRESS : 0)) };
 		g_array_append_val(s->g->edges, e);
 		if (is_new)
-			sim_graph_add_state(s->g, &c->w);
+			sim_graph_add_state(s->g, c->w);
 	}
 	if (!is_new) {
 		dfs_revisit(d, id, zc, t);
@@ -154,10 +160,10 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 	}
 	s->r->states++;
 	*data_of(d, id) = zc;
-	SimPropSet stuck = sim_search_terminal(s->p, &c->w);
+	SimPropSet stuck = sim_search_terminal(s->p, c->w);
 	if (stuck & ~s->r->found)
 		dfs_record(d, d->sp, t, stuck);
-	if (sim_step_runnable(&c->w))
+	if (sim_step_runnable(c->w))
 		dfs_push(d, id, t, 0);
 }
 
@@ -176,20 +182,20 @@ static void dfs_loop(Dfs *d)
 				  s->extra_bytes + graph))
 			return;
 		uint8_t z = *data_of(d, f->id) & SLEEP_MASK;
-		uint8_t todo = (uint8_t)(f->ample & ~f->done & ~z);
+		SimThreadSet todo = f->ample & ~f->done & ~(SimThreadSet)z;
 		if (!todo) {
 			*data_of(d, f->id) &= (uint8_t)~ONSTACK;
 			d->sp--;
 			continue;
 		}
-		int t = __builtin_ctz(todo);
+		int t = __builtin_ctzll(todo);
 		if ((uint32_t)d->sp + 1 >= s->depth_max) {
 			sim_search_bound(s, "depth-max");
-			f->done |= (uint8_t)(1u << t);
+			f->done |= SIM_TSET(t);
 			continue;
 		}
 		dfs_expand(d, t, z);
-		f->done |= (uint8_t)(1u << t);
+		f->done |= SIM_TSET(t);
 		if (s->stop)
 			return;
 	}
@@ -202,10 +208,15 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 
 	d.vis = sim_visited_new(s->hsize, s->o->exact,
 				s->o->states_max ? s->o->states_max : 0);
-	d.st = g_new(Frame, s->depth_max + 1);
-	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1);
-	memcpy(&d.st[0].w, init, sizeof(SimWorld));
-	uint32_t id = sim_visited_add(d.vis, init, &is_new);
+	d.st = g_new0(Frame, s->depth_max + 1);
+	SimSlot *slots = sim_slots_new(s, init, s->depth_max + 1);
+	for (uint32_t i = 0; i <= s->depth_max; i++) {
+		d.st[i].w = slots[i].w;
+		d.st[i].notes = slots[i].notes;
+	}
+	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1) +
+			 sim_slots_bytes(s, init, s->depth_max + 1);
+	uint32_t id = sim_visited_add(d.vis, sim_world_state(init), &is_new);
 	if (s->g)
 		sim_graph_add_state(s->g, init);
 	s->r->states = 1;
@@ -214,5 +225,6 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	dfs_loop(&d);
 	s->r->collisions = sim_visited_collisions(d.vis);
 	sim_visited_free(d.vis);
+	sim_slots_free(slots);
 	g_free(d.st);
 }

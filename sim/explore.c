@@ -35,6 +35,7 @@ static void livelock_pass(SimSearch *s, const SimWorld *init)
 	o.por = false;
 	s2.o = &o;
 	s2.r = &r2;
+	s2.reduce = false;
 	s2.lockdep = NULL;
 	s2.next_check = 0;
 	s2.stop = false;
@@ -64,7 +65,7 @@ static void explore_exhaustive_livelock(SimSearch *s, const SimWorld *init)
 	bool cycles = sim_livelock_may_cycle(s->p);
 	SimGraph g;
 
-	if (cycles && !s->o->por) {
+	if (cycles && !s->reduce) {
 		sim_graph_init(&g);
 		s->g = &g;
 	}
@@ -83,7 +84,7 @@ static void explore_exhaustive_livelock(SimSearch *s, const SimWorld *init)
 gboolean sim_explore(const SimProgram *p, const SimExploreOptions *o,
 		     SimExploreResult *r)
 {
-	SimWorld *init = g_new(SimWorld, 1);
+	SimWorld *init = sim_step_world_new(p);
 	SimSearch s;
 
 	memset(r, 0, sizeof(*r));

@@ -51,18 +51,18 @@ uint64_t sim_graph_bytes(const SimGraph *g)
 		return 0;
 	uint64_t m = g->edges->len, n = g->enabled->len;
 
-	return 2 * m * sizeof(SimEdge) + 2 * 2 * n +
+	return 2 * m * sizeof(SimEdge) + 2 * 2 * n * sizeof(SimThreadSet) +
 	       m * sizeof(SimEdge) + n * 8 * sizeof(uint32_t);
 }
 
 /* The next state id's runnable and unfinished threads. */
 void sim_graph_add_state(SimGraph *g, const SimWorld *w)
 {
-	uint8_t en = sim_step_runnable(w), live = 0;
+	SimThreadSet en = sim_step_runnable(w), live = 0;
 
 	for (int t = 0; t < w->nthreads; t++)
-		if (w->thread[t].status != SIM_TH_DONE)
-			live |= (uint8_t)(1u << t);
+		if (sim_thread(w, t)->status != SIM_TH_DONE)
+			live |= SIM_TSET(t);
 	g_array_append_val(g->enabled, en);
 	g_array_append_val(g->live, live);
 }
@@ -70,8 +70,8 @@ void sim_graph_add_state(SimGraph *g, const SimWorld *w)
 void sim_graph_init(SimGraph *g)
 {
 	g->edges = g_array_new(FALSE, FALSE, sizeof(SimEdge));
-	g->enabled = g_array_new(FALSE, FALSE, sizeof(uint8_t));
-	g->live = g_array_new(FALSE, FALSE, sizeof(uint8_t));
+	g->enabled = g_array_new(FALSE, FALSE, sizeof(SimThreadSet));
+	g->live = g_array_new(FALSE, FALSE, sizeof(SimThreadSet));
 }
 
 void sim_graph_free(SimGraph *g)
@@ -128,7 +128,7 @@ typedef struct {
 	uint32_t n;             /* states */
 	uint32_t *off;
 	SimEdge *adj;
-	const uint8_t *enabled, *live;
+	const SimThreadSet *enabled, *live;
 } Csr;
 
 static void csr_init(Csr *c, const SimGraph *g)
@@ -137,8 +137,8 @@ static void csr_init(Csr *c, const SimGraph *g)
 	uint32_t m = g->edges->len;
 
 	c->n = g->enabled->len;
-	c->enabled = (const uint8_t *)g->enabled->data;
-	c->live = (const uint8_t *)g->live->data;
+	c->enabled = (const SimThreadSet *)(void *)g->enabled->data;
+	c->live = (const SimThreadSet *)(void *)g->live->data;
 	c->off = g_new0(uint32_t, c->n + 1);
 	c->adj = g_new(SimEdge, MAX(m, 1));
 	for (uint32_t i = 0; i < m; i++)
@@ -229,6 +229,7 @@ static uint32_t *sccs(const Csr *c, int who, uint32_t *ncomp)
 typedef struct {
 	const Csr *c;
 	int who;
+	int nthreads;
 	uint32_t *comp;
 	uint32_t ncomp;
 } Sccs;
@@ -241,14 +242,15 @@ static bool inner(const SimEdge *e, const Sccs *k)
 /* Per component of K: the threads with an inner edge (*STEPPED), and
  * whether it is a livelock of K->who (returned: an inner edge, K->who
  * unfinished, weakly fair). */
-static uint8_t *fair_components(const Sccs *k, uint8_t **stepped_out)
+static uint8_t *fair_components(const Sccs *k, SimThreadSet **stepped_out)
 {
 	const Csr *c = k->c;
 	size_t n = MAX(k->ncomp, 1);
-	uint8_t *always = g_malloc(n), *stepped = g_malloc0(n);
+	SimThreadSet *always = g_new(SimThreadSet, n);
+	SimThreadSet *stepped = g_new0(SimThreadSet, n);
 	uint8_t *fair = g_malloc0(n);
 
-	memset(always, 0xff, n);
+	memset(always, 0xff, n * sizeof(SimThreadSet));
 	for (uint32_t v = 0; v < c->n; v++) {
 		uint32_t x = k->comp[v];
 		always[x] &= c->enabled[v];
@@ -258,7 +260,7 @@ static uint8_t *fair_components(const Sccs *k, uint8_t **stepped_out)
 			if (!inner(&c->adj[i], k))
 				continue;
 			fair[x] = 1;
-			stepped[x] |= (uint8_t)(1u << sim_edge_tid(&c->adj[i]));
+			stepped[x] |= SIM_TSET(sim_edge_tid(&c->adj[i]));
 		}
 	}
 	for (uint32_t x = 0; x < k->ncomp; x++)
@@ -274,7 +276,8 @@ static uint8_t *fair_components(const Sccs *k, uint8_t **stepped_out)
 static uint32_t prefix_to(const Sccs *k, const uint8_t *fair, GArray *path)
 {
 	const Csr *c = k->c;
-	uint32_t T = SIM_THREADS_MAX + 1, nn = c->n * T, e, goal = UNSEEN;
+	uint32_t T = (uint32_t)k->nthreads + 1, nn = c->n * T, e;
+	uint32_t goal = UNSEEN;
 	uint32_t *key = g_new(uint32_t, nn), *from = g_new(uint32_t, nn);
 	SimDial q;
 
@@ -328,8 +331,8 @@ typedef enum {
  * reached.  The goal exists: the component is strongly connected and
  * fair. */
 static uint32_t walk_within(const Sccs *k, uint32_t v, WalkKind kind, int t,
-			    uint32_t to, GArray *path, uint8_t *stepped,
-			    uint8_t *idle)
+			    uint32_t to, GArray *path, SimThreadSet *stepped,
+			    SimThreadSet *idle)
 {
 	const Csr *c = k->c;
 	uint32_t *via = g_new(uint32_t, c->n);  /* edge index in */
@@ -370,8 +373,8 @@ static uint32_t walk_within(const Sccs *k, uint32_t v, WalkKind kind, int t,
 		const SimEdge *e = &c->adj[g_array_index(edges, uint32_t, i)];
 		int tid = sim_edge_tid(e);
 		g_array_append_val(path, tid);
-		*stepped |= (uint8_t)(1u << tid);
-		*idle |= (uint8_t)~c->enabled[e->dst];
+		*stepped |= SIM_TSET(tid);
+		*idle |= ~c->enabled[e->dst];
 		end = e->dst;
 	}
 	g_array_free(edges, TRUE);
@@ -387,9 +390,9 @@ static uint32_t walk_within(const Sccs *k, uint32_t v, WalkKind kind, int t,
  * fair), then back to V.  The walk is not empty: V has a thread that
  * can run (it has an inner edge), which is neither idle nor stepped. */
 static void fair_cycle(const Sccs *k, uint32_t v, int nthreads,
-		       uint8_t comp_stepped, GArray *path)
+		       SimThreadSet comp_stepped, GArray *path)
 {
-	uint8_t stepped = 0, idle = (uint8_t)~k->c->enabled[v];
+	SimThreadSet stepped = 0, idle = ~k->c->enabled[v];
 	uint32_t u = v;
 
 	for (int t = 0; t < nthreads; t++)
@@ -411,8 +414,9 @@ void sim_livelock_check(SimSearch *s, const SimGraph *g)
 
 	csr_init(&c, g);
 	for (int who = 0; who < s->p->scn->nthreads && !any; who++) {
-		Sccs k = { .c = &c, .who = who };
-		uint8_t *stepped;
+		Sccs k = { .c = &c, .who = who,
+			   .nthreads = s->p->scn->nthreads };
+		SimThreadSet *stepped;
 		k.comp = sccs(&c, who, &k.ncomp);
 		uint8_t *fair = fair_components(&k, &stepped);
 		for (uint32_t x = 0; x < k.ncomp && !any; x++)

@@ -31,8 +31,8 @@ static inline int sim_edge_tid(const SimEdge *e)
 
 struct SimGraph {
 	GArray *edges;          /* SimEdge */
-	GArray *enabled;        /* uint8_t, by state id: runnable threads */
-	GArray *live;           /* uint8_t, by state id: unfinished threads */
+	GArray *enabled;        /* SimThreadSet, by state id: runnable threads */
+	GArray *live;           /* SimThreadSet, by state id: unfinished */
 };
 
 void sim_graph_init(SimGraph *g);

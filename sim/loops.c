@@ -8,10 +8,10 @@
 static SimBound bound_const(int v)
 {
 	return (SimBound){ .param = 0,
-			.v = (int8_t)CLAMP(v, -1, SIM_PAGES_MAX) };
+			.v = (int8_t)CLAMP(v, -1, SIM_SPAN_PAGES) };
 }
 
-const SimSpan sim_span_all = { { 0, 0 }, { 0, SIM_PAGES_MAX - 1 } };
+const SimSpan sim_span_all = { { 0, 0 }, { 0, SIM_SPAN_PAGES - 1 } };
 
 static bool bound_eq(SimBound a, SimBound b)
 {

@@ -22,6 +22,10 @@
 #include <stdint.h>
 #include "prog.h"
 
+/* Spans name pgoffs 0..SIM_SPAN_PAGES - 1, the pages the reduction's
+ * footprints can tell apart (por.h); a bound past them is every pgoff. */
+#define SIM_SPAN_PAGES 8
+
 typedef struct {
 	uint8_t param;          /* v is a parameter number, else a constant */
 	int8_t v;

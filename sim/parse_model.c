@@ -316,16 +316,6 @@ static gboolean model_lock(SimParser *p, SimModel *m, ModelState *ms)
 		.nslots = (uint8_t)nslots, .line = name.line, .col = name.col,
 	};
 	m->nlocks++;
-	/* the instance bound is the model's alone: say so at the lock
-	 * that crosses it, not when a scenario is linked */
-	int instances = 0;
-	for (int i = 0; i < m->nlocks; i++)
-		instances += sim_lock_instances(&m->locks[i]);
-	if (instances > SIM_LOCKS_MAX)
-		return FAIL(p, &name, SIM_PARSE_ERROR_BOUND,
-			    "the model needs %d lock instances with this one, "
-			    "more than SIM_LOCKS_MAX (%d)", instances,
-			    SIM_LOCKS_MAX);
 	return TRUE;
 }
 

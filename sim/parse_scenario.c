@@ -152,11 +152,11 @@ static gboolean scn_blocks(SimParser *p, SimScenario *s)
 					    b.value);
 		}
 		for (const SimToken *e = &a; e; e = e == &a ? &b : NULL)
-			if (e->value >= SIM_PAGES_MAX)
+			if (e->value >= SIM_PAGES_DEFAULT)
 				return FAIL(p, e, SIM_PARSE_ERROR_BOUND,
 					    "block pgoff %d out of range "
 					    "(0..%d)", e->value,
-					    SIM_PAGES_MAX - 1);
+					    SIM_PAGES_DEFAULT - 1);
 		for (int v = a.value; v <= b.value; v++) {
 			if (s->blocks[v])
 				return FAIL(p, &a, SIM_PARSE_ERROR_NAME,
@@ -166,7 +166,7 @@ static gboolean scn_blocks(SimParser *p, SimScenario *s)
 					    "too many blocks: more than "
 					    "SIM_BLOCKS_MAX (%d)",
 					    SIM_BLOCKS_MAX);
-			s->blocks[v] = (uint8_t)++nblocks;
+			s->blocks[v] = (uint16_t)++nblocks;
 			s->written[v] = 1;
 		}
 		t = sim_lex_peek(p);
@@ -188,10 +188,10 @@ static gboolean scn_file(SimParser *p, SimScenario *s, ScnState *st,
 	if (!sim_parse_expect_keyword(p, "size") ||
 	    !sim_parse_expect(p, TK_NUMBER, "a size in pages", &n))
 		return FALSE;
-	if (n.value > SIM_PAGES_MAX)
+	if (n.value > SIM_PAGES_DEFAULT)
 		return FAIL(p, &n, SIM_PARSE_ERROR_BOUND,
 			    "file size %d out of range (0..%d)", n.value,
-			    SIM_PAGES_MAX);
+			    SIM_PAGES_DEFAULT);
 	s->i_size = n.value;
 	t = sim_lex_peek(p);
 	if (!sim_tok_is(&t, "blocks"))

@@ -20,8 +20,12 @@
 /* ---- footprints ---------------------------------------------------------- */
 
 /* Classes, as bits of a 64-bit mask.  A page-indexed class has one bit
- * per pgoff (bit KIND * SIM_PAGES_MAX + pgoff); the rest are whole
- * objects. */
+ * per pgoff (bit KIND * FP_PAGES + pgoff); the rest are whole objects.
+ * The mask has room for FP_PAGES pages and FP_PROCS processes: a world
+ * shaped larger is searched without reduction (sim_por_fits). */
+#define FP_PAGES SIM_SPAN_PAGES
+#define FP_PROCS 2
+
 enum {
 	K_BMAP,                 /* bmap[pgoff] */
 	K_PCACHE,               /* the page-cache page: mflags' page bits,
@@ -30,14 +34,14 @@ enum {
 	K_PLOCK,                /* the page lock instance */
 	K_ELOCK,                /* the DAX entry lock instance */
 	K_PTE0,                 /* process p's PTE: kind K_PTE0 + p */
-	K_NKINDS = K_PTE0 + SIM_PROCS_MAX,
-	CL_WHOLE0 = K_NKINDS * SIM_PAGES_MAX,
+	K_NKINDS = K_PTE0 + FP_PROCS,
+	CL_WHOLE0 = K_NKINDS * FP_PAGES,
 };
 
-G_STATIC_ASSERT(SIM_PAGES_MAX <= 8 && CL_WHOLE0 + 5 <= 64);
+G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 5 <= 64);
 
-#define PAGES_ALL ((uint8_t)((1u << SIM_PAGES_MAX) - 1))
-#define KIND(k) ((uint64_t)PAGES_ALL << ((k) * SIM_PAGES_MAX))
+#define PAGES_ALL ((uint8_t)((1u << FP_PAGES) - 1))
+#define KIND(k) ((uint64_t)PAGES_ALL << ((k) * FP_PAGES))
 #define CL_ISIZE ((uint64_t)1 << CL_WHOLE0)
 #define CL_ALLOC ((uint64_t)1 << (CL_WHOLE0 + 1))   /* free stack, nfree */
 #define CL_BLOCKS ((uint64_t)1 << (CL_WHOLE0 + 2))  /* block[]: owner,
@@ -45,8 +49,8 @@ G_STATIC_ASSERT(SIM_PAGES_MAX <= 8 && CL_WHOLE0 + 5 <= 64);
 #define CL_CACHE ((uint64_t)1 << (CL_WHOLE0 + 3))   /* cache_dirty */
 #define CL_OPSTATE ((uint64_t)1 << (CL_WHOLE0 + 4)) /* which threads are
 							 * inside an op */
-#define CL_PTES ((((uint64_t)1 << (SIM_PROCS_MAX * SIM_PAGES_MAX)) - 1) << \
-		 (K_PTE0 * SIM_PAGES_MAX))
+#define CL_PTES ((((uint64_t)1 << (FP_PROCS * FP_PAGES)) - 1) << \
+		 (K_PTE0 * FP_PAGES))
 /* What the op-boundary oracles read (sim/oracle.c), at every pgoff:
  *   stale-pte (check_ptes, check_pages): every page table, i_size,
  *     the block map and the page-cache flags (mflags, page_src);
@@ -208,12 +212,12 @@ static uint64_t expand(uint8_t t, uint8_t pages, int proc)
 
 	for (int k = K_BMAP; k <= K_ELOCK; k++)
 		if (t >> k & 1)
-			m |= (uint64_t)pages << (k * SIM_PAGES_MAX);
+			m |= (uint64_t)pages << (k * FP_PAGES);
 	if (t & T_PTE_OWN)
-		m |= (uint64_t)pages << ((K_PTE0 + proc) * SIM_PAGES_MAX);
+		m |= (uint64_t)pages << ((K_PTE0 + proc) * FP_PAGES);
 	if (t & T_PTE_ALL)
-		for (int q = 0; q < SIM_PROCS_MAX; q++)
-			m |= (uint64_t)pages << ((K_PTE0 + q) * SIM_PAGES_MAX);
+		for (int q = 0; q < FP_PROCS; q++)
+			m |= (uint64_t)pages << ((K_PTE0 + q) * FP_PAGES);
 	return m;
 }
 
@@ -226,10 +230,10 @@ static uint64_t whole(uint8_t w)
  * the range leaves it (a model error). */
 static uint8_t page_span(int lo, int hi, bool clamp)
 {
-	if (!clamp && (lo < 0 || hi >= SIM_PAGES_MAX))
+	if (!clamp && (lo < 0 || hi >= FP_PAGES))
 		return PAGES_ALL;
 	lo = MAX(lo, 0);
-	hi = MIN(hi, SIM_PAGES_MAX - 1);
+	hi = MIN(hi, FP_PAGES - 1);
 	if (lo > hi)
 		return 0;
 	return (uint8_t)(((1u << (hi + 1)) - 1) & ~((1u << lo) - 1));
@@ -280,7 +284,7 @@ static void ret_ok_free(uint8_t **ok, int n)
 static bool may_cross_boundary(const SimWorld *w, uint8_t *const *ok,
 			       int tid)
 {
-	const SimThread *t = &w->thread[tid];
+	const SimThread *t = sim_thread(w, tid);
 
 	if (t->depth < 2)
 		return true;
@@ -303,7 +307,7 @@ static int reg_value(const SimThread *t, int base, const SimArg *a)
 static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		  int tid)
 {
-	const SimThread *t = &w->thread[tid];
+	const SimThread *t = sim_thread(w, tid);
 	const SimInsn *in = sim_step_next_insn(w, p, tid);
 	int base = t->frame[t->depth - 1].base;
 	PrimFp d = prim_fp(in->sub);
@@ -316,7 +320,7 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	switch (d.pages) {
 	case PG_ARG0: pages = page_span(a[0], a[0], false); break;
 	case PG_RANGE: pages = page_span(a[0], a[1], true); break;
-	case PG_FROM: pages = page_span(a[0], SIM_PAGES_MAX - 1, true); break;
+	case PG_FROM: pages = page_span(a[0], FP_PAGES - 1, true); break;
 	case PG_ALL: pages = PAGES_ALL; break;
 	default: break;
 	}
@@ -551,7 +555,7 @@ static uint8_t span_pages(SimSpan s, const SimThread *t, int base)
  * so it will cross an op boundary (oracle reads, OPSTATE). */
 static SimFuture future_of(const Futures *fx, const SimWorld *w, int tid)
 {
-	const SimThread *t = &w->thread[tid];
+	const SimThread *t = sim_thread(w, tid);
 	SimFuture f = { 0 };
 
 	if (t->status == SIM_TH_DONE)
@@ -623,7 +627,7 @@ bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
 	return !sim_por_dependent(&a, &b);
 }
 
-int sim_por_check_futures(const SimProgram *p, const SimWorld *run, int n,
+int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 			  int *bad_j, int *bad_t)
 {
 	uint8_t **ok = ret_ok_new(p);
@@ -632,12 +636,12 @@ int sim_por_check_futures(const SimProgram *p, const SimWorld *run, int n,
 
 	futures_init(&fx, p);
 	for (int i = 0; i < n && bad < 0; i++) {
-		for (int t = 0; t < run[i].nthreads && bad < 0; t++) {
-			SimFuture fu = future_of(&fx, &run[i], t);
+		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
+			SimFuture fu = future_of(&fx, run[i], t);
 			for (int j = i; j < n && bad < 0; j++) {
-				if (run[j].thread[t].status == SIM_TH_DONE)
+				if (sim_thread(run[j], t)->status == SIM_TH_DONE)
 					break;
-				SimFp a = next_fp(&run[j], p, ok, t);
+				SimFp a = next_fp(run[j], p, ok, t);
 				int decl = a.lock >= 0 ?
 					   sim_lock_decl_of(p, a.lock) : -1;
 				if (!fu.live || (a.rd & ~fu.rd) ||
@@ -694,44 +698,51 @@ SimFuture sim_por_future(const SimPor *por, const SimWorld *w, int tid)
 	return future_of(&por->fx, w, tid);
 }
 
+bool sim_por_fits(const SimWorld *w)
+{
+	return w->npages <= FP_PAGES && w->nprocs <= FP_PROCS;
+}
+
 /* ---- persistent sets -------------------------------------------------- */
 
 /* The persistent set grown from SEED: threads, as a bitmask. */
-static uint8_t persistent_from(const SimProgram *p, const SimWorld *w,
-			       uint8_t enabled, const SimFp *fp,
-			       const SimFuture *fut, int seed)
+static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
+				    SimThreadSet enabled, const SimFp *fp,
+				    const SimFuture *fut, int seed)
 {
-	uint8_t all = (uint8_t)((1u << w->nthreads) - 1);
-	uint8_t set = (uint8_t)(1u << seed), checked = 0;
+	SimThreadSet all = w->nthreads == 64 ? ~(SimThreadSet)0 :
+			   SIM_TSET(w->nthreads) - 1;
+	SimThreadSet set = SIM_TSET(seed), checked = 0;
 
 	while (set & enabled & ~checked) {
-		int x = __builtin_ctz(set & enabled & ~checked);
-		checked |= (uint8_t)(1u << x);
+		int x = __builtin_ctzll(set & enabled & ~checked);
+		checked |= SIM_TSET(x);
 		for (int u = 0; u < w->nthreads; u++) {
 			if ((set >> u & 1) ||
 			    !dep_future(p, &fp[x], &fut[u],
-					w->thread[u].proc))
+					sim_thread(w, u)->proc))
 				continue;
 			if (!(enabled >> u & 1))
 				return all;
-			set |= (uint8_t)(1u << u);
+			set |= SIM_TSET(u);
 		}
 	}
 	return set;
 }
 
-uint8_t sim_por_ample(const SimPor *por, const SimWorld *w, uint8_t enabled,
-		      const SimFp *fp, const SimFuture *fut)
+SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
+			   SimThreadSet enabled, const SimFp *fp,
+			   const SimFuture *fut)
 {
-	uint8_t best = enabled;
+	SimThreadSet best = enabled;
 
 	if (sim_thread_count(enabled) < 2)
 		return enabled;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
 			continue;
-		uint8_t a = persistent_from(por->p, w, enabled, fp, fut, t) &
-			    enabled;
+		SimThreadSet a = persistent_from(por->p, w, enabled, fp, fut,
+						 t) & enabled;
 		if (sim_thread_count(a) < sim_thread_count(best))
 			best = a;
 		if (sim_thread_count(best) == 1)

@@ -74,8 +74,14 @@ bool sim_por_dependent(const SimFp *a, const SimFp *b);
 /* sim_por_ample - the smallest persistent set of W's ENABLED threads,
  * given each enabled thread's next step FP[t] and each thread's future
  * FUT[t]. */
-uint8_t sim_por_ample(const SimPor *por, const SimWorld *w, uint8_t enabled,
-		      const SimFp *fp, const SimFuture *fut);
+SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
+			   SimThreadSet enabled, const SimFp *fp,
+			   const SimFuture *fut);
+
+/* sim_por_fits - whether the footprints can tell W's pages and
+ * processes apart (8 pages, 2 processes): a world shaped larger is
+ * searched without reduction. */
+bool sim_por_fits(const SimWorld *w);
 
 /* sim_por_independent - whether the next steps of threads T and U
  * (both runnable in W) commute under the footprints the reduction uses:
@@ -90,7 +96,7 @@ bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
  * T's future computed in RUN[i] (classes, pgoffs, lock classes).
  * Returns -1, or the first i where it does not (with *BAD_J, *BAD_T).
  * Exposed so tests can check the static analysis by execution. */
-int sim_por_check_futures(const SimProgram *p, const SimWorld *run, int n,
+int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 			  int *bad_j, int *bad_t);
 
 #endif

@@ -32,14 +32,14 @@ void sim_explore_result_clear(SimExploreResult *r)
 
 int sim_explore_preemptions(const SimProgram *p, const int *tids, int n)
 {
-	SimWorld *w = g_new(SimWorld, 1);
+	SimWorld *w = sim_step_world_new(p);
 	SimStepCtx ctx = { .prog = p };
 	int last = -1, pre = 0;
 
 	if (!sim_step_init(w, p, &ctx))
 		n = -1;
 	for (int i = 0; i < n; i++) {
-		uint8_t runnable = sim_step_runnable(w);
+		SimThreadSet runnable = sim_step_runnable(w);
 		if (tids[i] < 0 || tids[i] >= w->nthreads ||
 		    !(runnable >> tids[i] & 1)) {
 			pre = -1;

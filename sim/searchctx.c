@@ -28,8 +28,10 @@ bool sim_search_init(SimSearch *s, const SimProgram *p,
 	}
 	g_string_free(msg, TRUE);
 	s->hsize = sim_world_hash_size(init);
-	s->por = sim_por_new(p, o->por);
+	s->reduce = o->por && sim_por_fits(init);
+	s->por = sim_por_new(p, s->reduce);
 	s->lockdep = sim_lockdep_new(p);
+	s->notes0 = sim_notes_new(init);
 	return true;
 }
 
@@ -49,6 +51,7 @@ void sim_search_finish(SimSearch *s)
 			     0 : (double)n * (double)n / 36893488147419103232.0;
 	r->seconds = sim_search_seconds(s);
 	sim_lockdep_free(s->lockdep);
+	g_free(s->notes0);
 	sim_por_free(s->por);
 }
 
@@ -100,17 +103,16 @@ void sim_search_note_peak(SimSearch *s, uint64_t bytes)
 		s->r->peak_bytes = bytes;
 }
 
-/* Run TID's step from PARENT into CHILD; returns false on a model error
- * (recorded, with the model's file:line message).  *FOUND gets the
- * properties the step flagged, *PROGRESS (if set) whether it ended an
- * outermost op. */
-bool sim_search_step(SimSearch *s, const SimWorld *parent, SimWorld *child,
-		    int tid, SimLockdep *ld, SimPropSet *found, bool *progress)
+bool sim_search_step(SimSearch *s, SimSlot parent, SimSlot child, int tid,
+		     SimLockdep *ld, SimPropSet *found, bool *progress)
 {
-	SimStepCtx ctx = { .prog = s->p, .lockdep = ld };
+	SimNotes *notes = parent.notes ? child.notes : NULL;
+	SimStepCtx ctx = { .prog = s->p, .lockdep = ld, .notes = notes };
 
-	memcpy(child, parent, sizeof(SimWorld));
-	sim_step(child, tid, &ctx);
+	sim_world_copy(child.w, parent.w);
+	if (notes)
+		sim_notes_copy(notes, parent.notes);
+	sim_step(child.w, tid, &ctx);
 	s->r->transitions++;
 	*found = ctx.found;
 	if (progress)
@@ -118,9 +120,11 @@ bool sim_search_step(SimSearch *s, const SimWorld *parent, SimWorld *child,
 	if (!ctx.model_error)
 		return true;
 	GString *msg = g_string_new(NULL);
-	SimStepCtx again = { .prog = s->p, .msg = msg };
-	memcpy(child, parent, sizeof(SimWorld));
-	sim_step(child, tid, &again);
+	SimStepCtx again = { .prog = s->p, .msg = msg, .notes = notes };
+	sim_world_copy(child.w, parent.w);
+	if (notes)
+		sim_notes_copy(notes, parent.notes);
+	sim_step(child.w, tid, &again);
 	s->r->model_error = true;
 	if (!s->r->model_error_msg)
 		s->r->model_error_msg = g_string_free(msg, FALSE);
@@ -130,10 +134,44 @@ bool sim_search_step(SimSearch *s, const SimWorld *parent, SimWorld *child,
 	return false;
 }
 
+SimSlot *sim_slots_new(const SimSearch *s, const SimWorld *init, uint32_t n)
+{
+	SimSlot *v = g_new(SimSlot, n);
+	uint8_t *wb = g_malloc((size_t)init->size * n);
+	uint8_t *nb = s->lockdep ? g_malloc((size_t)s->notes0->size * n) :
+		      NULL;
+
+	for (uint32_t i = 0; i < n; i++) {
+		v[i].w = (SimWorld *)(void *)(wb + (size_t)init->size * i);
+		memcpy(v[i].w, init, init->size);
+		v[i].notes = NULL;
+		if (nb) {
+			v[i].notes = (SimNotes *)(void *)
+				     (nb + (size_t)s->notes0->size * i);
+			sim_notes_copy(v[i].notes, s->notes0);
+		}
+	}
+	return v;
+}
+
+uint64_t sim_slots_bytes(const SimSearch *s, const SimWorld *init,
+			 uint32_t n)
+{
+	return (uint64_t)n * (sizeof(SimSlot) + init->size +
+			      (s->lockdep ? s->notes0->size : 0));
+}
+
+void sim_slots_free(SimSlot *v)
+{
+	g_free(v[0].w);
+	g_free(v[0].notes);
+	g_free(v);
+}
+
 static bool all_done(const SimWorld *w)
 {
 	for (int t = 0; t < w->nthreads; t++)
-		if (w->thread[t].status != SIM_TH_DONE)
+		if (sim_thread(w, t)->status != SIM_TH_DONE)
 			return false;
 	return true;
 }

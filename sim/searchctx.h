@@ -30,9 +30,12 @@ typedef struct {
 	const SimExploreOptions *o;
 	SimExploreResult *r;
 	SimLockdep *lockdep;
+	SimNotes *notes0;       /* the initial world's notes, with lockdep */
 	SimGraph *g;            /* record the graph into it, or NULL */
 	SimPor *por;            /* footprints always, futures with POR */
 	size_t hsize;
+	bool reduce;            /* POR: asked for, and the shape fits the
+				 * footprints (sim_por_fits) */
 	uint32_t depth_max;
 	int64_t t0;             /* the monotonic clock at start, in us */
 	uint64_t next_check;    /* transitions at the next clock check */
@@ -68,14 +71,28 @@ bool sim_search_out_of_bounds(SimSearch *s, uint64_t states, uint64_t bytes);
 /* sim_search_note_peak - BYTES are in use now. */
 void sim_search_note_peak(SimSearch *s, uint64_t bytes);
 
+/* A world and its annotations (NULL where the search keeps none). */
+typedef struct {
+	SimWorld *w;
+	SimNotes *notes;
+} SimSlot;
+
+/* sim_slots_new - N slots, each a copy of INIT (and of the initial notes
+ * when lockdep is fed), in two allocations; sim_slots_bytes - what they
+ * take; freed with sim_slots_free. */
+SimSlot *sim_slots_new(const SimSearch *s, const SimWorld *init, uint32_t n);
+uint64_t sim_slots_bytes(const SimSearch *s, const SimWorld *init,
+			 uint32_t n);
+void sim_slots_free(SimSlot *v);
+
 /* sim_search_step - run TID's step from PARENT into CHILD, feeding LD
  * (may be NULL); false on a model error (recorded, with the model's
  * file:line message, and the search stops).  *FOUND gets the properties
  * the step flagged, *PROGRESS (if set) whether it ended an outermost
- * op.  Counts one transition. */
-bool sim_search_step(SimSearch *s, const SimWorld *parent, SimWorld *child,
-		     int tid, SimLockdep *ld, SimPropSet *found,
-		     bool *progress);
+ * op.  Notes are carried only when the parent has them (the lock-order
+ * graph LD reads where held locks were taken).  Counts one transition. */
+bool sim_search_step(SimSearch *s, SimSlot parent, SimSlot child, int tid,
+		     SimLockdep *ld, SimPropSet *found, bool *progress);
 
 /* sim_search_terminal - the properties of W if nothing can run in it
  * (deadlock, lost-wakeup), else 0. */

@@ -25,22 +25,22 @@
 #include "stepctx.h"
 #include "world.h"
 
-
 /* sim_step_init - the scenario's initial world for program P, every thread
  * parked at its first primitive.  Returns false (ctx->model_error) if a
  * thread body misbehaves before its first primitive. */
 bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx);
 
-/* sim_step_runnable - bitmask of threads that can take a step. */
-uint8_t sim_step_runnable(const SimWorld *w);
+/* sim_step_world_new - a world shaped for program P (sim_step_init fills
+ * it); sim_step_notes_new - its annotations.  Both freed with g_free. */
+SimWorld *sim_step_world_new(const SimProgram *p);
 
-/* sim_thread_count - threads in mask M (no popcnt instruction is
- * assumed). */
-static inline int sim_thread_count(uint8_t m)
+/* sim_step_runnable - the threads that can take a step. */
+SimThreadSet sim_step_runnable(const SimWorld *w);
+
+/* sim_thread_count - threads in set M. */
+static inline int sim_thread_count(SimThreadSet m)
 {
-	static const uint8_t n16[16] = { 0, 1, 1, 2, 1, 2, 2, 3,
-					 1, 2, 2, 3, 2, 3, 3, 4 };
-	return n16[m & 15] + n16[m >> 4];
+	return __builtin_popcountll(m);
 }
 
 /* sim_step - run one step of thread TID, which must be runnable. */

@@ -13,12 +13,15 @@
 #include <stdbool.h>
 #include <glib.h>
 #include "prog.h"
+#include "world.h"
 
 typedef struct SimLockdep SimLockdep;
 
 typedef struct {
 	const SimProgram *prog;
 	SimLockdep *lockdep;    /* lock-order graph to feed, or NULL */
+	SimNotes *notes;        /* annotations to keep (world.h), or NULL:
+				 * messages then omit who freed a block */
 	GString *text;          /* this step's lines for the thread's column */
 	GString *msg;           /* violation and model-error messages */
 	SimPropSet found;       /* properties violated during the step */

@@ -30,7 +30,7 @@ static void pct_run_init(Chooser *c, int nthreads, uint32_t depth)
 		c->change[j] = 1 + sim_prng_below(&c->g, c->k);
 }
 
-static int highest(const Chooser *c, uint8_t runnable)
+static int highest(const Chooser *c, SimThreadSet runnable)
 {
 	int best = -1;
 
@@ -41,7 +41,7 @@ static int highest(const Chooser *c, uint8_t runnable)
 	return best;
 }
 
-static int choose(Chooser *c, SimSearchKind kind, uint8_t runnable,
+static int choose(Chooser *c, SimSearchKind kind, SimThreadSet runnable,
 		  uint32_t step)
 {
 	if (kind == SIM_SEARCH_RANDOM) {
@@ -58,21 +58,23 @@ static int choose(Chooser *c, SimSearchKind kind, uint8_t runnable,
 }
 
 /* One walk from INIT; false on a model error. */
-static bool walk(SimSearch *s, Chooser *c, const SimWorld *init, SimWorld *w,
+static bool walk(SimSearch *s, Chooser *c, const SimWorld *init, SimSlot *w,
 		 int *path)
 {
 	uint32_t n = 0;
 	int cur = 0;
 	SimPropSet found;
 
-	memcpy(&w[0], init, sizeof(SimWorld));
+	sim_world_copy(w[0].w, init);
+	if (w[0].notes)
+		sim_notes_copy(w[0].notes, s->notes0);
 	if (s->o->kind == SIM_SEARCH_PCT)
 		pct_run_init(c, init->nthreads, s->o->pct_depth);
 	for (;;) {
-		uint8_t runnable = sim_step_runnable(&w[cur]);
+		SimThreadSet runnable = sim_step_runnable(w[cur].w);
 		if (!runnable) {
 			sim_search_record(s, path, (int)n,
-					  sim_search_terminal(s->p, &w[cur]));
+					  sim_search_terminal(s->p, w[cur].w));
 			break;
 		}
 		if (n >= s->depth_max) {
@@ -80,7 +82,7 @@ static bool walk(SimSearch *s, Chooser *c, const SimWorld *init, SimWorld *w,
 			break;
 		}
 		int t = choose(c, s->o->kind, runnable, n + 1);
-		if (!sim_search_step(s, &w[cur], &w[cur ^ 1], t, s->lockdep,
+		if (!sim_search_step(s, w[cur], w[cur ^ 1], t, s->lockdep,
 				     &found, NULL))
 			return false;
 		path[n++] = t;
@@ -96,12 +98,13 @@ static bool walk(SimSearch *s, Chooser *c, const SimWorld *init, SimWorld *w,
 
 void sim_walk_run(SimSearch *s, const SimWorld *init)
 {
-	SimWorld *w = g_new(SimWorld, 2);
+	SimSlot *w = sim_slots_new(s, init, 2);
 	int *path = g_new(int, s->depth_max + 1);
 	Chooser c = { .k = 32 };
 
 	sim_prng_seed(&c.g, s->o->seed);
-	s->extra_bytes = 2 * sizeof(SimWorld) + sizeof(int) * s->depth_max;
+	s->extra_bytes = sim_slots_bytes(s, init, 2) +
+			 sizeof(int) * s->depth_max;
 	sim_search_note_peak(s, s->extra_bytes);
 	for (uint32_t i = 0; i < s->o->runs; i++) {
 		if (sim_search_out_of_bounds(s, 0, s->extra_bytes) ||
@@ -109,6 +112,6 @@ void sim_walk_run(SimSearch *s, const SimWorld *init)
 			break;
 	}
 	sim_search_bound(s, s->o->kind == SIM_SEARCH_PCT ? "pct" : "random");
-	g_free(w);
+	sim_slots_free(w);
 	g_free(path);
 }
