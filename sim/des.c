@@ -81,7 +81,7 @@ typedef struct {
 	uint64_t woken_at;      /* set by the step that made it runnable */
 	bool has_line;          /* its lock word's cache line has arrived */
 	uint8_t nheld;          /* the locks it held after its last step */
-	uint8_t held[SIM_HELD_MAX];
+	uint16_t held[SIM_HELD_MAX];
 	uint64_t held_since[SIM_HELD_MAX];
 } ThreadState;
 
@@ -123,7 +123,26 @@ typedef struct {
 /* The world, read through these only. */
 static const SimThread *thread_of(const Des *d, int tid)
 {
-	return &d->w->thread[tid];
+	return sim_thread(d->w, tid);
+}
+
+static int nfree_of(const Des *d)
+{
+	return sim_core(d->w)->nfree;
+}
+
+static int nthreads_of(const Des *d)
+{
+	return d->w->nthreads;
+}
+
+/* Whether V is among the N values at A. */
+static bool held_has(const uint16_t *a, int n, uint16_t v)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i] == v)
+			return true;
+	return false;
 }
 
 static bool is_runnable(const Des *d, int tid)
@@ -147,7 +166,7 @@ static int cur_proc(const Des *d, int tid)
 static int remote_cpus(const Des *d, int tid)
 {
 	int n = 0;
-	for (int t = 0; t < d->w->nthreads; t++)
+	for (int t = 0; t < nthreads_of(d); t++)
 		n += t != tid && thread_of(d, t)->proc == thread_of(d, tid)->proc;
 	return n;
 }
@@ -193,13 +212,15 @@ static void held_diff(Des *d, int tid, uint64_t now)
 {
 	ThreadState *s = &d->ts[tid];
 	const SimThread *t = thread_of(d, tid);
-	uint8_t nheld = 0, held[SIM_HELD_MAX];
+	uint8_t nheld = 0;
+	uint16_t held[SIM_HELD_MAX];
 	uint64_t since[SIM_HELD_MAX];
 
-	if (t->nheld == s->nheld && memcmp(t->held, s->held, s->nheld) == 0)
+	if (t->nheld == s->nheld &&
+	    memcmp(t->held, s->held, s->nheld * sizeof(s->held[0])) == 0)
 		return;         /* most steps take and drop nothing */
 	for (int i = 0; i < s->nheld; i++) {
-		if (memchr(t->held, s->held[i], t->nheld)) {
+		if (held_has(t->held, t->nheld, s->held[i])) {
 			held[nheld] = s->held[i];
 			since[nheld++] = s->held_since[i];
 			continue;
@@ -208,7 +229,7 @@ static void held_diff(Des *d, int tid, uint64_t now)
 		d->res->locks[c].hold_ns += now - s->held_since[i];
 	}
 	for (int i = 0; i < t->nheld; i++) {
-		if (memchr(s->held, t->held[i], s->nheld))
+		if (held_has(s->held, s->nheld, t->held[i]))
 			continue;
 		int c = sim_lock_decl_of(d->p, t->held[i]);
 		d->res->locks[c].acquisitions++;
@@ -220,7 +241,7 @@ static void held_diff(Des *d, int tid, uint64_t now)
 		since[nheld++] = now;
 	}
 	s->nheld = nheld;
-	memcpy(s->held, held, nheld);
+	memcpy(s->held, held, nheld * sizeof(held[0]));
 	memcpy(s->held_since, since, nheld * sizeof(since[0]));
 }
 
@@ -366,7 +387,7 @@ static uint64_t step_cost(Des *d, int tid, SimPrimId prim, int nfree_before)
 	const SimCosts *c = d->cfg->costs;
 	uint64_t ns = sim_costs_prim(c, prim, &d->g);
 
-	if (d->w->nfree < nfree_before)
+	if (nfree_of(d) < nfree_before)
 		ns += sim_costs_event(c, SIM_CE_ALLOC, &d->g);
 	if (prim == SIM_P_ZAP_PTES || prim == SIM_P_WRPROTECT)
 		for (int k = remote_cpus(d, tid); k > 0; k--)
@@ -377,7 +398,7 @@ static uint64_t step_cost(Des *d, int tid, SimPrimId prim, int nfree_before)
 /* Give every thread the step at NOW made runnable its next event. */
 static void wake_woken(Des *d, uint64_t now)
 {
-	for (int t = 0; t < d->w->nthreads; t++) {
+	for (int t = 0; t < nthreads_of(d); t++) {
 		if (!d->was_blocked[t] || !is_runnable(d, t))
 			continue;
 		d->nblocked--;
@@ -408,7 +429,7 @@ static uint64_t next_op(Des *d, int tid, uint64_t end)
 static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 		      uint64_t now)
 {
-	int n = d->w->nthreads, nfree = d->w->nfree, nblocked = 0;
+	int n = nthreads_of(d), nfree = nfree_of(d), nblocked = 0;
 
 	/* whom the step may wake: only worth a look if someone sleeps */
 	for (int t = 0; t < n && d->nblocked; t++)
@@ -448,7 +469,7 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 		     uint64_t end_ns)
 {
-	int n = d->w->nthreads;
+	int n = nthreads_of(d);
 	uint64_t now = 0;
 	bool ok = true;
 
@@ -564,7 +585,7 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	res->seed = cfg->seed_set ? cfg->seed : wl->seed;
 	lock_stats_init(res, model);
 	sim_prng_seed(&d.g, res->seed);
-	d.w = g_new0(SimWorld, 1);
+	d.w = sim_step_world_new(p);
 	d.ts = g_new0(ThreadState, s.nthreads);
 	d.was_blocked = g_new0(uint8_t, s.nthreads);
 	d.heap.e = g_new(Event, s.nthreads);
