@@ -105,7 +105,6 @@ typedef struct {
 	SimPrng g;
 	Heap heap;
 	int nblocked;           /* threads BLOCKED in the world */
-	uint8_t *was_blocked;   /* per thread, before the step under way */
 	ThreadState *ts;
 	LockWord *word;         /* per lock instance */
 	int *waiters;           /* per lock class: threads waiting now */
@@ -395,11 +394,12 @@ static uint64_t step_cost(Des *d, int tid, SimPrimId prim, int nfree_before)
 	return ns;
 }
 
-/* Give every thread the step at NOW made runnable its next event. */
-static void wake_woken(Des *d, uint64_t now)
+/* Give every thread in WOKEN (the step at NOW made them runnable) its
+ * next event. */
+static void wake_woken(Des *d, uint64_t now, SimThreadSet woken)
 {
-	for (int t = 0; t < nthreads_of(d); t++) {
-		if (!d->was_blocked[t] || !is_runnable(d, t))
+	for (int t = 0; woken; t++, woken >>= 1) {
+		if (!(woken & 1))
 			continue;
 		d->nblocked--;
 		ThreadState *s = &d->ts[t];
@@ -429,12 +429,8 @@ static uint64_t next_op(Des *d, int tid, uint64_t end)
 static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 		      uint64_t now)
 {
-	int n = nthreads_of(d), nfree = nfree_of(d), nblocked = 0;
+	int nfree = nfree_of(d);
 
-	/* whom the step may wake: only worth a look if someone sleeps */
-	for (int t = 0; t < n && d->nblocked; t++)
-		nblocked += d->was_blocked[t] =
-			thread_of(d, t)->status == SIM_TH_BLOCKED;
 	ring_record(d, now, tid, in);
 	d->steps++;
 	sim_step(d->w, tid, ctx);
@@ -459,8 +455,8 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 		if (is_runnable(d, tid))
 			heap_push(&d->heap, next, tid);
 	}
-	if (nblocked)
-		wake_woken(d, now);
+	if (ctx->woken)
+		wake_woken(d, now, ctx->woken);
 	return true;
 }
 
@@ -587,7 +583,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	sim_prng_seed(&d.g, res->seed);
 	d.w = sim_step_world_new(p);
 	d.ts = g_new0(ThreadState, s.nthreads);
-	d.was_blocked = g_new0(uint8_t, s.nthreads);
 	d.heap.e = g_new(Event, s.nthreads);
 	d.word = g_new(LockWord, p->nlocks);
 	for (int i = 0; i < p->nlocks; i++)
@@ -619,7 +614,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	g_free(d.word);
 	g_free(d.heap.e);
 	g_free(d.ts);
-	g_free(d.was_blocked);
 	g_free(d.w);
 	sim_program_free(p);
 out:
