@@ -144,7 +144,8 @@ fuzz: tests/fuzz_parse.c tests/fuzz_engine.c $(LIB_SRC)
 	clang $(FUZZ_FLAGS) -o tests/fuzz_engine tests/fuzz_engine.c $(LIB_SRC) \
 		$(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 	mkdir -p tests/fuzz-corpus tests/fuzz-corpus-engine
-	for s in scenarios/*.scn; do for m in v4.2-dax dax-entry-lock page-lock; do \
+	for s in scenarios/*.scn tests/workloads/*.scn; do \
+		for m in v4.2-dax dax-entry-lock page-lock; do \
 		printf 'model fz\nextends %s\n%%%%\n' $$m | cat - $$s \
 			> tests/fuzz-corpus-engine/$$(basename $$s .scn)+$$m; done; done
 	$(FUZZ_RUN) ./tests/fuzz_parse -max_total_time=$${FUZZ_SECONDS:-30} \
