@@ -47,21 +47,6 @@ static const char *const event_names[SIM_CE_COUNT] = {
 
 /* ---- draws -------------------------------------------------------------- */
 
-uint64_t sim_dist_draw(const SimDist *d, SimPrng *g)
-{
-	switch (d->kind) {
-	case SIM_DIST_EXP: {
-		/* inverse transform on a uniform in (0, 1], 53 bits */
-		double u = (double)((sim_prng_next(g) >> 11) + 1) * 0x1p-53;
-		return (uint64_t)llround(-log(u) * (double)d->a);
-	}
-	case SIM_DIST_UNIFORM:
-		return d->a + sim_prng_next(g) % (d->b - d->a + 1);
-	default:
-		return d->a;
-	}
-}
-
 static uint64_t sum_draw(const Sum *s, SimPrng *g)
 {
 	if (s->is_const)

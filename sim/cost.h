@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <glib.h>
+#include "dist.h"
 #include "prim.h"
 #include "prng.h"
 
@@ -51,19 +52,6 @@ typedef enum {
 	SIM_CE_COUNT
 } SimCostEvent;
 
-/* A time: a constant or a seeded distribution (also the workload's think
- * time and background period). */
-typedef enum {
-	SIM_DIST_CONST,     /* a */
-	SIM_DIST_EXP,       /* exponential, mean a */
-	SIM_DIST_UNIFORM,   /* uniform in [a, b] */
-} SimDistKind;
-
-typedef struct {
-	uint8_t kind;       /* SimDistKind */
-	uint64_t a, b;      /* ns */
-} SimDist;
-
 /* sim_dist_parse - the time at the start of S, written as in a cost file
  * (a time, exp(MEAN) or uniform(LO, HI), on one line): *LEN is the bytes
  * it takes.  On bad input: false, *WHY the message (g_free it) and *AT
@@ -71,9 +59,6 @@ typedef struct {
  * take times (the scenario's workload block). */
 bool sim_dist_parse(const char *s, SimDist *d, size_t *len, char **why,
 		    size_t *at);
-
-/* sim_dist_draw - one draw of D, in ns. */
-uint64_t sim_dist_draw(const SimDist *d, SimPrng *g);
 
 typedef struct SimCosts SimCosts;
 
