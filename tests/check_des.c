@@ -444,6 +444,54 @@ START_TEST(test_deadlock_timed)
 }
 END_TEST
 
+/* ---- the workload block --------------------------------------------- */
+
+/* What a workload block says lands in SimWorkload, and a `duration` ends
+ * the run at that simulated time. */
+START_TEST(test_workload_block)
+{
+	static const char scn[] =
+		"scenario t\nfile size 4 blocks 0..3\nproc P0\nproc P1\n"
+		"workload {\n\tcpus 3 in P1\n\tduration 2ms\n\tseed 9\n"
+		"\tloop think uniform(1us, 3us) {\n\t\tstore(cpu)\n\t}\n"
+		"\tbackground in P0 every exp(50us) {\n\t\tfsync()\n\t}\n"
+		"\tbackground in P1 think 1ms {\n\t\ttruncate(4)\n\t}\n}\n";
+	GError *err = NULL;
+	Case k;
+	SimDesResult r;
+
+	k.s = sim_parse_scenario_string(scn, "s.scn", &err);
+	ck_assert_msg(k.s, "%s", err ? err->message : "");
+	const SimWorkload *w = k.s->workload;
+	ck_assert_int_eq(w->cpus, 3);
+	ck_assert_int_eq(w->cpu.proc, 1);
+	ck_assert_uint_eq(w->duration_ns, 2000000);
+	ck_assert_uint_eq(w->ops, 0);
+	ck_assert_uint_eq(w->seed, 9);
+	ck_assert(!w->cpu.every);
+	ck_assert_int_eq(w->cpu.think.kind, SIM_DIST_UNIFORM);
+	ck_assert_uint_eq(w->cpu.think.a, 1000);
+	ck_assert_uint_eq(w->cpu.think.b, 3000);
+	ck_assert_int_eq(w->nbackground, 2);
+	ck_assert(w->background[0].every);
+	ck_assert_int_eq(w->background[0].proc, 0);
+	ck_assert_int_eq(w->background[1].proc, 1);
+	ck_assert_int_eq(w->background[1].think.kind, SIM_DIST_CONST);
+	k.m = sim_parse_model_load("models", "dax-entry-lock", &err);
+	ck_assert_msg(k.m, "%s", err ? err->message : "");
+	k.c = sim_costs_load("dram-2015", "models/costs", &err);
+	ck_assert_msg(k.c, "%s", err ? err->message : "");
+	run(&k, 0, 0, &r);
+	ck_assert_int_eq(r.cpus, 3);
+	ck_assert_int_eq(r.nthreads, 5);
+	ck_assert_uint_eq(r.sim_ns, 2000000);
+	ck_assert_uint_gt(r.ops, 0);
+	assert_little(&r);
+	sim_des_result_clear(&r);
+	case_free(&k);
+}
+END_TEST
+
 /* ---- the cost files -------------------------------------------------- */
 
 START_TEST(test_costs_shipped)
@@ -496,6 +544,7 @@ Suite *des_suite(void)
 	tcase_add_test(tc, test_exclusive_flat);
 	tcase_add_test(tc, test_race_timed);
 	tcase_add_test(tc, test_deadlock_timed);
+	tcase_add_test(tc, test_workload_block);
 	tcase_add_test(tc, test_hashed_collisions);
 	tcase_add_loop_test(tc, test_per_page_scales, 0,
 			    (int)G_N_ELEMENTS(per_page_models));
