@@ -15,18 +15,16 @@
 #include "step.h"
 #include "trace.h"
 
-/* The machine's dimensions, as the engine sees them.  Pages and blocks
- * are the engine's (step.c ranges over every page offset), threads,
- * processes and lock instances the scenario's. */
+/* The machine's dimensions: the program's shape (world.h). */
 typedef struct {
 	int nthreads, nprocs, npages, nblocks, nlocks;
 } Shape;
 
 static Shape shape_of(const SimProgram *p)
 {
-	return (Shape){ .nthreads = p->scn->nthreads,
-			.nprocs = p->scn->nprocs, .npages = SIM_PAGES_MAX,
-			.nblocks = SIM_BLOCKS_MAX, .nlocks = p->nlocks };
+	return (Shape){ .nthreads = p->shape.threads,
+			.nprocs = p->shape.procs, .npages = p->shape.pages,
+			.nblocks = p->shape.blocks, .nlocks = p->shape.locks };
 }
 
 /* ---- the prelude --------------------------------------------------------
@@ -847,7 +845,8 @@ static int lock_target(Emit *e, char *flags, size_t len)
 		break;
 	case SIM_LK_HASHED:
 		out(e, "\t\tv_inst = %d + (v_a0 < 0 -> -v_a0 : v_a0) %% %d;\n",
-		    base, sim_lock_instances(decl));
+		    base, sim_lock_instances(decl, p->shape.procs,
+						  p->shape.pages));
 		break;
 	case SIM_LK_RANGE:
 		out(e, "\t\tclamp_range();\n");

@@ -33,7 +33,7 @@ jf=$(echo "$judge" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 # SPIN's verdict against explore's on every library pair: agreeing pairs
 # pass, disagreeing ones fail; pairs pan does not finish in time, and the
 # whole test without spin, are skipped, and the summary says so.
-sh tests/spin-agree.sh | tee "$out"
+SPIN_SAMPLE=${SPIN_SAMPLE:-15} sh tests/spin-agree.sh | tee "$out"
 spin=$(tail -n 1 "$out")
 sa=$(echo "$spin" | sed -n 's/^spin-agree: \([0-9]*\) agree, \([0-9]*\) disagree, \([0-9]*\) not finished.*/\1 \2 \3/p')
 if [ -n "$sa" ]; then
