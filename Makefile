@@ -45,7 +45,7 @@ LIB_OBJ  := $(LIB_SRC:.c=.o)
 CLI_OBJ  := $(CLI_SRC:.c=.o)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 
-.PHONY: all deps check unit scenarios asan demo bench install uninstall \
+.PHONY: all deps check check-spin unit scenarios asan demo bench install uninstall \
         clean tidy fuzz valgrind check-report
 
 all: faultline faultline.1
@@ -107,6 +107,11 @@ scenarios: faultline
 
 check: tidy faultline faultline.1 tests/check_all
 	sh tests/check.sh
+
+# SPIN's verdict against explore's on every library pair (make check
+# takes every 15th): tests/spin-agree.sh
+check-spin: faultline
+	SPIN_SAMPLE=1 sh tests/spin-agree.sh
 
 asan:
 	$(MAKE) clean
