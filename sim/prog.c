@@ -222,15 +222,12 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 	*missing = NULL;
 	p->model = model;
 	p->scn = scn;
+	/* the parser bounds both: SIM_PROCS_CODE_MAX procedures in a
+	 * model, a body per thread */
+	(void)error;
 	p->nprocs = model->nprocs + scn->nbodies;
-	if (p->nprocs > SIM_PROCS_CODE_MAX) {
-		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-			    "%s: model and scenario have %d procedures, more "
-			    "than SIM_PROCS_CODE_MAX (%d)", scn->file,
-			    p->nprocs, SIM_PROCS_CODE_MAX);
-		g_free(p);
-		return NULL;
-	}
+	g_assert(model->nprocs <= SIM_PROCS_CODE_MAX &&
+		 scn->nbodies <= SIM_THREADS_MAX);
 	p->shape = (SimShape) {
 		.threads = (uint16_t)scn->nthreads,
 		.procs = (uint16_t)scn->nprocs,
