@@ -44,6 +44,7 @@ static void make_world(SimWorld **w, int i_size, int nb, int nthreads,
 	SimShape shape = {
 		.threads = (uint16_t)nthreads, .procs = 1, .pages = 8,
 		.blocks = NBLOCKS, .locks = (uint16_t)nlocks, .ranged = ranged,
+		.frames = SIM_FRAMES_MAX, .regs = SIM_REGS_MAX,
 	};
 
 	ck_assert_int_le(nlocks, (int)sizeof(ranged));
@@ -356,8 +357,12 @@ START_TEST(test_check_bad_lock)
 	sim_lock_init(sim_lock(w, 0), SIM_LK_MUTEX, w->nthreads, 1);
 	sim_lock_init(sim_lock(w, 1), SIM_LK_MUTEX, w->nthreads, 1);
 	ck_assert(world_ok(w));
-	sim_lock(w, 1)->held = 0x3;
-	sim_lock(w, 1)->excl = 0x3;
+	/* T0 and T1 both hold the mutex */
+	for (int t = 0; t < 2; t++) {
+		sim_lock_pages(sim_lock(w, 1), SIM_LOCK_OWN, t)[0] = 1;
+		sim_lock_pages(sim_lock(w, 1), SIM_LOCK_XOWN, t)[0] = 1;
+		sim_lock_pages(sim_lock(w, 1), SIM_LOCK_HEAD, t)[0] = 1;
+	}
 	ck_assert_str_eq(world_why(w), "a lock instance is inconsistent");
 }
 END_TEST
@@ -428,7 +433,8 @@ START_TEST(test_hash_size_is_the_shape)
 	ck_assert_uint_eq(small, w->size - w->state);
 	ck_assert_uint_ge(w->state, sizeof(SimWorld));
 	make_world(&w, 4, 4, 1, 2);
-	size_t more = sizeof(SimThread) + 2 * sim_lock_size(1, 1);
+	size_t more = sim_th_size(SIM_FRAMES_MAX, SIM_REGS_MAX) +
+		      2 * sim_lock_size(1, 1);
 	ck_assert_uint_ge(sim_world_hash_size(w), small + more);
 	ck_assert_uint_le(sim_world_hash_size(w), small + more + 16);
 }
@@ -451,12 +457,12 @@ START_TEST(test_hash_size_excludes_notes)
 	sim_notes_acq(n, 1, 2)->line = 17;
 	ck_assert(sim_world_equal(a, b));
 
-	sim_lock(b, 2)->held = 1;
+	sim_lock_acquire(sim_lock(b, 2), 0, SIM_MODE_WRITE, 0, 0);
 	ck_assert(!sim_world_equal(a, b));
-	sim_lock(b, 2)->held = 0;
-	sim_thread(b, 3)->reg[SIM_REGS_MAX - 1] = 1;
+	sim_lock_init(sim_lock(b, 2), SIM_LK_MUTEX, b->nthreads, 1);
+	sim_th_reg(sim_thread(b, 3))[b->nregs - 1] = 1;
 	ck_assert(!sim_world_equal(a, b));
-	sim_thread(b, 3)->reg[SIM_REGS_MAX - 1] = 0;
+	sim_th_reg(sim_thread(b, 3))[b->nregs - 1] = 0;
 	sim_pte(b, 0, 7)->writable = 1;
 	ck_assert(!sim_world_equal(a, b));
 	sim_pte(b, 0, 7)->writable = 0;
@@ -529,6 +535,17 @@ static SimProgram *shape_link(const char *model, bool library,
 	return p;
 }
 
+static void shape_unlink(SimRun *run, SimTrace *tr, SimProgram *p,
+			 SimScenario *s, SimModel *m, GString *scn)
+{
+	sim_run_finish(run);
+	sim_trace_free(tr);
+	sim_program_free(p);
+	sim_scenario_free(s);
+	sim_model_free(m);
+	g_string_free(scn, TRUE);
+}
+
 /* Eight threads in four processes run by the default policy through the
  * v4.2-dax model: every process gets its own page table (each thread
  * stores to its own pgoff, two per process), and the run finishes with
@@ -564,12 +581,7 @@ START_TEST(test_shape_eight_threads_four_procs)
 		ck_assert_int_eq(sim_pte(run.w, (t + 1) % 4, t)->kind,
 				 SIM_PTE_K_NONE);
 	}
-	sim_run_finish(&run);
-	sim_trace_free(tr);
-	sim_program_free(p);
-	sim_scenario_free(s);
-	sim_model_free(m);
-	g_string_free(scn, TRUE);
+	shape_unlink(&run, tr, p, s, m, scn);
 }
 END_TEST
 
@@ -606,7 +618,7 @@ START_TEST(test_shape_ceiling_threads)
 	const SimLock *l = sim_lock(run.w, inst);
 	for (int t = 0; t < SIM_THREADS_MAX; t++)
 		ck_assert(sim_run_step(&run, t));
-	ck_assert_uint_eq(l->held, SIM_TSET(0));
+	ck_assert_uint_eq(sim_lock_held(l), SIM_TSET(0));
 	ck_assert_int_eq(l->nwait, SIM_THREADS_MAX - 1);
 	ck_assert_int_eq(sim_step_runnable(run.w), SIM_TSET(0));
 	ck_assert_int_eq(sim_thread(run.w, 63)->status, SIM_TH_BLOCKED);
@@ -614,21 +626,16 @@ START_TEST(test_shape_ceiling_threads)
 	/* T0 unlocks: T1 is handed the lock, T63 still waits; each next
 	 * holder returns from its lock call, then runs as T0 did */
 	ck_assert(sim_run_step(&run, 0) && sim_run_step(&run, 0));
-	ck_assert_uint_eq(l->held, SIM_TSET(1));
+	ck_assert_uint_eq(sim_lock_held(l), SIM_TSET(1));
 	for (int t = 1; t < SIM_THREADS_MAX - 1; t++)
 		for (int k = 0; k < 3; k++)
 			ck_assert(sim_run_step(&run, t));
-	ck_assert_uint_eq(l->held, SIM_TSET(63));
+	ck_assert_uint_eq(sim_lock_held(l), SIM_TSET(63));
 	ck_assert_int_eq(sim_step_runnable(run.w), SIM_TSET(63));
 	sim_run_schedule(&run, NULL);
 	ck_assert_int_eq(tr->end, SIM_END_DONE);
 	ck_assert_int_eq(tr->found, 0);
-	sim_run_finish(&run);
-	sim_trace_free(tr);
-	sim_program_free(p);
-	sim_scenario_free(s);
-	sim_model_free(m);
-	g_string_free(scn, TRUE);
+	shape_unlink(&run, tr, p, s, m, scn);
 }
 END_TEST
 
