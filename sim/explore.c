@@ -2286,6 +2286,7 @@ static bool search_init(Search *s, const SimProgram *p,
 	s->ret_ok = ret_ok_new(p);
 	s->por = o->por && init->npages <= FP_PAGES &&
 		 init->nprocs <= FP_PROCS;
+	r->por = s->por;
 	if (s->por)
 		futures_init(&s->fx, p);
 	s->lockdep = sim_lockdep_new(p);
