@@ -1789,7 +1789,7 @@ typedef struct {
 	uint32_t n;             /* states */
 	uint32_t *off;
 	Edge *adj;
-	const uint8_t *enabled, *live;
+	const SimThreadSet *enabled, *live;
 } Csr;
 
 static void csr_init(Csr *c, const Graph *g)
@@ -1798,8 +1798,8 @@ static void csr_init(Csr *c, const Graph *g)
 	uint32_t m = g->edges->len;
 
 	c->n = g->enabled->len;
-	c->enabled = (const uint8_t *)g->enabled->data;
-	c->live = (const uint8_t *)g->live->data;
+	c->enabled = (const SimThreadSet *)(const void *)g->enabled->data;
+	c->live = (const SimThreadSet *)(const void *)g->live->data;
 	c->off = g_new0(uint32_t, c->n + 1);
 	c->adj = g_new(Edge, MAX(m, 1));
 	for (uint32_t i = 0; i < m; i++)
@@ -1902,14 +1902,15 @@ static bool inner(const Edge *e, const Sccs *k)
 /* Per component of K: the threads with an inner edge (*STEPPED), and
  * whether it is a livelock of K->who (returned: an inner edge, K->who
  * unfinished, weakly fair). */
-static uint8_t *fair_components(const Sccs *k, uint8_t **stepped_out)
+static uint8_t *fair_components(const Sccs *k, SimThreadSet **stepped_out)
 {
 	const Csr *c = k->c;
 	size_t n = MAX(k->ncomp, 1);
-	uint8_t *always = g_malloc(n), *stepped = g_malloc0(n);
+	SimThreadSet *always = g_new(SimThreadSet, n);
+	SimThreadSet *stepped = g_new0(SimThreadSet, n);
 	uint8_t *fair = g_malloc0(n);
 
-	memset(always, 0xff, n);
+	memset(always, 0xff, sizeof(SimThreadSet) * n);
 	for (uint32_t v = 0; v < c->n; v++) {
 		uint32_t x = k->comp[v];
 		always[x] &= c->enabled[v];
@@ -1919,7 +1920,7 @@ static uint8_t *fair_components(const Sccs *k, uint8_t **stepped_out)
 			if (!inner(&c->adj[i], k))
 				continue;
 			fair[x] = 1;
-			stepped[x] |= (uint8_t)(1u << edge_tid(&c->adj[i]));
+			stepped[x] |= SIM_TSET(edge_tid(&c->adj[i]));
 		}
 	}
 	for (uint32_t x = 0; x < k->ncomp; x++)
@@ -1992,8 +1993,8 @@ typedef enum {
  * reached.  The goal exists: the component is strongly connected and
  * fair. */
 static uint32_t walk_within(const Sccs *k, uint32_t v, WalkKind kind, int t,
-			    uint32_t to, GArray *path, uint8_t *stepped,
-			    uint8_t *idle)
+			    uint32_t to, GArray *path, SimThreadSet *stepped,
+			    SimThreadSet *idle)
 {
 	const Csr *c = k->c;
 	uint32_t *via = g_new(uint32_t, c->n);  /* edge index in */
@@ -2034,8 +2035,8 @@ static uint32_t walk_within(const Sccs *k, uint32_t v, WalkKind kind, int t,
 		const Edge *e = &c->adj[g_array_index(edges, uint32_t, i)];
 		int tid = edge_tid(e);
 		g_array_append_val(path, tid);
-		*stepped |= (uint8_t)(1u << tid);
-		*idle |= (uint8_t)~c->enabled[e->dst];
+		*stepped |= SIM_TSET(tid);
+		*idle |= ~c->enabled[e->dst];
 		end = e->dst;
 	}
 	g_array_free(edges, TRUE);
@@ -2051,9 +2052,9 @@ static uint32_t walk_within(const Sccs *k, uint32_t v, WalkKind kind, int t,
  * fair), then back to V.  The walk is not empty: V has a thread that
  * can run (it has an inner edge), which is neither idle nor stepped. */
 static void fair_cycle(const Sccs *k, uint32_t v, int nthreads,
-		       uint8_t comp_stepped, GArray *path)
+		       SimThreadSet comp_stepped, GArray *path)
 {
-	uint8_t stepped = 0, idle = (uint8_t)~k->c->enabled[v];
+	SimThreadSet stepped = 0, idle = ~k->c->enabled[v];
 	uint32_t u = v;
 
 	for (int t = 0; t < nthreads; t++)
@@ -2076,7 +2077,7 @@ static void livelock_check(Search *s, const Graph *g)
 	csr_init(&c, g);
 	for (int who = 0; who < s->p->scn->nthreads && !any; who++) {
 		Sccs k = { .c = &c, .who = who };
-		uint8_t *stepped;
+		SimThreadSet *stepped;
 		k.comp = sccs(&c, who, &k.ncomp);
 		uint8_t *fair = fair_components(&k, &stepped);
 		for (uint32_t x = 0; x < k.ncomp && !any; x++)
@@ -2103,8 +2104,8 @@ static void livelock_check(Search *s, const Graph *g)
 static void graph_init(Graph *g)
 {
 	g->edges = g_array_new(FALSE, FALSE, sizeof(Edge));
-	g->enabled = g_array_new(FALSE, FALSE, sizeof(uint8_t));
-	g->live = g_array_new(FALSE, FALSE, sizeof(uint8_t));
+	g->enabled = g_array_new(FALSE, FALSE, sizeof(SimThreadSet));
+	g->live = g_array_new(FALSE, FALSE, sizeof(SimThreadSet));
 }
 
 static void graph_free(Graph *g)
