@@ -1054,20 +1054,26 @@ static bool do_step(Search *s, Slot parent, Slot child, int tid,
 
 /* N slots, each a copy of INIT (and of the initial notes when lockdep
  * is fed), in two allocations; freed with slots_free. */
+/* A slot's world and notes start 8-aligned, as their headers need. */
+static size_t aligned(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
 static Slot *slots_new(const Search *s, const SimWorld *init, uint32_t n)
 {
+	size_t ws = aligned(init->size);
+	size_t ns = s->lockdep ? aligned(s->notes0->size) : 0;
 	Slot *v = g_new(Slot, n);
-	uint8_t *wb = g_malloc((size_t)init->size * n);
-	uint8_t *nb = s->lockdep ? g_malloc((size_t)s->notes0->size * n) :
-		      NULL;
+	uint8_t *wb = g_malloc(ws * n);
+	uint8_t *nb = s->lockdep ? g_malloc(ns * n) : NULL;
 
 	for (uint32_t i = 0; i < n; i++) {
-		v[i].w = (SimWorld *)(void *)(wb + (size_t)init->size * i);
+		v[i].w = (SimWorld *)(void *)(wb + ws * i);
 		memcpy(v[i].w, init, init->size);
 		v[i].notes = NULL;
 		if (nb) {
-			v[i].notes = (SimNotes *)(void *)
-				     (nb + (size_t)s->notes0->size * i);
+			v[i].notes = (SimNotes *)(void *)(nb + ns * i);
 			sim_notes_copy(v[i].notes, s->notes0);
 		}
 	}
@@ -1077,8 +1083,8 @@ static Slot *slots_new(const Search *s, const SimWorld *init, uint32_t n)
 static uint64_t slots_bytes(const Search *s, const SimWorld *init,
 			    uint32_t n)
 {
-	return (uint64_t)n * (sizeof(Slot) + init->size +
-			      (s->lockdep ? s->notes0->size : 0));
+	return (uint64_t)n * (sizeof(Slot) + aligned(init->size) +
+			      (s->lockdep ? aligned(s->notes0->size) : 0));
 }
 
 static void slots_free(Slot *v)
