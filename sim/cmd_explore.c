@@ -111,7 +111,8 @@ static void print_command(const Args *a, GString *out)
 
 /* ---- one model ------------------------------------------------------------ */
 
-static const char *search_name(const SimExploreOptions *o)
+static const char *search_name(const SimExploreOptions *o,
+			       const SimExploreResult *r)
 {
 	switch (o->kind) {
 	case SIM_SEARCH_RANDOM:
@@ -119,7 +120,9 @@ static const char *search_name(const SimExploreOptions *o)
 	case SIM_SEARCH_PCT:
 		return "PCT";
 	default:
-		return o->por ? "exhaustive, partial-order reduction" :
+		return r->por ? "exhaustive, partial-order reduction" :
+		       o->por ? "exhaustive, no reduction (the world is "
+				"larger than the footprints)" :
 		       "exhaustive, no reduction";
 	}
 }
@@ -127,7 +130,7 @@ static const char *search_name(const SimExploreOptions *o)
 static void print_coverage(const SimExploreOptions *o,
 			   const SimExploreResult *r, GString *out)
 {
-	g_string_append_printf(out, "search: %s, %s\n", search_name(o),
+	g_string_append_printf(out, "search: %s, %s\n", search_name(o, r),
 			       o->kind != SIM_SEARCH_EXHAUSTIVE ?
 			       "stateless" : o->exact ? "exact states" :
 			       "64-bit fingerprints");
@@ -290,7 +293,7 @@ static void json_model(const SimProgram *prog, const SimExploreOptions *o,
 		"\"por\": %s, \"complete\": %s, \"bound\": ",
 		o->kind == SIM_SEARCH_RANDOM ? "random" :
 		o->kind == SIM_SEARCH_PCT ? "pct" : "exhaustive",
-		o->por ? "true" : "false", r->complete ? "true" : "false");
+		r->por ? "true" : "false", r->complete ? "true" : "false");
 	if (r->bound)
 		sim_json_string(j, r->bound);
 	else

@@ -53,7 +53,18 @@ size_t sim_lock_size(int nthreads, int pgset)
 {
 	size_t n = sizeof(SimLock) + (size_t)nthreads * (1 + 4 * (size_t)pgset);
 
-	return (n + 7) & ~(size_t)7;
+	return (n + 1) & ~(size_t)1;
+}
+
+/* The threads with pages in set WHICH. */
+static SimThreadSet with_pages(const SimLock *l, int which)
+{
+	SimThreadSet m = 0;
+
+	for (int t = 0; t < l->nthreads; t++)
+		if (sim_bits_any(sim_lock_pages(l, which, t), l->pgset))
+			m |= SIM_TSET(t);
+	return m;
 }
 
 const char *sim_lock_kind_name(SimLockKind kind)
@@ -121,8 +132,7 @@ static SimThreadSet conflicting_holders(const SimLock *l,
 	SimThreadSet m = 0;
 
 	for (int t = 0; t < l->nthreads; t++)
-		if ((l->held & SIM_TSET(t)) &&
-		    conflicts(l, pages, mode, sim_lock_pages(l, OWN, t), sim_lock_pages(l, XOWN, t)))
+		if (conflicts(l, pages, mode, sim_lock_pages(l, OWN, t), sim_lock_pages(l, XOWN, t)))
 			m |= SIM_TSET(t);
 	return m;
 }
@@ -158,11 +168,8 @@ static void hold(SimLock *l, int tid, SimLockMode mode, const uint8_t *pages)
 	/* the lowest page of the range starts it */
 	if (first >= 0)
 		sim_bit_set(sim_lock_pages(l, HEAD, tid), first);
-	l->held |= SIM_TSET(tid);
-	if (mode == SIM_MODE_WRITE) {
+	if (mode == SIM_MODE_WRITE)
 		sim_bits_or(sim_lock_pages(l, XOWN, tid), pages, l->pgset);
-		l->excl |= SIM_TSET(tid);
-	}
 }
 
 SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
@@ -219,10 +226,6 @@ static void drop(SimLock *l, int tid, const uint8_t *pages)
 	sim_bits_andnot(sim_lock_pages(l, OWN, tid), pages, l->pgset);
 	sim_bits_andnot(sim_lock_pages(l, XOWN, tid), pages, l->pgset);
 	sim_bits_andnot(sim_lock_pages(l, HEAD, tid), pages, l->pgset);
-	if (!sim_bits_any(sim_lock_pages(l, OWN, tid), l->pgset))
-		l->held &= ~SIM_TSET(tid);
-	if (!sim_bits_any(sim_lock_pages(l, XOWN, tid), l->pgset))
-		l->excl &= ~SIM_TSET(tid);
 }
 
 /* Dequeue the first waiter (every waiter with ALL), returning them. */
@@ -266,7 +269,6 @@ SimThreadSet sim_lock_release_unbalanced(SimLock *l, int tid)
 SimThreadSet sim_lock_downgrade(SimLock *l, int tid)
 {
 	memset(sim_lock_pages(l, XOWN, tid), 0, l->pgset);
-	l->excl &= ~SIM_TSET(tid);
 	return hand_off(l);
 }
 
@@ -282,7 +284,7 @@ SimThreadSet sim_lock_blockers(const SimLock *l, int tid)
 	/* a non-range lock re-taken by its holder sleeps unqueued (step.c),
 	 * so every holder counts, queued or not */
 	if (!lock_kinds[l->kind].ranged)
-		return l->held;
+		return sim_lock_held(l);
 	/* by[i]: the holders waiter i waits for, directly or through the
 	 * conflicting waiters ahead of it */
 	for (int i = 0; i < l->nwait; i++) {
@@ -353,14 +355,25 @@ const char *sim_lock_ranges_str(const SimLock *l, int tid, char *buf,
 	return buf;
 }
 
+SimThreadSet sim_lock_held(const SimLock *l)
+{
+	return with_pages(l, OWN);
+}
+
+SimThreadSet sim_lock_excl(const SimLock *l)
+{
+	return with_pages(l, XOWN);
+}
+
 bool sim_lock_is_held_by(const SimLock *l, int tid)
 {
-	return l->held >> tid & 1;
+	return sim_bits_any(sim_lock_pages(l, OWN, tid), l->pgset);
 }
 
 SimLockMode sim_lock_mode_of(const SimLock *l, int tid)
 {
-	return (l->excl >> tid & 1) ? SIM_MODE_WRITE : SIM_MODE_READ;
+	return sim_bits_any(sim_lock_pages(l, XOWN, tid), l->pgset) ?
+	       SIM_MODE_WRITE : SIM_MODE_READ;
 }
 
 int sim_lock_waiter_mode(const SimLock *l, int tid)
@@ -387,8 +400,8 @@ static bool ranges_ok(const SimLock *l, int tid)
 	return true;
 }
 
-/* The per-thread rules: held and excl are the threads with pages, xown
- * lies in own, ranges start at heads, a non-range hold is page 0. */
+/* The per-thread rules: xown lies in own, ranges start at heads, a
+ * non-range hold is page 0, no two holds conflict. */
 static bool holder_ok(const SimLock *l, const SimLockKindInfo *k, int t)
 {
 	const uint8_t *own = sim_lock_pages(l, OWN, t), *xown = sim_lock_pages(l, XOWN, t);
@@ -396,9 +409,7 @@ static bool holder_ok(const SimLock *l, const SimLockKindInfo *k, int t)
 
 	memcpy(outside, xown, l->pgset);
 	sim_bits_andnot(outside, own, l->pgset);
-	if (sim_bits_any(own, l->pgset) != (bool)(l->held >> t & 1) ||
-	    sim_bits_any(xown, l->pgset) != (bool)(l->excl >> t & 1) ||
-	    sim_bits_any(outside, l->pgset) || !ranges_ok(l, t))
+	if (sim_bits_any(outside, l->pgset) || !ranges_ok(l, t))
 		return false;
 	if (!k->ranged && (own[0] & ~1u))
 		return false;
@@ -419,7 +430,7 @@ bool sim_lock_check(const SimLock *l)
 
 	if (l->kind >= SIM_LK_COUNT || l->nwait > l->nthreads)
 		return false;
-	if (l->corrupt && (l->kind != SIM_LK_RWSEM || l->excl))
+	if (l->corrupt && (l->kind != SIM_LK_RWSEM || sim_lock_excl(l)))
 		return false;
 	k = &lock_kinds[l->kind];
 	for (int t = 0; t < l->nthreads; t++)
@@ -436,7 +447,7 @@ bool sim_lock_check(const SimLock *l)
 		if (!(queued >> t & 1) &&
 		    sim_bits_any(sim_lock_pages(l, WANT, t), l->pgset))
 			return false;
-	if (!k->ranged && (queued & l->held))
+	if (!k->ranged && (queued & sim_lock_held(l)))
 		return false;
 	return true;
 }

@@ -48,9 +48,8 @@
  * corrupt rwsem therefore grants every reader at once and no writer (D6,
  * do_cow_fault's i_mmap_unlock_write after a read lock).
  *
- * Invariants (sim_lock_check): held / excl are the threads with own /
- * xown set; xown and head lie in own, and every held range starts at a
- * head; no two holders overlap in a conflicting mode; a thread is queued
+ * Invariants (sim_lock_check): xown and head lie in own, and every held
+ * range starts at a head; no two holders overlap in a conflicting mode; a thread is queued
  * at most once, with a non-empty want, and (except for a range lock, where
  * a holder may wait for another range) is never both holder and waiter;
  * an exclusive holder of a non-range lock is the only holder; only an
@@ -92,21 +91,20 @@ typedef uint64_t SimThreadSet;
 /* One lock instance: a header and its per-thread arrays, sized by the
  * world's thread count and (for a range lock) page count, sim_lock_size()
  * bytes.  No padding the init leaves unset, so memcmp and the state hash
- * see exactly the logical state.  data[] holds, in order:
+ * see exactly the logical state.  Who holds it (in which mode) is who
+ * has pages (in xown): sim_lock_held(), sim_lock_excl().  data[] holds,
+ * in order:
  *   wait[nthreads]          tid | mode << 7, FIFO
  *   want[nthreads][pgset]   pages a queued request asks for
  *   own[nthreads][pgset]    pages held
  *   xown[nthreads][pgset]   pages held in write mode
  *   head[nthreads][pgset]   first page of each held range */
 typedef struct {
-	SimThreadSet held;                 /* holding threads */
-	SimThreadSet excl;                 /* holders of anything in write mode */
 	uint16_t pgset;                    /* bytes of one page set */
 	uint8_t kind;                      /* SimLockKind */
 	uint8_t nthreads;
 	uint8_t nwait;
 	uint8_t corrupt;                   /* rwsem: count corrupted */
-	uint8_t pad[2];
 	uint8_t data[];
 } SimLock;
 
@@ -119,8 +117,13 @@ uint8_t *sim_lock_pages(const SimLock *l, int which, int tid);
 uint8_t *sim_lock_queue(const SimLock *l);
 
 /* sim_lock_size - bytes of a lock for NTHREADS threads whose page sets
- * have PGSET bytes (1 for every kind but a range lock); a multiple of 8. */
+ * have PGSET bytes (1 for every kind but a range lock); a multiple of 2. */
 size_t sim_lock_size(int nthreads, int pgset);
+
+/* sim_lock_held - the threads holding L; sim_lock_excl - those holding
+ * some of it in write mode. */
+SimThreadSet sim_lock_held(const SimLock *l);
+SimThreadSet sim_lock_excl(const SimLock *l);
 
 /* Outcome of an acquire attempt. */
 typedef enum {

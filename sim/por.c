@@ -289,7 +289,7 @@ static bool may_cross_boundary(const SimWorld *w, uint8_t *const *ok,
 	if (t->depth < 2)
 		return true;
 	for (int d = t->depth - 1; d >= 1; d--) {
-		const SimFrame *f = &t->frame[d];
+		const SimFrame *f = &sim_th_frame(t)[d];
 		int pc = d == t->depth - 1 ? f->pc + 1 : f->pc;
 		if (!ok[f->proc][pc])
 			return false;
@@ -305,7 +305,7 @@ static bool reads_rwsem(const SimInsn *in)
 
 static int reg_value(const SimThread *t, int base, const SimArg *a)
 {
-	return a->kind == SIM_ARG_IMM ? a->v : t->reg[base + a->v];
+	return a->kind == SIM_ARG_IMM ? a->v : sim_th_reg(t)[base + a->v];
 }
 
 /* The footprint of TID's next step.  It depends on TID's own SimThread
@@ -315,7 +315,7 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 {
 	const SimThread *t = sim_thread(w, tid);
 	const SimInsn *in = sim_step_next_insn(w, p, tid);
-	int base = t->frame[t->depth - 1].base;
+	int base = sim_th_frame(t)[t->depth - 1].base;
 	PrimFp d = prim_fp(in->sub);
 	int a[SIM_ARGS_MAX] = { 0 };
 	uint8_t pages = 0;
@@ -563,8 +563,8 @@ static void futures_init(Futures *fx, const SimProgram *p)
 /* Pgoffs span S names in a frame of T with registers from BASE. */
 static uint8_t span_pages(SimSpan s, const SimThread *t, int base)
 {
-	int lo = s.lo.param ? t->reg[base + s.lo.v] : s.lo.v;
-	int hi = s.hi.param ? t->reg[base + s.hi.v] : s.hi.v;
+	int lo = s.lo.param ? sim_th_reg(t)[base + s.lo.v] : s.lo.v;
+	int hi = s.hi.param ? sim_th_reg(t)[base + s.hi.v] : s.hi.v;
 
 	return page_span(lo, hi, false);
 }
@@ -583,7 +583,7 @@ static SimFuture future_of(const Futures *fx, const SimWorld *w, int tid)
 	f.rd = CL_BOUNDARY;
 	f.wr = CL_OPSTATE;
 	for (int d = 0; d < t->depth; d++) {
-		const SimFrame *fr = &t->frame[d];
+		const SimFrame *fr = &sim_th_frame(t)[d];
 		const Summary *s = &fx->at[fr->proc][fr->pc];
 		f.rd |= whole(s->wrd);
 		f.wr |= whole(s->wwr);

@@ -244,6 +244,54 @@ static SimProc *bind_body(const SimModel *m, const SimProc *body,
 	return copy;
 }
 
+/* The deepest call chain from procedure I: its frames, and the registers
+ * along it (a callee's frame starts after its caller's registers).  A
+ * recursion counts as the ceilings, where the stepper stops it as a
+ * broken model.  MARK: 0 unseen, 1 on the path, 2 done (in MEMO). */
+typedef struct {
+	int frames, regs;
+} Chain;
+
+static Chain chain_of(const SimProgram *p, int i, Chain *memo, uint8_t *mark)
+{
+	const SimProc *pr = p->procs[i];
+	Chain deepest = { 0, 0 };
+
+	if (mark[i] == 2)
+		return memo[i];
+	if (mark[i] == 1)
+		return (Chain){ SIM_FRAMES_MAX, SIM_REGS_MAX };
+	mark[i] = 1;
+	for (int k = 0; k < pr->ncode; k++) {
+		if (pr->code[k].op != SIM_I_CALL)
+			continue;
+		Chain c = chain_of(p, pr->code[k].target, memo, mark);
+		deepest.frames = MAX(deepest.frames, c.frames);
+		deepest.regs = MAX(deepest.regs, c.regs);
+	}
+	memo[i] = (Chain){ deepest.frames + 1, deepest.regs + pr->nregs };
+	mark[i] = 2;
+	return memo[i];
+}
+
+/* Frames and registers a thread record needs: the deepest chain of any
+ * thread body, within the ceilings. */
+static void shape_stacks(SimProgram *p)
+{
+	Chain *memo = g_new0(Chain, p->nprocs), most = { 1, 0 };
+	uint8_t *mark = g_new0(uint8_t, p->nprocs);
+
+	for (int i = p->body0; i < p->nprocs; i++) {
+		Chain c = chain_of(p, i, memo, mark);
+		most.frames = MAX(most.frames, c.frames);
+		most.regs = MAX(most.regs, c.regs);
+	}
+	p->shape.frames = (uint8_t)MIN(most.frames, SIM_FRAMES_MAX);
+	p->shape.regs = (uint8_t)MIN(most.regs, SIM_REGS_MAX);
+	g_free(memo);
+	g_free(mark);
+}
+
 SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 			     char **missing, GError **error)
 {
@@ -253,15 +301,12 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 	*missing = NULL;
 	p->model = model;
 	p->scn = scn;
+	/* the parser bounds both: SIM_PROCS_CODE_MAX procedures in a
+	 * model, a body per thread */
+	(void)error;
 	p->nprocs = model->nprocs + scn->nbodies;
-	if (p->nprocs > SIM_PROCS_CODE_MAX) {
-		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-			    "%s: model and scenario have %d procedures, more "
-			    "than SIM_PROCS_CODE_MAX (%d)", scn->file,
-			    p->nprocs, SIM_PROCS_CODE_MAX);
-		g_free(p);
-		return NULL;
-	}
+	g_assert(model->nprocs <= SIM_PROCS_CODE_MAX &&
+		 scn->nbodies <= SIM_THREADS_MAX);
 	p->shape = (SimShape) {
 		.threads = (uint16_t)scn->nthreads,
 		.procs = (uint16_t)scn->nprocs,
@@ -298,6 +343,7 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 		sim_program_free(p);
 		return NULL;
 	}
+	shape_stacks(p);
 	return p;
 }
 

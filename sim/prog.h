@@ -251,9 +251,10 @@ typedef struct {
 	uint8_t *ranged;        /* [nlocks]: instance of a range lock */
 } SimProgram;
 
-/* sim_program_link - bind SCN's thread bodies to MODEL.  Returns NULL with
- * *missing set to the first op name the model lacks (the pair is n/a), or
- * with ERROR set for a real error (a bound exceeded). */
+/* sim_program_link - bind SCN's thread bodies to MODEL and compute the
+ * world's shape.  Returns NULL with *missing set to the first op name the
+ * model lacks (the pair is n/a).  ERROR is for a bound a link could
+ * exceed; none can since the parser bounds procedures and threads. */
 SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 			     char **missing, GError **error);
 void sim_program_free(SimProgram *p);

@@ -54,7 +54,7 @@ const char *sim_run_insn_file(const SimRun *r, int tid)
 {
 	const SimThread *t = sim_thread(r->w, tid);
 
-	return t->depth ? r->prog->procs[t->frame[t->depth - 1].proc]->file :
+	return t->depth ? r->prog->procs[sim_th_frame(t)[t->depth - 1].proc]->file :
 	       NULL;
 }
 
@@ -233,13 +233,13 @@ static bool at_until(SimRun *r, int tid, const SimSegment *seg)
 	/* an op name matches while the thread sits at that op's first
 	 * primitive, i.e. about to start it */
 	for (int d = 1; d < t->depth; d++) {
-		const SimProc *pr = r->prog->procs[t->frame[d].proc];
+		const SimProc *pr = r->prog->procs[sim_th_frame(t)[d].proc];
 		if (strcmp(pr->name, seg->until) != 0)
 			continue;
 		int first = 0;
 		while (pr->code[first].op != SIM_I_PRIM)
 			first++;
-		if (d == t->depth - 1 && t->frame[d].pc == first)
+		if (d == t->depth - 1 && sim_th_frame(t)[d].pc == first)
 			return true;
 	}
 	return false;
@@ -337,7 +337,7 @@ static void describe_stuck(SimRun *r, SimThreadSet stuck, GString *s)
 		if (!(stuck >> tid & 1))
 			continue;
 		const char *op = t->depth > 1 ?
-				 r->prog->procs[t->frame[1].proc]->name : "?";
+				 r->prog->procs[sim_th_frame(t)[1].proc]->name : "?";
 		if (t->status == SIM_TH_BLOCKED)
 			g_string_append_printf(s, "; T%d sleeps on %s in %s", tid,
 				sim_lock_name(r->prog, t->wait_lock, name,

@@ -29,6 +29,7 @@ bool sim_search_init(SimSearch *s, const SimProgram *p,
 	g_string_free(msg, TRUE);
 	s->hsize = sim_world_hash_size(init);
 	s->reduce = o->por && sim_por_fits(init);
+	r->por = s->reduce;
 	s->por = sim_por_new(p, s->reduce);
 	s->lockdep = sim_lockdep_new(p);
 	s->notes0 = sim_notes_new(init);
@@ -134,20 +135,26 @@ bool sim_search_step(SimSearch *s, SimSlot parent, SimSlot child, int tid,
 	return false;
 }
 
+/* A slot's world and notes start 8-aligned, as their headers need. */
+static size_t aligned(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
 SimSlot *sim_slots_new(const SimSearch *s, const SimWorld *init, uint32_t n)
 {
+	size_t ws = aligned(init->size);
+	size_t ns = s->lockdep ? aligned(s->notes0->size) : 0;
 	SimSlot *v = g_new(SimSlot, n);
-	uint8_t *wb = g_malloc((size_t)init->size * n);
-	uint8_t *nb = s->lockdep ? g_malloc((size_t)s->notes0->size * n) :
-		      NULL;
+	uint8_t *wb = g_malloc(ws * n);
+	uint8_t *nb = s->lockdep ? g_malloc(ns * n) : NULL;
 
 	for (uint32_t i = 0; i < n; i++) {
-		v[i].w = (SimWorld *)(void *)(wb + (size_t)init->size * i);
+		v[i].w = (SimWorld *)(void *)(wb + ws * i);
 		memcpy(v[i].w, init, init->size);
 		v[i].notes = NULL;
 		if (nb) {
-			v[i].notes = (SimNotes *)(void *)
-				     (nb + (size_t)s->notes0->size * i);
+			v[i].notes = (SimNotes *)(void *)(nb + ns * i);
 			sim_notes_copy(v[i].notes, s->notes0);
 		}
 	}
@@ -157,8 +164,8 @@ SimSlot *sim_slots_new(const SimSearch *s, const SimWorld *init, uint32_t n)
 uint64_t sim_slots_bytes(const SimSearch *s, const SimWorld *init,
 			 uint32_t n)
 {
-	return (uint64_t)n * (sizeof(SimSlot) + init->size +
-			      (s->lockdep ? s->notes0->size : 0));
+	return (uint64_t)n * (sizeof(SimSlot) + aligned(init->size) +
+			      (s->lockdep ? aligned(s->notes0->size) : 0));
 }
 
 void sim_slots_free(SimSlot *v)

@@ -42,12 +42,12 @@ static SimThread *th_of(Call *c)
 
 static const SimProc *proc_of(const SimProgram *p, const SimThread *t)
 {
-	return p->procs[t->frame[t->depth - 1].proc];
+	return p->procs[sim_th_frame(t)[t->depth - 1].proc];
 }
 
 static const SimInsn *cur_insn(const SimProgram *p, const SimThread *t)
 {
-	const SimFrame *f = &t->frame[t->depth - 1];
+	const SimFrame *f = &sim_th_frame(t)[t->depth - 1];
 	return &p->procs[f->proc]->code[f->pc];
 }
 
@@ -82,7 +82,7 @@ static HandlerResult out_of_range(Call *c, int bad, const char *fmt, ...)
 {
 	const SimProgram *p = c->ctx->prog;
 	const SimThread *t = th_of(c);
-	const SimFrame *body = &t->frame[0];
+	const SimFrame *body = &sim_th_frame(t)[0];
 	const SimProc *bp = p->procs[body->proc];
 	const SimInsn *call = &bp->code[body->pc > 0 ? body->pc - 1 : 0];
 	const SimProc *pr = proc_of(p, t);
@@ -92,7 +92,7 @@ static HandlerResult out_of_range(Call *c, int bad, const char *fmt, ...)
 
 	for (int k = 0; k < call->nargs && t->depth > 1; k++)
 		passed |= (call->arg[k].kind == SIM_ARG_IMM ? call->arg[k].v :
-			   t->reg[body->base + call->arg[k].v]) == bad;
+			   sim_th_reg(t)[body->base + call->arg[k].v]) == bad;
 	va_start(ap, fmt);
 	what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
@@ -193,7 +193,7 @@ static void held_push(Call *c, int inst)
 	if (c->ctx->notes)
 		*sim_notes_acq(c->ctx->notes, c->tid, inst) = (SimSite) {
 			.line = c->in->line,
-			.proc = t->frame[t->depth - 1].proc,
+			.proc = sim_th_frame(t)[t->depth - 1].proc,
 		};
 }
 
@@ -238,7 +238,7 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 	if (c->ctx->lockdep)
 		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->ctx->notes,
 				    c->tid, inst, c->in->line,
-				    t->frame[t->depth - 1].proc);
+				    sim_th_frame(t)[t->depth - 1].proc);
 	if (l->kind == SIM_LK_RANGE) {
 		/* an interval tree: disjoint ranges of one holder are separate
 		 * nodes; a range over one's own write range (or a write over
@@ -445,8 +445,8 @@ static HandlerResult wait_entry(Call *c)
 	if (c->ctx->lockdep)
 		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->ctx->notes,
 				    c->tid, inst, c->in->line,
-				    t->frame[t->depth - 1].proc);
-	if (l->held) {
+				    sim_th_frame(t)[t->depth - 1].proc);
+	if (sim_lock_held(l)) {
 		SIM_ASSERT(sim_lock_acquire(l, c->tid, SIM_MODE_WRITE, 0, 0) ==
 			   SIM_LOCK_QUEUED);
 		t->status = SIM_TH_BLOCKED;
@@ -606,7 +606,7 @@ static void free_one(Call *c, int pgoff)
 		SimBlockNote *n = &c->ctx->notes->block[b];
 		n->freed_by = (uint8_t)(c->tid + 1);
 		n->freed_step = c->ctx->notes->step;
-		n->freed_proc = t->frame[1].proc;
+		n->freed_proc = sim_th_frame(t)[1].proc;
 		n->freed_pgoff = (uint16_t)pgoff;
 	}
 }
@@ -1278,13 +1278,13 @@ static int arg_value(const SimThread *t, const SimArg *a)
 {
 	if (a->kind == SIM_ARG_IMM)
 		return a->v;
-	return t->reg[t->frame[t->depth - 1].base + a->v];
+	return sim_th_reg(t)[sim_th_frame(t)[t->depth - 1].base + a->v];
 }
 
 static void set_reg(SimThread *t, int reg, int v)
 {
 	if (reg != SIM_NOREG)
-		t->reg[t->frame[t->depth - 1].base + reg] = (int16_t)v;
+		sim_th_reg(t)[sim_th_frame(t)[t->depth - 1].base + reg] = (int16_t)v;
 }
 
 /* Values print as blocks where the primitive deals in blocks. */
@@ -1354,7 +1354,7 @@ static void fmt_call(SimStepCtx *ctx, const SimProc *callee,
 	g_string_append_printf(ctx->text, "%s(", callee->name);
 	for (int i = 0; i < callee->nparams; i++)
 		g_string_append_printf(ctx->text, "%s%s %d", i ? ", " : "",
-				       callee->regnames[i], t->reg[base + i]);
+				       callee->regnames[i], sim_th_reg(t)[base + i]);
 	g_string_append(ctx->text, ") {\n");
 }
 
@@ -1373,9 +1373,11 @@ static bool do_call(SimWorld *w, int tid, const SimInsn *in, SimStepCtx *ctx)
 	const SimProgram *p = ctx->prog;
 	const SimProc *caller = proc_of(p, t);
 	const SimProc *callee = p->procs[in->target];
-	int base = t->frame[t->depth - 1].base + caller->nregs;
+	int base = sim_th_frame(t)[t->depth - 1].base + caller->nregs;
 
-	if (t->depth >= SIM_FRAMES_MAX || base + callee->nregs > SIM_REGS_MAX) {
+	/* the shape has room for every call the program can make, unless
+	 * it recurses past the ceilings (prog.c) */
+	if (t->depth >= t->nframes || base + callee->nregs > t->nregs) {
 		ctx->model_error = true;
 		if (ctx->msg)
 			g_string_append_printf(ctx->msg, "%s:%d:%d: broken "
@@ -1387,12 +1389,12 @@ static bool do_call(SimWorld *w, int tid, const SimInsn *in, SimStepCtx *ctx)
 		return false;
 	}
 	for (int i = 0; i < in->nargs; i++)
-		t->reg[base + i] = (int16_t)arg_value(t, &in->arg[i]);
-	t->frame[t->depth - 1].pc++;
-	t->frame[t->depth].proc = in->target;
-	t->frame[t->depth].pc = 0;
-	t->frame[t->depth].base = (uint8_t)base;
-	t->frame[t->depth].ret_reg = in->dst;
+		sim_th_reg(t)[base + i] = (int16_t)arg_value(t, &in->arg[i]);
+	sim_th_frame(t)[t->depth - 1].pc++;
+	sim_th_frame(t)[t->depth].proc = in->target;
+	sim_th_frame(t)[t->depth].pc = 0;
+	sim_th_frame(t)[t->depth].base = (uint8_t)base;
+	sim_th_frame(t)[t->depth].ret_reg = in->dst;
 	t->depth++;
 	if (callee->is_op && t->depth == 2) {
 		op_sets_clear(w, tid);
@@ -1409,12 +1411,12 @@ static bool do_return(SimWorld *w, int tid, int value, SimStepCtx *ctx)
 {
 	SimThread *t = sim_thread(w, tid);
 	const SimProgram *p = ctx->prog;
-	SimFrame *f = &t->frame[t->depth - 1];
+	SimFrame *f = &sim_th_frame(t)[t->depth - 1];
 	int callee_idx = f->proc;
 	const SimProc *callee = p->procs[callee_idx];
 
 	/* Dead registers are cleared so that equal states hash equal. */
-	memset(&t->reg[f->base], 0, sizeof(int16_t) * (size_t)callee->nregs);
+	memset(&sim_th_reg(t)[f->base], 0, sizeof(int16_t) * (size_t)callee->nregs);
 	int ret_reg = f->ret_reg;
 	memset(f, 0, sizeof(*f));
 	t->depth--;
@@ -1457,17 +1459,24 @@ static bool do_return(SimWorld *w, int tid, int value, SimStepCtx *ctx)
  * none is bounded by the code and call depth).  No fixed budget: a
  * `for i in 0..30000` runs to its end. */
 typedef struct {
-	SimThread saved;
+	union {                 /* the largest thread record */
+		SimThread t;
+		uint8_t bytes[sizeof(SimThread) +
+			      sizeof(SimFrame) * SIM_FRAMES_MAX +
+			      sizeof(int16_t) * SIM_REGS_MAX];
+	} saved;
 	uint32_t power, lam;
 } LoopCheck;
 
 static bool local_loop_repeats(LoopCheck *lc, const SimThread *t)
 {
+	size_t n = sim_th_size(t->nframes, t->nregs);
+
 	if (lc->lam == lc->power) {     /* the tortoise moves here */
-		lc->saved = *t;
+		memcpy(&lc->saved, t, n);
 		lc->power *= 2;
 		lc->lam = 0;
-	} else if (memcmp(&lc->saved, t, sizeof(*t)) == 0) {
+	} else if (memcmp(&lc->saved, t, n) == 0) {
 		return true;
 	}
 	lc->lam++;
@@ -1512,7 +1521,7 @@ static bool run_local(SimWorld *w, int tid, SimStepCtx *ctx)
 
 	while (t->depth > 0) {
 		const SimInsn *in = cur_insn(p, t);
-		SimFrame *f = &t->frame[t->depth - 1];
+		SimFrame *f = &sim_th_frame(t)[t->depth - 1];
 		switch (in->op) {
 		case SIM_I_MOV:
 			set_reg(t, in->dst, arg_value(t, &in->arg[0]));
@@ -1594,7 +1603,7 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
 		fmt_prim(&c);
 	set_reg(t, c.in->dst, c.r0);
 	set_reg(t, c.in->dst2, c.r1);
-	t->frame[t->depth - 1].pc++;
+	sim_th_frame(t)[t->depth - 1].pc++;
 	if (!run_local(w, tid, ctx))
 		return;
 	if (!was_quiescent && all_quiescent(w))
@@ -1646,7 +1655,7 @@ bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx)
 
 	SIM_ASSERT(w->nthreads == p->shape.threads &&
 		   w->nlocks == p->shape.locks);
-	memset(SIM_W_AT(w, w->state), 0, w->state_size);
+	sim_world_clear(w);
 	sim_core(w)->i_size = (uint16_t)s->i_size;
 	for (int pg = 0; pg < w->npages; pg++) {
 		if (!s->blocks[pg])
@@ -1670,10 +1679,10 @@ bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx)
 		SimThread *th = sim_thread(w, t);
 		th->proc = (uint8_t)s->threads[t].proc;
 		th->depth = 1;
-		th->frame[0].proc = (uint16_t)(p->body0 + s->threads[t].body);
-		th->frame[0].ret_reg = SIM_NOREG;
-		if (p->procs[th->frame[0].proc]->nparams)   /* `cpu` */
-			th->reg[0] = (int16_t)s->threads[t].arg;
+		sim_th_frame(th)[0].proc = (uint16_t)(p->body0 + s->threads[t].body);
+		sim_th_frame(th)[0].ret_reg = SIM_NOREG;
+		if (p->procs[sim_th_frame(th)[0].proc]->nparams)   /* `cpu` */
+			sim_th_reg(th)[0] = (int16_t)s->threads[t].arg;
 		if (!run_local(w, t, ctx))
 			return false;
 	}

@@ -26,11 +26,12 @@ SimWorld *sim_world_new(const SimShape *s)
 		.npages = s->pages, .nblocks = s->blocks,
 		.nlocks = s->locks,
 		.pgset = (uint16_t)pgset, .blkset = (uint16_t)blkset,
+		.nframes = s->frames, .nregs = s->regs,
 	};
 	uint32_t *lock_off = g_new(uint32_t, s->locks > 0 ? s->locks : 1);
 	SimWorld *w;
 
-	/* the state proper: 8-aligned so that it hashes and copies whole */
+	/* the state proper, from an 8-aligned start */
 	hdr.state = place(&at, sizeof(SimCore), 8);
 	hdr.bmap = place(&at, sizeof(uint16_t) * s->pages, 2);
 	hdr.page_src = place(&at, sizeof(uint16_t) * s->pages, 2);
@@ -43,18 +44,28 @@ SimWorld *sim_world_new(const SimShape *s)
 	hdr.inval = place(&at, (size_t)pgset * s->threads, 1);
 	hdr.discarded = place(&at, (size_t)pgset * s->threads, 1);
 	hdr.fsync_pending = place(&at, (size_t)blkset * s->threads, 1);
-	hdr.thread = place(&at, sizeof(SimThread) * s->threads, 8);
+	hdr.thsize = (uint16_t)sim_th_size(s->frames, s->regs);
+	hdr.thread = place(&at, (size_t)hdr.thsize * s->threads, 2);
 	for (int i = 0; i < s->locks; i++)
 		lock_off[i] = place(&at, sim_lock_size(s->threads,
-					s->ranged[i] ? pgset : 1), 8);
-	at = (at + 7) & ~(size_t)7;
+					s->ranged[i] ? pgset : 1), 2);
 	hdr.size = (uint32_t)at;
 	hdr.state_size = hdr.size - hdr.state;
 	w = g_malloc0(at);
 	memcpy(w, &hdr, sizeof(hdr));
 	memcpy(w->lock_off, lock_off, sizeof(uint32_t) * s->locks);
 	g_free(lock_off);
+	sim_world_clear(w);
 	return w;
+}
+
+void sim_world_clear(SimWorld *w)
+{
+	memset(SIM_W_AT(w, w->state), 0, w->state_size);
+	for (int t = 0; t < w->nthreads; t++) {
+		sim_thread(w, t)->nframes = w->nframes;
+		sim_thread(w, t)->nregs = w->nregs;
+	}
 }
 
 SimWorld *sim_world_dup(const SimWorld *w)

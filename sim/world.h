@@ -87,12 +87,14 @@ enum {
 	                              * store is dirty without it */
 };
 
+/* Bit fields: four bytes a block (the world is zeroed when made, so the
+ * unused bits are 0 and compare equal). */
 typedef struct {
 	uint16_t owner_pgoff;
-	uint8_t owner_ino;      /* 0 = the file, 1 = another file */
-	uint8_t state;          /* SimBlockState */
-	uint8_t stored;         /* a user store or write completed into it */
-	uint8_t unwritten;      /* UNWRITTEN: allocated as an unwritten extent
+	uint8_t owner_ino : 1;  /* 0 = the file, 1 = another file */
+	uint8_t state : 2;      /* SimBlockState */
+	uint8_t stored : 1;     /* a user store or write completed into it */
+	uint8_t unwritten : 1;  /* UNWRITTEN: allocated as an unwritten extent
 	                         * and not yet converted (complete_unwritten):
 	                         * get_block reports it (buffer_unwritten), the
 	                         * filesystem's read(2) returns zeroes, a DAX
@@ -116,21 +118,41 @@ typedef struct {
 	uint8_t ret_reg;        /* caller's register for the result */
 } SimFrame;
 
-/* A thread's record.  Its page and block sets (what the running op
- * removed, discarded, must flush) sit in per-thread bitsets of the world:
- * sim_inval(), sim_discarded(), sim_fsync_pending(). */
+/* A thread's record: this header, then its frames and registers, as
+ * many as the shape gives (the deepest call chain the program can take
+ * and the registers along it): sim_th_frame(t)[d], sim_th_reg(t)[r].
+ * Its page and block sets (what the running op removed, discarded, must
+ * flush) sit in per-thread bitsets of the world: sim_inval(),
+ * sim_discarded(), sim_fsync_pending(). */
 typedef struct {
 	uint8_t status;         /* SimThreadStatus */
 	uint8_t proc;           /* process it runs in */
 	uint8_t depth;          /* frames in use; 0 = done */
 	uint8_t nheld;          /* lock instances held, in acquisition order */
 	uint8_t granted;        /* a handoff gave it the lock it waits at */
+	uint8_t nframes;        /* frames the record holds (the shape's) */
+	uint8_t nregs;          /* registers the record holds, all frames */
 	uint8_t pad;
 	uint16_t wait_lock;     /* lock instance waited on when BLOCKED */
 	uint16_t held[SIM_HELD_MAX];
-	SimFrame frame[SIM_FRAMES_MAX];
-	int16_t reg[SIM_REGS_MAX];
 } SimThread;
+
+static inline SimFrame *sim_th_frame(const SimThread *t)
+{
+	return (SimFrame *)(uintptr_t)(t + 1);
+}
+
+static inline int16_t *sim_th_reg(const SimThread *t)
+{
+	return (int16_t *)(void *)(sim_th_frame(t) + t->nframes);
+}
+
+/* sim_th_size - bytes of a thread record with NFRAMES and NREGS. */
+static inline size_t sim_th_size(int nframes, int nregs)
+{
+	return sizeof(SimThread) + sizeof(SimFrame) * (size_t)nframes +
+	       sizeof(int16_t) * (size_t)nregs;
+}
 
 /* The sizes of one world, computed at load from the scenario and the
  * bound model (sim_program_link) and checked against bounds.h. */
@@ -140,6 +162,8 @@ typedef struct {
 	uint16_t pages;         /* pgoff 0..pages-1 */
 	uint16_t blocks;        /* B1..Bblocks */
 	uint16_t locks;         /* lock instances */
+	uint8_t frames;         /* per thread: deepest call chain */
+	uint8_t regs;           /* per thread: registers along it */
 	const uint8_t *ranged;  /* [locks]: instance is a range lock, whose
 	                         * holds are page sets, not one bit */
 } SimShape;
@@ -170,6 +194,8 @@ typedef struct {
 	uint16_t nthreads, nprocs, npages, nblocks, nlocks;
 	uint16_t pgset;         /* bytes of a page set */
 	uint16_t blkset;        /* bytes of a block set (bit 0 unused) */
+	uint16_t thsize;        /* bytes of a thread record */
+	uint8_t nframes, nregs; /* a thread record's capacities */
 	uint32_t bmap, page_src, free_stack, pte, block, mflags, entry;
 	uint32_t cache_dirty, inval, discarded, fsync_pending, thread;
 	uint32_t lock_off[];    /* [nlocks] */
@@ -249,7 +275,8 @@ static inline uint8_t *sim_fsync_pending(const SimWorld *w, int tid)
 
 static inline SimThread *sim_thread(const SimWorld *w, int tid)
 {
-	return (SimThread *)(void *)SIM_W_AT(w, w->thread) + tid;
+	return (SimThread *)(void *)(SIM_W_AT(w, w->thread) +
+				     (size_t)tid * w->thsize);
 }
 
 static inline SimLock *sim_lock(const SimWorld *w, int inst)
@@ -261,6 +288,10 @@ static inline SimLock *sim_lock(const SimWorld *w, int inst)
  * free but not on the free stack: sim_step_init fills it).  Freed with
  * g_free. */
 SimWorld *sim_world_new(const SimShape *shape);
+
+/* sim_world_clear - W's state zeroed: every thread record empty (with
+ * its capacities), every block free, nothing on the free stack. */
+void sim_world_clear(SimWorld *w);
 
 /* sim_world_dup - a new world equal to W; sim_world_copy - DST (of the
  * same layout) becomes equal to SRC. */

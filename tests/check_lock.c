@@ -78,8 +78,8 @@ START_TEST(test_init)
 	memset(l, 0xa5, sizeof(l_buf));
 	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
 	ck_assert_int_eq(l->kind, SIM_LK_RANGE);
-	ck_assert_int_eq(l->held, 0);
-	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_held(l), 0);
+	ck_assert_int_eq(sim_lock_excl(l), 0);
 	ck_assert_int_eq(l->nwait, 0);
 	for (int t = 0; t < NT; t++) {
 		ck_assert_int_eq(sim_lock_queue(l)[t], 0);
@@ -107,8 +107,8 @@ START_TEST(test_excl_grant_when_free)
 	sim_lock_init(l, excl_kinds[_i], NT, 1);
 	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(l->held, BIT(2));
-	ck_assert_int_eq(l->excl, BIT(2));
+	ck_assert_int_eq(sim_lock_held(l), BIT(2));
+	ck_assert_int_eq(sim_lock_excl(l), BIT(2));
 	ck_assert_int_eq(l->nwait, 0);
 	ck_assert(sim_lock_is_held_by(l, 2));
 	ck_assert(!sim_lock_is_held_by(l, 0));
@@ -125,7 +125,7 @@ START_TEST(test_excl_queue_when_held)
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l->held, BIT(0));
+	ck_assert_int_eq(sim_lock_held(l), BIT(0));
 	ck_assert_int_eq(l->nwait, 1);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 1), SIM_MODE_WRITE);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 0), -1);
@@ -149,8 +149,8 @@ START_TEST(test_excl_fifo_handoff)
 
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), BIT(3));
 	ck_assert_int_eq(granted, BIT(3));
-	ck_assert_int_eq(l->held, BIT(3));
-	ck_assert_int_eq(l->excl, BIT(3));
+	ck_assert_int_eq(sim_lock_held(l), BIT(3));
+	ck_assert_int_eq(sim_lock_excl(l), BIT(3));
 	ck_assert_int_eq(l->nwait, 2);
 	ck_assert(sim_lock_check(l));
 
@@ -162,8 +162,8 @@ START_TEST(test_excl_fifo_handoff)
 
 	ck_assert_int_eq(sim_lock_release(l, 2, 0, 0, false, &granted), 0);
 	ck_assert_int_eq(granted, 0);
-	ck_assert_int_eq(l->held, 0);
-	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_held(l), 0);
+	ck_assert_int_eq(sim_lock_excl(l), 0);
 	ck_assert(sim_lock_check(l));
 }
 END_TEST
@@ -211,8 +211,8 @@ START_TEST(test_rwsem_readers_share)
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 3, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(l->held, BIT(0) | BIT(1) | BIT(3));
-	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_held(l), BIT(0) | BIT(1) | BIT(3));
+	ck_assert_int_eq(sim_lock_excl(l), 0);
 	ck_assert_int_eq(sim_lock_mode_of(l, 1), SIM_MODE_READ);
 	ck_assert(sim_lock_check(l));
 }
@@ -235,8 +235,8 @@ START_TEST(test_rwsem_writer_waits_for_readers)
 	/* the last one hands it to the writer */
 	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
-	ck_assert_int_eq(l->held, BIT(2));
-	ck_assert_int_eq(l->excl, BIT(2));
+	ck_assert_int_eq(sim_lock_held(l), BIT(2));
+	ck_assert_int_eq(sim_lock_excl(l), BIT(2));
 	ck_assert_int_eq(sim_lock_mode_of(l, 2), SIM_MODE_WRITE);
 }
 END_TEST
@@ -268,13 +268,13 @@ START_TEST(test_rwsem_queued_writer_blocks_readers)
 			 SIM_LOCK_QUEUED);
 	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l->held, BIT(0));
+	ck_assert_int_eq(sim_lock_held(l), BIT(0));
 	/* FIFO: the writer goes first, then the reader */
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
 	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
-	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_excl(l), 0);
 }
 END_TEST
 
@@ -293,8 +293,8 @@ START_TEST(test_rwsem_handoff_consecutive_readers)
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted),
 			 BIT(1) | BIT(2));
 	ck_assert_int_eq(granted, BIT(1) | BIT(2));
-	ck_assert_int_eq(l->held, BIT(1) | BIT(2));
-	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_held(l), BIT(1) | BIT(2));
+	ck_assert_int_eq(sim_lock_excl(l), 0);
 	ck_assert_int_eq(l->nwait, 1);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 3), SIM_MODE_WRITE);
 	ck_assert(sim_lock_check(l));
@@ -319,7 +319,7 @@ START_TEST(test_rwsem_reader_behind_writer_stays)
 	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(sim_lock_release(l, 2, 0, 0, false, &granted), BIT(3));
 	ck_assert_int_eq(granted, BIT(3));
-	ck_assert_int_eq(l->held, BIT(3));
+	ck_assert_int_eq(sim_lock_held(l), BIT(3));
 	ck_assert_int_eq(l->nwait, 0);
 }
 END_TEST
@@ -335,7 +335,7 @@ START_TEST(test_entry_grant_and_queue)
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l->held, BIT(0));
+	ck_assert_int_eq(sim_lock_held(l), BIT(0));
 	ck_assert_int_eq(l->nwait, 1);
 }
 END_TEST
@@ -352,8 +352,8 @@ START_TEST(test_entry_release_wakes_one_to_retry)
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, 0);
-	ck_assert_int_eq(l->held, 0);
-	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_held(l), 0);
+	ck_assert_int_eq(sim_lock_excl(l), 0);
 	ck_assert_int_eq(l->nwait, 1);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 1), SIM_MODE_WRITE);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 2), -1);
@@ -374,7 +374,7 @@ START_TEST(test_entry_release_wake_all)
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, true, &granted),
 			 BIT(1) | BIT(2) | BIT(3));
 	ck_assert_int_eq(granted, 0);
-	ck_assert_int_eq(l->held, 0);
+	ck_assert_int_eq(sim_lock_held(l), 0);
 	ck_assert_int_eq(l->nwait, 0);
 	for (int t = 0; t < NT; t++)
 		ck_assert_int_eq(sim_lock_queue(l)[t], 0);
@@ -397,7 +397,7 @@ START_TEST(test_entry_new_arrival_takes_clear_bit)
 	ck_assert_int_eq(l->nwait, 1);               /* T2 still sleeps */
 	ck_assert_int_eq(sim_lock_acquire(l, 3, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(l->held, BIT(3));
+	ck_assert_int_eq(sim_lock_held(l), BIT(3));
 	/* the woken T1 retries and now finds the bit set again */
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
@@ -417,8 +417,8 @@ START_TEST(test_wake_all_keeps_holder)
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 0, 0);
 	ck_assert_int_eq(sim_lock_wake_all(l), BIT(1) | BIT(3));
-	ck_assert_int_eq(l->held, BIT(0));
-	ck_assert_int_eq(l->excl, BIT(0));
+	ck_assert_int_eq(sim_lock_held(l), BIT(0));
+	ck_assert_int_eq(sim_lock_excl(l), BIT(0));
 	ck_assert_int_eq(l->nwait, 0);
 	ck_assert(sim_lock_check(l));
 }
@@ -435,8 +435,8 @@ START_TEST(test_range_disjoint_both_granted)
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 4, 7),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(l->held, BIT(0) | BIT(1));
-	ck_assert_int_eq(l->excl, BIT(0) | BIT(1));
+	ck_assert_int_eq(sim_lock_held(l), BIT(0) | BIT(1));
+	ck_assert_int_eq(sim_lock_excl(l), BIT(0) | BIT(1));
 	ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_OWN, 1)[0], 0xf0);
 	ck_assert(sim_lock_holds_range(l, 1, 4, 7));
 	/* two exclusive holders are fine for a range lock */
@@ -457,7 +457,7 @@ START_TEST(test_range_overlap_conflicts)
 			 SIM_LOCK_QUEUED);
 	ck_assert_int_eq(sim_lock_acquire(l, 3, SIM_MODE_READ, 5, 5),
 			 SIM_LOCK_QUEUED);      /* behind T1's [4, 6] */
-	ck_assert_int_eq(l->held, BIT(0));
+	ck_assert_int_eq(sim_lock_held(l), BIT(0));
 	ck_assert_int_eq(l->nwait, 3);
 }
 END_TEST
@@ -473,8 +473,8 @@ START_TEST(test_range_read_read_shares)
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_WRITE, 6, 6),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l->held, BIT(0) | BIT(1));
-	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_held(l), BIT(0) | BIT(1));
+	ck_assert_int_eq(sim_lock_excl(l), 0);
 }
 END_TEST
 
@@ -498,14 +498,14 @@ START_TEST(test_range_fifo_on_overlap)
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 3, false, &granted),
 			 BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(l->held, BIT(1) | BIT(3));
+	ck_assert_int_eq(sim_lock_held(l), BIT(1) | BIT(3));
 	ck_assert(sim_lock_holds_range(l, 1, 2, 2));
 	ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_WANT, 1)[0], 0);         /* cleared on the grant */
 	ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_OWN, 0)[0], 0);          /* cleared on release */
 
 	ck_assert_int_eq(sim_lock_release(l, 1, 2, 2, false, &granted),
 			 BIT(2));
-	ck_assert_int_eq(l->held, BIT(2) | BIT(3));
+	ck_assert_int_eq(sim_lock_held(l), BIT(2) | BIT(3));
 	ck_assert_int_eq(sim_lock_mode_of(l, 2), SIM_MODE_READ);
 	ck_assert_int_eq(sim_lock_mode_of(l, 3), SIM_MODE_WRITE);
 	ck_assert(sim_lock_check(l));
@@ -566,7 +566,7 @@ START_TEST(test_range_one_holder_disjoint)
 	ck_assert_int_eq(sim_lock_release(l, 0, 2, 3, false, &granted),
 			 BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(l->held, BIT(1));
+	ck_assert_int_eq(sim_lock_held(l), BIT(1));
 	ck_assert(sim_lock_holds_range(l, 1, 1, 2));
 	ck_assert(sim_lock_check(l));
 }
@@ -731,7 +731,7 @@ START_TEST(test_check_rejects_excl_not_held)
 
 	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0);
-	l->excl = BIT(1);
+	sim_lock_pages(l, SIM_LOCK_XOWN, 1)[0] = 1;     /* T1 holds nothing */
 	ck_assert(!sim_lock_check(l));
 }
 END_TEST
@@ -785,8 +785,11 @@ START_TEST(test_check_rejects_shared_exclusive)
 	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
 		DECL_LOCK(l);
 		sim_lock_init(l, kinds[i], NT, 1);
-		l->held = BIT(0) | BIT(2);
-		l->excl = BIT(2);
+		sim_lock_pages(l, SIM_LOCK_OWN, 0)[0] = 1;
+		sim_lock_pages(l, SIM_LOCK_HEAD, 0)[0] = 1;
+		sim_lock_pages(l, SIM_LOCK_OWN, 2)[0] = 1;
+		sim_lock_pages(l, SIM_LOCK_HEAD, 2)[0] = 1;
+		sim_lock_pages(l, SIM_LOCK_XOWN, 2)[0] = 1;
 		ck_assert_msg(!sim_lock_check(l), "kind %s",
 			      sim_lock_kind_name(kinds[i]));
 	}
@@ -797,7 +800,6 @@ START_TEST(test_check_rejects_shared_exclusive)
 	sim_lock_acquire(r, 2, SIM_MODE_READ, 0, 0);
 	ck_assert(sim_lock_check(r));
 	sim_lock_pages(r, SIM_LOCK_XOWN, 2)[0] = 1;
-	r->excl = BIT(2);
 	ck_assert(!sim_lock_check(r));
 	/* two range holders overlapping, one in write mode */
 	sim_lock_init(r, SIM_LK_RANGE, NT, 1);
@@ -805,7 +807,6 @@ START_TEST(test_check_rejects_shared_exclusive)
 	sim_lock_acquire(r, 1, SIM_MODE_READ, 2, 3);
 	ck_assert(sim_lock_check(r));
 	sim_lock_pages(r, SIM_LOCK_XOWN, 1)[0] = 0x04;
-	r->excl = BIT(1);
 	ck_assert(!sim_lock_check(r));
 }
 END_TEST

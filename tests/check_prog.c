@@ -57,7 +57,7 @@ static int fx_reg(const Fx *f, int tid, const char *name)
 
 	for (int i = 0; i < body->nregs; i++)
 		if (strcmp(body->regnames[i], name) == 0)
-			return sim_thread(f->w, tid)->reg[i];
+			return sim_th_reg(sim_thread(f->w, tid))[i];
 	ck_abort_msg("no register %s", name);
 	return 0;
 }
@@ -436,10 +436,10 @@ START_TEST(test_local_deep_park)
 	const SimThread *t = sim_thread(f->w, 0);
 
 	ck_assert_int_eq(t->depth, 4);
-	ck_assert_int_eq(t->frame[0].proc, f->p->body0);
-	ck_assert_int_eq(t->frame[1].proc, fx_proc(f, "deep"));
-	ck_assert_int_eq(t->frame[2].proc, fx_proc(f, "lvl1"));
-	ck_assert_int_eq(t->frame[3].proc, fx_proc(f, "lvl2"));
+	ck_assert_int_eq(sim_th_frame(t)[0].proc, f->p->body0);
+	ck_assert_int_eq(sim_th_frame(t)[1].proc, fx_proc(f, "deep"));
+	ck_assert_int_eq(sim_th_frame(t)[2].proc, fx_proc(f, "lvl1"));
+	ck_assert_int_eq(sim_th_frame(t)[3].proc, fx_proc(f, "lvl2"));
 	fx_run(f, "0");
 	ck_assert_int_eq(fx_reg(f, 0, "r"), 31);
 	ck_assert_int_eq(t->depth, 2);
@@ -453,16 +453,16 @@ START_TEST(test_local_regs_zeroed_on_return)
 {
 	Fx *f = fx_new1(local_model, FILE4, "r = locals(5)\npark()");
 	const SimThread *t = sim_thread(f->w, 0);
-	int base = t->frame[1].base;
+	int base = sim_th_frame(t)[1].base;
 
 	ck_assert_int_eq(base, 1);              /* after the body's r */
-	ck_assert_int_eq(t->reg[base + 0], 5);  /* a */
-	ck_assert_int_eq(t->reg[base + 1], 15); /* x */
-	ck_assert_int_eq(t->reg[base + 2], 16); /* y */
+	ck_assert_int_eq(sim_th_reg(t)[base + 0], 5);  /* a */
+	ck_assert_int_eq(sim_th_reg(t)[base + 1], 15); /* x */
+	ck_assert_int_eq(sim_th_reg(t)[base + 2], 16); /* y */
 	fx_run(f, "0");
 	ck_assert_int_eq(fx_reg(f, 0, "r"), 16);
-	for (int i = 1; i < SIM_REGS_MAX; i++)
-		ck_assert_msg(t->reg[i] == 0, "reg %d = %d", i, t->reg[i]);
+	for (int i = 1; i < t->nregs; i++)
+		ck_assert_msg(sim_th_reg(t)[i] == 0, "reg %d = %d", i, sim_th_reg(t)[i]);
 	fx_free(f);
 }
 END_TEST
@@ -478,8 +478,8 @@ START_TEST(test_local_thread_done)
 	ck_assert_int_eq(t->depth, 0);
 	ck_assert_int_eq(sim_step_runnable(f->w), 0);
 	ck_assert_ptr_null(sim_step_next_insn(f->w, f->p, 0));
-	for (int i = 0; i < SIM_REGS_MAX; i++)
-		ck_assert_int_eq(t->reg[i], 0);
+	for (int i = 0; i < t->nregs; i++)
+		ck_assert_int_eq(sim_th_reg(t)[i], 0);
 	fx_free(f);
 }
 END_TEST
@@ -611,7 +611,7 @@ START_TEST(test_lock_mutex)
 	ck_assert_int_eq(sim_step_next_insn(f->w, f->p, 1)->sub,
 			 SIM_P_I_SIZE_READ);
 	fx_run(f, "11");
-	ck_assert_int_eq(sim_lock(f->w, m)->held, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, m)), 0);
 	ck_assert(!f->ctx.model_error);
 	fx_free(f);
 }
@@ -624,16 +624,16 @@ START_TEST(test_lock_rwsem_readers)
 	int r = fx_lock(f, "R", 0);
 
 	fx_run(f, "01");
-	ck_assert_int_eq(sim_lock(f->w, r)->held, 3);
-	ck_assert_int_eq(sim_lock(f->w, r)->excl, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, r)), 3);
+	ck_assert_int_eq(sim_lock_excl(sim_lock(f->w, r)), 0);
 	fx_step(f, 2);
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_BLOCKED);
 	fx_run(f, "00");
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_BLOCKED);
 	fx_run(f, "11");                /* the last reader hands off */
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_RUNNABLE);
-	ck_assert_int_eq(sim_lock(f->w, r)->held, 4);
-	ck_assert_int_eq(sim_lock(f->w, r)->excl, 4);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, r)), 4);
+	ck_assert_int_eq(sim_lock_excl(sim_lock(f->w, r)), 4);
 	fx_run(f, "222");
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_DONE);
 	fx_free(f);
@@ -647,11 +647,11 @@ START_TEST(test_lock_rwsem_writer_excludes)
 	int r = fx_lock(f, "R", 0);
 
 	fx_run(f, "012");
-	ck_assert_int_eq(sim_lock(f->w, r)->held, 1);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, r)), 1);
 	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_BLOCKED);
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_BLOCKED);
 	fx_run(f, "00");                /* FIFO: the reader first */
-	ck_assert_int_eq(sim_lock(f->w, r)->held, 2);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, r)), 2);
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_BLOCKED);
 	fx_free(f);
 }
@@ -669,13 +669,13 @@ START_TEST(test_lock_rwsem_downgrade)
 	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_BLOCKED);
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_BLOCKED);
 	fx_run(f, "0");                 /* downgrade_write */
-	ck_assert_int_eq(sim_lock(f->w, r)->held, 3);
-	ck_assert_int_eq(sim_lock(f->w, r)->excl, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, r)), 3);
+	ck_assert_int_eq(sim_lock_excl(sim_lock(f->w, r)), 0);
 	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_RUNNABLE);
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_BLOCKED);
 	fx_run(f, "00111");             /* both readers release */
-	ck_assert_int_eq(sim_lock(f->w, r)->held, 4);
-	ck_assert_int_eq(sim_lock(f->w, r)->excl, 4);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, r)), 4);
+	ck_assert_int_eq(sim_lock_excl(sim_lock(f->w, r)), 4);
 	fx_free(f);
 }
 END_TEST
@@ -691,7 +691,7 @@ START_TEST(test_lock_rwsem_unbalanced_up_write)
 
 	fx_run(f, "00");
 	ck_assert(!f->ctx.model_error);
-	ck_assert_int_eq(sim_lock(f->w, r)->held, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, r)), 0);
 	ck_assert_int_eq(sim_lock(f->w, r)->corrupt, 1);
 	fx_run(f, "1");
 	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_BLOCKED);
@@ -741,7 +741,7 @@ START_TEST(test_lock_hashed_collision)
 	fx_run(f, "00");
 	ck_assert(sim_lock_is_held_by(sim_lock(f->w, h1), 1));
 	fx_run(f, "111");               /* hash_unlock(H, 5) frees slot 1 */
-	ck_assert_int_eq(sim_lock(f->w, h1)->held, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, h1)), 0);
 	ck_assert(!f->ctx.model_error);
 	fx_free(f);
 }
@@ -755,15 +755,15 @@ START_TEST(test_lock_range)
 	const SimLock *l = sim_lock(f->w, rl);
 
 	fx_run(f, "012");
-	ck_assert_int_eq(l->held, 3);
+	ck_assert_int_eq(sim_lock_held(l), 3);
 	ck_assert(sim_lock_holds_range(l, 1, 4, 7));    /* clamped to the file */
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_BLOCKED);
 	fx_run(f, "00");
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_BLOCKED);
 	fx_run(f, "11");                /* range_unlock(RL, 4, 9) matches */
 	ck_assert(!f->ctx.model_error);
-	ck_assert_int_eq(l->held, 4);
-	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_held(l), 4);
+	ck_assert_int_eq(sim_lock_excl(l), 0);
 	fx_free(f);
 }
 END_TEST
@@ -774,8 +774,8 @@ START_TEST(test_lock_range_readers_share)
 	const SimLock *l = sim_lock(f->w, fx_lock(f, "RL", 0));
 
 	fx_run(f, "01");
-	ck_assert_int_eq(l->held, 3);
-	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_held(l), 3);
+	ck_assert_int_eq(sim_lock_excl(l), 0);
 	fx_free(f);
 }
 END_TEST
@@ -793,8 +793,8 @@ START_TEST(test_lock_grab_entry_result)
 	ck_assert_int_eq(fx_reg(f, 0, "a"), SIM_ENTRY_EMPTY);
 	ck_assert_int_eq(fx_reg(f, 0, "b"), SIM_ENTRY_BLOCK);
 	ck_assert_int_eq(sim_entry(f->w)[3], SIM_ENTRY_BLOCK);
-	ck_assert_int_eq(sim_lock(f->w, 
-		sim_lock_instance(f->p, SIM_LOCKDECL_ENTRY, 3))->held, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w,
+		sim_lock_instance(f->p, SIM_LOCKDECL_ENTRY, 3))), 0);
 	fx_free(f);
 }
 END_TEST
@@ -812,7 +812,7 @@ START_TEST(test_lock_unlock_entry_wakes_one)
 	fx_run(f, "00");
 	ck_assert_int_eq(t1->status, SIM_TH_RUNNABLE);
 	ck_assert_int_eq(t1->granted, 0);
-	ck_assert_int_eq(sim_lock(f->w, e)->held, 0);   /* woken, not granted */
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, e)), 0);   /* woken, not granted */
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_BLOCKED);
 	ck_assert_int_eq(sim_step_next_insn(f->w, f->p, 1)->sub,
 			 SIM_P_GRAB_ENTRY);
@@ -832,7 +832,7 @@ START_TEST(test_lock_unlock_entry_all)
 	fx_run(f, "01200");
 	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_RUNNABLE);
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_RUNNABLE);
-	ck_assert_int_eq(sim_lock(f->w, e)->held, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, e)), 0);
 	ck_assert_int_eq(sim_lock(f->w, e)->nwait, 0);
 	fx_run(f, "21");                /* T2 retries first and wins */
 	ck_assert(sim_lock_is_held_by(sim_lock(f->w, e), 2));
@@ -858,7 +858,7 @@ START_TEST(test_lock_wait_entry)
 	fx_run(f, "11");
 	ck_assert_int_eq(fx_reg(f, 1, "a"), SIM_ENTRY_EMPTY);
 	ck_assert_int_eq(fx_reg(f, 1, "b"), SIM_ENTRY_EMPTY);
-	ck_assert_int_eq(sim_lock(f->w, e)->held, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, e)), 0);
 	ck_assert_int_eq(sim_thread(f->w, 1)->nheld, 0);
 	fx_free(f);
 }
@@ -985,7 +985,7 @@ START_TEST(test_prim_wait_delete_entry)
 	ck_assert_int_eq(fx_reg(f, 1, "a"), SIM_ENTRY_EMPTY);
 	ck_assert_int_eq(sim_entry(w)[1], SIM_ENTRY_NONE);
 	ck_assert_int_eq(sim_thread(w, 2)->status, SIM_TH_RUNNABLE);
-	ck_assert_int_eq(sim_lock(w, e)->held, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(w, e)), 0);
 	fx_run(f, "1");
 	ck_assert_int_eq(fx_reg(f, 1, "b"), SIM_ENTRY_NONE);
 	fx_free(f);
@@ -1319,8 +1319,8 @@ START_TEST(test_prim_grab_entry_page)
 	fx_run(f, "00");
 	ck_assert_int_eq(fx_reg(f, 0, "a"), SIM_ENTRY_PAGE);
 	ck_assert_int_eq(sim_entry(w)[1], SIM_ENTRY_NONE);
-	ck_assert_int_eq(sim_lock(w, sim_lock_instance(f->p, SIM_LOCKDECL_ENTRY,
-						   1))->held, 0);
+	ck_assert_int_eq(sim_lock_held(sim_lock(w, sim_lock_instance(f->p,
+					SIM_LOCKDECL_ENTRY, 1))), 0);
 	fx_run(f, "000");               /* an entry there: locked */
 	ck_assert(sim_lock_is_held_by(sim_lock(w, e2), 0));
 	fx_run(f, "00");
@@ -1829,6 +1829,44 @@ START_TEST(test_link_lock_instances)
 }
 END_TEST
 
+/* The shape's stacks: the deepest call chain any thread body can take
+ * (its frames, and the registers of every frame along it), whichever
+ * thread takes it; a recursion counts as the ceilings. */
+START_TEST(test_link_shape_stacks)
+{
+	static const char model[] =
+		"model t\n"
+		"fn leaf(x) {\n\ty = i_size_read()\n\treturn x + y\n}\n"
+		"fn mid(a, b) {\n\tr = leaf(a)\n\treturn r + b\n}\n"
+		"op deep(p) {\n\tq = mid(p, 1)\n\treturn q\n}\n"
+		"op flat() {\n\ti_size_read()\n\treturn 0\n}\n"
+		"fn rec(n) {\n\tm = rec(n)\n\treturn m\n}\n"
+		"op loop() {\n\tz = rec(1)\n\treturn z\n}\n";
+	Fx *f = fx_new(model, "scenario s\nfile size 1\n"
+		       "thread T0 {\n\tflat()\n}\n"
+		       "thread T1 {\n\tdeep(2)\n}\n");
+	const SimProc *deep = f->p->procs[fx_proc(f, "deep")];
+	const SimProc *mid = f->p->procs[fx_proc(f, "mid")];
+	const SimProc *leaf = f->p->procs[fx_proc(f, "leaf")];
+	const SimProc *body = f->p->procs[f->p->body0 + 1];
+
+	/* T1's body -> deep -> mid -> leaf */
+	ck_assert_int_eq(f->p->shape.frames, 4);
+	ck_assert_int_eq(f->p->shape.regs, body->nregs + deep->nregs +
+			 mid->nregs + leaf->nregs);
+	ck_assert_int_eq(sim_thread(f->w, 0)->nframes, 4);
+	/* T1 is parked at leaf's i_size_read, in its record's last frame */
+	ck_assert_int_eq(sim_thread(f->w, 1)->depth, 4);
+	fx_run(f, "1");
+	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_DONE);
+	fx_free(f);
+	f = fx_new(model, "scenario s\nfile size 1\nthread T0 {\n\tloop()\n}\n");
+	ck_assert_int_eq(f->p->shape.frames, SIM_FRAMES_MAX);
+	ck_assert_int_eq(f->p->shape.regs, SIM_REGS_MAX);
+	fx_free(f);
+}
+END_TEST
+
 /* mmap_sem: a thread takes its own process's instance. */
 START_TEST(test_link_mmap_sem_per_process)
 {
@@ -1888,7 +1926,7 @@ START_TEST(test_assert_not_parked_at_prim)
 	if (nofork())
 		return;
 	Fx *f = fx_new1(local_model, FILE4, "r = locals(5)\npark()");
-	sim_thread(f->w, 0)->frame[1].pc = 0;         /* x = a * 3 */
+	sim_th_frame(sim_thread(f->w, 0))[1].pc = 0;         /* x = a * 3 */
 	ck_assert_int_ne(sim_step_next_insn(f->w, f->p, 0)->op, SIM_I_PRIM);
 	sim_step(f->w, 0, &f->ctx);
 }
@@ -2003,6 +2041,7 @@ Suite *prog_suite(void)
 	tc = tcase_create("link");
 	tcase_add_test(tc, test_link_missing_op);
 	tcase_add_test(tc, test_link_lock_instances);
+	tcase_add_test(tc, test_link_shape_stacks);
 	tcase_add_test(tc, test_link_mmap_sem_per_process);
 	suite_add_tcase(s, tc);
 

@@ -44,6 +44,7 @@ static void make_world(SimWorld **w, int i_size, int nb, int nthreads,
 	SimShape shape = {
 		.threads = (uint16_t)nthreads, .procs = 1, .pages = 8,
 		.blocks = NBLOCKS, .locks = (uint16_t)nlocks, .ranged = ranged,
+		.frames = SIM_FRAMES_MAX, .regs = SIM_REGS_MAX,
 	};
 
 	ck_assert_int_le(nlocks, (int)sizeof(ranged));
@@ -356,8 +357,12 @@ START_TEST(test_check_bad_lock)
 	sim_lock_init(sim_lock(w, 0), SIM_LK_MUTEX, w->nthreads, 1);
 	sim_lock_init(sim_lock(w, 1), SIM_LK_MUTEX, w->nthreads, 1);
 	ck_assert(world_ok(w));
-	sim_lock(w, 1)->held = 0x3;
-	sim_lock(w, 1)->excl = 0x3;
+	/* T0 and T1 both hold the mutex */
+	for (int t = 0; t < 2; t++) {
+		sim_lock_pages(sim_lock(w, 1), SIM_LOCK_OWN, t)[0] = 1;
+		sim_lock_pages(sim_lock(w, 1), SIM_LOCK_XOWN, t)[0] = 1;
+		sim_lock_pages(sim_lock(w, 1), SIM_LOCK_HEAD, t)[0] = 1;
+	}
 	ck_assert_str_eq(world_why(w), "a lock instance is inconsistent");
 }
 END_TEST
@@ -428,7 +433,8 @@ START_TEST(test_hash_size_is_the_shape)
 	ck_assert_uint_eq(small, w->size - w->state);
 	ck_assert_uint_ge(w->state, sizeof(SimWorld));
 	make_world(&w, 4, 4, 1, 2);
-	size_t more = sizeof(SimThread) + 2 * sim_lock_size(1, 1);
+	size_t more = sim_th_size(SIM_FRAMES_MAX, SIM_REGS_MAX) +
+		      2 * sim_lock_size(1, 1);
 	ck_assert_uint_ge(sim_world_hash_size(w), small + more);
 	ck_assert_uint_le(sim_world_hash_size(w), small + more + 16);
 }
@@ -451,12 +457,12 @@ START_TEST(test_hash_size_excludes_notes)
 	sim_notes_acq(n, 1, 2)->line = 17;
 	ck_assert(sim_world_equal(a, b));
 
-	sim_lock(b, 2)->held = 1;
+	sim_lock_acquire(sim_lock(b, 2), 0, SIM_MODE_WRITE, 0, 0);
 	ck_assert(!sim_world_equal(a, b));
-	sim_lock(b, 2)->held = 0;
-	sim_thread(b, 3)->reg[SIM_REGS_MAX - 1] = 1;
+	sim_lock_init(sim_lock(b, 2), SIM_LK_MUTEX, b->nthreads, 1);
+	sim_th_reg(sim_thread(b, 3))[b->nregs - 1] = 1;
 	ck_assert(!sim_world_equal(a, b));
-	sim_thread(b, 3)->reg[SIM_REGS_MAX - 1] = 0;
+	sim_th_reg(sim_thread(b, 3))[b->nregs - 1] = 0;
 	sim_pte(b, 0, 7)->writable = 1;
 	ck_assert(!sim_world_equal(a, b));
 	sim_pte(b, 0, 7)->writable = 0;
@@ -510,6 +516,129 @@ START_TEST(test_run_step_asserts_world)
 }
 END_TEST
 
+/* ---- shape: worlds as large as the ceilings ---------------------------- */
+
+/* SCN (text) linked to MODEL (a library model, or inline text). */
+static SimProgram *shape_link(const char *model, bool library,
+			      const char *scn, SimModel **m, SimScenario **s)
+{
+	GError *err = NULL;
+	char *missing = NULL;
+
+	*m = library ? sim_parse_model_load("models", model, &err) :
+	     sim_parse_model_string(model, "t.model", NULL, &err);
+	ck_assert_msg(*m != NULL, "%s", err ? err->message : "");
+	*s = sim_parse_scenario_string(scn, "s.scn", &err);
+	ck_assert_msg(*s != NULL, "%s", err ? err->message : "");
+	SimProgram *p = sim_program_link(*m, *s, &missing, &err);
+	ck_assert_msg(p != NULL, "link: %s", missing ? missing : "");
+	return p;
+}
+
+static void shape_unlink(SimRun *run, SimTrace *tr, SimProgram *p,
+			 SimScenario *s, SimModel *m, GString *scn)
+{
+	sim_run_finish(run);
+	sim_trace_free(tr);
+	sim_program_free(p);
+	sim_scenario_free(s);
+	sim_model_free(m);
+	g_string_free(scn, TRUE);
+}
+
+/* Eight threads in four processes run by the default policy through the
+ * v4.2-dax model: every process gets its own page table (each thread
+ * stores to its own pgoff, two per process), and the run finishes with
+ * nothing found. */
+START_TEST(test_shape_eight_threads_four_procs)
+{
+	GString *scn = g_string_new("scenario eight\nfile size 8 blocks "
+				    "0..7\nproc P0\nproc P1\nproc P2\n"
+				    "proc P3\n");
+	SimModel *m;
+	SimScenario *s;
+	SimRun run;
+
+	for (int t = 0; t < 8; t++)
+		g_string_append_printf(scn, "thread T%d in P%d { store(%d) }\n",
+				       t, t % 4, t);
+	SimProgram *p = shape_link("v4.2-dax", true, scn->str, &m, &s);
+	ck_assert_int_eq(p->shape.threads, 8);
+	ck_assert_int_eq(p->shape.procs, 4);
+	SimTrace *tr = sim_trace_new(p);
+	ck_assert(sim_run_start(&run, p, tr));
+	ck_assert_int_eq(run.w->nthreads, 8);
+	ck_assert_int_eq(run.w->nprocs, 4);
+	sim_run_schedule(&run, NULL);
+	ck_assert_int_eq(tr->end, SIM_END_DONE);
+	ck_assert_int_eq(tr->found, 0);
+	for (int t = 0; t < 8; t++) {
+		const SimPte *pte = sim_pte(run.w, t % 4, t);
+		ck_assert_int_eq(pte->kind, SIM_PTE_K_BLOCK);
+		ck_assert_int_eq(pte->target, t + 1);
+		ck_assert(pte->writable);
+		/* the other processes did not map it */
+		ck_assert_int_eq(sim_pte(run.w, (t + 1) % 4, t)->kind,
+				 SIM_PTE_K_NONE);
+	}
+	shape_unlink(&run, tr, p, s, m, scn);
+}
+END_TEST
+
+static const char crit_model[] =
+	"model t\n"
+	"lock M mutex\n"
+	"op crit() {\n"
+	"\tmutex_lock(M)\n"
+	"\ti_size_read()\n"
+	"\tmutex_unlock(M)\n"
+	"\treturn 0\n"
+	"}\n";
+
+/* SIM_THREADS_MAX threads in SIM_PROCS_MAX processes on one mutex: the
+ * first takes it, the other 63 queue behind it (thread sets of 64 bits,
+ * a wait queue of 63), and the lock is handed on in FIFO order to the
+ * last thread. */
+START_TEST(test_shape_ceiling_threads)
+{
+	GString *scn = g_string_new("scenario many\nfile size 1\n");
+	SimModel *m;
+	SimScenario *s;
+	SimRun run;
+
+	for (int pr = 0; pr < SIM_PROCS_MAX; pr++)
+		g_string_append_printf(scn, "proc P%d\n", pr);
+	for (int t = 0; t < SIM_THREADS_MAX; t++)
+		g_string_append_printf(scn, "thread T%d in P%d { crit() }\n",
+				       t, t % SIM_PROCS_MAX);
+	SimProgram *p = shape_link(crit_model, false, scn->str, &m, &s);
+	SimTrace *tr = sim_trace_new(p);
+	ck_assert(sim_run_start(&run, p, tr));
+	int inst = sim_lock_instance(p, SIM_LOCKDECL_BUILTIN, 0);
+	const SimLock *l = sim_lock(run.w, inst);
+	for (int t = 0; t < SIM_THREADS_MAX; t++)
+		ck_assert(sim_run_step(&run, t));
+	ck_assert_uint_eq(sim_lock_held(l), SIM_TSET(0));
+	ck_assert_int_eq(l->nwait, SIM_THREADS_MAX - 1);
+	ck_assert_int_eq(sim_step_runnable(run.w), SIM_TSET(0));
+	ck_assert_int_eq(sim_thread(run.w, 63)->status, SIM_TH_BLOCKED);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 63), SIM_MODE_WRITE);
+	/* T0 unlocks: T1 is handed the lock, T63 still waits; each next
+	 * holder returns from its lock call, then runs as T0 did */
+	ck_assert(sim_run_step(&run, 0) && sim_run_step(&run, 0));
+	ck_assert_uint_eq(sim_lock_held(l), SIM_TSET(1));
+	for (int t = 1; t < SIM_THREADS_MAX - 1; t++)
+		for (int k = 0; k < 3; k++)
+			ck_assert(sim_run_step(&run, t));
+	ck_assert_uint_eq(sim_lock_held(l), SIM_TSET(63));
+	ck_assert_int_eq(sim_step_runnable(run.w), SIM_TSET(63));
+	sim_run_schedule(&run, NULL);
+	ck_assert_int_eq(tr->end, SIM_END_DONE);
+	ck_assert_int_eq(tr->found, 0);
+	shape_unlink(&run, tr, p, s, m, scn);
+}
+END_TEST
+
 Suite *world_suite(void)
 {
 	Suite *s = suite_create("world");
@@ -548,6 +677,11 @@ Suite *world_suite(void)
 	tc = tcase_create("hash");
 	tcase_add_test(tc, test_hash_size_is_the_shape);
 	tcase_add_test(tc, test_hash_size_excludes_notes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shape");
+	tcase_add_test(tc, test_shape_eight_threads_four_procs);
+	tcase_add_test(tc, test_shape_ceiling_threads);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("assert");

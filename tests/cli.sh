@@ -142,6 +142,23 @@ wait $pid
 	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/int2.json" &&
 	ok || bad "explore interrupted while reading its scenario"
 
+# A world larger than the reduction's footprints (three processes) is
+# searched whole, and the search line says so.
+cat >"$tmp/three.scn" <<'EOF'
+scenario three
+file size 2 blocks 0..1
+proc P0
+proc P1
+proc P2
+thread T0 in P0 { load(0) }
+thread T1 in P1 { load(1) }
+thread T2 in P2 { load(0) }
+check stale-pte
+EOF
+$FL explore "$tmp/three.scn" -m v4.2-dax 2>&1 |
+	grep -q "^search: exhaustive, no reduction (the world is larger than the footprints)" &&
+	ok || bad "explore of three processes without reduction"
+
 # Positions: a scenario passing a page offset outside the file is blamed
 # at its own line; a position past 65535 is refused rather than wrapped;
 # 100 flat else-if arms are not 100 levels of nesting.  (No model reaches
