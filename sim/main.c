@@ -39,7 +39,13 @@ static const SimCommand commands[] = {
 	{ "matrix", sim_cmd_matrix, "[PATH...] [-m MODEL...] [--json FILE]",
 	  "every scenario x model verdict as a table",
 	  "faultline matrix\n"
-	  "faultline matrix -m xfs-mmaplock -m v4.2-dax --json m.json" },
+	  "faultline matrix -m xfs-mmaplock -m v4.2-dax --json m.json\n"
+	  "faultline matrix --shard 2/3 --json part2.json --jobs 2" },
+	{ "merge", sim_cmd_merge, "PART.json... [--json FILE]",
+	  "one document from matrix shards or swarm members",
+	  "faultline matrix --shard 1/2 --json a.json; faultline matrix "
+	  "--shard 2/2 --json b.json\n"
+	  "faultline merge a.json b.json --json matrix.json" },
 	{ "diff", sim_cmd_diff, "MODEL_A MODEL_B [SCENARIO...]",
 	  "the cells where two models differ, with the counterexample",
 	  "faultline diff xfs-mmaplock ./patched.model" },

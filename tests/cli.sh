@@ -552,6 +552,59 @@ for c in drawn:
 PY
 	ok || bad "report.html: a dangling link, or a counterexample not drawn"
 
+# matrix --shard I/N and merge: the shards of two scenarios x three models
+# merged, in any order, are one `matrix --json` run byte for byte, and merge
+# prints its table; --jobs changes nothing on stdout; shards that do not
+# make one run are bad input.
+two="$scn scenarios/fault-vs-punch-hole.scn"
+three="-m xfs-mmaplock -m v4.2-dax -m boaz-early-unlock"
+$FL matrix $two $three --jobs 1 --json "$tmp/one.json" >"$tmp/one.txt"
+for j in 2 3; do
+	$FL matrix $two $three --jobs $j --json "$tmp/j.json" >"$tmp/j.txt"
+	cmp -s "$tmp/one.json" "$tmp/j.json" && cmp -s "$tmp/one.txt" "$tmp/j.txt" &&
+		ok || bad "matrix --jobs $j differs from --jobs 1"
+done
+for i in 1 2 3; do
+	$FL matrix $two $three --shard $i/3 --jobs 2 >"$tmp/s$i.json"
+done
+grep -c '"scenario": ' "$tmp/s1.json" | grep -qx 2 && ok ||
+	bad "matrix --shard 1/3 of 6 cells does not hold 2 cells"
+$FL merge "$tmp/s3.json" "$tmp/s1.json" "$tmp/s2.json" --json "$tmp/m.json" \
+	>"$tmp/m.txt"
+cmp -s "$tmp/one.json" "$tmp/m.json" && cmp -s "$tmp/one.txt" "$tmp/m.txt" &&
+	ok || bad "merge of shards 1/3..3/3 is not one matrix run"
+$FL merge "$tmp/s1.json" "$tmp/s2.json" "$tmp/s3.json" --json - 2>/dev/null |
+	cmp -s - "$tmp/one.json" && ok || bad "merge --json - is not one matrix run"
+for spec in 0/3 4/3 1/0 3 1/3x; do
+	expect_error 2 "^faultline matrix: --shard takes I/N" \
+		$FL matrix $scn -m xfs-mmaplock --shard $spec
+done
+expect_error 2 "^faultline: $tmp/s1.json:1:[0-9]+: shard 1/3 again" \
+	$FL merge "$tmp/s1.json" "$tmp/s2.json" "$tmp/s1.json" "$tmp/s3.json"
+expect_error 2 "^faultline merge: shard 3/3 is missing" \
+	$FL merge "$tmp/s1.json" "$tmp/s2.json"
+$FL matrix $scn $three --shard 2/3 >"$tmp/x2.json"
+expect_error 2 "^faultline: $tmp/x2.json:[0-9]+:[0-9]+: its scenarios differ from $tmp/s1.json's" \
+	$FL merge "$tmp/s1.json" "$tmp/x2.json" "$tmp/s3.json"
+$FL matrix $two $three --shard 2/2 >"$tmp/y2.json"
+expect_error 2 "^faultline: $tmp/y2.json:1:[0-9]+: shard 2/2, but $tmp/s1.json is one of 3" \
+	$FL merge "$tmp/s1.json" "$tmp/y2.json"
+sed 's/"model": "v4.2-dax", "verdict"/"model": "boaz-early-unlock", "verdict"/' \
+	"$tmp/s2.json" >"$tmp/z2.json"
+expect_error 2 "^faultline: $tmp/z2.json:[0-9]+:[0-9]+: cell 1 of shard 2/3 should be fault-vs-truncate x v4.2-dax" \
+	$FL merge "$tmp/s1.json" "$tmp/z2.json" "$tmp/s3.json"
+head -c 400 "$tmp/s1.json" >"$tmp/cut.json"
+expect_error 2 "^faultline: $tmp/cut.json:[0-9]+:[0-9]+: " \
+	$FL merge "$tmp/cut.json"
+expect_error 2 "^faultline: $scn:1:1: " $FL merge $scn
+expect_error 2 "no documents" $FL merge
+# merge's exit status is matrix's: 1 for a cell that differs from its
+# expect line
+$FL matrix "$tmp/ci/sub" --shard 1/2 >"$tmp/f1.json" 2>/dev/null
+$FL matrix "$tmp/ci/sub" --shard 2/2 >"$tmp/f2.json" 2>/dev/null
+exit_is 1 $FL merge "$tmp/f1.json" "$tmp/f2.json"
+exit_is 0 $FL merge "$tmp/s1.json" "$tmp/s2.json" "$tmp/s3.json"
+
 # The search's bounds hold on the process as a whole: --memory-max on its
 # peak resident set (within 10 %, the process's own 4 MB included), with
 # and without the livelock graph, and --time-max on the wall clock with the
