@@ -172,6 +172,14 @@ typedef struct {
 	char **cell;            /* [column * nrows + row] */
 } SimMatrixText;
 
+#define SIM_MATRIX_CELL_MAX 24   /* a cell's text, NUL included */
+
+/* sim_cli_matrix_text_init - T for NCOLS x NROWS, each cell a buffer of
+ * SIM_MATRIX_CELL_MAX; the caller points the labels and rows at its own
+ * strings.  sim_cli_matrix_text_clear frees what init allocated. */
+void sim_cli_matrix_text_init(SimMatrixText *t, guint ncols, guint nrows);
+void sim_cli_matrix_text_clear(SimMatrixText *t);
+
 /* sim_cli_matrix_table - print T as `faultline matrix` does. */
 void sim_cli_matrix_table(const SimMatrixText *t);
 

@@ -700,6 +700,30 @@ static void cell_text(const Cell *c, const SimScenario *s, char *buf,
 			    e && !cell_matches(c, e));
 }
 
+void sim_cli_matrix_text_init(SimMatrixText *t, guint ncols, guint nrows)
+{
+	t->ncols = ncols;
+	t->nrows = nrows;
+	t->label = g_new(const char *, ncols);
+	t->name = g_new(const char *, ncols);
+	t->summary = g_new(const char *, ncols);
+	t->row = g_new(const char *, nrows);
+	t->cell = g_new(char *, ncols * nrows);
+	for (guint k = 0; k < ncols * nrows; k++)
+		t->cell[k] = g_malloc(SIM_MATRIX_CELL_MAX);
+}
+
+void sim_cli_matrix_text_clear(SimMatrixText *t)
+{
+	for (guint k = 0; k < t->ncols * t->nrows; k++)
+		g_free(t->cell[k]);
+	g_free(t->label);
+	g_free(t->name);
+	g_free(t->summary);
+	g_free(t->row);
+	g_free(t->cell);
+}
+
 void sim_cli_matrix_table(const SimMatrixText *t)
 {
 	int *width = g_new0(int, t->ncols);
@@ -741,14 +765,9 @@ void sim_cli_matrix_table(const SimMatrixText *t)
 static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 {
 	guint n = scns->len * models->len;
-	SimMatrixText t = {
-		.ncols = scns->len, .nrows = models->len,
-		.label = g_new(const char *, scns->len),
-		.name = g_new(const char *, scns->len),
-		.summary = g_new(const char *, scns->len),
-		.row = g_new(const char *, models->len),
-		.cell = g_new(char *, n),
-	};
+	SimMatrixText t;
+
+	sim_cli_matrix_text_init(&t, scns->len, models->len);
 
 	for (guint i = 0; i < scns->len; i++) {
 		const SimScenario *s = scns->pdata[i];
@@ -758,19 +777,11 @@ static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 	}
 	for (guint m = 0; m < models->len; m++)
 		t.row[m] = ((SimModel *)models->pdata[m])->name;
-	for (guint k = 0; k < n; k++) {
-		t.cell[k] = g_malloc(24);
-		cell_text(&cells[k], scns->pdata[k / models->len], t.cell[k],
-			  24);
-	}
-	sim_cli_matrix_table(&t);
 	for (guint k = 0; k < n; k++)
-		g_free(t.cell[k]);
-	g_free(t.label);
-	g_free(t.name);
-	g_free(t.summary);
-	g_free(t.row);
-	g_free(t.cell);
+		cell_text(&cells[k], scns->pdata[k / models->len], t.cell[k],
+			  SIM_MATRIX_CELL_MAX);
+	sim_cli_matrix_table(&t);
+	sim_cli_matrix_text_clear(&t);
 }
 
 /* The scenarios' array of the JSON document. */

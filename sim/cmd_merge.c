@@ -7,6 +7,14 @@
  *                   byte for byte (each cell's text is copied as its
  *                   shard wrote it, in the single run's order), and the
  *                   table matrix prints, with matrix's exit status.
+ *   swarm members   (`explore --swarm I/N --json F`, each I of one N once):
+ *                   per model, a property any member found is found,
+ *                   with the cheapest counterexample among the members
+ *                   (fewest preemptions, then steps, then the lowest
+ *                   member); never only when some member covered the
+ *                   whole space, else incomplete: a swarm is incomplete
+ *                   by design, its members each bounded.  Each member's
+ *                   figures are kept and printed.
  *
  * Shards of different inputs (scenarios or models differ), of different
  * N, a shard given twice, one missing, or a cell that is not where the
@@ -133,14 +141,9 @@ static void merged_table(const SimJson *scns, const SimJson *models,
 			 const SimJson **cells)
 {
 	guint ns = scns->items->len, nm = models->items->len;
-	SimMatrixText t = {
-		.ncols = ns, .nrows = nm,
-		.label = g_new(const char *, ns),
-		.name = g_new(const char *, ns),
-		.summary = g_new(const char *, ns),
-		.row = g_new(const char *, nm),
-		.cell = g_new(char *, ns * nm),
-	};
+	SimMatrixText t;
+
+	sim_cli_matrix_text_init(&t, ns, nm);
 
 	for (guint i = 0; i < ns; i++) {
 		const SimJson *s = scns->items->pdata[i];
@@ -160,20 +163,13 @@ static void merged_table(const SimJson *scns, const SimJson *models,
 				if (strcmp(((SimJson *)props->items->pdata[i])
 					   ->str, sim_prop_name(p)) == 0)
 					found |= (SimPropSet)(1u << p);
-		t.cell[k] = g_malloc(24);
-		sim_cli_matrix_cell(t.cell[k], 24,
+		sim_cli_matrix_cell(t.cell[k], SIM_MATRIX_CELL_MAX,
 				    sim_json_string_of(cells[k], "verdict"),
 				    found, match && match->kind ==
 				    SIM_JSON_BOOL && !match->b);
 	}
 	sim_cli_matrix_table(&t);
-	for (guint k = 0; k < ns * nm; k++)
-		g_free(t.cell[k]);
-	g_free(t.label);
-	g_free(t.name);
-	g_free(t.summary);
-	g_free(t.row);
-	g_free(t.cell);
+	sim_cli_matrix_text_clear(&t);
 }
 
 /* Whether CELL is the matrix cell K of SCNS x MODELS. */
@@ -286,6 +282,254 @@ static int merge_matrix(Part *parts, int nparts, const char *json)
 	return rc;
 }
 
+/* ---- swarm members ---------------------------------------------------- */
+
+/* What the members must share: the scenario, the models and how each
+ * was searched; only "swarm" and the results may differ. */
+static gboolean member_of(Part *p, const Part *first, GError **error)
+{
+	const SimJson *v = sim_json_member(p->doc, "swarm");
+	const SimJson *models = sim_json_member(p->doc, "models");
+
+	if (!v || v->kind != SIM_JSON_STRING ||
+	    !sim_cli_shard_parse(v->str, &p->i, &p->n))
+		return bad(error, p, v, "not a swarm member: \"swarm\" must "
+			   "be \"I/N\", 1 <= I <= N <= %d (explore --swarm)",
+			   SIM_SHARDS_MAX);
+	if (!models || models->kind != SIM_JSON_ARRAY)
+		return bad(error, p, models, "\"models\" must be an array");
+	for (guint m = 0; m < models->items->len; m++) {
+		const SimJson *e = models->items->pdata[m];
+		const SimJson *props = sim_json_member(e, "properties");
+		if (!sim_json_string_of(e, "model") ||
+		    (!sim_json_member(e, "why") &&
+		     (!props || props->kind != SIM_JSON_OBJECT)))
+			return bad(error, p, e, "a model without its "
+				   "\"model\" and \"properties\"");
+	}
+	if (p == first)
+		return TRUE;
+	if (p->n != first->n)
+		return bad(error, p, v, "member %u/%u, but %s is one of %u: "
+			   "members of different swarms", p->i, p->n,
+			   first->path, first->n);
+	const SimJson *a = sim_json_member(first->doc, "scenario"),
+		      *b = sim_json_member(p->doc, "scenario");
+	if (!same_text(a, b))
+		return bad(error, p, b, "another scenario than %s's",
+			   first->path);
+	const SimJson *fm = sim_json_member(first->doc, "models");
+	if (fm->items->len != models->items->len)
+		return bad(error, p, models, "other models than %s's",
+			   first->path);
+	const char *same[] = { "model", "applicable", "search", "por" };
+	for (guint m = 0; m < models->items->len; m++)
+		for (int k = 0; k < 4; k++) {
+			const SimJson *x = sim_json_member(
+				fm->items->pdata[m], same[k]);
+			const SimJson *y = sim_json_member(
+				models->items->pdata[m], same[k]);
+			if (!same_text(x, y) && (x || y))
+				return bad(error, p, y ? y :
+					   models->items->pdata[m],
+					   "\"%s\" differs from %s's: members "
+					   "of different searches", same[k],
+					   first->path);
+		}
+	return TRUE;
+}
+
+static double number_of(const SimJson *obj, const char *key)
+{
+	const SimJson *v = sim_json_member(obj, key);
+
+	return v && v->kind == SIM_JSON_NUMBER ? v->num : 0;
+}
+
+static gboolean is_true(const SimJson *obj, const char *key)
+{
+	const SimJson *v = sim_json_member(obj, key);
+
+	return v && v->kind == SIM_JSON_BOOL && v->b;
+}
+
+/* Whether property entry A (a "sometimes") is a cheaper counterexample
+ * than B (NULL: none yet): fewer preemptions, then fewer steps; the
+ * earlier member on a tie (the caller goes in member order). */
+static gboolean cheaper(const SimJson *a, const SimJson *b)
+{
+	if (!b)
+		return TRUE;
+	double pa = number_of(a, "preemptions"), pb = number_of(b, "preemptions");
+	return pa < pb || (pa == pb && number_of(a, "steps") <
+			   number_of(b, "steps"));
+}
+
+/* Model M across the members (BY_MEMBER, in member order): its lines
+ * into OUT, its merged entry into J; the exit code. */
+static int swarm_model(const Part **by_member, guint n, guint m,
+		       GString *out, GString *j)
+{
+	const SimJson *e0 = sim_json_member(by_member[0]->doc, "models")
+			    ->items->pdata[m];
+	const char *name = sim_json_string_of(e0, "model");
+	const SimJson *props0 = sim_json_member(e0, "properties");
+	int complete_member = -1, rc = SIM_EXIT_OK;
+
+	if (!props0) {          /* n/a: the same in every member */
+		g_string_append_printf(out, "model %s: n/a: %s\n", name,
+				       sim_json_string_of(e0, "why"));
+		g_string_append_len(j, e0->text, e0->len);
+		return rc;
+	}
+	g_string_append_printf(out, "model %s:\n", name);
+	g_string_append(j, "    {\"model\": ");
+	sim_json_string(j, name);
+	g_string_append(j, ", \"members\": [");
+	for (guint i = 0; i < n; i++) {
+		const SimJson *e = sim_json_member(by_member[i]->doc, "models")
+				   ->items->pdata[m];
+		const char *bound = sim_json_string_of(e, "bound");
+		gboolean complete = is_true(e, "complete");
+		if (complete && complete_member < 0)
+			complete_member = (int)i;
+		g_string_append_printf(out, "  member %u/%u: %.0f states, %.0f "
+				       "transitions, depth %.0f: ", i + 1, n,
+				       number_of(e, "states"),
+				       number_of(e, "transitions"),
+				       number_of(e, "depth"));
+		if (complete)
+			g_string_append(out, "complete\n");
+		else
+			g_string_append_printf(out, "incomplete (%s)\n",
+					       bound ? bound : "?");
+		g_string_append_printf(j, "%s{\"member\": \"%u/%u\", "
+				       "\"complete\": %s, \"bound\": ",
+				       i ? ", " : "", i + 1, n,
+				       complete ? "true" : "false");
+		if (bound)
+			sim_json_string(j, bound);
+		else
+			g_string_append(j, "null");
+		g_string_append_printf(j, ", \"states\": %.0f, \"transitions\": "
+				       "%.0f, \"depth\": %.0f}",
+				       number_of(e, "states"),
+				       number_of(e, "transitions"),
+				       number_of(e, "depth"));
+	}
+	if (complete_member >= 0)
+		g_string_append_printf(out, "  swarm: complete (member %d/%u "
+				       "covered the whole space)\n",
+				       complete_member + 1, n);
+	else
+		g_string_append(out, "  swarm: incomplete by design (no member "
+				"covered the whole space)\n");
+	g_string_append_printf(j, "], \"complete\": %s, \"properties\": {",
+			       complete_member >= 0 ? "true" : "false");
+	for (guint k = 0; k < props0->keys->len; k++) {
+		const char *prop = props0->keys->pdata[k];
+		const SimJson *best = NULL;
+		guint from = 0;
+		for (guint i = 0; i < n; i++) {
+			const SimJson *e = sim_json_member(
+				by_member[i]->doc, "models")->items->pdata[m];
+			const SimJson *pv = sim_json_member(
+				sim_json_member(e, "properties"), prop);
+			const char *verdict = sim_json_string_of(pv, "verdict");
+			if (verdict && strcmp(verdict, "sometimes") == 0 &&
+			    cheaper(pv, best)) {
+				best = pv;
+				from = i;
+			}
+		}
+		g_string_append(j, k ? ", " : "");
+		sim_json_string(j, prop);
+		g_string_append(j, ": ");
+		if (best) {
+			const SimJson *sched = sim_json_member(best, "schedule");
+			g_string_append_len(j, best->text, best->len);
+			g_string_append_printf(out, "  %s: sometimes", prop);
+			if (sched && sched->kind == SIM_JSON_ARRAY) {
+				g_string_append_printf(out, ": %.0f preemptions,"
+					" %.0f steps (member %u/%u), schedule ",
+					number_of(best, "preemptions"),
+					number_of(best, "steps"), from + 1, n);
+				for (guint t = 0; t < sched->items->len; t++)
+					g_string_append_printf(out, "%s%.0f",
+						t ? "," : "", ((SimJson *)
+						sched->items->pdata[t])->num);
+			} else {
+				g_string_append_printf(out, " (member %u/%u)",
+						       from + 1, n);
+			}
+			g_string_append_c(out, '\n');
+			rc = SIM_EXIT_VIOLATION;
+		} else {
+			const char *v = complete_member >= 0 ? "never" :
+					"incomplete";
+			g_string_append_printf(j, "{\"verdict\": \"%s\"}", v);
+			g_string_append_printf(out, "  %s: %s\n", prop, v);
+			if (complete_member < 0 && rc == SIM_EXIT_OK)
+				rc = SIM_EXIT_INCOMPLETE;
+		}
+	}
+	g_string_append(j, "}}");
+	return rc;
+}
+
+static int merge_swarm(Part *parts, int nparts, const char *json)
+{
+	GError *error = NULL;
+	const Part **by_member;
+	int rc = SIM_EXIT_OK;
+
+	for (int p = 0; p < nparts && !error; p++)
+		member_of(&parts[p], &parts[0], &error);
+	if (error)
+		return sim_cli_fail(error);
+	by_member = g_new0(const Part *, parts[0].n);
+	for (int p = 0; p < nparts && !error; p++) {
+		if (by_member[parts[p].i - 1])
+			bad(&error, &parts[p], sim_json_member(parts[p].doc,
+			    "swarm"), "member %u/%u again (%s is it too)",
+			    parts[p].i, parts[p].n,
+			    by_member[parts[p].i - 1]->path);
+		by_member[parts[p].i - 1] = &parts[p];
+	}
+	for (guint i = 0; !error && !rc && i < parts[0].n; i++)
+		if (!by_member[i])
+			rc = sim_cli_usage("merge", "member %u/%u is missing",
+					   i + 1, parts[0].n);
+	if (error || rc) {
+		g_free(by_member);
+		return error ? sim_cli_fail(error) : rc;
+	}
+	const SimJson *scn = sim_json_member(parts[0].doc, "scenario");
+	const SimJson *models = sim_json_member(parts[0].doc, "models");
+	GString *out = g_string_new(NULL), *j = g_string_new(NULL);
+	g_string_append_printf(out, "swarm of %u members: scenario %s\n",
+			       parts[0].n, scn && scn->str ? scn->str : "?");
+	g_string_append_printf(j, "{\n  \"faultline\": %d,\n  \"command\": "
+			       "\"explore\",\n  \"scenario\": ",
+			       SIM_JSON_VERSION);
+	g_string_append_len(j, scn->text, scn->len);
+	g_string_append_printf(j, ",\n  \"swarm\": %u,\n  \"models\": [\n",
+			       parts[0].n);
+	for (guint m = 0; m < models->items->len; m++) {
+		rc = sim_cli_exit_worst(rc, swarm_model(by_member, parts[0].n,
+							m, out, j));
+		g_string_append(j, m + 1 < models->items->len ? ",\n" : "\n");
+	}
+	g_string_append(j, "  ]\n}\n");
+	fputs(out->str, stdout);
+	if (json && !sim_cli_write_file(json, j->str, &error))
+		rc = sim_cli_fail(error);
+	g_string_free(out, TRUE);
+	g_string_free(j, TRUE);
+	g_free(by_member);
+	return rc;
+}
+
 int sim_cmd_merge(SimCli *cli, int argc, char **argv)
 {
 	char *json = NULL;
@@ -328,6 +572,8 @@ int sim_cmd_merge(SimCli *cli, int argc, char **argv)
 		rc = sim_cli_fail(error);
 	else if (command && strcmp(command, "matrix") == 0)
 		rc = merge_matrix(parts, nparts, json);
+	else if (command && strcmp(command, "explore") == 0)
+		rc = merge_swarm(parts, nparts, json);
 	else
 		rc = sim_cli_fail(g_error_new(G_FILE_ERROR, G_FILE_ERROR_INVAL,
 			"%s:1:1: neither matrix shards nor swarm members "
