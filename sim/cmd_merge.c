@@ -450,9 +450,10 @@ static int swarm_model(const Part **by_member, guint n, guint m,
 			g_string_append_len(j, best->text, best->len);
 			g_string_append_printf(out, "  %s: sometimes", prop);
 			if (sched && sched->kind == SIM_JSON_ARRAY) {
-				g_string_append_printf(out, ": %.0f preemptions,"
-					" %.0f steps (member %u/%u), schedule ",
-					number_of(best, "preemptions"),
+				double pre = number_of(best, "preemptions");
+				g_string_append_printf(out, ": %.0f preemption"
+					"%s, %.0f steps (member %u/%u), "
+					"schedule ", pre, pre == 1 ? "" : "s",
 					number_of(best, "steps"), from + 1, n);
 				for (guint t = 0; t < sched->items->len; t++)
 					g_string_append_printf(out, "%s%.0f",

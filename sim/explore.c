@@ -53,10 +53,12 @@
  * thread) without reduction finds the cheapest thread sequence; if its
  * budget runs out, the first path the main search took is kept.
  */
+#include <stdatomic.h>
 #include <string.h>
 #include "explore.h"
 #include "lockdep.h"
 #include "oracle.h"
+#include "pool.h"
 #include "prng.h"
 #include "step.h"
 #include "visited.h"
@@ -895,6 +897,7 @@ typedef struct {
 	uint32_t id;            /* in the visited set */
 	SimThreadSet enabled, ample, done;
 	int8_t via;             /* thread whose step led here, -1 at root */
+	int8_t order[SIM_THREADS_MAX];  /* with order_seed: choice order */
 	Fp fp[SIM_THREADS_MAX];         /* of the enabled threads */
 	Future fut[SIM_THREADS_MAX];    /* of every thread (with POR) */
 } Frame;
@@ -965,6 +968,11 @@ typedef struct {
 	double next_progress;   /* seconds at the next progress call */
 	uint64_t extra_bytes;   /* stacks and other fixed buffers */
 	bool stop;
+	/* two searches at once (--jobs): each publishes its bytes in
+	 * twin[side] and is charged the other's, so that --memory-max
+	 * bounds the process; NULL alone */
+	_Atomic uint64_t *twin;
+	int side;
 } Search;
 
 static void set_bound(Search *s, const char *what)
@@ -972,6 +980,15 @@ static void set_bound(Search *s, const char *what)
 	s->r->complete = false;
 	if (!s->r->bound)
 		s->r->bound = g_strdup(what);
+}
+
+/* Publish BYTES as this search's; the other one's, or 0 alone. */
+static uint64_t twin_bytes(Search *s, uint64_t bytes)
+{
+	if (!s->twin)
+		return 0;
+	atomic_store(&s->twin[s->side], bytes);
+	return atomic_load(&s->twin[!s->side]);
 }
 
 /* Whether a bound other than depth stops the search now. */
@@ -986,7 +1003,8 @@ static bool out_of_bounds(Search *s, uint64_t states, uint64_t bytes)
 	else if (o->states_max && states >= o->states_max)
 		set_bound(s, "states-max");
 	else if (o->memory_max &&
-		 bytes + SIM_EXPLORE_PROCESS_BYTES > o->memory_max)
+		 bytes + twin_bytes(s, bytes) + SIM_EXPLORE_PROCESS_BYTES >
+		 o->memory_max)
 		set_bound(s, "memory-max");
 	else if ((o->time_max > 0 || o->progress) &&
 		 s->r->transitions >= s->next_check) {
@@ -1211,6 +1229,7 @@ typedef struct {
 	SimVisited *vis;
 	Frame *st;
 	int sp;
+	SimPrng order;          /* order_seed's stream */
 } Dfs;
 
 static uint8_t *data_of(Dfs *d, uint32_t id)
@@ -1244,6 +1263,32 @@ static uint8_t child_sleep(const Frame *f, uint8_t z, int t)
 	return out;
 }
 
+/* ORDER[0..N) a uniform permutation of the threads (Fisher-Yates). */
+static void shuffle(SimPrng *g, int8_t *order, int n)
+{
+	for (int i = 0; i < n; i++)
+		order[i] = (int8_t)i;
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)sim_prng_below(g, (uint32_t)i + 1);
+		int8_t x = order[i];
+		order[i] = order[j];
+		order[j] = x;
+	}
+}
+
+/* The thread of TODO (not empty) that F explores next: the lowest, or
+ * with order_seed the first in F's order.  Any order is sound: the
+ * sleep sets take what F has done, whichever it was, and neither the
+ * persistent sets nor the cycle proviso depend on the order. */
+static int next_choice(const Dfs *d, const Frame *f, SimThreadSet todo)
+{
+	if (!d->s->o->order_seed)
+		return __builtin_ctzll(todo);
+	for (int i = 0;; i++)
+		if (todo >> f->order[i] & 1)
+			return f->order[i];
+}
+
 /* Push the world in st[sp + 1] (already stepped, reached by VIA) as a
  * frame to explore with ample set AMPLE (0: choose). */
 static void dfs_push(Dfs *d, uint32_t id, int via, SimThreadSet ample)
@@ -1252,6 +1297,8 @@ static void dfs_push(Dfs *d, uint32_t id, int via, SimThreadSet ample)
 
 	c->id = id;
 	frame_setup(d->s, c, d->sp >= 0 ? &d->st[d->sp] : NULL, via);
+	if (d->s->o->order_seed)
+		shuffle(&d->order, c->order, c->w->nthreads);
 	if (ample)
 		c->ample = ample & c->enabled;
 	*data_of(d, id) |= ONSTACK;
@@ -1335,7 +1382,7 @@ static void dfs_loop(Dfs *d)
 			d->sp--;
 			continue;
 		}
-		int t = __builtin_ctzll(todo);
+		int t = next_choice(d, f, todo);
 		if ((uint32_t)d->sp + 1 >= s->depth_max) {
 			set_bound(s, "depth-max");
 			f->done |= SIM_TSET(t);
@@ -1353,6 +1400,7 @@ static void explore_exhaustive(Search *s, const SimWorld *init)
 	Dfs d = { .s = s, .sp = -1 };
 	bool is_new;
 
+	sim_prng_seed(&d.order, s->o->order_seed);
 	d.vis = sim_visited_new(s->hsize, s->o->exact,
 				s->o->states_max ? s->o->states_max : 0);
 	d.st = g_new0(Frame, s->depth_max + 1);
@@ -2115,50 +2163,123 @@ static void graph_free(Graph *g)
 }
 
 /* With reduction on: the unreduced graph in a pass of its own (see
- * above), under the same bounds; its figures go to r->livelock_*. */
-static void livelock_pass(Search *s, const SimWorld *init)
-{
-	SimExploreOptions o = *s->o;
-	SimExploreResult r2 = { .complete = true };
-	Search s2 = *s;
+ * above), under the same bounds, with its own options, result, search and
+ * graph; its figures and its livelock are folded into the reduced
+ * search's result after it (r->livelock_*), in the same way whether it
+ * ran after the search or beside it (--jobs). */
+typedef struct {
+	SimExploreOptions o;
+	SimExploreResult r;
+	Search s;
 	Graph g;
+	const SimWorld *init;
+} Pass;
 
-	o.por = false;
-	s2.o = &o;
-	s2.r = &r2;
-	s2.por = false;
-	s2.lockdep = NULL;
-	s2.next_check = 0;
-	s2.stop = false;
-	graph_init(&g);
-	s2.g = &g;
-	explore_exhaustive(&s2, init);
-	s->r->livelock_states = r2.states;
-	s->r->livelock_transitions = r2.transitions;
-	s->r->peak_bytes = MAX(s->r->peak_bytes, r2.peak_bytes);
-	if (r2.model_error) {
-		s->r->model_error = true;
-		if (!s->r->model_error_msg)
-			s->r->model_error_msg = g_strdup(r2.model_error_msg);
-	} else {
-		if (r2.bound)
-			set_bound(s, r2.bound);
-		livelock_check(s, &g);
+static void pass_init(Pass *ps, const Search *s, const SimWorld *init)
+{
+	ps->o = *s->o;
+	ps->o.por = false;
+	memset(&ps->r, 0, sizeof(ps->r));
+	ps->r.complete = true;
+	ps->s = *s;
+	ps->s.o = &ps->o;
+	ps->s.r = &ps->r;
+	ps->s.por = false;
+	ps->s.lockdep = NULL;
+	ps->s.next_check = 0;
+	ps->s.stop = false;
+	graph_init(&ps->g);
+	ps->s.g = &ps->g;
+	ps->init = init;
+}
+
+static void pass_run(Pass *ps)
+{
+	explore_exhaustive(&ps->s, ps->init);
+	if (!ps->r.model_error)
+		livelock_check(&ps->s, &ps->g);
+}
+
+/* Fold the pass into S's result (FOLD), or only free it. */
+static void pass_end(Pass *ps, Search *s, bool fold)
+{
+	SimExploreResult *r = s->r, *r2 = &ps->r;
+	const int L = SIM_PROP_LIVELOCK;
+
+	if (fold) {
+		r->livelock_states = r2->states;
+		r->livelock_transitions = r2->transitions;
+		/* beside the search, both were resident at once */
+		r->peak_bytes = s->twin ? r->peak_bytes + r2->peak_bytes :
+				MAX(r->peak_bytes, r2->peak_bytes);
 	}
-	sim_explore_result_clear(&r2);
-	graph_free(&g);
+	if (fold && r2->model_error) {
+		r->model_error = true;
+		if (!r->model_error_msg)
+			r->model_error_msg = g_strdup(r2->model_error_msg);
+	} else if (fold) {
+		if (r2->bound)
+			set_bound(s, r2->bound);
+		if (r2->found >> L & 1) {
+			r->found |= (SimPropSet)(1u << L);
+			if (r->cex[L])
+				g_array_free(r->cex[L], TRUE);
+			r->cex[L] = r2->cex[L];
+			r2->cex[L] = NULL;
+			r->cex_minimal[L] = r2->cex_minimal[L];
+			r->cycle_from = r2->cycle_from;
+		}
+	}
+	sim_explore_result_clear(r2);
+	graph_free(&ps->g);
+}
+
+/* --jobs: item 0 the reduced search, item 1 the pass (pool.h). */
+typedef struct {
+	Search *s;
+	const SimWorld *init;
+	Pass *ps;
+} Beside;
+
+static void beside_work(guint i, void *data)
+{
+	Beside *b = data;
+
+	if (i == 0)
+		explore_exhaustive(b->s, b->init);
+	else
+		pass_run(b->ps);
 }
 
 /* The exhaustive search, and livelock on the unreduced graph: recorded
- * by the search itself without reduction, else by a pass of its own. */
+ * by the search itself without reduction, else by a pass of its own,
+ * after the search or (--jobs 2 or more) beside it on another core.
+ * Either way the result is the same: the two do not share anything but
+ * the memory bound. */
 static void explore_exhaustive_livelock(Search *s, const SimWorld *init)
 {
 	bool cycles = sim_explore_may_cycle(s->p);
+	bool beside = cycles && s->por && s->o->jobs > 1;
+	_Atomic uint64_t twin[2] = { 0, 0 };
 	Graph g;
+	Pass ps;
 
 	if (cycles && !s->por) {
 		graph_init(&g);
 		s->g = &g;
+	}
+	if (beside) {
+		pass_init(&ps, s, init);
+		ps.o.progress = NULL;   /* one progress line: the search's */
+		s->twin = ps.s.twin = twin;
+		ps.s.side = 1;
+		Beside b = { s, init, &ps };
+		sim_pool_run(2, 2, beside_work, NULL, &b);
+		/* as when the pass would have come after the search */
+		pass_end(&ps, s, !s->r->model_error &&
+			 !(s->o->interrupted && *s->o->interrupted));
+		s->twin = NULL;
+		return;
 	}
 	explore_exhaustive(s, init);
 	if (s->g) {
@@ -2168,7 +2289,9 @@ static void explore_exhaustive_livelock(Search *s, const SimWorld *init)
 		s->g = NULL;
 	} else if (cycles && !s->r->model_error &&
 		   !(s->o->interrupted && *s->o->interrupted)) {
-		livelock_pass(s, init);
+		pass_init(&ps, s, init);
+		pass_run(&ps);
+		pass_end(&ps, s, true);
 	}
 }
 

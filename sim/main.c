@@ -30,7 +30,10 @@ static const SimCommand commands[] = {
 	{ "explore", sim_cmd_explore, "SCENARIO -m MODEL | --all-models",
 	  "search every interleaving: never / sometimes / incomplete",
 	  "faultline explore fault-vs-truncate -m xfs-mmaplock\n"
-	  "faultline explore fault-vs-truncate --all-models --json -" },
+	  "faultline explore fault-vs-truncate --all-models --json -\n"
+	  "faultline explore big.scn -m xfs-mmaplock --jobs 2\n"
+	  "faultline explore big.scn -m xfs-mmaplock --swarm 3/8 "
+	  "--time-max 600 --json m3.json" },
 	{ "check", sim_cmd_check, "[PATH...]",
 	  "judge every scenario's expectations (N passed, N failed)",
 	  "faultline check\n"

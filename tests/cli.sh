@@ -602,6 +602,76 @@ $FL matrix "$tmp/ci/sub" --shard 2/2 >"$tmp/f2.json" 2>/dev/null
 exit_is 1 $FL merge "$tmp/f1.json" "$tmp/f2.json"
 exit_is 0 $FL merge "$tmp/s1.json" "$tmp/s2.json" "$tmp/s3.json"
 
+# explore --swarm I/N: each member a whole search with its choices in an
+# order of its own (member 1: thread order); a complete member gives the
+# plain search's verdicts; merged, a violation any member found is found
+# and each member's figures are printed.  Under --states-max 20 the plain
+# order misses R1 under boaz-early-unlock, member 2 of 4 finds it.
+$FL explore $scn -m xfs-mmaplock | grep -E '^[a-z-]+: (never|sometimes)' >"$tmp/plain"
+for i in 1 2 3; do
+	$FL explore $scn -m xfs-mmaplock --swarm $i/3 --json "$tmp/w$i.json" >"$tmp/o" 2>/dev/null
+	grep -E '^[a-z-]+: (never|sometimes)' "$tmp/o" | cmp -s - "$tmp/plain" &&
+		grep -q "^swarm: member $i of 3" "$tmp/o" && ok ||
+		bad "explore --swarm $i/3 (complete) differs from the plain search"
+done
+$FL merge "$tmp/w2.json" "$tmp/w1.json" "$tmp/w3.json" >"$tmp/o"
+[ $? -eq 0 ] && grep -q "^  swarm: complete (member 1/3" "$tmp/o" &&
+	grep -q "^  stale-pte: never" "$tmp/o" && ok ||
+	bad "merge of complete swarm members: $(cat "$tmp/o")"
+exit_is 3 $FL explore $scn -m boaz-early-unlock --states-max 20
+for i in 1 2 3 4; do
+	$FL explore $scn -m boaz-early-unlock --swarm $i/4 --states-max 20 \
+		--json "$tmp/b$i.json" >"$tmp/b$i.txt" 2>/dev/null
+done
+grep -q "^swarm: incomplete by design" "$tmp/b1.txt" && ok ||
+	bad "an incomplete swarm member does not say so"
+$FL merge "$tmp/b1.json" "$tmp/b2.json" "$tmp/b3.json" "$tmp/b4.json" \
+	--json "$tmp/b.json" >"$tmp/o"
+[ $? -eq 1 ] && grep -q "^  stale-pte: sometimes: 1 preemption, 16 steps (member 2/4), schedule 0,0,0,0,0,0,1,1,1,1,1,1,1,0,0,0$" "$tmp/o" &&
+	grep -q "^  swarm: incomplete by design" "$tmp/o" &&
+	grep -q "^  member 3/4: 20 states, .*incomplete (states-max)" "$tmp/o" &&
+	grep -q '"stale-pte": {"verdict": "sometimes"' "$tmp/b.json" && ok ||
+	bad "merge of a swarm: member 2's race is not found: $(cat "$tmp/o")"
+expect_error 2 "^faultline: $tmp/b2.json:[0-9]+:[0-9]+: member 2/4 again" \
+	$FL merge "$tmp/b1.json" "$tmp/b2.json" "$tmp/b2.json" "$tmp/b3.json"
+expect_error 2 "^faultline merge: member 4/4 is missing" \
+	$FL merge "$tmp/b1.json" "$tmp/b2.json" "$tmp/b3.json"
+expect_error 2 "^faultline: $tmp/w1.json:[0-9]+:[0-9]+: member 1/3, but $tmp/b2.json is one of 4" \
+	$FL merge "$tmp/b2.json" "$tmp/w1.json"
+$FL explore scenarios/fault-vs-punch-hole.scn -m boaz-early-unlock --swarm 1/4 \
+	--states-max 20 --json "$tmp/p1.json" >/dev/null 2>&1
+expect_error 2 "^faultline: $tmp/p1.json:[0-9]+:[0-9]+: another scenario" \
+	$FL merge "$tmp/b2.json" "$tmp/p1.json" "$tmp/b3.json" "$tmp/b4.json"
+$FL explore $scn -m boaz-early-unlock --json "$tmp/x.json" >/dev/null 2>&1
+expect_error 2 "^faultline: $tmp/x.json:1:1: not a swarm member" \
+	$FL merge "$tmp/x.json"
+expect_error 2 "^faultline: $tmp/s1.json:[0-9]+:[0-9]+: a different command's document" \
+	$FL merge "$tmp/b1.json" "$tmp/s1.json"
+expect_error 2 "^faultline explore: --swarm takes I/N" \
+	$FL explore $scn -m xfs-mmaplock --swarm 5/4
+expect_error 2 "^faultline explore: --swarm diversifies the exhaustive" \
+	$FL explore $scn -m xfs-mmaplock --swarm 1/4 --random 3
+
+# explore --jobs N: the unreduced pass for livelock beside the reduced
+# search; stdout, the JSON and the exit status are the same whatever N
+# (a clean cell, a race, a livelock drawn as prefix and cycle).
+for cell in "explore $scn -m xfs-mmaplock" "explore $scn -m boaz-early-unlock" \
+	    "--models tests/models explore tests/scenarios/spin-held.scn -m spin"; do
+	$FL $cell --json "$tmp/j1.json" >"$tmp/j1.txt" 2>/dev/null
+	rc1=$?
+	for j in 2 3; do
+		$FL $cell --jobs $j --json "$tmp/jn.json" >"$tmp/jn.txt" 2>/dev/null
+		rc=$?
+		[ $rc -eq $rc1 ] && cmp -s "$tmp/j1.txt" "$tmp/jn.txt" &&
+			cmp -s "$tmp/j1.json" "$tmp/jn.json" && ok ||
+			bad "$cell --jobs $j differs from --jobs 1"
+	done
+done
+grep -q "^unreduced, for livelock" "$tmp/j1.txt" && grep -q "^livelock: sometimes" "$tmp/j1.txt" &&
+	ok || bad "explore --jobs: the livelock cell has no livelock pass"
+expect_error 2 "^faultline explore: --jobs takes a positive" \
+	$FL explore $scn -m xfs-mmaplock --jobs -1
+
 # The search's bounds hold on the process as a whole: --memory-max on its
 # peak resident set (within 10 %, the process's own 4 MB included), with
 # and without the livelock graph, and --time-max on the wall clock with the
