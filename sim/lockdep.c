@@ -3,7 +3,7 @@
  */
 #include <string.h>
 #include "lockdep.h"
-#include "step.h"
+#include "bug.h"
 
 typedef struct {
 	uint32_t seq;           /* order of first sighting, from 1 */

@@ -28,7 +28,8 @@
 #ifndef SIM_ORACLE_H
 #define SIM_ORACLE_H
 
-#include "step.h"
+#include "stepctx.h"
+#include "world.h"
 
 /* A block write by TID: user store, DIO, flush, writeback, zeroing. */
 void sim_oracle_block_write(const SimWorld *w, int tid, int pgoff, int b,

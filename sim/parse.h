@@ -2,11 +2,13 @@
  * parse.h - the model and scenario languages (README.md, "The model
  * language"), compiled to the IR of prog.h.
  *
- * One hand-written lexer serves both languages; a recursive-descent parser
- * compiles statements straight to SimInsn in one pass, back-patching jump
- * targets.  The parser owns nothing between calls: every function builds a
- * fresh SimModel / SimScenario / SimSchedule and either returns it whole or
- * frees everything and returns NULL / FALSE with ERROR set.
+ * One hand-written lexer (lex.h) serves both languages; a recursive-descent
+ * parser compiles statements straight to SimInsn in one pass, back-patching
+ * jump targets (parse_code.h).  The grammars: parse_model.c and
+ * parse_scenario.c (with the --schedule argument).  The parser owns
+ * nothing between calls: every function builds a fresh SimModel /
+ * SimScenario / SimSchedule and either returns it whole or frees
+ * everything and returns NULL / FALSE with ERROR set.
  *
  * Errors: domain SIM_PARSE_ERROR; the message is exactly
  * "FILE:LINE:COL: message" (1-based; columns count bytes, a tab is one),

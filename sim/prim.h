@@ -12,10 +12,10 @@
  * trace read it.  The semantics of each primitive are in step.c, in the
  * handler table of the same order, and documented in README.md
  * ("Primitives"); what each touches, for partial-order reduction, is
- * explore.c's prim_fp(), written from those handlers.
+ * por.c's prim_fp(), written from those handlers.
  *
  * Checklist when adding a primitive: enum here, row in sim_prims[], handler
- * in step.c, its footprint in explore.c's prim_fp() (the compiler names a
+ * in step.c, its footprint in por.c's prim_fp() (the compiler names a
  * missing case), a test in tests/check_prog.c, a line in README.md.
  */
 #ifndef SIM_PRIM_H

@@ -1,7 +1,9 @@
 /*
  * prog.c - IR helpers: names of properties and constants, ALU, freeing,
- * and binding a scenario to a model (sim_program_link).
+ * binding a scenario to a model (sim_program_link), lock instances and
+ * their names.
  */
+#include <stdio.h>
 #include <string.h>
 #include "prog.h"
 
@@ -179,6 +181,32 @@ int sim_lock_instance(const SimProgram *p, int decl, int index)
 	if (index < 0)
 		index = -index;
 	return p->lock_base[decl] + index % n;
+}
+
+int sim_lock_decl_of(const SimProgram *p, int inst)
+{
+	int d = p->model->nlocks - 1;
+
+	while (d > 0 && p->lock_base[d] > inst)
+		d--;
+	return d;
+}
+
+const char *sim_lock_name(const SimProgram *p, int inst, char *buf,
+			  size_t len)
+{
+	int d = sim_lock_decl_of(p, inst);
+	const SimLockDecl *decl = &p->model->locks[d];
+	int idx = inst - p->lock_base[d];
+
+	if (decl->per_proc)
+		snprintf(buf, len, "%s[P%d]", decl->name, idx);
+	else if (decl->kind == SIM_LK_PAGE || decl->kind == SIM_LK_ENTRY ||
+		 decl->kind == SIM_LK_HASHED)
+		snprintf(buf, len, "%s[%d]", decl->name, idx);
+	else
+		snprintf(buf, len, "%s", decl->name);
+	return buf;
 }
 
 static int find_proc(const SimModel *m, const char *name)

@@ -235,6 +235,14 @@ int sim_lock_instances(const SimLockDecl *d, int nprocs, int npages);
  * process, or hashed key) in program P. */
 int sim_lock_instance(const SimProgram *p, int decl, int index);
 
+/* sim_lock_decl_of - the class of instance INST. */
+int sim_lock_decl_of(const SimProgram *p, int inst);
+
+/* sim_lock_name - "i_mmaplock", "page[3]", "mmap_sem[P0]" for instance
+ * INST, into BUF. */
+const char *sim_lock_name(const SimProgram *p, int inst, char *buf,
+			  size_t len);
+
 void sim_model_free(SimModel *m);
 void sim_scenario_free(SimScenario *s);
 void sim_proc_clear(SimProc *p);

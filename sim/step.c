@@ -35,13 +35,6 @@ typedef struct {
 
 typedef HandlerResult (*Handler)(Call *c);
 
-G_NORETURN void sim_assert_fail(const char *what, const char *file, int line)
-{
-	fprintf(stderr, "faultline: engine bug: %s:%d: assertion '%s' "
-		"failed\n", file, line, what);
-	abort();
-}
-
 static SimThread *th_of(Call *c)
 {
 	return sim_thread(c->w, c->tid);
@@ -146,34 +139,6 @@ static void removed(Call *c, int start, int end)
 		return;
 	for (int p = start; p <= end; p++)
 		sim_bit_set(sim_inval(c->w, c->tid), p);
-}
-
-/* ---- lock names -------------------------------------------------------- */
-
-int sim_lock_decl_of(const SimProgram *p, int inst)
-{
-	int d = p->model->nlocks - 1;
-
-	while (d > 0 && p->lock_base[d] > inst)
-		d--;
-	return d;
-}
-
-const char *sim_lock_name(const SimProgram *p, int inst, char *buf,
-			  size_t len)
-{
-	int d = sim_lock_decl_of(p, inst);
-	const SimLockDecl *decl = &p->model->locks[d];
-	int idx = inst - p->lock_base[d];
-
-	if (decl->per_proc)
-		snprintf(buf, len, "%s[P%d]", decl->name, idx);
-	else if (decl->kind == SIM_LK_PAGE || decl->kind == SIM_LK_ENTRY ||
-		 decl->kind == SIM_LK_HASHED)
-		snprintf(buf, len, "%s[%d]", decl->name, idx);
-	else
-		snprintf(buf, len, "%s", decl->name);
-	return buf;
 }
 
 /* ---- locks ------------------------------------------------------------- */

@@ -20,24 +20,10 @@
 #define SIM_STEP_H
 
 #include <glib.h>
+#include "bug.h"
 #include "prog.h"
+#include "stepctx.h"
 #include "world.h"
-
-typedef struct SimLockdep SimLockdep;
-
-typedef struct {
-	const SimProgram *prog;
-	SimLockdep *lockdep;    /* lock-order graph to feed, or NULL */
-	SimNotes *notes;        /* annotations to keep (world.h), or NULL:
-				 * messages then omit who freed a block */
-	GString *text;          /* this step's lines for the thread's column */
-	GString *msg;           /* violation and model-error messages */
-	SimPropSet found;       /* properties violated during the step */
-	bool model_error;
-	bool blocked;           /* the step put the thread to sleep */
-	bool op_done;           /* an outermost op returned: progress, in
-				 * the livelock sense */
-} SimStepCtx;
 
 /* sim_step_init - the scenario's initial world for program P, every thread
  * parked at its first primitive.  Returns false (ctx->model_error) if a
@@ -51,6 +37,12 @@ SimWorld *sim_step_world_new(const SimProgram *p);
 /* sim_step_runnable - the threads that can take a step. */
 SimThreadSet sim_step_runnable(const SimWorld *w);
 
+/* sim_thread_count - threads in set M. */
+static inline int sim_thread_count(SimThreadSet m)
+{
+	return __builtin_popcountll(m);
+}
+
 /* sim_step - run one step of thread TID, which must be runnable. */
 void sim_step(SimWorld *w, int tid, SimStepCtx *ctx);
 
@@ -62,19 +54,5 @@ const SimInsn *sim_step_next_insn(const SimWorld *w, const SimProgram *p,
  * that names a lock class, SIM_PA_LOCK) takes or drops, or -1 if its
  * arguments are out of range.  For partial-order reduction. */
 int sim_step_lock_target(const SimWorld *w, const SimProgram *p, int tid);
-
-/* sim_lock_name - "i_mmaplock", "page[3]", "mmap_sem[P0]" for instance
- * INST, into BUF. */
-const char *sim_lock_name(const SimProgram *p, int inst, char *buf,
-			  size_t len);
-
-/* sim_lock_decl_of - the class of instance INST. */
-int sim_lock_decl_of(const SimProgram *p, int inst);
-
-/* Always-on engine assertion (G7 kind 2): prints where and aborts. */
-#define SIM_ASSERT(cond) \
-	((cond) ? (void)0 : sim_assert_fail(#cond, __FILE__, __LINE__))
-G_NORETURN void sim_assert_fail(const char *what, const char *file,
-				int line);
 
 #endif

@@ -35,7 +35,9 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include "../sim/explore.h"
+#include "../sim/livelock.h"
 #include "../sim/parse.h"
+#include "../sim/por.h"
 #include "../sim/prng.h"
 #include "../sim/run.h"
 #include "../sim/step.h"
@@ -267,7 +269,7 @@ static void pairs_commute(const Job *j, SimWorld *const *w)
 	for (int t = 0; t < w[0]->nthreads; t++)
 	for (int u = t + 1; u < w[0]->nthreads; u++) {
 		if (!(r >> t & 1) || !(r >> u & 1) ||
-		    !sim_explore_independent(w[0], j->p, t, u))
+		    !sim_por_independent(w[0], j->p, t, u))
 			continue;
 		SimStepCtx c1 = { .prog = j->p }, c2 = c1;
 		sim_world_copy(w[1], w[0]);
@@ -334,7 +336,7 @@ START_TEST(test_independent_commutes)
 END_TEST
 
 /* The same claim on every scenario x model pair, including the op-ending
- * steps, whose footprint is the oracles' precise read set (explore.c
+ * steps, whose footprint is the oracles' precise read set (por.c
  * CL_BOUNDARY: no DAX entries, no block contents): both orders must flag
  * the same properties. */
 static void commute_pair(const Job *j, const char *path, const char *model,
@@ -443,7 +445,7 @@ static void futures_job(const Job *j, SimPrng *g, int runs)
 				break;
 			n++;
 		}
-		int bi = sim_explore_check_futures(j->p, run, n, &bj, &bt);
+		int bi = sim_por_check_futures(j->p, run, n, &bj, &bt);
 		ck_assert_msg(bi < 0, "%s: T%d's future at step %d misses its "
 			      "step %d", j->m->name, bt, bi, bj);
 	}
@@ -835,7 +837,7 @@ static void acyclic_pair(const Job *j, const char *path, const char *model,
 {
 	int *n = arg;
 
-	if (sim_explore_may_cycle(j->p))
+	if (sim_livelock_may_cycle(j->p))
 		return;
 	SimWorld *w = sim_step_world_new(j->p);
 	SimStepCtx ctx = { .prog = j->p };

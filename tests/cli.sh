@@ -274,6 +274,20 @@ for f in scenarios/*.scn; do
 		bad "scenarios/README.md does not list $n ($r)"
 done
 
+# The README's module table names every module of sim/ (a module is a
+# basename: step.c and step.h), and nothing that is not one.
+sed -n '/^| module | owns |$/,/^$/p' README.md >"$tmp/t"
+for f in sim/*.c sim/*.h sim/*.py sim/*.bash; do
+	m=${f%.*}
+	case $m in sim/cmd_*) m='sim/cmd_\*\.c' ;; esac
+	grep -q "\`$m[\`.]" "$tmp/t" && ok ||
+		bad "README's module table does not list $m"
+done
+for m in $(grep -o '`sim/[a-z_]*' "$tmp/t" | tr -d '`' | sort -u); do
+	ls "$m".* >/dev/null 2>&1 || ls "$m"*.c >/dev/null 2>&1 && ok ||
+		bad "README's module table lists $m, which is not in sim/"
+done
+
 # Every named schedule (the interleaving a mail draws) reproduces its
 # race under at least one model: run exits 1 there.
 models=$($FL models | awk '{ print $1 }')

@@ -1,0 +1,752 @@
+/*
+ * por.c - footprints, futures and persistent sets.  See por.h.
+ *
+ * A step may cross an op boundary when a RET of the outermost op is
+ * reachable from the instruction after its primitive without another
+ * primitive (ret_ok[], computed once per program).
+ *
+ * A thread's future comes from a static analysis of the IR done once per
+ * SimPor (futures_init): per (procedure, pc), the classes reachable from
+ * pc through calls, with the pgoffs as spans whose bounds are constants
+ * or the procedure's unassigned parameters (for-loop variables range over
+ * their bounds: loops.h), evaluated at search time with each frame's
+ * parameter registers.
+ */
+#include <string.h>
+#include "loops.h"
+#include "por.h"
+#include "step.h"
+
+/* ---- footprints ---------------------------------------------------------- */
+
+/* Classes, as bits of a 64-bit mask.  A page-indexed class has one bit
+ * per pgoff (bit KIND * FP_PAGES + pgoff); the rest are whole objects.
+ * The mask has room for FP_PAGES pages and FP_PROCS processes: a world
+ * shaped larger is searched without reduction (sim_por_fits). */
+#define FP_PAGES SIM_SPAN_PAGES
+#define FP_PROCS 2
+
+enum {
+	K_BMAP,                 /* bmap[pgoff] */
+	K_PCACHE,               /* the page-cache page: mflags' page bits,
+				 * page_src */
+	K_ENTRY,                /* the DAX entry and its tags */
+	K_PLOCK,                /* the page lock instance */
+	K_ELOCK,                /* the DAX entry lock instance */
+	K_PTE0,                 /* process p's PTE: kind K_PTE0 + p */
+	K_NKINDS = K_PTE0 + FP_PROCS,
+	CL_WHOLE0 = K_NKINDS * FP_PAGES,
+};
+
+G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 5 <= 64);
+
+#define PAGES_ALL ((uint8_t)((1u << FP_PAGES) - 1))
+#define KIND(k) ((uint64_t)PAGES_ALL << ((k) * FP_PAGES))
+#define CL_ISIZE ((uint64_t)1 << CL_WHOLE0)
+#define CL_ALLOC ((uint64_t)1 << (CL_WHOLE0 + 1))   /* free stack, nfree */
+#define CL_BLOCKS ((uint64_t)1 << (CL_WHOLE0 + 2))  /* block[]: owner,
+							 * state, stored */
+#define CL_CACHE ((uint64_t)1 << (CL_WHOLE0 + 3))   /* cache_dirty */
+#define CL_OPSTATE ((uint64_t)1 << (CL_WHOLE0 + 4)) /* which threads are
+							 * inside an op */
+#define CL_PTES ((((uint64_t)1 << (FP_PROCS * FP_PAGES)) - 1) << \
+		 (K_PTE0 * FP_PAGES))
+/* What the op-boundary oracles read (sim/oracle.c), at every pgoff:
+ *   stale-pte (check_ptes, check_pages): every page table, i_size,
+ *     the block map and the page-cache flags (mflags, page_src);
+ *     excused(): which other threads are inside an op and the
+ *     offsets they removed (OPSTATE; an op only adds to its inval
+ *     mask in a step that also writes ISIZE or the block map at those
+ *     offsets);
+ *   lost-flush: fsync_pending & cache_dirty (CACHE: flush_cache is
+ *     what clears fsync_pending bits), and an fsync op starting
+ *     copies cache_dirty;
+ *   lost-store: the thread's own discarded / inval masks;
+ *   quiescence: every thread's depth (OPSTATE), the page tables,
+ *     the block map, i_size, the page cache.
+ * Not read: DAX entries and tags, block contents and owners (BLOCKS),
+ * the free stack, page and entry locks. */
+#define CL_BOUNDARY (CL_ISIZE | KIND(K_BMAP) | KIND(K_PCACHE) | CL_CACHE | \
+		     CL_PTES | CL_OPSTATE)
+
+/* A primitive's footprint as a function of its arguments (step.c's
+ * handlers): page classes (T_*, bits 0-4 are K_BMAP..K_ELOCK) on the
+ * pgoffs its arguments name (PG_*), whole objects (W_*, bit i is class
+ * CL_WHOLE0 + i).  Lock classes other than page and entry locks are the
+ * instance the step names (SimFp.lock) and, in futures, the class. */
+enum {
+	T_BMAP = 1u << K_BMAP, T_PCACHE = 1u << K_PCACHE,
+	T_ENTRY = 1u << K_ENTRY, T_PLOCK = 1u << K_PLOCK,
+	T_ELOCK = 1u << K_ELOCK,
+	T_PTE_OWN = 1u << 5,    /* the thread's process's page table */
+	T_PTE_ALL = 1u << 6,    /* every process's */
+	W_ISIZE = 1, W_ALLOC = 2, W_BLOCKS = 4, W_CACHE = 8,
+	W_ALLOCATES = W_ALLOC | W_BLOCKS,
+};
+
+typedef enum {
+	PG_NONE,
+	PG_ARG0,                /* the pgoff a0 (out of range: a model error) */
+	PG_RANGE,               /* [a0, a1], clamped */
+	PG_FROM,                /* [a0, LAST], clamped */
+	PG_ALL,
+} PageArg;
+
+typedef struct {
+	uint8_t pages;          /* PageArg */
+	uint8_t prd, pwr;       /* T_* read, written on those pgoffs */
+	uint8_t wrd, wwr;       /* W_* read, written */
+} PrimFp;
+
+/* A switch rather than a table of designated initialisers: a primitive
+ * added without a footprint is then a compile error (-Wswitch), where a
+ * table would silently give it the empty footprint and make POR unsound.
+ * get_block(pgoff, create) allocates (and so touches the free stack and a
+ * block's owner) only with create != 0: see allocates(). */
+static PrimFp prim_fp(int sub)
+{
+#define FP(pg, pr, pw, wr, ww) \
+	return (PrimFp){ .pages = (pg), .prd = (pr), .pwr = (pw), \
+			 .wrd = (wr), .wwr = (ww) }
+	switch ((SimPrimId)sub) {
+	case SIM_P_MUTEX_LOCK: case SIM_P_MUTEX_UNLOCK:
+	case SIM_P_DOWN_READ: case SIM_P_DOWN_WRITE:
+	case SIM_P_UP_READ: case SIM_P_UP_WRITE: case SIM_P_DOWNGRADE_WRITE:
+	case SIM_P_HASH_LOCK: case SIM_P_HASH_UNLOCK:
+	case SIM_P_RANGE_LOCK: case SIM_P_RANGE_LOCK_READ:
+	case SIM_P_RANGE_UNLOCK:
+		FP(PG_NONE, 0, 0, 0, 0);        /* the instance: SimFp.lock */
+	case SIM_P_LOCK_PAGE: case SIM_P_UNLOCK_PAGE:
+		FP(PG_ARG0, T_PLOCK, T_PLOCK, 0, 0);
+	case SIM_P_GRAB_ENTRY:
+		FP(PG_ARG0, T_ENTRY | T_ELOCK, T_ENTRY | T_ELOCK, 0, 0);
+	case SIM_P_UNLOCK_ENTRY: case SIM_P_UNLOCK_ENTRY_ALL:
+		FP(PG_ARG0, T_ELOCK, T_ELOCK, 0, 0);
+	case SIM_P_WAIT_ENTRY:
+		FP(PG_ARG0, T_ENTRY | T_ELOCK, T_ELOCK, 0, 0);
+	case SIM_P_GRAB_ENTRY_PAGE:
+		FP(PG_ARG0, T_ENTRY | T_ELOCK | T_PCACHE, T_ENTRY | T_ELOCK,
+		   0, 0);
+	case SIM_P_WAIT_DELETE_ENTRY:   /* wakes every sleeper on it */
+		FP(PG_ARG0, T_ENTRY | T_ELOCK, T_ENTRY | T_ELOCK, 0, 0);
+	case SIM_P_I_SIZE_READ:
+		FP(PG_NONE, 0, 0, W_ISIZE, 0);
+	case SIM_P_I_SIZE_WRITE:
+		FP(PG_NONE, 0, 0, W_ISIZE, W_ISIZE);
+	case SIM_P_GET_BLOCK: case SIM_P_GET_BLOCK_ZERO:
+	case SIM_P_GET_BLOCK_UNWRITTEN: /* reads the block's UNWRITTEN flag */
+		FP(PG_ARG0, T_BMAP, T_BMAP, W_ALLOCATES, W_ALLOCATES);
+	case SIM_P_CONVERT_UNWRITTEN:
+		FP(PG_ARG0, T_BMAP, 0, W_BLOCKS, W_BLOCKS);
+	case SIM_P_ZERO_BLOCK: case SIM_P_WRITE_BLOCK:
+		FP(PG_NONE, 0, 0, W_BLOCKS, W_BLOCKS);
+	case SIM_P_FREE_BLOCKS:         /* a freed block's lines are clean */
+		FP(PG_RANGE, T_BMAP, T_BMAP, W_ALLOCATES | W_CACHE,
+		   W_ALLOCATES | W_CACHE);
+	case SIM_P_SHIFT_BLOCKS:
+		FP(PG_FROM, T_BMAP, T_BMAP, W_ALLOCATES | W_CACHE,
+		   W_ALLOCATES | W_CACHE);
+	case SIM_P_OTHER_ALLOC:
+		FP(PG_NONE, 0, 0, W_ALLOCATES, W_ALLOCATES);
+	case SIM_P_PTE_LOOKUP: case SIM_P_PTE_BLOCK:
+		FP(PG_ARG0, T_PTE_OWN, 0, 0, 0);
+	case SIM_P_SET_PTE: case SIM_P_SET_PTE_ZERO: case SIM_P_PTE_MKWRITE:
+	case SIM_P_SET_PTE_ANON:
+		FP(PG_ARG0, T_PTE_OWN, T_PTE_OWN, 0, 0);
+	case SIM_P_SET_PTE_PAGE:
+		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, T_PTE_OWN, 0, 0);
+	case SIM_P_ZAP_PTES:
+		FP(PG_RANGE, T_PTE_ALL, T_PTE_ALL, 0, 0);
+	case SIM_P_WRPROTECT:
+		FP(PG_ARG0, T_PTE_ALL, T_PTE_ALL, 0, 0);
+	case SIM_P_PAGE_MAPPED:
+		FP(PG_ARG0, T_PTE_ALL, 0, 0, 0);
+	case SIM_P_FIND_PAGE: case SIM_P_READ_PAGE:
+		FP(PG_ARG0, T_PCACHE, 0, 0, 0);
+	case SIM_P_ADD_PAGE: case SIM_P_FILL_PAGE:
+		FP(PG_ARG0, T_PCACHE, T_PCACHE, W_BLOCKS, 0);
+	case SIM_P_DELETE_PAGES: case SIM_P_DIO_DONE:
+		FP(PG_RANGE, T_PCACHE, T_PCACHE, 0, 0);
+	case SIM_P_SET_PAGE_DIRTY: case SIM_P_INVALIDATE_PAGE:
+	case SIM_P_WRITE_PAGE:
+		FP(PG_ARG0, T_PCACHE, T_PCACHE, 0, 0);
+	case SIM_P_WRITEBACK_PAGE:
+		FP(PG_ARG0, T_PCACHE, T_PCACHE, W_BLOCKS, W_BLOCKS);
+	case SIM_P_GET_ENTRY: case SIM_P_TEST_TOWRITE:
+		FP(PG_ARG0, T_ENTRY, 0, 0, 0);
+	case SIM_P_SET_ENTRY: case SIM_P_TAG_DIRTY: case SIM_P_CLEAR_TAGS:
+		FP(PG_ARG0, T_ENTRY, T_ENTRY, 0, 0);
+	case SIM_P_TAG_TOWRITE:
+		FP(PG_RANGE, T_ENTRY, T_ENTRY, 0, 0);
+	case SIM_P_DELETE_ENTRIES:      /* wakes every sleeper on them */
+		FP(PG_RANGE, T_ENTRY | T_ELOCK, T_ENTRY | T_ELOCK, 0, 0);
+	case SIM_P_FLUSH_CACHE:         /* and every fsync_pending */
+		FP(PG_NONE, 0, 0, W_CACHE | W_BLOCKS, W_CACHE);
+	case SIM_P_DIO_WRITE:           /* a page read from the block is POLD */
+		FP(PG_ALL, T_PCACHE, T_PCACHE, W_BLOCKS, W_BLOCKS);
+	case SIM_P_READ_BLOCK:
+		FP(PG_NONE, 0, 0, W_BLOCKS, 0);
+	case SIM_P_USER_STORE:          /* through a PTE to a page (of the
+					 * same pgoff) or a block */
+		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, T_PCACHE, W_BLOCKS,
+		   W_BLOCKS | W_CACHE);
+	case SIM_P_USER_LOAD:
+		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, 0, W_BLOCKS, 0);
+	case SIM_P_COUNT:
+		break;
+	}
+#undef FP
+	SIM_ASSERT(!"prim_fp: no such primitive");
+}
+
+static bool allocates(const SimInsn *in, int create)
+{
+	return (in->sub != SIM_P_GET_BLOCK && in->sub != SIM_P_GET_BLOCK_ZERO &&
+		in->sub != SIM_P_GET_BLOCK_UNWRITTEN) || create != 0;
+}
+
+/* Page classes T on pgoffs PAGES of a thread in process PROC. */
+static uint64_t expand(uint8_t t, uint8_t pages, int proc)
+{
+	uint64_t m = 0;
+
+	for (int k = K_BMAP; k <= K_ELOCK; k++)
+		if (t >> k & 1)
+			m |= (uint64_t)pages << (k * FP_PAGES);
+	if (t & T_PTE_OWN)
+		m |= (uint64_t)pages << ((K_PTE0 + proc) * FP_PAGES);
+	if (t & T_PTE_ALL)
+		for (int q = 0; q < FP_PROCS; q++)
+			m |= (uint64_t)pages << ((K_PTE0 + q) * FP_PAGES);
+	return m;
+}
+
+static uint64_t whole(uint8_t w)
+{
+	return (uint64_t)w << CL_WHOLE0;
+}
+
+/* pgoffs [lo, hi] clamped to the file; every pgoff if CLAMP is false and
+ * the range leaves it (a model error). */
+static uint8_t page_span(int lo, int hi, bool clamp)
+{
+	if (!clamp && (lo < 0 || hi >= FP_PAGES))
+		return PAGES_ALL;
+	lo = MAX(lo, 0);
+	hi = MIN(hi, FP_PAGES - 1);
+	if (lo > hi)
+		return 0;
+	return (uint8_t)(((1u << (hi + 1)) - 1) & ~((1u << lo) - 1));
+}
+
+/* ret_ok[proc][pc]: from pc, a RET is reachable through local
+ * instructions only (a CALL is assumed to return without a primitive). */
+static uint8_t **ret_ok_new(const SimProgram *p)
+{
+	uint8_t **ok = g_new0(uint8_t *, p->nprocs);
+
+	for (int i = 0; i < p->nprocs; i++) {
+		const SimProc *pr = p->procs[i];
+		bool changed = true;
+		ok[i] = g_new0(uint8_t, pr->ncode + 1);
+		while (changed) {
+			changed = false;
+			for (int pc = pr->ncode - 1; pc >= 0; pc--) {
+				const SimInsn *in = &pr->code[pc];
+				uint8_t v;
+				if (in->op == SIM_I_RET)
+					v = 1;
+				else if (in->op == SIM_I_PRIM)
+					v = 0;
+				else if (in->op == SIM_I_JMP)
+					v = ok[i][in->target];
+				else if (in->op == SIM_I_JZ)
+					v = ok[i][pc + 1] | ok[i][in->target];
+				else
+					v = ok[i][pc + 1];
+				changed |= v != ok[i][pc];
+				ok[i][pc] = v;
+			}
+		}
+	}
+	return ok;
+}
+
+static void ret_ok_free(uint8_t **ok, int n)
+{
+	for (int i = 0; ok && i < n; i++)
+		g_free(ok[i]);
+	g_free(ok);
+}
+
+/* Whether TID's next step may end its outermost op (and so run the
+ * op-return and quiescence oracles, and start its next op). */
+static bool may_cross_boundary(const SimWorld *w, uint8_t *const *ok,
+			       int tid)
+{
+	const SimThread *t = sim_thread(w, tid);
+
+	if (t->depth < 2)
+		return true;
+	for (int d = t->depth - 1; d >= 1; d--) {
+		const SimFrame *f = &t->frame[d];
+		int pc = d == t->depth - 1 ? f->pc + 1 : f->pc;
+		if (!ok[f->proc][pc])
+			return false;
+	}
+	return true;
+}
+
+static int reg_value(const SimThread *t, int base, const SimArg *a)
+{
+	return a->kind == SIM_ARG_IMM ? a->v : t->reg[base + a->v];
+}
+
+/* The footprint of TID's next step.  It depends on TID's own SimThread
+ * only (its instruction, argument registers and process). */
+static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
+		  int tid)
+{
+	const SimThread *t = sim_thread(w, tid);
+	const SimInsn *in = sim_step_next_insn(w, p, tid);
+	int base = t->frame[t->depth - 1].base;
+	PrimFp d = prim_fp(in->sub);
+	int a[SIM_ARGS_MAX] = { 0 };
+	uint8_t pages = 0;
+	SimFp f = { .lock = SIM_POR_LOCK_NONE };
+
+	for (int i = 0; i < in->nargs && i < SIM_ARGS_MAX; i++)
+		a[i] = reg_value(t, base, &in->arg[i]);
+	switch (d.pages) {
+	case PG_ARG0: pages = page_span(a[0], a[0], false); break;
+	case PG_RANGE: pages = page_span(a[0], a[1], true); break;
+	case PG_FROM: pages = page_span(a[0], FP_PAGES - 1, true); break;
+	case PG_ALL: pages = PAGES_ALL; break;
+	default: break;
+	}
+	if (!allocates(in, a[1])) {
+		d.wrd &= (uint8_t)~W_ALLOCATES;
+		d.wwr &= (uint8_t)~W_ALLOCATES;
+	}
+	f.rd = expand(d.prd, pages, t->proc) | whole(d.wrd);
+	f.wr = expand(d.pwr, pages, t->proc) | whole(d.wwr);
+	if (sim_prims[in->sub].argkind == SIM_PA_LOCK) {
+		int inst = sim_step_lock_target(w, p, tid);
+		f.lock = inst >= 0 ? inst : SIM_POR_LOCK_ANY;
+	}
+	if (may_cross_boundary(w, ok, tid)) {
+		f.rd |= CL_BOUNDARY;
+		f.wr |= CL_OPSTATE;
+	}
+	return f;
+}
+
+/* ---- futures: what a thread may still touch, per pgoff --------------- */
+
+/* Futures come from a static analysis of the IR, once per search: for
+ * every (procedure, pc), a summary of what the primitives reachable from
+ * pc (through calls, transitively) may touch, with the pgoffs they name
+ * as spans [lo, hi] whose bounds are constants or the procedure's
+ * parameters.  A page argument is
+ *   an immediate;
+ *   a parameter no instruction of the procedure assigns (registers
+ *     0..nparams-1 of a frame hold the values passed at entry);
+ *   the variable of a for loop (the parser's shape: MOV v, lo; top: ALU
+ *     t = v <= hi; JZ t, out; body; ALU v = v + 1; JMP top) used in the
+ *     body, where neither v nor hi is assigned and nothing jumps in from
+ *     outside: [lo, hi], lo and hi immediates or such parameters;
+ *   anything else: every pgoff.
+ * A call maps the callee's parameter bounds to the spans of its
+ * arguments (lower bounds to the argument's lower bound, upper to
+ * upper).  At search time a frame's summary at its pc (the pending
+ * primitive for the top frame, the return point for the others) is
+ * evaluated with the frame's parameter registers; a bound outside the
+ * file stands for every pgoff. */
+
+typedef struct {
+	uint8_t rd, wr;         /* T_* on the pgoffs of s */
+	SimSpan s;
+} Item;
+
+#define ITEMS_MAX 12
+
+typedef struct {
+	uint8_t wrd, wwr;       /* W_* */
+	uint16_t locks;         /* lock classes (decl bitmask), but page and
+				 * entry locks */
+	uint8_t n;
+	Item it[ITEMS_MAX];
+} Summary;
+
+typedef struct {
+	Summary **at;           /* [proc][pc], pc up to ncode */
+	int nprocs;
+} Futures;
+
+/* Add X to S; whether S grew.  Full: X joins item 0, widened to every
+ * pgoff. */
+static bool add_item(Summary *s, Item x)
+{
+	if (!(x.rd | x.wr))
+		return false;
+	for (int i = 0; i < s->n; i++) {
+		Item *y = &s->it[i];
+		if (sim_span_eq(y->s, x.s) ||
+		    (sim_span_is_all(y->s) && !(x.rd & ~y->rd) &&
+		     !(x.wr & ~y->wr))) {
+			bool grew = (x.rd & ~y->rd) || (x.wr & ~y->wr);
+			y->rd |= x.rd;
+			y->wr |= x.wr;
+			return grew;
+		}
+	}
+	if (s->n < ITEMS_MAX) {
+		s->it[s->n++] = x;
+		return true;
+	}
+	Item *y = &s->it[0];
+	bool grew = !sim_span_is_all(y->s) || (x.rd & ~y->rd) ||
+		    (x.wr & ~y->wr);
+	y->s = sim_span_all;
+	y->rd |= x.rd;
+	y->wr |= x.wr;
+	return grew;
+}
+
+/* Add SRC to DST, with SRC's parameter bounds mapped through ARGS (N of
+ * them) if ARGS is set; whether DST grew. */
+static bool add_summary(Summary *dst, const Summary *src, const SimSpan *args,
+			int n)
+{
+	bool grew = (src->wrd & ~dst->wrd) || (src->wwr & ~dst->wwr) ||
+		    (src->locks & ~dst->locks);
+
+	dst->wrd |= src->wrd;
+	dst->wwr |= src->wwr;
+	dst->locks |= src->locks;
+	for (int i = 0; i < src->n; i++) {
+		Item x = src->it[i];
+		if (args) {
+			x.s.lo = !x.s.lo.param ? x.s.lo : x.s.lo.v < n ?
+				 args[x.s.lo.v].lo : sim_span_all.lo;
+			x.s.hi = !x.s.hi.param ? x.s.hi : x.s.hi.v < n ?
+				 args[x.s.hi.v].hi : sim_span_all.hi;
+		}
+		grew |= add_item(dst, x);
+	}
+	return grew;
+}
+
+/* What the primitive at PC touches. */
+static void prim_summary(const SimLoops *pi, const SimProc *pr, int pc,
+			 Summary *s)
+{
+	const SimInsn *in = &pr->code[pc];
+	PrimFp d = prim_fp(in->sub);
+	SimSpan a0 = in->nargs > 0 ?
+		     sim_loops_arg_span(pi, pr, pc, &in->arg[0]) : sim_span_all;
+	SimSpan a1 = in->nargs > 1 ?
+		     sim_loops_arg_span(pi, pr, pc, &in->arg[1]) : sim_span_all;
+	Item x = { .rd = d.prd, .wr = d.pwr, .s = sim_span_all };
+
+	memset(s, 0, sizeof(*s));
+	if (in->nargs > 1 && in->arg[1].kind == SIM_ARG_IMM &&
+	    !allocates(in, in->arg[1].v)) {
+		d.wrd &= (uint8_t)~W_ALLOCATES;
+		d.wwr &= (uint8_t)~W_ALLOCATES;
+	}
+	s->wrd = d.wrd;
+	s->wwr = d.wwr;
+	if (sim_prims[in->sub].argkind == SIM_PA_LOCK && in->lock >= 0)
+		s->locks = (uint16_t)(1u << in->lock);
+	switch (d.pages) {
+	case PG_ARG0: x.s = a0; break;
+	case PG_RANGE: x.s = (SimSpan){ a0.lo, a1.hi }; break;
+	case PG_FROM: x.s = (SimSpan){ a0.lo, sim_span_all.hi }; break;
+	default: break;
+	}
+	add_item(s, x);
+}
+
+static void futures_free(Futures *fx)
+{
+	for (int i = 0; fx->at && i < fx->nprocs; i++)
+		g_free(fx->at[i]);
+	g_free(fx->at);
+	memset(fx, 0, sizeof(*fx));
+}
+
+/* Summaries of every (procedure, pc) of P: a backward fixpoint over each
+ * procedure's control flow and the call graph. */
+static void futures_init(Futures *fx, const SimProgram *p)
+{
+	SimLoops *pi = g_new(SimLoops, p->nprocs);
+	Summary prim;
+	SimSpan args[SIM_ARGS_MAX];
+	bool grew = true;
+
+	fx->nprocs = p->nprocs;
+	fx->at = g_new0(Summary *, p->nprocs);
+	for (int i = 0; i < p->nprocs; i++) {
+		sim_loops_scan(&pi[i], p->procs[i]);
+		fx->at[i] = g_new0(Summary, p->procs[i]->ncode + 1);
+	}
+	while (grew) {
+		grew = false;
+		for (int i = 0; i < p->nprocs; i++) {
+			const SimProc *pr = p->procs[i];
+			Summary *at = fx->at[i];
+			for (int pc = pr->ncode - 1; pc >= 0; pc--) {
+				const SimInsn *in = &pr->code[pc];
+				Summary *s = &at[pc];
+				switch (in->op) {
+				case SIM_I_PRIM:
+					prim_summary(&pi[i], pr, pc, &prim);
+					grew |= add_summary(s, &prim, NULL, 0);
+					grew |= add_summary(s, &at[pc + 1],
+							    NULL, 0);
+					break;
+				case SIM_I_CALL:
+					for (int a = 0; a < in->nargs &&
+					     a < SIM_ARGS_MAX; a++)
+						args[a] = sim_loops_arg_span(
+							&pi[i], pr, pc,
+							&in->arg[a]);
+					grew |= add_summary(s,
+						&fx->at[in->target][0], args,
+						MIN(in->nargs, SIM_ARGS_MAX));
+					grew |= add_summary(s, &at[pc + 1],
+							    NULL, 0);
+					break;
+				case SIM_I_JMP:
+					grew |= add_summary(s, &at[in->target],
+							    NULL, 0);
+					break;
+				case SIM_I_JZ:
+					grew |= add_summary(s, &at[in->target],
+							    NULL, 0);
+					grew |= add_summary(s, &at[pc + 1],
+							    NULL, 0);
+					break;
+				case SIM_I_RET:
+					break;
+				default:
+					grew |= add_summary(s, &at[pc + 1],
+							    NULL, 0);
+					break;
+				}
+			}
+		}
+	}
+	g_free(pi);
+}
+
+/* Pgoffs span S names in a frame of T with registers from BASE. */
+static uint8_t span_pages(SimSpan s, const SimThread *t, int base)
+{
+	int lo = s.lo.param ? t->reg[base + s.lo.v] : s.lo.v;
+	int hi = s.hi.param ? t->reg[base + s.hi.v] : s.hi.v;
+
+	return page_span(lo, hi, false);
+}
+
+/* Everything TID may still do, from its frames' pcs and parameters: it
+ * depends on TID's own SimThread only.  A live thread is inside an op,
+ * so it will cross an op boundary (oracle reads, OPSTATE). */
+static SimFuture future_of(const Futures *fx, const SimWorld *w, int tid)
+{
+	const SimThread *t = sim_thread(w, tid);
+	SimFuture f = { 0 };
+
+	if (t->status == SIM_TH_DONE)
+		return f;
+	f.live = true;
+	f.rd = CL_BOUNDARY;
+	f.wr = CL_OPSTATE;
+	for (int d = 0; d < t->depth; d++) {
+		const SimFrame *fr = &t->frame[d];
+		const Summary *s = &fx->at[fr->proc][fr->pc];
+		f.rd |= whole(s->wrd);
+		f.wr |= whole(s->wwr);
+		f.locks |= s->locks;
+		for (int i = 0; i < s->n; i++) {
+			uint8_t pg = span_pages(s->it[i].s, t, fr->base);
+			f.rd |= expand(s->it[i].rd, pg, t->proc);
+			f.wr |= expand(s->it[i].wr, pg, t->proc);
+		}
+	}
+	return f;
+}
+
+static bool data_dep(uint64_t rd1, uint64_t wr1, uint64_t rd2, uint64_t wr2)
+{
+	return (wr1 & (rd2 | wr2)) || (rd1 & wr2);
+}
+
+/* Next step A (of a thread) against next step B of another. */
+bool sim_por_dependent(const SimFp *a, const SimFp *b)
+{
+	if (data_dep(a->rd, a->wr, b->rd, b->wr))
+		return true;
+	if (a->lock == SIM_POR_LOCK_NONE || b->lock == SIM_POR_LOCK_NONE)
+		return false;
+	return a->lock == SIM_POR_LOCK_ANY || b->lock == SIM_POR_LOCK_ANY ||
+	       a->lock == b->lock;
+}
+
+/* Next step A against anything thread U (in process UPROC) may still
+ * do. */
+static bool dep_future(const SimProgram *p, const SimFp *a, const SimFuture *u,
+		       int uproc)
+{
+	if (!u->live)
+		return false;
+	if (data_dep(a->rd, a->wr, u->rd, u->wr))
+		return true;
+	if (a->lock == SIM_POR_LOCK_NONE || !u->locks)
+		return false;
+	if (a->lock == SIM_POR_LOCK_ANY)
+		return true;
+	int decl = sim_lock_decl_of(p, a->lock);
+	if (decl == SIM_LOCKDECL_PAGE || decl == SIM_LOCKDECL_ENTRY)
+		return true;    /* not named so: they are page classes */
+	if (!(u->locks >> decl & 1))
+		return false;
+	if (p->model->locks[decl].per_proc)
+		return a->lock - p->lock_base[decl] == uproc;
+	return true;
+}
+
+bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
+			 int u)
+{
+	uint8_t **ok = ret_ok_new(p);
+	SimFp a = next_fp(w, p, ok, t), b = next_fp(w, p, ok, u);
+
+	ret_ok_free(ok, p->nprocs);
+	return !sim_por_dependent(&a, &b);
+}
+
+int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
+			  int *bad_j, int *bad_t)
+{
+	uint8_t **ok = ret_ok_new(p);
+	Futures fx;
+	int bad = -1;
+
+	futures_init(&fx, p);
+	for (int i = 0; i < n && bad < 0; i++) {
+		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
+			SimFuture fu = future_of(&fx, run[i], t);
+			for (int j = i; j < n && bad < 0; j++) {
+				if (sim_thread(run[j], t)->status == SIM_TH_DONE)
+					break;
+				SimFp a = next_fp(run[j], p, ok, t);
+				int decl = a.lock >= 0 ?
+					   sim_lock_decl_of(p, a.lock) : -1;
+				if (!fu.live || (a.rd & ~fu.rd) ||
+				    (a.wr & ~fu.wr) ||
+				    (a.lock == SIM_POR_LOCK_ANY && !fu.locks) ||
+				    (decl >= 0 && !(fu.locks >> decl & 1))) {
+					bad = i;
+					*bad_j = j;
+					*bad_t = t;
+				}
+			}
+		}
+	}
+	futures_free(&fx);
+	ret_ok_free(ok, p->nprocs);
+	return bad;
+}
+
+/* ---- the analyses of one program ----------------------------------- */
+
+struct SimPor {
+	const SimProgram *p;
+	uint8_t **ret_ok;
+	Futures fx;             /* if asked for */
+};
+
+SimPor *sim_por_new(const SimProgram *p, bool futures)
+{
+	SimPor *por = g_new0(SimPor, 1);
+
+	por->p = p;
+	por->ret_ok = ret_ok_new(p);
+	if (futures)
+		futures_init(&por->fx, p);
+	return por;
+}
+
+void sim_por_free(SimPor *por)
+{
+	if (!por)
+		return;
+	ret_ok_free(por->ret_ok, por->p->nprocs);
+	futures_free(&por->fx);
+	g_free(por);
+}
+
+SimFp sim_por_next_fp(const SimPor *por, const SimWorld *w, int tid)
+{
+	return next_fp(w, por->p, por->ret_ok, tid);
+}
+
+SimFuture sim_por_future(const SimPor *por, const SimWorld *w, int tid)
+{
+	return future_of(&por->fx, w, tid);
+}
+
+bool sim_por_fits(const SimWorld *w)
+{
+	return w->npages <= FP_PAGES && w->nprocs <= FP_PROCS;
+}
+
+/* ---- persistent sets -------------------------------------------------- */
+
+/* The persistent set grown from SEED: threads, as a bitmask. */
+static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
+				    SimThreadSet enabled, const SimFp *fp,
+				    const SimFuture *fut, int seed)
+{
+	SimThreadSet all = w->nthreads == 64 ? ~(SimThreadSet)0 :
+			   SIM_TSET(w->nthreads) - 1;
+	SimThreadSet set = SIM_TSET(seed), checked = 0;
+
+	while (set & enabled & ~checked) {
+		int x = __builtin_ctzll(set & enabled & ~checked);
+		checked |= SIM_TSET(x);
+		for (int u = 0; u < w->nthreads; u++) {
+			if ((set >> u & 1) ||
+			    !dep_future(p, &fp[x], &fut[u],
+					sim_thread(w, u)->proc))
+				continue;
+			if (!(enabled >> u & 1))
+				return all;
+			set |= SIM_TSET(u);
+		}
+	}
+	return set;
+}
+
+SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
+			   SimThreadSet enabled, const SimFp *fp,
+			   const SimFuture *fut)
+{
+	SimThreadSet best = enabled;
+
+	if (sim_thread_count(enabled) < 2)
+		return enabled;
+	for (int t = 0; t < w->nthreads; t++) {
+		if (!(enabled >> t & 1))
+			continue;
+		SimThreadSet a = persistent_from(por->p, w, enabled, fp, fut,
+						 t) & enabled;
+		if (sim_thread_count(a) < sim_thread_count(best))
+			best = a;
+		if (sim_thread_count(best) == 1)
+			break;          /* nothing smaller */
+	}
+	return best;
+}

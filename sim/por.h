@@ -1,0 +1,102 @@
+/*
+ * por.h - partial-order reduction: footprints, futures, persistent sets.
+ *
+ * A transition is "thread T takes its next step".  Its footprint (SimFp)
+ * is a 64-bit class mask computed from the primitive and its argument
+ * values (por.c's prim_fp(), checked against step.c's handlers): the
+ * page-indexed objects are one class per pgoff (block map entry,
+ * page-cache page, DAX entry, page lock, entry lock, each process's
+ * PTE), the rest are whole (i_size, the allocator's free stack, block
+ * contents and owners, CPU cache lines, other lock classes by instance).
+ * An "op boundary" pseudo-class stands for the oracles that run when an
+ * op returns or a new one starts: such a step reads what those oracles
+ * read and writes OPSTATE (por.c lists them).  With oracle reads counted
+ * as reads, a property flagged by a step depends only on what the step
+ * reads, so commuting independent steps never changes what is flagged.
+ *
+ * A thread's future (SimFuture: what it may still do) comes from a
+ * static analysis of the IR done once per SimPor (loops.h gives the
+ * pgoff spans), evaluated with each frame's parameter registers.
+ *
+ * Both a footprint and a future depend on the thread's own SimThread
+ * only (frames, registers, process), which a step of another thread
+ * never changes: the search may keep them from one state to the next.
+ *
+ * The ample set of a state is the smallest persistent set over its
+ * runnable threads: for each seed, {seed} closed under "a thread outside
+ * may still do something dependent with the next step of a thread
+ * inside"; a blocked thread that would have to join makes the set every
+ * thread.  Sleep sets and the cycle proviso are the DFS's (dfs.h).
+ */
+#ifndef SIM_POR_H
+#define SIM_POR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "prog.h"
+#include "world.h"
+
+/* A next step's footprint: classes read and written, and the lock
+ * instance it takes or drops (SIM_POR_LOCK_NONE, SIM_POR_LOCK_ANY). */
+typedef struct {
+	uint64_t rd, wr;
+	int lock;
+} SimFp;
+
+#define SIM_POR_LOCK_NONE (-1)
+#define SIM_POR_LOCK_ANY (-2)           /* some lock, not known which */
+
+/* What a thread may still do. */
+typedef struct {
+	uint64_t rd, wr;
+	uint16_t locks;         /* lock classes it may take, but the page
+				 * and entry locks (classes of rd / wr) */
+	bool live;              /* not done */
+} SimFuture;
+
+typedef struct SimPor SimPor;
+
+/* sim_por_new - the analyses of P: op-boundary reachability always,
+ * futures if FUTURES (sim_por_future() needs them). */
+SimPor *sim_por_new(const SimProgram *p, bool futures);
+void sim_por_free(SimPor *por);
+
+/* sim_por_next_fp - the footprint of runnable thread TID's next step. */
+SimFp sim_por_next_fp(const SimPor *por, const SimWorld *w, int tid);
+
+/* sim_por_future - everything TID may still do (empty when done). */
+SimFuture sim_por_future(const SimPor *por, const SimWorld *w, int tid);
+
+/* sim_por_dependent - whether next steps A and B of two threads may not
+ * commute. */
+bool sim_por_dependent(const SimFp *a, const SimFp *b);
+
+/* sim_por_ample - the smallest persistent set of W's ENABLED threads,
+ * given each enabled thread's next step FP[t] and each thread's future
+ * FUT[t]. */
+SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
+			   SimThreadSet enabled, const SimFp *fp,
+			   const SimFuture *fut);
+
+/* sim_por_fits - whether the footprints can tell W's pages and
+ * processes apart (8 pages, 2 processes): a world shaped larger is
+ * searched without reduction. */
+bool sim_por_fits(const SimWorld *w);
+
+/* sim_por_independent - whether the next steps of threads T and U
+ * (both runnable in W) commute under the footprints the reduction uses:
+ * running them in either order reaches the same state and flags the same
+ * properties.  Exposed so tests can check the claim by execution. */
+bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
+			 int u);
+
+/* sim_por_check_futures - whether the futures the reduction computes
+ * are sound along RUN (N worlds, each a successor of the one before):
+ * for every thread T and i <= j, T's next step in RUN[j] lies within
+ * T's future computed in RUN[i] (classes, pgoffs, lock classes).
+ * Returns -1, or the first i where it does not (with *BAD_J, *BAD_T).
+ * Exposed so tests can check the static analysis by execution. */
+int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
+			  int *bad_j, int *bad_t);
+
+#endif
