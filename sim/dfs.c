@@ -33,7 +33,9 @@ typedef struct {
  * only (frames, registers, process), which a step of another thread never
  * changes (a wake-up changes status and granted, flush_cache
  * fsync_pending: neither is read by them), so they are copied from the
- * parent for every thread but VIA and those the step made runnable. */
+ * parent for every thread but VIA and those the step made runnable, and
+ * but readers of an rwsem: whether they share (por.h) depends on the
+ * lock, which other threads change. */
 static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 			int via)
 {
@@ -47,6 +49,8 @@ static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 	if (parent && via >= 0)
 		fresh = SIM_TSET(via) | ~parent->enabled;
 	for (int t = 0; t < w->nthreads; t++) {
+		if (parent && (parent->enabled >> t & 1) && parent->fp[t].reader)
+			fresh |= SIM_TSET(t);
 		if (f->enabled >> t & 1)
 			f->fp[t] = (fresh >> t & 1) ?
 				   sim_por_next_fp(s->por, w, t) : parent->fp[t];

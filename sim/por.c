@@ -297,6 +297,12 @@ static bool may_cross_boundary(const SimWorld *w, uint8_t *const *ok,
 	return true;
 }
 
+/* down_read / up_read: what readers share (por.h). */
+static bool reads_rwsem(const SimInsn *in)
+{
+	return in->sub == SIM_P_DOWN_READ || in->sub == SIM_P_UP_READ;
+}
+
 static int reg_value(const SimThread *t, int base, const SimArg *a)
 {
 	return a->kind == SIM_ARG_IMM ? a->v : t->reg[base + a->v];
@@ -333,6 +339,13 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	if (sim_prims[in->sub].argkind == SIM_PA_LOCK) {
 		int inst = sim_step_lock_target(w, p, tid);
 		f.lock = inst >= 0 ? inst : SIM_POR_LOCK_ANY;
+		f.decl = inst >= 0 ? (int8_t)sim_lock_decl_of(p, inst) : -1;
+		if (inst >= 0 && reads_rwsem(in) &&
+		    sim_lock(w, inst)->kind == SIM_LK_RWSEM) {
+			const SimLock *l = sim_lock(w, inst);
+			f.reader = true;
+			f.shared = !l->excl && !l->nwait;
+		}
 	}
 	if (may_cross_boundary(w, ok, tid)) {
 		f.rd |= CL_BOUNDARY;
@@ -374,6 +387,8 @@ typedef struct {
 	uint8_t wrd, wwr;       /* W_* */
 	uint16_t locks;         /* lock classes (decl bitmask), but page and
 				 * entry locks */
+	uint16_t xlocks;        /* those taken or dropped other than by
+				 * down_read / up_read */
 	uint8_t n;
 	Item it[ITEMS_MAX];
 } Summary;
@@ -419,11 +434,12 @@ static bool add_summary(Summary *dst, const Summary *src, const SimSpan *args,
 			int n)
 {
 	bool grew = (src->wrd & ~dst->wrd) || (src->wwr & ~dst->wwr) ||
-		    (src->locks & ~dst->locks);
+		    (src->locks & ~dst->locks) || (src->xlocks & ~dst->xlocks);
 
 	dst->wrd |= src->wrd;
 	dst->wwr |= src->wwr;
 	dst->locks |= src->locks;
+	dst->xlocks |= src->xlocks;
 	for (int i = 0; i < src->n; i++) {
 		Item x = src->it[i];
 		if (args) {
@@ -457,8 +473,11 @@ static void prim_summary(const SimLoops *pi, const SimProc *pr, int pc,
 	}
 	s->wrd = d.wrd;
 	s->wwr = d.wwr;
-	if (sim_prims[in->sub].argkind == SIM_PA_LOCK && in->lock >= 0)
+	if (sim_prims[in->sub].argkind == SIM_PA_LOCK && in->lock >= 0) {
 		s->locks = (uint16_t)(1u << in->lock);
+		if (!reads_rwsem(in))
+			s->xlocks = s->locks;
+	}
 	switch (d.pages) {
 	case PG_ARG0: x.s = a0; break;
 	case PG_RANGE: x.s = (SimSpan){ a0.lo, a1.hi }; break;
@@ -569,6 +588,7 @@ static SimFuture future_of(const Futures *fx, const SimWorld *w, int tid)
 		f.rd |= whole(s->wrd);
 		f.wr |= whole(s->wwr);
 		f.locks |= s->locks;
+		f.xlocks |= s->xlocks;
 		for (int i = 0; i < s->n; i++) {
 			uint8_t pg = span_pages(s->it[i].s, t, fr->base);
 			f.rd |= expand(s->it[i].rd, pg, t->proc);
@@ -591,7 +611,7 @@ bool sim_por_dependent(const SimFp *a, const SimFp *b)
 	if (a->lock == SIM_POR_LOCK_NONE || b->lock == SIM_POR_LOCK_NONE)
 		return false;
 	return a->lock == SIM_POR_LOCK_ANY || b->lock == SIM_POR_LOCK_ANY ||
-	       a->lock == b->lock;
+	       (a->lock == b->lock && !(a->shared && b->shared));
 }
 
 /* Next step A against anything thread U (in process UPROC) may still
@@ -607,10 +627,10 @@ static bool dep_future(const SimProgram *p, const SimFp *a, const SimFuture *u,
 		return false;
 	if (a->lock == SIM_POR_LOCK_ANY)
 		return true;
-	int decl = sim_lock_decl_of(p, a->lock);
+	int decl = a->decl;
 	if (decl == SIM_LOCKDECL_PAGE || decl == SIM_LOCKDECL_ENTRY)
 		return true;    /* not named so: they are page classes */
-	if (!(u->locks >> decl & 1))
+	if (!(u->locks >> decl & 1) || (a->shared && !(u->xlocks >> decl & 1)))
 		return false;
 	if (p->model->locks[decl].per_proc)
 		return a->lock - p->lock_base[decl] == uproc;
@@ -647,7 +667,9 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 				if (!fu.live || (a.rd & ~fu.rd) ||
 				    (a.wr & ~fu.wr) ||
 				    (a.lock == SIM_POR_LOCK_ANY && !fu.locks) ||
-				    (decl >= 0 && !(fu.locks >> decl & 1))) {
+				    (decl >= 0 && !(fu.locks >> decl & 1)) ||
+				    (decl >= 0 && !a.reader &&
+				     !(fu.xlocks >> decl & 1))) {
 					bad = i;
 					*bad_j = j;
 					*bad_t = t;
@@ -706,9 +728,33 @@ bool sim_por_fits(const SimWorld *w)
 /* ---- persistent sets -------------------------------------------------- */
 
 /* The persistent set grown from SEED: threads, as a bitmask. */
+/* The threads whose futures are dependent with each enabled thread's
+ * next step, computed once per state for every seed: dep[x] is valid
+ * when x is in known. */
+typedef struct {
+	SimThreadSet known;
+	SimThreadSet dep[SIM_THREADS_MAX];
+} Deps;
+
+static SimThreadSet deps_of(const SimProgram *p, const SimWorld *w,
+			    const SimFp *fp, const SimFuture *fut, Deps *d,
+			    int x)
+{
+	if (!(d->known >> x & 1)) {
+		SimThreadSet m = 0;
+		for (int u = 0; u < w->nthreads; u++)
+			if (u != x && dep_future(p, &fp[x], &fut[u],
+						 sim_thread(w, u)->proc))
+				m |= SIM_TSET(u);
+		d->dep[x] = m;
+		d->known |= SIM_TSET(x);
+	}
+	return d->dep[x];
+}
+
 static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
 				    SimThreadSet enabled, const SimFp *fp,
-				    const SimFuture *fut, int seed)
+				    const SimFuture *fut, Deps *d, int seed)
 {
 	SimThreadSet all = w->nthreads == 64 ? ~(SimThreadSet)0 :
 			   SIM_TSET(w->nthreads) - 1;
@@ -717,15 +763,10 @@ static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
 	while (set & enabled & ~checked) {
 		int x = __builtin_ctzll(set & enabled & ~checked);
 		checked |= SIM_TSET(x);
-		for (int u = 0; u < w->nthreads; u++) {
-			if ((set >> u & 1) ||
-			    !dep_future(p, &fp[x], &fut[u],
-					sim_thread(w, u)->proc))
-				continue;
-			if (!(enabled >> u & 1))
-				return all;
-			set |= SIM_TSET(u);
-		}
+		SimThreadSet more = deps_of(p, w, fp, fut, d, x) & ~set;
+		if (more & ~enabled)
+			return all;
+		set |= more;
 	}
 	return set;
 }
@@ -735,14 +776,16 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 			   const SimFuture *fut)
 {
 	SimThreadSet best = enabled;
+	Deps d;
 
 	if (sim_thread_count(enabled) < 2)
 		return enabled;
+	d.known = 0;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
 			continue;
 		SimThreadSet a = persistent_from(por->p, w, enabled, fp, fut,
-						 t) & enabled;
+						 &d, t) & enabled;
 		if (sim_thread_count(a) < sim_thread_count(best))
 			best = a;
 		if (sim_thread_count(best) == 1)

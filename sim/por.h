@@ -22,6 +22,14 @@
  * only (frames, registers, process), which a step of another thread
  * never changes: the search may keep them from one state to the next.
  *
+ * Readers share: a down_read or up_read of an rwsem that no writer holds
+ * or waits for neither blocks nor wakes anyone, so it commutes with
+ * another thread's such step (the reader counts add up), and with
+ * everything a thread that never takes the rwsem but for read may still
+ * do: while only readers move, no writer appears (a writer-to-be is
+ * dependent, so it joins the persistent set), and a reader is always
+ * granted (SimFp.shared, SimFuture.xlocks).
+ *
  * The ample set of a state is the smallest persistent set over its
  * runnable threads: for each seed, {seed} closed under "a thread outside
  * may still do something dependent with the next step of a thread
@@ -41,6 +49,11 @@
 typedef struct {
 	uint64_t rd, wr;
 	int lock;
+	int8_t decl;            /* the lock's class, if lock >= 0 */
+	bool reader;            /* down_read / up_read of an rwsem */
+	bool shared;            /* reader, and no writer holds or waits for
+				 * the rwsem: it neither blocks nor wakes,
+				 * and commutes with any other such step */
 } SimFp;
 
 #define SIM_POR_LOCK_NONE (-1)
@@ -51,6 +64,8 @@ typedef struct {
 	uint64_t rd, wr;
 	uint16_t locks;         /* lock classes it may take, but the page
 				 * and entry locks (classes of rd / wr) */
+	uint16_t xlocks;        /* those it may take or drop other than by
+				 * down_read / up_read */
 	bool live;              /* not done */
 } SimFuture;
 
