@@ -31,6 +31,7 @@ GLIB_LIBS    = $(shell $(PKG_CONFIG) --libs glib-2.0 2>/dev/null)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 XXH_LIBS     = -lxxhash
+MATH_LIBS    = -lm
 ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SAN) $(GLIB_CFLAGS) -MMD -MP \
                -DFAULTLINE_DATADIR='"$(DATADIR)"' \
                -DFAULTLINE_VERSION='"$(VERSION)"'
@@ -44,7 +45,7 @@ LIB_OBJ  := $(LIB_SRC:.c=.o)
 CLI_OBJ  := $(CLI_SRC:.c=.o)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 
-.PHONY: all deps check unit scenarios asan demo bench install uninstall \
+.PHONY: all deps check check-spin unit scenarios asan demo bench install uninstall \
         clean tidy fuzz valgrind check-report
 
 all: faultline faultline.1
@@ -62,10 +63,10 @@ sim/main.o: .datadir
 FORCE:
 
 faultline: $(LIB_OBJ) $(CLI_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 
 tests/check_all: $(TEST_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(GLIB_LIBS) $(XXH_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 
 # The man page is generated from the README (sim/mkman.py): one source.
 faultline.1: README.md sim/mkman.py
@@ -107,6 +108,11 @@ scenarios: faultline
 check: tidy faultline faultline.1 tests/check_all
 	sh tests/check.sh
 
+# SPIN's verdict against explore's on every library pair (make check
+# takes every 15th): tests/spin-agree.sh
+check-spin: faultline
+	SPIN_SAMPLE=1 sh tests/spin-agree.sh
+
 asan:
 	$(MAKE) clean
 	$(MAKE) SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" CFLAGS="-O1 -g" check
@@ -117,8 +123,13 @@ valgrind: faultline tests/check_all
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
 		--error-exitcode=3 ./faultline check scenarios/ >/dev/null
 
-bench: faultline
+bench: faultline tests/bench_des
 	sh tests/bench.sh
+	sh tests/bench-des.sh
+
+# Timed runs' speed (sim/des.h): simulated events per second.
+tests/bench_des: tests/bench_des.o $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 
 # Determinism and hygiene, enforced (G5): no clocks, no global PRNGs;
 # and no include circle between the modules of sim/ (tests/includes.py).
@@ -136,15 +147,17 @@ FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined $(GLIB_CFLAGS) -Isim
 FUZZ_RUN   = FUZZ_MODELS_DIR=models
 fuzz: tests/fuzz_parse.c tests/fuzz_engine.c $(LIB_SRC)
 	clang $(FUZZ_FLAGS) -o tests/fuzz_parse tests/fuzz_parse.c $(LIB_SRC) \
-		$(GLIB_LIBS) $(XXH_LIBS)
+		$(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 	clang $(FUZZ_FLAGS) -o tests/fuzz_engine tests/fuzz_engine.c $(LIB_SRC) \
-		$(GLIB_LIBS) $(XXH_LIBS)
+		$(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 	mkdir -p tests/fuzz-corpus tests/fuzz-corpus-engine
-	for s in scenarios/*.scn; do for m in v4.2-dax dax-entry-lock page-lock; do \
+	for s in scenarios/*.scn tests/workloads/*.scn; do \
+		for m in v4.2-dax dax-entry-lock page-lock; do \
 		printf 'model fz\nextends %s\n%%%%\n' $$m | cat - $$s \
 			> tests/fuzz-corpus-engine/$$(basename $$s .scn)+$$m; done; done
 	$(FUZZ_RUN) ./tests/fuzz_parse -max_total_time=$${FUZZ_SECONDS:-30} \
-		tests/fuzz-corpus tests/bad tests/fuzz-seeds models scenarios
+		tests/fuzz-corpus tests/bad tests/fuzz-seeds models models/costs \
+		scenarios
 	$(FUZZ_RUN) ./tests/fuzz_engine -max_total_time=$${FUZZ_SECONDS:-30} \
 		tests/fuzz-corpus-engine
 
@@ -169,6 +182,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f .datadir faultline faultline.1 tests/check_all tests/fuzz_parse tests/fuzz_engine sim/*.o sim/*.d tests/*.o tests/*.d
+	rm -f .datadir faultline faultline.1 tests/check_all tests/bench_des tests/fuzz_parse tests/fuzz_engine sim/*.o sim/*.d tests/*.o tests/*.d
 
 -include $(wildcard sim/*.d tests/*.d)

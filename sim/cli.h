@@ -56,6 +56,7 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv);
 int sim_cmd_scenarios(SimCli *cli, int argc, char **argv);
 int sim_cmd_diff(SimCli *cli, int argc, char **argv);
 int sim_cmd_merge(SimCli *cli, int argc, char **argv);
+int sim_cmd_export(SimCli *cli, int argc, char **argv);
 
 /* sim_cli_load_model - the model MODEL: a file when MODEL names one (it
  * contains '/' or ends in ".model"; its parents are found in its own

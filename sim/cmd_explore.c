@@ -271,10 +271,11 @@ static void print_stats(const SimExploreOptions *o, const SimExploreResult *r,
 	double sec = r->seconds > 0 ? r->seconds : 1e-9;
 
 	fprintf(f, "stats: %.3f s, %.0f states/s, %.0f transitions/s, "
-		"peak %.1f MB\n", r->seconds,
+		"peak %.1f MB, %.0f bytes/state stored\n", r->seconds,
 		o->kind == SIM_SEARCH_EXHAUSTIVE ? (double)r->states / sec :
 		(double)r->runs / sec, (double)r->transitions / sec,
-		(double)r->peak_bytes / (1024.0 * 1024.0));
+		(double)r->peak_bytes / (1024.0 * 1024.0),
+		(double)r->store_bytes / (double)MAX(r->states, 1));
 }
 
 /* --stats: the same search without reduction, for comparison. */

@@ -260,6 +260,7 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	dfs_push(&d, id, -1, 0);
 	dfs_loop(&d);
 	s->r->collisions = sim_visited_collisions(d.vis);
+	s->r->store_bytes = sim_visited_bytes(d.vis);
 	sim_visited_free(d.vis);
 	sim_slots_free(slots);
 	g_free(d.st);

@@ -35,7 +35,7 @@ _faultline() {
 	--models|--results)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	--json|--trail|--junit)
+	--json|--trail|--junit|-o|--output)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	esac
@@ -51,7 +51,7 @@ _faultline() {
 		return
 	fi
 	case $cmd in
-	run|explore|show)
+	run|explore|export|show)
 		COMPREPLY=($(compgen -W "$("${fl[@]}" scenarios 2>/dev/null |
 			awk '{ print $1 }')" -- "$cur") $(compgen -f -- "$cur"))
 		[[ $cmd == show ]] && COMPREPLY+=($(compgen -W "$("${fl[@]}" \

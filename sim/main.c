@@ -52,6 +52,12 @@ static const SimCommand commands[] = {
 	{ "diff", sim_cmd_diff, "MODEL_A MODEL_B [SCENARIO...]",
 	  "the cells where two models differ, with the counterexample",
 	  "faultline diff xfs-mmaplock ./patched.model" },
+	{ "export", sim_cmd_export, "--promela SCENARIO -m MODEL [-o FILE]",
+	  "the pair as Promela for SPIN (no lock-order, wait-order, livelock)",
+	  "faultline export --promela fault-vs-truncate -m xfs-mmaplock "
+	  "-o r1.pml\n"
+	  "spin -a r1.pml && cc -O2 -DSAFETY -DNOFAIR -DVECTORSZ=4096 "
+	  "-o pan pan.c && ./pan" },
 	{ "replay", sim_cmd_replay, "TRAIL",
 	  "reproduce a trail file step by step",
 	  "faultline replay out/fault-vs-truncate/boaz-early-unlock.trail" },

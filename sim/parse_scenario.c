@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "cost.h"
 #include "parse_code.h"
 #include "suggest.h"
 
@@ -30,6 +31,9 @@ typedef struct {
 	GArray *expect_props;   /* Pending, name unused */
 	GHashTable *expects;    /* model names with an expect line */
 	GHashTable *schedules;  /* schedule names */
+	GArray *loop_procs;     /* Pending, a = 0 the CPU loop, 1 + i the
+				 * background loop i */
+	SimToken kw;            /* the keyword of the line being read */
 } ScnState;
 
 /* tok_seen - whether T's text is in SET (a name given before). */
@@ -61,6 +65,8 @@ static gboolean scn_expect(SimParser *p, SimScenario *s, ScnState *st,
 			   size_t offset);
 static gboolean scn_schedule(SimParser *p, SimScenario *s, ScnState *st,
 			     size_t offset);
+static gboolean scn_workload(SimParser *p, SimScenario *s, ScnState *st,
+			     size_t offset);
 
 /* The lines of a scenario file; ONCE marks the headers. */
 static const struct {
@@ -79,6 +85,7 @@ static const struct {
 	{ "thread", false, scn_thread, 0 },
 	{ "expect", false, scn_expect, 0 },
 	{ "schedule", false, scn_schedule, 0 },
+	{ "workload", true, scn_workload, 0 },
 };
 
 static int scn_item_find(const SimToken *t)
@@ -269,6 +276,27 @@ static gboolean scn_proc(SimParser *p, SimScenario *s, ScnState *st,
 	return TRUE;
 }
 
+/* thread_body - compile the block at P's cursor as a scenario thread's
+ * body named by N, with PB's parameters, into S->bodies (PROC is the
+ * compiled procedure there, for the caller to look at).  PB is freed. */
+static gboolean thread_body(SimParser *p, SimScenario *s, SimProcBuilder *pb,
+			    const SimToken *n, SimProc *proc)
+{
+	p->thread_body = true;
+	if (!sim_parse_body(p, pb, proc)) {
+		sim_pb_free(pb);
+		return FALSE;
+	}
+	proc->name = sim_tok_dup(n);
+	proc->is_thread = true;
+	proc->file = g_strdup(p->file);
+	proc->line = n->line;
+	proc->col = n->col;
+	s->bodies = g_renew(SimProc, s->bodies, s->nbodies + 1);
+	s->bodies[s->nbodies++] = *proc;
+	return TRUE;
+}
+
 /* thread IDENT [in IDENT] block: the body is compiled like a procedure
  * without parameters, its calls left for sim_program_link. */
 static gboolean scn_thread(SimParser *p, SimScenario *s, ScnState *st,
@@ -299,18 +327,8 @@ static gboolean scn_thread(SimParser *p, SimScenario *s, ScnState *st,
 		pending_add(st->thread_procs, &n, false, s->nthreads, 0);
 	}
 	sim_pb_init(&pb);
-	p->thread_body = true;
-	if (!sim_parse_body(p, &pb, &proc)) {
-		sim_pb_free(&pb);
+	if (!thread_body(p, s, &pb, &n, &proc))
 		return FALSE;
-	}
-	proc.name = sim_tok_dup(&n);
-	proc.is_thread = true;
-	proc.file = g_strdup(p->file);
-	proc.line = n.line;
-	proc.col = n.col;
-	s->bodies = g_renew(SimProc, s->bodies, s->nbodies + 1);
-	s->bodies[s->nbodies++] = proc;
 	s->threads[s->nthreads] = (SimThreadDecl){
 		.name = sim_tok_dup(&n), .body = s->nthreads,
 		.line = n.line, .col = n.col,
@@ -441,6 +459,201 @@ static gboolean scn_schedule(SimParser *p, SimScenario *s, ScnState *st,
 	return segments(p, sc, s->nschedules - 1, st->seg_threads);
 }
 
+/* ---- the workload block (des.h) ---------------------------------------- */
+
+/* A count: a word of digits up to MAX (past the statement language's
+ * numbers, which stop at NUMBER_MAX). */
+static gboolean wl_count(SimParser *p, const char *what, uint64_t max,
+			 uint64_t *v)
+{
+	SimToken t = sim_lex_peek_word(p);
+	char *end, *text = sim_tok_dup(&t);
+	bool ok = t.kind == TK_WORD && g_ascii_isdigit(text[0]);
+
+	*v = ok ? g_ascii_strtoull(text, &end, 10) : 0;
+	ok = ok && *end == '\0';
+	g_free(text);
+	if (!ok)
+		return sim_parse_unexpected(p, &t, what);
+	if (*v < 1 || *v > max)
+		return FAIL(p, &t, SIM_PARSE_ERROR_BOUND,
+			    "%s %" G_GUINT64_FORMAT " out of range (1..%"
+			    G_GUINT64_FORMAT ")", what, *v, max);
+	sim_lex_advance(p, &t);
+	return TRUE;
+}
+
+/* A time, as a cost file writes it (cost.h: 200ns, exp(1us),
+ * uniform(1us, 2us)): cost.c reads it, and the tokens it took are
+ * skipped. */
+static gboolean wl_time(SimParser *p, SimDist *d)
+{
+	SimToken t = sim_lex_peek_word(p);
+	size_t len, at;
+	char *why;
+
+	if (!sim_dist_parse(t.s, d, &len, &why, &at)) {
+		sim_parse_fail_at(p, t.line, t.col + (int)at,
+				  SIM_PARSE_ERROR_SYNTAX, "%s", why);
+		g_free(why);
+		return FALSE;
+	}
+	for (const char *end = t.s + len; t.kind != TK_EOF && t.s < end;
+	     t = sim_lex_peek_word(p))
+		sim_lex_advance(p, &t);
+	return TRUE;
+}
+
+/* ( think | every ) TIME block: one loop body, a thread body whose one
+ * parameter is `cpu`, repeated for ever: its closing RET becomes a jump
+ * to the top (a `return` still ends the loop). */
+static gboolean wl_loop(SimParser *p, SimScenario *s, const SimToken *kw,
+			SimLoop *l)
+{
+	SimToken t = sim_lex_peek(p);
+	SimProcBuilder pb;
+	SimProc proc = { 0 };
+	bool calls = false;
+
+	if (!sim_tok_is(&t, "think") && !sim_tok_is(&t, "every"))
+		return sim_parse_unexpected(p, &t, "'think' or 'every'");
+	sim_lex_advance(p, &t);
+	l->every = sim_tok_is(&t, "every");
+	if (!wl_time(p, &l->think))
+		return FALSE;
+	sim_pb_init(&pb);
+	g_ptr_array_add(pb.names, g_strdup("cpu"));
+	pb.nparams = 1;
+	if (!thread_body(p, s, &pb, kw, &proc))
+		return FALSE;
+	SimProc *body = &s->bodies[s->nbodies - 1];
+	for (int i = 0; i < body->ncode; i++)
+		calls |= body->code[i].op == SIM_I_CALL;
+	if (!calls)
+		return sim_parse_fail_at(p, body->code[body->ncode - 1].line,
+					 body->code[body->ncode - 1].col,
+					 SIM_PARSE_ERROR_SYNTAX,
+					 "a loop calls at least one op");
+	/* the RET at the closing brace: a jump back, then the RET every
+	 * procedure ends with (parse.h guarantee 1), never reached */
+	body->code = g_renew(SimInsn, body->code, body->ncode + 1);
+	body->code[body->ncode] = body->code[body->ncode - 1];
+	body->code[body->ncode - 1].op = SIM_I_JMP;
+	body->code[body->ncode - 1].nargs = 0;
+	body->code[body->ncode - 1].target = 0;
+	body->ncode++;
+	l->body = s->nbodies - 1;
+	l->line = kw->line;
+	l->col = kw->col;
+	return TRUE;
+}
+
+/* 'in' PROCESS, checked at the end of the file (loop LOOP). */
+static gboolean wl_in(SimParser *p, ScnState *st, int loop)
+{
+	SimToken in;
+
+	if (!sim_parse_expect_keyword(p, "in") ||
+	    !sim_parse_expect(p, TK_IDENT, "a process name", &in))
+		return FALSE;
+	pending_add(st->loop_procs, &in, true, loop, 0);
+	return TRUE;
+}
+
+/* One line of a workload block, after its keyword K (wl_words). */
+static const char *const wl_words[] = {
+	"cpus", "ops", "duration", "seed", "loop", "background",
+};
+
+static gboolean wl_line(SimParser *p, SimScenario *s, ScnState *st, int k,
+			const SimToken *t)
+{
+	SimWorkload *w = s->workload;
+	SimDist d;
+	uint64_t v;
+
+	switch (k) {
+	case 0:
+		if (!wl_count(p, "a CPU count", SIM_THREADS_MAX, &v))
+			return FALSE;
+		w->cpus = (int)v;
+		return wl_in(p, st, 0);
+	case 1:
+		return wl_count(p, "an op count", G_MAXUINT32, &w->ops);
+	case 2:
+		if (!wl_time(p, &d))
+			return FALSE;
+		if (d.kind != SIM_DIST_CONST || d.a == 0)
+			return FAIL(p, t, SIM_PARSE_ERROR_SYNTAX,
+				    "a duration is a constant time above 0");
+		w->duration_ns = d.a;
+		return TRUE;
+	case 3:
+		return wl_count(p, "a seed", G_MAXUINT32, &w->seed);
+	case 4:
+		return wl_loop(p, s, t, &w->cpu);
+	default:
+		w->background = g_renew(SimLoop, w->background,
+					w->nbackground + 1);
+		SimLoop *l = &w->background[w->nbackground++];
+		*l = (SimLoop){ 0 };
+		return wl_in(p, st, w->nbackground) && wl_loop(p, s, t, l);
+	}
+}
+
+/* workload { line... } (README "Workloads"):
+ *   cpus N in PROCESS | ops N | duration TIME | seed N
+ *   loop (think | every) TIME block
+ *   background in PROCESS (think | every) TIME block */
+static gboolean scn_workload(SimParser *p, SimScenario *s, ScnState *st,
+			     size_t offset)
+{
+	const SimToken wkw = st->kw;
+	SimWorkload *w = s->workload = g_new0(SimWorkload, 1);
+	unsigned seen = 0;
+
+	(void)offset;
+	w->line = wkw.line;
+	w->col = wkw.col;
+	if (!sim_parse_expect(p, TK_LBRACE, "'{'", NULL))
+		return FALSE;
+	for (;;) {
+		SimToken t = sim_lex_peek(p);
+		int k = -1;
+
+		if (t.kind == TK_SEMI) {
+			sim_lex_advance(p, &t);
+			continue;
+		}
+		if (t.kind == TK_RBRACE) {
+			sim_lex_advance(p, &t);
+			break;
+		}
+		for (int i = 0; i < (int)G_N_ELEMENTS(wl_words); i++)
+			if (sim_tok_is(&t, wl_words[i]))
+				k = i;
+		if (k < 0)
+			return sim_parse_unexpected(p, &t, "a workload line "
+				"(cpus, ops, duration, seed, loop, background)");
+		sim_lex_advance(p, &t);
+		if (k != 5 && (seen & (1u << k)))
+			return FAIL(p, &t, SIM_PARSE_ERROR_SYNTAX,
+				    "duplicate '%s'", wl_words[k]);
+		seen |= 1u << k;
+		if (!wl_line(p, s, st, k, &t))
+			return FALSE;
+	}
+	if (!(seen & (1u << 0)) || !(seen & (1u << 4)))
+		return FAIL(p, &wkw, SIM_PARSE_ERROR_SYNTAX,
+			    "a workload needs 'cpus N in PROCESS' and a "
+			    "'loop'");
+	if (!w->ops && !w->duration_ns)
+		return FAIL(p, &wkw, SIM_PARSE_ERROR_SYNTAX,
+			    "a workload that never ends: give 'ops N' or "
+			    "'duration TIME'");
+	return TRUE;
+}
+
 static gboolean scn_lines(SimParser *p, SimScenario *s, ScnState *st)
 {
 	for (;;) {
@@ -459,6 +672,7 @@ static gboolean scn_lines(SimParser *p, SimScenario *s, ScnState *st)
 			return FAIL(p, &t, SIM_PARSE_ERROR_SYNTAX,
 				    "duplicate header '%s'", scn_items[k].word);
 		st->seen |= 1u << k;
+		st->kw = t;
 		if (!scn_items[k].fn(p, s, st, scn_items[k].offset))
 			return FALSE;
 	}
@@ -477,6 +691,20 @@ static gboolean thread_resolve(SimParser *p, const SimScenario *s,
 		       "unknown thread '%s'", pd->name);
 }
 
+/* proc_index - the process PD names, into *PROC. */
+static gboolean proc_index(SimParser *p, const SimScenario *s,
+			   const Pending *pd, int *proc)
+{
+	for (int i = 0; i < s->nprocs; i++) {
+		if (strcmp(s->procnames[i], pd->name) == 0) {
+			*proc = i;
+			return TRUE;
+		}
+	}
+	return sim_parse_fail_at(p, pd->line, pd->col, SIM_PARSE_ERROR_NAME,
+		       "unknown process '%s'", pd->name);
+}
+
 static gboolean proc_resolve(SimParser *p, SimScenario *s, const Pending *pd)
 {
 	SimThreadDecl *td = &s->threads[pd->a];
@@ -490,14 +718,7 @@ static gboolean proc_resolve(SimParser *p, SimScenario *s, const Pending *pd)
 		td->proc = 0;
 		return TRUE;
 	}
-	for (int i = 0; i < s->nprocs; i++) {
-		if (strcmp(s->procnames[i], pd->name) == 0) {
-			td->proc = i;
-			return TRUE;
-		}
-	}
-	return sim_parse_fail_at(p, pd->line, pd->col, SIM_PARSE_ERROR_NAME,
-		       "unknown process '%s'", pd->name);
+	return proc_index(p, s, pd, &td->proc);
 }
 
 /* scn_finish - the checks that need the whole file. */
@@ -505,7 +726,7 @@ static gboolean scn_finish(SimParser *p, SimScenario *s, ScnState *st)
 {
 	SimToken eof = sim_lex_peek(p);
 
-	if (s->nthreads == 0)
+	if (s->nthreads == 0 && !s->workload)
 		return FAIL(p, &eof, SIM_PARSE_ERROR_SYNTAX,
 			    "scenario has no threads");
 	if (s->nprocs == 0)
@@ -514,6 +735,13 @@ static gboolean scn_finish(SimParser *p, SimScenario *s, ScnState *st)
 		if (!proc_resolve(p, s, &g_array_index(st->thread_procs,
 						       Pending, i)))
 			return FALSE;
+	for (guint i = 0; i < st->loop_procs->len; i++) {
+		const Pending *pd = &g_array_index(st->loop_procs, Pending, i);
+		SimLoop *l = pd->a ? &s->workload->background[pd->a - 1] :
+			&s->workload->cpu;
+		if (!proc_index(p, s, pd, &l->proc))
+			return FALSE;
+	}
 	for (guint i = 0; i < st->seg_threads->len; i++) {
 		const Pending *pd = &g_array_index(st->seg_threads, Pending, i);
 
@@ -552,11 +780,13 @@ static SimScenario *scn_parse(const char *text, size_t len, const char *file,
 	/* the keys are the scenario's own strings */
 	st.expects = g_hash_table_new(g_str_hash, g_str_equal);
 	st.schedules = g_hash_table_new(g_str_hash, g_str_equal);
+	st.loop_procs = g_array_new(FALSE, TRUE, sizeof(Pending));
 	ok = sim_parse_file_header(&p, "scenario", "scenario") &&
 	     scn_lines(&p, s, &st) && scn_finish(&p, s, &st);
 	pending_free(st.thread_procs);
 	pending_free(st.seg_threads);
 	pending_free(st.expect_props);
+	pending_free(st.loop_procs);
 	g_hash_table_destroy(st.expects);
 	g_hash_table_destroy(st.schedules);
 	if (!ok) {

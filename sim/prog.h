@@ -33,6 +33,7 @@
 #include "bounds.h"
 #include "prim.h"
 #include "lock.h"
+#include "dist.h"
 #include "world.h"
 
 typedef enum {
@@ -151,6 +152,8 @@ typedef struct {
 	char *name;             /* "T0" */
 	int proc;               /* process index */
 	int body;               /* index into SimScenario.bodies */
+	int arg;                /* a workload loop's `cpu` (its body's one
+				 * parameter), else 0 */
 	int line, col;
 } SimThreadDecl;
 
@@ -173,6 +176,33 @@ typedef struct {
 	int nseg;
 	int line, col;
 } SimSchedule;
+
+/* A workload loop (scenario `workload` block): a thread body that calls
+ * its ops over and over.  Closed (`think T`): an op starts T after the
+ * previous one ended.  Open (`every T`): ops arrive T apart, whenever the
+ * previous one ends (an op that arrives while the previous runs starts
+ * when it ends; its latency counts from its arrival).  The body's one
+ * parameter is `cpu`: the CPU's number (0..cpus-1), or the loop's number
+ * among the background loops. */
+typedef struct {
+	int body;               /* index into SimScenario.bodies */
+	int proc;               /* process it runs in */
+	bool every;             /* open: THINK is the time between arrivals */
+	SimDist think;          /* between two ops; before the first too */
+	int line, col;
+} SimLoop;
+
+/* workload { cpus N in P ... }: what a timed run (des.h) runs. */
+typedef struct {
+	int cpus;               /* CPUs running the CPU loop */
+	SimLoop cpu;            /* run by every CPU */
+	SimLoop *background;    /* one thread each */
+	int nbackground;
+	uint64_t ops;           /* end after this many CPU-loop ops, or 0 */
+	uint64_t duration_ns;   /* end at this simulated time, or 0 */
+	uint64_t seed;
+	int line, col;
+} SimWorkload;
 
 /* expect MODEL: never | PROP... | at least PROP... | sometimes | n/a
  * (MODEL "*": every model without an expect line of its own) */
@@ -205,6 +235,7 @@ typedef struct {
 	int nexpects;
 	SimSchedule *schedules;
 	int nschedules;
+	SimWorkload *workload;  /* or NULL */
 } SimScenario;
 
 /* A model bound to a scenario: every call resolved. */

@@ -80,6 +80,8 @@ typedef struct {
 	char *order[2];             /* reports of sim_lockdep_props[]
 				     * (lockdep.h), or NULL */
 	uint64_t collisions;        /* exact: states sharing a fingerprint */
+	uint64_t store_bytes;       /* the main search's visited set at its
+				     * end: / states is bytes per state */
 	uint64_t cex_nodes;         /* nodes the counterexample search used */
 	bool cex_minimal[SIM_PROP_COUNT]; /* found by the 0-1 search (else the
 					   * first path the search took) */

@@ -1,26 +1,39 @@
 /*
  * visited.c - open-addressing state set.  See visited.h.
  *
- * slots[i] holds a fingerprint, ids[i] the state's dense id
- * (SIM_VISITED_NONE marks an empty slot, so fingerprint 0 is legal).
- * Dense arrays, indexed by id: data[] (caller byte) and, exact mode,
- * records[] (the states).
+ * slots[] holds {fingerprint, id} (SIM_VISITED_NONE marks an empty slot,
+ * so fingerprint 0 is legal).  Per id, in pages[id / SIM_VISITED_PAGE]:
+ * the caller's byte, then (exact) the record.  A set has one of three
+ * record kinds:
+ *   none       fingerprint mode: the key hashed is the state;
+ *   raw        the record is the key itself (a dictionary of pieces);
+ *   collapsed  exact mode: the key is the state's vector of piece ids
+ *              (`dict` interns the pieces), and the fingerprint is the
+ *              hash of that vector: equal states, equal vectors.
  */
 #include <string.h>
 #include <glib.h>
 #include <xxhash.h>
 #include "visited.h"
 
+typedef struct {
+	uint64_t fp;
+	uint32_t id;
+	uint32_t unused;        /* pads the slot to 16 bytes: 4 a line */
+} Slot;
+
 struct SimVisited {
 	size_t size;            /* bytes per state */
-	bool exact;
+	size_t rec_size;        /* bytes per record, 0: fingerprints only */
+	SimVisited *dict;       /* collapsed: the set of pieces */
+	uint32_t pieces;        /* collapsed: pieces per state */
 	uint64_t mask;          /* capacity - 1 */
-	uint64_t *slots;
-	uint32_t *ids;
+	Slot *slots;
 	uint32_t count;
-	uint32_t dense_cap;
-	uint8_t *data;
-	uint8_t *records;       /* exact: dense_cap * size */
+	uint8_t **pages;
+	uint32_t npages, pages_cap;
+	uint8_t *key;           /* collapsed: the vector of the state at hand */
+	uint8_t *out;           /* collapsed: sim_visited_state's buffer */
 	uint64_t collisions;
 };
 
@@ -32,12 +45,13 @@ uint64_t sim_visited_hash(const void *state, size_t size)
 static void alloc_table(SimVisited *v, uint64_t cap)
 {
 	v->mask = cap - 1;
-	v->slots = g_new(uint64_t, cap);
-	v->ids = g_new(uint32_t, cap);
-	memset(v->ids, 0xff, sizeof(uint32_t) * cap);
+	v->slots = g_new(Slot, cap);
+	/* all ones: every id SIM_VISITED_NONE */
+	memset(v->slots, 0xff, sizeof(Slot) * cap);
 }
 
-SimVisited *sim_visited_new(size_t size, bool exact, uint64_t capacity_hint)
+static SimVisited *set_new(size_t size, size_t rec_size,
+			   uint64_t capacity_hint)
 {
 	SimVisited *v = g_new0(SimVisited, 1);
 	uint64_t cap = 1024;
@@ -45,12 +59,24 @@ SimVisited *sim_visited_new(size_t size, bool exact, uint64_t capacity_hint)
 	while (cap / 4 * 3 < capacity_hint && cap < (1ull << 40))
 		cap *= 2;
 	v->size = size;
-	v->exact = exact;
+	v->rec_size = rec_size;
 	alloc_table(v, cap);
-	v->dense_cap = 1024;
-	v->data = g_new0(uint8_t, v->dense_cap);
-	if (exact)
-		v->records = g_malloc((size_t)v->dense_cap * size);
+	return v;
+}
+
+SimVisited *sim_visited_new(size_t size, bool exact, uint64_t capacity_hint)
+{
+	if (!exact)
+		return set_new(size, 0, capacity_hint);
+	uint32_t pieces = (uint32_t)((size + SIM_VISITED_CHUNK - 1) /
+				     SIM_VISITED_CHUNK);
+	SimVisited *v = set_new(size, pieces * sizeof(uint32_t),
+				capacity_hint);
+
+	v->pieces = pieces;
+	v->dict = set_new(SIM_VISITED_CHUNK, SIM_VISITED_CHUNK, 0);
+	v->key = g_malloc(v->rec_size);
+	v->out = g_malloc((size_t)pieces * SIM_VISITED_CHUNK);
 	return v;
 }
 
@@ -58,103 +84,172 @@ void sim_visited_free(SimVisited *v)
 {
 	if (!v)
 		return;
+	for (uint32_t i = 0; i < v->npages; i++)
+		g_free(v->pages[i]);
+	g_free(v->pages);
 	g_free(v->slots);
-	g_free(v->ids);
-	g_free(v->data);
-	g_free(v->records);
+	sim_visited_free(v->dict);
+	g_free(v->key);
+	g_free(v->out);
 	g_free(v);
+}
+
+static uint64_t page_bytes(const SimVisited *v)
+{
+	return SIM_VISITED_PAGE * (1 + (uint64_t)v->rec_size);
+}
+
+static uint8_t *record(const SimVisited *v, uint32_t id)
+{
+	return v->pages[id / SIM_VISITED_PAGE] + SIM_VISITED_PAGE +
+	       (size_t)(id % SIM_VISITED_PAGE) * v->rec_size;
 }
 
 static void grow_table(SimVisited *v)
 {
 	uint64_t old_cap = v->mask + 1;
-	uint64_t *slots = v->slots;
-	uint32_t *ids = v->ids;
+	Slot *old = v->slots;
 
 	alloc_table(v, old_cap * 2);
 	for (uint64_t i = 0; i < old_cap; i++) {
-		if (ids[i] == SIM_VISITED_NONE)
+		if (old[i].id == SIM_VISITED_NONE)
 			continue;
-		uint64_t j = slots[i] & v->mask;
-		while (v->ids[j] != SIM_VISITED_NONE)
+		uint64_t j = old[i].fp & v->mask;
+		while (v->slots[j].id != SIM_VISITED_NONE)
 			j = (j + 1) & v->mask;
-		v->slots[j] = slots[i];
-		v->ids[j] = ids[i];
+		v->slots[j] = old[i];
 	}
-	g_free(slots);
-	g_free(ids);
+	g_free(old);
 }
 
-static void grow_dense(SimVisited *v)
+static void add_page(SimVisited *v)
 {
-	uint32_t cap = v->dense_cap * 2;
-
-	v->data = g_realloc(v->data, cap);
-	memset(v->data + v->dense_cap, 0, cap - v->dense_cap);
-	if (v->exact)
-		v->records = g_realloc(v->records, (size_t)cap * v->size);
-	v->dense_cap = cap;
+	if (v->npages == v->pages_cap) {
+		v->pages_cap = v->pages_cap ? v->pages_cap * 2 : 16;
+		v->pages = g_renew(uint8_t *, v->pages, v->pages_cap);
+	}
+	v->pages[v->npages] = g_malloc(page_bytes(v));
+	memset(v->pages[v->npages], 0, SIM_VISITED_PAGE);
+	v->npages++;
 }
 
-/* The slot holding STATE, or the empty slot where it would go. */
-static uint64_t probe(const SimVisited *v, const void *state, uint64_t h,
-		      uint64_t *collisions)
+/* The slot holding KEY (fingerprint H), or the empty slot where it would
+ * go; *COLLIDED is set if another key shared H. */
+static uint64_t probe(const SimVisited *v, const void *key, uint64_t h,
+		      bool *collided)
 {
-	uint64_t j = h & v->mask;
-
-	for (;; j = (j + 1) & v->mask) {
-		uint32_t id = v->ids[j];
-		if (id == SIM_VISITED_NONE)
+	for (uint64_t j = h & v->mask;; j = (j + 1) & v->mask) {
+		const Slot *s = &v->slots[j];
+		if (s->id == SIM_VISITED_NONE)
 			return j;
-		if (v->slots[j] != h)
+		if (s->fp != h)
 			continue;
-		if (!v->exact || memcmp(v->records + (size_t)id * v->size,
-					state, v->size) == 0)
+		if (!v->rec_size ||
+		    memcmp(record(v, s->id), key, v->rec_size) == 0)
 			return j;
-		(*collisions)++;
+		*collided = true;
 	}
 }
 
-uint32_t sim_visited_add(SimVisited *v, const void *state, bool *is_new)
+/* Add KEY (a state, a piece or a vector of piece ids: what V hashes). */
+static uint32_t set_add(SimVisited *v, const void *key, size_t len,
+			bool *is_new)
 {
-	uint64_t h = sim_visited_hash(state, v->size);
-	uint64_t coll = 0;
-	uint64_t j = probe(v, state, h, &coll);
+	uint64_t h = XXH3_64bits(key, len);
+	bool collided = false;
+	uint64_t j = probe(v, key, h, &collided);
 
-	*is_new = v->ids[j] == SIM_VISITED_NONE;
+	*is_new = v->slots[j].id == SIM_VISITED_NONE;
 	if (!*is_new)
-		return v->ids[j];
+		return v->slots[j].id;
 	g_assert(v->count < SIM_VISITED_NONE - 1);
-	v->collisions += coll ? 1 : 0;
-	if (v->count == v->dense_cap)
-		grow_dense(v);
+	v->collisions += collided;
+	if (v->count == v->npages * SIM_VISITED_PAGE)
+		add_page(v);
 	uint32_t id = v->count++;
-	if (v->exact)
-		memcpy(v->records + (size_t)id * v->size, state, v->size);
-	v->slots[j] = h;
-	v->ids[j] = id;
+	if (v->rec_size)
+		memcpy(record(v, id), key, v->rec_size);
+	v->slots[j].fp = h;
+	v->slots[j].id = id;
 	if ((uint64_t)v->count * 4 > (v->mask + 1) * 3)
 		grow_table(v);
 	return id;
 }
 
-uint32_t sim_visited_find(const SimVisited *v, const void *state)
+/* Piece I of STATE, zero-padded past the state's end into BUF. */
+static const uint8_t *piece(const SimVisited *v, const uint8_t *state,
+			    uint32_t i, uint8_t *buf)
 {
-	uint64_t coll = 0;
-	uint64_t j = probe(v, state, sim_visited_hash(state, v->size), &coll);
+	size_t at = (size_t)i * SIM_VISITED_CHUNK;
 
-	return v->ids[j];
+	if (at + SIM_VISITED_CHUNK <= v->size)
+		return state + at;
+	memset(buf, 0, SIM_VISITED_CHUNK);
+	memcpy(buf, state + at, v->size - at);
+	return buf;
+}
+
+/* Collapsed: STATE's vector of piece ids into v->key, interning new
+ * pieces if ADD, else false as soon as a piece is unknown (then so is
+ * the state). */
+static bool encode(SimVisited *v, const void *state, bool add)
+{
+	uint8_t buf[SIM_VISITED_CHUNK];
+
+	for (uint32_t i = 0; i < v->pieces; i++) {
+		const uint8_t *p = piece(v, state, i, buf);
+		bool is_new;
+		uint32_t id = add ? set_add(v->dict, p, SIM_VISITED_CHUNK,
+					    &is_new) :
+				    sim_visited_find(v->dict, p);
+		if (id == SIM_VISITED_NONE)
+			return false;
+		memcpy(v->key + (size_t)i * sizeof id, &id, sizeof id);
+	}
+	return true;
+}
+
+uint32_t sim_visited_add(SimVisited *v, const void *state, bool *is_new)
+{
+	if (!v->dict)
+		return set_add(v, state, v->size, is_new);
+	encode(v, state, true);
+	return set_add(v, v->key, v->rec_size, is_new);
+}
+
+uint32_t sim_visited_find(SimVisited *v, const void *state)
+{
+	const void *key = state;
+	size_t len = v->size;
+	bool collided = false;
+
+	if (v->dict) {
+		if (!encode(v, state, false))
+			return SIM_VISITED_NONE;
+		key = v->key;
+		len = v->rec_size;
+	}
+	return v->slots[probe(v, key, XXH3_64bits(key, len), &collided)].id;
 }
 
 uint8_t *sim_visited_data(SimVisited *v, uint32_t id)
 {
-	return &v->data[id];
+	return v->pages[id / SIM_VISITED_PAGE] + id % SIM_VISITED_PAGE;
 }
 
-const void *sim_visited_state(const SimVisited *v, uint32_t id)
+const void *sim_visited_state(SimVisited *v, uint32_t id)
 {
-	g_assert(v->exact && id < v->count);
-	return v->records + (size_t)id * v->size;
+	g_assert(v->rec_size && id < v->count);
+	if (!v->dict)
+		return record(v, id);
+	const uint8_t *ids = record(v, id);
+	for (uint32_t i = 0; i < v->pieces; i++) {
+		uint32_t p;
+		memcpy(&p, ids + (size_t)i * sizeof p, sizeof p);
+		memcpy(v->out + (size_t)i * SIM_VISITED_CHUNK,
+		       record(v->dict, p), SIM_VISITED_CHUNK);
+	}
+	return v->out;
 }
 
 uint64_t sim_visited_count(const SimVisited *v)
@@ -162,27 +257,46 @@ uint64_t sim_visited_count(const SimVisited *v)
 	return v->count;
 }
 
+/* Heap bytes of V itself, its dictionary aside. */
+static uint64_t own_bytes(const SimVisited *v)
+{
+	return (v->mask + 1) * sizeof(Slot) + v->npages * page_bytes(v) +
+	       v->pages_cap * sizeof(uint8_t *) + (v->key ? v->rec_size : 0) +
+	       (v->out ? (uint64_t)v->pieces * SIM_VISITED_CHUNK : 0);
+}
+
 uint64_t sim_visited_bytes(const SimVisited *v)
 {
-	uint64_t cap = v->mask + 1;
+	return own_bytes(v) + (v->dict ? sim_visited_bytes(v->dict) : 0);
+}
 
-	return cap * (sizeof(uint64_t) + sizeof(uint32_t)) + v->dense_cap +
-	       (v->exact ? (uint64_t)v->dense_cap * v->size : 0);
+/* The most V's heap may reach during the next N adds. */
+static uint64_t bytes_next(const SimVisited *v, uint64_t n)
+{
+	uint64_t cap = v->mask + 1;
+	uint64_t next = (uint64_t)v->count + n;
+	uint64_t have = (uint64_t)v->npages * SIM_VISITED_PAGE;
+	uint64_t bytes = own_bytes(v);
+
+	/* a growth holds the old slots and their doubled copy at once */
+	if (next * 4 > cap * 3)
+		bytes += 2 * cap * sizeof(Slot);
+	if (next > have) {
+		uint64_t pages = (next - have + SIM_VISITED_PAGE - 1) /
+				 SIM_VISITED_PAGE;
+		bytes += pages * page_bytes(v);
+		if (v->npages + pages > v->pages_cap)
+			bytes += (2 * v->pages_cap + 16) *
+				 sizeof(uint8_t *);
+	}
+	if (v->dict)    /* each state may bring all its pieces */
+		bytes += bytes_next(v->dict, n * v->pieces);
+	return bytes;
 }
 
 uint64_t sim_visited_bytes_next(const SimVisited *v)
 {
-	uint64_t cap = v->mask + 1;
-	uint64_t per_dense = 1 + (v->exact ? v->size : 0);
-	uint64_t next = (uint64_t)v->count + SIM_VISITED_LOOKAHEAD;
-	uint64_t bytes = sim_visited_bytes(v);
-
-	/* a growth holds the old arrays and their doubled copies at once */
-	if (next * 4 > cap * 3)
-		bytes += 2 * cap * (sizeof(uint64_t) + sizeof(uint32_t));
-	if (next > v->dense_cap)
-		bytes += 2 * (uint64_t)v->dense_cap * per_dense;
-	return bytes;
+	return bytes_next(v, SIM_VISITED_LOOKAHEAD);
 }
 
 uint64_t sim_visited_collisions(const SimVisited *v)

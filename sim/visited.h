@@ -2,22 +2,33 @@
  * visited.h - the search's set of seen states.
  *
  * An open-addressing hash table (linear probing, power-of-two capacity,
- * grown x2 at 3/4 load) of 64-bit XXH3 fingerprints of a state's bytes.
- * Each state gets a dense id in insertion order, stable across growth, and
- * one byte of caller data (the search keeps its sleep set and an on-stack
- * bit there).
+ * grown x2 at 3/4 load) of 16-byte slots, each a 64-bit XXH3 fingerprint
+ * and the state's dense id: a probe reads one cache line.  Each state gets
+ * a dense id in insertion order, stable across growth, and one byte of
+ * caller data (the search keeps its sleep set and an on-stack bit there).
+ * What is kept per id (that byte, exact records) lives in pages of
+ * SIM_VISITED_PAGE ids, added one at a time: only the slot table is ever
+ * copied to grow, and memory follows the states stored, not a doubled
+ * reservation.
  *
  * Two modes:
- *   fingerprint  only the 64-bit hash is kept: 13 bytes a state at most
- *                load; two states with the same fingerprint are taken as
- *                one (probability at most n^2 / 2^65 over n states);
- *   exact        the whole state is kept as well and compared byte for
- *                byte, so a fingerprint collision is told apart (and
- *                counted).  Records can be read back by id (the
- *                counterexample search uses them as its node store).
+ *   fingerprint  only the 64-bit hash is kept (16 bytes a slot, 21-43
+ *                bytes a state with the load between 3/8 and 3/4); two
+ *                states with the same fingerprint are taken as one
+ *                (probability at most n^2 / 2^65 over n states);
+ *   exact        the whole state is kept and compared, so a fingerprint
+ *                collision is told apart (and counted), compressed as
+ *                SPIN's -DCOLLAPSE does: the state is cut into
+ *                SIM_VISITED_CHUNK-byte pieces, each piece is interned in
+ *                a dictionary (a set of this kind, of pieces) and the
+ *                record kept is the vector of piece ids.  A search's
+ *                states share most pieces (a thread's record, a page
+ *                table, a run of idle locks), so a record is 4 bytes a
+ *                piece plus the new pieces it brought.  Records can be
+ *                read back by id (the counterexample search uses them as
+ *                its node store).
  *
- * Memory grows only when a state is added (amortised doubling); lookups of
- * known states never allocate.  Not thread-safe; no globals.
+ * Lookups of known states never allocate.  Not thread-safe; no globals.
  */
 #ifndef SIM_VISITED_H
 #define SIM_VISITED_H
@@ -29,42 +40,46 @@
 typedef struct SimVisited SimVisited;
 
 #define SIM_VISITED_NONE UINT32_MAX
+#define SIM_VISITED_PAGE 4096u  /* ids a page of per-id storage holds */
+#define SIM_VISITED_CHUNK 128u  /* bytes of state per dictionary piece */
 
 /* sim_visited_new - an empty set of states of SIZE bytes; EXACT keeps
  * whole states.  CAPACITY_HINT presizes for that many states (0: small). */
 SimVisited *sim_visited_new(size_t size, bool exact, uint64_t capacity_hint);
 void sim_visited_free(SimVisited *v);
 
+/* sim_visited_hash - the 64-bit fingerprint of SIZE bytes at STATE. */
+uint64_t sim_visited_hash(const void *state, size_t size);
+
 /* sim_visited_add - look STATE (SIZE bytes) up and add it if new.
  * Returns its id; *IS_NEW tells which.  A new state's data byte is 0. */
 uint32_t sim_visited_add(SimVisited *v, const void *state, bool *is_new);
 
 /* sim_visited_find - the id of STATE, or SIM_VISITED_NONE. */
-uint32_t sim_visited_find(const SimVisited *v, const void *state);
+uint32_t sim_visited_find(SimVisited *v, const void *state);
 
 /* sim_visited_data - the caller's byte of state ID. */
 uint8_t *sim_visited_data(SimVisited *v, uint32_t id);
 
-/* sim_visited_state - the bytes of state ID (exact mode only). */
-const void *sim_visited_state(const SimVisited *v, uint32_t id);
+/* sim_visited_state - the bytes of state ID (exact mode only), valid
+ * until the next call of this function on V. */
+const void *sim_visited_state(SimVisited *v, uint32_t id);
 
 /* sim_visited_count - states stored. */
 uint64_t sim_visited_count(const SimVisited *v);
 
-/* sim_visited_bytes - heap bytes in use. */uint64_t sim_visited_bytes(const SimVisited *v);
+/* sim_visited_bytes - heap bytes in use (the dictionary's included). */
+uint64_t sim_visited_bytes(const SimVisited *v);
 
 /* sim_visited_bytes_next - the most the heap bytes may reach during the
- * next SIM_VISITED_LOOKAHEAD adds: a growth holds the old arrays and
- * their doubled copies at once.  A memory bound checked against this
- * before adding is never overshot by a growth. */
+ * next SIM_VISITED_LOOKAHEAD adds: a table growth holds the old slots and
+ * their doubled copy at once, a page is added whole.  A memory bound
+ * checked against this before adding is never overshot. */
 #define SIM_VISITED_LOOKAHEAD 4     /* states one expansion may add */
 uint64_t sim_visited_bytes_next(const SimVisited *v);
 
 /* sim_visited_collisions - distinct states that shared a fingerprint
  * (exact mode; always 0 otherwise). */
 uint64_t sim_visited_collisions(const SimVisited *v);
-
-/* sim_visited_hash - the 64-bit fingerprint of SIZE bytes at STATE. */
-uint64_t sim_visited_hash(const void *state, size_t size);
 
 #endif

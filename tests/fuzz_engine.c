@@ -3,7 +3,8 @@
  *
  * An input is a model, a line "%%", and a scenario.  When both parse and
  * link, the pair is run by the default policy and explored with small
- * bounds.  A malformed or broken model must end as a parse error or a
+ * bounds; a scenario with a workload is also run timed (des.h) for a few
+ * hundred ops under a cost model where every primitive takes 10 ns.  A malformed or broken model must end as a parse error or a
  * model error ("broken model"), never as an engine assertion: SIM_ASSERT
  * aborts, and libFuzzer reports the abort as a crash.  `extends` loads
  * parents from $FUZZ_MODELS_DIR (make fuzz sets models/).
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../sim/parse.h"
+#include "../sim/des.h"
 #include "../sim/explore.h"
 #include "../sim/run.h"
 
@@ -36,6 +38,31 @@ static void exercise(const SimProgram *p)
 	o.depth_max = 120;
 	sim_explore(p, &o, &res);
 	sim_explore_result_clear(&res);
+}
+
+/* A timed run of S's workload on M: 300 ops, 1 ms at most. */
+static void exercise_timed(const SimModel *m, const SimScenario *s)
+{
+	GString *t = g_string_new("costs fuzz\n");
+	static const char *const events[] = {
+		"contended", "sleep", "wake", "alloc", "shootdown",
+	};
+	for (int i = 0; i < SIM_P_COUNT; i++)
+		g_string_append_printf(t, "prim %s 10ns\n", sim_prims[i].name);
+	for (size_t i = 0; i < G_N_ELEMENTS(events); i++)
+		g_string_append_printf(t, "event %s exp(20ns)\n", events[i]);
+	SimCosts *c = sim_costs_parse(t->str, "fuzz.cost", NULL);
+	SimDesConfig cfg = { .costs = c, .ops = 300, .duration_ns = 1000000 };
+	SimDesResult r;
+	char *missing = NULL;
+	GError *err = NULL;
+
+	sim_des_run(m, s, &cfg, &r, &missing, &err);
+	sim_des_result_clear(&r);
+	g_clear_error(&err);
+	g_free(missing);
+	sim_costs_free(c);
+	g_string_free(t, TRUE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -63,6 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sim_program_free(p);
 		g_clear_error(&err);
 		g_free(missing);
+		if (s->workload)
+			exercise_timed(m, s);
 	}
 	sim_scenario_free(s);
 	sim_model_free(m);

@@ -3,6 +3,13 @@
 
     python3 tests/bench/gen-scale-faults.py xfs-mmaplock > scale-faults-xfs-mmaplock.pml
     python3 tests/bench/gen-scale-faults.py v4.2-dax     > scale-faults-v4.2-dax.pml
+    python3 tests/bench/gen-scale-faults.py --threads 5 --extra 3 --scn > up.scn
+    python3 tests/bench/gen-scale-faults.py --threads 5 --extra 3 xfs-mmaplock > up.pml
+
+--threads K (5 or 6) adds threads from MORE_THREADS below, --extra N
+N more loads and stores dealt to the first four threads in turn from
+EXTRA_OPS: the scale-up of `make bench` is --threads 5 --extra 3.  --scn writes the faultline scenario of the same
+threads instead of the Promela twin.
 
 The model follows models/base.model, models/v4.2-dax.model and
 models/xfs-mmaplock.model statement by statement, with faultline's atomic
@@ -34,7 +41,14 @@ after it up to the gotos of the next primitives.
 """
 import sys
 
-MODEL = sys.argv[1] if len(sys.argv) > 1 else "xfs-mmaplock"
+import argparse
+_ap = argparse.ArgumentParser()
+_ap.add_argument("model", nargs="?", default="xfs-mmaplock")
+_ap.add_argument("--threads", type=int, default=4)
+_ap.add_argument("--extra", type=int, default=0)
+_ap.add_argument("--scn", action="store_true")
+ARGS = _ap.parse_args()
+MODEL = ARGS.model
 XFS = MODEL == "xfs-mmaplock"
 assert MODEL in ("xfs-mmaplock", "v4.2-dax"), MODEL
 
@@ -45,6 +59,17 @@ THREADS = [
     (0, [("load", 2), ("store", 1)]),
     (1, [("truncate", 2)]),
 ]
+# The scale-up's ops, on every page of the file, shared and private,
+# dealt to the four threads in turn (the truncating thread then faults
+# too).  Stores, which fault and allocate, grow the space most.
+EXTRA_OPS = [("store", 2), ("store", 0), ("store", 3), ("store", 1),
+             ("store", 1), ("load", 2), ("store", 0), ("load", 3)]
+# Threads past the fourth (--threads), which multiply the space most.
+MORE_THREADS = [(1, [("store", 0), ("store", 2)]),
+                (0, [("store", 3), ("store", 1)])]
+THREADS += MORE_THREADS[:max(0, ARGS.threads - 4)]
+for _i in range(ARGS.extra):
+    THREADS[_i % 4][1].append(EXTRA_OPS[_i % len(EXTRA_OPS)])
 # For checking the twin: GEN_THREADS=0,3 keeps only those threads.
 import os
 if os.environ.get("GEN_EXTRA"):
@@ -908,7 +933,28 @@ init {
 """
 
 
+def scenario():
+    """The faultline scenario of THREADS."""
+    out = ["scenario scale-faults" + ("-%d-%d" % (len(THREADS), ARGS.extra)
+                                      if len(THREADS) > 4 or ARGS.extra
+                                      else ""),
+           'summary "scaled benchmark: stores and loads on a 4-page file '
+           'against truncate"',
+           "file size %d blocks 0..%d" % (I_SIZE, I_SIZE - 1)]
+    out += ["proc P%d" % i for i in range(NPROCS)]
+    for tid, (proc, ops) in enumerate(THREADS):
+        out.append("thread T%d in P%d {" % (tid, proc))
+        out += ["\t%s(%d)" % op for op in ops]
+        out.append("}")
+    out.append("check stale-pte write-to-freed uninit-read lost-store "
+               "stale-zero-page")
+    print("\n".join(out))
+
+
 def main():
+    if ARGS.scn:
+        scenario()
+        return
     consts = dict(model=MODEL, nthreads=len(THREADS), nprocs=NPROCS,
                   nblocks=NBLOCKS, pages=PAGES, mmap_sem=MMAP_SEM,
                   page0=PAGE0, i_mmap_rwsem=I_MMAP_RWSEM, journal=JOURNAL,
