@@ -55,6 +55,7 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv);
 int sim_cmd_matrix(SimCli *cli, int argc, char **argv);
 int sim_cmd_scenarios(SimCli *cli, int argc, char **argv);
 int sim_cmd_diff(SimCli *cli, int argc, char **argv);
+int sim_cmd_merge(SimCli *cli, int argc, char **argv);
 int sim_cmd_export(SimCli *cli, int argc, char **argv);
 
 /* sim_cli_load_model - the model MODEL: a file when MODEL names one (it
@@ -160,5 +161,54 @@ gboolean sim_cli_outputs(const char *command, const char *a, const char *b);
  * returns FALSE after printing the error. */
 gboolean sim_cli_parse_options(const char *command, const char *params,
 			       GOptionEntry *options, int *argc, char ***argv);
+
+/* ---- matrix documents (cmd_check.c), shared by matrix and merge ---- */
+
+/* A matrix as text: models as rows, scenarios as columns. */
+typedef struct {
+	guint ncols, nrows;
+	const char **label;     /* per column: the race id, else the name */
+	const char **name, **summary;   /* per column, for the legend */
+	const char **row;       /* per row: the model */
+	char **cell;            /* [column * nrows + row] */
+} SimMatrixText;
+
+#define SIM_MATRIX_CELL_MAX 24   /* a cell's text, NUL included */
+
+/* sim_cli_matrix_text_init - T for NCOLS x NROWS, each cell a buffer of
+ * SIM_MATRIX_CELL_MAX; the caller points the labels and rows at its own
+ * strings.  sim_cli_matrix_text_clear frees what init allocated. */
+void sim_cli_matrix_text_init(SimMatrixText *t, guint ncols, guint nrows);
+void sim_cli_matrix_text_clear(SimMatrixText *t);
+
+/* sim_cli_matrix_table - print T as `faultline matrix` does. */
+void sim_cli_matrix_table(const SimMatrixText *t);
+
+/* sim_cli_matrix_cell - a cell's text: VERDICT, +LO / +WO for the
+ * lock-order / wait-order in FOUND, and '!' when it DIFFERS from its
+ * expect line. */
+void sim_cli_matrix_cell(char *buf, size_t len, const char *verdict,
+			 SimPropSet found, bool differs);
+
+/* sim_cli_matrix_json - the matrix document into OUT: the SCENARIOS' and
+ * MODELS' JSON arrays (as written), then the N CELLS' objects in order;
+ * with SHARD ("I/N"), a shard's document holding only its cells. */
+void sim_cli_matrix_json(GString *out, const char *shard,
+			 const char *scenarios, const char *models,
+			 char *const *cells, guint n);
+
+/* Shards: cell K of a matrix (scenario-major: K = S * nmodels + M) is in
+ * shard I of N when K % N == I - 1; round robin, so that each shard gets
+ * cells of every scenario, expensive or cheap. */
+#define SIM_SHARDS_MAX 65536
+#define SIM_SHARD_OWNS(k, i, n) ((k) % (n) == (i) - 1)
+
+/* sim_cli_shard_parse - SPEC as "I/N", 1 <= I <= N <= SIM_SHARDS_MAX. */
+gboolean sim_cli_shard_parse(const char *spec, guint *i, guint *n);
+
+/* sim_cli_jobs_option - --jobs JOBS of COMMAND as a thread count in
+ * *OUT (0: the number of cores); FALSE after a usage error if
+ * negative. */
+gboolean sim_cli_jobs_option(const char *command, int jobs, int *out);
 
 #endif

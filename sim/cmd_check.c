@@ -14,6 +14,7 @@
 #include "explore.h"
 #include "lockdep.h"
 #include "parse.h"
+#include "pool.h"
 #include "report_ci.h"
 #include "run.h"
 #include "trace.h"
@@ -312,39 +313,6 @@ static void judge(Job *j, volatile int *stop)
 	j->got = g_string_free(got, FALSE);
 }
 
-/* Judging in parallel (--jobs): workers take the next testcase in order;
- * the main thread prints them in order as each one's predecessors are
- * done, then joins the workers, so no thread outlives the command. */
-typedef struct {
-	GMutex lock;
-	GCond done;
-	GArray *jobs;
-	gboolean *finished;
-	guint next;             /* the next job to take, under lock */
-	volatile int *stop;
-} Pool;
-
-static gpointer pool_work(gpointer user)
-{
-	Pool *pool = user;
-
-	for (;;) {
-		g_mutex_lock(&pool->lock);
-		while (pool->next < pool->jobs->len &&
-		       pool->finished[pool->next])
-			pool->next++;   /* bad input: judged already */
-		guint i = pool->next++;
-		g_mutex_unlock(&pool->lock);
-		if (i >= pool->jobs->len)
-			return NULL;
-		judge(&g_array_index(pool->jobs, Job, i), pool->stop);
-		g_mutex_lock(&pool->lock);
-		pool->finished[i] = TRUE;
-		g_cond_broadcast(&pool->done);
-		g_mutex_unlock(&pool->lock);
-	}
-}
-
 static void print_job(const Job *j, bool stats)
 {
 	if (j->bad_input) {
@@ -364,34 +332,29 @@ static void print_job(const Job *j, bool stats)
 	fflush(stdout);
 }
 
-/* Judge every job, NJOBS at a time; print each in order unless QUIET. */
-static void run_jobs(GArray *jobs, int njobs, bool quiet, bool stats,
-		     volatile int *stop)
-{
-	Pool pool = { .jobs = jobs, .stop = stop };
-	GThread **workers = g_new(GThread *, njobs);
+/* Judging in parallel (--jobs, pool.h): each worker judges a testcase,
+ * the main thread prints them in order. */
+typedef struct {
+	GArray *jobs;
+	bool quiet, stats;
+	volatile int *stop;
+} Judging;
 
-	pool.finished = g_new0(gboolean, jobs->len);
-	g_mutex_init(&pool.lock);
-	g_cond_init(&pool.done);
-	for (guint i = 0; i < jobs->len; i++)
-		pool.finished[i] = g_array_index(jobs, Job, i).bad_input;
-	for (int w = 0; w < njobs; w++)
-		workers[w] = g_thread_new("judge", pool_work, &pool);
-	for (guint i = 0; i < jobs->len; i++) {
-		g_mutex_lock(&pool.lock);
-		while (!pool.finished[i])
-			g_cond_wait(&pool.done, &pool.lock);
-		g_mutex_unlock(&pool.lock);
-		if (!quiet)
-			print_job(&g_array_index(jobs, Job, i), stats);
-	}
-	for (int w = 0; w < njobs; w++)
-		g_thread_join(workers[w]);
-	g_free(workers);
-	g_mutex_clear(&pool.lock);
-	g_cond_clear(&pool.done);
-	g_free(pool.finished);
+static void judge_work(guint i, void *data)
+{
+	Judging *g = data;
+	Job *j = &g_array_index(g->jobs, Job, i);
+
+	if (!j->bad_input)      /* judged already */
+		judge(j, g->stop);
+}
+
+static void judge_done(guint i, void *data)
+{
+	Judging *g = data;
+
+	if (!g->quiet)
+		print_job(&g_array_index(g->jobs, Job, i), g->stats);
 }
 
 static SimCase *cases_of(GArray *jobs)
@@ -466,9 +429,6 @@ static bool check_args(const CheckArgs *a)
 	    strcmp(a->json, "-") != 0)
 		return sim_cli_usage("check", "--junit and --json name the "
 				     "same file") && false;
-	if (a->jobs < 0)
-		return sim_cli_usage("check", "--jobs takes a positive "
-				     "number") && false;
 	return true;
 }
 
@@ -513,7 +473,8 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 	scns = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)sim_scenario_free);
 	if (!sim_cli_parse_options("check", "[PATH...]", options, &argc,
-				   &argv) || !check_args(&a)) {
+				   &argv) || !check_args(&a) ||
+	    !sim_cli_jobs_option("check", a.jobs, &a.jobs)) {
 		rc = SIM_EXIT_USAGE;
 		goto out;
 	}
@@ -552,8 +513,8 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 	}
 	quiet = a.tap || (a.junit && strcmp(a.junit, "-") == 0) ||
 		(a.json && strcmp(a.json, "-") == 0);
-	run_jobs(jobs, a.jobs ? a.jobs : (int)g_get_num_processors(), quiet,
-		 a.stats, cli->interrupted);
+	Judging g = { jobs, quiet, a.stats, cli->interrupted };
+	sim_pool_run(jobs->len, a.jobs, judge_work, judge_done, &g);
 	for (guint i = 0; i < jobs->len; i++) {
 		const Job *j = &g_array_index(jobs, Job, i);
 		passed += j->ok;
@@ -660,7 +621,7 @@ static void matrix_json_cell(GString *j, const SimScenario *s, const Cell *c)
 {
 	const SimExpect *e = find_expect(s, c->model);
 
-	g_string_append(j, "    {\"scenario\": ");
+	g_string_append(j, "{\"scenario\": ");
 	sim_json_string(j, s->name);
 	g_string_append(j, ", \"model\": ");
 	sim_json_string(j, c->model);
@@ -721,53 +682,74 @@ static int cmp_race(gconstpointer a, gconstpointer b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+void sim_cli_matrix_cell(char *buf, size_t len, const char *verdict,
+			 SimPropSet found, bool differs)
+{
+	g_snprintf(buf, len, "%s%s%s%s", verdict,
+		   found >> SIM_PROP_LOCK_ORDER & 1 ? "+LO" : "",
+		   found >> SIM_PROP_WAIT_ORDER & 1 ? "+WO" : "",
+		   differs ? "!" : "");
+}
+
 static void cell_text(const Cell *c, const SimScenario *s, char *buf,
 		      size_t len)
 {
 	const SimExpect *e = find_expect(s, c->model);
 
-	g_snprintf(buf, len, "%s%s%s%s", cell_verdict(c),
-		   c->found >> SIM_PROP_LOCK_ORDER & 1 ? "+LO" : "",
-		   c->found >> SIM_PROP_WAIT_ORDER & 1 ? "+WO" : "",
-		   e && !cell_matches(c, e) ? "!" : "");
+	sim_cli_matrix_cell(buf, len, cell_verdict(c), c->found,
+			    e && !cell_matches(c, e));
 }
 
-/* Models as rows, races as columns, each column as wide as its widest
- * entry. */
-static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
+void sim_cli_matrix_text_init(SimMatrixText *t, guint ncols, guint nrows)
 {
-	int *width = g_new0(int, scns->len);
-	char cell[24];
+	t->ncols = ncols;
+	t->nrows = nrows;
+	t->label = g_new(const char *, ncols);
+	t->name = g_new(const char *, ncols);
+	t->summary = g_new(const char *, ncols);
+	t->row = g_new(const char *, nrows);
+	t->cell = g_new(char *, ncols * nrows);
+	for (guint k = 0; k < ncols * nrows; k++)
+		t->cell[k] = g_malloc(SIM_MATRIX_CELL_MAX);
+}
 
-	for (guint i = 0; i < scns->len; i++) {
-		width[i] = (int)strlen(label(scns->pdata[i]));
-		for (guint m = 0; m < models->len; m++) {
-			cell_text(&cells[i * models->len + m], scns->pdata[i],
-				  cell, sizeof(cell));
-			width[i] = MAX(width[i], (int)strlen(cell));
-		}
+void sim_cli_matrix_text_clear(SimMatrixText *t)
+{
+	for (guint k = 0; k < t->ncols * t->nrows; k++)
+		g_free(t->cell[k]);
+	g_free(t->label);
+	g_free(t->name);
+	g_free(t->summary);
+	g_free(t->row);
+	g_free(t->cell);
+}
+
+void sim_cli_matrix_table(const SimMatrixText *t)
+{
+	int *width = g_new0(int, t->ncols);
+
+	for (guint i = 0; i < t->ncols; i++) {
+		width[i] = (int)strlen(t->label[i]);
+		for (guint m = 0; m < t->nrows; m++)
+			width[i] = MAX(width[i],
+				       (int)strlen(t->cell[i * t->nrows + m]));
 	}
 	printf("%-23s", "model \\ race");
-	for (guint i = 0; i < scns->len; i++)
-		printf(" %-*s", i + 1 < scns->len ? width[i] : 0,
-		       label(scns->pdata[i]));
+	for (guint i = 0; i < t->ncols; i++)
+		printf(" %-*s", i + 1 < t->ncols ? width[i] : 0, t->label[i]);
 	printf("\n");
-	for (guint m = 0; m < models->len; m++) {
-		printf("%-23s", ((SimModel *)models->pdata[m])->name);
-		for (guint i = 0; i < scns->len; i++) {
-			cell_text(&cells[i * models->len + m], scns->pdata[i],
-				  cell, sizeof(cell));
-			printf(" %-*s", i + 1 < scns->len ? width[i] : 0, cell);
-		}
+	for (guint m = 0; m < t->nrows; m++) {
+		printf("%-23s", t->row[m]);
+		for (guint i = 0; i < t->ncols; i++)
+			printf(" %-*s", i + 1 < t->ncols ? width[i] : 0,
+			       t->cell[i * t->nrows + m]);
 		printf("\n");
 	}
 	g_free(width);
 	printf("\n");
-	for (guint i = 0; i < scns->len; i++) {
-		const SimScenario *s = scns->pdata[i];
-		printf("%-10s %s: %s\n", label(s), s->name,
-		       s->summary ? s->summary : "");
-	}
+	for (guint i = 0; i < t->ncols; i++)
+		printf("%-10s %s: %s\n", t->label[i], t->name[i],
+		       t->summary[i]);
 	printf("\nRACE: a checked property is violated in some interleaving; "
 	       "CLEAN: in none (complete search);\nDEADLOCK: a deadlock or lost "
 	       "wake-up is reachable; LIVELOCK: a thread can spin for ever;\n"
@@ -779,11 +761,33 @@ static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 	       "(faultline check fails on it)\n");
 }
 
-/* The JSON document up to its cells: version, scenarios, models. */
-static void matrix_json_head(GString *j, GPtrArray *scns, GPtrArray *models)
+/* Models as rows, races as columns. */
+static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
 {
-	g_string_append_printf(j, "{\"faultline\": %d, \"command\": "
-			       "\"matrix\",\n  \"scenarios\": [", SIM_JSON_VERSION);
+	guint n = scns->len * models->len;
+	SimMatrixText t;
+
+	sim_cli_matrix_text_init(&t, scns->len, models->len);
+
+	for (guint i = 0; i < scns->len; i++) {
+		const SimScenario *s = scns->pdata[i];
+		t.label[i] = label(s);
+		t.name[i] = s->name;
+		t.summary[i] = s->summary ? s->summary : "";
+	}
+	for (guint m = 0; m < models->len; m++)
+		t.row[m] = ((SimModel *)models->pdata[m])->name;
+	for (guint k = 0; k < n; k++)
+		cell_text(&cells[k], scns->pdata[k / models->len], t.cell[k],
+			  SIM_MATRIX_CELL_MAX);
+	sim_cli_matrix_table(&t);
+	sim_cli_matrix_text_clear(&t);
+}
+
+/* The scenarios' array of the JSON document. */
+static void matrix_json_scenarios(GString *j, GPtrArray *scns)
+{
+	g_string_append_c(j, '[');
 	for (guint i = 0; i < scns->len; i++) {
 		const SimScenario *s = scns->pdata[i];
 		g_string_append(j, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
@@ -810,7 +814,13 @@ static void matrix_json_head(GString *j, GPtrArray *scns, GPtrArray *models)
 		}
 		g_string_append(j, "]}");
 	}
-	g_string_append(j, "],\n  \"models\": [");
+	g_string_append_c(j, ']');
+}
+
+/* The models' array of the JSON document. */
+static void matrix_json_models(GString *j, GPtrArray *models)
+{
+	g_string_append_c(j, '[');
 	for (guint m = 0; m < models->len; m++) {
 		const SimModel *mo = models->pdata[m];
 		g_string_append(j, m ? ",\n    {\"name\": " : "\n    {\"name\": ");
@@ -825,16 +835,88 @@ static void matrix_json_head(GString *j, GPtrArray *scns, GPtrArray *models)
 		sim_json_string(j, mo->source ? mo->source : "");
 		g_string_append(j, "}");
 	}
+	g_string_append_c(j, ']');
+}
+
+void sim_cli_matrix_json(GString *out, const char *shard,
+			 const char *scenarios, const char *models,
+			 char *const *cells, guint n)
+{
+	g_string_append_printf(out, "{\"faultline\": %d, \"command\": "
+			       "\"matrix\",", SIM_JSON_VERSION);
+	if (shard) {
+		g_string_append(out, " \"shard\": ");
+		sim_json_string(out, shard);
+		g_string_append_c(out, ',');
+	}
+	g_string_append_printf(out, "\n  \"scenarios\": %s,\n  \"models\": "
+			       "%s,\n  \"cells\": [\n", scenarios, models);
+	for (guint k = 0; k < n; k++)
+		g_string_append_printf(out, "%s    %s", k ? ",\n" : "",
+				       cells[k]);
+	g_string_append(out, "\n  ]}\n");
+}
+
+gboolean sim_cli_shard_parse(const char *spec, guint *i, guint *n)
+{
+	char *end;
+	guint64 a = g_ascii_strtoull(spec, &end, 10), b;
+
+	if (end == spec || *end != '/' || !g_ascii_isdigit(end[1]))
+		return FALSE;
+	spec = end + 1;
+	b = g_ascii_strtoull(spec, &end, 10);
+	if (*end || a < 1 || a > b || b > SIM_SHARDS_MAX)
+		return FALSE;
+	*i = (guint)a;
+	*n = (guint)b;
+	return TRUE;
+}
+
+gboolean sim_cli_jobs_option(const char *command, int jobs, int *out)
+{
+	if (jobs < 0)
+		return sim_cli_usage(command, "--jobs takes a positive "
+				     "number") && FALSE;
+	*out = jobs ? jobs : (int)g_get_num_processors();
+	return TRUE;
+}
+
+/* Running the cells of a matrix (--jobs, pool.h): item I is the cell
+ * index ALL[I], cell S x M at S * nmodels + M. */
+typedef struct {
+	GPtrArray *scns, *models;
+	Cell *cells;
+	guint *index;
+	volatile int *stop;
+} Cells;
+
+static void cell_work(guint i, void *data)
+{
+	Cells *c = data;
+	guint k = c->index[i], nm = c->models->len;
+
+	run_cell(c->models->pdata[k % nm], c->scns->pdata[k / nm], NULL,
+		 c->stop, true, &c->cells[k]);
 }
 
 int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 {
-	char *json = NULL, **only = NULL;
+	char *json = NULL, *shard = NULL, **only = NULL;
+	int jobs = 0;
+	guint si = 1, sn = 1;
 	GOptionEntry options[] = {
 		{ "model", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &only,
 		  "only this model (repeatable; a name or a file)", "MODEL" },
 		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &json,
 		  "also write the matrix as JSON", "FILE" },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+		  "search N cells at once (default: the number of cores)",
+		  "N" },
+		{ "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+		  "only the cells of shard I of N, as JSON (to FILE with "
+		  "--json, else stdout) for `faultline merge`; no table",
+		  "I/N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GError *error = NULL;
@@ -842,8 +924,15 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	int rc = SIM_EXIT_OK;
 
 	if (!sim_cli_parse_options("matrix", "[PATH...]", options, &argc,
-				   &argv) || !sim_cli_outputs("matrix", json, NULL)) {
+				   &argv) ||
+	    !sim_cli_jobs_option("matrix", jobs, &jobs) ||
+	    (shard && !sim_cli_shard_parse(shard, &si, &sn) &&
+	     sim_cli_usage("matrix", "--shard takes I/N, 1 <= I <= N <= %d "
+			    "(got '%s')", SIM_SHARDS_MAX, shard)) ||
+	    !sim_cli_outputs("matrix", json ? json : shard ? "-" : NULL,
+			     NULL)) {
 		g_free(json);
+		g_free(shard);
 		g_strfreev(only);
 		return SIM_EXIT_USAGE;
 	}
@@ -865,39 +954,49 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 		goto out;
 	}
 	g_ptr_array_sort(scns, cmp_race);
-	Cell *cells = g_new0(Cell, scns->len * models->len);
-	GString *j = g_string_new(NULL);
-	matrix_json_head(j, scns, models);
-	g_string_append(j, "],\n  \"cells\": [\n");
-	for (guint i = 0; i < scns->len; i++) {
-		for (guint m = 0; m < models->len; m++) {
-			Cell *c = &cells[i * models->len + m];
-			run_cell(models->pdata[m], scns->pdata[i], NULL,
-				 cli->interrupted, true, c);
-			if (i || m)
-				g_string_append(j, ",\n");
-			matrix_json_cell(j, scns->pdata[i], c);
-		}
+	guint n = scns->len * models->len, nrun = 0;
+	Cells run = { scns, models, g_new0(Cell, n), g_new(guint, n),
+		      cli->interrupted };
+	char **texts = g_new0(char *, n);
+	for (guint k = 0; k < n; k++)
+		if (SIM_SHARD_OWNS(k, si, sn))
+			run.index[nrun++] = k;
+	sim_pool_run(nrun, jobs, cell_work, NULL, &run);
+	for (guint i = 0; i < nrun; i++) {
+		guint k = run.index[i];
+		GString *t = g_string_new(NULL);
+		matrix_json_cell(t, scns->pdata[k / models->len],
+				 &run.cells[k]);
+		texts[i] = g_string_free(t, FALSE);
+		/* a cell that differs from its expectation (a '!') fails,
+		 * as in check */
+		const SimExpect *e = find_expect(scns->pdata[k / models->len],
+						 run.cells[k].model);
+		if (e && !cell_matches(&run.cells[k], e))
+			rc = SIM_EXIT_VIOLATION;
 	}
-	g_string_append(j, "\n  ]}\n");
-	matrix_table(scns, models, cells);
-	/* a cell that differs from its expectation (a '!') fails, as in
-	 * check */
-	for (guint i = 0; i < scns->len; i++)
-		for (guint m = 0; m < models->len; m++) {
-			const Cell *c = &cells[i * models->len + m];
-			const SimExpect *e = find_expect(scns->pdata[i],
-							 c->model);
-			if (e && !cell_matches(c, e))
-				rc = SIM_EXIT_VIOLATION;
-		}
+	GString *ss = g_string_new(NULL), *ms = g_string_new(NULL),
+		*j = g_string_new(NULL);
+	matrix_json_scenarios(ss, scns);
+	matrix_json_models(ms, models);
+	sim_cli_matrix_json(j, shard, ss->str, ms->str, texts,
+			    nrun);
+	if (!shard)
+		matrix_table(scns, models, run.cells);
 	if (*cli->interrupted)
 		rc = SIM_EXIT_INCOMPLETE;
-	if (json && !sim_cli_write_file(json, j->str, &error))
+	if ((json || shard) &&
+	    !sim_cli_write_file(json ? json : "-", j->str, &error))
 		rc = sim_cli_fail(error);
-	for (guint k = 0; k < scns->len * models->len; k++)
-		cell_clear(&cells[k]);
-	g_free(cells);
+	for (guint k = 0; k < n; k++) {
+		cell_clear(&run.cells[k]);
+		g_free(texts[k]);
+	}
+	g_free(run.cells);
+	g_free(run.index);
+	g_free(texts);
+	g_string_free(ss, TRUE);
+	g_string_free(ms, TRUE);
 	g_string_free(j, TRUE);
 out:
 	if (files)
@@ -906,6 +1005,7 @@ out:
 		g_ptr_array_free(models, TRUE);
 	g_ptr_array_free(scns, TRUE);
 	g_free(json);
+	g_free(shard);
 	g_strfreev(only);
 	return rc;
 }

@@ -36,6 +36,9 @@ typedef struct {
 	gint random;
 	gint64 seed;
 	gint pct;
+	gint jobs;              /* --jobs: threads of one search */
+	char *swarm;            /* --swarm I/N, as given */
+	guint member, members;  /* its I and N */
 	const char *scenario;
 	volatile int *interrupted;      /* SIGINT / SIGTERM came */
 } Args;
@@ -65,6 +68,10 @@ static void options_from(const Args *a, SimExploreOptions *o)
 	/* MB, clamped so that the shift cannot overflow */
 	o->memory_max = (uint64_t)MIN(a->memory_max, (gint64)1 << 40) << 20;
 	o->seed = (uint64_t)a->seed;
+	/* member 1 searches in the plain order: a swarm never covers less
+	 * than the plain search under the same bounds */
+	o->order_seed = a->member > 1 ? a->member : 0;
+	o->jobs = a->jobs;
 	o->interrupted = a->interrupted;
 	/* progress only for a person watching: stderr a terminal */
 	if (isatty(STDERR_FILENO))
@@ -92,6 +99,9 @@ static void print_command(const Args *a, GString *out)
 				       a->random ? a->random : 1000, a->seed);
 	if (a->pct)
 		g_string_append_printf(out, " --pct %d", a->pct);
+	if (a->swarm)
+		g_string_append_printf(out, " --swarm %u/%u", a->member,
+				       a->members);
 	if (a->no_por)
 		g_string_append(out, " --no-por");
 	if (a->exact)
@@ -128,7 +138,8 @@ static const char *search_name(const SimExploreOptions *o,
 }
 
 static void print_coverage(const SimExploreOptions *o,
-			   const SimExploreResult *r, GString *out)
+			   const SimExploreResult *r, guint member,
+			   guint members, GString *out)
 {
 	g_string_append_printf(out, "search: %s, %s\n", search_name(o, r),
 			       o->kind != SIM_SEARCH_EXHAUSTIVE ?
@@ -146,6 +157,18 @@ static void print_coverage(const SimExploreOptions *o,
 		g_string_append(out, ": complete\n");
 	else
 		g_string_append_printf(out, ": incomplete (%s)\n", r->bound);
+	if (members && o->order_seed)
+		g_string_append_printf(out, "swarm: member %u of %u, its "
+				       "choices in an order seeded %"
+				       G_GUINT64_FORMAT "\n", member, members,
+				       o->order_seed);
+	else if (members)
+		g_string_append_printf(out, "swarm: member %u of %u, its "
+				       "choices in thread order\n", member,
+				       members);
+	if (members && !r->complete)
+		g_string_append(out, "swarm: incomplete by design: `faultline "
+				"merge` the members' --json\n");
 	if (r->livelock_states)
 		g_string_append_printf(out, "unreduced, for livelock: %"
 			G_GUINT64_FORMAT " states, %" G_GUINT64_FORMAT
@@ -354,7 +377,7 @@ static int explore_one(const Args *a, const SimProgram *prog, GString *out,
 	}
 	g_string_append_printf(out, "model %s: %s\n", prog->model->name,
 			       prog->model->summary ? prog->model->summary : "");
-	print_coverage(&o, &r, out);
+	print_coverage(&o, &r, a->member, a->members, out);
 	if (print_verdicts(prog, &r, out, trail))
 		rc = SIM_EXIT_INCOMPLETE;
 	if (r.found & prog->scn->check)
@@ -495,6 +518,9 @@ static void json_write(const Args *a, GPtrArray *models, GString *j)
 			       "\"explore\",\n  \"scenario\": ",
 			       SIM_JSON_VERSION);
 	sim_json_string(j, a->scenario);
+	if (a->swarm)
+		g_string_append_printf(j, ",\n  \"swarm\": \"%u/%u\"",
+				       a->member, a->members);
 	g_string_append(j, ",\n  \"models\": [\n");
 	for (guint i = 0; i < models->len; i++)
 		g_string_append_printf(j, "%s%s", (char *)models->pdata[i],
@@ -515,6 +541,18 @@ static bool check_args(Args *a, int argc)
 	if ((a->seed != SEED_UNSET || a->pct) && !a->random)
 		return sim_cli_usage("explore", "--seed and --pct need "
 				     "--random N") && false;
+	if (a->jobs < 0)
+		return sim_cli_usage("explore", "--jobs takes a positive "
+				     "number") && false;
+	if (a->swarm && (a->random || a->pct))
+		return sim_cli_usage("explore", "--swarm diversifies the "
+				     "exhaustive search, not --random") &&
+		       false;
+	if (a->swarm && !sim_cli_shard_parse(a->swarm, &a->member,
+					     &a->members))
+		return sim_cli_usage("explore", "--swarm takes I/N, 1 <= I "
+				     "<= N <= %d (got '%s')", SIM_SHARDS_MAX,
+				     a->swarm) && false;
 	if (!isfinite(a->time_max))
 		return sim_cli_usage("explore", "--time-max takes a finite "
 				     "number of seconds") && false;
@@ -561,6 +599,12 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv)
 		  "seed of --random / --pct (default 1)", "S" },
 		{ "pct", 0, 0, G_OPTION_ARG_INT, &a.pct,
 		  "PCT with DEPTH priority change points", "DEPTH" },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &a.jobs,
+		  "threads of the search (default 1); the output is the "
+		  "same whatever N is", "N" },
+		{ "swarm", 0, 0, G_OPTION_ARG_STRING, &a.swarm,
+		  "member I of a swarm of N: the search's choices in an "
+		  "order of its own (`faultline merge` the members)", "I/N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GPtrArray *json = g_ptr_array_new_with_free_func(g_free);
@@ -609,5 +653,6 @@ out:
 	g_strfreev(a.models);
 	g_free(a.json);
 	g_free(a.trail);
+	g_free(a.swarm);
 	return rc;
 }

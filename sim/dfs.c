@@ -10,6 +10,7 @@
 #include <string.h>
 #include "dfs.h"
 #include "livelock.h"
+#include "prng.h"
 #include "visited.h"
 
 #define ONSTACK 0x80u
@@ -21,6 +22,7 @@ typedef struct {
 	uint32_t id;            /* in the visited set */
 	SimThreadSet enabled, ample, done;
 	int8_t via;             /* thread whose step led here, -1 at root */
+	int8_t order[SIM_THREADS_MAX];     /* with order_seed: choice order */
 	SimFp fp[SIM_THREADS_MAX];         /* of the enabled threads */
 	SimFuture fut[SIM_THREADS_MAX];    /* of every thread (with POR) */
 } Frame;
@@ -66,6 +68,7 @@ typedef struct {
 	SimVisited *vis;
 	Frame *st;
 	int sp;
+	SimPrng order;          /* order_seed's stream */
 } Dfs;
 
 static uint8_t *data_of(Dfs *d, uint32_t id)
@@ -99,6 +102,32 @@ static uint8_t child_sleep(const Frame *f, uint8_t z, int t)
 	return out;
 }
 
+/* ORDER[0..N) a uniform permutation of the threads (Fisher-Yates). */
+static void shuffle(SimPrng *g, int8_t *order, int n)
+{
+	for (int i = 0; i < n; i++)
+		order[i] = (int8_t)i;
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)sim_prng_below(g, (uint32_t)i + 1);
+		int8_t x = order[i];
+		order[i] = order[j];
+		order[j] = x;
+	}
+}
+
+/* The thread of TODO (not empty) that F explores next: the lowest, or
+ * with order_seed the first in F's order.  Any order is sound: the
+ * sleep sets take what F has done, whichever it was, and neither the
+ * persistent sets nor the cycle proviso depend on the order. */
+static int next_choice(const Dfs *d, const Frame *f, SimThreadSet todo)
+{
+	if (!d->s->o->order_seed)
+		return __builtin_ctzll(todo);
+	for (int i = 0;; i++)
+		if (todo >> f->order[i] & 1)
+			return f->order[i];
+}
+
 /* Push the world in st[sp + 1] (already stepped, reached by VIA) as a
  * frame to explore with ample set AMPLE (0: choose). */
 static void dfs_push(Dfs *d, uint32_t id, int via, SimThreadSet ample)
@@ -107,6 +136,8 @@ static void dfs_push(Dfs *d, uint32_t id, int via, SimThreadSet ample)
 
 	c->id = id;
 	frame_setup(d->s, c, d->sp >= 0 ? &d->st[d->sp] : NULL, via);
+	if (d->s->o->order_seed)
+		shuffle(&d->order, c->order, c->w->nthreads);
 	if (ample)
 		c->ample = ample & c->enabled;
 	*data_of(d, id) |= ONSTACK;
@@ -192,7 +223,7 @@ static void dfs_loop(Dfs *d)
 			d->sp--;
 			continue;
 		}
-		int t = __builtin_ctzll(todo);
+		int t = next_choice(d, f, todo);
 		if ((uint32_t)d->sp + 1 >= s->depth_max) {
 			sim_search_bound(s, "depth-max");
 			f->done |= SIM_TSET(t);
@@ -210,6 +241,7 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	Dfs d = { .s = s, .sp = -1 };
 	bool is_new;
 
+	sim_prng_seed(&d.order, s->o->order_seed);
 	d.vis = sim_visited_new(s->hsize, s->o->exact,
 				s->o->states_max ? s->o->states_max : 0);
 	d.st = g_new0(Frame, s->depth_max + 1);

@@ -16,6 +16,11 @@
  *                  fully expanded (bit 7 of the data byte marks states
  *                  on the stack).
  *
+ * Each state's choices are taken in thread order, or with
+ * s->o->order_seed in a permutation drawn from it per state (a swarm
+ * member: another order covers another part first under a bound; a
+ * complete search answers the same).
+ *
  * Every property a step or a stuck state flags is recorded with the path
  * to it (sim_search_record); with s->g set, every transition taken goes
  * into that graph for the livelock check (livelock.h).

@@ -7,7 +7,8 @@
  *      the random / PCT walks (walk.h);
  *   2. for the exhaustive search, livelock (livelock.h) on the unreduced
  *      graph: recorded by the search itself when it is unreduced, else
- *      by a second, unreduced pass, and only if the program can cycle
+ *      by a second, unreduced pass (after the search, or with --jobs on
+ *      a second thread beside it), and only if the program can cycle
  *      at all;
  *   3. counterexample minimisation (cex.h) for every property found but
  *      the graph's (lock-order, wait-order) and livelock's, again for
@@ -21,50 +22,123 @@
 #include "dfs.h"
 #include "explore.h"
 #include "livelock.h"
+#include "pool.h"
 #include "walk.h"
 
 /* With reduction on: the unreduced graph in a pass of its own
- * (livelock.c), under the same bounds; its figures go to r->livelock_*. */
-static void livelock_pass(SimSearch *s, const SimWorld *init)
-{
-	SimExploreOptions o = *s->o;
-	SimExploreResult r2 = { .complete = true };
-	SimSearch s2 = *s;
+ * (livelock.c), under the same bounds, with its own options, result,
+ * search and graph; its figures (r->livelock_*) and its livelock are
+ * folded into the reduced search's result after it, in the same way
+ * whether it ran after the search or beside it (--jobs). */
+typedef struct {
+	SimExploreOptions o;
+	SimExploreResult r;
+	SimSearch s;
 	SimGraph g;
+	const SimWorld *init;
+} Pass;
 
-	o.por = false;
-	s2.o = &o;
-	s2.r = &r2;
-	s2.reduce = false;
-	s2.lockdep = NULL;
-	s2.next_check = 0;
-	s2.stop = false;
-	sim_graph_init(&g);
-	s2.g = &g;
-	sim_dfs_run(&s2, init);
-	s->r->livelock_states = r2.states;
-	s->r->livelock_transitions = r2.transitions;
-	s->r->peak_bytes = MAX(s->r->peak_bytes, r2.peak_bytes);
-	if (r2.model_error) {
-		s->r->model_error = true;
-		if (!s->r->model_error_msg)
-			s->r->model_error_msg = g_strdup(r2.model_error_msg);
-	} else {
-		if (r2.bound)
-			sim_search_bound(s, r2.bound);
-		sim_livelock_check(s, &g);
+static void pass_init(Pass *ps, const SimSearch *s, const SimWorld *init)
+{
+	ps->o = *s->o;
+	ps->o.por = false;
+	memset(&ps->r, 0, sizeof(ps->r));
+	ps->r.complete = true;
+	ps->s = *s;
+	ps->s.o = &ps->o;
+	ps->s.r = &ps->r;
+	ps->s.reduce = false;
+	ps->s.lockdep = NULL;
+	ps->s.next_check = 0;
+	ps->s.stop = false;
+	sim_graph_init(&ps->g);
+	ps->s.g = &ps->g;
+	ps->init = init;
+}
+
+static void pass_run(Pass *ps)
+{
+	sim_dfs_run(&ps->s, ps->init);
+	if (!ps->r.model_error)
+		sim_livelock_check(&ps->s, &ps->g);
+}
+
+/* Fold the pass into S's result (FOLD), or only free it. */
+static void pass_end(Pass *ps, SimSearch *s, bool fold)
+{
+	SimExploreResult *r = s->r, *r2 = &ps->r;
+	const int L = SIM_PROP_LIVELOCK;
+
+	if (fold) {
+		r->livelock_states = r2->states;
+		r->livelock_transitions = r2->transitions;
+		/* beside the search, both were resident at once */
+		r->peak_bytes = s->twin ? r->peak_bytes + r2->peak_bytes :
+				MAX(r->peak_bytes, r2->peak_bytes);
 	}
-	sim_explore_result_clear(&r2);
-	sim_graph_free(&g);
+	if (fold && r2->model_error) {
+		r->model_error = true;
+		if (!r->model_error_msg)
+			r->model_error_msg = g_strdup(r2->model_error_msg);
+	} else if (fold) {
+		if (r2->bound)
+			sim_search_bound(s, r2->bound);
+		if (r2->found >> L & 1) {
+			r->found |= (SimPropSet)(1u << L);
+			if (r->cex[L])
+				g_array_free(r->cex[L], TRUE);
+			r->cex[L] = r2->cex[L];
+			r2->cex[L] = NULL;
+			r->cex_minimal[L] = r2->cex_minimal[L];
+			r->cycle_from = r2->cycle_from;
+		}
+	}
+	sim_explore_result_clear(r2);
+	sim_graph_free(&ps->g);
+}
+
+/* --jobs: item 0 the reduced search, item 1 the pass (pool.h). */
+typedef struct {
+	SimSearch *s;
+	const SimWorld *init;
+	Pass *ps;
+} Beside;
+
+static void beside_work(guint i, void *data)
+{
+	Beside *b = data;
+
+	if (i == 0)
+		sim_dfs_run(b->s, b->init);
+	else
+		pass_run(b->ps);
 }
 
 /* The exhaustive search, and livelock on the unreduced graph: recorded
- * by the search itself without reduction, else by a pass of its own. */
+ * by the search itself without reduction, else by a pass of its own,
+ * after the search or (--jobs 2 or more) beside it on another core.
+ * The result is the same either way: the two share nothing but the
+ * memory bound. */
 static void explore_exhaustive_livelock(SimSearch *s, const SimWorld *init)
 {
 	bool cycles = sim_livelock_may_cycle(s->p);
+	_Atomic uint64_t twin[2] = { 0, 0 };
 	SimGraph g;
+	Pass ps;
 
+	if (cycles && s->reduce && s->o->jobs > 1) {
+		pass_init(&ps, s, init);
+		ps.o.progress = NULL;   /* one progress line: the search's */
+		s->twin = ps.s.twin = twin;
+		ps.s.side = 1;
+		Beside b = { s, init, &ps };
+		sim_pool_run(2, 2, beside_work, NULL, &b);
+		/* as if the pass had come after the search */
+		pass_end(&ps, s, !s->r->model_error &&
+			 !(s->o->interrupted && *s->o->interrupted));
+		s->twin = NULL;
+		return;
+	}
 	if (cycles && !s->reduce) {
 		sim_graph_init(&g);
 		s->g = &g;
@@ -77,7 +151,9 @@ static void explore_exhaustive_livelock(SimSearch *s, const SimWorld *init)
 		s->g = NULL;
 	} else if (cycles && !s->r->model_error &&
 		   !(s->o->interrupted && *s->o->interrupted)) {
-		livelock_pass(s, init);
+		pass_init(&ps, s, init);
+		pass_run(&ps);
+		pass_end(&ps, s, true);
 	}
 }
 

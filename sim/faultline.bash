@@ -16,7 +16,7 @@ _faultline() {
 		--models=*) fl+=("$w") ;;
 		-m|--model|-s|--schedule|--json|--trail|--junit|--results|\
 		--jobs|-j|--seed|--random|--pct|--states-max|--depth-max|\
-		--time-max|--memory-max) ((i++)) ;;
+		--time-max|--memory-max|--shard|--swarm) ((i++)) ;;
 		-*) ;;
 		*) if [[ -z $cmd ]]; then cmd=$w; elif [[ -z $scn ]]; then scn=$w; fi ;;
 		esac

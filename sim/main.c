@@ -30,7 +30,10 @@ static const SimCommand commands[] = {
 	{ "explore", sim_cmd_explore, "SCENARIO -m MODEL | --all-models",
 	  "search every interleaving: never / sometimes / incomplete",
 	  "faultline explore fault-vs-truncate -m xfs-mmaplock\n"
-	  "faultline explore fault-vs-truncate --all-models --json -" },
+	  "faultline explore fault-vs-truncate --all-models --json -\n"
+	  "faultline explore big.scn -m xfs-mmaplock --jobs 2\n"
+	  "faultline explore big.scn -m xfs-mmaplock --swarm 3/8 "
+	  "--time-max 600 --json m3.json" },
 	{ "check", sim_cmd_check, "[PATH...]",
 	  "judge every scenario's expectations (N passed, N failed)",
 	  "faultline check\n"
@@ -39,7 +42,13 @@ static const SimCommand commands[] = {
 	{ "matrix", sim_cmd_matrix, "[PATH...] [-m MODEL...] [--json FILE]",
 	  "every scenario x model verdict as a table",
 	  "faultline matrix\n"
-	  "faultline matrix -m xfs-mmaplock -m v4.2-dax --json m.json" },
+	  "faultline matrix -m xfs-mmaplock -m v4.2-dax --json m.json\n"
+	  "faultline matrix --shard 2/3 --json part2.json --jobs 2" },
+	{ "merge", sim_cmd_merge, "PART.json... [--json FILE]",
+	  "one document from matrix shards or swarm members",
+	  "faultline matrix --shard 1/2 --json a.json; faultline matrix "
+	  "--shard 2/2 --json b.json\n"
+	  "faultline merge a.json b.json --json matrix.json" },
 	{ "diff", sim_cmd_diff, "MODEL_A MODEL_B [SCENARIO...]",
 	  "the cells where two models differ, with the counterexample",
 	  "faultline diff xfs-mmaplock ./patched.model" },

@@ -31,6 +31,13 @@ typedef struct {
 	uint32_t runs;              /* random / pct: number of runs */
 	uint64_t seed;              /* random / pct */
 	uint32_t pct_depth;
+	int jobs;                   /* exhaustive: threads; 2 or more run
+				     * the unreduced pass for livelock
+				     * beside the reduced search */
+	uint64_t order_seed;        /* exhaustive: 0 = each state's choices
+				     * in thread order; else in a permutation
+				     * drawn from this seed (a swarm member,
+				     * explore --swarm) */
 	volatile int *interrupted;  /* set asynchronously (Ctrl-C), or NULL */
 	uint64_t cex_nodes_max;     /* counterexample search budget in
 				     * (state, last thread) nodes; 0 = 4M */

@@ -2,6 +2,7 @@
  * searchctx.c - the search's life, bounds, clock, steps and paths, shared
  * by the drivers.  See searchctx.h.  The only clock of the search is here.
  */
+#include <stdatomic.h>
 #include <string.h>
 #include "lockdep.h"
 #include "oracle.h"
@@ -69,6 +70,15 @@ void sim_search_bound(SimSearch *s, const char *what)
 }
 
 /* Whether a bound other than depth stops the search now. */
+/* Publish BYTES as this search's; the other one's, or 0 alone. */
+static uint64_t twin_bytes(SimSearch *s, uint64_t bytes)
+{
+	if (!s->twin)
+		return 0;
+	atomic_store(&s->twin[s->side], bytes);
+	return atomic_load(&s->twin[!s->side]);
+}
+
 bool sim_search_out_of_bounds(SimSearch *s, uint64_t states, uint64_t bytes)
 {
 	const SimExploreOptions *o = s->o;
@@ -80,7 +90,8 @@ bool sim_search_out_of_bounds(SimSearch *s, uint64_t states, uint64_t bytes)
 	else if (o->states_max && states >= o->states_max)
 		sim_search_bound(s, "states-max");
 	else if (o->memory_max &&
-		 bytes + SIM_EXPLORE_PROCESS_BYTES > o->memory_max)
+		 bytes + twin_bytes(s, bytes) + SIM_EXPLORE_PROCESS_BYTES >
+		 o->memory_max)
 		sim_search_bound(s, "memory-max");
 	else if ((o->time_max > 0 || o->progress) &&
 		 s->r->transitions >= s->next_check) {

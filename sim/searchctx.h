@@ -42,6 +42,11 @@ typedef struct {
 	double next_progress;   /* seconds at the next progress call */
 	uint64_t extra_bytes;   /* stacks and other fixed buffers */
 	bool stop;
+	/* two searches at once (--jobs): each publishes its bytes in
+	 * twin[side] and is charged the other's, so that --memory-max
+	 * bounds the process; NULL alone */
+	_Atomic uint64_t *twin;
+	int side;
 } SimSearch;
 
 /* sim_search_init - S for searching P under O into R (zeroed by the

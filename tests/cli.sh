@@ -580,6 +580,129 @@ for c in drawn:
 PY
 	ok || bad "report.html: a dangling link, or a counterexample not drawn"
 
+# matrix --shard I/N and merge: the shards of two scenarios x three models
+# merged, in any order, are one `matrix --json` run byte for byte, and merge
+# prints its table; --jobs changes nothing on stdout; shards that do not
+# make one run are bad input.
+two="$scn scenarios/fault-vs-punch-hole.scn"
+three="-m xfs-mmaplock -m v4.2-dax -m boaz-early-unlock"
+$FL matrix $two $three --jobs 1 --json "$tmp/one.json" >"$tmp/one.txt"
+for j in 2 3; do
+	$FL matrix $two $three --jobs $j --json "$tmp/j.json" >"$tmp/j.txt"
+	cmp -s "$tmp/one.json" "$tmp/j.json" && cmp -s "$tmp/one.txt" "$tmp/j.txt" &&
+		ok || bad "matrix --jobs $j differs from --jobs 1"
+done
+for i in 1 2 3; do
+	$FL matrix $two $three --shard $i/3 --jobs 2 >"$tmp/s$i.json"
+done
+grep -c '"scenario": ' "$tmp/s1.json" | grep -qx 2 && ok ||
+	bad "matrix --shard 1/3 of 6 cells does not hold 2 cells"
+$FL merge "$tmp/s3.json" "$tmp/s1.json" "$tmp/s2.json" --json "$tmp/m.json" \
+	>"$tmp/m.txt"
+cmp -s "$tmp/one.json" "$tmp/m.json" && cmp -s "$tmp/one.txt" "$tmp/m.txt" &&
+	ok || bad "merge of shards 1/3..3/3 is not one matrix run"
+$FL merge "$tmp/s1.json" "$tmp/s2.json" "$tmp/s3.json" --json - 2>/dev/null |
+	cmp -s - "$tmp/one.json" && ok || bad "merge --json - is not one matrix run"
+for spec in 0/3 4/3 1/0 3 1/3x; do
+	expect_error 2 "^faultline matrix: --shard takes I/N" \
+		$FL matrix $scn -m xfs-mmaplock --shard $spec
+done
+expect_error 2 "^faultline: $tmp/s1.json:1:[0-9]+: shard 1/3 again" \
+	$FL merge "$tmp/s1.json" "$tmp/s2.json" "$tmp/s1.json" "$tmp/s3.json"
+expect_error 2 "^faultline merge: shard 3/3 is missing" \
+	$FL merge "$tmp/s1.json" "$tmp/s2.json"
+$FL matrix $scn $three --shard 2/3 >"$tmp/x2.json"
+expect_error 2 "^faultline: $tmp/x2.json:[0-9]+:[0-9]+: its scenarios differ from $tmp/s1.json's" \
+	$FL merge "$tmp/s1.json" "$tmp/x2.json" "$tmp/s3.json"
+$FL matrix $two $three --shard 2/2 >"$tmp/y2.json"
+expect_error 2 "^faultline: $tmp/y2.json:1:[0-9]+: shard 2/2, but $tmp/s1.json is one of 3" \
+	$FL merge "$tmp/s1.json" "$tmp/y2.json"
+sed 's/"model": "v4.2-dax", "verdict"/"model": "boaz-early-unlock", "verdict"/' \
+	"$tmp/s2.json" >"$tmp/z2.json"
+expect_error 2 "^faultline: $tmp/z2.json:[0-9]+:[0-9]+: cell 1 of shard 2/3 should be fault-vs-truncate x v4.2-dax" \
+	$FL merge "$tmp/s1.json" "$tmp/z2.json" "$tmp/s3.json"
+head -c 400 "$tmp/s1.json" >"$tmp/cut.json"
+expect_error 2 "^faultline: $tmp/cut.json:[0-9]+:[0-9]+: " \
+	$FL merge "$tmp/cut.json"
+expect_error 2 "^faultline: $scn:1:1: " $FL merge $scn
+expect_error 2 "no documents" $FL merge
+# merge's exit status is matrix's: 1 for a cell that differs from its
+# expect line
+$FL matrix "$tmp/ci/sub" --shard 1/2 >"$tmp/f1.json" 2>/dev/null
+$FL matrix "$tmp/ci/sub" --shard 2/2 >"$tmp/f2.json" 2>/dev/null
+exit_is 1 $FL merge "$tmp/f1.json" "$tmp/f2.json"
+exit_is 0 $FL merge "$tmp/s1.json" "$tmp/s2.json" "$tmp/s3.json"
+
+# explore --swarm I/N: each member a whole search with its choices in an
+# order of its own (member 1: thread order); a complete member gives the
+# plain search's verdicts; merged, a violation any member found is found
+# and each member's figures are printed.  Under --states-max 20 the plain
+# order misses R1 under boaz-early-unlock, member 2 of 4 finds it.
+$FL explore $scn -m xfs-mmaplock | grep -E '^[a-z-]+: (never|sometimes)' >"$tmp/plain"
+for i in 1 2 3; do
+	$FL explore $scn -m xfs-mmaplock --swarm $i/3 --json "$tmp/w$i.json" >"$tmp/o" 2>/dev/null
+	grep -E '^[a-z-]+: (never|sometimes)' "$tmp/o" | cmp -s - "$tmp/plain" &&
+		grep -q "^swarm: member $i of 3" "$tmp/o" && ok ||
+		bad "explore --swarm $i/3 (complete) differs from the plain search"
+done
+$FL merge "$tmp/w2.json" "$tmp/w1.json" "$tmp/w3.json" >"$tmp/o"
+[ $? -eq 0 ] && grep -q "^  swarm: complete (member 1/3" "$tmp/o" &&
+	grep -q "^  stale-pte: never" "$tmp/o" && ok ||
+	bad "merge of complete swarm members: $(cat "$tmp/o")"
+exit_is 3 $FL explore $scn -m boaz-early-unlock --states-max 20
+for i in 1 2 3 4; do
+	$FL explore $scn -m boaz-early-unlock --swarm $i/4 --states-max 20 \
+		--json "$tmp/b$i.json" >"$tmp/b$i.txt" 2>/dev/null
+done
+grep -q "^swarm: incomplete by design" "$tmp/b1.txt" && ok ||
+	bad "an incomplete swarm member does not say so"
+$FL merge "$tmp/b1.json" "$tmp/b2.json" "$tmp/b3.json" "$tmp/b4.json" \
+	--json "$tmp/b.json" >"$tmp/o"
+[ $? -eq 1 ] && grep -q "^  stale-pte: sometimes: 1 preemption, 16 steps (member 2/4), schedule 0,0,0,0,0,0,1,1,1,1,1,1,1,0,0,0$" "$tmp/o" &&
+	grep -q "^  swarm: incomplete by design" "$tmp/o" &&
+	grep -q "^  member 3/4: 20 states, .*incomplete (states-max)" "$tmp/o" &&
+	grep -q '"stale-pte": {"verdict": "sometimes"' "$tmp/b.json" && ok ||
+	bad "merge of a swarm: member 2's race is not found: $(cat "$tmp/o")"
+expect_error 2 "^faultline: $tmp/b2.json:[0-9]+:[0-9]+: member 2/4 again" \
+	$FL merge "$tmp/b1.json" "$tmp/b2.json" "$tmp/b2.json" "$tmp/b3.json"
+expect_error 2 "^faultline merge: member 4/4 is missing" \
+	$FL merge "$tmp/b1.json" "$tmp/b2.json" "$tmp/b3.json"
+expect_error 2 "^faultline: $tmp/w1.json:[0-9]+:[0-9]+: member 1/3, but $tmp/b2.json is one of 4" \
+	$FL merge "$tmp/b2.json" "$tmp/w1.json"
+$FL explore scenarios/fault-vs-punch-hole.scn -m boaz-early-unlock --swarm 1/4 \
+	--states-max 20 --json "$tmp/p1.json" >/dev/null 2>&1
+expect_error 2 "^faultline: $tmp/p1.json:[0-9]+:[0-9]+: another scenario" \
+	$FL merge "$tmp/b2.json" "$tmp/p1.json" "$tmp/b3.json" "$tmp/b4.json"
+$FL explore $scn -m boaz-early-unlock --json "$tmp/x.json" >/dev/null 2>&1
+expect_error 2 "^faultline: $tmp/x.json:1:1: not a swarm member" \
+	$FL merge "$tmp/x.json"
+expect_error 2 "^faultline: $tmp/s1.json:[0-9]+:[0-9]+: a different command's document" \
+	$FL merge "$tmp/b1.json" "$tmp/s1.json"
+expect_error 2 "^faultline explore: --swarm takes I/N" \
+	$FL explore $scn -m xfs-mmaplock --swarm 5/4
+expect_error 2 "^faultline explore: --swarm diversifies the exhaustive" \
+	$FL explore $scn -m xfs-mmaplock --swarm 1/4 --random 3
+
+# explore --jobs N: the unreduced pass for livelock beside the reduced
+# search; stdout, the JSON and the exit status are the same whatever N
+# (a clean cell, a race, a livelock drawn as prefix and cycle).
+for cell in "explore $scn -m xfs-mmaplock" "explore $scn -m boaz-early-unlock" \
+	    "--models tests/models explore tests/scenarios/spin-held.scn -m spin"; do
+	$FL $cell --json "$tmp/j1.json" >"$tmp/j1.txt" 2>/dev/null
+	rc1=$?
+	for j in 2 3; do
+		$FL $cell --jobs $j --json "$tmp/jn.json" >"$tmp/jn.txt" 2>/dev/null
+		rc=$?
+		[ $rc -eq $rc1 ] && cmp -s "$tmp/j1.txt" "$tmp/jn.txt" &&
+			cmp -s "$tmp/j1.json" "$tmp/jn.json" && ok ||
+			bad "$cell --jobs $j differs from --jobs 1"
+	done
+done
+grep -q "^unreduced, for livelock" "$tmp/j1.txt" && grep -q "^livelock: sometimes" "$tmp/j1.txt" &&
+	ok || bad "explore --jobs: the livelock cell has no livelock pass"
+expect_error 2 "^faultline explore: --jobs takes a positive" \
+	$FL explore $scn -m xfs-mmaplock --jobs -1
+
 # The search's bounds hold on the process as a whole: --memory-max on its
 # peak resident set (within 10 %, the process's own 4 MB included), with
 # and without the livelock graph, and --time-max on the wall clock with the
