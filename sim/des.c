@@ -153,13 +153,13 @@ static bool is_runnable(const Des *d, int tid)
 static int op_proc(const Des *d, int tid)
 {
 	const SimThread *t = thread_of(d, tid);
-	return t->depth >= 2 ? t->frame[1].proc : -1;
+	return t->depth >= 2 ? sim_th_frame(t)[1].proc : -1;
 }
 
 static int cur_proc(const Des *d, int tid)
 {
 	const SimThread *t = thread_of(d, tid);
-	return t->frame[t->depth - 1].proc;
+	return sim_th_frame(t)[t->depth - 1].proc;
 }
 
 static int remote_cpus(const Des *d, int tid)

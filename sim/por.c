@@ -344,7 +344,7 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		    sim_lock(w, inst)->kind == SIM_LK_RWSEM) {
 			const SimLock *l = sim_lock(w, inst);
 			f.reader = true;
-			f.shared = !l->excl && !l->nwait;
+			f.shared = !sim_lock_excl(l) && !l->nwait;
 		}
 	}
 	if (may_cross_boundary(w, ok, tid)) {
