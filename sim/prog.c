@@ -149,6 +149,9 @@ void sim_scenario_free(SimScenario *s)
 		g_free(s->schedules[i].name);
 	}
 	g_free(s->schedules);
+	if (s->workload)
+		g_free(s->workload->background);
+	g_free(s->workload);
 	g_free(s);
 }
 

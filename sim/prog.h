@@ -33,6 +33,7 @@
 #include "bounds.h"
 #include "prim.h"
 #include "lock.h"
+#include "cost.h"
 
 typedef enum {
 	SIM_I_MOV,      /* dst = a0 */
@@ -150,6 +151,8 @@ typedef struct {
 	char *name;             /* "T0" */
 	int proc;               /* process index */
 	int body;               /* index into SimScenario.bodies */
+	int arg;                /* a workload loop's `cpu` (its body's one
+				 * parameter), else 0 */
 	int line, col;
 } SimThreadDecl;
 
@@ -172,6 +175,29 @@ typedef struct {
 	int nseg;
 	int line, col;
 } SimSchedule;
+
+/* A workload loop (scenario `workload` block): a thread body that calls
+ * its ops over and over, THINK between two ops.  The body's one parameter
+ * is `cpu`: the CPU's number (0..cpus-1), or the loop's number among the
+ * background loops. */
+typedef struct {
+	int body;               /* index into SimScenario.bodies */
+	int proc;               /* process it runs in */
+	SimDist think;          /* after each op */
+	int line, col;
+} SimLoop;
+
+/* workload { cpus N in P ... }: what a timed run (des.h) runs. */
+typedef struct {
+	int cpus;               /* CPUs running the CPU loop */
+	SimLoop cpu;            /* run by every CPU */
+	SimLoop *background;    /* one thread each */
+	int nbackground;
+	uint64_t ops;           /* end after this many CPU-loop ops, or 0 */
+	uint64_t duration_ns;   /* end at this simulated time, or 0 */
+	uint64_t seed;
+	int line, col;
+} SimWorkload;
 
 /* expect MODEL: never | PROP... | at least PROP... | sometimes | n/a
  * (MODEL "*": every model without an expect line of its own) */
@@ -204,6 +230,7 @@ typedef struct {
 	int nexpects;
 	SimSchedule *schedules;
 	int nschedules;
+	SimWorkload *workload;  /* or NULL */
 } SimScenario;
 
 /* A model bound to a scenario: every call resolved. */

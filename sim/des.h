@@ -1,0 +1,146 @@
+/*
+ * des.h - timed runs: a discrete-event simulation of a scenario's workload
+ * on N CPUs, driving the same stepper as run and explore.
+ *
+ * A scenario with a `workload` block (prog.h, SimWorkload) describes CPUs
+ * each running a loop of ops with think time, and background loops (a
+ * truncate, punch hole or fsync at a rate):
+ *
+ *   workload {
+ *           cpus 4 in P0
+ *           ops 100000              # and/or: duration 10ms
+ *           seed 1
+ *           loop think exp(1us) {   # every CPU; `cpu` is its number
+ *                   store(cpu)
+ *                   madvise_dontneed(cpu, cpu)
+ *           }
+ *           background in P0 think exp(100us) {
+ *                   punch_hole(7, 7)
+ *           }
+ *   }
+ *  sim_des_run() gives each CPU
+ * and each background loop a thread and runs them on simulated time:
+ *
+ *   events   one pending event per runnable thread, in a binary heap keyed
+ *            by (time in ns, thread, sequence number): ties are broken
+ *            the same way on every run, so a seed fixes the output;
+ *   a step   when a thread's event comes up it takes one sim_step() (one
+ *            primitive, every oracle on) and its next event is set after
+ *            the primitive's service time (cost.h), plus the think time
+ *            when the step ended an op;
+ *   locks    a step that blocks leaves the thread BLOCKED with no event;
+ *            the step that hands it the lock (or wakes it) gives it an
+ *            event after the wake-up cost.  A lock primitive whose lock
+ *            word was last touched by another CPU first waits for the
+ *            word's cache line, which moves one CPU at a time.
+ *
+ * There is no second semantics: what a step does, what blocks, who is
+ * woken and which property is violated all come from sim_step(); this
+ * module only decides who runs next and when.  Properties that need the
+ * whole state space (livelock) or a quiescent world (the checks run when
+ * every thread has finished: the loops never finish) are not seen here;
+ * a deadlock is, when no thread is left runnable.
+ *
+ * Measured, per run: ops and throughput of the CPU loops; per op name the
+ * count and latency percentiles (exact: every latency kept and sorted);
+ * per lock class the /proc/lock_stat columns (acquisitions, contended
+ * acquisitions, total wait and hold time) and the time-integral of its
+ * waiters (for Little's law: integral / T = (contended / T) * mean wait);
+ * every property violated, how often, and for the first occurrence of
+ * each the last steps before it with their times; events simulated.
+ *
+ * Deterministic: everything depends on the inputs and the seed only.
+ */
+#ifndef SIM_DES_H
+#define SIM_DES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+#include "cost.h"
+#include "prog.h"
+
+typedef struct {
+	const SimCosts *costs;
+	int cpus;               /* 0: the workload's `cpus` */
+	bool seed_set;          /* else the workload's `seed` */
+	uint64_t seed;
+	uint64_t ops;           /* 0: the workload's end (ops or duration) */
+	uint64_t duration_ns;   /* 0: likewise; both set: whichever first */
+	int trace_steps;        /* steps kept before a violation (0: 64) */
+} SimDesConfig;
+
+/* Per lock class: /proc/lock_stat's columns. */
+typedef struct {
+	const char *name;       /* the class (borrowed from the model) */
+	uint64_t acquisitions;  /* grants, read and write */
+	uint64_t contended;     /* grants that had to wait */
+	uint64_t wait_ns;       /* total time from blocking to the grant */
+	uint64_t hold_ns;       /* total time from the grant to the release */
+	uint64_t wait_max_ns;
+	double queue_area;      /* integral over time of the number of
+				 * waiters, in ns (Little's L * T) */
+} SimDesLockStat;
+
+/* Per op name (the outermost op a loop calls). */
+typedef struct {
+	const char *name;       /* borrowed from the model */
+	bool background;        /* called by a background loop */
+	uint64_t count;         /* ops completed */
+	double mean_ns;
+	uint64_t p50_ns, p99_ns, p999_ns, max_ns;
+} SimDesOpStat;
+
+/* One step of a timed trace. */
+typedef struct {
+	uint64_t t_ns;          /* when the step ran */
+	int tid;                /* thread: CPUs first, then background loops */
+	const char *op;         /* outermost op the thread is in, or NULL */
+	const char *prim;       /* primitive name */
+	const char *file;       /* where the primitive is written */
+	int line;
+} SimDesTraceStep;
+
+/* A property violated during the run. */
+typedef struct {
+	SimProp prop;
+	uint64_t count;         /* steps that violated it */
+	uint64_t first_ns;      /* time of the first */
+	char *msg;              /* the oracle's message for the first */
+	SimDesTraceStep *trace; /* steps up to and including the first */
+	int ntrace;
+} SimDesViolation;
+
+typedef struct {
+	int cpus;
+	int nthreads;           /* cpus + background loops */
+	uint64_t seed;
+	uint64_t sim_ns;        /* simulated time at the end */
+	uint64_t ops;           /* ops completed by the CPU loops */
+	double throughput;      /* ops per simulated second */
+	uint64_t events;        /* steps simulated */
+	SimDesLockStat *locks;  /* one per lock class of the model */
+	int nlocks;
+	SimDesOpStat *opstats;  /* in order of first completion */
+	int nopstats;
+	SimDesViolation *violations;    /* in order of first occurrence */
+	int nviolations;
+	bool deadlock;          /* the run ended with no runnable thread */
+	char *model_error;      /* a model error ended the run, or NULL */
+} SimDesResult;
+
+typedef enum {
+	SIM_DES_OK,             /* ran (it may have found violations) */
+	SIM_DES_NA,             /* the model lacks an op: *missing names it */
+	SIM_DES_ERROR,          /* bad input: ERROR set (exit 2) */
+} SimDesStatus;
+
+/* sim_des_run - run SCN's workload on MODEL with CFG into RES (cleared
+ * first; free with sim_des_result_clear in every case). */
+SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
+			 const SimDesConfig *cfg, SimDesResult *res,
+			 char **missing, GError **error);
+
+void sim_des_result_clear(SimDesResult *res);
+
+#endif
