@@ -30,7 +30,8 @@ GLIB_CFLAGS  = $(shell $(PKG_CONFIG) --cflags glib-2.0 2>/dev/null)
 GLIB_LIBS    = $(shell $(PKG_CONFIG) --libs glib-2.0 2>/dev/null)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
-XXH_LIBS     = -lxxhash -lm
+XXH_LIBS     = -lxxhash
+MATH_LIBS    = -lm
 ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SAN) $(GLIB_CFLAGS) -MMD -MP \
                -DFAULTLINE_DATADIR='"$(DATADIR)"' \
                -DFAULTLINE_VERSION='"$(VERSION)"'
@@ -62,10 +63,10 @@ sim/main.o: .datadir
 FORCE:
 
 faultline: $(LIB_OBJ) $(CLI_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 
 tests/check_all: $(TEST_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(GLIB_LIBS) $(XXH_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 
 # The man page is generated from the README (sim/mkman.py): one source.
 faultline.1: README.md sim/mkman.py
@@ -134,15 +135,16 @@ FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined $(GLIB_CFLAGS) -Isim
 FUZZ_RUN   = FUZZ_MODELS_DIR=models
 fuzz: tests/fuzz_parse.c tests/fuzz_engine.c $(LIB_SRC)
 	clang $(FUZZ_FLAGS) -o tests/fuzz_parse tests/fuzz_parse.c $(LIB_SRC) \
-		$(GLIB_LIBS) $(XXH_LIBS)
+		$(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 	clang $(FUZZ_FLAGS) -o tests/fuzz_engine tests/fuzz_engine.c $(LIB_SRC) \
-		$(GLIB_LIBS) $(XXH_LIBS)
+		$(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 	mkdir -p tests/fuzz-corpus tests/fuzz-corpus-engine
 	for s in scenarios/*.scn; do for m in v4.2-dax dax-entry-lock page-lock; do \
 		printf 'model fz\nextends %s\n%%%%\n' $$m | cat - $$s \
 			> tests/fuzz-corpus-engine/$$(basename $$s .scn)+$$m; done; done
 	$(FUZZ_RUN) ./tests/fuzz_parse -max_total_time=$${FUZZ_SECONDS:-30} \
-		tests/fuzz-corpus tests/bad tests/fuzz-seeds models scenarios
+		tests/fuzz-corpus tests/bad tests/fuzz-seeds models models/costs \
+		scenarios
 	$(FUZZ_RUN) ./tests/fuzz_engine -max_total_time=$${FUZZ_SECONDS:-30} \
 		tests/fuzz-corpus-engine
 

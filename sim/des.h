@@ -26,7 +26,7 @@
  *            the same way on every run, so a seed fixes the output;
  *   a step   when a thread's event comes up it takes one sim_step() (one
  *            primitive, every oracle on) and its next event is set after
- *            the primitive's service time (cost.h), plus the think time
+ *            the primitive's service time from cost.h, plus the think time
  *            when the step ended an op;
  *   locks    a step that blocks leaves the thread BLOCKED with no event;
  *            the step that hands it the lock (or wakes it) gives it an

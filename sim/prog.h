@@ -177,13 +177,17 @@ typedef struct {
 } SimSchedule;
 
 /* A workload loop (scenario `workload` block): a thread body that calls
- * its ops over and over, THINK between two ops.  The body's one parameter
- * is `cpu`: the CPU's number (0..cpus-1), or the loop's number among the
- * background loops. */
+ * its ops over and over.  Closed (`think T`): an op starts T after the
+ * previous one ended.  Open (`every T`): ops arrive T apart, whenever the
+ * previous one ends (an op that arrives while the previous runs starts
+ * when it ends; its latency counts from its arrival).  The body's one
+ * parameter is `cpu`: the CPU's number (0..cpus-1), or the loop's number
+ * among the background loops. */
 typedef struct {
 	int body;               /* index into SimScenario.bodies */
 	int proc;               /* process it runs in */
-	SimDist think;          /* after each op */
+	bool every;             /* open: THINK is the time between arrivals */
+	SimDist think;          /* between two ops; before the first too */
 	int line, col;
 } SimLoop;
 

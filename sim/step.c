@@ -1673,7 +1673,8 @@ bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx)
 		th->depth = 1;
 		th->frame[0].proc = (uint16_t)(p->body0 + s->threads[t].body);
 		th->frame[0].ret_reg = SIM_NOREG;
-		th->reg[0] = (int16_t)s->threads[t].arg;
+		if (p->procs[th->frame[0].proc]->nparams)   /* `cpu` */
+			th->reg[0] = (int16_t)s->threads[t].arg;
 		if (!run_local(w, t, ctx))
 			return false;
 	}

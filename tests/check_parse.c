@@ -22,6 +22,7 @@
 #include <check.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include "../sim/cost.h"
 #include "../sim/parse.h"
 
 Suite *parse_suite(void);
@@ -247,6 +248,28 @@ static const struct {
 	  "unterminated string" },
 	{ "call-in-arg.scn", SIM_PARSE_ERROR_SYNTAX, "3:11:",
 	  "call to 'pte' must stand alone" },
+	/* cost files (cost.h) */
+	{ "cost-negative.cost", SIM_PARSE_ERROR_SYNTAX, "2:17:",
+	  "negative time" },
+	{ "cost-missing-prim.cost", SIM_PARSE_ERROR_SYNTAX, "3:1:",
+	  "no cost for primitive 'mutex_unlock'" },
+	{ "cost-unknown-word.cost", SIM_PARSE_ERROR_SYNTAX, "2:1:",
+	  "unknown word 'flavour' (costs, extends, summary, cost, prim, "
+	  "event)" },
+	{ "cost-unknown-unit.cost", SIM_PARSE_ERROR_SYNTAX, "2:17:",
+	  "unknown unit 'parsecs' (ns, us, ms, s)" },
+	{ "cost-unknown-name.cost", SIM_PARSE_ERROR_SYNTAX, "2:17:",
+	  "unknown cost 'fast'" },
+	{ "cost-duplicate.cost", SIM_PARSE_ERROR_SYNTAX, "3:6:",
+	  "cost 'a' given twice" },
+	{ "cost-unknown-prim.cost", SIM_PARSE_ERROR_SYNTAX, "2:6:",
+	  "unknown primitive 'no_such_prim'" },
+	{ "cost-uniform-range.cost", SIM_PARSE_ERROR_SYNTAX, "2:8:",
+	  "uniform(LO, HI) needs LO <= HI" },
+	{ "cost-no-name.cost", SIM_PARSE_ERROR_SYNTAX, "1:1:",
+	  "no 'costs NAME' line" },
+	{ "cost-extends-missing.cost", SIM_PARSE_ERROR_SYNTAX, "2:9:",
+	  "cannot read 'tests/bad/no-such-model.cost'" },
 };
 
 START_TEST(test_bad_file)
@@ -262,6 +285,8 @@ START_TEST(test_bad_file)
 
 	if (g_str_has_suffix(path, ".scn")) {
 		r = sim_parse_scenario_file(path, &err);
+	} else if (g_str_has_suffix(path, ".cost")) {
+		r = sim_costs_load(path, "tests/bad", &err);
 	} else {
 		r = sim_parse_model_file(path, "tests/bad", &err);
 	}

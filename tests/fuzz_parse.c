@@ -1,7 +1,8 @@
 /*
  * fuzz_parse.c - libFuzzer harness for the model and scenario parsers.
  *
- * Each input is parsed as a model, as a scenario and as a trail file,
+ * Each input is parsed as a model, as a scenario, as a cost file and as a
+ * trail file,
  * then (when it parses as a scenario) its first line is also tried as a
  * --schedule argument.  The parsers must never crash, never leak, and must report
  * every failure as "FILE:LINE:COL: message" with no trailing period.
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../sim/cost.h"
 #include "../sim/parse.h"
 #include "../sim/trace.h"
 
@@ -68,6 +70,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_error(err, dir ? dir : "/nonexistent");
 	else
 		check_error(err, "fuzz:");
+	g_clear_error(&err);
+
+	SimCosts *c = sim_costs_parse(text, "fuzz.cost", &err);
+	if (c)
+		sim_costs_free(c);
+	else
+		check_error(err, "fuzz.cost:");
 	g_clear_error(&err);
 
 	s = sim_parse_scenario_string(text, "fuzz.scn", &err);

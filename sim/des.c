@@ -1,0 +1,591 @@
+/*
+ * des.c - timed runs (des.h): an event heap over sim_step().
+ *
+ * The core loop pops the earliest thread, takes its step and pushes its
+ * next event; everything measured is read off the step's effect on that
+ * thread (the locks it holds before and after, whether it blocked, whether
+ * an op returned) and on the threads the step woke.  The world is only
+ * read here, through the small accessors below, so the stepper stays the
+ * one place where semantics live.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "des.h"
+#include "step.h"
+
+#define TRACE_DEFAULT 64
+
+/* ---- the event heap ------------------------------------------------------
+ * One pending event per runnable thread, so (time, thread) is unique and
+ * is the whole key: equal times go to the lower thread, on every run. */
+
+typedef struct {
+	uint64_t t;
+	int tid;
+} Event;
+
+typedef struct {
+	Event *e;
+	int n;
+} Heap;
+
+static bool ev_before(const Event *a, const Event *b)
+{
+	return a->t < b->t || (a->t == b->t && a->tid < b->tid);
+}
+
+static void heap_push(Heap *h, uint64_t t, int tid)
+{
+	int i = h->n++;
+
+	while (i > 0) {
+		int up = (i - 1) / 2;
+		if (!ev_before(&(Event){ t, tid }, &h->e[up]))
+			break;
+		h->e[i] = h->e[up];
+		i = up;
+	}
+	h->e[i] = (Event){ t, tid };
+}
+
+static Event heap_pop(Heap *h)
+{
+	Event top = h->e[0], last = h->e[--h->n];
+	int i = 0;
+
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && ev_before(&h->e[c + 1], &h->e[c]))
+			c++;
+		if (!ev_before(&h->e[c], &last))
+			break;
+		h->e[i] = h->e[c];
+		i = c;
+	}
+	h->e[i] = last;
+	return top;
+}
+
+/* ---- per-thread and per-lock bookkeeping -------------------------------- */
+
+typedef struct {
+	const SimLoop *loop;
+	bool background;
+	int op;                 /* opstats index of the op under way, or -1 */
+	uint64_t op_start;      /* when it arrived */
+	bool waiting;           /* blocked since wait_start on wait_class */
+	uint64_t wait_start;
+	int wait_class;
+	uint64_t woken_at;      /* set by the step that made it runnable */
+	bool has_line;          /* its lock word's cache line has arrived */
+	uint8_t nheld;          /* the locks it held after its last step */
+	uint8_t held[SIM_HELD_MAX];
+	uint64_t held_since[SIM_HELD_MAX];
+} ThreadState;
+
+typedef struct {
+	int last_cpu;           /* who touched the lock word last, or -1 */
+	uint64_t line_free;     /* when its cache line can move again */
+} LockWord;
+
+typedef struct {
+	uint64_t t;
+	int tid;
+	int op;                 /* procedure index of the op, or -1 */
+	const SimInsn *in;
+	int proc;               /* procedure the primitive is written in */
+} Ring;
+
+typedef struct {
+	const SimProgram *p;
+	const SimDesConfig *cfg;
+	SimWorld *w;
+	SimPrng g;
+	Heap heap;
+	int nblocked;           /* threads BLOCKED in the world */
+	ThreadState *ts;
+	LockWord *word;         /* per lock instance */
+	int *waiters;           /* per lock class: threads waiting now */
+	uint64_t area_t;        /* when the waiter integral was last updated */
+	Ring *ring;             /* the last trace_steps steps */
+	int nring;
+	uint64_t steps;
+	GArray **lat;           /* per opstat: uint64_t latencies */
+	GHashTable *opidx;      /* op procedure index + 1 -> opstat index + 1 */
+	SimDesResult *res;
+} Des;
+
+/* The world, read through these only. */
+static const SimThread *thread_of(const Des *d, int tid)
+{
+	return &d->w->thread[tid];
+}
+
+static bool is_runnable(const Des *d, int tid)
+{
+	return thread_of(d, tid)->status == SIM_TH_RUNNABLE;
+}
+
+/* The outermost op TID is in: frame 0 is the loop body. */
+static int op_proc(const Des *d, int tid)
+{
+	const SimThread *t = thread_of(d, tid);
+	return t->depth >= 2 ? t->frame[1].proc : -1;
+}
+
+static int cur_proc(const Des *d, int tid)
+{
+	const SimThread *t = thread_of(d, tid);
+	return t->frame[t->depth - 1].proc;
+}
+
+static int remote_cpus(const Des *d, int tid)
+{
+	int n = 0;
+	for (int t = 0; t < d->w->nthreads; t++)
+		n += t != tid && thread_of(d, t)->proc == thread_of(d, tid)->proc;
+	return n;
+}
+
+/* ---- measurements ------------------------------------------------------- */
+
+/* Advance the integral of waiters per class to NOW. */
+static void area_to(Des *d, uint64_t now)
+{
+	uint64_t dt = now - d->area_t;
+	for (int c = 0; c < d->res->nlocks; c++)
+		d->res->locks[c].queue_area += (double)d->waiters[c] * (double)dt;
+	d->area_t = now;
+}
+
+static void wait_begin(Des *d, int tid, uint64_t now)
+{
+	ThreadState *s = &d->ts[tid];
+	if (s->waiting)         /* woken, retried, blocked again: one wait */
+		return;
+	area_to(d, now);
+	s->waiting = true;
+	s->wait_start = now;
+	s->wait_class = sim_lock_decl_of(d->p, thread_of(d, tid)->wait_lock);
+	d->waiters[s->wait_class]++;
+}
+
+static void wait_end(Des *d, int tid, uint64_t now)
+{
+	ThreadState *s = &d->ts[tid];
+	SimDesLockStat *ls = &d->res->locks[s->wait_class];
+	uint64_t w = now - s->wait_start;
+
+	area_to(d, now);
+	d->waiters[s->wait_class]--;
+	s->waiting = false;
+	ls->wait_ns += w;
+	ls->wait_max_ns = MAX(ls->wait_max_ns, w);
+}
+
+/* Compare TID's held locks with what it held before its step at NOW. */
+static void held_diff(Des *d, int tid, uint64_t now)
+{
+	ThreadState *s = &d->ts[tid];
+	const SimThread *t = thread_of(d, tid);
+	uint8_t nheld = 0, held[SIM_HELD_MAX];
+	uint64_t since[SIM_HELD_MAX];
+
+	for (int i = 0; i < s->nheld; i++) {
+		if (memchr(t->held, s->held[i], t->nheld)) {
+			held[nheld] = s->held[i];
+			since[nheld++] = s->held_since[i];
+			continue;
+		}
+		int c = sim_lock_decl_of(d->p, s->held[i]);
+		d->res->locks[c].hold_ns += now - s->held_since[i];
+	}
+	for (int i = 0; i < t->nheld; i++) {
+		if (memchr(s->held, t->held[i], s->nheld))
+			continue;
+		int c = sim_lock_decl_of(d->p, t->held[i]);
+		d->res->locks[c].acquisitions++;
+		if (s->waiting && s->wait_class == c) {
+			d->res->locks[c].contended++;
+			wait_end(d, tid, now);
+		}
+		held[nheld] = t->held[i];
+		since[nheld++] = now;
+	}
+	s->nheld = nheld;
+	memcpy(s->held, held, nheld);
+	memcpy(s->held_since, since, nheld * sizeof(since[0]));
+}
+
+static int opstat_of(Des *d, int proc, bool background)
+{
+	gpointer v = g_hash_table_lookup(d->opidx, GINT_TO_POINTER(proc + 1));
+	if (v)
+		return GPOINTER_TO_INT(v) - 1;
+	SimDesResult *r = d->res;
+	int i = r->nopstats++;
+	r->opstats = g_renew(SimDesOpStat, r->opstats, r->nopstats);
+	d->lat = g_renew(GArray *, d->lat, r->nopstats);
+	r->opstats[i] = (SimDesOpStat){ .name = d->p->procs[proc]->name,
+					 .background = background };
+	d->lat[i] = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	g_hash_table_insert(d->opidx, GINT_TO_POINTER(proc + 1),
+			    GINT_TO_POINTER(i + 1));
+	return i;
+}
+
+static void op_begin(Des *d, int tid, uint64_t now)
+{
+	ThreadState *s = &d->ts[tid];
+	int proc = op_proc(d, tid);
+	s->op = proc < 0 ? -1 : opstat_of(d, proc, s->background);
+	s->op_start = now;
+}
+
+static void op_end(Des *d, int tid, uint64_t now)
+{
+	ThreadState *s = &d->ts[tid];
+	if (s->op < 0)
+		return;
+	uint64_t lat = now - s->op_start;
+	d->res->opstats[s->op].count++;
+	g_array_append_val(d->lat[s->op], lat);
+	if (!s->background)
+		d->res->ops++;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of the sorted N values V. */
+static uint64_t pct(const uint64_t *v, guint n, double p)
+{
+	guint k = (guint)(p * n + 0.999999999);
+	return v[MAX(k, 1u) - 1];
+}
+
+static void op_summary(Des *d)
+{
+	for (int i = 0; i < d->res->nopstats; i++) {
+		SimDesOpStat *o = &d->res->opstats[i];
+		GArray *a = d->lat[i];
+		uint64_t *v = (uint64_t *)(void *)a->data;
+		double sum = 0;
+		if (a->len) {
+			qsort(v, a->len, sizeof(*v), cmp_u64);
+			for (guint k = 0; k < a->len; k++)
+				sum += (double)v[k];
+			o->mean_ns = sum / a->len;
+			o->p50_ns = pct(v, a->len, 0.50);
+			o->p99_ns = pct(v, a->len, 0.99);
+			o->p999_ns = pct(v, a->len, 0.999);
+			o->max_ns = v[a->len - 1];
+		}
+		g_array_free(a, TRUE);
+	}
+}
+
+static void ring_record(Des *d, uint64_t now, int tid)
+{
+	Ring *r = &d->ring[d->steps % (uint64_t)d->nring];
+	r->t = now;
+	r->tid = tid;
+	r->op = op_proc(d, tid);
+	r->in = sim_step_next_insn(d->w, d->p, tid);
+	r->proc = cur_proc(d, tid);
+}
+
+static void violation(Des *d, SimProp prop, uint64_t now, const char *msg)
+{
+	SimDesResult *r = d->res;
+	for (int i = 0; i < r->nviolations; i++) {
+		if (r->violations[i].prop == prop) {
+			r->violations[i].count++;
+			return;
+		}
+	}
+	r->violations = g_renew(SimDesViolation, r->violations,
+				r->nviolations + 1);
+	SimDesViolation *v = &r->violations[r->nviolations++];
+	uint64_t kept = MIN(d->steps, (uint64_t)d->nring);
+	*v = (SimDesViolation){ .prop = prop, .count = 1, .first_ns = now,
+				.msg = g_strdup(msg), .ntrace = (int)kept };
+	v->trace = g_new(SimDesTraceStep, kept);
+	for (uint64_t k = 0; k < kept; k++) {
+		const Ring *s = &d->ring[(d->steps - kept + k) % (uint64_t)d->nring];
+		const SimProc *in_proc = d->p->procs[s->proc];
+		v->trace[k] = (SimDesTraceStep){
+			.t_ns = s->t, .tid = s->tid,
+			.op = s->op >= 0 ? d->p->procs[s->op]->name : NULL,
+			.prim = sim_prims[s->in->sub].name,
+			.file = in_proc->file, .line = s->in->line };
+	}
+}
+
+/* ---- the core loop ------------------------------------------------------ */
+
+/* A lock primitive waits for its lock word's cache line if another CPU
+ * touched it last; the line moves one CPU at a time.  Returns when the
+ * step can run (NOW if no transfer). */
+static uint64_t line_arrival(Des *d, int tid, uint64_t now)
+{
+	const SimInsn *in = sim_step_next_insn(d->w, d->p, tid);
+	if (d->ts[tid].has_line || in->lock < 0)
+		return now;
+	int inst = sim_step_lock_target(d->w, d->p, tid);
+	if (inst < 0)
+		return now;     /* the step reports the model error */
+	LockWord *lw = &d->word[inst];
+	int last = lw->last_cpu;
+	lw->last_cpu = tid;
+	if (last < 0 || last == tid)
+		return now;
+	uint64_t start = MAX(now, lw->line_free);
+	lw->line_free = start + sim_costs_event(d->cfg->costs,
+						SIM_CE_CONTENDED, &d->g);
+	d->ts[tid].has_line = true;
+	return lw->line_free;
+}
+
+/* The cost of TID's step that just ran at NOW, from what it did. */
+static uint64_t step_cost(Des *d, int tid, SimPrimId prim, int nfree_before)
+{
+	const SimCosts *c = d->cfg->costs;
+	uint64_t ns = sim_costs_prim(c, prim, &d->g);
+
+	if (d->w->nfree < nfree_before)
+		ns += sim_costs_event(c, SIM_CE_ALLOC, &d->g);
+	if (prim == SIM_P_ZAP_PTES || prim == SIM_P_WRPROTECT)
+		for (int k = remote_cpus(d, tid); k > 0; k--)
+			ns += sim_costs_event(c, SIM_CE_SHOOTDOWN, &d->g);
+	return ns;
+}
+
+/* Give every thread the step at NOW made runnable its next event. */
+static void wake_woken(Des *d, uint64_t now, const uint8_t *was_blocked)
+{
+	for (int t = 0; t < d->w->nthreads; t++) {
+		if (!was_blocked[t] || !is_runnable(d, t))
+			continue;
+		d->nblocked--;
+		ThreadState *s = &d->ts[t];
+		uint64_t asleep = s->wait_start +
+			sim_costs_event(d->cfg->costs, SIM_CE_SLEEP, &d->g);
+		heap_push(&d->heap, MAX(now, asleep) +
+			  sim_costs_event(d->cfg->costs, SIM_CE_WAKE, &d->g), t);
+	}
+}
+
+static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
+		     uint64_t end_ns)
+{
+	int n = d->w->nthreads;
+	uint8_t *was_blocked = g_new0(uint8_t, n);
+	uint64_t now = 0;
+	bool ok = true;
+
+	for (int t = 0; t < n; t++) {
+		/* loops start a think time apart, not all at once */
+		uint64_t first = sim_dist_draw(&d->ts[t].loop->think, &d->g);
+		op_begin(d, t, first);
+		if (is_runnable(d, t))
+			heap_push(&d->heap, first, t);
+	}
+	while (d->heap.n > 0 && (!end_ops || d->res->ops < end_ops)) {
+		Event e = heap_pop(&d->heap);
+		if (end_ns && e.t > end_ns) {
+			now = end_ns;
+			break;
+		}
+		now = e.t;
+		int tid = e.tid;
+		uint64_t at = line_arrival(d, tid, now);
+		if (at > now) {
+			heap_push(&d->heap, at, tid);
+			continue;
+		}
+		d->ts[tid].has_line = false;
+		SimPrimId prim = sim_step_next_insn(d->w, d->p, tid)->sub;
+		int nfree = d->w->nfree;
+		int nblocked = 0;
+		for (int t = 0; t < n && d->nblocked; t++)
+			nblocked += was_blocked[t] =
+				thread_of(d, t)->status == SIM_TH_BLOCKED;
+		ring_record(d, now, tid);
+		d->steps++;
+		sim_step(d->w, tid, ctx);
+		if (ctx->model_error) {
+			d->res->model_error = g_strdup(ctx->msg->str);
+			ok = false;
+			break;
+		}
+		for (int p = 0; p < SIM_PROP_COUNT; p++)
+			if (ctx->found >> p & 1)
+				violation(d, (SimProp)p, now, ctx->msg->str);
+		g_string_truncate(ctx->msg, 0);
+		held_diff(d, tid, now);
+		if (ctx->blocked) {
+			d->nblocked++;
+			wait_begin(d, tid, now);
+		} else {
+			if (d->ts[tid].waiting)     /* woken, not granted */
+				wait_end(d, tid, now);
+			uint64_t next = now + step_cost(d, tid, prim, nfree);
+			if (ctx->op_done) {
+				const SimLoop *l = d->ts[tid].loop;
+				op_end(d, tid, next);
+				uint64_t arrive = (l->every ? d->ts[tid].op_start :
+						   next) + sim_dist_draw(&l->think, &d->g);
+				op_begin(d, tid, arrive);
+				next = MAX(next, arrive);
+			}
+			if (is_runnable(d, tid))
+				heap_push(&d->heap, next, tid);
+		}
+		if (nblocked)
+			wake_woken(d, now, was_blocked);
+	}
+	if (ok && d->heap.n == 0 && d->nblocked) {
+		/* nobody can run and somebody waits: for good */
+		d->res->deadlock = true;
+		violation(d, SIM_PROP_DEADLOCK, now, "no thread can run");
+	}
+	/* close what is still open, so the integrals cover [0, now] */
+	for (int t = 0; t < n; t++) {
+		if (d->ts[t].waiting)
+			wait_end(d, t, now);
+		d->ts[t].nheld = 0;
+	}
+	area_to(d, now);
+	d->res->sim_ns = now;
+	g_free(was_blocked);
+	return ok;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+/* SCN's threads for a timed run: CPUS copies of the CPU loop, then the
+ * background loops.  The copy borrows everything else from SCN. */
+static bool workload_threads(const SimScenario *scn, int cpus, SimScenario *out,
+			     GError **error)
+{
+	const SimWorkload *wl = scn->workload;
+	int n = cpus + wl->nbackground;
+
+	*out = *scn;
+	if (cpus < 1 || n > SIM_THREADS_MAX) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "%s:%d:%d: %d CPUs and %d background loops: the "
+			    "world has %d threads at most", scn->file,
+			    wl->line, wl->col, cpus, wl->nbackground,
+			    SIM_THREADS_MAX);
+		return false;
+	}
+	out->nthreads = n;
+	for (int t = 0; t < n; t++) {
+		bool cpu = t < cpus;
+		const SimLoop *l = cpu ? &wl->cpu : &wl->background[t - cpus];
+		out->threads[t] = (SimThreadDecl){
+			.name = cpu ? g_strdup_printf("CPU%d", t) :
+				g_strdup_printf("BG%d", t - cpus),
+			.proc = l->proc, .body = l->body,
+			.arg = cpu ? t : t - cpus, .line = l->line, .col = l->col };
+	}
+	return true;
+}
+
+static void lock_stats_init(SimDesResult *r, const SimModel *m)
+{
+	r->nlocks = m->nlocks;
+	r->locks = g_new0(SimDesLockStat, m->nlocks);
+	for (int c = 0; c < m->nlocks; c++)
+		r->locks[c].name = m->locks[c].name;
+}
+
+SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
+			 const SimDesConfig *cfg, SimDesResult *res,
+			 char **missing, GError **error)
+{
+	const SimWorkload *wl = scn->workload;
+	SimScenario s;
+
+	memset(res, 0, sizeof(*res));
+	*missing = NULL;
+	if (!wl) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "%s: the scenario has no workload block", scn->file);
+		return SIM_DES_ERROR;
+	}
+	int cpus = cfg->cpus ? cfg->cpus : wl->cpus;
+	if (!workload_threads(scn, cpus, &s, error))
+		return SIM_DES_ERROR;
+	SimDesStatus st = SIM_DES_OK;
+	SimProgram *p = sim_program_link(model, &s, missing, error);
+	if (!p) {
+		st = *missing ? SIM_DES_NA : SIM_DES_ERROR;
+		goto out;
+	}
+	Des d = { .p = p, .cfg = cfg, .res = res };
+	res->cpus = cpus;
+	res->nthreads = s.nthreads;
+	res->seed = cfg->seed_set ? cfg->seed : wl->seed;
+	lock_stats_init(res, model);
+	sim_prng_seed(&d.g, res->seed);
+	d.w = g_new0(SimWorld, 1);
+	d.ts = g_new0(ThreadState, s.nthreads);
+	d.heap.e = g_new(Event, s.nthreads);
+	d.word = g_new(LockWord, p->nlocks);
+	for (int i = 0; i < p->nlocks; i++)
+		d.word[i] = (LockWord){ .last_cpu = -1 };
+	d.waiters = g_new0(int, model->nlocks);
+	d.nring = cfg->trace_steps > 0 ? cfg->trace_steps : TRACE_DEFAULT;
+	d.ring = g_new(Ring, d.nring);
+	d.opidx = g_hash_table_new(NULL, NULL);
+	for (int t = 0; t < s.nthreads; t++) {
+		d.ts[t].background = t >= cpus;
+		d.ts[t].loop = t < cpus ? &wl->cpu : &wl->background[t - cpus];
+	}
+	SimStepCtx ctx = { .prog = p, .msg = g_string_new(NULL) };
+	if (!sim_step_init(d.w, p, &ctx)) {
+		res->model_error = g_strdup(ctx.msg->str);
+	} else {
+		run_loop(&d, &ctx, cfg->ops ? cfg->ops : wl->ops,
+			 cfg->duration_ns ? cfg->duration_ns : wl->duration_ns);
+		res->events = d.steps;
+		res->throughput = res->sim_ns ?
+			(double)res->ops * 1e9 / (double)res->sim_ns : 0;
+	}
+	op_summary(&d);
+	g_string_free(ctx.msg, TRUE);
+	g_hash_table_destroy(d.opidx);
+	g_free(d.lat);
+	g_free(d.ring);
+	g_free(d.waiters);
+	g_free(d.word);
+	g_free(d.heap.e);
+	g_free(d.ts);
+	g_free(d.w);
+	sim_program_free(p);
+out:
+	for (int t = 0; t < s.nthreads; t++)
+		g_free(s.threads[t].name);
+	return st;
+}
+
+void sim_des_result_clear(SimDesResult *res)
+{
+	for (int i = 0; i < res->nviolations; i++) {
+		g_free(res->violations[i].msg);
+		g_free(res->violations[i].trace);
+	}
+	g_free(res->violations);
+	g_free(res->opstats);
+	g_free(res->locks);
+	g_free(res->model_error);
+	memset(res, 0, sizeof(*res));
+}
