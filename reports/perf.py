@@ -2,18 +2,20 @@
 """perf.py - plot and tabulate `faultline perf --json`.
 
 usage: reports/perf.py PERF.json [PERF.json...] OUTDIR
-       reports/perf.py --columns DISJOINT.json SHARED.json [OUTDIR]
+       reports/perf.py --columns MATRIX.json DISJOINT.json SHARED.json [OUTDIR]
 
 The first form writes, per input, OUTDIR/perf-SCENARIO.svg and .png: on
 the left throughput (ops per simulated second) against CPUs, one line per
 scheme, log-log, the USL fit dashed; on the right the lock wait share
-(the share of all CPUs' simulated time spent waiting for a lock) against
+(the share of all threads' simulated time spent waiting for a lock) against
 CPUs.  The second form prints the columns `make demo` sets beside the
-correctness table: per model its single-CPU cost relative to no locking,
-and its throughput at the largest CPU count of each sweep, on disjoint
-and on shared pages (and writes OUTDIR/perf-columns.md when OUTDIR is
-given).  Every figure comes from the JSON; nothing is computed here but
-layout and the ratio of two figures the engine wrote.  Output is
+correctness table: per model its verdicts over the matrix (`faultline
+matrix --json`: how many races, deadlocks and clean cells), its
+single-CPU cost relative to no locking, and its throughput at the
+largest CPU count of each sweep, on disjoint and on shared pages (and
+writes OUTDIR/perf-columns.md when OUTDIR is given).  Every figure
+comes from the JSON; nothing is computed here but layout, counts and
+the ratio of two figures the engine wrote.  Output is
 byte-identical for the same input (no timestamps, SVG ids salted
 constantly, PNG metadata stripped).  Run with /usr/bin/python3 (Debian's
 matplotlib).
@@ -153,15 +155,27 @@ def run_at(model, data, cpus):
     return None
 
 
-def columns(disjoint, shared):
-    """Rows (model, 1-CPU cost, X at max CPUs disjoint, shared) as text."""
+# The matrix's verdicts a row counts, in this order.
+COUNTED = ["RACE", "DEADLOCK", "LIVELOCK", "CLEAN"]
+
+
+def verdicts(matrix, name):
+    """"RACE 9, DEADLOCK 2, CLEAN 14": MODEL's cells in MATRIX."""
+    got = [c["verdict"] for c in matrix["cells"] if c["model"] == name]
+    return ", ".join("%s %d" % (v, got.count(v)) for v in COUNTED
+                     if got.count(v)) or "-"
+
+
+def columns(matrix, disjoint, shared):
+    """Rows (model, verdicts, 1-CPU cost, X at max CPUs disjoint,
+    shared) as text."""
     rows = []
     top_d, top_s = max(disjoint["cpus"]), max(shared["cpus"])
-    head = ("model", "1-CPU cost vs no locking",
-            "disjoint X @%d" % top_d, "shared X @%d" % top_s)
+    head = ("model", "correctness (matrix cells)", "1-CPU cost vs no locking",
+            "disjoint ops/s @%d CPUs" % top_d, "shared ops/s @%d CPUs" % top_s)
     d, s = by_model(disjoint), by_model(shared)
-    for name in sorted(set(d) | set(s)):
-        cells = [name]
+    for name in [m["name"] for m in matrix["models"]]:
+        cells = [name, verdicts(matrix, name)]
         m = d.get(name)
         one = run_at(m, disjoint, 1) if m and m["applicable"] else None
         cells.append("%.2fx" % (one["mean_ns"] / m["nolock_ns"])
@@ -169,7 +183,7 @@ def columns(disjoint, shared):
         for data, byname, top in ((disjoint, d, top_d), (shared, s, top_s)):
             mm = byname.get(name)
             r = run_at(mm, data, top) if mm and mm["applicable"] else None
-            cells.append(si(r["throughput"]) + " ops/s" if r else "n/a")
+            cells.append(si(r["throughput"]) if r else "n/a")
         rows.append(cells)
     return head, rows
 
@@ -187,11 +201,13 @@ def columns_md(head, rows):
 
 
 def main(argv):
-    if len(argv) >= 4 and argv[1] == "--columns":
-        head, rows = columns(load(argv[2]), load(argv[3]))
+    if len(argv) in (5, 6) and argv[1] == "--columns":
+        with open(argv[2], encoding="utf-8") as f:
+            matrix = json.load(f)
+        head, rows = columns(matrix, load(argv[3]), load(argv[4]))
         sys.stdout.write(columns_text(head, rows))
-        if len(argv) == 5:
-            with open(os.path.join(argv[4], "perf-columns.md"), "w",
+        if len(argv) == 6:
+            with open(os.path.join(argv[5], "perf-columns.md"), "w",
                       encoding="utf-8") as f:
                 f.write(columns_md(head, rows))
         return

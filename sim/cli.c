@@ -23,6 +23,12 @@ static int cmp_name(gconstpointer a, gconstpointer b)
 
 GPtrArray *sim_cli_model_names(const char *path, GError **error)
 {
+	return sim_cli_names(path, ".model", error);
+}
+
+GPtrArray *sim_cli_names(const char *path, const char *suffix,
+			 GError **error)
+{
 	char **dirs = g_strsplit(path, G_SEARCHPATH_SEPARATOR_S, -1);
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -38,9 +44,9 @@ GPtrArray *sim_cli_model_names(const char *path, GError **error)
 		}
 		while ((f = g_dir_read_name(d))) {
 			char *n;
-			if (!g_str_has_suffix(f, ".model"))
+			if (!g_str_has_suffix(f, suffix))
 				continue;
-			n = g_strndup(f, strlen(f) - 6);
+			n = g_strndup(f, strlen(f) - strlen(suffix));
 			if (g_hash_table_add(seen, n))
 				g_ptr_array_add(names, n);
 			else
@@ -119,7 +125,7 @@ static const struct {
 	{ SIM_EXIT_USAGE, "bad input: scenario, model, schedule, trail or "
 	  "options (a file:line:col message on stderr)" },
 	{ SIM_EXIT_VIOLATION, "a checked property was found (run, replay, "
-	  "explore); an expectation failed (check, matrix); a cell got "
+	  "explore, perf); an expectation failed (check, matrix); a cell got "
 	  "worse (diff); an op or fn cites nothing (show --lint)" },
 	{ SIM_EXIT_IMPOSSIBLE, "the schedule cannot happen under the model "
 	  "(run, replay)" },

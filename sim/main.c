@@ -40,6 +40,12 @@ static const SimCommand commands[] = {
 	  "every scenario x model verdict as a table",
 	  "faultline matrix\n"
 	  "faultline matrix -m xfs-mmaplock -m v4.2-dax --json m.json" },
+	{ "perf", sim_cmd_perf, "SCENARIO -m MODEL | --all-models",
+	  "a workload on N simulated CPUs: throughput, latency, lock_stat",
+	  "faultline perf perf-disjoint-faults --all-models "
+	  "--cpus 1,2,4,8,16,32,64\n"
+	  "faultline perf perf-truncate-faults -m boaz-early-unlock "
+	  "--widen 1,10,100 --json p.json" },
 	{ "diff", sim_cmd_diff, "MODEL_A MODEL_B [SCENARIO...]",
 	  "the cells where two models differ, with the counterexample",
 	  "faultline diff xfs-mmaplock ./patched.model" },

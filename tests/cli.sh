@@ -462,6 +462,30 @@ grep -q "^WORSE  fault-vs-punch-hole: xfs-mmaplock: never, v4.2-dax: stale-pte" 
 	grep -q "^1 of 2 scenarios differ, 1 worse under v4.2-dax$" "$tmp/o" && ok ||
 	bad "diff output: $(head -c 300 "$tmp/o")"
 
+# perf: options that cannot apply and inputs it cannot run are exit 2
+# with a message naming them; a bad cost file is file:line:col.
+pscn=scenarios/perf-disjoint-faults.scn
+expect_error 2 "needs one SCENARIO and either one -m MODEL or --all-models" \
+	$FL perf $pscn
+expect_error 2 "needs one SCENARIO" $FL perf $pscn -m v4.2-dax -m xfs-mmaplock
+for c in 0 2,1 1,1 1,65 x 1,,2 ""; do
+	expect_error 2 "--cpus takes whole numbers from 1 to 64, ascending" \
+		$FL perf $pscn -m v4.2-dax --cpus "$c"
+done
+for w in 0 1.5 1001 10,1; do
+	expect_error 2 "--widen takes whole numbers from 1 to 1000, ascending" \
+		$FL perf $pscn -m v4.2-dax --widen "$w"
+done
+expect_error 2 "--seed and --ops take non-negative" $FL perf $pscn -m v4.2-dax --seed -1
+expect_error 2 "--seed and --ops take non-negative" $FL perf $pscn -m v4.2-dax --ops -1
+expect_error 2 "Unknown option --cpu \(did you mean '--cpus'\?\)" \
+	$FL perf $pscn -m v4.2-dax --cpu 2
+expect_error 2 "two outputs name the same file" \
+	$FL perf $pscn -m v4.2-dax --json "$tmp/x" --csv "$tmp/x"
+expect_error 2 "--list-costs stands alone" $FL perf $pscn --list-costs
+expect_error 2 "^faultline: $scn: no workload block" $FL perf $scn -m v4.2-dax
+$FL perf --list-costs | grep -q "^dram-2015 " && ok || bad "perf --list-costs"
+
 # Installed, used from outside the checkout: a user's model in its own
 # directory extends a library model, found through FAULTLINE_MODELS, through
 # --models (before or after the command) and as -m FILE; the bundled
