@@ -181,21 +181,21 @@ static bool same_file(const SimRun *r, int tid, const char *file,
 static gboolean replay_steps(SimRun *r, const SimTrail *tr, const char *path,
 			     GError **error)
 {
-	SimWorld *start = g_new(SimWorld, 1);
+	SimWorld *start = sim_world_dup(r->w);
 	gboolean ok = TRUE;
 
 	for (guint i = 0; i < tr->steps->len && ok; i++) {
 		if ((int)i == tr->cycle_from) {
-			memcpy(start, &r->w, sizeof(SimWorld));
+			sim_world_copy(start, r->w);
 			r->completed = 0;
 		}
 		const SimTraceStep *want = &g_array_index(tr->steps,
 							  SimTraceStep, i);
 		int line = g_array_index(tr->lines, int, i);
 		const SimInsn *in = NULL;
-		if (want->tid < r->w.nthreads &&
-		    r->w.thread[want->tid].status == SIM_TH_RUNNABLE)
-			in = sim_step_next_insn(&r->w, r->prog, want->tid);
+		if (want->tid < r->w->nthreads &&
+		    sim_thread(r->w, want->tid)->status == SIM_TH_RUNNABLE)
+			in = sim_step_next_insn(r->w, r->prog, want->tid);
 		if (!in || in->line != want->line || in->col != want->col ||
 		    in->sub != want->prim ||
 		    !same_file(r, want->tid, tr->files->pdata[i], path)) {

@@ -124,7 +124,9 @@ typedef struct {
 	char text[256];         /* word, string (truncated), punctuation */
 	uint64_t ns;            /* T_TIME */
 	uint64_t count;         /* T_COUNT */
-	GError *err;
+	GError *err;            /* the first error, "FILE:LINE:COL: why" */
+	char *why;              /* its message alone */
+	int ecol;               /* and its column */
 	GHashTable *seen;       /* "cost NAME", "prim NAME"... in this file */
 } Lex;
 
@@ -138,11 +140,11 @@ static bool fail_at(Lex *x, int line, int col, const char *fmt, ...)
 	if (x->err)
 		return false;
 	va_start(ap, fmt);
-	char *m = g_strdup_vprintf(fmt, ap);
+	x->why = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	x->ecol = col;
 	x->err = g_error_new(SIM_PARSE_ERROR, SIM_PARSE_ERROR_SYNTAX,
-			     "%s:%d:%d: %s", x->file, line, col, m);
-	g_free(m);
+			     "%s:%d:%d: %s", x->file, line, col, x->why);
 	return false;
 }
 
@@ -356,6 +358,35 @@ static void resolve(Sum *s, const GArray *dists)
 	}
 }
 
+bool sim_dist_parse(const char *s, SimDist *d, size_t *len, char **why,
+		    size_t *at)
+{
+	/* its extent first, so the lexer sees nothing past it */
+	size_t n = 0;
+	if (g_str_has_prefix(s, "exp(") || g_str_has_prefix(s, "uniform(")) {
+		while (s[n] && s[n] != ')' && s[n] != '\n')
+			n++;
+		n += s[n] == ')';
+	} else {
+		while (g_ascii_isalnum(s[n]) || s[n] == '.' || s[n] == '-')
+			n++;
+	}
+	char *text = g_strndup(s, n);
+	Lex x = { .file = "", .s = text, .line = 1, .col = 1 };
+	bool ok = next(&x) && parse_dist(&x, d);
+
+	if (ok && x.tok != T_EOF)
+		ok = FAIL(&x, "unexpected '%s' in a time", x.text);
+	*len = n;
+	if (!ok) {
+		*at = (size_t)x.ecol - 1;       /* one line: column = offset */
+		*why = g_steal_pointer(&x.why);
+		g_error_free(x.err);
+	}
+	g_free(text);
+	return ok;
+}
+
 static int event_lookup(const char *name)
 {
 	for (int e = 0; e < SIM_CE_COUNT; e++)
@@ -509,6 +540,7 @@ static bool parse_file(Build *b, const char *text, const char *filename,
 					     "event '%s'", event_names[e]);
 	}
 	g_hash_table_destroy(x.seen);
+	g_free(x.why);
 	if (!ok)
 		g_propagate_error(error, x.err);
 	return ok;

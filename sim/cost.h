@@ -30,6 +30,8 @@
 #ifndef SIM_COST_H
 #define SIM_COST_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <glib.h>
 #include "prim.h"
@@ -61,6 +63,14 @@ typedef struct {
 	uint8_t kind;       /* SimDistKind */
 	uint64_t a, b;      /* ns */
 } SimDist;
+
+/* sim_dist_parse - the time at the start of S, written as in a cost file
+ * (a time, exp(MEAN) or uniform(LO, HI), on one line): *LEN is the bytes
+ * it takes.  On bad input: false, *WHY the message (g_free it) and *AT
+ * the byte offset in S of the token at fault.  For other languages that
+ * take times (the scenario's workload block). */
+bool sim_dist_parse(const char *s, SimDist *d, size_t *len, char **why,
+		    size_t *at);
 
 /* sim_dist_draw - one draw of D, in ns. */
 uint64_t sim_dist_draw(const SimDist *d, SimPrng *g);

@@ -81,7 +81,7 @@ typedef struct {
 	uint64_t woken_at;      /* set by the step that made it runnable */
 	bool has_line;          /* its lock word's cache line has arrived */
 	uint8_t nheld;          /* the locks it held after its last step */
-	uint8_t held[SIM_HELD_MAX];
+	uint16_t held[SIM_HELD_MAX];
 	uint64_t held_since[SIM_HELD_MAX];
 } ThreadState;
 
@@ -105,6 +105,7 @@ typedef struct {
 	SimPrng g;
 	Heap heap;
 	int nblocked;           /* threads BLOCKED in the world */
+	uint8_t *was_blocked;   /* per thread, before the step under way */
 	ThreadState *ts;
 	LockWord *word;         /* per lock instance */
 	int *waiters;           /* per lock class: threads waiting now */
@@ -112,15 +113,36 @@ typedef struct {
 	Ring *ring;             /* the last trace_steps steps */
 	int nring;
 	uint64_t steps;
+	uint64_t last_op_step;  /* steps when an op last completed */
 	GArray **lat;           /* per opstat: uint64_t latencies */
-	GHashTable *opidx;      /* op procedure index + 1 -> opstat index + 1 */
+	GHashTable *opidx;      /* 2 * op procedure + background + 1 ->
+				 * opstat index + 1 */
 	SimDesResult *res;
 } Des;
 
 /* The world, read through these only. */
 static const SimThread *thread_of(const Des *d, int tid)
 {
-	return &d->w->thread[tid];
+	return sim_thread(d->w, tid);
+}
+
+static int nfree_of(const Des *d)
+{
+	return sim_core(d->w)->nfree;
+}
+
+static int nthreads_of(const Des *d)
+{
+	return d->w->nthreads;
+}
+
+/* Whether V is among the N values at A. */
+static bool held_has(const uint16_t *a, int n, uint16_t v)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i] == v)
+			return true;
+	return false;
 }
 
 static bool is_runnable(const Des *d, int tid)
@@ -144,7 +166,7 @@ static int cur_proc(const Des *d, int tid)
 static int remote_cpus(const Des *d, int tid)
 {
 	int n = 0;
-	for (int t = 0; t < d->w->nthreads; t++)
+	for (int t = 0; t < nthreads_of(d); t++)
 		n += t != tid && thread_of(d, t)->proc == thread_of(d, tid)->proc;
 	return n;
 }
@@ -190,11 +212,15 @@ static void held_diff(Des *d, int tid, uint64_t now)
 {
 	ThreadState *s = &d->ts[tid];
 	const SimThread *t = thread_of(d, tid);
-	uint8_t nheld = 0, held[SIM_HELD_MAX];
+	uint8_t nheld = 0;
+	uint16_t held[SIM_HELD_MAX];
 	uint64_t since[SIM_HELD_MAX];
 
+	if (t->nheld == s->nheld &&
+	    memcmp(t->held, s->held, s->nheld * sizeof(s->held[0])) == 0)
+		return;         /* most steps take and drop nothing */
 	for (int i = 0; i < s->nheld; i++) {
-		if (memchr(t->held, s->held[i], t->nheld)) {
+		if (held_has(t->held, t->nheld, s->held[i])) {
 			held[nheld] = s->held[i];
 			since[nheld++] = s->held_since[i];
 			continue;
@@ -203,7 +229,7 @@ static void held_diff(Des *d, int tid, uint64_t now)
 		d->res->locks[c].hold_ns += now - s->held_since[i];
 	}
 	for (int i = 0; i < t->nheld; i++) {
-		if (memchr(s->held, t->held[i], s->nheld))
+		if (held_has(s->held, s->nheld, t->held[i]))
 			continue;
 		int c = sim_lock_decl_of(d->p, t->held[i]);
 		d->res->locks[c].acquisitions++;
@@ -215,13 +241,16 @@ static void held_diff(Des *d, int tid, uint64_t now)
 		since[nheld++] = now;
 	}
 	s->nheld = nheld;
-	memcpy(s->held, held, nheld);
+	memcpy(s->held, held, nheld * sizeof(held[0]));
 	memcpy(s->held_since, since, nheld * sizeof(since[0]));
 }
 
+/* The stats of op PROC as the CPU loops (or the background loops) call
+ * it: the two are counted apart. */
 static int opstat_of(Des *d, int proc, bool background)
 {
-	gpointer v = g_hash_table_lookup(d->opidx, GINT_TO_POINTER(proc + 1));
+	gpointer key = GINT_TO_POINTER(2 * proc + background + 1);
+	gpointer v = g_hash_table_lookup(d->opidx, key);
 	if (v)
 		return GPOINTER_TO_INT(v) - 1;
 	SimDesResult *r = d->res;
@@ -231,8 +260,7 @@ static int opstat_of(Des *d, int proc, bool background)
 	r->opstats[i] = (SimDesOpStat){ .name = d->p->procs[proc]->name,
 					 .background = background };
 	d->lat[i] = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-	g_hash_table_insert(d->opidx, GINT_TO_POINTER(proc + 1),
-			    GINT_TO_POINTER(i + 1));
+	g_hash_table_insert(d->opidx, key, GINT_TO_POINTER(i + 1));
 	return i;
 }
 
@@ -250,6 +278,7 @@ static void op_end(Des *d, int tid, uint64_t now)
 	if (s->op < 0)
 		return;
 	uint64_t lat = now - s->op_start;
+	d->last_op_step = d->steps;
 	d->res->opstats[s->op].count++;
 	g_array_append_val(d->lat[s->op], lat);
 	if (!s->background)
@@ -290,13 +319,13 @@ static void op_summary(Des *d)
 	}
 }
 
-static void ring_record(Des *d, uint64_t now, int tid)
+static void ring_record(Des *d, uint64_t now, int tid, const SimInsn *in)
 {
 	Ring *r = &d->ring[d->steps % (uint64_t)d->nring];
 	r->t = now;
 	r->tid = tid;
 	r->op = op_proc(d, tid);
-	r->in = sim_step_next_insn(d->w, d->p, tid);
+	r->in = in;
 	r->proc = cur_proc(d, tid);
 }
 
@@ -332,9 +361,9 @@ static void violation(Des *d, SimProp prop, uint64_t now, const char *msg)
 /* A lock primitive waits for its lock word's cache line if another CPU
  * touched it last; the line moves one CPU at a time.  Returns when the
  * step can run (NOW if no transfer). */
-static uint64_t line_arrival(Des *d, int tid, uint64_t now)
+static uint64_t line_arrival(Des *d, int tid, const SimInsn *in,
+			     uint64_t now)
 {
-	const SimInsn *in = sim_step_next_insn(d->w, d->p, tid);
 	if (d->ts[tid].has_line || in->lock < 0)
 		return now;
 	int inst = sim_step_lock_target(d->w, d->p, tid);
@@ -358,7 +387,7 @@ static uint64_t step_cost(Des *d, int tid, SimPrimId prim, int nfree_before)
 	const SimCosts *c = d->cfg->costs;
 	uint64_t ns = sim_costs_prim(c, prim, &d->g);
 
-	if (d->w->nfree < nfree_before)
+	if (nfree_of(d) < nfree_before)
 		ns += sim_costs_event(c, SIM_CE_ALLOC, &d->g);
 	if (prim == SIM_P_ZAP_PTES || prim == SIM_P_WRPROTECT)
 		for (int k = remote_cpus(d, tid); k > 0; k--)
@@ -367,10 +396,10 @@ static uint64_t step_cost(Des *d, int tid, SimPrimId prim, int nfree_before)
 }
 
 /* Give every thread the step at NOW made runnable its next event. */
-static void wake_woken(Des *d, uint64_t now, const uint8_t *was_blocked)
+static void wake_woken(Des *d, uint64_t now)
 {
-	for (int t = 0; t < d->w->nthreads; t++) {
-		if (!was_blocked[t] || !is_runnable(d, t))
+	for (int t = 0; t < nthreads_of(d); t++) {
+		if (!d->was_blocked[t] || !is_runnable(d, t))
 			continue;
 		d->nblocked--;
 		ThreadState *s = &d->ts[t];
@@ -381,11 +410,66 @@ static void wake_woken(Des *d, uint64_t now, const uint8_t *was_blocked)
 	}
 }
 
+/* TID's op ended with the step that ends at END: its next op arrives a
+ * think time after (closed loop) or an inter-arrival time after the
+ * previous arrival (open loop).  Returns when TID's next step runs. */
+static uint64_t next_op(Des *d, int tid, uint64_t end)
+{
+	const SimLoop *l = d->ts[tid].loop;
+	uint64_t arrive = (l->every ? d->ts[tid].op_start : end) +
+		sim_dist_draw(&l->think, &d->g);
+
+	op_end(d, tid, end);
+	op_begin(d, tid, arrive);
+	return MAX(end, arrive);
+}
+
+/* One step of TID (parked at IN) at NOW, measured.  False on a model
+ * error. */
+static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
+		      uint64_t now)
+{
+	int n = nthreads_of(d), nfree = nfree_of(d), nblocked = 0;
+
+	/* whom the step may wake: only worth a look if someone sleeps */
+	for (int t = 0; t < n && d->nblocked; t++)
+		nblocked += d->was_blocked[t] =
+			thread_of(d, t)->status == SIM_TH_BLOCKED;
+	ring_record(d, now, tid, in);
+	d->steps++;
+	sim_step(d->w, tid, ctx);
+	if (ctx->model_error) {
+		d->res->model_error = g_strdup(ctx->msg->str);
+		return false;
+	}
+	for (int p = 0; p < SIM_PROP_COUNT; p++)
+		if (ctx->found >> p & 1)
+			violation(d, (SimProp)p, now, ctx->msg->str);
+	g_string_truncate(ctx->msg, 0);
+	held_diff(d, tid, now);
+	if (ctx->blocked) {
+		d->nblocked++;
+		wait_begin(d, tid, now);
+	} else {
+		if (d->ts[tid].waiting)     /* woken, not granted */
+			wait_end(d, tid, now);
+		uint64_t next = now + step_cost(d, tid, in->sub, nfree);
+		if (ctx->op_done)
+			next = next_op(d, tid, next);
+		if (is_runnable(d, tid))
+			heap_push(&d->heap, next, tid);
+	}
+	if (nblocked)
+		wake_woken(d, now);
+	return true;
+}
+
+/* Run until the workload's end (END_OPS CPU-loop ops or END_NS), a model
+ * error (false), a deadlock or a stall. */
 static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 		     uint64_t end_ns)
 {
-	int n = d->w->nthreads;
-	uint8_t *was_blocked = g_new0(uint8_t, n);
+	int n = nthreads_of(d);
 	uint64_t now = 0;
 	bool ok = true;
 
@@ -396,59 +480,25 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 		if (is_runnable(d, t))
 			heap_push(&d->heap, first, t);
 	}
-	while (d->heap.n > 0 && (!end_ops || d->res->ops < end_ops)) {
+	while (ok && d->heap.n > 0 && (!end_ops || d->res->ops < end_ops)) {
+		if (d->steps - d->last_op_step > SIM_DES_STALL_STEPS) {
+			d->res->stalled = true;
+			break;
+		}
 		Event e = heap_pop(&d->heap);
 		if (end_ns && e.t > end_ns) {
 			now = end_ns;
 			break;
 		}
 		now = e.t;
-		int tid = e.tid;
-		uint64_t at = line_arrival(d, tid, now);
+		const SimInsn *in = sim_step_next_insn(d->w, d->p, e.tid);
+		uint64_t at = line_arrival(d, e.tid, in, now);
 		if (at > now) {
-			heap_push(&d->heap, at, tid);
+			heap_push(&d->heap, at, e.tid);
 			continue;
 		}
-		d->ts[tid].has_line = false;
-		SimPrimId prim = sim_step_next_insn(d->w, d->p, tid)->sub;
-		int nfree = d->w->nfree;
-		int nblocked = 0;
-		for (int t = 0; t < n && d->nblocked; t++)
-			nblocked += was_blocked[t] =
-				thread_of(d, t)->status == SIM_TH_BLOCKED;
-		ring_record(d, now, tid);
-		d->steps++;
-		sim_step(d->w, tid, ctx);
-		if (ctx->model_error) {
-			d->res->model_error = g_strdup(ctx->msg->str);
-			ok = false;
-			break;
-		}
-		for (int p = 0; p < SIM_PROP_COUNT; p++)
-			if (ctx->found >> p & 1)
-				violation(d, (SimProp)p, now, ctx->msg->str);
-		g_string_truncate(ctx->msg, 0);
-		held_diff(d, tid, now);
-		if (ctx->blocked) {
-			d->nblocked++;
-			wait_begin(d, tid, now);
-		} else {
-			if (d->ts[tid].waiting)     /* woken, not granted */
-				wait_end(d, tid, now);
-			uint64_t next = now + step_cost(d, tid, prim, nfree);
-			if (ctx->op_done) {
-				const SimLoop *l = d->ts[tid].loop;
-				op_end(d, tid, next);
-				uint64_t arrive = (l->every ? d->ts[tid].op_start :
-						   next) + sim_dist_draw(&l->think, &d->g);
-				op_begin(d, tid, arrive);
-				next = MAX(next, arrive);
-			}
-			if (is_runnable(d, tid))
-				heap_push(&d->heap, next, tid);
-		}
-		if (nblocked)
-			wake_woken(d, now, was_blocked);
+		d->ts[e.tid].has_line = false;
+		ok = take_step(d, ctx, e.tid, in, now);
 	}
 	if (ok && d->heap.n == 0 && d->nblocked) {
 		/* nobody can run and somebody waits: for good */
@@ -463,7 +513,6 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 	}
 	area_to(d, now);
 	d->res->sim_ns = now;
-	g_free(was_blocked);
 	return ok;
 }
 
@@ -536,8 +585,9 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	res->seed = cfg->seed_set ? cfg->seed : wl->seed;
 	lock_stats_init(res, model);
 	sim_prng_seed(&d.g, res->seed);
-	d.w = g_new0(SimWorld, 1);
+	d.w = sim_step_world_new(p);
 	d.ts = g_new0(ThreadState, s.nthreads);
+	d.was_blocked = g_new0(uint8_t, s.nthreads);
 	d.heap.e = g_new(Event, s.nthreads);
 	d.word = g_new(LockWord, p->nlocks);
 	for (int i = 0; i < p->nlocks; i++)
@@ -569,6 +619,7 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	g_free(d.word);
 	g_free(d.heap.e);
 	g_free(d.ts);
+	g_free(d.was_blocked);
 	g_free(d.w);
 	sim_program_free(p);
 out:

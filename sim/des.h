@@ -60,6 +60,9 @@
 #include "cost.h"
 #include "prog.h"
 
+/* Steps without a completed op after which a run stops as stalled. */
+#define SIM_DES_STALL_STEPS (1u << 20)
+
 typedef struct {
 	const SimCosts *costs;
 	int cpus;               /* 0: the workload's `cpus` */
@@ -126,6 +129,9 @@ typedef struct {
 	SimDesViolation *violations;    /* in order of first occurrence */
 	int nviolations;
 	bool deadlock;          /* the run ended with no runnable thread */
+	bool stalled;           /* ended because no op completed in
+				 * SIM_DES_STALL_STEPS steps: threads spin
+				 * (a livelock, if explore agrees) */
 	char *model_error;      /* a model error ended the run, or NULL */
 } SimDesResult;
 

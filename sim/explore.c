@@ -64,8 +64,12 @@
 /* ---- footprints ---------------------------------------------------------- */
 
 /* Classes, as bits of a 64-bit mask.  A page-indexed class has one bit
- * per pgoff (bit KIND * SIM_PAGES_MAX + pgoff); the rest are whole
- * objects. */
+ * per pgoff (bit KIND * FP_PAGES + pgoff); the rest are whole objects.
+ * The mask has room for FP_PAGES pages and FP_PROCS processes: a world
+ * shaped larger is searched without reduction (Search.por). */
+#define FP_PAGES 8
+#define FP_PROCS 2
+
 enum {
 	K_BMAP,                 /* bmap[pgoff] */
 	K_PCACHE,               /* the page-cache page: mflags' page bits,
@@ -74,14 +78,14 @@ enum {
 	K_PLOCK,                /* the page lock instance */
 	K_ELOCK,                /* the DAX entry lock instance */
 	K_PTE0,                 /* process p's PTE: kind K_PTE0 + p */
-	K_NKINDS = K_PTE0 + SIM_PROCS_MAX,
-	CL_WHOLE0 = K_NKINDS * SIM_PAGES_MAX,
+	K_NKINDS = K_PTE0 + FP_PROCS,
+	CL_WHOLE0 = K_NKINDS * FP_PAGES,
 };
 
-G_STATIC_ASSERT(SIM_PAGES_MAX <= 8 && CL_WHOLE0 + 5 <= 64);
+G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 5 <= 64);
 
-#define PAGES_ALL ((uint8_t)((1u << SIM_PAGES_MAX) - 1))
-#define KIND(k) ((uint64_t)PAGES_ALL << ((k) * SIM_PAGES_MAX))
+#define PAGES_ALL ((uint8_t)((1u << FP_PAGES) - 1))
+#define KIND(k) ((uint64_t)PAGES_ALL << ((k) * FP_PAGES))
 #define CL_ISIZE ((uint64_t)1 << CL_WHOLE0)
 #define CL_ALLOC ((uint64_t)1 << (CL_WHOLE0 + 1))   /* free stack, nfree */
 #define CL_BLOCKS ((uint64_t)1 << (CL_WHOLE0 + 2))  /* block[]: owner,
@@ -89,8 +93,8 @@ G_STATIC_ASSERT(SIM_PAGES_MAX <= 8 && CL_WHOLE0 + 5 <= 64);
 #define CL_CACHE ((uint64_t)1 << (CL_WHOLE0 + 3))   /* cache_dirty */
 #define CL_OPSTATE ((uint64_t)1 << (CL_WHOLE0 + 4)) /* which threads are
 							 * inside an op */
-#define CL_PTES ((((uint64_t)1 << (SIM_PROCS_MAX * SIM_PAGES_MAX)) - 1) << \
-		 (K_PTE0 * SIM_PAGES_MAX))
+#define CL_PTES ((((uint64_t)1 << (FP_PROCS * FP_PAGES)) - 1) << \
+		 (K_PTE0 * FP_PAGES))
 /* What the op-boundary oracles read (sim/oracle.c), at every pgoff:
  *   stale-pte (check_ptes, check_pages): every page table, i_size,
  *     the block map and the page-cache flags (mflags, page_src);
@@ -258,12 +262,12 @@ static uint64_t expand(uint8_t t, uint8_t pages, int proc)
 
 	for (int k = K_BMAP; k <= K_ELOCK; k++)
 		if (t >> k & 1)
-			m |= (uint64_t)pages << (k * SIM_PAGES_MAX);
+			m |= (uint64_t)pages << (k * FP_PAGES);
 	if (t & T_PTE_OWN)
-		m |= (uint64_t)pages << ((K_PTE0 + proc) * SIM_PAGES_MAX);
+		m |= (uint64_t)pages << ((K_PTE0 + proc) * FP_PAGES);
 	if (t & T_PTE_ALL)
-		for (int q = 0; q < SIM_PROCS_MAX; q++)
-			m |= (uint64_t)pages << ((K_PTE0 + q) * SIM_PAGES_MAX);
+		for (int q = 0; q < FP_PROCS; q++)
+			m |= (uint64_t)pages << ((K_PTE0 + q) * FP_PAGES);
 	return m;
 }
 
@@ -276,10 +280,10 @@ static uint64_t whole(uint8_t w)
  * the range leaves it (a model error). */
 static uint8_t page_span(int lo, int hi, bool clamp)
 {
-	if (!clamp && (lo < 0 || hi >= SIM_PAGES_MAX))
+	if (!clamp && (lo < 0 || hi >= FP_PAGES))
 		return PAGES_ALL;
 	lo = MAX(lo, 0);
-	hi = MIN(hi, SIM_PAGES_MAX - 1);
+	hi = MIN(hi, FP_PAGES - 1);
 	if (lo > hi)
 		return 0;
 	return (uint8_t)(((1u << (hi + 1)) - 1) & ~((1u << lo) - 1));
@@ -342,7 +346,7 @@ static void ret_ok_free(uint8_t **ok, int n)
 static bool may_cross_boundary(const SimWorld *w, uint8_t *const *ok,
 			       int tid)
 {
-	const SimThread *t = &w->thread[tid];
+	const SimThread *t = sim_thread(w, tid);
 
 	if (t->depth < 2)
 		return true;
@@ -365,7 +369,7 @@ static int reg_value(const SimThread *t, int base, const SimArg *a)
 static Fp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		  int tid)
 {
-	const SimThread *t = &w->thread[tid];
+	const SimThread *t = sim_thread(w, tid);
 	const SimInsn *in = sim_step_next_insn(w, p, tid);
 	int base = t->frame[t->depth - 1].base;
 	PrimFp d = prim_fp(in->sub);
@@ -378,7 +382,7 @@ static Fp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	switch (d.pages) {
 	case PG_ARG0: pages = page_span(a[0], a[0], false); break;
 	case PG_RANGE: pages = page_span(a[0], a[1], true); break;
-	case PG_FROM: pages = page_span(a[0], SIM_PAGES_MAX - 1, true); break;
+	case PG_FROM: pages = page_span(a[0], FP_PAGES - 1, true); break;
 	case PG_ALL: pages = PAGES_ALL; break;
 	default: break;
 	}
@@ -465,10 +469,10 @@ typedef struct {
 static Bound bound_const(int v)
 {
 	return (Bound){ .param = 0,
-			.v = (int8_t)CLAMP(v, -1, SIM_PAGES_MAX) };
+			.v = (int8_t)CLAMP(v, -1, FP_PAGES) };
 }
 
-static const Span SPAN_ALL = { { 0, 0 }, { 0, SIM_PAGES_MAX - 1 } };
+static const Span SPAN_ALL = { { 0, 0 }, { 0, FP_PAGES - 1 } };
 
 static bool bound_eq(Bound a, Bound b)
 {
@@ -778,7 +782,7 @@ static uint8_t span_pages(Span s, const SimThread *t, int base)
  * so it will cross an op boundary (oracle reads, OPSTATE). */
 static Future future_of(const Futures *fx, const SimWorld *w, int tid)
 {
-	const SimThread *t = &w->thread[tid];
+	const SimThread *t = sim_thread(w, tid);
 	Future f = { 0 };
 
 	if (t->status == SIM_TH_DONE)
@@ -850,7 +854,7 @@ bool sim_explore_independent(const SimWorld *w, const SimProgram *p, int t,
 	return !dep_next(&a, &b);
 }
 
-int sim_explore_check_futures(const SimProgram *p, const SimWorld *run, int n,
+int sim_explore_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 			      int *bad_j, int *bad_t)
 {
 	uint8_t **ok = ret_ok_new(p);
@@ -859,12 +863,12 @@ int sim_explore_check_futures(const SimProgram *p, const SimWorld *run, int n,
 
 	futures_init(&fx, p);
 	for (int i = 0; i < n && bad < 0; i++) {
-		for (int t = 0; t < run[i].nthreads && bad < 0; t++) {
-			Future fu = future_of(&fx, &run[i], t);
+		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
+			Future fu = future_of(&fx, run[i], t);
 			for (int j = i; j < n && bad < 0; j++) {
-				if (run[j].thread[t].status == SIM_TH_DONE)
+				if (sim_thread(run[j], t)->status == SIM_TH_DONE)
 					break;
-				Fp a = next_fp(&run[j], p, ok, t);
+				Fp a = next_fp(run[j], p, ok, t);
 				int decl = a.lock >= 0 ?
 					   sim_lock_decl_of(p, a.lock) : -1;
 				if (!fu.live || (a.rd & ~fu.rd) ||
@@ -886,9 +890,10 @@ int sim_explore_check_futures(const SimProgram *p, const SimWorld *run, int n,
 /* ---- the search state ---------------------------------------------------- */
 
 typedef struct {
-	SimWorld w;
+	SimWorld *w;
+	SimNotes *notes;        /* for lockdep's sites, or NULL */
 	uint32_t id;            /* in the visited set */
-	uint8_t enabled, ample, done;
+	SimThreadSet enabled, ample, done;
 	int8_t via;             /* thread whose step led here, -1 at root */
 	Fp fp[SIM_THREADS_MAX];         /* of the enabled threads */
 	Future fut[SIM_THREADS_MAX];    /* of every thread (with POR) */
@@ -911,8 +916,8 @@ static int edge_tid(const Edge *e)
 
 typedef struct {
 	GArray *edges;          /* Edge */
-	GArray *enabled;        /* uint8_t, by state id: runnable threads */
-	GArray *live;           /* uint8_t, by state id: unfinished threads */
+	GArray *enabled;        /* SimThreadSet, by state id: runnable threads */
+	GArray *live;           /* SimThreadSet, by state id: unfinished */
 } Graph;
 
 /* What the graph may cost by the end of the search, charged to
@@ -926,18 +931,18 @@ static uint64_t graph_bytes(const Graph *g)
 		return 0;
 	uint64_t m = g->edges->len, n = g->enabled->len;
 
-	return 2 * m * sizeof(Edge) + 2 * 2 * n +
+	return 2 * m * sizeof(Edge) + 2 * 2 * n * sizeof(SimThreadSet) +
 	       m * sizeof(Edge) + n * 8 * sizeof(uint32_t);
 }
 
 /* The next state id's runnable and unfinished threads. */
 static void graph_add_state(Graph *g, const SimWorld *w)
 {
-	uint8_t en = sim_step_runnable(w), live = 0;
+	SimThreadSet en = sim_step_runnable(w), live = 0;
 
 	for (int t = 0; t < w->nthreads; t++)
-		if (w->thread[t].status != SIM_TH_DONE)
-			live |= (uint8_t)(1u << t);
+		if (sim_thread(w, t)->status != SIM_TH_DONE)
+			live |= SIM_TSET(t);
 	g_array_append_val(g->enabled, en);
 	g_array_append_val(g->live, live);
 }
@@ -947,10 +952,13 @@ typedef struct {
 	const SimExploreOptions *o;
 	SimExploreResult *r;
 	SimLockdep *lockdep;
+	SimNotes *notes0;       /* the initial world's notes, with lockdep */
 	Graph *g;               /* record the graph into it, or NULL */
 	uint8_t **ret_ok;
 	Futures fx;             /* with POR */
 	size_t hsize;
+	bool por;               /* reduce: asked for, and the shape fits
+				 * the footprints (FP_PAGES, FP_PROCS) */
 	uint32_t depth_max;
 	int64_t t0;             /* g_get_monotonic_time() at start */
 	uint64_t next_check;    /* transitions at the next clock check */
@@ -1002,17 +1010,27 @@ static void note_peak(Search *s, uint64_t bytes)
 		s->r->peak_bytes = bytes;
 }
 
+/* A world and its annotations (NULL where the search keeps none). */
+typedef struct {
+	SimWorld *w;
+	SimNotes *notes;
+} Slot;
+
 /* Run TID's step from PARENT into CHILD; returns false on a model error
  * (recorded, with the model's file:line message).  *FOUND gets the
  * properties the step flagged, *PROGRESS (if set) whether it ended an
- * outermost op. */
-static bool do_step(Search *s, const SimWorld *parent, SimWorld *child,
-		    int tid, SimLockdep *ld, SimPropSet *found, bool *progress)
+ * outermost op.  Notes are carried only when the parent has them (the
+ * lock-order graph LD reads where held locks were taken). */
+static bool do_step(Search *s, Slot parent, Slot child, int tid,
+		    SimLockdep *ld, SimPropSet *found, bool *progress)
 {
-	SimStepCtx ctx = { .prog = s->p, .lockdep = ld };
+	SimNotes *notes = parent.notes ? child.notes : NULL;
+	SimStepCtx ctx = { .prog = s->p, .lockdep = ld, .notes = notes };
 
-	memcpy(child, parent, sizeof(SimWorld));
-	sim_step(child, tid, &ctx);
+	sim_world_copy(child.w, parent.w);
+	if (notes)
+		sim_notes_copy(notes, parent.notes);
+	sim_step(child.w, tid, &ctx);
 	s->r->transitions++;
 	*found = ctx.found;
 	if (progress)
@@ -1020,9 +1038,11 @@ static bool do_step(Search *s, const SimWorld *parent, SimWorld *child,
 	if (!ctx.model_error)
 		return true;
 	GString *msg = g_string_new(NULL);
-	SimStepCtx again = { .prog = s->p, .msg = msg };
-	memcpy(child, parent, sizeof(SimWorld));
-	sim_step(child, tid, &again);
+	SimStepCtx again = { .prog = s->p, .msg = msg, .notes = notes };
+	sim_world_copy(child.w, parent.w);
+	if (notes)
+		sim_notes_copy(notes, parent.notes);
+	sim_step(child.w, tid, &again);
 	s->r->model_error = true;
 	if (!s->r->model_error_msg)
 		s->r->model_error_msg = g_string_free(msg, FALSE);
@@ -1032,10 +1052,46 @@ static bool do_step(Search *s, const SimWorld *parent, SimWorld *child,
 	return false;
 }
 
+/* N slots, each a copy of INIT (and of the initial notes when lockdep
+ * is fed), in two allocations; freed with slots_free. */
+static Slot *slots_new(const Search *s, const SimWorld *init, uint32_t n)
+{
+	Slot *v = g_new(Slot, n);
+	uint8_t *wb = g_malloc((size_t)init->size * n);
+	uint8_t *nb = s->lockdep ? g_malloc((size_t)s->notes0->size * n) :
+		      NULL;
+
+	for (uint32_t i = 0; i < n; i++) {
+		v[i].w = (SimWorld *)(void *)(wb + (size_t)init->size * i);
+		memcpy(v[i].w, init, init->size);
+		v[i].notes = NULL;
+		if (nb) {
+			v[i].notes = (SimNotes *)(void *)
+				     (nb + (size_t)s->notes0->size * i);
+			sim_notes_copy(v[i].notes, s->notes0);
+		}
+	}
+	return v;
+}
+
+static uint64_t slots_bytes(const Search *s, const SimWorld *init,
+			    uint32_t n)
+{
+	return (uint64_t)n * (sizeof(Slot) + init->size +
+			      (s->lockdep ? s->notes0->size : 0));
+}
+
+static void slots_free(Slot *v)
+{
+	g_free(v[0].w);
+	g_free(v[0].notes);
+	g_free(v);
+}
+
 static bool all_done(const SimWorld *w)
 {
 	for (int t = 0; t < w->nthreads; t++)
-		if (w->thread[t].status != SIM_TH_DONE)
+		if (sim_thread(w, t)->status != SIM_TH_DONE)
 			return false;
 	return true;
 }
@@ -1068,49 +1124,48 @@ static void record_path(Search *s, const int *tids, int n, SimPropSet found)
 
 /* ---- persistent sets ------------------------------------------------------ */
 
-/* The persistent set grown from SEED: threads, as a bitmask. */
-static uint8_t persistent_from(const SimProgram *p, const SimWorld *w,
-			       const Frame *f, const Future *fut, int seed)
+/* The persistent set grown from SEED. */
+static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
+				    const Frame *f, const Future *fut,
+				    int seed)
 {
-	uint8_t all = (uint8_t)((1u << w->nthreads) - 1);
-	uint8_t set = (uint8_t)(1u << seed), checked = 0;
+	SimThreadSet all = w->nthreads == 64 ? ~(SimThreadSet)0 :
+			   SIM_TSET(w->nthreads) - 1;
+	SimThreadSet set = SIM_TSET(seed), checked = 0;
 
 	while (set & f->enabled & ~checked) {
-		int x = __builtin_ctz(set & f->enabled & ~checked);
-		checked |= (uint8_t)(1u << x);
+		int x = __builtin_ctzll(set & f->enabled & ~checked);
+		checked |= SIM_TSET(x);
 		for (int u = 0; u < w->nthreads; u++) {
 			if ((set >> u & 1) ||
 			    !dep_future(p, &f->fp[x], &fut[u],
-					w->thread[u].proc))
+					sim_thread(w, u)->proc))
 				continue;
 			if (!(f->enabled >> u & 1))
 				return all;
-			set |= (uint8_t)(1u << u);
+			set |= SIM_TSET(u);
 		}
 	}
 	return set;
 }
 
-/* Bits set in a thread mask (no popcnt instruction is assumed). */
-static int nbits(uint8_t m)
+static int nbits(SimThreadSet m)
 {
-	static const uint8_t n16[16] = { 0, 1, 1, 2, 1, 2, 2, 3,
-					 1, 2, 2, 3, 2, 3, 3, 4 };
-	return n16[m & 15] + n16[m >> 4];
+	return __builtin_popcountll(m);
 }
 
-static uint8_t choose_ample(const Search *s, const Frame *f)
+static SimThreadSet choose_ample(const Search *s, const Frame *f)
 {
-	const SimWorld *w = &f->w;
-	uint8_t best = f->enabled;
+	const SimWorld *w = f->w;
+	SimThreadSet best = f->enabled;
 
-	if (!s->o->por || nbits(f->enabled) < 2)
+	if (!s->por || nbits(f->enabled) < 2)
 		return f->enabled;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(f->enabled >> t & 1))
 			continue;
-		uint8_t a = persistent_from(s->p, w, f, f->fut, t) &
-			    f->enabled;
+		SimThreadSet a = persistent_from(s->p, w, f, f->fut, t) &
+				 f->enabled;
 		if (nbits(a) < nbits(best))
 			best = a;
 		if (nbits(best) == 1)
@@ -1129,15 +1184,15 @@ static uint8_t choose_ample(const Search *s, const Frame *f)
 static void frame_setup(const Search *s, Frame *f, const Frame *parent,
 			int via)
 {
-	const SimWorld *w = &f->w;
-	bool por = s->o->por;
-	uint8_t fresh = 0xff;
+	const SimWorld *w = f->w;
+	bool por = s->por;
+	SimThreadSet fresh = ~(SimThreadSet)0;
 
 	f->enabled = sim_step_runnable(w);
 	f->done = 0;
 	f->via = (int8_t)via;
 	if (parent && via >= 0)
-		fresh = (uint8_t)((1u << via) | ~parent->enabled);
+		fresh = SIM_TSET(via) | ~parent->enabled;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (f->enabled >> t & 1)
 			f->fp[t] = (fresh >> t & 1) ? next_fp(w, s->p, s->ret_ok, t) :
@@ -1174,10 +1229,13 @@ static void dfs_record(Dfs *d, int sp, int last, SimPropSet found)
 	record_path(d->s, tids, n, found);
 }
 
-/* Child sleep set after thread T from frame F with sleep set Z. */
+/* Child sleep set after thread T from frame F with sleep set Z.  It is
+ * kept in the visited set's data byte, so only threads 0..6 can sleep
+ * (SLEEP_MASK): a smaller sleep set prunes less, never wrongly. */
 static uint8_t child_sleep(const Frame *f, uint8_t z, int t)
 {
-	uint8_t cand = (uint8_t)((z | f->done) & f->enabled & ~(1u << t));
+	SimThreadSet cand = (z | f->done) & f->enabled & ~SIM_TSET(t) &
+			    SLEEP_MASK;
 	uint8_t out = 0;
 
 	for (int u = 0; cand >> u; u++)
@@ -1188,7 +1246,7 @@ static uint8_t child_sleep(const Frame *f, uint8_t z, int t)
 
 /* Push the world in st[sp + 1] (already stepped, reached by VIA) as a
  * frame to explore with ample set AMPLE (0: choose). */
-static void dfs_push(Dfs *d, uint32_t id, int via, uint8_t ample)
+static void dfs_push(Dfs *d, uint32_t id, int via, SimThreadSet ample)
 {
 	Frame *c = &d->st[d->sp + 1];
 
@@ -1230,18 +1288,19 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 	bool is_new;
 
 	bool progress;
-	if (!do_step(s, &f->w, &c->w, t, s->lockdep, &found, &progress))
+	if (!do_step(s, (Slot){ f->w, f->notes }, (Slot){ c->w, c->notes },
+		     t, s->lockdep, &found, &progress))
 		return;
 	if (found & ~s->r->found)
 		dfs_record(d, d->sp, t, found);
-	uint8_t zc = s->o->por ? child_sleep(f, z, t) : 0;
-	uint32_t id = sim_visited_add(d->vis, &c->w, &is_new);
+	uint8_t zc = s->por ? child_sleep(f, z, t) : 0;
+	uint32_t id = sim_visited_add(d->vis, sim_world_state(c->w), &is_new);
 	if (s->g) {
 		Edge e = { .src = f->id, .dst = id, .tid = (uint8_t)(t |
 			   (progress ? EDGE_PROGRESS : 0)) };
 		g_array_append_val(s->g->edges, e);
 		if (is_new)
-			graph_add_state(s->g, &c->w);
+			graph_add_state(s->g, c->w);
 	}
 	if (!is_new) {
 		dfs_revisit(d, id, zc, t);
@@ -1249,10 +1308,10 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 	}
 	s->r->states++;
 	*data_of(d, id) = zc;
-	SimPropSet stuck = terminal_props(s->p, &c->w);
+	SimPropSet stuck = terminal_props(s->p, c->w);
 	if (stuck & ~s->r->found)
 		dfs_record(d, d->sp, t, stuck);
-	if (sim_step_runnable(&c->w))
+	if (sim_step_runnable(c->w))
 		dfs_push(d, id, t, 0);
 }
 
@@ -1270,20 +1329,20 @@ static void dfs_loop(Dfs *d)
 				  s->extra_bytes + graph))
 			return;
 		uint8_t z = *data_of(d, f->id) & SLEEP_MASK;
-		uint8_t todo = (uint8_t)(f->ample & ~f->done & ~z);
+		SimThreadSet todo = f->ample & ~f->done & ~(SimThreadSet)z;
 		if (!todo) {
 			*data_of(d, f->id) &= (uint8_t)~ONSTACK;
 			d->sp--;
 			continue;
 		}
-		int t = __builtin_ctz(todo);
+		int t = __builtin_ctzll(todo);
 		if ((uint32_t)d->sp + 1 >= s->depth_max) {
 			set_bound(s, "depth-max");
-			f->done |= (uint8_t)(1u << t);
+			f->done |= SIM_TSET(t);
 			continue;
 		}
 		dfs_expand(d, t, z);
-		f->done |= (uint8_t)(1u << t);
+		f->done |= SIM_TSET(t);
 		if (s->stop)
 			return;
 	}
@@ -1296,10 +1355,15 @@ static void explore_exhaustive(Search *s, const SimWorld *init)
 
 	d.vis = sim_visited_new(s->hsize, s->o->exact,
 				s->o->states_max ? s->o->states_max : 0);
-	d.st = g_new(Frame, s->depth_max + 1);
-	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1);
-	memcpy(&d.st[0].w, init, sizeof(SimWorld));
-	uint32_t id = sim_visited_add(d.vis, init, &is_new);
+	d.st = g_new0(Frame, s->depth_max + 1);
+	Slot *slots = slots_new(s, init, s->depth_max + 1);
+	for (uint32_t i = 0; i <= s->depth_max; i++) {
+		d.st[i].w = slots[i].w;
+		d.st[i].notes = slots[i].notes;
+	}
+	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1) +
+			 slots_bytes(s, init, s->depth_max + 1);
+	uint32_t id = sim_visited_add(d.vis, sim_world_state(init), &is_new);
 	if (s->g)
 		graph_add_state(s->g, init);
 	s->r->states = 1;
@@ -1308,6 +1372,7 @@ static void explore_exhaustive(Search *s, const SimWorld *init)
 	dfs_loop(&d);
 	s->r->collisions = sim_visited_collisions(d.vis);
 	sim_visited_free(d.vis);
+	slots_free(slots);
 	g_free(d.st);
 }
 
@@ -1338,7 +1403,7 @@ static void pct_run_init(Chooser *c, int nthreads, uint32_t depth)
 		c->change[j] = 1 + sim_prng_below(&c->g, c->k);
 }
 
-static int highest(const Chooser *c, uint8_t runnable)
+static int highest(const Chooser *c, SimThreadSet runnable)
 {
 	int best = -1;
 
@@ -1349,7 +1414,7 @@ static int highest(const Chooser *c, uint8_t runnable)
 	return best;
 }
 
-static int choose(Chooser *c, SimSearchKind kind, uint8_t runnable,
+static int choose(Chooser *c, SimSearchKind kind, SimThreadSet runnable,
 		  uint32_t step)
 {
 	if (kind == SIM_SEARCH_RANDOM) {
@@ -1366,20 +1431,23 @@ static int choose(Chooser *c, SimSearchKind kind, uint8_t runnable,
 }
 
 /* One walk from INIT; false on a model error. */
-static bool walk(Search *s, Chooser *c, const SimWorld *init, SimWorld *w,
+static bool walk(Search *s, Chooser *c, const SimWorld *init, Slot *w,
 		 int *path)
 {
 	uint32_t n = 0;
 	int cur = 0;
 	SimPropSet found;
 
-	memcpy(&w[0], init, sizeof(SimWorld));
+	sim_world_copy(w[0].w, init);
+	if (w[0].notes)
+		sim_notes_copy(w[0].notes, s->notes0);
 	if (s->o->kind == SIM_SEARCH_PCT)
 		pct_run_init(c, init->nthreads, s->o->pct_depth);
 	for (;;) {
-		uint8_t runnable = sim_step_runnable(&w[cur]);
+		SimThreadSet runnable = sim_step_runnable(w[cur].w);
 		if (!runnable) {
-			record_path(s, path, (int)n, terminal_props(s->p, &w[cur]));
+			record_path(s, path, (int)n,
+				    terminal_props(s->p, w[cur].w));
 			break;
 		}
 		if (n >= s->depth_max) {
@@ -1387,7 +1455,7 @@ static bool walk(Search *s, Chooser *c, const SimWorld *init, SimWorld *w,
 			break;
 		}
 		int t = choose(c, s->o->kind, runnable, n + 1);
-		if (!do_step(s, &w[cur], &w[cur ^ 1], t, s->lockdep, &found,
+		if (!do_step(s, w[cur], w[cur ^ 1], t, s->lockdep, &found,
 			     NULL))
 			return false;
 		path[n++] = t;
@@ -1403,12 +1471,12 @@ static bool walk(Search *s, Chooser *c, const SimWorld *init, SimWorld *w,
 
 static void explore_walks(Search *s, const SimWorld *init)
 {
-	SimWorld *w = g_new(SimWorld, 2);
+	Slot *w = slots_new(s, init, 2);
 	int *path = g_new(int, s->depth_max + 1);
 	Chooser c = { .k = 32 };
 
 	sim_prng_seed(&c.g, s->o->seed);
-	s->extra_bytes = 2 * sizeof(SimWorld) + sizeof(int) * s->depth_max;
+	s->extra_bytes = slots_bytes(s, init, 2) + sizeof(int) * s->depth_max;
 	note_peak(s, s->extra_bytes);
 	for (uint32_t i = 0; i < s->o->runs; i++) {
 		if (out_of_bounds(s, 0, s->extra_bytes) ||
@@ -1416,7 +1484,7 @@ static void explore_walks(Search *s, const SimWorld *init)
 			break;
 	}
 	set_bound(s, s->o->kind == SIM_SEARCH_PCT ? "pct" : "random");
-	g_free(w);
+	slots_free(w);
 	g_free(path);
 }
 
@@ -1453,7 +1521,7 @@ typedef struct {
 	uint64_t queued;
 	uint32_t key;           /* current minimum */
 	uint8_t *rec;           /* hsize + 1 scratch */
-	SimWorld *w;            /* [0] expanded node, [1] child */
+	Slot w[2];              /* [0] expanded node, [1] child */
 	SimPropSet want, got;
 } Cex;
 
@@ -1501,7 +1569,7 @@ static void cex_node(Cex *x, uint32_t parent, int tid, uint32_t key)
 	size_t hs = x->s->hsize;
 	bool is_new;
 
-	memcpy(x->rec, &x->w[1], hs);
+	memcpy(x->rec, sim_world_state(x->w[1].w), hs);
 	x->rec[hs] = (uint8_t)(tid + 1);
 	uint32_t id = sim_visited_add(x->nodes, x->rec, &is_new);
 	if (is_new) {
@@ -1528,8 +1596,8 @@ static void cex_expand(Cex *x, uint32_t id)
 	SimPropSet found;
 
 	n->closed = 1;
-	memcpy(&x->w[0], rec, s->hsize);
-	uint8_t runnable = sim_step_runnable(&x->w[0]);
+	memcpy(SIM_W_AT(x->w[0].w, x->w[0].w->state), rec, s->hsize);
+	SimThreadSet runnable = sim_step_runnable(x->w[0].w);
 	if (key % (SIM_STEPS_MAX + 1) >= s->depth_max)
 		return;
 	for (int t = 0; runnable >> t; t++) {
@@ -1538,11 +1606,11 @@ static void cex_expand(Cex *x, uint32_t id)
 		uint32_t k = key + (last >= 0 && t != last &&
 				    (runnable >> last & 1) ? PREEMPT_COST :
 				    STEP_COST);
-		if (!do_step(s, &x->w[0], &x->w[1], t, NULL, &found, NULL))
+		if (!do_step(s, x->w[0], x->w[1], t, NULL, &found, NULL))
 			return;
 		s->r->transitions--;    /* not the main search's */
 		cex_goal(x, id, t, k, found);
-		cex_goal(x, id, t, k, terminal_props(s->p, &x->w[1]));
+		cex_goal(x, id, t, k, terminal_props(s->p, x->w[1].w));
 		cex_node(x, id, t, k);
 	}
 }
@@ -1589,8 +1657,8 @@ static void cex_init(Cex *x, Search *s, const SimWorld *init)
 	for (unsigned i = 0; i < NBUCKETS; i++)
 		x->bucket[i] = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	x->rec = g_malloc0(s->hsize + 1);
-	x->w = g_new0(SimWorld, 2);
-	memcpy(&x->w[1], init, sizeof(SimWorld));
+	x->w[0] = (Slot){ sim_world_dup(init), NULL };
+	x->w[1] = (Slot){ sim_world_dup(init), NULL };
 	cex_node(x, 0, -1, 0);
 }
 
@@ -1602,7 +1670,8 @@ static void cex_free(Cex *x)
 	for (unsigned i = 0; i < NBUCKETS; i++)
 		g_array_free(x->bucket[i], TRUE);
 	g_free(x->rec);
-	g_free(x->w);
+	g_free(x->w[0].w);
+	g_free(x->w[1].w);
 }
 
 /* Replace the paths to WANT with cheapest ones, within the budget. */
@@ -2057,6 +2126,7 @@ static void livelock_pass(Search *s, const SimWorld *init)
 	o.por = false;
 	s2.o = &o;
 	s2.r = &r2;
+	s2.por = false;
 	s2.lockdep = NULL;
 	s2.next_check = 0;
 	s2.stop = false;
@@ -2086,7 +2156,7 @@ static void explore_exhaustive_livelock(Search *s, const SimWorld *init)
 	bool cycles = sim_explore_may_cycle(s->p);
 	Graph g;
 
-	if (cycles && !s->o->por) {
+	if (cycles && !s->por) {
 		graph_init(&g);
 		s->g = &g;
 	}
@@ -2110,7 +2180,8 @@ static void explore_exhaustive_livelock(Search *s, const SimWorld *init)
 static SimPropSet paths_see(Search *s, const SimWorld *init)
 {
 	SimExploreResult *r = s->r;
-	SimWorld *w = g_new(SimWorld, 2);
+	Slot w[2] = { { sim_world_dup(init), NULL },
+		      { sim_world_dup(init), NULL } };
 	SimPropSet added = 0, found;
 
 	for (int prop = 0; prop < SIM_PROP_COUNT; prop++) {
@@ -2119,20 +2190,21 @@ static SimPropSet paths_see(Search *s, const SimWorld *init)
 			continue;
 		const int *tids = (const int *)(const void *)a->data;
 		int cur = 0;
-		memcpy(&w[0], init, sizeof(SimWorld));
+		sim_world_copy(w[0].w, init);
 		for (guint i = 0; i < a->len; i++) {
-			if (!do_step(s, &w[cur], &w[cur ^ 1], tids[i], NULL,
+			if (!do_step(s, w[cur], w[cur ^ 1], tids[i], NULL,
 				     &found, NULL))
 				break;
 			s->r->transitions--;    /* not the search's */
 			cur ^= 1;
-			found |= terminal_props(s->p, &w[cur]);
+			found |= terminal_props(s->p, w[cur].w);
 			found &= (SimPropSet)~r->found;
 			added |= found;
 			record_path(s, tids, (int)i + 1, found);
 		}
 	}
-	g_free(w);
+	g_free(w[0].w);
+	g_free(w[1].w);
 	return added;
 }
 
@@ -2164,14 +2236,14 @@ void sim_explore_result_clear(SimExploreResult *r)
 
 int sim_explore_preemptions(const SimProgram *p, const int *tids, int n)
 {
-	SimWorld *w = g_new(SimWorld, 1);
+	SimWorld *w = sim_step_world_new(p);
 	SimStepCtx ctx = { .prog = p };
 	int last = -1, pre = 0;
 
 	if (!sim_step_init(w, p, &ctx))
 		n = -1;
 	for (int i = 0; i < n; i++) {
-		uint8_t runnable = sim_step_runnable(w);
+		SimThreadSet runnable = sim_step_runnable(w);
 		if (tids[i] < 0 || tids[i] >= w->nthreads ||
 		    !(runnable >> tids[i] & 1)) {
 			pre = -1;
@@ -2212,9 +2284,12 @@ static bool search_init(Search *s, const SimProgram *p,
 	g_string_free(msg, TRUE);
 	s->hsize = sim_world_hash_size(init);
 	s->ret_ok = ret_ok_new(p);
-	if (o->por)
+	s->por = o->por && init->npages <= FP_PAGES &&
+		 init->nprocs <= FP_PROCS;
+	if (s->por)
 		futures_init(&s->fx, p);
 	s->lockdep = sim_lockdep_new(p);
+	s->notes0 = sim_notes_new(init);
 	return true;
 }
 
@@ -2234,6 +2309,7 @@ static void search_finish(Search *s)
 			     0 : (double)n * (double)n / 36893488147419103232.0;
 	r->seconds = (double)(g_get_monotonic_time() - s->t0) / 1e6;
 	sim_lockdep_free(s->lockdep);
+	g_free(s->notes0);
 	ret_ok_free(s->ret_ok, s->p->nprocs);
 	futures_free(&s->fx);
 }
@@ -2241,7 +2317,7 @@ static void search_finish(Search *s)
 gboolean sim_explore(const SimProgram *p, const SimExploreOptions *o,
 		     SimExploreResult *r)
 {
-	SimWorld *init = g_new(SimWorld, 1);
+	SimWorld *init = sim_step_world_new(p);
 	Search s;
 
 	memset(r, 0, sizeof(*r));

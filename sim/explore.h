@@ -125,8 +125,8 @@ bool sim_explore_independent(const SimWorld *w, const SimProgram *p, int t,
  * T's future computed in RUN[i] (classes, pgoffs, lock classes).
  * Returns -1, or the first i where it does not (with *BAD_J, *BAD_T).
  * Exposed so tests can check the static analysis by execution. */
-int sim_explore_check_futures(const SimProgram *p, const SimWorld *run, int n,
-			      int *bad_j, int *bad_t);
+int sim_explore_check_futures(const SimProgram *p, SimWorld *const *run,
+			      int n, int *bad_j, int *bad_t);
 
 /* sim_explore_may_cycle - whether P's state graph can have a cycle at
  * all (explore.c argues the test); without one there is no livelock and

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "bitset.h"
 #include "lock.h"
 
 typedef struct {
@@ -25,8 +26,35 @@ static const SimLockKindInfo lock_kinds[SIM_LK_COUNT] = {
 			    .ranged = true, .handoff = true },
 };
 
-#define WAIT_TID(x)  ((x) & 0x0f)
-#define WAIT_MODE(x) ((x) >> 4)
+#define WAIT_TID(x)  ((x) & 0x7f)
+#define WAIT_MODE(x) ((x) >> 7)
+
+enum {
+	WANT = SIM_LOCK_WANT, OWN = SIM_LOCK_OWN, XOWN = SIM_LOCK_XOWN,
+	HEAD = SIM_LOCK_HEAD,
+};
+
+uint8_t *sim_lock_queue(const SimLock *l)
+{
+	return (uint8_t *)(uintptr_t)l->data;
+}
+
+uint8_t *sim_lock_pages(const SimLock *l, int which, int tid)
+{
+	return sim_lock_queue(l) + l->nthreads +
+	       (size_t)(which * l->nthreads + tid) * l->pgset;
+}
+
+
+/* A page set on the stack, as big as any lock's. */
+typedef uint8_t PageSet[SIM_PAGES_MAX / 8];
+
+size_t sim_lock_size(int nthreads, int pgset)
+{
+	size_t n = sizeof(SimLock) + (size_t)nthreads * (1 + 4 * (size_t)pgset);
+
+	return (n + 7) & ~(size_t)7;
+}
 
 const char *sim_lock_kind_name(SimLockKind kind)
 {
@@ -41,62 +69,68 @@ int sim_lock_kind_lookup(const char *name)
 	return -1;
 }
 
-void sim_lock_init(SimLock *l, SimLockKind kind)
+void sim_lock_init(SimLock *l, SimLockKind kind, int nthreads, int pgset)
 {
-	memset(l, 0, sizeof(*l));
+	memset(l, 0, sim_lock_size(nthreads, pgset));
 	l->kind = (uint8_t)kind;
+	l->nthreads = (uint8_t)nthreads;
+	l->pgset = (uint16_t)pgset;
 }
 
-/* The pages a request over [start, end] names: the range for a range
- * lock (bounds already clamped by the caller), the one pseudo-page 0
- * for the other kinds. */
-static uint8_t req_pages(const SimLock *l, int start, int end)
+/* The pages a request over [start, end] names, into M: the range for a
+ * range lock (bounds already clamped by the caller), the one pseudo-page
+ * 0 for the other kinds. */
+static void req_pages(const SimLock *l, int start, int end, uint8_t *m)
 {
-	uint8_t m = 0;
-
-	if (!lock_kinds[l->kind].ranged)
-		return 1;
-	for (int p = start; p <= end && p < SIM_PAGES_MAX; p++)
+	memset(m, 0, l->pgset);
+	if (!lock_kinds[l->kind].ranged) {
+		m[0] = 1;
+		return;
+	}
+	for (int p = start; p <= end && p < l->pgset * 8; p++)
 		if (p >= 0)
-			m |= (uint8_t)(1u << p);
-	return m;
+			sim_bit_set(m, p);
 }
 
 /* Whether a request for PAGES in MODE conflicts with a hold or request
- * of OTHER_PAGES, of which OTHER_WRITE are in write mode. */
-static bool conflicts(const SimLock *l, uint8_t pages, SimLockMode mode,
-		      uint8_t other_pages, uint8_t other_write)
+ * of OTHER_PAGES, of which OTHER_WRITE (NULL: none) are in write mode. */
+static bool conflicts(const SimLock *l, const uint8_t *pages,
+		      SimLockMode mode, const uint8_t *other_pages,
+		      const uint8_t *other_write)
 {
-	if (!(pages & other_pages))
+	if (!sim_bits_meet(pages, other_pages, l->pgset))
 		return false;
-	return mode == SIM_MODE_WRITE || (pages & other_write) ||
+	return mode == SIM_MODE_WRITE ||
+	       (other_write && sim_bits_meet(pages, other_write, l->pgset)) ||
 	       !lock_kinds[l->kind].shared_ok;
 }
 
-static uint8_t waiter_write(const SimLock *l, int i)
+static const uint8_t *waiter_write(const SimLock *l, int i)
 {
-	int t = WAIT_TID(l->wait[i]);
+	int t = WAIT_TID(sim_lock_queue(l)[i]);
 
-	return WAIT_MODE(l->wait[i]) == SIM_MODE_WRITE ? l->want[t] : 0;
+	return WAIT_MODE(sim_lock_queue(l)[i]) == SIM_MODE_WRITE ? sim_lock_pages(l, WANT, t) :
+	       NULL;
 }
 
 /* The holders a request conflicts with (the requester included: a range
  * it holds itself blocks it too). */
-static uint8_t conflicting_holders(const SimLock *l, uint8_t pages,
-				   SimLockMode mode)
+static SimThreadSet conflicting_holders(const SimLock *l,
+					const uint8_t *pages, SimLockMode mode)
 {
-	uint8_t m = 0;
+	SimThreadSet m = 0;
 
-	for (int t = 0; t < SIM_THREADS_MAX; t++)
-		if (conflicts(l, pages, mode, l->own[t], l->xown[t]))
-			m |= (uint8_t)(1u << t);
+	for (int t = 0; t < l->nthreads; t++)
+		if ((l->held & SIM_TSET(t)) &&
+		    conflicts(l, pages, mode, sim_lock_pages(l, OWN, t), sim_lock_pages(l, XOWN, t)))
+			m |= SIM_TSET(t);
 	return m;
 }
 
 /* Whether a request can be granted, looking at holders and at the first
  * AHEAD waiters (those queued before it). */
-static bool grantable(const SimLock *l, SimLockMode mode, uint8_t pages,
-		      int ahead)
+static bool grantable(const SimLock *l, SimLockMode mode,
+		      const uint8_t *pages, int ahead)
 {
 	if (l->corrupt)
 		return mode == SIM_MODE_READ;
@@ -108,62 +142,70 @@ static bool grantable(const SimLock *l, SimLockMode mode, uint8_t pages,
 	if (!lock_kinds[l->kind].handoff)
 		return true;
 	for (int i = 0; i < ahead; i++) {
-		int t = WAIT_TID(l->wait[i]);
-		if (conflicts(l, pages, mode, l->want[t], waiter_write(l, i)))
+		int t = WAIT_TID(sim_lock_queue(l)[i]);
+		if (conflicts(l, pages, mode, sim_lock_pages(l, WANT, t),
+			      waiter_write(l, i)))
 			return false;
 	}
 	return true;
 }
 
-static void hold(SimLock *l, int tid, SimLockMode mode, uint8_t pages)
+static void hold(SimLock *l, int tid, SimLockMode mode, const uint8_t *pages)
 {
-	l->own[tid] |= pages;
+	int first = sim_bits_first(pages, l->pgset);
+
+	sim_bits_or(sim_lock_pages(l, OWN, tid), pages, l->pgset);
 	/* the lowest page of the range starts it */
-	l->head[tid] |= (uint8_t)(pages & -pages);
-	l->held |= (uint8_t)(1u << tid);
+	if (first >= 0)
+		sim_bit_set(sim_lock_pages(l, HEAD, tid), first);
+	l->held |= SIM_TSET(tid);
 	if (mode == SIM_MODE_WRITE) {
-		l->xown[tid] |= pages;
-		l->excl |= (uint8_t)(1u << tid);
+		sim_bits_or(sim_lock_pages(l, XOWN, tid), pages, l->pgset);
+		l->excl |= SIM_TSET(tid);
 	}
 }
 
 SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
 			       int start, int end)
 {
-	uint8_t pages = req_pages(l, start, end);
+	PageSet pages;
 
+	req_pages(l, start, end, pages);
 	if (grantable(l, mode, pages, l->nwait)) {
 		hold(l, tid, mode, pages);
 		return SIM_LOCK_GRANTED;
 	}
-	l->want[tid] = pages;
-	l->wait[l->nwait++] = (uint8_t)(tid | mode << 4);
+	memcpy(sim_lock_pages(l, WANT, tid), pages, l->pgset);
+	sim_lock_queue(l)[l->nwait++] = (uint8_t)(tid | mode << 7);
 	return SIM_LOCK_QUEUED;
 }
 
 static void dequeue(SimLock *l, int i)
 {
-	l->want[WAIT_TID(l->wait[i])] = 0;
-	memmove(&l->wait[i], &l->wait[i + 1], (size_t)(l->nwait - i - 1));
+	uint8_t *q = sim_lock_queue(l);
+
+	memset(sim_lock_pages(l, WANT, WAIT_TID(q[i])), 0, l->pgset);
+	memmove(&q[i], &q[i + 1], (size_t)(l->nwait - i - 1));
 	l->nwait--;
-	l->wait[l->nwait] = 0;
+	q[l->nwait] = 0;
 }
 
 /* Hand off in FIFO order to every waiter that now fits; a waiter that
  * does not fit stays queued and (by grantable's fairness rule) holds back
  * conflicting waiters behind it.  Returns the threads granted. */
-static uint8_t hand_off(SimLock *l)
+static SimThreadSet hand_off(SimLock *l)
 {
-	uint8_t granted = 0;
+	SimThreadSet granted = 0;
+	PageSet want;
 
 	for (int i = 0; i < l->nwait;) {
-		int t = WAIT_TID(l->wait[i]);
-		SimLockMode m = (SimLockMode)WAIT_MODE(l->wait[i]);
-		uint8_t want = l->want[t];
-		if (grantable(l, m, want, i)) {
+		int t = WAIT_TID(sim_lock_queue(l)[i]);
+		SimLockMode m = (SimLockMode)WAIT_MODE(sim_lock_queue(l)[i]);
+		if (grantable(l, m, sim_lock_pages(l, WANT, t), i)) {
+			memcpy(want, sim_lock_pages(l, WANT, t), l->pgset);
 			dequeue(l, i);
 			hold(l, t, m, want);
-			granted |= (uint8_t)(1u << t);
+			granted |= SIM_TSET(t);
 		} else {
 			i++;
 		}
@@ -172,67 +214,70 @@ static uint8_t hand_off(SimLock *l)
 }
 
 /* TID's hold of PAGES goes (all of it for a non-range lock). */
-static void drop(SimLock *l, int tid, uint8_t pages)
+static void drop(SimLock *l, int tid, const uint8_t *pages)
 {
-	uint8_t bit = (uint8_t)(1u << tid);
-
-	l->own[tid] &= (uint8_t)~pages;
-	l->xown[tid] &= (uint8_t)~pages;
-	l->head[tid] &= (uint8_t)~pages;
-	if (!l->own[tid])
-		l->held &= (uint8_t)~bit;
-	if (!l->xown[tid])
-		l->excl &= (uint8_t)~bit;
+	sim_bits_andnot(sim_lock_pages(l, OWN, tid), pages, l->pgset);
+	sim_bits_andnot(sim_lock_pages(l, XOWN, tid), pages, l->pgset);
+	sim_bits_andnot(sim_lock_pages(l, HEAD, tid), pages, l->pgset);
+	if (!sim_bits_any(sim_lock_pages(l, OWN, tid), l->pgset))
+		l->held &= ~SIM_TSET(tid);
+	if (!sim_bits_any(sim_lock_pages(l, XOWN, tid), l->pgset))
+		l->excl &= ~SIM_TSET(tid);
 }
 
-uint8_t sim_lock_release(SimLock *l, int tid, int start, int end,
-			 bool wake_all, uint8_t *granted)
+/* Dequeue the first waiter (every waiter with ALL), returning them. */
+static SimThreadSet wake(SimLock *l, bool all)
 {
-	uint8_t woken = 0;
-
-	drop(l, tid, req_pages(l, start, end));
-	*granted = 0;
-	if (!lock_kinds[l->kind].handoff) {
-		while (l->nwait > 0) {
-			woken |= (uint8_t)(1u << WAIT_TID(l->wait[0]));
-			dequeue(l, 0);
-			if (!wake_all)
-				break;
-		}
-		return woken;
-	}
-	*granted = hand_off(l);
-	return *granted;
-}
-
-uint8_t sim_lock_release_unbalanced(SimLock *l, int tid)
-{
-	drop(l, tid, l->own[tid]);
-	l->corrupt = 1;
-	return hand_off(l);
-}
-
-uint8_t sim_lock_downgrade(SimLock *l, int tid)
-{
-	l->xown[tid] = 0;
-	l->excl &= (uint8_t)~(1u << tid);
-	return hand_off(l);
-}
-
-uint8_t sim_lock_wake_all(SimLock *l)
-{
-	uint8_t woken = 0;
+	SimThreadSet woken = 0;
 
 	while (l->nwait > 0) {
-		woken |= (uint8_t)(1u << WAIT_TID(l->wait[0]));
+		woken |= SIM_TSET(WAIT_TID(sim_lock_queue(l)[0]));
 		dequeue(l, 0);
+		if (!all)
+			break;
 	}
 	return woken;
 }
 
-uint8_t sim_lock_blockers(const SimLock *l, int tid)
+SimThreadSet sim_lock_release(SimLock *l, int tid, int start, int end,
+			      bool wake_all, SimThreadSet *granted)
 {
-	uint8_t by[SIM_THREADS_MAX];
+	PageSet pages;
+
+	req_pages(l, start, end, pages);
+	drop(l, tid, pages);
+	*granted = 0;
+	if (!lock_kinds[l->kind].handoff)
+		return wake(l, wake_all);
+	*granted = hand_off(l);
+	return *granted;
+}
+
+SimThreadSet sim_lock_release_unbalanced(SimLock *l, int tid)
+{
+	PageSet own;
+
+	memcpy(own, sim_lock_pages(l, OWN, tid), l->pgset);
+	drop(l, tid, own);
+	l->corrupt = 1;
+	return hand_off(l);
+}
+
+SimThreadSet sim_lock_downgrade(SimLock *l, int tid)
+{
+	memset(sim_lock_pages(l, XOWN, tid), 0, l->pgset);
+	l->excl &= ~SIM_TSET(tid);
+	return hand_off(l);
+}
+
+SimThreadSet sim_lock_wake_all(SimLock *l)
+{
+	return wake(l, true);
+}
+
+SimThreadSet sim_lock_blockers(const SimLock *l, int tid)
+{
+	SimThreadSet by[SIM_THREADS_MAX];
 
 	/* a non-range lock re-taken by its holder sleeps unqueued (step.c),
 	 * so every holder counts, queued or not */
@@ -241,12 +286,13 @@ uint8_t sim_lock_blockers(const SimLock *l, int tid)
 	/* by[i]: the holders waiter i waits for, directly or through the
 	 * conflicting waiters ahead of it */
 	for (int i = 0; i < l->nwait; i++) {
-		int t = WAIT_TID(l->wait[i]);
-		SimLockMode m = (SimLockMode)WAIT_MODE(l->wait[i]);
-		by[i] = conflicting_holders(l, l->want[t], m);
+		int t = WAIT_TID(sim_lock_queue(l)[i]);
+		SimLockMode m = (SimLockMode)WAIT_MODE(sim_lock_queue(l)[i]);
+		const uint8_t *want = sim_lock_pages(l, WANT, t);
+		by[i] = conflicting_holders(l, want, m);
 		for (int j = 0; j < i; j++)
-			if (conflicts(l, l->want[t], m,
-				      l->want[WAIT_TID(l->wait[j])],
+			if (conflicts(l, want, m,
+				      sim_lock_pages(l, WANT, WAIT_TID(sim_lock_queue(l)[j])),
 				      waiter_write(l, j)))
 				by[i] |= by[j];
 		if (t == tid)
@@ -257,35 +303,49 @@ uint8_t sim_lock_blockers(const SimLock *l, int tid)
 
 bool sim_lock_holds_range(const SimLock *l, int tid, int start, int end)
 {
-	uint8_t pages = req_pages(l, start, end);
-	uint8_t after = (uint8_t)(pages << 1 & ~pages);    /* page end + 1 */
+	const uint8_t *own = sim_lock_pages(l, OWN, tid), *head = sim_lock_pages(l, HEAD, tid);
+	PageSet pages;
+	int first, last = -1;
 
-	return pages && (l->own[tid] & pages) == pages &&
-	       (l->head[tid] & pages) == (pages & -pages) &&
-	       (!(l->own[tid] & after) || (l->head[tid] & after));
+	req_pages(l, start, end, pages);
+	first = sim_bits_first(pages, l->pgset);
+	if (first < 0)
+		return false;
+	for (int p = first; p < l->pgset * 8 && sim_bit(pages, p); p++) {
+		if (!sim_bit(own, p) || sim_bit(head, p) != (p == first))
+			return false;
+		last = p;
+	}
+	/* the range ends there: the page after is not held, or starts
+	 * another range */
+	return last + 1 >= l->pgset * 8 || !sim_bit(own, last + 1) ||
+	       sim_bit(head, last + 1);
 }
 
 bool sim_lock_overlaps_own(const SimLock *l, int tid, int start, int end,
 			   bool *write_held)
 {
-	uint8_t pages = req_pages(l, start, end);
+	PageSet pages;
 
-	*write_held = (l->xown[tid] & pages) != 0;
-	return (l->own[tid] & pages) != 0;
+	req_pages(l, start, end, pages);
+	*write_held = sim_bits_meet(sim_lock_pages(l, XOWN, tid), pages, l->pgset);
+	return sim_bits_meet(sim_lock_pages(l, OWN, tid), pages, l->pgset);
 }
 
 const char *sim_lock_ranges_str(const SimLock *l, int tid, char *buf,
 				size_t len)
 {
+	const uint8_t *own = sim_lock_pages(l, OWN, tid), *head = sim_lock_pages(l, HEAD, tid);
+	int npages = l->pgset * 8;
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (int p = 0; p < SIM_PAGES_MAX && n < len; p++) {
-		if (!(l->head[tid] >> p & 1))
+	for (int p = 0; p < npages && n < len; p++) {
+		if (!sim_bit(head, p))
 			continue;
 		int e = p;
-		while (e + 1 < SIM_PAGES_MAX && (l->own[tid] >> (e + 1) & 1) &&
-		       !(l->head[tid] >> (e + 1) & 1))
+		while (e + 1 < npages && sim_bit(own, e + 1) &&
+		       !sim_bit(head, e + 1))
 			e++;
 		n += (size_t)snprintf(buf + n, len - n, "%s[%d, %d]",
 				      n ? " " : "", p, e);
@@ -306,52 +366,75 @@ SimLockMode sim_lock_mode_of(const SimLock *l, int tid)
 int sim_lock_waiter_mode(const SimLock *l, int tid)
 {
 	for (int i = 0; i < l->nwait; i++)
-		if (WAIT_TID(l->wait[i]) == tid)
-			return WAIT_MODE(l->wait[i]);
+		if (WAIT_TID(sim_lock_queue(l)[i]) == tid)
+			return WAIT_MODE(sim_lock_queue(l)[i]);
 	return -1;
 }
 
-/* Every held range starts at a head: a held page is a head, or follows
- * a held page. */
-static bool ranges_ok(uint8_t own, uint8_t head)
+/* Every held range starts at a head: head lies in own, and a held page
+ * is a head or follows a held page. */
+static bool ranges_ok(const SimLock *l, int tid)
 {
-	return (head & ~own) == 0 &&
-	       (own & ~(uint8_t)(own << 1) & ~head) == 0;
+	const uint8_t *own = sim_lock_pages(l, OWN, tid), *head = sim_lock_pages(l, HEAD, tid);
+
+	for (int p = 0; p < l->pgset * 8; p++) {
+		if (sim_bit(head, p) && !sim_bit(own, p))
+			return false;
+		if (sim_bit(own, p) && !sim_bit(head, p) &&
+		    (p == 0 || !sim_bit(own, p - 1)))
+			return false;
+	}
+	return true;
+}
+
+/* The per-thread rules: held and excl are the threads with pages, xown
+ * lies in own, ranges start at heads, a non-range hold is page 0. */
+static bool holder_ok(const SimLock *l, const SimLockKindInfo *k, int t)
+{
+	const uint8_t *own = sim_lock_pages(l, OWN, t), *xown = sim_lock_pages(l, XOWN, t);
+	PageSet outside;
+
+	memcpy(outside, xown, l->pgset);
+	sim_bits_andnot(outside, own, l->pgset);
+	if (sim_bits_any(own, l->pgset) != (bool)(l->held >> t & 1) ||
+	    sim_bits_any(xown, l->pgset) != (bool)(l->excl >> t & 1) ||
+	    sim_bits_any(outside, l->pgset) || !ranges_ok(l, t))
+		return false;
+	if (!k->ranged && (own[0] & ~1u))
+		return false;
+	for (int u = t + 1; u < l->nthreads; u++) {
+		const uint8_t *uown = sim_lock_pages(l, OWN, u);
+		if (sim_bits_meet(own, uown, l->pgset) &&
+		    (sim_bits_meet(own, sim_lock_pages(l, XOWN, u), l->pgset) ||
+		     sim_bits_meet(xown, uown, l->pgset) || !k->shared_ok))
+			return false;
+	}
+	return true;
 }
 
 bool sim_lock_check(const SimLock *l)
 {
 	const SimLockKindInfo *k;
-	uint8_t queued = 0;
+	SimThreadSet queued = 0;
 
-	if (l->kind >= SIM_LK_COUNT || l->nwait > SIM_THREADS_MAX)
+	if (l->kind >= SIM_LK_COUNT || l->nwait > l->nthreads)
 		return false;
 	if (l->corrupt && (l->kind != SIM_LK_RWSEM || l->excl))
 		return false;
 	k = &lock_kinds[l->kind];
-	for (int t = 0; t < SIM_THREADS_MAX; t++) {
-		uint8_t bit = (uint8_t)(1u << t);
-		if (!(l->own[t] != 0) != !(l->held & bit) ||
-		    !(l->xown[t] != 0) != !(l->excl & bit) ||
-		    (l->xown[t] & ~l->own[t]) || !ranges_ok(l->own[t], l->head[t]))
+	for (int t = 0; t < l->nthreads; t++)
+		if (!holder_ok(l, k, t))
 			return false;
-		if (!k->ranged && (l->own[t] & ~1u))
-			return false;
-		for (int u = t + 1; u < SIM_THREADS_MAX; u++)
-			if ((l->own[t] & l->own[u]) &&
-			    ((l->own[t] & l->xown[u]) ||
-			     (l->xown[t] & l->own[u]) || !k->shared_ok))
-				return false;
-	}
 	for (int i = 0; i < l->nwait; i++) {
-		int t = WAIT_TID(l->wait[i]);
-		uint8_t bit = (uint8_t)(1u << t);
-		if (t >= SIM_THREADS_MAX || (queued & bit) || !l->want[t])
+		int t = WAIT_TID(sim_lock_queue(l)[i]);
+		if (t >= l->nthreads || (queued & SIM_TSET(t)) ||
+		    !sim_bits_any(sim_lock_pages(l, WANT, t), l->pgset))
 			return false;
-		queued |= bit;
+		queued |= SIM_TSET(t);
 	}
-	for (int t = 0; t < SIM_THREADS_MAX; t++)
-		if (!(queued >> t & 1) && l->want[t])
+	for (int t = 0; t < l->nthreads; t++)
+		if (!(queued >> t & 1) &&
+		    sim_bits_any(sim_lock_pages(l, WANT, t), l->pgset))
 			return false;
 	if (!k->ranged && (queued & l->held))
 		return false;

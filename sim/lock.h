@@ -1,7 +1,7 @@
 /*
  * lock.h - lock primitives with the kernel's blocking and wake-up rules.
  *
- * A lock instance is a small flat record inside SimWorld: who holds it, in
+ * A lock instance is a flat record inside SimWorld: who holds it, in
  * which mode, and a FIFO queue of waiters.  The primitives differ only in
  * three rules, given per kind in lock.c's table (sim_lock_kinds[]):
  *
@@ -33,8 +33,8 @@
  * range_lock() call adds its own node, so one thread may hold several
  * disjoint ranges of one lock, and a request that overlaps a range the
  * thread holds itself waits for it like any other (a self-deadlock).
- * Ranges are over pgoffs 0..SIM_PAGES_MAX-1 and kept per thread as page
- * bitmasks: own (pages held), xown (held in write mode) and head (the
+ * Ranges are over the world's pgoffs and kept per thread as page
+ * sets (bitset.h): own (pages held), xown (held in write mode) and head (the
  * first page of each held range, so adjacent ranges stay distinct and an
  * unlock must name one range exactly); a queued request's pages are
  * want.  The other kinds use the same fields with one pseudo-page, so a
@@ -84,20 +84,43 @@ typedef enum {
 	SIM_MODE_WRITE = 1,
 } SimLockMode;
 
-/* One lock instance.  uint8_t fields only: no padding, so memcmp and the
- * state hash see exactly the logical state.  Page masks are per tid. */
+/* A set of threads: bit t is thread t (SIM_THREADS_MAX <= 64). */
+typedef uint64_t SimThreadSet;
+
+#define SIM_TSET(t) ((SimThreadSet)1 << (t))
+
+/* One lock instance: a header and its per-thread arrays, sized by the
+ * world's thread count and (for a range lock) page count, sim_lock_size()
+ * bytes.  No padding the init leaves unset, so memcmp and the state hash
+ * see exactly the logical state.  data[] holds, in order:
+ *   wait[nthreads]          tid | mode << 7, FIFO
+ *   want[nthreads][pgset]   pages a queued request asks for
+ *   own[nthreads][pgset]    pages held
+ *   xown[nthreads][pgset]   pages held in write mode
+ *   head[nthreads][pgset]   first page of each held range */
 typedef struct {
+	SimThreadSet held;                 /* holding threads */
+	SimThreadSet excl;                 /* holders of anything in write mode */
+	uint16_t pgset;                    /* bytes of one page set */
 	uint8_t kind;                      /* SimLockKind */
-	uint8_t held;                      /* bitmask of holding threads */
-	uint8_t excl;                      /* holders of anything in write mode */
+	uint8_t nthreads;
 	uint8_t nwait;
-	uint8_t wait[SIM_THREADS_MAX];     /* tid | mode << 4, FIFO */
-	uint8_t want[SIM_THREADS_MAX];     /* pages a queued request asks for */
-	uint8_t own[SIM_THREADS_MAX];      /* pages held */
-	uint8_t xown[SIM_THREADS_MAX];     /* pages held in write mode */
-	uint8_t head[SIM_THREADS_MAX];     /* first page of each held range */
 	uint8_t corrupt;                   /* rwsem: count corrupted */
+	uint8_t pad[2];
+	uint8_t data[];
 } SimLock;
+
+/* The page sets of thread TID in L, pgset bytes each (what it waits for,
+ * holds, holds in write mode, the first page of each range it holds);
+ * L's FIFO wait queue, nwait entries of tid | mode << 7.  Read by the
+ * invariant check and the tests. */
+enum { SIM_LOCK_WANT, SIM_LOCK_OWN, SIM_LOCK_XOWN, SIM_LOCK_HEAD };
+uint8_t *sim_lock_pages(const SimLock *l, int which, int tid);
+uint8_t *sim_lock_queue(const SimLock *l);
+
+/* sim_lock_size - bytes of a lock for NTHREADS threads whose page sets
+ * have PGSET bytes (1 for every kind but a range lock); a multiple of 8. */
+size_t sim_lock_size(int nthreads, int pgset);
 
 /* Outcome of an acquire attempt. */
 typedef enum {
@@ -105,8 +128,9 @@ typedef enum {
 	SIM_LOCK_QUEUED,
 } SimLockResult;
 
-/* sim_lock_init - an unheld lock of KIND. */
-void sim_lock_init(SimLock *l, SimLockKind kind);
+/* sim_lock_init - an unheld lock of KIND at L, sim_lock_size(NTHREADS,
+ * PGSET) bytes. */
+void sim_lock_init(SimLock *l, SimLockKind kind, int nthreads, int pgset);
 
 /* sim_lock_acquire - try to take L for TID in MODE over [start, end] (the
  * range is ignored except for range locks).  Granted: TID holds it.
@@ -126,24 +150,24 @@ SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
  * wait-bit dequeues one waiter (WAKE_ALL: every waiter) for a retry.
  * Returns the bitmask of threads made runnable; *granted gets the subset
  * that now hold L (for an entry lock always 0). */
-uint8_t sim_lock_release(SimLock *l, int tid, int start, int end,
-			 bool wake_all, uint8_t *granted);
+SimThreadSet sim_lock_release(SimLock *l, int tid, int start, int end,
+			 bool wake_all, SimThreadSet *granted);
 
 /* sim_lock_downgrade - TID turns its write hold of rwsem L into a read
  * hold in one step (downgrade_write), then admits the waiters that now
  * fit: the readers queued ahead of the first writer.  Returns the bitmask
  * of threads granted L. */
-uint8_t sim_lock_downgrade(SimLock *l, int tid);
+SimThreadSet sim_lock_downgrade(SimLock *l, int tid);
 
 /* sim_lock_release_unbalanced - TID, holding rwsem L for read, releases
  * it with up_write: its hold goes, L becomes corrupt, and the queued
  * readers are admitted.  Returns the bitmask of threads granted L. */
-uint8_t sim_lock_release_unbalanced(SimLock *l, int tid);
+SimThreadSet sim_lock_release_unbalanced(SimLock *l, int tid);
 
 /* sim_lock_wake_all - dequeue every waiter without changing holders (a
  * deleted DAX entry wakes all sleepers, which then re-look-up).  Returns
  * the bitmask of woken threads. */
-uint8_t sim_lock_wake_all(SimLock *l);
+SimThreadSet sim_lock_wake_all(SimLock *l);
 
 /* sim_lock_is_held_by - whether TID holds L. */
 bool sim_lock_is_held_by(const SimLock *l, int tid);
@@ -169,7 +193,7 @@ const char *sim_lock_ranges_str(const SimLock *l, int tid, char *buf,
  * holder, whether TID is queued or sleeps re-taking a lock it holds).
  * Includes TID itself when it waits for its own range.  For a range lock,
  * 0 when TID is not queued on L. */
-uint8_t sim_lock_blockers(const SimLock *l, int tid);
+SimThreadSet sim_lock_blockers(const SimLock *l, int tid);
 
 /* sim_lock_mode_of - the mode TID holds L in (TID must hold it; for a
  * range lock, WRITE if any range it holds is). */

@@ -77,10 +77,11 @@ static bool slot_changes_form(const SimProgram *p, const SimThread *t,
 	return holds(t, sim_lock_instance(p, other, inst - p->lock_base[to]));
 }
 
-void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w, int tid, int inst,
-			 int line, int proc)
+void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w,
+			 const SimNotes *notes, int tid, int inst, int line,
+			 int proc)
 {
-	const SimThread *t = &w->thread[tid];
+	const SimThread *t = sim_thread(w, tid);
 	int to = sim_lock_decl_of(ld->prog, inst);
 
 	if (slot_changes_form(ld->prog, t, inst))
@@ -89,12 +90,15 @@ void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w, int tid, int inst,
 		int from = sim_lock_decl_of(ld->prog, t->held[i]);
 		if (from == to || (ld->edge[from] >> to & 1))
 			continue;
+		SimSite from_site = { 0, 0 };
+		if (notes)
+			from_site = *sim_notes_acq(notes, tid, t->held[i]);
 		ld->edge[from] |= (uint16_t)(1u << to);
 		ld->site[from][to] = (EdgeSite) {
 			.seq = ++ld->nseq,
 			.tid = (uint8_t)tid,
-			.from_line = w->notes.acq_line[tid][t->held[i]],
-			.from_proc = w->notes.acq_proc[tid][t->held[i]],
+			.from_line = from_site.line,
+			.from_proc = from_site.proc,
 			.to_line = (uint16_t)line,
 			.to_proc = (uint16_t)proc,
 		};

@@ -54,10 +54,12 @@ typedef struct SimLockdep SimLockdep;
 SimLockdep *sim_lockdep_new(const SimProgram *p);
 void sim_lockdep_free(SimLockdep *ld);
 
-/* sim_lockdep_acquire - TID (in W, holding what W says) tries to take
- * instance INST at line LINE of procedure PROC (SimProgram.procs index). */
-void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w, int tid, int inst,
-			 int line, int proc);
+/* sim_lockdep_acquire - TID (in W, holding what W says, taken where
+ * NOTES say) tries to take instance INST at line LINE of procedure PROC
+ * (SimProgram.procs index). */
+void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w,
+			 const SimNotes *notes, int tid, int inst, int line,
+			 int proc);
 
 /* sim_lockdep_report - describe every elementary cycle of kind PROP
  * (SIM_PROP_LOCK_ORDER or SIM_PROP_WAIT_ORDER) into OUT (may be NULL), as

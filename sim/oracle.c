@@ -3,6 +3,8 @@
  * and README.md ("Properties") for the definitions.
  */
 #include <stdio.h>
+#include <string.h>
+#include "bitset.h"
 #include "oracle.h"
 
 static bool want(const SimStepCtx *ctx)
@@ -20,22 +22,34 @@ static const char *op_name(const SimStepCtx *ctx, int proc)
 	return ctx->prog->procs[proc]->name;
 }
 
+/* SET (N bytes) as one hexadecimal number, at least two digits. */
+static void append_hex(GString *out, const uint8_t *set, int n)
+{
+	int i = n - 1;
+
+	while (i > 0 && !set[i])
+		i--;
+	for (; i >= 0; i--)
+		g_string_append_printf(out, "%02x", set[i]);
+}
+
 /* " (freed by T1 at step 9, in truncate)" for block B. */
 static void append_freed(const SimWorld *w, int b, SimStepCtx *ctx)
 {
-	const SimNotes *n = &w->notes;
+	const SimBlockNote *n = ctx->notes ? &ctx->notes->block[b] : NULL;
 
-	if (!n->freed_by[b])
+	(void)w;
+	if (!n || !n->freed_by)
 		return;
 	g_string_append_printf(ctx->msg, ", freed by T%d at step %u (%s)",
-			       n->freed_by[b] - 1, n->freed_step[b] + 1,
-			       op_name(ctx, n->freed_proc[b]));
+			       n->freed_by - 1, n->freed_step + 1,
+			       op_name(ctx, n->freed_proc));
 }
 
 void sim_oracle_block_write(const SimWorld *w, int tid, int pgoff, int b,
 			    const char *how, SimStepCtx *ctx)
 {
-	const SimBlock *blk = &w->block[b];
+	const SimBlock *blk = sim_block(w, b);
 
 	/* A block the file still has, at the offset written through, is
 	 * fine; one freed and handed back to this file at another offset
@@ -65,17 +79,17 @@ void sim_oracle_read(const SimWorld *w, int tid, int pgoff, int b,
 	const char *why = NULL;
 
 	if (b == 0) {
-		uint8_t f = w->mflags[pgoff];
+		uint8_t f = sim_mflags(w)[pgoff];
 		if (!(f & SIM_MF_PAGE))
 			why = "a page no longer in the page cache";
 		else if (f & SIM_MF_PSTALE)
 			why = "a page read from a block never zeroed or "
 			      "written for this file";
-	} else if (w->block[b].state == SIM_BLK_FREE) {
+	} else if (sim_block(w, b)->state == SIM_BLK_FREE) {
 		why = "a free block";
-	} else if (w->block[b].owner_ino != 0) {
+	} else if (sim_block(w, b)->owner_ino != 0) {
 		why = "another file's block";
-	} else if (w->block[b].state == SIM_BLK_NEW) {
+	} else if (sim_block(w, b)->state == SIM_BLK_NEW) {
 		why = "a block allocated but never zeroed or written";
 	}
 	if (!why)
@@ -95,8 +109,8 @@ void sim_oracle_read(const SimWorld *w, int tid, int pgoff, int b,
 
 void sim_oracle_zero(const SimWorld *w, int tid, int b, SimStepCtx *ctx)
 {
-	const SimBlock *blk = &w->block[b];
-	const SimNotes *n = &w->notes;
+	const SimBlock *blk = sim_block(w, b);
+	const SimBlockNote *n = ctx->notes ? &ctx->notes->block[b] : NULL;
 
 	if (blk->state != SIM_BLK_WRITTEN || !blk->stored ||
 	    blk->owner_ino != 0)
@@ -106,32 +120,31 @@ void sim_oracle_zero(const SimWorld *w, int tid, int b, SimStepCtx *ctx)
 		return;
 	g_string_append_printf(ctx->msg, "lost-store: T%d zeroed B%d (pgoff "
 			       "%d) after ", tid, b, blk->owner_pgoff);
-	if (n->stored_by[b])
+	if (n && n->stored_by)
 		g_string_append_printf(ctx->msg, "T%d's store at step %u "
-				       "had completed\n", n->stored_by[b] - 1,
-				       n->stored_step[b] + 1);
+				       "had completed\n", n->stored_by - 1,
+				       n->stored_step + 1);
 	else
 		g_string_append(ctx->msg, "a completed write\n");
 }
 
 /* Offsets a running op (other than TID's) has removed: a PTE there may be
  * stale until that op has unmapped it and returned. */
-static uint8_t excused(const SimWorld *w, int tid)
+static void excused(const SimWorld *w, int tid, uint8_t *m)
 {
-	uint8_t m = 0;
-
+	memset(m, 0, w->pgset);
 	for (int t = 0; t < w->nthreads; t++)
 		if (t != tid && sim_oracle_in_op(w, t))
-			m |= w->thread[t].inval;
-	return m;
+			sim_bits_or(m, sim_inval(w, t), w->pgset);
 }
 
-static void check_ptes(const SimWorld *w, uint8_t skip, SimStepCtx *ctx)
+static void check_ptes(const SimWorld *w, const uint8_t *skip,
+		       SimStepCtx *ctx)
 {
 	for (int pr = 0; pr < w->nprocs; pr++) {
-		for (int p = 0; p < SIM_PAGES_MAX; p++) {
-			const SimPte *pte = &w->pte[pr][p];
-			if ((skip >> p & 1) ||
+		for (int p = 0; p < w->npages; p++) {
+			const SimPte *pte = sim_pte(w, pr, p);
+			if (sim_bit(skip, p) ||
 			    !sim_world_pte_is_stale(w, pte, p))
 				continue;
 			found(ctx, SIM_PROP_STALE_PTE);
@@ -148,13 +161,13 @@ static void check_ptes(const SimWorld *w, uint8_t skip, SimStepCtx *ctx)
 			}
 			g_string_append_printf(ctx->msg, "%s, but ",
 				pte->writable ? " writable" : "");
-			if (p >= w->i_size)
+			if (p >= sim_core(w)->i_size)
 				g_string_append_printf(ctx->msg, "i_size is %d "
-					"pages", w->i_size);
+					"pages", sim_core(w)->i_size);
 			else if (pte->kind == SIM_PTE_K_BLOCK &&
-				 w->bmap[p] != SIM_HOLE)
+				 sim_bmap(w)[p] != SIM_HOLE)
 				g_string_append_printf(ctx->msg, "the file has "
-					"B%d there", w->bmap[p]);
+					"B%d there", sim_bmap(w)[p]);
 			else
 				g_string_append(ctx->msg, "the file has a hole "
 					"there");
@@ -167,19 +180,20 @@ static void check_ptes(const SimWorld *w, uint8_t skip, SimStepCtx *ctx)
 
 /* A page-cache page read from a block the file no longer has there: the
  * page-cache form of a stale PTE (R9: read(2) vs punch hole). */
-static void check_pages(const SimWorld *w, uint8_t skip, SimStepCtx *ctx)
+static void check_pages(const SimWorld *w, const uint8_t *skip,
+			SimStepCtx *ctx)
 {
-	for (int p = 0; p < SIM_PAGES_MAX; p++) {
-		int src = w->page_src[p];
-		uint8_t f = w->mflags[p];
+	for (int p = 0; p < w->npages; p++) {
+		int src = sim_page_src(w)[p];
+		uint8_t f = sim_mflags(w)[p];
 		/* A clean zero-filled page past EOF is what a fault that lost
 		 * to truncate leaves behind (it returns SIGBUS under the page
 		 * lock and the page stays cached): harmless, reads stop at
 		 * i_size.  A page holding data past EOF is not. */
-		bool past_eof = p >= w->i_size && (src != SIM_HOLE ||
+		bool past_eof = p >= sim_core(w)->i_size && (src != SIM_HOLE ||
 			(f & (SIM_MF_PDIRTY | SIM_MF_PWRITTEN)));
-		if ((skip >> p & 1) || !(f & SIM_MF_PAGE) ||
-		    (!past_eof && (src == SIM_HOLE || w->bmap[p] == src)))
+		if (sim_bit(skip, p) || !(f & SIM_MF_PAGE) ||
+		    (!past_eof && (src == SIM_HOLE || sim_bmap(w)[p] == src)))
 			continue;
 		found(ctx, SIM_PROP_STALE_PTE);
 		if (!want(ctx))
@@ -187,14 +201,14 @@ static void check_pages(const SimWorld *w, uint8_t skip, SimStepCtx *ctx)
 		if (past_eof) {
 			g_string_append_printf(ctx->msg, "stale-pte: the page "
 				"cache holds pgoff %d, past i_size (%d pages)\n",
-				p, w->i_size);
+				p, sim_core(w)->i_size);
 			continue;
 		}
 		g_string_append_printf(ctx->msg, "stale-pte: the page cache "
 			"at pgoff %d holds B%d's data, but the file has ", p,
 			src);
-		if (w->bmap[p])
-			g_string_append_printf(ctx->msg, "B%d", w->bmap[p]);
+		if (sim_bmap(w)[p])
+			g_string_append_printf(ctx->msg, "B%d", sim_bmap(w)[p]);
 		else
 			g_string_append(ctx->msg, "a hole");
 		g_string_append(ctx->msg, " there");
@@ -206,55 +220,67 @@ static void check_pages(const SimWorld *w, uint8_t skip, SimStepCtx *ctx)
 void sim_oracle_op_return(const SimWorld *w, int tid, int proc,
 			  SimStepCtx *ctx)
 {
-	const SimThread *t = &w->thread[tid];
-	uint8_t lost = t->discarded & (uint8_t)~t->inval;
-	uint16_t unflushed = t->fsync_pending & w->cache_dirty;
+	uint8_t set[SIM_BLOCKS_MAX / 8 + 1];
+	int unflushed = -1;
 
-	if (lost) {
+	/* lost: pages it dropped dirty and did not remove */
+	memcpy(set, sim_discarded(w, tid), w->pgset);
+	sim_bits_andnot(set, sim_inval(w, tid), w->pgset);
+	if (sim_bits_any(set, w->pgset)) {
 		found(ctx, SIM_PROP_LOST_STORE);
-		if (want(ctx))
+		if (want(ctx)) {
 			g_string_append_printf(ctx->msg, "lost-store: T%d's "
 				"%s dropped dirty page-cache data at pgoffs "
-				"0x%02x, which it did not remove\n", tid,
-				op_name(ctx, proc), lost);
+				"0x", tid, op_name(ctx, proc));
+			append_hex(ctx->msg, set, w->pgset);
+			g_string_append(ctx->msg, ", which it did not "
+					"remove\n");
+		}
 	}
-	if (unflushed) {
+	for (int b = 1; b <= w->nblocks && unflushed < 0; b++)
+		if (sim_bit(sim_fsync_pending(w, tid), b) &&
+		    sim_bit(sim_cache_dirty(w), b))
+			unflushed = b;
+	if (unflushed > 0) {
 		found(ctx, SIM_PROP_LOST_FLUSH);
 		if (want(ctx)) {
-			int b = __builtin_ctz(unflushed);
+			int b = unflushed;
 			g_string_append_printf(ctx->msg, "lost-flush: T%d's %s "
 				"returned while B%d (pgoff %d), dirty in the "
 				"CPU cache since before it started, was never "
 				"flushed\n", tid, op_name(ctx, proc), b,
-				w->block[b].owner_pgoff);
+				sim_block(w, b)->owner_pgoff);
 		}
 	}
-	check_ptes(w, excused(w, tid), ctx);
-	check_pages(w, excused(w, tid), ctx);
+	excused(w, tid, set);
+	check_ptes(w, set, ctx);
+	check_pages(w, set, ctx);
 }
 
 void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx)
 {
-	check_ptes(w, 0, ctx);
-	check_pages(w, 0, ctx);
+	uint8_t none[SIM_PAGES_MAX / 8] = { 0 };
+
+	check_ptes(w, none, ctx);
+	check_pages(w, none, ctx);
 	for (int pr = 0; pr < w->nprocs; pr++) {
-		for (int p = 0; p < SIM_PAGES_MAX; p++) {
-			if (w->pte[pr][p].kind != SIM_PTE_K_ZERO ||
-			    w->bmap[p] == SIM_HOLE)
+		for (int p = 0; p < w->npages; p++) {
+			if (sim_pte(w, pr, p)->kind != SIM_PTE_K_ZERO ||
+			    sim_bmap(w)[p] == SIM_HOLE)
 				continue;
 			found(ctx, SIM_PROP_STALE_ZERO_PAGE);
 			if (want(ctx))
 				g_string_append_printf(ctx->msg,
 					"stale-zero-page: P%d pgoff %d still "
 					"maps the zero page, but B%d is "
-					"allocated there\n", pr, p, w->bmap[p]);
+					"allocated there\n", pr, p, sim_bmap(w)[p]);
 		}
 	}
 }
 
 bool sim_oracle_in_op(const SimWorld *w, int tid)
 {
-	return w->thread[tid].depth > 1;
+	return sim_thread(w, tid)->depth > 1;
 }
 
 /* Follow wait-for edges from T; returns a thread on a cycle or -1. */
@@ -263,13 +289,14 @@ static int find_cycle(const SimWorld *w, int start, int *next)
 	int t = start;
 
 	for (int n = 0; n <= w->nthreads; n++) {
-		const SimThread *th = &w->thread[t];
+		const SimThread *th = sim_thread(w, t);
 		if (th->status != SIM_TH_BLOCKED)
 			return -1;
-		uint8_t holders = sim_lock_blockers(&w->lock[th->wait_lock], t);
+		SimThreadSet holders =
+			sim_lock_blockers(sim_lock(w, th->wait_lock), t);
 		if (!holders)
 			return -1;
-		next[t] = __builtin_ctz(holders);
+		next[t] = __builtin_ctzll(holders);
 		t = next[t];
 	}
 	return t;       /* after nthreads+1 hops we are inside the cycle */
@@ -278,25 +305,29 @@ static int find_cycle(const SimWorld *w, int start, int *next)
 static void describe_wait(const SimWorld *w, int t, int holder,
 			  SimStepCtx *ctx)
 {
-	const SimThread *th = &w->thread[t];
+	const SimThread *th = sim_thread(w, t);
 	const SimProgram *p = ctx->prog;
 	char name[48];
-	int mode = sim_lock_waiter_mode(&w->lock[th->wait_lock], t);
+	int mode = sim_lock_waiter_mode(sim_lock(w, th->wait_lock), t);
 
 	sim_lock_name(p, th->wait_lock, name, sizeof(name));
-	bool moded = w->lock[th->wait_lock].kind == SIM_LK_RWSEM ||
-		     w->lock[th->wait_lock].kind == SIM_LK_RANGE;
+	bool moded = sim_lock(w, th->wait_lock)->kind == SIM_LK_RWSEM ||
+		     sim_lock(w, th->wait_lock)->kind == SIM_LK_RANGE;
 
 	if (!moded)
 		mode = -1;
-	const SimProc *taker =
-		p->procs[w->notes.acq_proc[holder][th->wait_lock]];
-	g_string_append_printf(ctx->msg, "  T%d waits for %s%s held by T%d "
-			       "(taken in %s, %s:%d)\n", t, name,
-			       mode == SIM_MODE_READ ? " (read)" :
+	g_string_append_printf(ctx->msg, "  T%d waits for %s%s held by T%d",
+			       t, name, mode == SIM_MODE_READ ? " (read)" :
 			       mode == SIM_MODE_WRITE ? " (write)" : "",
-			       holder, taker->name, taker->file,
-			       w->notes.acq_line[holder][th->wait_lock]);
+			       holder);
+	if (ctx->notes) {
+		const SimSite *at = sim_notes_acq(ctx->notes, holder,
+						  th->wait_lock);
+		const SimProc *taker = p->procs[at->proc];
+		g_string_append_printf(ctx->msg, " (taken in %s, %s:%d)",
+				       taker->name, taker->file, at->line);
+	}
+	g_string_append_c(ctx->msg, '\n');
 }
 
 void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx)
@@ -319,10 +350,10 @@ void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx)
 		return;
 	}
 	for (int t = 0; t < w->nthreads; t++) {
-		const SimThread *th = &w->thread[t];
+		const SimThread *th = sim_thread(w, t);
 		char name[48];
 		if (th->status != SIM_TH_BLOCKED ||
-		    sim_lock_blockers(&w->lock[th->wait_lock], t))
+		    sim_lock_blockers(sim_lock(w, th->wait_lock), t))
 			continue;
 		found(ctx, SIM_PROP_LOST_WAKEUP);
 		if (want(ctx))
@@ -331,7 +362,7 @@ void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx)
 				"thread is left to wake it%s\n", t,
 				sim_lock_name(ctx->prog, th->wait_lock, name,
 					      sizeof(name)),
-				w->lock[th->wait_lock].corrupt ?
+				sim_lock(w, th->wait_lock)->corrupt ?
 				" (its count was corrupted by up_write of a "
 				"read hold)" : "");
 		return;

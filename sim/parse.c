@@ -1698,16 +1698,6 @@ static gboolean model_lock(Parser *p, SimModel *m, ModelState *ms)
 		.nslots = (uint8_t)nslots, .line = name.line, .col = name.col,
 	};
 	m->nlocks++;
-	/* the instance bound is the model's alone: say so at the lock
-	 * that crosses it, not when a scenario is linked */
-	int instances = 0;
-	for (int i = 0; i < m->nlocks; i++)
-		instances += sim_lock_instances(&m->locks[i]);
-	if (instances > SIM_LOCKS_MAX)
-		return FAIL(p, &name, SIM_PARSE_ERROR_BOUND,
-			    "the model needs %d lock instances with this one, "
-			    "more than SIM_LOCKS_MAX (%d)", instances,
-			    SIM_LOCKS_MAX);
 	return TRUE;
 }
 
@@ -2218,11 +2208,11 @@ static gboolean scn_blocks(Parser *p, SimScenario *s)
 					    b.value);
 		}
 		for (const Token *e = &a; e; e = e == &a ? &b : NULL)
-			if (e->value >= SIM_PAGES_MAX)
+			if (e->value >= SIM_PAGES_DEFAULT)
 				return FAIL(p, e, SIM_PARSE_ERROR_BOUND,
 					    "block pgoff %d out of range "
 					    "(0..%d)", e->value,
-					    SIM_PAGES_MAX - 1);
+					    SIM_PAGES_DEFAULT - 1);
 		for (int v = a.value; v <= b.value; v++) {
 			if (s->blocks[v])
 				return FAIL(p, &a, SIM_PARSE_ERROR_NAME,
@@ -2232,7 +2222,7 @@ static gboolean scn_blocks(Parser *p, SimScenario *s)
 					    "too many blocks: more than "
 					    "SIM_BLOCKS_MAX (%d)",
 					    SIM_BLOCKS_MAX);
-			s->blocks[v] = (uint8_t)++nblocks;
+			s->blocks[v] = (uint16_t)++nblocks;
 			s->written[v] = 1;
 		}
 		t = peek(p);
@@ -2254,10 +2244,10 @@ static gboolean scn_file(Parser *p, SimScenario *s, ScnState *st,
 	if (!expect_keyword(p, "size") ||
 	    !expect(p, TK_NUMBER, "a size in pages", &n))
 		return FALSE;
-	if (n.value > SIM_PAGES_MAX)
+	if (n.value > SIM_PAGES_DEFAULT)
 		return FAIL(p, &n, SIM_PARSE_ERROR_BOUND,
 			    "file size %d out of range (0..%d)", n.value,
-			    SIM_PAGES_MAX);
+			    SIM_PAGES_DEFAULT);
 	s->i_size = n.value;
 	t = peek(p);
 	if (!tok_is(&t, "blocks"))

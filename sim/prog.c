@@ -43,7 +43,7 @@ const SimConst sim_consts[] = {
 	{ "FAULT_NONE", SIM_FAULT_NONE }, { "FAULT_NOPTE", SIM_FAULT_NOPTE },
 	{ "FAULT_WP", SIM_FAULT_WP },
 	{ "FAULT_FLAG_WRITE", 1 }, { "FAULT_FLAG_MKWRITE", 2 },
-	{ "PAGES", SIM_PAGES_MAX }, { "LAST", SIM_PAGES_MAX - 1 },
+	{ "PAGES", SIM_PAGES_DEFAULT }, { "LAST", SIM_PAGES_DEFAULT - 1 },
 	{ "TRUE", 1 }, { "FALSE", 0 },
 	{ NULL, 0 },
 };
@@ -157,14 +157,14 @@ void sim_scenario_free(SimScenario *s)
 
 /* ---- linking ---------------------------------------------------------- */
 
-int sim_lock_instances(const SimLockDecl *d)
+int sim_lock_instances(const SimLockDecl *d, int nprocs, int npages)
 {
 	if (d->per_proc)
-		return SIM_PROCS_MAX;
+		return nprocs;
 	switch (d->kind) {
 	case SIM_LK_PAGE:
 	case SIM_LK_ENTRY:
-		return SIM_PAGES_MAX;
+		return npages;
 	case SIM_LK_HASHED:
 		return d->nslots;
 	default:
@@ -174,7 +174,8 @@ int sim_lock_instances(const SimLockDecl *d)
 
 int sim_lock_instance(const SimProgram *p, int decl, int index)
 {
-	int n = sim_lock_instances(&p->model->locks[decl]);
+	int n = sim_lock_instances(&p->model->locks[decl], p->shape.procs,
+				   p->shape.pages);
 
 	/* hash_fn(mapping, index): with one mapping, index mod the array
 	 * size, so pgoffs that differ by a multiple of it collide. */
@@ -233,14 +234,31 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 		g_free(p);
 		return NULL;
 	}
+	p->shape = (SimShape) {
+		.threads = (uint16_t)scn->nthreads,
+		.procs = (uint16_t)scn->nprocs,
+		.pages = SIM_PAGES_DEFAULT,
+		/* the file's full map, and half as many again to reallocate */
+		.blocks = SIM_PAGES_DEFAULT + SIM_PAGES_DEFAULT / 2,
+	};
 	for (int d = 0; d < model->nlocks; d++) {
 		p->lock_base[d] = n;
-		n += sim_lock_instances(&model->locks[d]);
+		n += sim_lock_instances(&model->locks[d], p->shape.procs,
+					p->shape.pages);
 	}
 	p->nlocks = n;
-	/* the parser refuses a model past the bound, at the lock that
-	 * crosses it (parse.h) */
-	g_assert(n <= SIM_LOCKS_MAX);
+	/* no model reaches the bound, whatever the shape: */
+	G_STATIC_ASSERT(SIM_PROCS_MAX + 2 * SIM_PAGES_MAX +
+			(SIM_LOCKDECLS_MAX - SIM_LOCKDECL_BUILTIN) * UINT8_MAX
+			<= SIM_LOCKS_MAX);
+	p->ranged = g_new0(uint8_t, n > 0 ? n : 1);
+	for (int d = 0; d < model->nlocks; d++)
+		for (int i = 0; i < sim_lock_instances(&model->locks[d],
+				p->shape.procs, p->shape.pages); i++)
+			p->ranged[p->lock_base[d] + i] =
+				model->locks[d].kind == SIM_LK_RANGE;
+	p->shape.locks = (uint16_t)n;
+	p->shape.ranged = p->ranged;
 	p->procs = g_new0(SimProc *, p->nprocs);
 	for (int i = 0; i < model->nprocs; i++)
 		p->procs[i] = (SimProc *)&model->procs[i];
@@ -266,5 +284,6 @@ void sim_program_free(SimProgram *p)
 		g_free(p->procs[i]);
 	}
 	g_free(p->procs);
+	g_free(p->ranged);
 	g_free(p);
 }

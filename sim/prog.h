@@ -34,6 +34,7 @@
 #include "prim.h"
 #include "lock.h"
 #include "cost.h"
+#include "world.h"
 
 typedef enum {
 	SIM_I_MOV,      /* dst = a0 */
@@ -92,8 +93,8 @@ typedef struct {
 	char *doc;              /* its doc comment (parse.h), or NULL */
 } SimProc;
 
-/* A lock class.  Instances: one (mutex, rwsem, range), SIM_PAGES_MAX
- * (page, entry), nslots (hashed), SIM_PROCS_MAX (mmap_sem). */
+/* A lock class.  Instances: one (mutex, rwsem, range), one per page
+ * (page, entry), nslots (hashed), one per process (mmap_sem). */
 typedef struct {
 	char *name;
 	uint8_t kind;           /* SimLockKind */
@@ -221,7 +222,7 @@ typedef struct {
 	char *source;
 	char *race;             /* kernel-history id: "R1", "D3", ... */
 	int i_size;             /* pages */
-	uint8_t blocks[SIM_PAGES_MAX];   /* initial block map: 0 hole, else Bn */
+	uint16_t blocks[SIM_PAGES_MAX];  /* initial block map: 0 hole, else Bn */
 	uint8_t written[SIM_PAGES_MAX];  /* initial block holds file data */
 	int nprocs;
 	char *procnames[SIM_PROCS_MAX];
@@ -246,6 +247,8 @@ typedef struct {
 	int body0;              /* index of the first thread body */
 	int lock_base[SIM_LOCKDECLS_MAX];  /* first instance of each class */
 	int nlocks;             /* lock instances */
+	SimShape shape;         /* the world's sizes (world.h) */
+	uint8_t *ranged;        /* [nlocks]: instance of a range lock */
 } SimProgram;
 
 /* sim_program_link - bind SCN's thread bodies to MODEL.  Returns NULL with
@@ -255,8 +258,9 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 			     char **missing, GError **error);
 void sim_program_free(SimProgram *p);
 
-/* sim_lock_instances - how many instances lock class D has. */
-int sim_lock_instances(const SimLockDecl *d);
+/* sim_lock_instances - how many instances lock class D has in a world of
+ * NPROCS processes and NPAGES pages. */
+int sim_lock_instances(const SimLockDecl *d, int nprocs, int npages);
 
 /* sim_lock_instance - the instance index of class DECL for INDEX (pgoff,
  * process, or hashed key) in program P. */

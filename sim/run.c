@@ -12,10 +12,13 @@ bool sim_run_start(SimRun *r, const SimProgram *p, SimTrace *trace)
 	memset(r, 0, sizeof(*r));
 	r->prog = p;
 	r->trace = trace;
+	r->w = sim_step_world_new(p);
+	r->notes = sim_notes_new(r->w);
+	ctx.notes = r->notes;
 	r->lockdep = sim_lockdep_new(p);
 	r->errors = g_string_new(NULL);
 	ctx.msg = r->errors;
-	if (!sim_step_init(&r->w, p, &ctx)) {
+	if (!sim_step_init(r->w, p, &ctx)) {
 		trace->end = SIM_END_MODEL_ERROR;
 		return false;
 	}
@@ -26,6 +29,8 @@ void sim_run_finish(SimRun *r)
 {
 	sim_lockdep_free(r->lockdep);
 	g_string_free(r->errors, TRUE);
+	g_free(r->w);
+	g_free(r->notes);
 }
 
 /* One violation can be seen twice in a step (at an op's return and at
@@ -47,7 +52,7 @@ static void dedup_lines(GString *msg)
 
 const char *sim_run_insn_file(const SimRun *r, int tid)
 {
-	const SimThread *t = &r->w.thread[tid];
+	const SimThread *t = sim_thread(r->w, tid);
 
 	return t->depth ? r->prog->procs[t->frame[t->depth - 1].proc]->file :
 	       NULL;
@@ -59,10 +64,10 @@ static char *lock_lines(const SimRun *r)
 	GString *s = g_string_new(NULL);
 	char name[48];
 
-	for (int tid = 0; tid < r->w.nthreads; tid++) {
-		const SimThread *t = &r->w.thread[tid];
+	for (int tid = 0; tid < r->w->nthreads; tid++) {
+		const SimThread *t = sim_thread(r->w, tid);
 		for (int i = 0; i < t->nheld; i++) {
-			const SimLock *l = &r->w.lock[t->held[i]];
+			const SimLock *l = sim_lock(r->w, t->held[i]);
 			g_string_append_printf(s, "T%d holds %s %s\n", tid,
 				sim_lock_name(r->prog, t->held[i], name,
 					      sizeof(name)),
@@ -70,8 +75,8 @@ static char *lock_lines(const SimRun *r)
 				"write" : "read");
 		}
 		if (t->status == SIM_TH_BLOCKED) {
-			int mode = sim_lock_waiter_mode(&r->w.lock[t->wait_lock],
-							tid);
+			int mode = sim_lock_waiter_mode(
+				sim_lock(r->w, t->wait_lock), tid);
 			g_string_append_printf(s, "T%d waits %s %s\n", tid,
 				sim_lock_name(r->prog, t->wait_lock, name,
 					      sizeof(name)),
@@ -86,17 +91,17 @@ bool sim_run_step(SimRun *r, int tid)
 	GString *text = g_string_new(NULL);
 	GString *msg = g_string_new(NULL);
 	SimStepCtx ctx = {
-		.prog = r->prog, .lockdep = r->lockdep,
+		.prog = r->prog, .lockdep = r->lockdep, .notes = r->notes,
 		.text = text, .msg = msg,
 	};
-	const SimInsn *in = sim_step_next_insn(&r->w, r->prog, tid);
+	const SimInsn *in = sim_step_next_insn(r->w, r->prog, tid);
 	SimTraceStep st = {
-		.tid = tid, .step = (int)r->w.notes.step + 1,
+		.tid = tid, .step = (int)r->notes->step + 1,
 		.line = in->line, .col = in->col, .prim = in->sub,
 		.file = sim_run_insn_file(r, tid),
 	};
 
-	sim_step(&r->w, tid, &ctx);
+	sim_step(r->w, tid, &ctx);
 	if (ctx.model_error) {
 		g_string_append(r->errors, msg->str);
 		g_string_free(text, TRUE);
@@ -105,7 +110,7 @@ bool sim_run_step(SimRun *r, int tid)
 		return false;
 	}
 	const char *what;
-	if (!sim_world_check(&r->w, &what)) {
+	if (!sim_world_check(r->w, &what)) {
 		g_printerr("faultline: engine bug: %s after step %d of T%d\n",
 			   what, st.step, tid);
 		SIM_ASSERT(!"world invariant");
@@ -117,22 +122,22 @@ bool sim_run_step(SimRun *r, int tid)
 		 (g_string_free(msg, TRUE), NULL);
 	r->trace->found |= ctx.found;
 	if (ctx.op_done)
-		r->completed |= (uint8_t)(1u << tid);
+		r->completed |= SIM_TSET(tid);
 	g_array_append_val(r->trace->steps, st);
 	return true;
 }
 
 static int lowest_runnable(const SimWorld *w)
 {
-	uint8_t m = sim_step_runnable(w);
+	SimThreadSet m = sim_step_runnable(w);
 
-	return m ? __builtin_ctz(m) : -1;
+	return m ? __builtin_ctzll(m) : -1;
 }
 
 static bool all_done(const SimWorld *w)
 {
 	for (int t = 0; t < w->nthreads; t++)
-		if (w->thread[t].status != SIM_TH_DONE)
+		if (sim_thread(w, t)->status != SIM_TH_DONE)
 			return false;
 	return true;
 }
@@ -140,23 +145,23 @@ static bool all_done(const SimWorld *w)
 /* Why TID cannot run, for an IMPOSSIBLE ending. */
 static void cannot_run(SimRun *r, int tid, const char *extra)
 {
-	const SimThread *t = &r->w.thread[tid];
+	const SimThread *t = sim_thread(r->w, tid);
 	GString *s = g_string_new(NULL);
 	char name[48];
 
 	g_string_append_printf(s, "step %u: T%d cannot run: ",
-			       r->w.notes.step + 1, tid);
+			       r->notes->step + 1, tid);
 	if (t->status == SIM_TH_DONE) {
 		g_string_append(s, "it has finished");
 	} else if (t->status == SIM_TH_BLOCKED) {
-		const SimLock *l = &r->w.lock[t->wait_lock];
+		const SimLock *l = sim_lock(r->w, t->wait_lock);
 		g_string_append_printf(s, "waits for %s",
 			sim_lock_name(r->prog, t->wait_lock, name,
 				      sizeof(name)));
-		uint8_t by = sim_lock_blockers(l, tid);
+		SimThreadSet by = sim_lock_blockers(l, tid);
 		if (by) {
 			g_string_append(s, " held by");
-			for (int h = 0; h < r->w.nthreads; h++)
+			for (int h = 0; h < r->w->nthreads; h++)
 				if (by >> h & 1)
 					g_string_append_printf(s, " T%d", h);
 		}
@@ -172,9 +177,9 @@ static void cannot_run(SimRun *r, int tid, const char *extra)
 static void end_stuck(SimRun *r)
 {
 	GString *msg = g_string_new(NULL);
-	SimStepCtx ctx = { .prog = r->prog, .msg = msg };
+	SimStepCtx ctx = { .prog = r->prog, .msg = msg, .notes = r->notes };
 
-	sim_oracle_stuck(&r->w, &ctx);
+	sim_oracle_stuck(r->w, &ctx);
 	r->trace->found |= ctx.found;
 	r->trace->end = SIM_END_STUCK;
 	r->trace->end_note = g_string_free(msg, FALSE);
@@ -184,7 +189,7 @@ static void end_stuck(SimRun *r)
  * verdict, the run did not finish. */
 static bool at_bound(SimRun *r)
 {
-	if (r->w.notes.step < SIM_STEPS_MAX)
+	if (r->notes->step < SIM_STEPS_MAX)
 		return false;
 	r->trace->end = SIM_END_BOUND;
 	r->trace->end_note = g_strdup_printf("stopped after SIM_STEPS_MAX (%d) "
@@ -198,13 +203,13 @@ static void finish_default(SimRun *r)
 {
 	int tid;
 
-	while ((tid = lowest_runnable(&r->w)) >= 0) {
+	while ((tid = lowest_runnable(r->w)) >= 0) {
 		if (at_bound(r))
 			return;
 		if (!sim_run_step(r, tid))
 			return;
 	}
-	if (all_done(&r->w))
+	if (all_done(r->w))
 		r->trace->end = SIM_END_DONE;
 	else
 		end_stuck(r);
@@ -218,8 +223,8 @@ static void add_lockdep(SimRun *r)
 /* Whether TID is parked where segment SEG says to stop. */
 static bool at_until(SimRun *r, int tid, const SimSegment *seg)
 {
-	const SimThread *t = &r->w.thread[tid];
-	const SimInsn *in = sim_step_next_insn(&r->w, r->prog, tid);
+	const SimThread *t = sim_thread(r->w, tid);
+	const SimInsn *in = sim_step_next_insn(r->w, r->prog, tid);
 
 	if (!in)
 		return false;
@@ -247,7 +252,7 @@ static bool run_segment(SimRun *r, const SimSegment *seg)
 	int taken = 0, seen = 0;
 
 	for (;;) {
-		const SimThread *t = &r->w.thread[tid];
+		const SimThread *t = sim_thread(r->w, tid);
 		if (seg->until && t->status != SIM_TH_DONE &&
 		    at_until(r, tid, seg) && ++seen >= seg->nth)
 			return true;
@@ -286,12 +291,12 @@ out:
 static bool run_steps(SimRun *r, const int *tids, int n)
 {
 	for (int i = 0; i < n; i++) {
-		if (tids[i] < 0 || tids[i] >= r->w.nthreads ||
-		    r->w.thread[tids[i]].status != SIM_TH_RUNNABLE) {
-			if (tids[i] < 0 || tids[i] >= r->w.nthreads) {
+		if (tids[i] < 0 || tids[i] >= r->w->nthreads ||
+		    sim_thread(r->w, tids[i])->status != SIM_TH_RUNNABLE) {
+			if (tids[i] < 0 || tids[i] >= r->w->nthreads) {
 				r->trace->end = SIM_END_IMPOSSIBLE;
 				r->trace->end_note = g_strdup_printf("step %u: "
-					"no thread T%d", r->w.notes.step + 1,
+					"no thread T%d", r->notes->step + 1,
 					tids[i]);
 			} else {
 				cannot_run(r, tids[i], NULL);
@@ -312,9 +317,9 @@ void sim_run_choices(SimRun *r, const int *tids, int n, bool finish)
 	}
 	if (finish) {
 		finish_default(r);
-	} else if (all_done(&r->w)) {
+	} else if (all_done(r->w)) {
 		r->trace->end = SIM_END_DONE;
-	} else if (!sim_step_runnable(&r->w)) {
+	} else if (!sim_step_runnable(r->w)) {
 		end_stuck(r);
 	} else {
 		r->trace->end = SIM_END_STOPPED;
@@ -323,12 +328,12 @@ void sim_run_choices(SimRun *r, const int *tids, int n, bool finish)
 }
 
 /* What each thread of STUCK is doing in a livelock's cycle. */
-static void describe_stuck(SimRun *r, uint8_t stuck, GString *s)
+static void describe_stuck(SimRun *r, SimThreadSet stuck, GString *s)
 {
 	char name[48];
 
-	for (int tid = 0; tid < r->w.nthreads; tid++) {
-		const SimThread *t = &r->w.thread[tid];
+	for (int tid = 0; tid < r->w->nthreads; tid++) {
+		const SimThread *t = sim_thread(r->w, tid);
 		if (!(stuck >> tid & 1))
 			continue;
 		const char *op = t->depth > 1 ?
@@ -345,16 +350,15 @@ static void describe_stuck(SimRun *r, uint8_t stuck, GString *s)
 
 void sim_run_end_cycle(SimRun *r, const SimWorld *start, int from)
 {
-	int n = (int)r->w.notes.step;
-	uint8_t stuck = 0;
+	int n = (int)r->notes->step;
+	SimThreadSet stuck = 0;
 
-	for (int tid = 0; tid < r->w.nthreads; tid++)
-		if (r->w.thread[tid].status != SIM_TH_DONE &&
+	for (int tid = 0; tid < r->w->nthreads; tid++)
+		if (sim_thread(r->w, tid)->status != SIM_TH_DONE &&
 		    !(r->completed >> tid & 1))
-			stuck |= (uint8_t)(1u << tid);
+			stuck |= SIM_TSET(tid);
 	r->trace->cycle_from = from;
-	if (n == from || !stuck || memcmp(start, &r->w,
-					  sim_world_hash_size(&r->w)) != 0) {
+	if (n == from || !stuck || !sim_world_equal(start, r->w)) {
 		r->trace->end = SIM_END_STOPPED;
 		r->trace->end_note = g_strdup_printf("steps %d-%d do not lead "
 			"back to the state after step %d with a thread that ends no op "
@@ -375,10 +379,10 @@ void sim_run_end_cycle(SimRun *r, const SimWorld *start, int from)
 
 void sim_run_cycle(SimRun *r, const int *tids, int n, int from)
 {
-	SimWorld *start = g_new(SimWorld, 1);
+	SimWorld *start = sim_world_dup(r->w);
 
 	if (run_steps(r, tids, from)) {
-		memcpy(start, &r->w, sizeof(SimWorld));
+		sim_world_copy(start, r->w);
 		r->completed = 0;
 		if (run_steps(r, tids + from, n - from))
 			sim_run_end_cycle(r, start, from);

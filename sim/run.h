@@ -21,11 +21,12 @@
 
 typedef struct {
 	const SimProgram *prog;
-	SimWorld w;
+	SimWorld *w;
+	SimNotes *notes;        /* who freed what, at which step */
 	SimTrace *trace;
 	SimLockdep *lockdep;
 	GString *errors;        /* model errors (file:line:col: ...) */
-	uint8_t completed;      /* threads that ended an outermost op since
+	SimThreadSet completed; /* threads that ended an outermost op since
 				 * the caller last cleared it */
 } SimRun;
 

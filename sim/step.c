@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bitset.h"
 #include "step.h"
 #include "oracle.h"
 #include "lockdep.h"
@@ -43,7 +44,7 @@ G_NORETURN void sim_assert_fail(const char *what, const char *file, int line)
 
 static SimThread *th_of(Call *c)
 {
-	return &c->w->thread[c->tid];
+	return sim_thread(c->w, c->tid);
 }
 
 static const SimProc *proc_of(const SimProgram *p, const SimThread *t)
@@ -110,42 +111,41 @@ static HandlerResult out_of_range(Call *c, int bad, const char *fmt, ...)
 			g_string_append_printf(c->ctx->msg, "%s:%d:%d: T%d: "
 				"page offset %d out of range (the file has pgoff "
 				"0..%d): %s at %s:%d:%d\n", bp->file, call->line,
-				call->col, c->tid, bad, SIM_PAGES_MAX - 1, what,
+				call->col, c->tid, bad, c->w->npages - 1, what,
 				pr->file, c->in->line, c->in->col);
 	}
 	g_free(what);
 	return BROKEN;
 }
 
-static bool pgoff_ok(int pgoff)
+static bool pgoff_ok(const Call *c, int pgoff)
 {
-	return pgoff >= 0 && pgoff < SIM_PAGES_MAX;
+	return pgoff >= 0 && pgoff < c->w->npages;
 }
 
-static bool block_ok(int b)
+static bool block_ok(const Call *c, int b)
 {
-	return b >= 1 && b <= SIM_BLOCKS_MAX;
+	return b >= 1 && b <= c->w->nblocks;
 }
 
 /* Clamp [start, end] to the file's pages; false if empty. */
-static bool clamp(int *start, int *end)
+static bool clamp(const Call *c, int *start, int *end)
 {
 	if (*start < 0)
 		*start = 0;
-	if (*end > SIM_PAGES_MAX - 1)
-		*end = SIM_PAGES_MAX - 1;
+	if (*end > c->w->npages - 1)
+		*end = c->w->npages - 1;
 	return *start <= *end;
 }
 
-static uint8_t range_mask(int start, int end)
+/* The running op removed pgoffs [start, end] (clamped): a PTE there may
+ * be stale until it returns (oracle.h). */
+static void removed(Call *c, int start, int end)
 {
-	uint8_t m = 0;
-
-	if (!clamp(&start, &end))
-		return 0;
+	if (!clamp(c, &start, &end))
+		return;
 	for (int p = start; p <= end; p++)
-		m |= (uint8_t)(1u << p);
-	return m;
+		sim_bit_set(sim_inval(c->w, c->tid), p);
 }
 
 /* ---- lock names -------------------------------------------------------- */
@@ -188,14 +188,14 @@ static int lock_target(Call *c, int *start, int *end)
 	switch (c->in->sub) {
 	case SIM_P_LOCK_PAGE:
 	case SIM_P_UNLOCK_PAGE:
-		return pgoff_ok(c->a[0]) ?
+		return pgoff_ok(c, c->a[0]) ?
 		       sim_lock_instance(p, SIM_LOCKDECL_PAGE, c->a[0]) : -1;
 	case SIM_P_GRAB_ENTRY:
 	case SIM_P_GRAB_ENTRY_PAGE:
 	case SIM_P_UNLOCK_ENTRY:
 	case SIM_P_UNLOCK_ENTRY_ALL:
 	case SIM_P_WAIT_ENTRY:
-		return pgoff_ok(c->a[0]) ?
+		return pgoff_ok(c, c->a[0]) ?
 		       sim_lock_instance(p, SIM_LOCKDECL_ENTRY, c->a[0]) : -1;
 	case SIM_P_HASH_LOCK:
 	case SIM_P_HASH_UNLOCK:
@@ -205,7 +205,7 @@ static int lock_target(Call *c, int *start, int *end)
 	case SIM_P_RANGE_UNLOCK:
 		*start = c->a[0];
 		*end = c->a[1];
-		if (!clamp(start, end))
+		if (!clamp(c, start, end))
 			return -1;
 		return sim_lock_instance(p, decl, 0);
 	default:
@@ -224,9 +224,12 @@ static void held_push(Call *c, int inst)
 	SimThread *t = th_of(c);
 
 	SIM_ASSERT(t->nheld < SIM_HELD_MAX);
-	t->held[t->nheld++] = (uint8_t)inst;
-	c->w->notes.acq_line[c->tid][inst] = c->in->line;
-	c->w->notes.acq_proc[c->tid][inst] = t->frame[t->depth - 1].proc;
+	t->held[t->nheld++] = (uint16_t)inst;
+	if (c->ctx->notes)
+		*sim_notes_acq(c->ctx->notes, c->tid, inst) = (SimSite) {
+			.line = c->in->line,
+			.proc = t->frame[t->depth - 1].proc,
+		};
 }
 
 static void held_drop(SimThread *t, int inst)
@@ -252,7 +255,7 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 	if (inst < 0)
 		return broken(c, "%s: index out of range",
 			      sim_prims[c->in->sub].name);
-	SimLock *l = &c->w->lock[inst];
+	SimLock *l = sim_lock(c->w, inst);
 	if (t->granted) {
 		/* woken by a handoff: we hold it already; this step is the
 		 * return from the sleeping lock call */
@@ -268,8 +271,9 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 	/* lockdep checks at lock time, before a possible sleep: an attempt
 	 * that never returns still orders the locks */
 	if (c->ctx->lockdep)
-		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
-				    c->in->line, t->frame[t->depth - 1].proc);
+		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->ctx->notes,
+				    c->tid, inst, c->in->line,
+				    t->frame[t->depth - 1].proc);
 	if (l->kind == SIM_LK_RANGE) {
 		/* an interval tree: disjoint ranges of one holder are separate
 		 * nodes; a range over one's own write range (or a write over
@@ -292,12 +296,12 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 		/* Recursion on an exclusive lock sleeps forever: the kernel
 		 * self-deadlocks (D1), so it is reported as a deadlock. */
 		t->status = SIM_TH_BLOCKED;
-		t->wait_lock = (uint8_t)inst;
+		t->wait_lock = (uint16_t)inst;
 		return SLEEP;
 	}
 	if (sim_lock_acquire(l, c->tid, mode, start, end) == SIM_LOCK_QUEUED) {
 		t->status = SIM_TH_BLOCKED;
-		t->wait_lock = (uint8_t)inst;
+		t->wait_lock = (uint16_t)inst;
 		return SLEEP;
 	}
 	held_push(c, inst);
@@ -305,17 +309,17 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 }
 
 /* Make the threads in WOKEN runnable; GRANTED ones hold the lock. */
-static void wake(SimWorld *w, uint8_t woken, uint8_t granted)
+static void wake(SimWorld *w, SimThreadSet woken, SimThreadSet granted)
 {
-	for (int t = 0; t < SIM_THREADS_MAX; t++) {
+	for (int t = 0; t < w->nthreads; t++) {
 		if (!(woken >> t & 1))
 			continue;
-		SIM_ASSERT(w->thread[t].status == SIM_TH_BLOCKED);
-		w->thread[t].status = SIM_TH_RUNNABLE;
+		SIM_ASSERT(sim_thread(w, t)->status == SIM_TH_BLOCKED);
+		sim_thread(w, t)->status = SIM_TH_RUNNABLE;
 		/* read only while blocked: clear it, or two worlds that
 		 * differ only in a stale value would count as two states */
-		w->thread[t].wait_lock = 0;
-		w->thread[t].granted = granted >> t & 1;
+		sim_thread(w, t)->wait_lock = 0;
+		sim_thread(w, t)->granted = granted >> t & 1;
 	}
 }
 
@@ -324,12 +328,12 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 	char name[48], ranges[64];
 	int start, end;
 	int inst = lock_target(c, &start, &end);
-	uint8_t granted;
+	SimThreadSet granted;
 
 	if (inst < 0)
 		return broken(c, "%s: index out of range",
 			      sim_prims[c->in->sub].name);
-	SimLock *l = &c->w->lock[inst];
+	SimLock *l = sim_lock(c->w, inst);
 	if (!sim_lock_is_held_by(l, c->tid))
 		return broken(c, "%s of %s, which T%d does not hold",
 			      sim_prims[c->in->sub].name,
@@ -360,8 +364,8 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 	held_drop(th_of(c), inst);
 	/* two statements: `granted` is set by the release, and C leaves
 	 * the order of evaluation of function arguments unspecified */
-	uint8_t woken = sim_lock_release(l, c->tid, start, end, wake_all,
-					 &granted);
+	SimThreadSet woken = sim_lock_release(l, c->tid, start, end,
+					      wake_all, &granted);
 	wake(c->w, woken, granted);
 	return DONE;
 }
@@ -403,14 +407,14 @@ static HandlerResult h_downgrade_write(Call *c)
 
 	if (inst < 0)
 		return broken(c, "downgrade_write: index out of range");
-	SimLock *l = &c->w->lock[inst];
+	SimLock *l = sim_lock(c->w, inst);
 	if (!sim_lock_is_held_by(l, c->tid) ||
 	    sim_lock_mode_of(l, c->tid) != SIM_MODE_WRITE)
 		return broken(c, "downgrade_write of %s, which T%d does not "
 			      "hold for write",
 			      sim_lock_name(c->ctx->prog, inst, name,
 					    sizeof(name)), c->tid);
-	uint8_t granted = sim_lock_downgrade(l, c->tid);
+	SimThreadSet granted = sim_lock_downgrade(l, c->tid);
 	wake(c->w, granted, granted);
 	return DONE;
 }
@@ -428,9 +432,9 @@ static HandlerResult h_grab_entry(Call *c)
 
 	if (r != DONE)
 		return r;
-	if (c->w->entry[c->a[0]] == SIM_ENTRY_NONE)
-		c->w->entry[c->a[0]] = SIM_ENTRY_EMPTY;
-	c->r0 = c->w->entry[c->a[0]];
+	if (sim_entry(c->w)[c->a[0]] == SIM_ENTRY_NONE)
+		sim_entry(c->w)[c->a[0]] = SIM_ENTRY_EMPTY;
+	c->r0 = sim_entry(c->w)[c->a[0]];
 	return DONE;
 }
 
@@ -442,11 +446,11 @@ static HandlerResult h_grab_entry(Call *c)
  * and so may find the page that replaced the entry. */
 static HandlerResult h_grab_entry_page(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "grab_entry_page(%d)",
 			      c->a[0]);
-	if ((c->w->mflags[c->a[0]] & SIM_MF_PAGE) &&
-	    c->w->entry[c->a[0]] == SIM_ENTRY_NONE) {
+	if ((sim_mflags(c->w)[c->a[0]] & SIM_MF_PAGE) &&
+	    sim_entry(c->w)[c->a[0]] == SIM_ENTRY_NONE) {
 		c->r0 = SIM_ENTRY_PAGE;
 		return DONE;
 	}
@@ -460,26 +464,27 @@ static HandlerResult wait_entry(Call *c)
 	int pgoff = c->a[0];
 	SimThread *t = th_of(c);
 
-	if (!pgoff_ok(pgoff))
+	if (!pgoff_ok(c, pgoff))
 		return out_of_range(c, pgoff, "wait_entry(%d)", pgoff);
 	int inst = sim_lock_instance(c->ctx->prog, SIM_LOCKDECL_ENTRY, pgoff);
-	SimLock *l = &c->w->lock[inst];
+	SimLock *l = sim_lock(c->w, inst);
 	if (sim_lock_is_held_by(l, c->tid))
 		return broken(c, "wait_entry(%d) on an entry T%d has locked",
 			      pgoff, c->tid);
 	/* a wait for the bit orders it after what we hold, as a lock
 	 * attempt would (lockdep.h: wait-order) */
 	if (c->ctx->lockdep)
-		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->tid, inst,
-				    c->in->line, t->frame[t->depth - 1].proc);
+		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->ctx->notes,
+				    c->tid, inst, c->in->line,
+				    t->frame[t->depth - 1].proc);
 	if (l->held) {
 		SIM_ASSERT(sim_lock_acquire(l, c->tid, SIM_MODE_WRITE, 0, 0) ==
 			   SIM_LOCK_QUEUED);
 		t->status = SIM_TH_BLOCKED;
-		t->wait_lock = (uint8_t)inst;
+		t->wait_lock = (uint16_t)inst;
 		return SLEEP;
 	}
-	c->r0 = c->w->entry[pgoff];
+	c->r0 = sim_entry(c->w)[pgoff];
 	return DONE;
 }
 
@@ -494,9 +499,9 @@ static void delete_entry(Call *c, int pgoff)
 {
 	int inst = sim_lock_instance(c->ctx->prog, SIM_LOCKDECL_ENTRY, pgoff);
 
-	c->w->entry[pgoff] = SIM_ENTRY_NONE;
-	c->w->mflags[pgoff] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
-	wake(c->w, sim_lock_wake_all(&c->w->lock[inst]), 0);
+	sim_entry(c->w)[pgoff] = SIM_ENTRY_NONE;
+	sim_mflags(c->w)[pgoff] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
+	wake(c->w, sim_lock_wake_all(sim_lock(c->w, inst)), 0);
 }
 
 /* dax_delete_mapping_entry() (fs/dax.c v4.7): get_unlocked_mapping_entry()
@@ -516,7 +521,7 @@ static HandlerResult h_wait_delete_entry(Call *c)
 
 static HandlerResult h_i_size_read(Call *c)
 {
-	c->r0 = c->w->i_size;
+	c->r0 = sim_core(c->w)->i_size;
 	return DONE;
 }
 
@@ -524,11 +529,11 @@ static HandlerResult h_i_size_write(Call *c)
 {
 	int n = c->a[0];
 
-	if (n < 0 || n > SIM_PAGES_MAX)
+	if (n < 0 || n > c->w->npages)
 		return broken(c, "i_size_write(%d) out of range", n);
-	if (n < c->w->i_size)
-		th_of(c)->inval |= range_mask(n, SIM_PAGES_MAX - 1);
-	c->w->i_size = (uint8_t)n;
+	if (n < sim_core(c->w)->i_size)
+		removed(c, n, c->w->npages - 1);
+	sim_core(c->w)->i_size = (uint16_t)n;
 	return DONE;
 }
 
@@ -541,19 +546,19 @@ static HandlerResult get_block(Call *c, SimBlockState fresh, bool unwritten)
 	int pgoff = c->a[0];
 	SimWorld *w = c->w;
 
-	if (!pgoff_ok(pgoff))
+	if (!pgoff_ok(c, pgoff))
 		return out_of_range(c, pgoff, "get_block(%d)", pgoff);
-	c->r0 = w->bmap[pgoff];
-	c->r1 = c->r0 != SIM_HOLE && w->block[c->r0].unwritten;
+	c->r0 = sim_bmap(w)[pgoff];
+	c->r1 = c->r0 != SIM_HOLE && sim_block(w, c->r0)->unwritten;
 	if (c->r0 != SIM_HOLE || !c->a[1])
 		return DONE;
 	int b = sim_world_alloc_block(w, 0, pgoff);
 	if (b == 0)
-		return broken(c, "disk full: more than SIM_BLOCKS_MAX (%d) "
-			      "blocks", SIM_BLOCKS_MAX);
-	w->block[b].state = (uint8_t)fresh;
-	w->block[b].unwritten = unwritten;
-	w->bmap[pgoff] = (uint8_t)b;
+		return broken(c, "disk full: all %d blocks in use",
+			      c->w->nblocks);
+	sim_block(w, b)->state = (uint8_t)fresh;
+	sim_block(w, b)->unwritten = unwritten;
+	sim_bmap(w)[pgoff] = (uint16_t)b;
 	c->r0 = b;
 	c->r1 = 1;              /* buffer_new */
 	return DONE;
@@ -587,11 +592,11 @@ static HandlerResult h_convert_unwritten(Call *c)
 {
 	int pgoff = c->a[0];
 
-	if (!pgoff_ok(pgoff))
+	if (!pgoff_ok(c, pgoff))
 		return broken(c, "convert_unwritten(%d): pgoff out of range",
 			      pgoff);
-	if (c->w->bmap[pgoff] != SIM_HOLE)
-		c->w->block[c->w->bmap[pgoff]].unwritten = 0;
+	if (sim_bmap(c->w)[pgoff] != SIM_HOLE)
+		sim_block(c->w, sim_bmap(c->w)[pgoff])->unwritten = 0;
 	return DONE;
 }
 
@@ -600,46 +605,52 @@ static HandlerResult h_zero_block(Call *c)
 	int b = c->a[0];
 	SimBlock *blk;
 
-	if (!block_ok(b))
+	if (!block_ok(c, b))
 		return broken(c, "zero_block(%d): no such block", b);
-	blk = &c->w->block[b];
-	sim_oracle_block_write(c->w, c->tid, sim_world_block_pgoff(c->w, b), b,
-			       "zeroed", c->ctx);
+	blk = sim_block(c->w, b);
+	sim_oracle_block_write(c->w, c->tid,
+			       sim_world_block_pgoff(c->w, c->ctx->notes, b),
+			       b, "zeroed", c->ctx);
 	sim_oracle_zero(c->w, c->tid, b, c->ctx);
 	if (blk->state != SIM_BLK_FREE) {
 		blk->state = SIM_BLK_ZEROED;
 		blk->stored = 0;
 	}
-	c->w->notes.zeroed_by[b] = (uint8_t)(c->tid + 1);
-	c->w->notes.zeroed_step[b] = c->w->notes.step;
+	if (c->ctx->notes) {
+		c->ctx->notes->block[b].zeroed_by = (uint8_t)(c->tid + 1);
+		c->ctx->notes->block[b].zeroed_step = c->ctx->notes->step;
+	}
 	return DONE;
 }
 
 static void free_one(Call *c, int pgoff)
 {
 	SimWorld *w = c->w;
-	int b = w->bmap[pgoff];
+	int b = sim_bmap(w)[pgoff];
 	const SimThread *t = th_of(c);
 
 	if (b == SIM_HOLE)
 		return;
-	w->bmap[pgoff] = SIM_HOLE;
+	sim_bmap(w)[pgoff] = SIM_HOLE;
 	sim_world_free_block(w, b);
-	w->notes.freed_by[b] = (uint8_t)(c->tid + 1);
-	w->notes.freed_step[b] = w->notes.step;
-	w->notes.freed_proc[b] = t->frame[1].proc;
-	w->notes.freed_pgoff[b] = (uint8_t)pgoff;
+	if (c->ctx->notes) {
+		SimBlockNote *n = &c->ctx->notes->block[b];
+		n->freed_by = (uint8_t)(c->tid + 1);
+		n->freed_step = c->ctx->notes->step;
+		n->freed_proc = t->frame[1].proc;
+		n->freed_pgoff = (uint16_t)pgoff;
+	}
 }
 
 static HandlerResult h_free_blocks(Call *c)
 {
 	int start = c->a[0], end = c->a[1];
 
-	if (!clamp(&start, &end))
+	if (!clamp(c, &start, &end))
 		return DONE;
 	for (int p = start; p <= end; p++)
 		free_one(c, p);
-	th_of(c)->inval |= range_mask(start, end);
+	removed(c, start, end);
 	return DONE;
 }
 
@@ -649,19 +660,19 @@ static HandlerResult h_shift_blocks(Call *c)
 	SimWorld *w = c->w;
 	int start = c->a[0], end = c->a[1];
 
-	if (!clamp(&start, &end))
+	if (!clamp(c, &start, &end))
 		return DONE;
 	for (int p = start; p <= end; p++)
 		free_one(c, p);
 	int n = end - start + 1;
-	for (int p = start; p + n < SIM_PAGES_MAX; p++) {
-		int b = w->bmap[p + n];
-		w->bmap[p] = (uint8_t)b;
-		w->bmap[p + n] = SIM_HOLE;
+	for (int p = start; p + n < w->npages; p++) {
+		int b = sim_bmap(w)[p + n];
+		sim_bmap(w)[p] = (uint16_t)b;
+		sim_bmap(w)[p + n] = SIM_HOLE;
 		if (b)
-			w->block[b].owner_pgoff = (uint8_t)p;
+			sim_block(w, b)->owner_pgoff = (uint16_t)p;
 	}
-	th_of(c)->inval |= range_mask(start, end);
+	removed(c, start, end);
 	return DONE;
 }
 
@@ -670,9 +681,9 @@ static HandlerResult h_other_alloc(Call *c)
 	int b = sim_world_alloc_block(c->w, 1, 0);
 
 	if (b == 0)
-		return broken(c, "disk full: more than SIM_BLOCKS_MAX (%d) "
-			      "blocks", SIM_BLOCKS_MAX);
-	c->w->block[b].state = SIM_BLK_WRITTEN;
+		return broken(c, "disk full: all %d blocks in use",
+			      c->w->nblocks);
+	sim_block(c->w, b)->state = SIM_BLK_WRITTEN;
 	c->r0 = b;
 	return DONE;
 }
@@ -681,12 +692,12 @@ static HandlerResult h_other_alloc(Call *c)
 
 static SimPte *own_pte(Call *c, int pgoff)
 {
-	return &c->w->pte[th_of(c)->proc][pgoff];
+	return sim_pte(c->w, th_of(c)->proc, pgoff);
 }
 
 static HandlerResult h_pte_lookup(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "pte_lookup(%d)",
 			      c->a[0]);
 	const SimPte *pte = own_pte(c, c->a[0]);
@@ -705,7 +716,7 @@ static HandlerResult set_pte(Call *c, int kind, int target, int writable)
 		return DONE;
 	}
 	pte->kind = (uint8_t)kind;
-	pte->target = (uint8_t)target;
+	pte->target = (uint16_t)target;
 	pte->writable = writable ? 1 : 0;
 	c->r0 = SIM_OK;
 	return DONE;
@@ -713,7 +724,7 @@ static HandlerResult set_pte(Call *c, int kind, int target, int writable)
 
 static HandlerResult h_set_pte(Call *c)
 {
-	if (!pgoff_ok(c->a[0]) || !block_ok(c->a[1]))
+	if (!pgoff_ok(c, c->a[0]) || !block_ok(c, c->a[1]))
 		return broken(c, "set_pte(%d, %d): bad pgoff or block",
 			      c->a[0], c->a[1]);
 	return set_pte(c, SIM_PTE_K_BLOCK, c->a[1], c->a[2]);
@@ -721,7 +732,7 @@ static HandlerResult h_set_pte(Call *c)
 
 static HandlerResult h_set_pte_zero(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "set_pte_zero(%d)",
 			      c->a[0]);
 	return set_pte(c, SIM_PTE_K_ZERO, 0, 0);
@@ -729,10 +740,10 @@ static HandlerResult h_set_pte_zero(Call *c)
 
 static HandlerResult h_set_pte_page(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "set_pte_page(%d)",
 			      c->a[0]);
-	if (!(c->w->mflags[c->a[0]] & SIM_MF_PAGE))
+	if (!(sim_mflags(c->w)[c->a[0]] & SIM_MF_PAGE))
 		return broken(c, "set_pte_page(%d): no page in the page "
 			      "cache", c->a[0]);
 	return set_pte(c, SIM_PTE_K_PAGE, c->a[0], c->a[1]);
@@ -743,7 +754,7 @@ static HandlerResult h_set_pte_page(Call *c)
  * no file data. */
 static HandlerResult h_set_pte_anon(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return broken(c, "set_pte_anon(%d): pgoff out of range",
 			      c->a[0]);
 	return set_pte(c, SIM_PTE_K_ANON, 0, 1);
@@ -751,7 +762,7 @@ static HandlerResult h_set_pte_anon(Call *c)
 
 static HandlerResult h_pte_mkwrite(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "pte_mkwrite(%d)",
 			      c->a[0]);
 	SimPte *pte = own_pte(c, c->a[0]);
@@ -763,7 +774,7 @@ static HandlerResult h_pte_mkwrite(Call *c)
 
 static HandlerResult h_pte_block(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "pte_block(%d)", c->a[0]);
 	const SimPte *pte = own_pte(c, c->a[0]);
 	c->r0 = pte->kind == SIM_PTE_K_BLOCK ? pte->target : 0;
@@ -774,11 +785,11 @@ static HandlerResult h_zap_ptes(Call *c)
 {
 	int start = c->a[0], end = c->a[1];
 
-	if (!clamp(&start, &end))
+	if (!clamp(c, &start, &end))
 		return DONE;
 	for (int pr = 0; pr < c->w->nprocs; pr++)
 		for (int p = start; p <= end; p++)
-			memset(&c->w->pte[pr][p], 0, sizeof(SimPte));
+			memset(sim_pte(c->w, pr, p), 0, sizeof(SimPte));
 	return DONE;
 }
 
@@ -788,14 +799,14 @@ static HandlerResult h_zap_ptes(Call *c)
 static void wrprotect_all(SimWorld *w, int pgoff)
 {
 	for (int pr = 0; pr < w->nprocs; pr++)
-		if (w->pte[pr][pgoff].kind != SIM_PTE_K_ANON)
-			w->pte[pr][pgoff].writable = 0;
+		if (sim_pte(w, pr, pgoff)->kind != SIM_PTE_K_ANON)
+			sim_pte(w, pr, pgoff)->writable = 0;
 }
 
 /* pfn_mkclean / dax_mapping_entry_mkclean. */
 static HandlerResult h_wrprotect(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "wrprotect(%d)", c->a[0]);
 	wrprotect_all(c->w, c->a[0]);
 	return DONE;
@@ -806,12 +817,12 @@ static HandlerResult h_wrprotect(Call *c)
  * page, see set_pte_zero). */
 static HandlerResult h_page_mapped(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return broken(c, "page_mapped(%d): pgoff out of range",
 			      c->a[0]);
 	c->r0 = 0;
 	for (int pr = 0; pr < c->w->nprocs; pr++) {
-		int k = c->w->pte[pr][c->a[0]].kind;
+		int k = sim_pte(c->w, pr, c->a[0])->kind;
 		if (k == SIM_PTE_K_ZERO || k == SIM_PTE_K_PAGE)
 			c->r0 = 1;
 	}
@@ -822,9 +833,9 @@ static HandlerResult h_page_mapped(Call *c)
 
 static HandlerResult h_find_page(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "find_page(%d)", c->a[0]);
-	c->r0 = (c->w->mflags[c->a[0]] & SIM_MF_PAGE) ? 1 : 0;
+	c->r0 = (sim_mflags(c->w)[c->a[0]] & SIM_MF_PAGE) ? 1 : 0;
 	return DONE;
 }
 
@@ -832,17 +843,17 @@ static HandlerResult h_find_page(Call *c)
  * stale if B is not the file's block there or was never initialised. */
 static void fill_from_block(SimWorld *w, int pgoff, int b)
 {
-	const SimBlock *blk = &w->block[b];
+	const SimBlock *blk = sim_block(w, b);
 
-	w->page_src[pgoff] = (uint8_t)b;
+	sim_page_src(w)[pgoff] = (uint16_t)b;
 	if (b == SIM_HOLE)
 		return;
 	bool ours = blk->state != SIM_BLK_FREE && blk->owner_ino == 0 &&
 		    blk->owner_pgoff == pgoff;
 	if (!ours || blk->state == SIM_BLK_NEW)
-		w->mflags[pgoff] |= SIM_MF_PSTALE;
+		sim_mflags(w)[pgoff] |= SIM_MF_PSTALE;
 	else if (blk->state == SIM_BLK_WRITTEN)
-		w->mflags[pgoff] |= SIM_MF_PWRITTEN;
+		sim_mflags(w)[pgoff] |= SIM_MF_PWRITTEN;
 }
 
 /* add_to_page_cache + readpage: the page gets B's contents (zeroes for a
@@ -852,10 +863,10 @@ static HandlerResult h_add_page(Call *c)
 	int pgoff = c->a[0], b = c->a[1];
 	uint8_t *f;
 
-	if (!pgoff_ok(pgoff) || (b != SIM_HOLE && !block_ok(b)))
+	if (!pgoff_ok(c, pgoff) || (b != SIM_HOLE && !block_ok(c, b)))
 		return broken(c, "add_page(%d, %d): bad pgoff or block",
 			      pgoff, b);
-	f = &c->w->mflags[pgoff];
+	f = &sim_mflags(c->w)[pgoff];
 	if (*f & SIM_MF_PAGE) {
 		c->r0 = SIM_EBUSY;
 		return DONE;
@@ -875,10 +886,10 @@ static HandlerResult h_fill_page(Call *c)
 	int pgoff = c->a[0], b = c->a[1];
 	uint8_t *f;
 
-	if (!pgoff_ok(pgoff) || (b != SIM_HOLE && !block_ok(b)))
+	if (!pgoff_ok(c, pgoff) || (b != SIM_HOLE && !block_ok(c, b)))
 		return broken(c, "fill_page(%d, %d): bad pgoff or block",
 			      pgoff, b);
-	f = &c->w->mflags[pgoff];
+	f = &sim_mflags(c->w)[pgoff];
 	if (!(*f & SIM_MF_PAGE)) {
 		c->r0 = SIM_EIO;
 		return DONE;
@@ -897,10 +908,10 @@ static HandlerResult h_invalidate_page(Call *c)
 	int pgoff = c->a[0];
 	uint8_t *f;
 
-	if (!pgoff_ok(pgoff))
+	if (!pgoff_ok(c, pgoff))
 		return out_of_range(c, pgoff, "invalidate_page(%d)",
 			      pgoff);
-	f = &c->w->mflags[pgoff];
+	f = &sim_mflags(c->w)[pgoff];
 	c->r0 = SIM_OK;
 	if (!(*f & SIM_MF_PAGE))
 		return DONE;
@@ -909,7 +920,7 @@ static HandlerResult h_invalidate_page(Call *c)
 		return DONE;
 	}
 	*f &= (uint8_t)(SIM_MF_DIRTY | SIM_MF_TOWRITE);
-	c->w->page_src[pgoff] = 0;
+	sim_page_src(c->w)[pgoff] = 0;
 	return DONE;
 }
 
@@ -921,10 +932,10 @@ static HandlerResult h_dio_done(Call *c)
 {
 	int start = c->a[0], end = c->a[1];
 
-	if (!clamp(&start, &end))
+	if (!clamp(c, &start, &end))
 		return DONE;
 	for (int p = start; p <= end; p++) {
-		uint8_t *f = &c->w->mflags[p];
+		uint8_t *f = &sim_mflags(c->w)[p];
 		if ((*f & SIM_MF_PAGE) && (*f & SIM_MF_POLD))
 			*f = (uint8_t)((*f & ~SIM_MF_POLD) | SIM_MF_PSTALE);
 	}
@@ -934,29 +945,28 @@ static HandlerResult h_dio_done(Call *c)
 static HandlerResult h_delete_pages(Call *c)
 {
 	int start = c->a[0], end = c->a[1];
-	SimThread *t = th_of(c);
 
-	if (!clamp(&start, &end))
+	if (!clamp(c, &start, &end))
 		return DONE;
 	for (int p = start; p <= end; p++) {
-		uint8_t *f = &c->w->mflags[p];
+		uint8_t *f = &sim_mflags(c->w)[p];
 		if (!(*f & SIM_MF_PAGE))
 			continue;
 		/* dirty with nothing stored yet (->page_mkwrite's
 		 * set_page_dirty before the store): nothing is lost */
 		if (*f & SIM_MF_PSTORED)
-			t->discarded |= (uint8_t)(1u << p);
+			sim_bit_set(sim_discarded(c->w, c->tid), p);
 		*f &= (uint8_t)(SIM_MF_DIRTY | SIM_MF_TOWRITE);
-		c->w->page_src[p] = 0;
+		sim_page_src(c->w)[p] = 0;
 	}
 	return DONE;
 }
 
 static HandlerResult h_set_page_dirty(Call *c)
 {
-	if (!pgoff_ok(c->a[0]) || !(c->w->mflags[c->a[0]] & SIM_MF_PAGE))
+	if (!pgoff_ok(c, c->a[0]) || !(sim_mflags(c->w)[c->a[0]] & SIM_MF_PAGE))
 		return broken(c, "set_page_dirty(%d): no such page", c->a[0]);
-	c->w->mflags[c->a[0]] |= SIM_MF_PDIRTY;
+	sim_mflags(c->w)[c->a[0]] |= SIM_MF_PDIRTY;
 	return DONE;
 }
 
@@ -970,21 +980,21 @@ static HandlerResult h_writeback_page(Call *c)
 	int pgoff = c->a[0], b = c->a[1];
 	uint8_t *f;
 
-	if (!pgoff_ok(pgoff) || !block_ok(b))
+	if (!pgoff_ok(c, pgoff) || !block_ok(c, b))
 		return broken(c, "writeback_page(%d, %d): bad pgoff or block",
 			      pgoff, b);
-	f = &c->w->mflags[pgoff];
+	f = &sim_mflags(c->w)[pgoff];
 	if ((*f & (SIM_MF_PAGE | SIM_MF_PDIRTY)) !=
 	    (SIM_MF_PAGE | SIM_MF_PDIRTY))
 		return DONE;
 	wrprotect_all(c->w, pgoff);
 	sim_oracle_block_write(c->w, c->tid, pgoff, b, "wrote back", c->ctx);
-	if (c->w->block[b].state != SIM_BLK_FREE) {
-		c->w->block[b].state = SIM_BLK_WRITTEN;
-		c->w->block[b].stored |= (*f & SIM_MF_PWRITTEN) ? 1 : 0;
+	if (sim_block(c->w, b)->state != SIM_BLK_FREE) {
+		sim_block(c->w, b)->state = SIM_BLK_WRITTEN;
+		sim_block(c->w, b)->stored |= (*f & SIM_MF_PWRITTEN) ? 1 : 0;
 	}
 	*f &= (uint8_t)~(SIM_MF_PDIRTY | SIM_MF_PSTORED | SIM_MF_POLD);
-	c->w->page_src[pgoff] = (uint8_t)b;
+	sim_page_src(c->w)[pgoff] = (uint16_t)b;
 	return DONE;
 }
 
@@ -993,9 +1003,9 @@ static HandlerResult h_read_page(Call *c)
 {
 	int pgoff = c->a[0];
 
-	if (!pgoff_ok(pgoff))
+	if (!pgoff_ok(c, pgoff))
 		return out_of_range(c, pgoff, "read_page(%d)", pgoff);
-	if (!(c->w->mflags[pgoff] & SIM_MF_PAGE)) {
+	if (!(sim_mflags(c->w)[pgoff] & SIM_MF_PAGE)) {
 		c->r0 = SIM_EIO;
 		return DONE;
 	}
@@ -1009,9 +1019,9 @@ static HandlerResult h_write_page(Call *c)
 	int pgoff = c->a[0];
 	uint8_t *f;
 
-	if (!pgoff_ok(pgoff))
+	if (!pgoff_ok(c, pgoff))
 		return out_of_range(c, pgoff, "write_page(%d)", pgoff);
-	f = &c->w->mflags[pgoff];
+	f = &sim_mflags(c->w)[pgoff];
 	if (!(*f & SIM_MF_PAGE)) {
 		c->r0 = SIM_EIO;
 		return DONE;
@@ -1026,19 +1036,19 @@ static HandlerResult h_write_page(Call *c)
 
 static HandlerResult h_get_entry(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "get_entry(%d)", c->a[0]);
-	c->r0 = c->w->entry[c->a[0]];
+	c->r0 = sim_entry(c->w)[c->a[0]];
 	return DONE;
 }
 
 static HandlerResult h_set_entry(Call *c)
 {
-	if (!pgoff_ok(c->a[0]) || c->a[1] < SIM_ENTRY_NONE ||
+	if (!pgoff_ok(c, c->a[0]) || c->a[1] < SIM_ENTRY_NONE ||
 	    c->a[1] > SIM_ENTRY_BLOCK)
 		return broken(c, "set_entry(%d, %d): bad pgoff or kind",
 			      c->a[0], c->a[1]);
-	c->w->entry[c->a[0]] = (uint8_t)c->a[1];
+	sim_entry(c->w)[c->a[0]] = (uint8_t)c->a[1];
 	return DONE;
 }
 
@@ -1046,7 +1056,7 @@ static HandlerResult h_delete_entries(Call *c)
 {
 	int start = c->a[0], end = c->a[1];
 
-	if (!clamp(&start, &end))
+	if (!clamp(c, &start, &end))
 		return DONE;
 	for (int pg = start; pg <= end; pg++)
 		delete_entry(c, pg);
@@ -1055,9 +1065,9 @@ static HandlerResult h_delete_entries(Call *c)
 
 static HandlerResult h_tag_dirty(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "tag_dirty(%d)", c->a[0]);
-	c->w->mflags[c->a[0]] |= SIM_MF_DIRTY;
+	sim_mflags(c->w)[c->a[0]] |= SIM_MF_DIRTY;
 	return DONE;
 }
 
@@ -1065,29 +1075,29 @@ static HandlerResult h_tag_towrite(Call *c)
 {
 	int start = c->a[0], end = c->a[1];
 
-	if (!clamp(&start, &end))
+	if (!clamp(c, &start, &end))
 		return DONE;
 	for (int p = start; p <= end; p++)
-		if (c->w->mflags[p] & SIM_MF_DIRTY)
-			c->w->mflags[p] |= SIM_MF_TOWRITE;
+		if (sim_mflags(c->w)[p] & SIM_MF_DIRTY)
+			sim_mflags(c->w)[p] |= SIM_MF_TOWRITE;
 	return DONE;
 }
 
 static HandlerResult h_test_towrite(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "test_towrite(%d)",
 			      c->a[0]);
-	c->r0 = (c->w->mflags[c->a[0]] & SIM_MF_TOWRITE) ? 1 : 0;
+	c->r0 = (sim_mflags(c->w)[c->a[0]] & SIM_MF_TOWRITE) ? 1 : 0;
 	return DONE;
 }
 
 static HandlerResult h_clear_tags(Call *c)
 {
-	if (!pgoff_ok(c->a[0]))
+	if (!pgoff_ok(c, c->a[0]))
 		return out_of_range(c, c->a[0], "clear_tags(%d)",
 			      c->a[0]);
-	c->w->mflags[c->a[0]] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
+	sim_mflags(c->w)[c->a[0]] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
 	return DONE;
 }
 
@@ -1096,18 +1106,18 @@ static HandlerResult h_clear_tags(Call *c)
 static HandlerResult h_flush_cache(Call *c)
 {
 	int b = c->a[0];
-	uint16_t bit;
 
-	if (!block_ok(b))
+	if (!block_ok(c, b))
 		return broken(c, "flush_cache(%d): no such block", b);
-	bit = (uint16_t)(1u << b);
-	if (c->w->cache_dirty & bit)
-		sim_oracle_block_write(c->w, c->tid, sim_world_block_pgoff(c->w, b),
+	if (sim_bit(sim_cache_dirty(c->w), b))
+		sim_oracle_block_write(c->w, c->tid,
+				       sim_world_block_pgoff(c->w,
+							     c->ctx->notes, b),
 				       b, "flushed dirty cache lines into",
 				       c->ctx);
-	c->w->cache_dirty &= (uint16_t)~bit;
+	sim_bit_clear(sim_cache_dirty(c->w), b);
 	for (int t = 0; t < c->w->nthreads; t++)
-		c->w->thread[t].fsync_pending &= (uint16_t)~bit;
+		sim_bit_clear(sim_fsync_pending(c->w, t), b);
 	return DONE;
 }
 
@@ -1115,18 +1125,20 @@ static HandlerResult h_dio_write(Call *c)
 {
 	int b = c->a[0];
 
-	if (!block_ok(b))
+	if (!block_ok(c, b))
 		return broken(c, "dio_write(%d): no such block", b);
-	sim_oracle_block_write(c->w, c->tid, sim_world_block_pgoff(c->w, b), b,
-			       "completed a direct write into", c->ctx);
-	if (c->w->block[b].state != SIM_BLK_FREE) {
-		c->w->block[b].state = SIM_BLK_WRITTEN;
-		c->w->block[b].stored = 1;
+	sim_oracle_block_write(c->w, c->tid,
+			       sim_world_block_pgoff(c->w, c->ctx->notes, b),
+			       b, "completed a direct write into", c->ctx);
+	if (sim_block(c->w, b)->state != SIM_BLK_FREE) {
+		sim_block(c->w, b)->state = SIM_BLK_WRITTEN;
+		sim_block(c->w, b)->stored = 1;
 	}
 	/* a page-cache copy of B now holds older data than B (R7) */
-	for (int p = 0; p < SIM_PAGES_MAX; p++)
-		if ((c->w->mflags[p] & SIM_MF_PAGE) && c->w->page_src[p] == b)
-			c->w->mflags[p] |= SIM_MF_POLD;
+	for (int p = 0; p < c->w->npages; p++)
+		if ((sim_mflags(c->w)[p] & SIM_MF_PAGE) &&
+		    sim_page_src(c->w)[p] == b)
+			sim_mflags(c->w)[p] |= SIM_MF_POLD;
 	return DONE;
 }
 
@@ -1136,12 +1148,12 @@ static HandlerResult h_read_block(Call *c)
 {
 	int pgoff = c->a[0], b = c->a[1];
 
-	if (!pgoff_ok(pgoff) || (b != SIM_HOLE && !block_ok(b)))
+	if (!pgoff_ok(c, pgoff) || (b != SIM_HOLE && !block_ok(c, b)))
 		return broken(c, "read_block(%d, %d): bad pgoff or block",
 			      pgoff, b);
 	/* dax_io(): "hole = !buffer_written(bh)": an unwritten extent reads
 	 * as zeroes, whatever the device holds */
-	if (b != SIM_HOLE && !c->w->block[b].unwritten)
+	if (b != SIM_HOLE && !sim_block(c->w, b)->unwritten)
 		sim_oracle_read(c->w, c->tid, pgoff, b, c->ctx);
 	return DONE;
 }
@@ -1150,13 +1162,13 @@ static HandlerResult h_write_block(Call *c)
 {
 	int pgoff = c->a[0], b = c->a[1];
 
-	if (!pgoff_ok(pgoff) || !block_ok(b))
+	if (!pgoff_ok(c, pgoff) || !block_ok(c, b))
 		return broken(c, "write_block(%d, %d): bad pgoff or block",
 			      pgoff, b);
 	sim_oracle_block_write(c->w, c->tid, pgoff, b, "wrote", c->ctx);
-	if (c->w->block[b].state != SIM_BLK_FREE) {
-		c->w->block[b].state = SIM_BLK_WRITTEN;
-		c->w->block[b].stored = 1;
+	if (sim_block(c->w, b)->state != SIM_BLK_FREE) {
+		sim_block(c->w, b)->state = SIM_BLK_WRITTEN;
+		sim_block(c->w, b)->stored = 1;
 	}
 	return DONE;
 }
@@ -1168,7 +1180,7 @@ static HandlerResult h_user_store(Call *c)
 	int pgoff = c->a[0];
 	SimWorld *w = c->w;
 
-	if (!pgoff_ok(pgoff))
+	if (!pgoff_ok(c, pgoff))
 		return out_of_range(c, pgoff, "user_store(%d)", pgoff);
 	const SimPte *pte = own_pte(c, pgoff);
 	if (pte->kind == SIM_PTE_K_NONE) {
@@ -1183,7 +1195,7 @@ static HandlerResult h_user_store(Call *c)
 	if (pte->kind == SIM_PTE_K_ANON)
 		return DONE;
 	if (pte->kind == SIM_PTE_K_PAGE) {
-		uint8_t *f = &w->mflags[pte->target];
+		uint8_t *f = &sim_mflags(w)[pte->target];
 		if (!(*f & SIM_MF_PAGE)) {
 			sim_oracle_block_write(w, c->tid, pgoff, 0,
 					       "stored into a page no longer "
@@ -1196,13 +1208,15 @@ static HandlerResult h_user_store(Call *c)
 	}
 	int b = pte->target;
 	sim_oracle_block_write(w, c->tid, pgoff, b, "stored into", c->ctx);
-	if (w->block[b].state != SIM_BLK_FREE) {
-		w->block[b].state = SIM_BLK_WRITTEN;
-		w->block[b].stored = 1;
+	if (sim_block(w, b)->state != SIM_BLK_FREE) {
+		sim_block(w, b)->state = SIM_BLK_WRITTEN;
+		sim_block(w, b)->stored = 1;
 	}
-	w->cache_dirty |= (uint16_t)(1u << b);
-	w->notes.stored_by[b] = (uint8_t)(c->tid + 1);
-	w->notes.stored_step[b] = w->notes.step;
+	sim_bit_set(sim_cache_dirty(w), b);
+	if (c->ctx->notes) {
+		c->ctx->notes->block[b].stored_by = (uint8_t)(c->tid + 1);
+		c->ctx->notes->block[b].stored_step = c->ctx->notes->step;
+	}
 	return DONE;
 }
 
@@ -1210,7 +1224,7 @@ static HandlerResult h_user_load(Call *c)
 {
 	int pgoff = c->a[0];
 
-	if (!pgoff_ok(pgoff))
+	if (!pgoff_ok(c, pgoff))
 		return out_of_range(c, pgoff, "user_load(%d)", pgoff);
 	const SimPte *pte = own_pte(c, pgoff);
 	c->r0 = SIM_FAULT_NONE;
@@ -1375,9 +1389,18 @@ static void fmt_call(SimStepCtx *ctx, const SimProc *callee,
 	g_string_append(ctx->text, ") {\n");
 }
 
+/* The sets the outermost op of TID accumulates (what it removed,
+ * discarded, must flush) start empty and end with it. */
+static void op_sets_clear(SimWorld *w, int tid)
+{
+	memset(sim_inval(w, tid), 0, w->pgset);
+	memset(sim_discarded(w, tid), 0, w->pgset);
+	memset(sim_fsync_pending(w, tid), 0, w->blkset);
+}
+
 static bool do_call(SimWorld *w, int tid, const SimInsn *in, SimStepCtx *ctx)
 {
-	SimThread *t = &w->thread[tid];
+	SimThread *t = sim_thread(w, tid);
 	const SimProgram *p = ctx->prog;
 	const SimProc *caller = proc_of(p, t);
 	const SimProc *callee = p->procs[in->target];
@@ -1403,9 +1426,10 @@ static bool do_call(SimWorld *w, int tid, const SimInsn *in, SimStepCtx *ctx)
 	t->frame[t->depth].ret_reg = in->dst;
 	t->depth++;
 	if (callee->is_op && t->depth == 2) {
-		t->inval = t->discarded = 0;
+		op_sets_clear(w, tid);
 		if (strcmp(callee->name, "fsync") == 0)
-			t->fsync_pending = w->cache_dirty;
+			memcpy(sim_fsync_pending(w, tid), sim_cache_dirty(w),
+			       w->blkset);
 	}
 	if (ctx->text && callee->is_op)
 		fmt_call(ctx, callee, t, base);
@@ -1414,7 +1438,7 @@ static bool do_call(SimWorld *w, int tid, const SimInsn *in, SimStepCtx *ctx)
 
 static bool do_return(SimWorld *w, int tid, int value, SimStepCtx *ctx)
 {
-	SimThread *t = &w->thread[tid];
+	SimThread *t = sim_thread(w, tid);
 	const SimProgram *p = ctx->prog;
 	SimFrame *f = &t->frame[t->depth - 1];
 	int callee_idx = f->proc;
@@ -1452,8 +1476,7 @@ static bool do_return(SimWorld *w, int tid, int value, SimStepCtx *ctx)
 	}
 	sim_oracle_op_return(w, tid, callee_idx, ctx);
 	ctx->op_done = true;
-	t->inval = t->discarded = 0;
-	t->fsync_pending = 0;
+	op_sets_clear(w, tid);
 	return true;
 }
 
@@ -1514,7 +1537,7 @@ static bool local_alu(const SimProgram *p, SimThread *t, int tid,
 /* Run TID's local instructions until it is parked at a primitive or done. */
 static bool run_local(SimWorld *w, int tid, SimStepCtx *ctx)
 {
-	SimThread *t = &w->thread[tid];
+	SimThread *t = sim_thread(w, tid);
 	const SimProgram *p = ctx->prog;
 	LoopCheck lc = { .power = 1, .lam = 1 };     /* saves first */
 
@@ -1571,7 +1594,7 @@ static bool all_quiescent(const SimWorld *w)
 
 void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
 {
-	SimThread *t = &w->thread[tid];
+	SimThread *t = sim_thread(w, tid);
 	const SimProgram *p = ctx->prog;
 	Call c = { .w = w, .ctx = ctx, .tid = tid };
 	bool was_quiescent = all_quiescent(w);
@@ -1584,7 +1607,8 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
 	ctx->blocked = false;
 	ctx->op_done = false;
 	HandlerResult r = prim_handlers[c.in->sub](&c);
-	w->notes.step++;
+	if (ctx->notes)
+		ctx->notes->step++;
 	if (r == BROKEN)
 		return;
 	if (r == SLEEP) {
@@ -1607,20 +1631,20 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
 		sim_oracle_quiescent(w, ctx);
 }
 
-uint8_t sim_step_runnable(const SimWorld *w)
+SimThreadSet sim_step_runnable(const SimWorld *w)
 {
-	uint8_t m = 0;
+	SimThreadSet m = 0;
 
 	for (int t = 0; t < w->nthreads; t++)
-		if (w->thread[t].status == SIM_TH_RUNNABLE)
-			m |= (uint8_t)(1u << t);
+		if (sim_thread(w, t)->status == SIM_TH_RUNNABLE)
+			m |= SIM_TSET(t);
 	return m;
 }
 
 const SimInsn *sim_step_next_insn(const SimWorld *w, const SimProgram *p,
 				  int tid)
 {
-	const SimThread *t = &w->thread[tid];
+	const SimThread *t = sim_thread(w, tid);
 
 	if (t->depth == 0)
 		return NULL;
@@ -1629,7 +1653,7 @@ const SimInsn *sim_step_next_insn(const SimWorld *w, const SimProgram *p,
 
 int sim_step_lock_target(const SimWorld *w, const SimProgram *p, int tid)
 {
-	const SimThread *t = &w->thread[tid];
+	const SimThread *t = sim_thread(w, tid);
 	const SimInsn *in = cur_insn(p, t);
 	SimStepCtx ctx = { .prog = p };
 	Call c = { .w = (SimWorld *)w, .ctx = &ctx, .tid = tid, .in = in };
@@ -1640,35 +1664,40 @@ int sim_step_lock_target(const SimWorld *w, const SimProgram *p, int tid)
 	return lock_target(&c, &start, &end);
 }
 
+SimWorld *sim_step_world_new(const SimProgram *p)
+{
+	return sim_world_new(&p->shape);
+}
+
 bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx)
 {
 	const SimScenario *s = p->scn;
 	int nb = 0;
 
-	memset(w, 0, sizeof(*w));
-	w->i_size = (uint8_t)s->i_size;
-	w->nthreads = (uint8_t)s->nthreads;
-	w->nprocs = (uint8_t)s->nprocs;
-	w->nlocks = (uint8_t)p->nlocks;
-	for (int pg = 0; pg < SIM_PAGES_MAX; pg++) {
+	SIM_ASSERT(w->nthreads == p->shape.threads &&
+		   w->nlocks == p->shape.locks);
+	memset(SIM_W_AT(w, w->state), 0, w->state_size);
+	sim_core(w)->i_size = (uint16_t)s->i_size;
+	for (int pg = 0; pg < w->npages; pg++) {
 		if (!s->blocks[pg])
 			continue;
 		int b = ++nb;
-		w->bmap[pg] = (uint8_t)b;
-		w->block[b].owner_pgoff = (uint8_t)pg;
-		w->block[b].state = SIM_BLK_WRITTEN;
+		sim_bmap(w)[pg] = (uint16_t)b;
+		sim_block(w, b)->owner_pgoff = (uint16_t)pg;
+		sim_block(w, b)->state = SIM_BLK_WRITTEN;
 	}
 	/* Free blocks, highest id at the bottom: B(nb+1) is allocated first. */
-	for (int b = SIM_BLOCKS_MAX; b > nb; b--)
-		w->free_stack[w->nfree++] = (uint8_t)b;
+	for (int b = w->nblocks; b > nb; b--)
+		sim_free_stack(w)[sim_core(w)->nfree++] = (uint16_t)b;
 	for (int d = 0; d < p->model->nlocks; d++) {
 		int n = d + 1 < p->model->nlocks ? p->lock_base[d + 1] :
 			p->nlocks;
 		for (int i = p->lock_base[d]; i < n; i++)
-			sim_lock_init(&w->lock[i], p->model->locks[d].kind);
+			sim_lock_init(sim_lock(w, i), p->model->locks[d].kind,
+				      w->nthreads, p->ranged[i] ? w->pgset : 1);
 	}
 	for (int t = 0; t < s->nthreads; t++) {
-		SimThread *th = &w->thread[t];
+		SimThread *th = sim_thread(w, t);
 		th->proc = (uint8_t)s->threads[t].proc;
 		th->depth = 1;
 		th->frame[0].proc = (uint16_t)(p->body0 + s->threads[t].body);

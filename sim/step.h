@@ -28,6 +28,8 @@ typedef struct SimLockdep SimLockdep;
 typedef struct {
 	const SimProgram *prog;
 	SimLockdep *lockdep;    /* lock-order graph to feed, or NULL */
+	SimNotes *notes;        /* annotations to keep (world.h), or NULL:
+				 * messages then omit who freed a block */
 	GString *text;          /* this step's lines for the thread's column */
 	GString *msg;           /* violation and model-error messages */
 	SimPropSet found;       /* properties violated during the step */
@@ -42,8 +44,12 @@ typedef struct {
  * thread body misbehaves before its first primitive. */
 bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx);
 
-/* sim_step_runnable - bitmask of threads that can take a step. */
-uint8_t sim_step_runnable(const SimWorld *w);
+/* sim_step_world_new - a world shaped for program P (sim_step_init fills
+ * it); sim_step_notes_new - its annotations.  Both freed with g_free. */
+SimWorld *sim_step_world_new(const SimProgram *p);
+
+/* sim_step_runnable - the threads that can take a step. */
+SimThreadSet sim_step_runnable(const SimWorld *w);
 
 /* sim_step - run one step of thread TID, which must be runnable. */
 void sim_step(SimWorld *w, int tid, SimStepCtx *ctx);

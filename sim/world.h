@@ -3,10 +3,12 @@
  *
  * One file (inode 0) and "another file" (inode 1, which only ever takes
  * blocks the allocator hands it, so that a freed block can come back to
- * someone else at once).  The machine is a flat struct of small arrays:
+ * someone else at once).  The machine is one flat allocation whose sizes
+ * come from the scenario and the model (SimShape, computed when they are
+ * linked; bounds.h holds only the ceilings):
  *
  *   inode      i_size in pages; block map pgoff -> block (0 = hole)
- *   blocks     B1..B12: owner, state NEW / ZEROED / WRITTEN / FREE, the
+ *   blocks     B1..Bn: owner, state NEW / ZEROED / WRITTEN / FREE, the
  *              UNWRITTEN extent flag; a LIFO free stack, so the block
  *              freed last is allocated next
  *   mapping    per pgoff: a page-cache page (present, dirty, contents) or
@@ -16,13 +18,18 @@
  *              writable; mmap_sem is a lock instance
  *   caches     one dirty bit per block's CPU cache lines
  *   threads    call stack (procedure, pc, register base), registers,
- *              runnable / blocked / done
- *   locks      lock instances (lock.h)
+ *              runnable / blocked / done; the pages its running op removed
+ *              or discarded, the blocks its fsync must flush
+ *   locks      lock instances (lock.h), each sized by the shape
  *
- * Layout: everything up to `locks` plus the used lock instances is the
- * state proper, hashed and compared by the search (sim_world_hash_size).
- * What follows (SimNotes) is annotation for messages only: who freed a
- * block, at which step; it never affects a transition.
+ * Layout: a small header (SimWorld) holds the offset of every array, set
+ * once by sim_world_new; the state proper follows it and is what the
+ * search hashes, compares and copies (sim_world_state, _hash_size,
+ * _copy).  Code reads as over fixed arrays through the accessors:
+ * sim_bmap(w)[p], sim_thread(w, t)->depth, sim_lock(w, i).  Annotations
+ * for messages (who freed a block, at which step, where a lock was
+ * taken) are not in the world: SimNotes, a separate allocation the step
+ * context points to, never affect a transition.
  *
  * Invariants (sim_world_check):
  *   1. a block mapped at pgoff p of inode 0 is owned by (0, p) and not FREE;
@@ -81,8 +88,8 @@ enum {
 };
 
 typedef struct {
+	uint16_t owner_pgoff;
 	uint8_t owner_ino;      /* 0 = the file, 1 = another file */
-	uint8_t owner_pgoff;
 	uint8_t state;          /* SimBlockState */
 	uint8_t stored;         /* a user store or write completed into it */
 	uint8_t unwritten;      /* UNWRITTEN: allocated as an unwritten extent
@@ -98,9 +105,8 @@ typedef struct {
 
 typedef struct {
 	uint8_t kind;           /* SimPteKind */
-	uint8_t target;
 	uint8_t writable;
-	uint8_t pad;
+	uint16_t target;        /* block, or pgoff of the page-cache page */
 } SimPte;
 
 typedef struct {
@@ -110,62 +116,168 @@ typedef struct {
 	uint8_t ret_reg;        /* caller's register for the result */
 } SimFrame;
 
+/* A thread's record.  Its page and block sets (what the running op
+ * removed, discarded, must flush) sit in per-thread bitsets of the world:
+ * sim_inval(), sim_discarded(), sim_fsync_pending(). */
 typedef struct {
 	uint8_t status;         /* SimThreadStatus */
 	uint8_t proc;           /* process it runs in */
 	uint8_t depth;          /* frames in use; 0 = done */
-	uint8_t wait_lock;      /* lock instance waited on when BLOCKED */
 	uint8_t nheld;          /* lock instances held, in acquisition order */
-	uint8_t held[SIM_HELD_MAX];
 	uint8_t granted;        /* a handoff gave it the lock it waits at */
-	uint8_t inval;          /* pgoffs the running op removed (bitmask) */
-	uint8_t discarded;      /* pgoffs whose dirty page it dropped */
 	uint8_t pad;
-	uint16_t fsync_pending; /* cache lines dirty when fsync started */
+	uint16_t wait_lock;     /* lock instance waited on when BLOCKED */
+	uint16_t held[SIM_HELD_MAX];
 	SimFrame frame[SIM_FRAMES_MAX];
 	int16_t reg[SIM_REGS_MAX];
 } SimThread;
 
-/* Annotation: not part of the hashed state. */
+/* The sizes of one world, computed at load from the scenario and the
+ * bound model (sim_program_link) and checked against bounds.h. */
 typedef struct {
-	uint32_t step;                          /* steps taken so far */
-	uint8_t freed_by[SIM_BLOCKS_MAX + 1];   /* tid + 1, 0 = never */
-	uint32_t freed_step[SIM_BLOCKS_MAX + 1];
-	uint16_t freed_proc[SIM_BLOCKS_MAX + 1];  /* procedure that freed it */
-	uint8_t freed_pgoff[SIM_BLOCKS_MAX + 1];  /* where it was mapped */
-	uint8_t zeroed_by[SIM_BLOCKS_MAX + 1];
-	uint32_t zeroed_step[SIM_BLOCKS_MAX + 1];
-	uint8_t stored_by[SIM_BLOCKS_MAX + 1];
-	uint32_t stored_step[SIM_BLOCKS_MAX + 1];
-	uint16_t acq_line[SIM_THREADS_MAX][SIM_LOCKS_MAX]; /* where taken: */
-	uint16_t acq_proc[SIM_THREADS_MAX][SIM_LOCKS_MAX]; /* line, procedure */
-} SimNotes;
+	uint16_t threads;
+	uint16_t procs;
+	uint16_t pages;         /* pgoff 0..pages-1 */
+	uint16_t blocks;        /* B1..Bblocks */
+	uint16_t locks;         /* lock instances */
+	const uint8_t *ranged;  /* [locks]: instance is a range lock, whose
+	                         * holds are page sets, not one bit */
+} SimShape;
 
+/* The mutable scalars of the state proper. */
 typedef struct {
-	/* inode 0 */
-	uint8_t i_size;
-	uint8_t nthreads;
-	uint8_t nprocs;
-	uint8_t nfree;
-	uint8_t bmap[SIM_PAGES_MAX];
-	uint8_t mflags[SIM_PAGES_MAX];
-	uint8_t entry[SIM_PAGES_MAX];           /* SIM_ENTRY_* */
-	uint8_t page_src[SIM_PAGES_MAX];        /* block a page was read from */
-	uint8_t free_stack[SIM_BLOCKS_MAX];     /* top is free_stack[nfree-1] */
-	SimBlock block[SIM_BLOCKS_MAX + 1];     /* [0] unused: 0 is HOLE */
-	uint16_t cache_dirty;                   /* bit b: block b's lines */
-	uint8_t pad[2];
-	SimPte pte[SIM_PROCS_MAX][SIM_PAGES_MAX];
-	SimThread thread[SIM_THREADS_MAX];
-	uint8_t nlocks;
-	uint8_t pad2[3];
-	SimLock lock[SIM_LOCKS_MAX];
-	SimNotes notes;
+	uint16_t i_size;        /* inode 0's size in pages */
+	uint16_t nfree;         /* blocks on the free stack */
+} SimCore;
+
+/* The world: one flat allocation of `size` bytes.  This header (offsets
+ * of each array, set once from the shape by sim_world_new) is not state;
+ * the state proper is the `state_size` bytes at `state`, hashed and
+ * compared by the search:
+ *
+ *   SimCore, bmap[pages], page_src[pages], free_stack[blocks],
+ *   pte[procs][pages], block[blocks + 1] ([0] unused: 0 is HOLE),
+ *   mflags[pages], entry[pages], cache_dirty (bit b: block b's lines),
+ *   per thread: inval, discarded (page sets), fsync_pending (block set),
+ *   thread[threads], lock instances (each at lock_off[i]).
+ *
+ * Copies go through sim_world_copy / sim_world_dup (the size is the
+ * layout's, never sizeof(SimWorld)). */
+typedef struct {
+	uint32_t size;          /* bytes of the whole allocation */
+	uint32_t state;         /* offset of the state proper */
+	uint32_t state_size;
+	uint16_t nthreads, nprocs, npages, nblocks, nlocks;
+	uint16_t pgset;         /* bytes of a page set */
+	uint16_t blkset;        /* bytes of a block set (bit 0 unused) */
+	uint32_t bmap, page_src, free_stack, pte, block, mflags, entry;
+	uint32_t cache_dirty, inval, discarded, fsync_pending, thread;
+	uint32_t lock_off[];    /* [nlocks] */
 } SimWorld;
 
-/* sim_world_hash_size - bytes of W that are state proper: the prefix up to
- * and including the lock instances in use. */
+/* Accessors.  They take a const world and return mutable pointers, so
+ * that reading and writing code looks alike (sim_bmap(w)[p]); a function
+ * given a const world only reads through them. */
+#define SIM_W_AT(w, off) ((uint8_t *)(uintptr_t)(w) + (off))
+
+static inline SimCore *sim_core(const SimWorld *w)
+{
+	return (SimCore *)(void *)SIM_W_AT(w, w->state);
+}
+
+static inline uint16_t *sim_bmap(const SimWorld *w)
+{
+	return (uint16_t *)(void *)SIM_W_AT(w, w->bmap);
+}
+
+/* block a page was read from */
+static inline uint16_t *sim_page_src(const SimWorld *w)
+{
+	return (uint16_t *)(void *)SIM_W_AT(w, w->page_src);
+}
+
+/* top is free_stack[nfree - 1] */
+static inline uint16_t *sim_free_stack(const SimWorld *w)
+{
+	return (uint16_t *)(void *)SIM_W_AT(w, w->free_stack);
+}
+
+static inline SimPte *sim_pte(const SimWorld *w, int proc, int pgoff)
+{
+	return (SimPte *)(void *)SIM_W_AT(w, w->pte) +
+	       proc * w->npages + pgoff;
+}
+
+static inline SimBlock *sim_block(const SimWorld *w, int b)
+{
+	return (SimBlock *)(void *)SIM_W_AT(w, w->block) + b;
+}
+
+static inline uint8_t *sim_mflags(const SimWorld *w)
+{
+	return SIM_W_AT(w, w->mflags);
+}
+
+/* SIM_ENTRY_* */
+static inline uint8_t *sim_entry(const SimWorld *w)
+{
+	return SIM_W_AT(w, w->entry);
+}
+
+static inline uint8_t *sim_cache_dirty(const SimWorld *w)
+{
+	return SIM_W_AT(w, w->cache_dirty);
+}
+
+/* pgoffs the running op of TID removed */
+static inline uint8_t *sim_inval(const SimWorld *w, int tid)
+{
+	return SIM_W_AT(w, w->inval) + tid * w->pgset;
+}
+
+/* pgoffs whose dirty page TID dropped */
+static inline uint8_t *sim_discarded(const SimWorld *w, int tid)
+{
+	return SIM_W_AT(w, w->discarded) + tid * w->pgset;
+}
+
+/* blocks whose cache lines were dirty when TID's fsync started */
+static inline uint8_t *sim_fsync_pending(const SimWorld *w, int tid)
+{
+	return SIM_W_AT(w, w->fsync_pending) + tid * w->blkset;
+}
+
+static inline SimThread *sim_thread(const SimWorld *w, int tid)
+{
+	return (SimThread *)(void *)SIM_W_AT(w, w->thread) + tid;
+}
+
+static inline SimLock *sim_lock(const SimWorld *w, int inst)
+{
+	return (SimLock *)(void *)SIM_W_AT(w, w->lock_off[inst]);
+}
+
+/* sim_world_new - a zeroed world of SHAPE (no thread runs, every block
+ * free but not on the free stack: sim_step_init fills it).  Freed with
+ * g_free. */
+SimWorld *sim_world_new(const SimShape *shape);
+
+/* sim_world_dup - a new world equal to W; sim_world_copy - DST (of the
+ * same layout) becomes equal to SRC. */
+SimWorld *sim_world_dup(const SimWorld *w);
+void sim_world_copy(SimWorld *dst, const SimWorld *src);
+
+/* sim_world_state - the state proper, sim_world_hash_size() bytes. */
+static inline const uint8_t *sim_world_state(const SimWorld *w)
+{
+	return SIM_W_AT(w, w->state);
+}
+
+/* sim_world_hash_size - bytes of the state proper. */
 size_t sim_world_hash_size(const SimWorld *w);
+
+/* sim_world_equal - whether A and B (same layout) hold the same state. */
+bool sim_world_equal(const SimWorld *a, const SimWorld *b);
 
 /* sim_world_alloc_block - pop the free stack and give the block to
  * (ino, pgoff) in state NEW, or return 0 when the disk is full. */
@@ -179,11 +291,49 @@ void sim_world_free_block(SimWorld *w, int b);
  * i_size. */
 bool sim_world_pte_is_stale(const SimWorld *w, const SimPte *pte, int pgoff);
 
-/* sim_world_block_pgoff - the pgoff block B belongs (or, if freed, last
- * belonged) to, for messages. */
-int sim_world_block_pgoff(const SimWorld *w, int b);
-
 /* sim_world_check - false (and *what set) if W breaks an invariant. */
 bool sim_world_check(const SimWorld *w, const char **what);
+
+/* Annotation, not state: who freed, zeroed or stored into each block and
+ * at which step, where each held lock was taken.  One flat allocation
+ * beside the world (SimStepCtx.notes), so the search can hash and copy
+ * the state without it; never affects a transition. */
+typedef struct {
+	uint8_t freed_by;       /* tid + 1, 0 = never */
+	uint8_t zeroed_by;
+	uint8_t stored_by;
+	uint8_t pad;
+	uint16_t freed_proc;    /* procedure that freed it */
+	uint16_t freed_pgoff;   /* where it was mapped */
+	uint32_t freed_step;
+	uint32_t zeroed_step;
+	uint32_t stored_step;
+} SimBlockNote;
+
+typedef struct {
+	uint16_t line;          /* where a lock was taken: line, procedure */
+	uint16_t proc;
+} SimSite;
+
+typedef struct {
+	uint32_t size;          /* bytes of the whole allocation */
+	uint32_t step;          /* steps taken so far */
+	uint16_t nlocks;
+	uint16_t pad;
+	uint32_t acq;           /* offset of SimSite acq[threads][locks] */
+	SimBlockNote block[];   /* [blocks + 1] */
+} SimNotes;
+
+SimNotes *sim_notes_new(const SimWorld *w);
+void sim_notes_copy(SimNotes *dst, const SimNotes *src);
+
+static inline SimSite *sim_notes_acq(const SimNotes *n, int tid, int inst)
+{
+	return (SimSite *)(void *)SIM_W_AT(n, n->acq) + tid * n->nlocks + inst;
+}
+
+/* sim_world_block_pgoff - the pgoff block B belongs (or, if freed, last
+ * belonged, when NOTES say) to, for messages. */
+int sim_world_block_pgoff(const SimWorld *w, const SimNotes *notes, int b);
 
 #endif

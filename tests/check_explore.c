@@ -257,49 +257,63 @@ START_TEST(test_por_same_verdicts)
 }
 END_TEST
 
+/* Every pair of threads runnable in W[0] that the reduction calls
+ * independent commutes: both orders (run in W[1] and W[2]) give the same
+ * state, flags and model error. */
+static void pairs_commute(const Job *j, SimWorld *const *w)
+{
+	SimThreadSet r = sim_step_runnable(w[0]);
+
+	for (int t = 0; t < w[0]->nthreads; t++)
+	for (int u = t + 1; u < w[0]->nthreads; u++) {
+		if (!(r >> t & 1) || !(r >> u & 1) ||
+		    !sim_explore_independent(w[0], j->p, t, u))
+			continue;
+		SimStepCtx c1 = { .prog = j->p }, c2 = c1;
+		sim_world_copy(w[1], w[0]);
+		sim_world_copy(w[2], w[0]);
+		sim_step(w[1], t, &c1);
+		if (sim_step_runnable(w[1]) >> u & 1)
+			sim_step(w[1], u, &c1);
+		sim_step(w[2], u, &c2);
+		if (sim_step_runnable(w[2]) >> t & 1)
+			sim_step(w[2], t, &c2);
+		ck_assert_msg(sim_world_equal(w[1], w[2]) &&
+			      c1.found == c2.found &&
+			      c1.model_error == c2.model_error,
+			      "%s -m %s: T%d and T%d do not commute",
+			      j->scn->name, j->m->name, t, u);
+	}
+}
+
 /* Along random walks, every pair the reduction calls independent
  * commutes: both orders give the same state bytes and flags. */
 static void commute_job(const Job *j, SimPrng *g, int runs)
 {
-	SimWorld *w = g_malloc(3 * sizeof(SimWorld));
+	SimWorld *w[3];
 	SimStepCtx ctx = { .prog = j->p };
 
+	for (int i = 0; i < 3; i++)
+		w[i] = sim_step_world_new(j->p);
 	for (int run = 0; run < runs; run++) {
-		ck_assert(sim_step_init(&w[0], j->p, &ctx));
-		size_t hs = sim_world_hash_size(&w[0]);
-		uint8_t r;
-		while ((r = sim_step_runnable(&w[0])) != 0) {
-			for (int t = 0; t < w[0].nthreads; t++)
-			for (int u = t + 1; u < w[0].nthreads; u++) {
-				if (!(r >> t & 1) || !(r >> u & 1) ||
-				    !sim_explore_independent(&w[0], j->p, t, u))
-					continue;
-				SimStepCtx c1 = { .prog = j->p }, c2 = c1;
-				w[1] = w[0];
-				w[2] = w[0];
-				sim_step(&w[1], t, &c1);
-				if (sim_step_runnable(&w[1]) >> u & 1)
-					sim_step(&w[1], u, &c1);
-				sim_step(&w[2], u, &c2);
-				if (sim_step_runnable(&w[2]) >> t & 1)
-					sim_step(&w[2], t, &c2);
-				ck_assert_msg(memcmp(&w[1], &w[2], hs) == 0 &&
-					      c1.found == c2.found,
-					      "%s: T%d and T%d do not commute",
-					      j->m->name, t, u);
-			}
-			int n = __builtin_popcount(r);
+		ck_assert(sim_step_init(w[0], j->p, &ctx));
+		SimThreadSet r;
+		int steps = 0;
+		while ((r = sim_step_runnable(w[0])) != 0) {
+			pairs_commute(j, w);
+			int n = __builtin_popcountll(r);
 			int pick = (int)sim_prng_below(g, (uint32_t)n);
 			int t = 0;
-			for (; t < w[0].nthreads; t++)
+			for (; t < w[0]->nthreads; t++)
 				if ((r >> t & 1) && pick-- == 0)
 					break;
-			sim_step(&w[0], t, &ctx);
-			if (ctx.model_error || w[0].notes.step > 300)
+			sim_step(w[0], t, &ctx);
+			if (ctx.model_error || ++steps > 300)
 				break;
 		}
 	}
-	g_free(w);
+	for (int i = 0; i < 3; i++)
+		g_free(w[i]);
 }
 
 START_TEST(test_independent_commutes)
@@ -336,58 +350,42 @@ static void commute_pair(const Job *j, const char *path, const char *model,
  * same state and flags. */
 static void commute_all_states(const Job *j, uint64_t max)
 {
-	SimWorld *w = g_malloc0(3 * sizeof(SimWorld));
+	SimWorld *w[3];
 	SimStepCtx ctx = { .prog = j->p };
 	GArray *todo = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	bool is_new;
 
-	ck_assert(sim_step_init(&w[0], j->p, &ctx));
-	size_t hs = sim_world_hash_size(&w[0]);
+	for (int i = 0; i < 3; i++)
+		w[i] = sim_step_world_new(j->p);
+	ck_assert(sim_step_init(w[0], j->p, &ctx));
+	size_t hs = sim_world_hash_size(w[0]);
 	SimVisited *v = sim_visited_new(hs, true, 0);
-	uint32_t id = sim_visited_add(v, &w[0], &is_new);
+	uint32_t id = sim_visited_add(v, sim_world_state(w[0]), &is_new);
 	g_array_append_val(todo, id);
 	while (todo->len) {
 		id = g_array_index(todo, uint32_t, todo->len - 1);
 		g_array_set_size(todo, todo->len - 1);
-		memset(&w[0], 0, sizeof(SimWorld));
-		memcpy(&w[0], sim_visited_state(v, id), hs);
-		uint8_t r = sim_step_runnable(&w[0]);
-		for (int t = 0; t < w[0].nthreads; t++)
-		for (int u = t + 1; u < w[0].nthreads; u++) {
-			if (!(r >> t & 1) || !(r >> u & 1) ||
-			    !sim_explore_independent(&w[0], j->p, t, u))
-				continue;
-			SimStepCtx c1 = { .prog = j->p }, c2 = c1;
-			w[1] = w[0];
-			w[2] = w[0];
-			sim_step(&w[1], t, &c1);
-			if (sim_step_runnable(&w[1]) >> u & 1)
-				sim_step(&w[1], u, &c1);
-			sim_step(&w[2], u, &c2);
-			if (sim_step_runnable(&w[2]) >> t & 1)
-				sim_step(&w[2], t, &c2);
-			ck_assert_msg(memcmp(&w[1], &w[2], hs) == 0 &&
-				      c1.found == c2.found &&
-				      c1.model_error == c2.model_error,
-				      "%s -m %s: T%d and T%d do not commute",
-				      j->scn->name, j->m->name, t, u);
-		}
-		for (int t = 0; t < w[0].nthreads; t++) {
+		memcpy(SIM_W_AT(w[0], w[0]->state), sim_visited_state(v, id),
+		       hs);
+		SimThreadSet r = sim_step_runnable(w[0]);
+		pairs_commute(j, w);
+		for (int t = 0; t < w[0]->nthreads; t++) {
 			SimStepCtx c = { .prog = j->p };
 			if (!(r >> t & 1))
 				continue;
-			w[1] = w[0];
-			sim_step(&w[1], t, &c);
+			sim_world_copy(w[1], w[0]);
+			sim_step(w[1], t, &c);
 			if (c.model_error || sim_visited_count(v) >= max)
 				continue;
-			id = sim_visited_add(v, &w[1], &is_new);
+			id = sim_visited_add(v, sim_world_state(w[1]), &is_new);
 			if (is_new)
 				g_array_append_val(todo, id);
 		}
 	}
 	sim_visited_free(v);
 	g_array_free(todo, TRUE);
-	g_free(w);
+	for (int i = 0; i < 3; i++)
+		g_free(w[i]);
 }
 
 static void commute_states_pair(const Job *j, const char *path,
@@ -422,23 +420,25 @@ END_TEST
  * reachable from each frame's pc is checked by execution. */
 static void futures_job(const Job *j, SimPrng *g, int runs)
 {
-	SimWorld *run = g_new(SimWorld, 302);
+	SimWorld *run[302];
 	SimStepCtx ctx = { .prog = j->p };
 
+	for (int i = 0; i < 302; i++)
+		run[i] = sim_step_world_new(j->p);
 	for (int k = 0; k < runs; k++) {
 		int n = 0, bj = -1, bt = -1;
-		ck_assert(sim_step_init(&run[0], j->p, &ctx));
+		ck_assert(sim_step_init(run[0], j->p, &ctx));
 		n = 1;
-		uint8_t r;
-		while ((r = sim_step_runnable(&run[n - 1])) != 0 && n < 301) {
-			int c = __builtin_popcount(r);
+		SimThreadSet r;
+		while ((r = sim_step_runnable(run[n - 1])) != 0 && n < 301) {
+			int c = __builtin_popcountll(r);
 			int pick = (int)sim_prng_below(g, (uint32_t)c);
 			int t = 0;
-			for (; t < run[n - 1].nthreads; t++)
+			for (; t < run[n - 1]->nthreads; t++)
 				if ((r >> t & 1) && pick-- == 0)
 					break;
-			run[n] = run[n - 1];
-			sim_step(&run[n], t, &ctx);
+			sim_world_copy(run[n], run[n - 1]);
+			sim_step(run[n], t, &ctx);
 			if (ctx.model_error)
 				break;
 			n++;
@@ -447,7 +447,8 @@ static void futures_job(const Job *j, SimPrng *g, int runs)
 		ck_assert_msg(bi < 0, "%s: T%d's future at step %d misses its "
 			      "step %d", j->m->name, bt, bi, bj);
 	}
-	g_free(run);
+	for (int i = 0; i < 302; i++)
+		g_free(run[i]);
 }
 
 static void futures_pair(const Job *j, const char *path, const char *model,
@@ -804,19 +805,19 @@ static bool has_cycle(const SimProgram *p, SimVisited *v, uint8_t *onstack,
 		      const SimWorld *w, size_t hs)
 {
 	bool is_new;
-	uint32_t id = sim_visited_add(v, w, &is_new);
+	uint32_t id = sim_visited_add(v, sim_world_state(w), &is_new);
 	SimStepCtx ctx = { .prog = p };
 	bool found = false;
 
 	if (!is_new)
 		return onstack[id];
 	onstack[id] = 1;
-	SimWorld *c = g_new(SimWorld, 1);
-	uint8_t run = sim_step_runnable(w);
+	SimWorld *c = sim_world_dup(w);
+	SimThreadSet run = sim_step_runnable(w);
 	for (int t = 0; run >> t && !found; t++) {
 		if (!(run >> t & 1))
 			continue;
-		memcpy(c, w, sizeof(*c));
+		sim_world_copy(c, w);
 		sim_step(c, t, &ctx);
 		found = !ctx.model_error && has_cycle(p, v, onstack, c, hs);
 	}
@@ -836,7 +837,7 @@ static void acyclic_pair(const Job *j, const char *path, const char *model,
 
 	if (sim_explore_may_cycle(j->p))
 		return;
-	SimWorld *w = g_new(SimWorld, 1);
+	SimWorld *w = sim_step_world_new(j->p);
 	SimStepCtx ctx = { .prog = j->p };
 	ck_assert(sim_step_init(w, j->p, &ctx));
 	size_t hs = sim_world_hash_size(w);

@@ -26,7 +26,7 @@
  *   check     sim_lock_check accepts every state the API builds and
  *             rejects each corruption the header lists.
  *
- * Thread ids are 0..SIM_THREADS_MAX-1; masks are 1 << tid.
+ * Thread ids are 0..NT-1; masks are 1 << tid.
  */
 #include <check.h>
 #include <string.h>
@@ -37,7 +37,18 @@
 
 Suite *lock_suite(void);
 
-#define BIT(t) ((uint8_t)(1u << (t)))
+#define BIT(t) SIM_TSET(t)
+
+/* A lock on the stack, shaped as the world shapes it for a scenario of
+ * NT threads and 8 pages (one byte per page set). */
+#define NT 4
+typedef union {
+	SimLock lock;
+	uint64_t buf[8];
+} LockBuf;
+#define DECL_LOCK(name) \
+	LockBuf name##_buf; \
+	SimLock *const name = &name##_buf.lock
 
 /* ---- kinds ------------------------------------------------------------ */
 
@@ -62,24 +73,24 @@ END_TEST
 
 START_TEST(test_init)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	memset(&l, 0xa5, sizeof(l));
-	sim_lock_init(&l, SIM_LK_RANGE);
-	ck_assert_int_eq(l.kind, SIM_LK_RANGE);
-	ck_assert_int_eq(l.held, 0);
-	ck_assert_int_eq(l.excl, 0);
-	ck_assert_int_eq(l.nwait, 0);
-	for (int t = 0; t < SIM_THREADS_MAX; t++) {
-		ck_assert_int_eq(l.wait[t], 0);
-		ck_assert_int_eq(l.want[t], 0);
-		ck_assert_int_eq(l.own[t], 0);
-		ck_assert_int_eq(l.xown[t], 0);
-		ck_assert_int_eq(l.head[t], 0);
-		ck_assert(!sim_lock_is_held_by(&l, t));
-		ck_assert_int_eq(sim_lock_waiter_mode(&l, t), -1);
+	memset(l, 0xa5, sizeof(l_buf));
+	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	ck_assert_int_eq(l->kind, SIM_LK_RANGE);
+	ck_assert_int_eq(l->held, 0);
+	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(l->nwait, 0);
+	for (int t = 0; t < NT; t++) {
+		ck_assert_int_eq(sim_lock_queue(l)[t], 0);
+		ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_WANT, t)[0], 0);
+		ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_OWN, t)[0], 0);
+		ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_XOWN, t)[0], 0);
+		ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_HEAD, t)[0], 0);
+		ck_assert(!sim_lock_is_held_by(l, t));
+		ck_assert_int_eq(sim_lock_waiter_mode(l, t), -1);
 	}
-	ck_assert(sim_lock_check(&l));
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
@@ -91,98 +102,98 @@ static const SimLockKind excl_kinds[] = {
 
 START_TEST(test_excl_grant_when_free)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, excl_kinds[_i]);
-	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0),
+	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(l.held, BIT(2));
-	ck_assert_int_eq(l.excl, BIT(2));
-	ck_assert_int_eq(l.nwait, 0);
-	ck_assert(sim_lock_is_held_by(&l, 2));
-	ck_assert(!sim_lock_is_held_by(&l, 0));
-	ck_assert_int_eq(sim_lock_mode_of(&l, 2), SIM_MODE_WRITE);
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->held, BIT(2));
+	ck_assert_int_eq(l->excl, BIT(2));
+	ck_assert_int_eq(l->nwait, 0);
+	ck_assert(sim_lock_is_held_by(l, 2));
+	ck_assert(!sim_lock_is_held_by(l, 0));
+	ck_assert_int_eq(sim_lock_mode_of(l, 2), SIM_MODE_WRITE);
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_excl_queue_when_held)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, excl_kinds[_i]);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0),
+	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l.held, BIT(0));
-	ck_assert_int_eq(l.nwait, 1);
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 1), SIM_MODE_WRITE);
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 0), -1);
-	ck_assert(!sim_lock_is_held_by(&l, 1));
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->held, BIT(0));
+	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 1), SIM_MODE_WRITE);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 0), -1);
+	ck_assert(!sim_lock_is_held_by(l, 1));
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
 /* Three waiters: each release hands the lock to exactly the next one. */
 START_TEST(test_excl_fifo_handoff)
 {
-	SimLock l;
-	uint8_t granted = 0xff;
+	DECL_LOCK(l);
+	SimThreadSet granted = 0xff;
 
-	sim_lock_init(&l, excl_kinds[_i]);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(l.nwait, 3);
+	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(l->nwait, 3);
 
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), BIT(3));
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), BIT(3));
 	ck_assert_int_eq(granted, BIT(3));
-	ck_assert_int_eq(l.held, BIT(3));
-	ck_assert_int_eq(l.excl, BIT(3));
-	ck_assert_int_eq(l.nwait, 2);
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->held, BIT(3));
+	ck_assert_int_eq(l->excl, BIT(3));
+	ck_assert_int_eq(l->nwait, 2);
+	ck_assert(sim_lock_check(l));
 
-	ck_assert_int_eq(sim_lock_release(&l, 3, 0, 0, false, &granted), BIT(1));
+	ck_assert_int_eq(sim_lock_release(l, 3, 0, 0, false, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(sim_lock_release(&l, 1, 0, 0, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
-	ck_assert_int_eq(l.nwait, 0);
+	ck_assert_int_eq(l->nwait, 0);
 
-	ck_assert_int_eq(sim_lock_release(&l, 2, 0, 0, false, &granted), 0);
+	ck_assert_int_eq(sim_lock_release(l, 2, 0, 0, false, &granted), 0);
 	ck_assert_int_eq(granted, 0);
-	ck_assert_int_eq(l.held, 0);
-	ck_assert_int_eq(l.excl, 0);
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->held, 0);
+	ck_assert_int_eq(l->excl, 0);
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
 /* wake_all means nothing to a handoff lock: still one holder. */
 START_TEST(test_excl_wake_all_still_one)
 {
-	SimLock l;
-	uint8_t granted;
+	DECL_LOCK(l);
+	SimThreadSet granted;
 
-	sim_lock_init(&l, excl_kinds[_i]);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, true, &granted), BIT(1));
+	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, true, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(l.nwait, 1);
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->nwait, 1);
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
 /* Requests in read mode on a kind without one are exclusive anyway. */
 START_TEST(test_excl_read_mode_excludes)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, excl_kinds[_i]);
-	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0),
+	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0),
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_QUEUED);
 }
 END_TEST
@@ -191,79 +202,79 @@ END_TEST
 
 START_TEST(test_rwsem_readers_share)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_RWSEM);
-	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0),
+	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0),
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_READ, 0, 0),
+	ck_assert_int_eq(sim_lock_acquire(l, 3, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(l.held, BIT(0) | BIT(1) | BIT(3));
-	ck_assert_int_eq(l.excl, 0);
-	ck_assert_int_eq(sim_lock_mode_of(&l, 1), SIM_MODE_READ);
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->held, BIT(0) | BIT(1) | BIT(3));
+	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(sim_lock_mode_of(l, 1), SIM_MODE_READ);
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_rwsem_writer_waits_for_readers)
 {
-	SimLock l;
-	uint8_t granted;
+	DECL_LOCK(l);
+	SimThreadSet granted;
 
-	sim_lock_init(&l, SIM_LK_RWSEM);
-	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0);
-	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0),
+	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0);
+	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
 	/* the first reader leaving is not enough */
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), 0);
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), 0);
 	ck_assert_int_eq(granted, 0);
-	ck_assert_int_eq(l.nwait, 1);
+	ck_assert_int_eq(l->nwait, 1);
 	/* the last one hands it to the writer */
-	ck_assert_int_eq(sim_lock_release(&l, 1, 0, 0, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
-	ck_assert_int_eq(l.held, BIT(2));
-	ck_assert_int_eq(l.excl, BIT(2));
-	ck_assert_int_eq(sim_lock_mode_of(&l, 2), SIM_MODE_WRITE);
+	ck_assert_int_eq(l->held, BIT(2));
+	ck_assert_int_eq(l->excl, BIT(2));
+	ck_assert_int_eq(sim_lock_mode_of(l, 2), SIM_MODE_WRITE);
 }
 END_TEST
 
 START_TEST(test_rwsem_reader_waits_for_writer)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_RWSEM);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0),
+	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0),
+	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 1), SIM_MODE_READ);
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 2), SIM_MODE_WRITE);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 1), SIM_MODE_READ);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 2), SIM_MODE_WRITE);
 }
 END_TEST
 
 /* A waiting writer makes a new reader wait, though only readers hold. */
 START_TEST(test_rwsem_queued_writer_blocks_readers)
 {
-	SimLock l;
-	uint8_t granted;
+	DECL_LOCK(l);
+	SimThreadSet granted;
 
-	sim_lock_init(&l, SIM_LK_RWSEM);
-	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0),
+	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0);
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_READ, 0, 0),
+	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l.held, BIT(0));
+	ck_assert_int_eq(l->held, BIT(0));
 	/* FIFO: the writer goes first, then the reader */
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), BIT(1));
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(sim_lock_release(&l, 1, 0, 0, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
-	ck_assert_int_eq(l.excl, 0);
+	ck_assert_int_eq(l->excl, 0);
 }
 END_TEST
 
@@ -271,45 +282,45 @@ END_TEST
  * head, and the reader behind the writer stays queued behind it. */
 START_TEST(test_rwsem_handoff_consecutive_readers)
 {
-	SimLock l;
-	uint8_t granted;
+	DECL_LOCK(l);
+	SimThreadSet granted;
 
-	sim_lock_init(&l, SIM_LK_RWSEM);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0);
-	sim_lock_acquire(&l, 2, SIM_MODE_READ, 0, 0);
-	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted),
+	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(l, 2, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted),
 			 BIT(1) | BIT(2));
 	ck_assert_int_eq(granted, BIT(1) | BIT(2));
-	ck_assert_int_eq(l.held, BIT(1) | BIT(2));
-	ck_assert_int_eq(l.excl, 0);
-	ck_assert_int_eq(l.nwait, 1);
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 3), SIM_MODE_WRITE);
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->held, BIT(1) | BIT(2));
+	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 3), SIM_MODE_WRITE);
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_rwsem_reader_behind_writer_stays)
 {
-	SimLock l;
-	uint8_t granted;
+	DECL_LOCK(l);
+	SimThreadSet granted;
 
-	sim_lock_init(&l, SIM_LK_RWSEM);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_READ, 0, 0);
-	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 3, SIM_MODE_READ, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), BIT(1));
+	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 3, SIM_MODE_READ, 0, 0);
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(l.nwait, 2);
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 3), SIM_MODE_READ);
+	ck_assert_int_eq(l->nwait, 2);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 3), SIM_MODE_READ);
 	/* the writer gets it from the reader, then the last reader */
-	ck_assert_int_eq(sim_lock_release(&l, 1, 0, 0, false, &granted), BIT(2));
-	ck_assert_int_eq(sim_lock_release(&l, 2, 0, 0, false, &granted), BIT(3));
+	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
+	ck_assert_int_eq(sim_lock_release(l, 2, 0, 0, false, &granted), BIT(3));
 	ck_assert_int_eq(granted, BIT(3));
-	ck_assert_int_eq(l.held, BIT(3));
-	ck_assert_int_eq(l.nwait, 0);
+	ck_assert_int_eq(l->held, BIT(3));
+	ck_assert_int_eq(l->nwait, 0);
 }
 END_TEST
 
@@ -317,56 +328,56 @@ END_TEST
 
 START_TEST(test_entry_grant_and_queue)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_ENTRY);
-	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0),
+	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0),
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l.held, BIT(0));
-	ck_assert_int_eq(l.nwait, 1);
+	ck_assert_int_eq(l->held, BIT(0));
+	ck_assert_int_eq(l->nwait, 1);
 }
 END_TEST
 
 /* unlock_entry: one waiter is woken, not granted; the bit is clear. */
 START_TEST(test_entry_release_wakes_one_to_retry)
 {
-	SimLock l;
-	uint8_t granted = 0xff;
+	DECL_LOCK(l);
+	SimThreadSet granted = 0xff;
 
-	sim_lock_init(&l, SIM_LK_ENTRY);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, false, &granted), BIT(2));
+	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, 0);
-	ck_assert_int_eq(l.held, 0);
-	ck_assert_int_eq(l.excl, 0);
-	ck_assert_int_eq(l.nwait, 1);
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 1), SIM_MODE_WRITE);
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 2), -1);
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->held, 0);
+	ck_assert_int_eq(l->excl, 0);
+	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 1), SIM_MODE_WRITE);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 2), -1);
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_entry_release_wake_all)
 {
-	SimLock l;
-	uint8_t granted = 0xff;
+	DECL_LOCK(l);
+	SimThreadSet granted = 0xff;
 
-	sim_lock_init(&l, SIM_LK_ENTRY);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 0, true, &granted),
+	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, true, &granted),
 			 BIT(1) | BIT(2) | BIT(3));
 	ck_assert_int_eq(granted, 0);
-	ck_assert_int_eq(l.held, 0);
-	ck_assert_int_eq(l.nwait, 0);
-	for (int t = 0; t < SIM_THREADS_MAX; t++)
-		ck_assert_int_eq(l.wait[t], 0);
+	ck_assert_int_eq(l->held, 0);
+	ck_assert_int_eq(l->nwait, 0);
+	for (int t = 0; t < NT; t++)
+		ck_assert_int_eq(sim_lock_queue(l)[t], 0);
 }
 END_TEST
 
@@ -375,41 +386,41 @@ END_TEST
  * retried, or has not been woken at all). */
 START_TEST(test_entry_new_arrival_takes_clear_bit)
 {
-	SimLock l;
-	uint8_t granted;
+	DECL_LOCK(l);
+	SimThreadSet granted;
 
-	sim_lock_init(&l, SIM_LK_ENTRY);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 0, 0);
-	sim_lock_release(&l, 0, 0, 0, false, &granted);   /* wakes T1 only */
-	ck_assert_int_eq(l.nwait, 1);               /* T2 still sleeps */
-	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0),
+	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
+	sim_lock_release(l, 0, 0, 0, false, &granted);   /* wakes T1 only */
+	ck_assert_int_eq(l->nwait, 1);               /* T2 still sleeps */
+	ck_assert_int_eq(sim_lock_acquire(l, 3, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(l.held, BIT(3));
+	ck_assert_int_eq(l->held, BIT(3));
 	/* the woken T1 retries and now finds the bit set again */
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0),
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l.nwait, 2);
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->nwait, 2);
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
 /* sim_lock_wake_all dequeues every waiter and leaves the holder. */
 START_TEST(test_wake_all_keeps_holder)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_ENTRY);
-	ck_assert_int_eq(sim_lock_wake_all(&l), 0);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(sim_lock_wake_all(&l), BIT(1) | BIT(3));
-	ck_assert_int_eq(l.held, BIT(0));
-	ck_assert_int_eq(l.excl, BIT(0));
-	ck_assert_int_eq(l.nwait, 0);
-	ck_assert(sim_lock_check(&l));
+	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	ck_assert_int_eq(sim_lock_wake_all(l), 0);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 0, 0);
+	ck_assert_int_eq(sim_lock_wake_all(l), BIT(1) | BIT(3));
+	ck_assert_int_eq(l->held, BIT(0));
+	ck_assert_int_eq(l->excl, BIT(0));
+	ck_assert_int_eq(l->nwait, 0);
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
@@ -417,53 +428,53 @@ END_TEST
 
 START_TEST(test_range_disjoint_both_granted)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_RANGE);
-	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 3),
+	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 3),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 4, 7),
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 4, 7),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(l.held, BIT(0) | BIT(1));
-	ck_assert_int_eq(l.excl, BIT(0) | BIT(1));
-	ck_assert_int_eq(l.own[1], 0xf0);
-	ck_assert(sim_lock_holds_range(&l, 1, 4, 7));
+	ck_assert_int_eq(l->held, BIT(0) | BIT(1));
+	ck_assert_int_eq(l->excl, BIT(0) | BIT(1));
+	ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_OWN, 1)[0], 0xf0);
+	ck_assert(sim_lock_holds_range(l, 1, 4, 7));
 	/* two exclusive holders are fine for a range lock */
-	ck_assert(sim_lock_check(&l));
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_range_overlap_conflicts)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_RANGE);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 2, 4);
+	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 2, 4);
 	/* ends are inclusive: [4, 6] touches [2, 4] at 4 */
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 4, 6),
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 4, 6),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_READ, 0, 2),
+	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_READ, 0, 2),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_READ, 5, 5),
+	ck_assert_int_eq(sim_lock_acquire(l, 3, SIM_MODE_READ, 5, 5),
 			 SIM_LOCK_QUEUED);      /* behind T1's [4, 6] */
-	ck_assert_int_eq(l.held, BIT(0));
-	ck_assert_int_eq(l.nwait, 3);
+	ck_assert_int_eq(l->held, BIT(0));
+	ck_assert_int_eq(l->nwait, 3);
 }
 END_TEST
 
 START_TEST(test_range_read_read_shares)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_RANGE);
-	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 5),
+	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 5),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_READ, 3, 7),
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_READ, 3, 7),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 6, 6),
+	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_WRITE, 6, 6),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l.held, BIT(0) | BIT(1));
-	ck_assert_int_eq(l.excl, 0);
+	ck_assert_int_eq(l->held, BIT(0) | BIT(1));
+	ck_assert_int_eq(l->excl, 0);
 }
 END_TEST
 
@@ -472,32 +483,32 @@ END_TEST
  * nobody is granted at once. */
 START_TEST(test_range_fifo_on_overlap)
 {
-	SimLock l;
-	uint8_t granted;
+	DECL_LOCK(l);
+	SimThreadSet granted;
 
-	sim_lock_init(&l, SIM_LK_RANGE);
-	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 3);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 2, 2),
+	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 3);
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 2, 2),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_READ, 2, 3),
+	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_READ, 2, 3),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 5, 6),
+	ck_assert_int_eq(sim_lock_acquire(l, 3, SIM_MODE_WRITE, 5, 6),
 			 SIM_LOCK_GRANTED);
 
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 3, false, &granted),
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 3, false, &granted),
 			 BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(l.held, BIT(1) | BIT(3));
-	ck_assert(sim_lock_holds_range(&l, 1, 2, 2));
-	ck_assert_int_eq(l.want[1], 0);         /* cleared on the grant */
-	ck_assert_int_eq(l.own[0], 0);          /* cleared on release */
+	ck_assert_int_eq(l->held, BIT(1) | BIT(3));
+	ck_assert(sim_lock_holds_range(l, 1, 2, 2));
+	ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_WANT, 1)[0], 0);         /* cleared on the grant */
+	ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_OWN, 0)[0], 0);          /* cleared on release */
 
-	ck_assert_int_eq(sim_lock_release(&l, 1, 2, 2, false, &granted),
+	ck_assert_int_eq(sim_lock_release(l, 1, 2, 2, false, &granted),
 			 BIT(2));
-	ck_assert_int_eq(l.held, BIT(2) | BIT(3));
-	ck_assert_int_eq(sim_lock_mode_of(&l, 2), SIM_MODE_READ);
-	ck_assert_int_eq(sim_lock_mode_of(&l, 3), SIM_MODE_WRITE);
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->held, BIT(2) | BIT(3));
+	ck_assert_int_eq(sim_lock_mode_of(l, 2), SIM_MODE_READ);
+	ck_assert_int_eq(sim_lock_mode_of(l, 3), SIM_MODE_WRITE);
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
@@ -505,20 +516,20 @@ END_TEST
  * on a release even if an earlier waiter stays queued. */
 START_TEST(test_range_handoff_skips_blocked_waiter)
 {
-	SimLock l;
-	uint8_t granted;
+	DECL_LOCK(l);
+	SimThreadSet granted;
 
-	sim_lock_init(&l, SIM_LK_RANGE);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 7);
-	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 1);
-	sim_lock_acquire(&l, 2, SIM_MODE_WRITE, 1, 2);  /* overlaps T1 */
-	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 5, 6);  /* overlaps no waiter */
-	ck_assert_int_eq(l.nwait, 3);
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 7, false, &granted),
+	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 7);
+	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 1);
+	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 1, 2);  /* overlaps T1 */
+	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 5, 6);  /* overlaps no waiter */
+	ck_assert_int_eq(l->nwait, 3);
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 7, false, &granted),
 			 BIT(1) | BIT(3));
 	ck_assert_int_eq(granted, BIT(1) | BIT(3));
-	ck_assert_int_eq(l.nwait, 1);
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 2), SIM_MODE_WRITE);
+	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 2), SIM_MODE_WRITE);
 }
 END_TEST
 
@@ -527,37 +538,37 @@ END_TEST
  * both is granted only when both are gone. */
 START_TEST(test_range_one_holder_disjoint)
 {
-	SimLock l;
-	uint8_t granted;
+	DECL_LOCK(l);
+	SimThreadSet granted;
 	char buf[64];
 
-	sim_lock_init(&l, SIM_LK_RANGE);
-	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 1),
+	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 1),
 			 SIM_LOCK_GRANTED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 0, SIM_MODE_READ, 2, 3),
+	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_READ, 2, 3),
 			 SIM_LOCK_GRANTED);
-	ck_assert(sim_lock_check(&l));
-	ck_assert(sim_lock_holds_range(&l, 0, 0, 1));
-	ck_assert(sim_lock_holds_range(&l, 0, 2, 3));
-	ck_assert(!sim_lock_holds_range(&l, 0, 0, 3));  /* not one node */
-	ck_assert(!sim_lock_holds_range(&l, 0, 0, 0));
-	ck_assert(!sim_lock_holds_range(&l, 0, 2, 2));
-	ck_assert_str_eq(sim_lock_ranges_str(&l, 0, buf, sizeof(buf)),
+	ck_assert(sim_lock_check(l));
+	ck_assert(sim_lock_holds_range(l, 0, 0, 1));
+	ck_assert(sim_lock_holds_range(l, 0, 2, 3));
+	ck_assert(!sim_lock_holds_range(l, 0, 0, 3));  /* not one node */
+	ck_assert(!sim_lock_holds_range(l, 0, 0, 0));
+	ck_assert(!sim_lock_holds_range(l, 0, 2, 2));
+	ck_assert_str_eq(sim_lock_ranges_str(l, 0, buf, sizeof(buf)),
 			 "[0, 1] [2, 3]");
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 1, 2),
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 1, 2),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_blockers(&l, 1), BIT(0));
-	ck_assert_int_eq(sim_lock_release(&l, 0, 0, 1, false, &granted), 0);
-	ck_assert(sim_lock_is_held_by(&l, 0));
-	ck_assert_int_eq(sim_lock_mode_of(&l, 0), SIM_MODE_READ);
-	ck_assert(sim_lock_holds_range(&l, 0, 2, 3));
-	ck_assert(sim_lock_check(&l));
-	ck_assert_int_eq(sim_lock_release(&l, 0, 2, 3, false, &granted),
+	ck_assert_int_eq(sim_lock_blockers(l, 1), BIT(0));
+	ck_assert_int_eq(sim_lock_release(l, 0, 0, 1, false, &granted), 0);
+	ck_assert(sim_lock_is_held_by(l, 0));
+	ck_assert_int_eq(sim_lock_mode_of(l, 0), SIM_MODE_READ);
+	ck_assert(sim_lock_holds_range(l, 0, 2, 3));
+	ck_assert(sim_lock_check(l));
+	ck_assert_int_eq(sim_lock_release(l, 0, 2, 3, false, &granted),
 			 BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(l.held, BIT(1));
-	ck_assert(sim_lock_holds_range(&l, 1, 1, 2));
-	ck_assert(sim_lock_check(&l));
+	ck_assert_int_eq(l->held, BIT(1));
+	ck_assert(sim_lock_holds_range(l, 1, 1, 2));
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
@@ -566,21 +577,21 @@ END_TEST
  * among its blockers. */
 START_TEST(test_range_self_overlap_waits_for_self)
 {
-	SimLock l;
+	DECL_LOCK(l);
 	bool wh;
 
-	sim_lock_init(&l, SIM_LK_RANGE);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 5, 5);
-	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 1, 1);
-	ck_assert(sim_lock_overlaps_own(&l, 1, 0, 2, &wh));
+	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 5, 5);
+	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 1, 1);
+	ck_assert(sim_lock_overlaps_own(l, 1, 0, 2, &wh));
 	ck_assert(wh);
-	ck_assert(!sim_lock_overlaps_own(&l, 1, 2, 4, &wh));
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 2),
+	ck_assert(!sim_lock_overlaps_own(l, 1, 2, 4, &wh));
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 2),
 			 SIM_LOCK_QUEUED);
-	ck_assert(sim_lock_is_held_by(&l, 1));
-	ck_assert_int_eq(sim_lock_waiter_mode(&l, 1), SIM_MODE_WRITE);
-	ck_assert_int_eq(sim_lock_blockers(&l, 1), BIT(1));
-	ck_assert(sim_lock_check(&l));
+	ck_assert(sim_lock_is_held_by(l, 1));
+	ck_assert_int_eq(sim_lock_waiter_mode(l, 1), SIM_MODE_WRITE);
+	ck_assert_int_eq(sim_lock_blockers(l, 1), BIT(1));
+	ck_assert(sim_lock_check(l));
 }
 END_TEST
 
@@ -588,18 +599,18 @@ END_TEST
  * ahead of it waits for. */
 START_TEST(test_range_blockers_through_queue)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_RANGE);
-	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 1);
-	sim_lock_acquire(&l, 3, SIM_MODE_WRITE, 6, 6);
-	ck_assert_int_eq(sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 1, 2),
+	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 1);
+	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 6, 6);
+	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 1, 2),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_acquire(&l, 2, SIM_MODE_READ, 2, 3),
+	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_READ, 2, 3),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(sim_lock_blockers(&l, 1), BIT(0));
-	ck_assert_int_eq(sim_lock_blockers(&l, 2), BIT(0));
-	ck_assert_int_eq(sim_lock_blockers(&l, 3), 0);  /* not queued */
+	ck_assert_int_eq(sim_lock_blockers(l, 1), BIT(0));
+	ck_assert_int_eq(sim_lock_blockers(l, 2), BIT(0));
+	ck_assert_int_eq(sim_lock_blockers(l, 3), 0);  /* not queued */
 }
 END_TEST
 
@@ -637,14 +648,14 @@ START_TEST(test_rmodel_two_disjoint_not_broken)
 
 	fx_run(f, "001");       /* T0 holds [0,1] and [2,3]; T1 waits */
 	ck_assert_msg(!f->ctx.model_error, "%s", f->msg->str);
-	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_BLOCKED);
 	fx_run(f, "00");        /* [0,1] released: [2,3] still blocks T1 */
-	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_BLOCKED);
 	fx_run(f, "00");        /* [2,3] released: T1 is handed [1,2] */
-	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_RUNNABLE);
-	ck_assert_int_eq(f->w.thread[0].status, SIM_TH_DONE);
+	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_RUNNABLE);
+	ck_assert_int_eq(sim_thread(f->w, 0)->status, SIM_TH_DONE);
 	fx_run(f, "11");
-	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_DONE);
+	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_DONE);
 	ck_assert(!f->ctx.model_error);
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
@@ -681,8 +692,8 @@ START_TEST(test_rmodel_self_deadlock_blames_self)
 	Fx *f = fx_new(range_model, RSCN2("far_m()", "m_self()"));
 
 	fx_run(f, "01110");
-	ck_assert_int_eq(sim_step_runnable(&f->w), 0);
-	sim_oracle_stuck(&f->w, &f->ctx);
+	ck_assert_int_eq(sim_step_runnable(f->w), 0);
+	sim_oracle_stuck(f->w, &f->ctx);
 	ck_assert_int_eq(f->ctx.found, 1u << SIM_PROP_DEADLOCK);
 	ck_assert_msg(strstr(f->msg->str, "T1 waits for RL (write) held by "
 			     "T1") != NULL, "%s", f->msg->str);
@@ -696,71 +707,71 @@ END_TEST
 
 START_TEST(test_check_rejects_bad_kind)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_MUTEX);
-	l.kind = SIM_LK_COUNT;
-	ck_assert(!sim_lock_check(&l));
+	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
+	l->kind = SIM_LK_COUNT;
+	ck_assert(!sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_check_rejects_nwait_overflow)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_MUTEX);
-	l.nwait = SIM_THREADS_MAX + 1;
-	ck_assert(!sim_lock_check(&l));
+	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
+	l->nwait = NT + 1;
+	ck_assert(!sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_check_rejects_excl_not_held)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_RWSEM);
-	sim_lock_acquire(&l, 0, SIM_MODE_READ, 0, 0);
-	l.excl = BIT(1);
-	ck_assert(!sim_lock_check(&l));
+	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0);
+	l->excl = BIT(1);
+	ck_assert(!sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_check_rejects_bad_waiter_tid)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_MUTEX);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	l.wait[0] = SIM_THREADS_MAX;            /* tid 4 */
-	l.nwait = 1;
-	ck_assert(!sim_lock_check(&l));
+	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_queue(l)[0] = NT;                     /* tid 4 */
+	l->nwait = 1;
+	ck_assert(!sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_check_rejects_double_queued)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_MUTEX);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	sim_lock_acquire(&l, 1, SIM_MODE_WRITE, 0, 0);
-	ck_assert(sim_lock_check(&l));
-	l.wait[1] = l.wait[0];
-	l.nwait = 2;
-	ck_assert(!sim_lock_check(&l));
+	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
+	ck_assert(sim_lock_check(l));
+	sim_lock_queue(l)[1] = sim_lock_queue(l)[0];
+	l->nwait = 2;
+	ck_assert(!sim_lock_check(l));
 }
 END_TEST
 
 START_TEST(test_check_rejects_holder_waiting)
 {
-	SimLock l;
+	DECL_LOCK(l);
 
-	sim_lock_init(&l, SIM_LK_MUTEX);
-	sim_lock_acquire(&l, 0, SIM_MODE_WRITE, 0, 0);
-	l.wait[0] = 0 | SIM_MODE_WRITE << 4;
-	l.want[0] = 1;
-	l.nwait = 1;
-	ck_assert(!sim_lock_check(&l));
+	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	sim_lock_queue(l)[0] = 0 | SIM_MODE_WRITE << 7;
+	sim_lock_pages(l, SIM_LOCK_WANT, 0)[0] = 1;
+	l->nwait = 1;
+	ck_assert(!sim_lock_check(l));
 }
 END_TEST
 
@@ -772,40 +783,43 @@ START_TEST(test_check_rejects_shared_exclusive)
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
-		SimLock l;
-		sim_lock_init(&l, kinds[i]);
-		l.held = BIT(0) | BIT(2);
-		l.excl = BIT(2);
-		ck_assert_msg(!sim_lock_check(&l), "kind %s",
+		DECL_LOCK(l);
+		sim_lock_init(l, kinds[i], NT, 1);
+		l->held = BIT(0) | BIT(2);
+		l->excl = BIT(2);
+		ck_assert_msg(!sim_lock_check(l), "kind %s",
 			      sim_lock_kind_name(kinds[i]));
 	}
 	/* an rwsem with two readers is fine; a writer among them is not */
-	SimLock r;
-	sim_lock_init(&r, SIM_LK_RWSEM);
-	sim_lock_acquire(&r, 0, SIM_MODE_READ, 0, 0);
-	sim_lock_acquire(&r, 2, SIM_MODE_READ, 0, 0);
-	ck_assert(sim_lock_check(&r));
-	r.xown[2] = 1;
-	r.excl = BIT(2);
-	ck_assert(!sim_lock_check(&r));
+	DECL_LOCK(r);
+	sim_lock_init(r, SIM_LK_RWSEM, NT, 1);
+	sim_lock_acquire(r, 0, SIM_MODE_READ, 0, 0);
+	sim_lock_acquire(r, 2, SIM_MODE_READ, 0, 0);
+	ck_assert(sim_lock_check(r));
+	sim_lock_pages(r, SIM_LOCK_XOWN, 2)[0] = 1;
+	r->excl = BIT(2);
+	ck_assert(!sim_lock_check(r));
 	/* two range holders overlapping, one in write mode */
-	sim_lock_init(&r, SIM_LK_RANGE);
-	sim_lock_acquire(&r, 0, SIM_MODE_READ, 0, 2);
-	sim_lock_acquire(&r, 1, SIM_MODE_READ, 2, 3);
-	ck_assert(sim_lock_check(&r));
-	r.xown[1] = 0x04;
-	r.excl = BIT(1);
-	ck_assert(!sim_lock_check(&r));
+	sim_lock_init(r, SIM_LK_RANGE, NT, 1);
+	sim_lock_acquire(r, 0, SIM_MODE_READ, 0, 2);
+	sim_lock_acquire(r, 1, SIM_MODE_READ, 2, 3);
+	ck_assert(sim_lock_check(r));
+	sim_lock_pages(r, SIM_LOCK_XOWN, 1)[0] = 0x04;
+	r->excl = BIT(1);
+	ck_assert(!sim_lock_check(r));
 }
 END_TEST
 
 /* The first range TID holds of range lock L, from its page masks. */
 static void first_range(const SimLock *l, int tid, int *start, int *end)
 {
-	*start = __builtin_ctz(l->head[tid]);
+	uint8_t own = sim_lock_pages(l, SIM_LOCK_OWN, tid)[0];
+	uint8_t head = sim_lock_pages(l, SIM_LOCK_HEAD, tid)[0];
+
+	*start = __builtin_ctz(head);
 	*end = *start;
-	while (*end + 1 < 8 && (l->own[tid] >> (*end + 1) & 1) &&
-	       !(l->head[tid] >> (*end + 1) & 1))
+	while (*end + 1 < 8 && (own >> (*end + 1) & 1) &&
+	       !(head >> (*end + 1) & 1))
 		(*end)++;
 }
 
@@ -818,39 +832,39 @@ START_TEST(test_check_accepts_api_states)
 	uint32_t x = 2463534242u + (uint32_t)_i;
 
 	for (int k = 0; k < SIM_LK_COUNT; k++) {
-		SimLock l;
+		DECL_LOCK(l);
 		bool ranged = k == SIM_LK_RANGE;
-		sim_lock_init(&l, (SimLockKind)k);
+		sim_lock_init(l, (SimLockKind)k, NT, 1);
 		for (int n = 0; n < 200; n++) {
 			x ^= x << 13;
 			x ^= x >> 17;
 			x ^= x << 5;
-			int t = (int)(x % SIM_THREADS_MAX);
+			int t = (int)(x % NT);
 			int s = (int)(x >> 8 & 7), e = s + (int)(x >> 12 & 3);
 			SimLockMode m = (x >> 16 & 1) ? SIM_MODE_WRITE :
 					SIM_MODE_READ;
-			uint8_t granted;
+			SimThreadSet granted;
 			bool wh;
 			if (e > 7)
 				e = 7;
-			if (sim_lock_waiter_mode(&l, t) >= 0) {
+			if (sim_lock_waiter_mode(l, t) >= 0) {
 				if ((x >> 21 & 3) == 0)
-					sim_lock_wake_all(&l);
-			} else if (sim_lock_is_held_by(&l, t) &&
+					sim_lock_wake_all(l);
+			} else if (sim_lock_is_held_by(l, t) &&
 				   (!ranged || x >> 22 & 1)) {
 				int rs = 0, re = 0;
 				if (ranged)
-					first_range(&l, t, &rs, &re);
-				sim_lock_release(&l, t, rs, re, x >> 20 & 1,
+					first_range(l, t, &rs, &re);
+				sim_lock_release(l, t, rs, re, x >> 20 & 1,
 						 &granted);
-			} else if (!sim_lock_is_held_by(&l, t) ||
-				   !sim_lock_overlaps_own(&l, t, s, e, &wh) ||
+			} else if (!sim_lock_is_held_by(l, t) ||
+				   !sim_lock_overlaps_own(l, t, s, e, &wh) ||
 				   m == SIM_MODE_WRITE || wh) {
-				if (!ranged && sim_lock_is_held_by(&l, t))
+				if (!ranged && sim_lock_is_held_by(l, t))
 					continue;
-				sim_lock_acquire(&l, t, m, s, e);
+				sim_lock_acquire(l, t, m, s, e);
 			}
-			ck_assert_msg(sim_lock_check(&l), "kind %d step %d",
+			ck_assert_msg(sim_lock_check(l), "kind %d step %d",
 				      k, n);
 		}
 	}

@@ -55,9 +55,9 @@ static void fx_finish(Fx *f)
 {
 	uint8_t m;
 
-	while ((m = sim_step_runnable(&f->w)) != 0) {
-		ck_assert(f->w.notes.step < SIM_STEPS_MAX);
-		sim_step(&f->w, __builtin_ctz(m), &f->ctx);
+	while ((m = sim_step_runnable(f->w)) != 0) {
+		ck_assert(f->notes->step < SIM_STEPS_MAX);
+		sim_step(f->w, __builtin_ctz(m), &f->ctx);
 		ck_assert_msg(!f->ctx.model_error, "%s", f->msg->str);
 	}
 }
@@ -65,14 +65,14 @@ static void fx_finish(Fx *f)
 /* No thread can run: ask the stuck oracles. */
 static void fx_stuck(Fx *f)
 {
-	ck_assert_int_eq(sim_step_runnable(&f->w), 0);
-	sim_oracle_stuck(&f->w, &f->ctx);
+	ck_assert_int_eq(sim_step_runnable(f->w), 0);
+	sim_oracle_stuck(f->w, &f->ctx);
 }
 
 static bool all_done(const Fx *f)
 {
-	for (int t = 0; t < f->w.nthreads; t++)
-		if (f->w.thread[t].status != SIM_TH_DONE)
+	for (int t = 0; t < f->w->nthreads; t++)
+		if (sim_thread(f->w, t)->status != SIM_TH_DONE)
 			return false;
 	return true;
 }
@@ -223,7 +223,7 @@ START_TEST(test_stale_pte_near_miss_truncate_running)
 
 	fx_run(f, "00");                /* PTE to B4 at pgoff 3 */
 	fx_run(f, "1");                 /* i_size = 2, not yet unmapped */
-	ck_assert_int_eq(f->w.pte[0][3].kind, SIM_PTE_K_BLOCK);
+	ck_assert_int_eq(sim_pte(f->w, 0, 3)->kind, SIM_PTE_K_BLOCK);
 	fx_run(f, "2");                 /* an op returns meanwhile */
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_run(f, "11");
@@ -244,7 +244,7 @@ START_TEST(test_stale_pte_truncate_forgets_unmap)
 	fx_run(f, "001");
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_run(f, "1");
-	ck_assert(sim_oracle_in_op(&f->w, 2));
+	ck_assert(sim_oracle_in_op(f->w, 2));
 	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_PTE));
 	assert_has(f, "stale-pte: P0 pgoff 3 maps B4 writable, but i_size "
 		   "is 2 pages, freed by T1 at step 4 (trunc_nozap)\n");
@@ -310,7 +310,7 @@ START_TEST(test_wtf_store_to_free_block)
 	ck_assert(f->ctx.found & PROP(SIM_PROP_WRITE_TO_FREED));
 	assert_has(f, "write-to-freed: T0 stored into B4 (pgoff 3): B4 is "
 		   "free, freed by T1 at step 3 (punch_nozap)\n");
-	ck_assert_int_eq(f->w.block[4].state, SIM_BLK_FREE);
+	ck_assert_int_eq(sim_block(f->w, 4)->state, SIM_BLK_FREE);
 	fx_free(f);
 }
 END_TEST
@@ -321,7 +321,7 @@ START_TEST(test_wtf_store_to_other_files_block)
 				   "punch_nozap(3, 3)", "oalloc()"));
 
 	fx_run(f, "0012");
-	ck_assert_int_eq(f->w.block[4].owner_ino, 1);
+	ck_assert_int_eq(sim_block(f->w, 4)->owner_ino, 1);
 	f->ctx.found = 0;
 	g_string_truncate(f->msg, 0);
 	fx_run(f, "0");
@@ -341,10 +341,10 @@ START_TEST(test_wtf_near_miss_realloc_same_pgoff)
 				   "punch_realloc(3)"));
 
 	fx_run(f, "0011");
-	ck_assert_int_eq(f->w.bmap[3], 4);
+	ck_assert_int_eq(sim_bmap(f->w)[3], 4);
 	fx_run(f, "0");
 	ck_assert_int_eq(f->ctx.found, 0);
-	ck_assert_int_eq(f->w.block[4].state, SIM_BLK_WRITTEN);
+	ck_assert_int_eq(sim_block(f->w, 4)->state, SIM_BLK_WRITTEN);
 	fx_free(f);
 }
 END_TEST
@@ -421,11 +421,11 @@ START_TEST(test_uninit_page_from_new_block)
 
 	fx_run(f, "00");
 	ck_assert_int_eq(f->ctx.found, 0);      /* ZEROED: not stale */
-	ck_assert_int_eq(f->w.mflags[2] & SIM_MF_PSTALE, 0);
+	ck_assert_int_eq(sim_mflags(f->w)[2] & SIM_MF_PSTALE, 0);
 	fx_run(f, "0");
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_run(f, "111");               /* page of a NEW block, */
-	ck_assert_int_eq(f->w.mflags[3] & SIM_MF_PSTALE, SIM_MF_PSTALE);
+	ck_assert_int_eq(sim_mflags(f->w)[3] & SIM_MF_PSTALE, SIM_MF_PSTALE);
 	fx_run(f, "11");                /* rewritten, then read */
 	ck_assert(all_done(f));
 	ck_assert_int_eq(f->ctx.found, 0);
@@ -464,11 +464,11 @@ START_TEST(test_lost_store_near_miss_zero_first)
 				   "zero(2)\nzero(0)"));
 
 	fx_run(f, "00111");
-	ck_assert_int_eq(f->w.block[3].state, SIM_BLK_ZEROED);
+	ck_assert_int_eq(sim_block(f->w, 3)->state, SIM_BLK_ZEROED);
 	fx_finish(f);
 	ck_assert(all_done(f));
 	ck_assert_int_eq(f->ctx.found, 0);
-	ck_assert_int_eq(f->w.block[3].stored, 1);
+	ck_assert_int_eq(sim_block(f->w, 3)->stored, 1);
 	fx_free(f);
 }
 END_TEST
@@ -494,7 +494,7 @@ START_TEST(test_lost_store_near_miss_store_not_landed)
 	Fx *f = fx_new(model, SCN2(FILE4, "addp(1, 2)\ndirty(1)", "drop(1)"));
 
 	fx_run(f, "00");
-	ck_assert(f->w.mflags[1] & SIM_MF_PDIRTY);
+	ck_assert(sim_mflags(f->w)[1] & SIM_MF_PDIRTY);
 	fx_run(f, "1");
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
@@ -511,14 +511,14 @@ START_TEST(test_writeback_write_protects)
 				   "st(1)", "mappage(2, 3)\nwb(2)"));
 
 	fx_run(f, "000");               /* stored through a writable PTE */
-	ck_assert(f->w.mflags[1] & SIM_MF_PDIRTY);
+	ck_assert(sim_mflags(f->w)[1] & SIM_MF_PDIRTY);
 	fx_run(f, "00");                /* written back */
-	ck_assert(!(f->w.mflags[1] & SIM_MF_PDIRTY));
+	ck_assert(!(sim_mflags(f->w)[1] & SIM_MF_PDIRTY));
 	fx_run(f, "0");                 /* the store traps: nothing dirtied */
-	ck_assert_int_eq(f->w.pte[0][1].writable, 0);
-	ck_assert(!(f->w.mflags[1] & SIM_MF_PDIRTY));
+	ck_assert_int_eq(sim_pte(f->w, 0, 1)->writable, 0);
+	ck_assert(!(sim_mflags(f->w)[1] & SIM_MF_PDIRTY));
 	fx_run(f, "1111");
-	ck_assert_int_eq(f->w.pte[0][2].writable, 1);
+	ck_assert_int_eq(sim_pte(f->w, 0, 2)->writable, 1);
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
 }
@@ -533,7 +533,7 @@ START_TEST(test_lost_store_near_miss_removed_range)
 
 	fx_finish(f);
 	ck_assert(all_done(f));
-	ck_assert_int_eq(f->w.mflags[3], 0);
+	ck_assert_int_eq(sim_mflags(f->w)[3], 0);
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
 }
@@ -548,7 +548,7 @@ START_TEST(test_lost_flush)
 
 	fx_run(f, "000");               /* B3's lines dirty */
 	fx_run(f, "1");                 /* fsync starts */
-	ck_assert_int_eq(f->w.thread[1].fsync_pending, 1u << 3);
+	ck_assert_int_eq(fx_set(sim_fsync_pending(f->w, 1), f->w->blkset), 1u << 3);
 	fx_run(f, "1");
 	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_LOST_FLUSH));
 	assert_has(f, "lost-flush: T1's fsync returned while B3 (pgoff 2), "
@@ -564,7 +564,7 @@ START_TEST(test_lost_flush_near_miss_flushed)
 				   "park()\nfsync(3)"));
 
 	fx_run(f, "00011");
-	ck_assert_int_eq(f->w.cache_dirty, 0);
+	ck_assert_int_eq(fx_set(sim_cache_dirty(f->w), f->w->blkset), 0);
 	fx_run(f, "1");
 	ck_assert(all_done(f));
 	ck_assert_int_eq(f->ctx.found, 0);
@@ -577,10 +577,10 @@ START_TEST(test_lost_flush_near_miss_dirtied_later)
 {
 	Fx *f = fx_new(model, SCN2(FILE4_2, "mapz(2)\nst(2)", "fsync(0)"));
 
-	ck_assert_int_eq(f->w.thread[1].fsync_pending, 0);
+	ck_assert_int_eq(fx_set(sim_fsync_pending(f->w, 1), f->w->blkset), 0);
 	fx_run(f, "0001");
 	ck_assert(all_done(f));
-	ck_assert_int_eq(f->w.cache_dirty, 1u << 3);
+	ck_assert_int_eq(fx_set(sim_cache_dirty(f->w), f->w->blkset), 1u << 3);
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
 }
@@ -596,8 +596,8 @@ START_TEST(test_stale_zero_page)
 				   "park()"));
 
 	fx_run(f, "01");
-	ck_assert_int_eq(f->w.pte[0][2].kind, SIM_PTE_K_ZERO);
-	ck_assert_int_eq(f->w.bmap[2], 3);
+	ck_assert_int_eq(sim_pte(f->w, 0, 2)->kind, SIM_PTE_K_ZERO);
+	ck_assert_int_eq(sim_bmap(f->w)[2], 3);
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_run(f, "2");
 	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_ZERO_PAGE));
@@ -614,7 +614,7 @@ START_TEST(test_stale_zero_page_near_miss_zapped)
 
 	fx_finish(f);
 	ck_assert(all_done(f));
-	ck_assert_int_eq(f->w.pte[0][3].kind, SIM_PTE_K_ZERO); /* a hole */
+	ck_assert_int_eq(sim_pte(f->w, 0, 3)->kind, SIM_PTE_K_ZERO); /* a hole */
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
 }
@@ -684,7 +684,7 @@ START_TEST(test_deadlock_near_miss_same_order)
 	fx_run(f, "01");                /* T1 waits for A behind T0 */
 	fx_finish(f);
 	ck_assert(all_done(f));
-	sim_oracle_stuck(&f->w, &f->ctx);
+	sim_oracle_stuck(f->w, &f->ctx);
 	ck_assert_int_eq(f->ctx.found, 0);
 	ck_assert_uint_eq(f->msg->len, 0);
 	fx_free(f);
@@ -697,8 +697,8 @@ START_TEST(test_deadlock_near_miss_chain)
 	Fx *f = fx_new(model, SCN2("file size 1", "ahold()", "ahold()"));
 
 	fx_run(f, "01");
-	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
-	sim_oracle_stuck(&f->w, &f->ctx);
+	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_BLOCKED);
+	sim_oracle_stuck(f->w, &f->ctx);
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
 }
@@ -716,8 +716,8 @@ START_TEST(test_lost_wakeup)
 
 	fx_run(f, "021");
 	fx_run(f, "00");
-	ck_assert_int_eq(f->w.thread[2].status, SIM_TH_RUNNABLE);
-	ck_assert_int_eq(f->w.thread[1].status, SIM_TH_BLOCKED);
+	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_RUNNABLE);
+	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_BLOCKED);
 	fx_run(f, "2");
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_stuck(f);
@@ -736,7 +736,7 @@ START_TEST(test_lost_wakeup_near_miss_wake_all)
 	fx_run(f, "02100");
 	fx_finish(f);
 	ck_assert(all_done(f));
-	sim_oracle_stuck(&f->w, &f->ctx);
+	sim_oracle_stuck(f->w, &f->ctx);
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
 }
@@ -762,10 +762,10 @@ END_TEST
 static void run_alone(Fx *f, SimLockdep *ld, int only)
 {
 	f->ctx.lockdep = ld;
-	ck_assert(sim_step_init(&f->w, f->p, &f->ctx));
-	while (sim_step_runnable(&f->w) >> only & 1)
-		sim_step(&f->w, only, &f->ctx);
-	ck_assert_int_eq(f->w.thread[only].status, SIM_TH_DONE);
+	ck_assert(sim_step_init(f->w, f->p, &f->ctx));
+	while (sim_step_runnable(f->w) >> only & 1)
+		sim_step(f->w, only, &f->ctx);
+	ck_assert_int_eq(sim_thread(f->w, only)->status, SIM_TH_DONE);
 	ck_assert(!f->ctx.model_error);
 }
 
@@ -992,7 +992,7 @@ START_TEST(test_found_without_msg)
 	fx_run(f, "01110");
 	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_PTE));
 	ck_assert_uint_eq(f->msg->len, 0);
-	ck_assert(!sim_oracle_in_op(&f->w, 0));
+	ck_assert(!sim_oracle_in_op(f->w, 0));
 	fx_free(f);
 }
 END_TEST

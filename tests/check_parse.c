@@ -209,10 +209,10 @@ static const struct {
 	  "unknown process 'P2'" },
 	{ "needs-process.scn", SIM_PARSE_ERROR_NAME, "7:8:",
 	  "thread 'T1' needs 'in PROCESS'" },
-	{ "too-many-threads.scn", SIM_PARSE_ERROR_BOUND, "6:8:",
-	  "too many threads: more than SIM_THREADS_MAX (4)" },
-	{ "too-many-procs.scn", SIM_PARSE_ERROR_BOUND, "4:6:",
-	  "too many processes: more than SIM_PROCS_MAX (2)" },
+	{ "too-many-threads.scn", SIM_PARSE_ERROR_BOUND, "66:8:",
+	  "too many threads: more than SIM_THREADS_MAX (64)" },
+	{ "too-many-procs.scn", SIM_PARSE_ERROR_BOUND, "18:6:",
+	  "too many processes: more than SIM_PROCS_MAX (16)" },
 	{ "blocks-range.scn", SIM_PARSE_ERROR_BOUND, "2:29:",
 	  "block pgoff 8 out of range (0..7)" },
 	{ "file-size-range.scn", SIM_PARSE_ERROR_BOUND, "2:11:",
@@ -789,7 +789,7 @@ static const char scn_text[] =
 START_TEST(test_scenario)
 {
 	SimScenario *s = scn_ok(scn_text);
-	static const uint8_t blocks[SIM_PAGES_MAX] = { 2, 3, 4, 0, 1, 5 };
+	static const uint16_t blocks[SIM_PAGES_MAX] = { 2, 3, 4, 0, 1, 5 };
 
 	ck_assert_str_eq(s->name, "fault-vs-truncate");
 	ck_assert_str_eq(s->file, "t.scn");

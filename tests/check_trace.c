@@ -74,7 +74,7 @@ static const struct {
 	  "t.trail:4:1: expected 'steps N'" },
 	{ "faultline-trail 1\nscenario s\nmodel m\nsteps 1\nT0 1:1 frobnicate\n",
 	  "t.trail:5:1: malformed step" },
-	{ "faultline-trail 1\nscenario s\nmodel m\nsteps 1\nT9 1:1 get_block\n",
+	{ "faultline-trail 1\nscenario s\nmodel m\nsteps 1\nT64 1:1 get_block\n",
 	  "t.trail:5:1: malformed step" },
 	{ "faultline-trail 1\nscenario s\nmodel m\nsteps 1\nT0 70000:1 get_block\n",
 	  "t.trail:5:1: malformed step" },

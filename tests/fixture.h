@@ -18,7 +18,8 @@ typedef struct {
 	GString *msg;           /* ctx.msg: model errors and violations */
 	SimStepCtx ctx;
 	bool init_ok;           /* sim_step_init ran without a model error */
-	SimWorld w;
+	SimWorld *w;            /* shaped by the scenario */
+	SimNotes *notes;        /* ctx.notes */
 } Fx;
 
 /* fx_new - parse MODEL and SCN (Check-asserting that they parse and
@@ -29,6 +30,10 @@ void fx_free(Fx *f);
 /* fx_step - one step of TID, which must be runnable, with no model error
  * so far. */
 void fx_step(Fx *f, int tid);
+
+/* fx_set - the first 64 members of a world's set (page or block set of
+ * NBYTES bytes, bitset.h) as a mask: bit i is member i. */
+uint64_t fx_set(const uint8_t *set, int nbytes);
 
 /* fx_run - fx_step for each digit of SCHED ("0010"). */
 void fx_run(Fx *f, const char *sched);
