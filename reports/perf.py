@@ -40,6 +40,7 @@ The JSON `faultline perf --json` writes (version "faultline": 1):
         "throughput": X,          # ops per simulated second
         "mean_ns": T,             # mean op latency
         "lock_wait_share": W,     # lock wait / (threads x simulated time)
+        "stalled": B,             # no op completed for 2^20 steps: spinning
         "latency": [{"op": NAME, "background": B, "count": N,
                      "mean_ns": T, "p50_ns": T, "p99_ns": T,
                      "p999_ns": T, "max_ns": T}],

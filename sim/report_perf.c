@@ -334,6 +334,12 @@ static void text_violations(const SimPerfModel *m, GString *out)
 
 	for (int i = 0; i < m->nruns; i++) {
 		const SimPerfRun *r = &m->runs[i];
+		if (r->r.stalled)
+			g_string_append_printf(out, "  stalled at %d CPU%s, widen "
+				"%g: no op completed in %u steps (threads spin: "
+				"a livelock, if explore agrees)\n", r->cpus,
+				r->cpus == 1 ? "" : "s", r->widen,
+				SIM_DES_STALL_STEPS);
 		for (int k = 0; k < r->r.nviolations; k++) {
 			const SimDesViolation *v = &r->r.violations[k];
 			g_string_append_printf(out, "  %s: %" G_GUINT64_FORMAT
@@ -477,9 +483,10 @@ static void json_run(const SimPerf *p, const SimPerfRun *r, GString *j)
 		"\"ops\": %" G_GUINT64_FORMAT ", \"simulated_ns\": %"
 		G_GUINT64_FORMAT ", \"events\": %" G_GUINT64_FORMAT
 		", \"throughput\": %.17g, \"mean_ns\": %.17g, "
-		"\"lock_wait_share\": %.17g,\n         \"latency\": [",
-		r->cpus, r->widen, d->ops, d->sim_ns, d->events, d->throughput,
-		sim_perf_mean_ns(d), wait_share(d));
+		"\"lock_wait_share\": %.17g, \"stalled\": %s,\n         "
+		"\"latency\": [", r->cpus, r->widen, d->ops, d->sim_ns,
+		d->events, d->throughput, sim_perf_mean_ns(d), wait_share(d),
+		d->stalled ? "true" : "false");
 	for (int k = 0; k < d->nopstats; k++) {
 		const SimDesOpStat *o = &d->opstats[k];
 		g_string_append_printf(j, "%s{\"op\": ", k ? ", " : "");
