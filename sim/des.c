@@ -105,7 +105,6 @@ typedef struct {
 	SimPrng g;
 	Heap heap;
 	int nblocked;           /* threads BLOCKED in the world */
-	uint8_t *was_blocked;   /* per thread, before the step under way */
 	ThreadState *ts;
 	LockWord *word;         /* per lock instance */
 	int *waiters;           /* per lock class: threads waiting now */
@@ -329,6 +328,18 @@ static void ring_record(Des *d, uint64_t now, int tid, const SimInsn *in)
 	r->proc = cur_proc(d, tid);
 }
 
+/* The line of the step's messages MSG that reports PROP (the oracles
+ * write "PROP: ..."), or all of MSG. */
+static char *prop_line(const char *msg, SimProp prop)
+{
+	char *head = g_strdup_printf("%s: ", sim_prop_name(prop));
+	const char *at = strstr(msg, head);
+	char *line = at ? g_strndup(at, strcspn(at, "\n")) : g_strdup(msg);
+
+	g_free(head);
+	return line;
+}
+
 static void violation(Des *d, SimProp prop, uint64_t now, const char *msg)
 {
 	SimDesResult *r = d->res;
@@ -343,7 +354,7 @@ static void violation(Des *d, SimProp prop, uint64_t now, const char *msg)
 	SimDesViolation *v = &r->violations[r->nviolations++];
 	uint64_t kept = MIN(d->steps, (uint64_t)d->nring);
 	*v = (SimDesViolation){ .prop = prop, .count = 1, .first_ns = now,
-				.msg = g_strdup(msg), .ntrace = (int)kept };
+				.msg = prop_line(msg, prop), .ntrace = (int)kept };
 	v->trace = g_new(SimDesTraceStep, kept);
 	for (uint64_t k = 0; k < kept; k++) {
 		const Ring *s = &d->ring[(d->steps - kept + k) % (uint64_t)d->nring];
@@ -395,11 +406,12 @@ static uint64_t step_cost(Des *d, int tid, SimPrimId prim, int nfree_before)
 	return ns;
 }
 
-/* Give every thread the step at NOW made runnable its next event. */
-static void wake_woken(Des *d, uint64_t now)
+/* Give every thread in WOKEN (the step at NOW made them runnable) its
+ * next event. */
+static void wake_woken(Des *d, uint64_t now, SimThreadSet woken)
 {
-	for (int t = 0; t < nthreads_of(d); t++) {
-		if (!d->was_blocked[t] || !is_runnable(d, t))
+	for (int t = 0; woken; t++, woken >>= 1) {
+		if (!(woken & 1))
 			continue;
 		d->nblocked--;
 		ThreadState *s = &d->ts[t];
@@ -424,19 +436,63 @@ static uint64_t next_op(Des *d, int tid, uint64_t end)
 	return MAX(end, arrive);
 }
 
+/* Every loop starts its first op a think time after NOW (not all at
+ * once). */
+static void start_loops(Des *d, uint64_t now)
+{
+	for (int t = 0; t < nthreads_of(d); t++) {
+		uint64_t first = now + sim_dist_draw(&d->ts[t].loop->think, &d->g);
+		op_begin(d, t, first);
+		if (is_runnable(d, t))
+			heap_push(&d->heap, first, t);
+	}
+}
+
+/* Close every wait and hold at NOW, so the integrals cover [0, NOW]. */
+static void close_all(Des *d, uint64_t now)
+{
+	for (int t = 0; t < nthreads_of(d); t++) {
+		ThreadState *s = &d->ts[t];
+		if (s->waiting)
+			wait_end(d, t, now);
+		for (int i = 0; i < s->nheld; i++)
+			d->res->locks[sim_lock_decl_of(d->p, s->held[i])].hold_ns +=
+				now - s->held_since[i];
+		s->nheld = 0;
+	}
+	area_to(d, now);
+}
+
+/* A violation ends its episode: what the world does after it is the
+ * corrupt machine's, not the scheme's.  The world starts again from the
+ * scenario's initial state at NOW, every loop from its top (the ops under
+ * way are dropped), so each count is one independent occurrence and a
+ * count per million ops is a rate.  False on a model error. */
+static bool restart(Des *d, SimStepCtx *ctx, uint64_t now)
+{
+	close_all(d, now);
+	d->heap.n = 0;
+	d->nblocked = 0;
+	for (int i = 0; i < d->p->nlocks; i++)
+		d->word[i] = (LockWord){ .last_cpu = -1 };
+	if (!sim_step_init(d->w, d->p, ctx)) {
+		d->res->model_error = g_strdup(ctx->msg->str);
+		return false;
+	}
+	start_loops(d, now);
+	return true;
+}
+
 /* One step of TID (parked at IN) at NOW, measured.  False on a model
  * error. */
 static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 		      uint64_t now)
 {
-	int n = nthreads_of(d), nfree = nfree_of(d), nblocked = 0;
+	int nfree = nfree_of(d);
 
-	/* whom the step may wake: only worth a look if someone sleeps */
-	for (int t = 0; t < n && d->nblocked; t++)
-		nblocked += d->was_blocked[t] =
-			thread_of(d, t)->status == SIM_TH_BLOCKED;
 	ring_record(d, now, tid, in);
 	d->steps++;
+	ctx->found = 0;         /* the step adds to it */
 	sim_step(d->w, tid, ctx);
 	if (ctx->model_error) {
 		d->res->model_error = g_strdup(ctx->msg->str);
@@ -446,6 +502,8 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 		if (ctx->found >> p & 1)
 			violation(d, (SimProp)p, now, ctx->msg->str);
 	g_string_truncate(ctx->msg, 0);
+	if (ctx->found)
+		return restart(d, ctx, now);
 	held_diff(d, tid, now);
 	if (ctx->blocked) {
 		d->nblocked++;
@@ -459,8 +517,8 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 		if (is_runnable(d, tid))
 			heap_push(&d->heap, next, tid);
 	}
-	if (nblocked)
-		wake_woken(d, now);
+	if (ctx->woken)
+		wake_woken(d, now, ctx->woken);
 	return true;
 }
 
@@ -469,17 +527,10 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 		     uint64_t end_ns)
 {
-	int n = nthreads_of(d);
 	uint64_t now = 0;
 	bool ok = true;
 
-	for (int t = 0; t < n; t++) {
-		/* loops start a think time apart, not all at once */
-		uint64_t first = sim_dist_draw(&d->ts[t].loop->think, &d->g);
-		op_begin(d, t, first);
-		if (is_runnable(d, t))
-			heap_push(&d->heap, first, t);
-	}
+	start_loops(d, 0);
 	while (ok && d->heap.n > 0 && (!end_ops || d->res->ops < end_ops)) {
 		if (d->steps - d->last_op_step > SIM_DES_STALL_STEPS) {
 			d->res->stalled = true;
@@ -505,13 +556,7 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 		d->res->deadlock = true;
 		violation(d, SIM_PROP_DEADLOCK, now, "no thread can run");
 	}
-	/* close what is still open, so the integrals cover [0, now] */
-	for (int t = 0; t < n; t++) {
-		if (d->ts[t].waiting)
-			wait_end(d, t, now);
-		d->ts[t].nheld = 0;
-	}
-	area_to(d, now);
+	close_all(d, now);
 	d->res->sim_ns = now;
 	return ok;
 }
@@ -587,7 +632,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	sim_prng_seed(&d.g, res->seed);
 	d.w = sim_step_world_new(p);
 	d.ts = g_new0(ThreadState, s.nthreads);
-	d.was_blocked = g_new0(uint8_t, s.nthreads);
 	d.heap.e = g_new(Event, s.nthreads);
 	d.word = g_new(LockWord, p->nlocks);
 	for (int i = 0; i < p->nlocks; i++)
@@ -619,7 +663,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	g_free(d.word);
 	g_free(d.heap.e);
 	g_free(d.ts);
-	g_free(d.was_blocked);
 	g_free(d.w);
 	sim_program_free(p);
 out:

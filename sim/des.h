@@ -34,6 +34,13 @@
  *            word was last touched by another CPU first waits for the
  *            word's cache line, which moves one CPU at a time.
  *
+ * A step that violates a property ends the episode: the violation is
+ * recorded (with the steps before it) and the world starts again from the
+ * scenario's initial state at that time, every loop from its top.  What a
+ * corrupted machine does next measures nothing about the scheme, and so
+ * every count is an independent occurrence: count per million ops is the
+ * race's rate at this timing.
+ *
  * There is no second semantics: what a step does, what blocks, who is
  * woken and which property is violated all come from sim_step(); this
  * module only decides who runs next and when.  Properties that need the
@@ -107,7 +114,7 @@ typedef struct {
 /* A property violated during the run. */
 typedef struct {
 	SimProp prop;
-	uint64_t count;         /* steps that violated it */
+	uint64_t count;         /* occurrences (each restarts the world) */
 	uint64_t first_ns;      /* time of the first */
 	char *msg;              /* the oracle's message for the first */
 	SimDesTraceStep *trace; /* steps up to and including the first */

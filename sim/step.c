@@ -308,9 +308,13 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 	return DONE;
 }
 
-/* Make the threads in WOKEN runnable; GRANTED ones hold the lock. */
-static void wake(SimWorld *w, SimThreadSet woken, SimThreadSet granted)
+/* Make the threads in WOKEN runnable (and tell the caller: ctx->woken);
+ * GRANTED ones hold the lock. */
+static void wake(Call *c, SimThreadSet woken, SimThreadSet granted)
 {
+	SimWorld *w = c->w;
+
+	c->ctx->woken |= woken;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(woken >> t & 1))
 			continue;
@@ -344,7 +348,7 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 		/* the kernel's own imbalance (D6): see lock.h */
 		held_drop(th_of(c), inst);
 		granted = sim_lock_release_unbalanced(l, c->tid);
-		wake(c->w, granted, granted);
+		wake(c, granted, granted);
 		return DONE;
 	}
 	if (want_mode >= 0 && (int)sim_lock_mode_of(l, c->tid) != want_mode)
@@ -366,7 +370,7 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 	 * the order of evaluation of function arguments unspecified */
 	SimThreadSet woken = sim_lock_release(l, c->tid, start, end,
 					      wake_all, &granted);
-	wake(c->w, woken, granted);
+	wake(c, woken, granted);
 	return DONE;
 }
 
@@ -415,7 +419,7 @@ static HandlerResult h_downgrade_write(Call *c)
 			      sim_lock_name(c->ctx->prog, inst, name,
 					    sizeof(name)), c->tid);
 	SimThreadSet granted = sim_lock_downgrade(l, c->tid);
-	wake(c->w, granted, granted);
+	wake(c, granted, granted);
 	return DONE;
 }
 
@@ -501,7 +505,7 @@ static void delete_entry(Call *c, int pgoff)
 
 	sim_entry(c->w)[pgoff] = SIM_ENTRY_NONE;
 	sim_mflags(c->w)[pgoff] &= (uint8_t)~(SIM_MF_DIRTY | SIM_MF_TOWRITE);
-	wake(c->w, sim_lock_wake_all(sim_lock(c->w, inst)), 0);
+	wake(c, sim_lock_wake_all(sim_lock(c->w, inst)), 0);
 }
 
 /* dax_delete_mapping_entry() (fs/dax.c v4.7): get_unlocked_mapping_entry()
@@ -1606,6 +1610,7 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
 		c.a[i] = arg_value(t, &c.in->arg[i]);
 	ctx->blocked = false;
 	ctx->op_done = false;
+	ctx->woken = 0;
 	HandlerResult r = prim_handlers[c.in->sub](&c);
 	if (ctx->notes)
 		ctx->notes->step++;

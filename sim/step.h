@@ -35,6 +35,7 @@ typedef struct {
 	SimPropSet found;       /* properties violated during the step */
 	bool model_error;
 	bool blocked;           /* the step put the thread to sleep */
+	SimThreadSet woken;     /* threads the step made runnable again */
 	bool op_done;           /* an outermost op returned: progress, in
 				 * the livelock sense */
 } SimStepCtx;
