@@ -34,13 +34,12 @@ static double wait_share(const SimDesResult *r)
 	return r->sim_ns ? wait / ((double)r->nthreads * (double)r->sim_ns) : 0;
 }
 
-/* The races R hit, as violating steps: the steps at which the oracle
- * found the checked property (or deadlock, which ends a run) found most
- * often.  The most frequent one, not the sum: one race usually breaks
- * several properties at once (a stale PTE, then the store through it
- * into a freed block).  des.h counts a property at every step that finds
- * it, so a stale PTE counts again at each op return until it is zapped:
- * an upper bound on the races themselves. */
+/* The races R hit: the occurrences (des.h ends an episode at each
+ * violation and restarts the world, so each is independent) of the
+ * checked property (or deadlock, which ends a run) found most often.
+ * The most frequent one, not the sum: one race usually breaks several
+ * properties at once (a stale PTE, then the store through it into a
+ * freed block). */
 static uint64_t races(const SimPerf *p, const SimDesResult *r)
 {
 	uint64_t n = 0;
@@ -187,7 +186,7 @@ static void text_runs(const SimPerf *p, const SimPerfModel *m, GString *out)
 
 	for (const char *const *h = (const char *const[]){ "cpus", "widen",
 	     "ops", "simulated", "ops/s", "speedup", "mean op", "lock wait",
-	     "viol/Mop", NULL }; *h; h++)
+	     "races/Mop", NULL }; *h; h++)
 		cellf(&t, "%s", *h);
 	for (int i = 0; i < m->nruns; i++) {
 		const SimPerfRun *r = &m->runs[i];
@@ -326,7 +325,7 @@ static void text_trace(const SimDesViolation *v, GString *out)
 	}
 }
 
-/* Every property a run violated: per run how many steps found it; for
+/* Every property a run violated: per run how often; for
  * the first run that saw each, the message and the timed trace. */
 static void text_violations(const SimPerfModel *m, GString *out)
 {
@@ -392,7 +391,7 @@ static void text_summary(const SimPerf *p, GString *out)
 	cellf(&t, "speedup @%d", top);
 	cellf(&t, "sigma");
 	cellf(&t, "kappa");
-	cellf(&t, "viol/Mop @%d", top);
+	cellf(&t, "races/Mop @%d", top);
 	for (int i = 0; i < p->nmodels; i++) {
 		const SimPerfModel *m = &p->models[i];
 		const SimPerfRun *one = base_run(m, 1), *hi = base_run(m, top);
@@ -424,14 +423,14 @@ static void text_summary(const SimPerf *p, GString *out)
 	g_string_free(s, TRUE);
 }
 
-/* Violating steps per million ops per model, CPU count and widen
- * factor: only the models that raced somewhere. */
+/* Races per million ops per model, CPU count and widen factor: only
+ * the models that raced somewhere. */
 static void text_race_rates(const SimPerf *p, GString *out)
 {
 	Table t = table_new(2 + p->nwiden);
 	int rows = 0;
 
-	cellf(&t, "violating steps per Mop");
+	cellf(&t, "races per million ops");
 	cellf(&t, "cpus");
 	for (int w = 0; w < p->nwiden; w++)
 		cellf(&t, "widen %g", p->widen[w]);
