@@ -131,9 +131,14 @@ valgrind: faultline tests/check_all
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
 		--error-exitcode=3 ./faultline check scenarios/ >/dev/null
 
-bench: faultline
+bench: faultline tests/bench_des
 	sh tests/bench.sh
+	sh tests/bench-des.sh
 	sh tests/bench-perf.sh
+
+# Timed runs' speed (sim/des.h): simulated events per second.
+tests/bench_des: tests/bench_des.o $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
 
 # Determinism and hygiene, enforced (G5): no clocks, no global PRNGs.
 tidy:
@@ -183,6 +188,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f .datadir faultline faultline.1 tests/check_all tests/fuzz_parse tests/fuzz_engine sim/*.o sim/*.d tests/*.o tests/*.d
+	rm -f .datadir faultline faultline.1 tests/check_all tests/bench_des tests/fuzz_parse tests/fuzz_engine sim/*.o sim/*.d tests/*.o tests/*.d
 
 -include $(wildcard sim/*.d tests/*.d)

@@ -2086,6 +2086,9 @@ typedef struct {
 	GArray *expect_props;   /* Pending, name unused */
 	GHashTable *expects;    /* model names with an expect line */
 	GHashTable *schedules;  /* schedule names */
+	GArray *loop_procs;     /* Pending, a = 0 the CPU loop, 1 + i the
+				 * background loop i */
+	Token kw;               /* the keyword of the line being read */
 } ScnState;
 
 /* tok_seen - whether T's text is in SET (a name given before). */
@@ -2117,6 +2120,8 @@ static gboolean scn_expect(Parser *p, SimScenario *s, ScnState *st,
 			   size_t offset);
 static gboolean scn_schedule(Parser *p, SimScenario *s, ScnState *st,
 			     size_t offset);
+static gboolean scn_workload(Parser *p, SimScenario *s, ScnState *st,
+			     size_t offset);
 
 /* The lines of a scenario file; ONCE marks the headers. */
 static const struct {
@@ -2135,6 +2140,7 @@ static const struct {
 	{ "thread", false, scn_thread, 0 },
 	{ "expect", false, scn_expect, 0 },
 	{ "schedule", false, scn_schedule, 0 },
+	{ "workload", true, scn_workload, 0 },
 };
 
 static int scn_item_find(const Token *t)
@@ -2498,6 +2504,211 @@ static gboolean scn_schedule(Parser *p, SimScenario *s, ScnState *st,
 	return segments(p, sc, s->nschedules - 1, st->seg_threads);
 }
 
+/* ---- the workload block (des.h) ---------------------------------------- */
+
+/* A count: a word of digits up to MAX (past the statement language's
+ * numbers, which stop at NUMBER_MAX). */
+static gboolean wl_count(Parser *p, const char *what, uint64_t max,
+			 uint64_t *v)
+{
+	Token t = peek_word(p);
+	char *end, *text = tok_dup(&t);
+	bool ok = t.kind == TK_WORD && g_ascii_isdigit(text[0]);
+
+	*v = ok ? g_ascii_strtoull(text, &end, 10) : 0;
+	ok = ok && *end == '\0';
+	g_free(text);
+	if (!ok)
+		return unexpected(p, &t, what);
+	if (*v < 1 || *v > max)
+		return FAIL(p, &t, SIM_PARSE_ERROR_BOUND,
+			    "%s %" G_GUINT64_FORMAT " out of range (1..%"
+			    G_GUINT64_FORMAT ")", what, *v, max);
+	advance(p, &t);
+	return TRUE;
+}
+
+/* A time, as a cost file writes it (cost.h): 200ns, exp(1us),
+ * uniform(1us, 2us). */
+static gboolean wl_time(Parser *p, SimDist *d)
+{
+	Cursor c = p->at;
+	size_t len, at;
+	char *why;
+
+	skip_space(p, &c);
+	if (!sim_dist_parse(p->text + c.pos, d, &len, &why, &at)) {
+		while (at-- > 0)
+			cursor_step(p, &c);
+		fail_at(p, c.line, c.col, SIM_PARSE_ERROR_SYNTAX, "%s", why);
+		g_free(why);
+		return FALSE;
+	}
+	while (len-- > 0)
+		cursor_step(p, &c);
+	p->at = c;
+	return TRUE;
+}
+
+/* ( think | every ) TIME block: one loop body, compiled as a thread body
+ * whose one parameter is `cpu`, its block repeated for ever. */
+static gboolean wl_loop(Parser *p, SimScenario *s, const Token *kw,
+			SimLoop *l)
+{
+	Token t = peek(p), close;
+	ProcBuilder pb;
+	SimProc proc = { 0 };
+	SimInsn in;
+
+	if (!tok_is(&t, "think") && !tok_is(&t, "every"))
+		return unexpected(p, &t, "'think' or 'every'");
+	advance(p, &t);
+	l->every = tok_is(&t, "every");
+	if (!wl_time(p, &l->think))
+		return FALSE;
+	pb_init(&pb);
+	g_ptr_array_add(pb.names, g_strdup("cpu"));
+	pb.nparams = 1;
+	p->pb = &pb;
+	p->thread_body = true;
+	bool ok = block(p, &close);
+	bool calls = false;
+	for (guint i = 0; ok && i < pb.code->len; i++)
+		calls |= g_array_index(pb.code, SimInsn, i).op == SIM_I_CALL;
+	if (ok && !calls)
+		ok = FAIL(p, &close, SIM_PARSE_ERROR_SYNTAX,
+			  "a loop calls at least one op");
+	if (ok) {
+		/* again from the top; the RET closes the procedure (parse.h
+		 * guarantee 1) and is never reached */
+		insn_init(&in, SIM_I_JMP, close.line, close.col);
+		ok = emit(p, &in) >= 0;
+		insn_init(&in, SIM_I_RET, close.line, close.col);
+		ok = ok && emit(p, &in) >= 0;
+	}
+	p->pb = NULL;
+	if (!ok) {
+		pb_free(&pb);
+		return FALSE;
+	}
+	pb_finish(&pb, &proc);
+	proc.name = tok_dup(kw);
+	proc.is_thread = true;
+	proc.file = g_strdup(p->file);
+	proc.line = kw->line;
+	proc.col = kw->col;
+	l->body = s->nbodies;
+	l->line = kw->line;
+	l->col = kw->col;
+	s->bodies = g_renew(SimProc, s->bodies, s->nbodies + 1);
+	s->bodies[s->nbodies++] = proc;
+	return TRUE;
+}
+
+/* 'in' PROCESS, checked at the end of the file (loop LOOP). */
+static gboolean wl_in(Parser *p, ScnState *st, int loop)
+{
+	Token in;
+
+	if (!expect_keyword(p, "in") ||
+	    !expect(p, TK_IDENT, "a process name", &in))
+		return FALSE;
+	pending_add(st->loop_procs, &in, true, loop, 0);
+	return TRUE;
+}
+
+/* workload { line... } (README "Workloads"):
+ *   cpus N in PROCESS | ops N | duration TIME | seed N
+ *   loop (think | every) TIME block
+ *   background in PROCESS (think | every) TIME block */
+static gboolean scn_workload(Parser *p, SimScenario *s, ScnState *st,
+			     size_t offset)
+{
+	const Token wkw = st->kw;
+	SimWorkload *w = s->workload = g_new0(SimWorkload, 1);
+	unsigned seen = 0;
+	Token open;
+
+	(void)offset;
+	w->line = wkw.line;
+	w->col = wkw.col;
+	if (!expect(p, TK_LBRACE, "'{'", &open))
+		return FALSE;
+	for (;;) {
+		static const char *const words[] = {
+			"cpus", "ops", "duration", "seed", "loop", "background",
+		};
+		Token t = peek(p);
+		SimDist d;
+		uint64_t v;
+		int k = -1;
+
+		if (t.kind == TK_SEMI) {
+			advance(p, &t);
+			continue;
+		}
+		if (t.kind == TK_RBRACE) {
+			advance(p, &t);
+			break;
+		}
+		for (int i = 0; i < (int)G_N_ELEMENTS(words); i++)
+			if (tok_is(&t, words[i]))
+				k = i;
+		if (k < 0)
+			return unexpected(p, &t, "a workload line (cpus, ops, "
+					  "duration, seed, loop, background)");
+		advance(p, &t);
+		if (k != 5 && (seen & (1u << k)))
+			return FAIL(p, &t, SIM_PARSE_ERROR_SYNTAX,
+				    "duplicate '%s'", words[k]);
+		seen |= 1u << k;
+		gboolean ok;
+		switch (k) {
+		case 0:
+			ok = wl_count(p, "a CPU count", SIM_THREADS_MAX, &v) &&
+			     wl_in(p, st, 0);
+			w->cpus = (int)v;
+			break;
+		case 1:
+			ok = wl_count(p, "an op count", G_MAXUINT32, &w->ops);
+			break;
+		case 2:
+			ok = wl_time(p, &d);
+			if (ok && (d.kind != SIM_DIST_CONST || d.a == 0))
+				ok = FAIL(p, &t, SIM_PARSE_ERROR_SYNTAX,
+					  "a duration is a constant time "
+					  "above 0");
+			w->duration_ns = d.a;
+			break;
+		case 3:
+			ok = wl_count(p, "a seed", G_MAXUINT32, &w->seed);
+			break;
+		case 4:
+			ok = wl_loop(p, s, &t, &w->cpu);
+			break;
+		default:
+			w->background = g_renew(SimLoop, w->background,
+						w->nbackground + 1);
+			w->background[w->nbackground] = (SimLoop){ 0 };
+			ok = wl_in(p, st, 1 + w->nbackground) &&
+			     wl_loop(p, s, &t, &w->background[w->nbackground]);
+			w->nbackground++;
+			break;
+		}
+		if (!ok)
+			return FALSE;
+	}
+	if (!(seen & (1u << 0)) || !(seen & (1u << 4)))
+		return FAIL(p, &wkw, SIM_PARSE_ERROR_SYNTAX,
+			    "a workload needs 'cpus N in PROCESS' and a "
+			    "'loop'");
+	if (!w->ops && !w->duration_ns)
+		return FAIL(p, &wkw, SIM_PARSE_ERROR_SYNTAX,
+			    "a workload that never ends: give 'ops N' or "
+			    "'duration TIME'");
+	return TRUE;
+}
+
 static gboolean scn_lines(Parser *p, SimScenario *s, ScnState *st)
 {
 	for (;;) {
@@ -2516,6 +2727,7 @@ static gboolean scn_lines(Parser *p, SimScenario *s, ScnState *st)
 			return FAIL(p, &t, SIM_PARSE_ERROR_SYNTAX,
 				    "duplicate header '%s'", scn_items[k].word);
 		st->seen |= 1u << k;
+		st->kw = t;
 		if (!scn_items[k].fn(p, s, st, scn_items[k].offset))
 			return FALSE;
 	}
@@ -2534,6 +2746,20 @@ static gboolean thread_resolve(Parser *p, const SimScenario *s,
 		       "unknown thread '%s'", pd->name);
 }
 
+/* proc_index - the process PD names, into *PROC. */
+static gboolean proc_index(Parser *p, const SimScenario *s, const Pending *pd,
+			   int *proc)
+{
+	for (int i = 0; i < s->nprocs; i++) {
+		if (strcmp(s->procnames[i], pd->name) == 0) {
+			*proc = i;
+			return TRUE;
+		}
+	}
+	return fail_at(p, pd->line, pd->col, SIM_PARSE_ERROR_NAME,
+		       "unknown process '%s'", pd->name);
+}
+
 static gboolean proc_resolve(Parser *p, SimScenario *s, const Pending *pd)
 {
 	SimThreadDecl *td = &s->threads[pd->a];
@@ -2547,14 +2773,7 @@ static gboolean proc_resolve(Parser *p, SimScenario *s, const Pending *pd)
 		td->proc = 0;
 		return TRUE;
 	}
-	for (int i = 0; i < s->nprocs; i++) {
-		if (strcmp(s->procnames[i], pd->name) == 0) {
-			td->proc = i;
-			return TRUE;
-		}
-	}
-	return fail_at(p, pd->line, pd->col, SIM_PARSE_ERROR_NAME,
-		       "unknown process '%s'", pd->name);
+	return proc_index(p, s, pd, &td->proc);
 }
 
 /* scn_finish - the checks that need the whole file. */
@@ -2562,7 +2781,7 @@ static gboolean scn_finish(Parser *p, SimScenario *s, ScnState *st)
 {
 	Token eof = peek(p);
 
-	if (s->nthreads == 0)
+	if (s->nthreads == 0 && !s->workload)
 		return FAIL(p, &eof, SIM_PARSE_ERROR_SYNTAX,
 			    "scenario has no threads");
 	if (s->nprocs == 0)
@@ -2571,6 +2790,13 @@ static gboolean scn_finish(Parser *p, SimScenario *s, ScnState *st)
 		if (!proc_resolve(p, s, &g_array_index(st->thread_procs,
 						       Pending, i)))
 			return FALSE;
+	for (guint i = 0; i < st->loop_procs->len; i++) {
+		const Pending *pd = &g_array_index(st->loop_procs, Pending, i);
+		SimLoop *l = pd->a ? &s->workload->background[pd->a - 1] :
+			&s->workload->cpu;
+		if (!proc_index(p, s, pd, &l->proc))
+			return FALSE;
+	}
 	for (guint i = 0; i < st->seg_threads->len; i++) {
 		const Pending *pd = &g_array_index(st->seg_threads, Pending, i);
 
@@ -2609,11 +2835,13 @@ static SimScenario *scn_parse(const char *text, size_t len, const char *file,
 	/* the keys are the scenario's own strings */
 	st.expects = g_hash_table_new(g_str_hash, g_str_equal);
 	st.schedules = g_hash_table_new(g_str_hash, g_str_equal);
+	st.loop_procs = g_array_new(FALSE, TRUE, sizeof(Pending));
 	ok = file_header(&p, "scenario", "scenario") &&
 	     scn_lines(&p, s, &st) && scn_finish(&p, s, &st);
 	pending_free(st.thread_procs);
 	pending_free(st.seg_threads);
 	pending_free(st.expect_props);
+	pending_free(st.loop_procs);
 	g_hash_table_destroy(st.expects);
 	g_hash_table_destroy(st.schedules);
 	if (!ok) {

@@ -15,26 +15,41 @@
 #include "des.h"
 #include "parse.h"
 
+/* "KIND NAME 0ns" unless OVERRIDES prices NAME. */
+static void free_line(GString *t, const char *overrides, const char *kind,
+		      const char *name)
+{
+	char *line = g_strdup_printf("%s %s ", kind, name);
+	if (!strstr(overrides, line))
+		g_string_append_printf(t, "%s0ns\n", line);
+	g_free(line);
+}
+
 /* A cost model where everything is free but what OVERRIDES prices:
- * "prim NAME DIST" lines. */
+ * "prim NAME DIST" and "event NAME DIST" lines. */
 static SimCosts *free_costs(const char *overrides)
 {
+	static const char *const events[] = {
+		"contended", "sleep", "wake", "alloc", "shootdown",
+	};
 	GString *t = g_string_new("costs free\n");
 	GError *err = NULL;
 
-	for (int p = 0; p < SIM_P_COUNT; p++) {
-		char *line = g_strdup_printf("prim %s ", sim_prims[p].name);
-		if (!strstr(overrides, line))
-			g_string_append_printf(t, "%s0ns\n", line);
-		g_free(line);
-	}
-	g_string_append(t, "event contended 0ns\nevent sleep 0ns\n"
-			"event wake 0ns\nevent alloc 0ns\nevent shootdown 0ns\n");
+	for (int p = 0; p < SIM_P_COUNT; p++)
+		free_line(t, overrides, "prim", sim_prims[p].name);
+	for (size_t e = 0; e < G_N_ELEMENTS(events); e++)
+		free_line(t, overrides, "event", events[e]);
 	g_string_append(t, overrides);
 	SimCosts *c = sim_costs_parse(t->str, "free.cost", &err);
 	ck_assert_msg(c, "%s", err ? err->message : "");
 	g_string_free(t, TRUE);
 	return c;
+}
+
+/* The most CPUs a run may have, up to the 64 the scaling claims are about. */
+static int cpus_max(void)
+{
+	return MIN(64, SIM_THREADS_MAX);
 }
 
 /* ---- the queueing cases ---------------------------------------------- */
@@ -121,15 +136,17 @@ static void assert_little(const SimDesResult *r)
 	}
 }
 
-/* Open Poisson arrivals (each CPU every exp(N / lambda), so together
- * lambda, whatever the queue does) at one mutex with exponential service
- * of mean 1 us, rho = 0.5: the mean wait in queue is rho / (mu - lambda)
- * (M/M/1).  An op that arrives while its CPU's previous op still waits
- * starts when that one ends, its latency counted from its arrival: the
- * lock is never idle while an op is waiting for it or for its CPU, and
- * the order of service does not depend on service times, so the mean
- * wait (latency minus service) is M/M/1's whatever the number of CPUs;
- * the wait at the lock alone (lock_stat's) is shorter. */
+/* Open Poisson arrivals (each of N CPUs every exp(N / lambda), so
+ * together lambda, whatever the queue does) at one mutex with exponential
+ * service of mean 1 us, rho = 0.5: the mean wait in queue is
+ * rho / (mu - lambda) (M/M/1).  An op that arrives while its CPU's
+ * previous op still runs starts when that one ends, its latency counted
+ * from its arrival: the lock is never idle while an op waits for it or
+ * for its CPU, and the order of service does not depend on service
+ * times, so the mean wait (latency minus service) is M/M/1's for any N;
+ * the wait at the lock alone (lock_stat's) is shorter.  With closed loops
+ * (think time from the end of an op) the same test gives the finite-
+ * source queue's 404 ns instead of 1000 ns. */
 START_TEST(test_mm1_mean_wait)
 {
 	const int cpus = 4;
@@ -176,6 +193,60 @@ START_TEST(test_one_cpu_no_contention)
 }
 END_TEST
 
+/* A contended lock word's cache line moves one CPU at a time: with the
+ * transfer free, N CPUs on one mutex keep one CPU's throughput; at 100 ns
+ * a transfer (the critical section 100 ns too), each handoff moves the
+ * line to the unlocker and back to the waiter, and throughput falls to
+ * about a third (USL's coherency term). */
+START_TEST(test_contended_line)
+{
+	static const char *const costs[] = {
+		"prim i_size_read 100ns\n",
+		"prim i_size_read 100ns\nevent contended 100ns\n",
+	};
+	int n = MIN(4, cpus_max());
+	double x[2][2];
+
+	for (int c = 0; c < 2; c++) {
+		Case k = case_new(mm1_model, NULL,
+				  "\twhile 1 {\n\t\tserve()\n\t}", costs[c]);
+		for (int i = 0; i < 2; i++) {
+			SimDesResult r;
+			run(&k, i ? n : 1, 20000, &r);
+			x[c][i] = r.throughput;
+			assert_little(&r);
+			sim_des_result_clear(&r);
+		}
+		case_free(&k);
+	}
+	ck_assert_msg(fabs(x[0][1] / x[0][0] - 1) < 0.05, "free lines: x%.2f",
+		      x[0][1] / x[0][0]);
+	ck_assert_msg(x[1][1] / x[1][0] < 0.5, "100 ns lines: x%.2f",
+		      x[1][1] / x[1][0]);
+}
+END_TEST
+
+/* An op that never returns stops the run as stalled, not for ever. */
+START_TEST(test_stalled)
+{
+	static const char model[] =
+		"model t\n"
+		"op spin() {\n"
+		"\twhile 1 {\n"
+		"\t\tn = i_size_read()\n"
+		"\t}\n"
+		"}\n";
+	Case k = case_new(model, NULL, "\twhile 1 {\n\t\tspin()\n\t}", "");
+	SimDesResult r;
+
+	run(&k, 1, 10, &r);
+	ck_assert(r.stalled);
+	ck_assert_uint_eq(r.ops, 0);
+	sim_des_result_clear(&r);
+	case_free(&k);
+}
+END_TEST
+
 /* The same inputs and seed give the same result, to the last field. */
 START_TEST(test_deterministic)
 {
@@ -196,6 +267,179 @@ START_TEST(test_deterministic)
 	assert_little(&a);
 	sim_des_result_clear(&a);
 	sim_des_result_clear(&b);
+	case_free(&k);
+}
+END_TEST
+
+/* ---- the scaling cases ----------------------------------------------- */
+
+/* Only the fault's own work takes time: the block lookup and the PTE. */
+static const char fault_costs[] =
+	"prim get_block 1us\nprim set_pte 200ns\n";
+
+/* Throughput and mean latency of MODEL on WORKLOAD at CPUS. */
+static void scale_point(const char *workload, const char *model, int cpus,
+			double *x, double *lat)
+{
+	GError *err = NULL;
+	char *path = g_strdup_printf("tests/workloads/%s.scn", workload);
+	SimScenario *s = sim_parse_scenario_file(path, &err);
+	ck_assert_msg(s, "%s", err ? err->message : "");
+	SimModel *m = sim_parse_model_load("models", model, &err);
+	ck_assert_msg(m, "%s", err ? err->message : "");
+	Case k = { m, s, free_costs(fault_costs) };
+	SimDesResult r;
+
+	run(&k, cpus, 20000, &r);
+	ck_assert_int_eq(r.nviolations, 0);
+	*x = r.throughput;
+	*lat = 0;
+	for (int i = 0; i < r.nopstats; i++)
+		if (strcmp(r.opstats[i].name, "store") == 0)
+			*lat = r.opstats[i].mean_ns;
+	ck_assert(*lat > 0);
+	assert_little(&r);
+	sim_des_result_clear(&r);
+	case_free(&k);
+	g_free(path);
+}
+
+/* S2 holds i_mmap_rwsem for write across every fault: at N CPUs the
+ * faults take turns, so throughput stays what one CPU does and each
+ * fault waits for the N - 1 others (the seed's "kills scalability
+ * completely"). */
+START_TEST(test_exclusive_flat)
+{
+	int n = cpus_max();
+	double x1, l1, xn, ln;
+
+	scale_point("disjoint-faults", "i_mmap-exclusive", 1, &x1, &l1);
+	scale_point("disjoint-faults", "i_mmap-exclusive", n, &xn, &ln);
+	ck_assert_msg(fabs(xn / x1 - 1) < 0.1, "throughput x%.2f at %d CPUs",
+		      xn / x1, n);
+	ck_assert_msg(fabs(ln / l1 / n - 1) < 0.1, "latency x%.2f at %d CPUs",
+		      ln / l1, n);
+}
+END_TEST
+
+/* Per-page and range schemes: N CPUs on N pages fault in parallel; on
+ * one page they serialise like the exclusive lock. */
+static const char *const per_page_models[] = {
+	"dax-entry-lock", "kirill-range-lock",
+};
+
+START_TEST(test_per_page_scales)
+{
+	const char *model = per_page_models[_i];
+	int n = MIN(cpus_max(), SIM_PAGES_DEFAULT);     /* a page each */
+	double x1, l1, xn, ln;
+
+	scale_point("disjoint-faults", model, 1, &x1, &l1);
+	scale_point("disjoint-faults", model, n, &xn, &ln);
+	ck_assert_msg(xn / x1 > 0.9 * n, "%s: disjoint pages: throughput x%.2f "
+		      "at %d CPUs", model, xn / x1, n);
+	scale_point("shared-faults", model, 1, &x1, &l1);
+	scale_point("shared-faults", model, n, &xn, &ln);
+	ck_assert_msg(xn / x1 < 1.1, "%s: one page: throughput x%.2f at %d "
+		      "CPUs", model, xn / x1, n);
+}
+END_TEST
+
+/* jan-hashed-mutex's table has 2 slots (pgoff mod 2, sized for the
+ * exhaustive search): pages that collide share a mutex, so disjoint pages
+ * scale only to 2 CPUs' worth, and one page not at all. */
+START_TEST(test_hashed_collisions)
+{
+	int n = MIN(cpus_max(), SIM_PAGES_DEFAULT);
+	double x1, l1, xn, ln;
+
+	scale_point("disjoint-faults", "jan-hashed-mutex", 1, &x1, &l1);
+	scale_point("disjoint-faults", "jan-hashed-mutex", n, &xn, &ln);
+	ck_assert_msg(fabs(xn / x1 - MIN(n, 2)) < 0.1 * MIN(n, 2),
+		      "throughput x%.2f at %d CPUs", xn / x1, n);
+	scale_point("shared-faults", "jan-hashed-mutex", n, &xn, &ln);
+	ck_assert_msg(xn / x1 < 1.1, "one page: x%.2f", xn / x1);
+}
+END_TEST
+
+/* ---- properties under timing ------------------------------------------ */
+
+/* R2 (fault vs punch hole) races under timing where explore finds it, with
+ * a timed trace ending at the violating step, and never where the scheme
+ * fences the fault (scenarios/fault-vs-punch-hole.scn's expect lines). */
+START_TEST(test_race_timed)
+{
+	static const struct { const char *model; bool races; } cells[] = {
+		{ "v4.2-dax", true }, { "ext4-i_mmap_sem", false },
+		{ "dax-entry-lock", false },
+	};
+	GError *err = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cells); i++) {
+		SimScenario *s = sim_parse_scenario_file(
+			"tests/workloads/fault-vs-punch.scn", &err);
+		ck_assert_msg(s, "%s", err ? err->message : "");
+		SimModel *m = sim_parse_model_load("models", cells[i].model, &err);
+		ck_assert_msg(m, "%s", err ? err->message : "");
+		SimCosts *c = sim_costs_load("dram-2015", "models/costs", &err);
+		ck_assert_msg(c, "%s", err ? err->message : "");
+		Case k = { m, s, c };
+		SimDesResult r;
+
+		run(&k, 0, 0, &r);
+		ck_assert_msg((r.nviolations > 0) == cells[i].races,
+			      "%s: %d properties violated", cells[i].model,
+			      r.nviolations);
+		for (int v = 0; v < r.nviolations; v++) {
+			const SimDesViolation *x = &r.violations[v];
+			/* each occurrence restarts the world: far fewer
+			 * than the ops (not one per later step) */
+			ck_assert_uint_lt(x->count, r.ops / 4);
+			ck_assert_int_gt(x->ntrace, 0);
+			ck_assert_uint_eq(x->trace[x->ntrace - 1].t_ns,
+					  x->first_ns);
+			ck_assert_ptr_nonnull(x->msg);
+		}
+		sim_des_result_clear(&r);
+		case_free(&k);
+	}
+}
+END_TEST
+
+/* ABBA: CPU 0 takes a then b, CPU 1 b then a.  Under timing they meet
+ * and the run ends as a deadlock, with the steps that led there. */
+START_TEST(test_deadlock_timed)
+{
+	static const char model[] =
+		"model t\n"
+		"lock a mutex\n"
+		"lock b mutex\n"
+		"op ab() {\n\tmutex_lock(a)\n\tmutex_lock(b)\n"
+		"\tmutex_unlock(b)\n\tmutex_unlock(a)\n}\n"
+		"op ba() {\n\tmutex_lock(b)\n\tmutex_lock(a)\n"
+		"\tmutex_unlock(a)\n\tmutex_unlock(b)\n}\n";
+	static const char scn[] =
+		"scenario t\nfile size 1 blocks 0\nproc P0\n"
+		"workload {\n\tcpus 2 in P0\n\tops 100000\n"
+		"\tloop think exp(1us) {\n"
+		"\t\tif cpu == 0 {\n\t\t\tab()\n\t\t} else {\n"
+		"\t\t\tba()\n\t\t}\n\t}\n}\n";
+	GError *err = NULL;
+	Case k;
+	SimDesResult r;
+
+	k.m = sim_parse_model_string(model, "t.model", NULL, &err);
+	ck_assert_msg(k.m, "%s", err ? err->message : "");
+	k.s = sim_parse_scenario_string(scn, "s.scn", &err);
+	ck_assert_msg(k.s, "%s", err ? err->message : "");
+	k.c = free_costs("prim mutex_lock 100ns\n");
+	run(&k, 0, 0, &r);
+	ck_assert(r.deadlock);
+	ck_assert_uint_lt(r.ops, 100000);
+	ck_assert_int_eq(r.nviolations, 1);
+	ck_assert_int_eq(r.violations[0].prop, SIM_PROP_DEADLOCK);
+	ck_assert_int_gt(r.violations[0].ntrace, 0);
+	sim_des_result_clear(&r);
 	case_free(&k);
 }
 END_TEST
@@ -246,7 +490,15 @@ Suite *des_suite(void)
 	tcase_add_test(tc, test_costs_exp);
 	tcase_add_test(tc, test_one_cpu_no_contention);
 	tcase_add_test(tc, test_deterministic);
+	tcase_add_test(tc, test_contended_line);
+	tcase_add_test(tc, test_stalled);
 	tcase_add_test(tc, test_mm1_mean_wait);
+	tcase_add_test(tc, test_exclusive_flat);
+	tcase_add_test(tc, test_race_timed);
+	tcase_add_test(tc, test_deadlock_timed);
+	tcase_add_test(tc, test_hashed_collisions);
+	tcase_add_loop_test(tc, test_per_page_scales, 0,
+			    (int)G_N_ELEMENTS(per_page_models));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -248,6 +248,16 @@ static const struct {
 	  "unterminated string" },
 	{ "call-in-arg.scn", SIM_PARSE_ERROR_SYNTAX, "3:11:",
 	  "call to 'pte' must stand alone" },
+	/* workloads (des.h) */
+	{ "workload-never-ends.scn", SIM_PARSE_ERROR_SYNTAX, "3:1:",
+	  "a workload that never ends: give 'ops N' or 'duration TIME'" },
+	{ "workload-negative-time.scn", SIM_PARSE_ERROR_SYNTAX, "6:13:",
+	  "negative time" },
+	{ "workload-no-op.scn", SIM_PARSE_ERROR_SYNTAX, "7:2:",
+	  "a loop calls at least one op" },
+	{ "workload-unknown-word.scn", SIM_PARSE_ERROR_SYNTAX, "9:2:",
+	  "unexpected 'threads', expected a workload line (cpus, ops, "
+	  "duration, seed, loop, background)" },
 	/* cost files (cost.h) */
 	{ "cost-negative.cost", SIM_PARSE_ERROR_SYNTAX, "2:17:",
 	  "negative time" },
