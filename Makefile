@@ -86,13 +86,26 @@ deps:
 # reports under reports/out/: report.html (the browsable report: every
 # cell's counterexamples drawn, the documented history of
 # reports/history.json beside the matrix), matrix.{json,md,png},
-# history.md.
+# history.md.  Then the cost beside the correctness: each scheme's
+# single-CPU cost relative to no locking and its throughput at 64 CPUs on
+# the disjoint-page and the shared-page fault workloads (`faultline perf`;
+# exit 1 there is a property a run violated, which the tables show), as
+# columns beside each model's verdicts, and the plots (perf-*.svg/png).
+PERF_DEMO = --all-models --cpus 1,2,4,8,16,32,64
 demo: faultline
 	mkdir -p reports/out
 	./faultline matrix scenarios/ --json reports/out/matrix.json
 	$(PYTHON) reports/matrix.py reports/out/matrix.json reports/out
 	$(PYTHON) reports/history.py reports/out/matrix.json reports/history.json reports/out
 	$(PYTHON) reports/report.py reports/out/matrix.json reports/history.json reports/out
+	for w in disjoint shared; do \
+		./faultline perf scenarios/perf-$$w-faults.scn $(PERF_DEMO) \
+			--json reports/out/perf-$$w.json >reports/out/perf-$$w.txt; \
+		[ $$? -le 1 ] || exit 1; done
+	$(PYTHON) reports/perf.py --columns reports/out/matrix.json \
+		reports/out/perf-disjoint.json reports/out/perf-shared.json reports/out
+	$(PYTHON) reports/perf.py reports/out/perf-disjoint.json \
+		reports/out/perf-shared.json reports/out
 
 # The report in headless Chromium: no console errors, every link resolves,
 # matrix and legend in view at 1400x1000; screenshots in reports/out/.
@@ -126,6 +139,7 @@ valgrind: faultline tests/check_all
 bench: faultline tests/bench_des
 	sh tests/bench.sh
 	sh tests/bench-des.sh
+	sh tests/bench-perf.sh
 
 # Timed runs' speed (sim/des.h): simulated events per second.
 tests/bench_des: tests/bench_des.o $(LIB_OBJ)

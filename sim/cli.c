@@ -23,6 +23,12 @@ static int cmp_name(gconstpointer a, gconstpointer b)
 
 GPtrArray *sim_cli_model_names(const char *path, GError **error)
 {
+	return sim_cli_names(path, ".model", error);
+}
+
+GPtrArray *sim_cli_names(const char *path, const char *suffix,
+			 GError **error)
+{
 	char **dirs = g_strsplit(path, G_SEARCHPATH_SEPARATOR_S, -1);
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -38,9 +44,9 @@ GPtrArray *sim_cli_model_names(const char *path, GError **error)
 		}
 		while ((f = g_dir_read_name(d))) {
 			char *n;
-			if (!g_str_has_suffix(f, ".model"))
+			if (!g_str_has_suffix(f, suffix))
 				continue;
-			n = g_strndup(f, strlen(f) - 6);
+			n = g_strndup(f, strlen(f) - strlen(suffix));
 			if (g_hash_table_add(seen, n))
 				g_ptr_array_add(names, n);
 			else
@@ -119,7 +125,7 @@ static const struct {
 	{ SIM_EXIT_USAGE, "bad input: scenario, model, schedule, trail or "
 	  "options (a file:line:col message on stderr)" },
 	{ SIM_EXIT_VIOLATION, "a checked property was found (run, replay, "
-	  "explore); an expectation failed (check, matrix); a cell got "
+	  "explore, perf); an expectation failed (check, matrix); a cell got "
 	  "worse (diff); an op or fn cites nothing (show --lint)" },
 	{ SIM_EXIT_IMPOSSIBLE, "the schedule cannot happen under the model "
 	  "(run, replay)" },
@@ -327,6 +333,15 @@ int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 	*scn = sim_cli_load_scenario(cli, scn_path, &error);
 	if (!*scn)
 		return sim_cli_fail(error);
+	/* A workload alone has no threads to interleave: a search or a run
+	 * of it would answer about nothing. */
+	if (!(*scn)->nthreads && (*scn)->workload) {
+		fprintf(stderr, "%s:%d:%d: a workload and no threads: `faultline "
+			"perf` runs it; run, explore, replay and export need "
+			"threads\n", (*scn)->file, (*scn)->workload->line,
+			(*scn)->workload->col);
+		return SIM_EXIT_USAGE;
+	}
 	*m = sim_cli_load_model(cli, model, &error);
 	if (!*m)
 		return sim_cli_fail(error);

@@ -57,6 +57,7 @@ int sim_cmd_scenarios(SimCli *cli, int argc, char **argv);
 int sim_cmd_diff(SimCli *cli, int argc, char **argv);
 int sim_cmd_merge(SimCli *cli, int argc, char **argv);
 int sim_cmd_export(SimCli *cli, int argc, char **argv);
+int sim_cmd_perf(SimCli *cli, int argc, char **argv);
 
 /* sim_cli_load_model - the model MODEL: a file when MODEL names one (it
  * contains '/' or ends in ".model"; its parents are found in its own
@@ -84,6 +85,11 @@ int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
  * directory of the path that does not exist is skipped (the installed
  * library may be absent). */
 GPtrArray *sim_cli_model_names(const char *path, GError **error);
+
+/* sim_cli_names - likewise, the names of the files NAME.SUFFIX (SUFFIX
+ * with its dot) along PATH. */
+GPtrArray *sim_cli_names(const char *path, const char *suffix,
+			 GError **error);
 
 /* sim_cli_scenario_files - the scenario files PATHS name: files as
  * given, directories searched for *.scn at any depth (symbolic links to

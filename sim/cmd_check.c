@@ -947,7 +947,12 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 							 &error);
 		if (!s)
 			break;
-		g_ptr_array_add(scns, s);
+		/* a workload alone (`faultline perf`'s) has no threads to
+		 * interleave: no column */
+		if (!s->nthreads && s->workload)
+			sim_scenario_free(s);
+		else
+			g_ptr_array_add(scns, s);
 	}
 	if (error) {
 		rc = sim_cli_fail(error);

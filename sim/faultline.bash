@@ -16,7 +16,7 @@ _faultline() {
 		--models=*) fl+=("$w") ;;
 		-m|--model|-s|--schedule|--json|--trail|--junit|--results|\
 		--jobs|-j|--seed|--random|--pct|--states-max|--depth-max|\
-		--time-max|--memory-max|--shard|--swarm) ((i++)) ;;
+		--time-max|--memory-max|--shard|--swarm|--cpus|--costs|--widen|--csv|--ops) ((i++)) ;;
 		-*) ;;
 		*) if [[ -z $cmd ]]; then cmd=$w; elif [[ -z $scn ]]; then scn=$w; fi ;;
 		esac
@@ -35,8 +35,12 @@ _faultline() {
 	--models|--results)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	--json|--trail|--junit|-o|--output)
+	--json|--trail|--junit|-o|--output|--csv)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	--costs)
+		COMPREPLY=($(compgen -W "$("${fl[@]}" perf --list-costs 2>/dev/null)" \
+			-- "$cur") $(compgen -f -- "$cur"))
 		return ;;
 	esac
 	if [[ -z $cmd ]]; then
@@ -51,7 +55,7 @@ _faultline() {
 		return
 	fi
 	case $cmd in
-	run|explore|export|show)
+	run|explore|export|perf|show)
 		COMPREPLY=($(compgen -W "$("${fl[@]}" scenarios 2>/dev/null |
 			awk '{ print $1 }')" -- "$cur") $(compgen -f -- "$cur"))
 		[[ $cmd == show ]] && COMPREPLY+=($(compgen -W "$("${fl[@]}" \

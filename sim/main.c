@@ -49,6 +49,12 @@ static const SimCommand commands[] = {
 	  "faultline matrix --shard 1/2 --json a.json; faultline matrix "
 	  "--shard 2/2 --json b.json\n"
 	  "faultline merge a.json b.json --json matrix.json" },
+	{ "perf", sim_cmd_perf, "SCENARIO -m MODEL | --all-models",
+	  "a workload on N simulated CPUs: throughput, latency, lock_stat",
+	  "faultline perf perf-disjoint-faults --all-models "
+	  "--cpus 1,2,4,8,16,32,64\n"
+	  "faultline perf perf-truncate-faults -m boaz-early-unlock "
+	  "--widen 1,10,100 --json p.json" },
 	{ "diff", sim_cmd_diff, "MODEL_A MODEL_B [SCENARIO...]",
 	  "the cells where two models differ, with the counterexample",
 	  "faultline diff xfs-mmaplock ./patched.model" },

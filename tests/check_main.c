@@ -14,6 +14,7 @@ Suite *oracle_suite(void);
 Suite *explore_suite(void);
 Suite *trace_suite(void);
 Suite *lockflow_suite(void);
+Suite *usl_suite(void);
 Suite *des_suite(void);
 
 int main(void)
@@ -28,6 +29,7 @@ int main(void)
 	srunner_add_suite(sr, explore_suite());
 	srunner_add_suite(sr, trace_suite());
 	srunner_add_suite(sr, lockflow_suite());
+	srunner_add_suite(sr, usl_suite());
 	srunner_add_suite(sr, des_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

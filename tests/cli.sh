@@ -490,6 +490,67 @@ grep -q "^WORSE  fault-vs-punch-hole: xfs-mmaplock: never, v4.2-dax: stale-pte" 
 	grep -q "^1 of 2 scenarios differ, 1 worse under v4.2-dax$" "$tmp/o" && ok ||
 	bad "diff output: $(head -c 300 "$tmp/o")"
 
+# perf: options that cannot apply and inputs it cannot run are exit 2
+# with a message naming them; a bad cost file is file:line:col.
+pscn=scenarios/perf-disjoint-faults.scn
+for c in run explore export; do
+	expect_error 2 "$pscn:19:1: a workload and no threads: \`faultline perf\` runs it" \
+		$FL $c $pscn -m v4.2-dax $( [ $c = export ] && echo --promela )
+done
+expect_error 2 "needs one SCENARIO and either one -m MODEL or --all-models" \
+	$FL perf $pscn
+expect_error 2 "needs one SCENARIO" $FL perf $pscn -m v4.2-dax -m xfs-mmaplock
+for c in 0 2,1 1,1 1,65 x 1,,2 ""; do
+	expect_error 2 "--cpus takes whole numbers from 1 to 64, ascending" \
+		$FL perf $pscn -m v4.2-dax --cpus "$c"
+done
+for w in 0 1.5 1001 10,1; do
+	expect_error 2 "--widen takes whole numbers from 1 to 1000, ascending" \
+		$FL perf $pscn -m v4.2-dax --widen "$w"
+done
+expect_error 2 "--seed and --ops take non-negative" $FL perf $pscn -m v4.2-dax --seed -1
+expect_error 2 "--seed and --ops take non-negative" $FL perf $pscn -m v4.2-dax --ops -1
+expect_error 2 "Unknown option --cpu \(did you mean '--cpus'\?\)" \
+	$FL perf $pscn -m v4.2-dax --cpu 2
+expect_error 2 "two outputs name the same file" \
+	$FL perf $pscn -m v4.2-dax --json "$tmp/x" --csv "$tmp/x"
+expect_error 2 "--list-costs stands alone" $FL perf $pscn --list-costs
+expect_error 2 "^faultline: $scn: no workload block" $FL perf $scn -m v4.2-dax
+$FL perf --list-costs | grep -q "^dram-2015 " && ok || bad "perf --list-costs"
+expect_error 2 "nosuch.cost: cannot read the cost file" \
+	$FL perf $pscn -m v4.2-dax --costs nosuch
+grep -v '^prim zap_ptes ' models/costs/dram-2015.cost >"$tmp/nozap.cost"
+expect_error 2 "^faultline: $tmp/nozap.cost:[0-9]+:[0-9]+: no cost for primitive 'zap_ptes'" \
+	$FL perf $pscn -m v4.2-dax --costs "$tmp/nozap.cost"
+expect_error 2 "unknown model 'nosuch'" $FL perf $pscn -m nosuch
+# perf on the timed engine: the same command prints the same bytes; the
+# JSON is what reports/perf.py reads (it plots it); the CSV has a row per
+# run; the R2 workload races under v4.2-dax (exit 1, a timed trace) and
+# never under xfs-mmaplock; a model lacking an op is n/a (exit 2 with -m);
+# a workload scenario is no matrix column.
+$FL perf $pscn -m xfs-mmaplock --cpus 1,2 --ops 2000 --json "$tmp/p.json" \
+	--csv "$tmp/p.csv" >"$tmp/p1" 2>&1
+rc=$?
+$FL perf $pscn -m xfs-mmaplock --cpus 1,2 --ops 2000 >"$tmp/p2" 2>&1
+[ $rc -eq 0 ] && cmp -s "$tmp/p1" "$tmp/p2" && grep -q "^  USL: sigma" "$tmp/p1" &&
+	grep -q "^  lock_stat  *cpus  *acquisitions  *contended" "$tmp/p1" &&
+	grep -q "^xfs-mmaplock  *[0-9.]*[kM] *1.[0-9][0-9]x" "$tmp/p1" && ok ||
+	bad "perf: exit $rc, or output not deterministic: $(head -c 300 "$tmp/p1")"
+/usr/bin/python3 reports/perf.py "$tmp/p.json" "$tmp" >/dev/null &&
+	[ -s "$tmp/perf-perf-disjoint-faults.svg" ] && [ -s "$tmp/perf-perf-disjoint-faults.png" ] &&
+	ok || bad "reports/perf.py did not plot perf --json"
+[ "$(grep -c '^xfs-mmaplock,[12],1,run,' "$tmp/p.csv")" = 2 ] && ok || bad "perf --csv: run rows"
+$FL perf scenarios/perf-punch-faults.scn -m v4.2-dax --cpus 2 --ops 5000 >"$tmp/o" 2>&1
+[ $? -eq 1 ] && grep -Eq "^  (stale-pte|write-to-freed): [0-9]+ at 2 CPUs, widen 1 .*the first at [0-9]+ ns:" "$tmp/o" &&
+	grep -Eq "^ +[0-9]+ ns  T[0-9] +store " "$tmp/o" && grep -q "^races per million ops" "$tmp/o" &&
+	ok || bad "perf: R2 under v4.2-dax: $(head -c 300 "$tmp/o")"
+$FL perf scenarios/perf-punch-faults.scn -m xfs-mmaplock --cpus 2 --ops 5000 --widen 1,4 >"$tmp/o" 2>&1
+[ $? -eq 0 ] && grep -q "^  violations: none" "$tmp/o" && ok ||
+	bad "perf: R2 under xfs-mmaplock: $(head -c 300 "$tmp/o")"
+printf 'scenario w\nfile size 2 blocks 0..1\nproc P0\nworkload {\n\tcpus 1 in P0\n\tops 10\n\tloop think 1us {\n\t\tfrobnicate(0)\n\t}\n}\n' >"$tmp/w.scn"
+expect_error 2 "model 'v4.2-dax' is n/a: no op 'frobnicate'" $FL perf "$tmp/w.scn" -m v4.2-dax
+$FL matrix scenarios/ | head -n 1 | grep -q "perf-" && bad "matrix: a workload scenario is a column" || ok
+
 # Installed, used from outside the checkout: a user's model in its own
 # directory extends a library model, found through FAULTLINE_MODELS, through
 # --models (before or after the command) and as -m FILE; the bundled

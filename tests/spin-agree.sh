@@ -110,6 +110,8 @@ trap 'rm -rf "$tmp"' EXIT
 root=$(pwd)
 n=0
 for scn in scenarios/*.scn tests/scenarios/*.scn; do
+	# a workload alone is `faultline perf`'s: no threads to export
+	grep -q '^thread ' "$scn" || continue
 	case $scn in
 	tests/*) mdir=$root/tests/models:$root/models ;;
 	*) mdir=$root/models ;;

@@ -1,0 +1,601 @@
+/*
+ * cmd_perf.c - `faultline perf`: a scenario's workload run by des.h on
+ * simulated time under one model (-m) or each applicable one
+ * (--all-models), once per CPU count of --cpus and per factor of
+ * --widen; the tables, the Universal Scalability Law fit and the race
+ * rates come from report_perf.c.
+ *
+ * --widen F multiplies the service time of every primitive that is not a
+ * lock primitive (the work between a scheme's lock operations: block
+ * lookup and allocation, zeroing, PTE install, zap, flush, the user
+ * access) by F, leaving locks, lock-word transfers, sleeps and wake-ups
+ * as they are.  A race window is such work between two steps that a
+ * lock does not keep apart, so its length scales with F while the
+ * think time between ops does not: the races per million ops at F = 1
+ * are what a test suite at realistic timing would hit, and how fast they
+ * grow with F is how narrow the window is.  "no locking" (the single-CPU
+ * cost column) is the same 1-CPU run with every lock primitive free.
+ *
+ * stdout is a function of the inputs only: the same command prints the
+ * same bytes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include "cli.h"
+#include "des.h"
+#include "parse.h"
+#include "report_perf.h"
+
+#define PERF_COSTS_DEFAULT "dram-2015"
+#define PERF_CPUS_MAX 64        /* the world's hard ceiling on threads */
+#define PERF_WIDEN_MAX 1000     /* whole factors, so that cost counts
+				 * stay within the cost file's 1e9 */
+#define PERF_LIST_MAX 16        /* entries of --widen */
+#define SEED_UNSET INT64_MIN   /* --seed not given: the workload's */
+
+typedef struct {
+	char **models;          /* -m, as given: one at most */
+	const char *model;
+	gboolean all_models;
+	gboolean list_costs;
+	char *cpus_arg;
+	char *costs_arg;
+	char *widen_arg;
+	char *json;
+	char *csv;
+	gint64 seed;
+	gint64 ops;
+	const char *scenario;
+	int cpus[PERF_CPUS_MAX];
+	int ncpus;
+	double widen[PERF_LIST_MAX];
+	int nwiden;
+} Args;
+
+/* ---- options ------------------------------------------------------------ */
+
+/* "A,B,C" into OUT (at most MAX), each an integer in [LO, HI], strictly
+ * ascending; FALSE after printing the usage error for OPT. */
+static bool parse_list(const char *opt, const char *arg, int lo, int hi,
+		       int *out, int max, int *n)
+{
+	char **items = g_strsplit(arg, ",", -1);
+	bool ok = items[0] != NULL;
+
+	*n = 0;
+	for (int i = 0; ok && items[i]; i++) {
+		char *end;
+		gint64 v = g_ascii_strtoll(items[i], &end, 10);
+		ok = *items[i] && !*end && v >= lo && v <= hi && *n < max &&
+		     (*n == 0 || v > out[*n - 1]);
+		if (ok)
+			out[(*n)++] = (int)v;
+	}
+	g_strfreev(items);
+	if (!ok)
+		sim_cli_usage("perf", "%s takes whole numbers from %d to %d, "
+			      "ascending, comma-separated (at most %d): '%s'",
+			      opt, lo, hi, max, arg);
+	return ok;
+}
+
+static bool check_args(Args *a, int argc)
+{
+	int widen[PERF_LIST_MAX];
+
+	a->model = a->models ? a->models[0] : NULL;
+	if (a->list_costs)
+		return sim_cli_usage("perf", "--list-costs stands alone") &&
+		       false;
+	if (argc != 2 || (!a->model == !a->all_models) ||
+	    (a->model && a->models[1]))
+		return sim_cli_usage("perf", "needs one SCENARIO and either "
+				     "one -m MODEL or --all-models") && false;
+	if (!parse_list("--cpus", a->cpus_arg ? a->cpus_arg : "1,2,4", 1,
+			PERF_CPUS_MAX, a->cpus, PERF_CPUS_MAX, &a->ncpus) ||
+	    !parse_list("--widen", a->widen_arg ? a->widen_arg : "1", 1,
+			PERF_WIDEN_MAX, widen, PERF_LIST_MAX, &a->nwiden))
+		return false;
+	for (int i = 0; i < a->nwiden; i++)
+		a->widen[i] = widen[i];
+	if ((a->seed < 0 && a->seed != SEED_UNSET) || a->ops < 0)
+		return sim_cli_usage("perf", "--seed and --ops take "
+				     "non-negative numbers") && false;
+	return true;
+}
+
+/* The command line, normalised: the first line of the output. */
+static void print_command(const Args *a, GString *out)
+{
+	g_string_append_printf(out, "faultline perf %s", a->scenario);
+	if (a->all_models)
+		g_string_append(out, " --all-models");
+	else
+		g_string_append_printf(out, " -m %s", a->model);
+	g_string_append(out, " --cpus ");
+	for (int i = 0; i < a->ncpus; i++)
+		g_string_append_printf(out, "%s%d", i ? "," : "", a->cpus[i]);
+	if (a->nwiden > 1 || a->widen[0] != 1) {
+		g_string_append(out, " --widen ");
+		for (int i = 0; i < a->nwiden; i++)
+			g_string_append_printf(out, "%s%g", i ? "," : "",
+					       a->widen[i]);
+	}
+	g_string_append_printf(out, " --costs %s", a->costs_arg ?
+			       a->costs_arg : PERF_COSTS_DEFAULT);
+	if (a->seed != SEED_UNSET)
+		g_string_append_printf(out, " --seed %" G_GINT64_FORMAT,
+				       a->seed);
+	if (a->ops)
+		g_string_append_printf(out, " --ops %" G_GINT64_FORMAT, a->ops);
+	g_string_append_c(out, '\n');
+}
+
+/* ---- cost models -------------------------------------------------------- */
+
+/* The cost models' search path: costs/ in each directory of the model
+ * search path, in its order. */
+static char *costs_search_path(SimCli *cli)
+{
+	char **dirs = g_strsplit(cli->models_path, G_SEARCHPATH_SEPARATOR_S, -1);
+	GString *s = g_string_new(NULL);
+
+	for (int i = 0; dirs[i]; i++)
+		g_string_append_printf(s, "%s%s/costs", i ?
+				       G_SEARCHPATH_SEPARATOR_S : "", dirs[i]);
+	g_strfreev(dirs);
+	return g_string_free(s, FALSE);
+}
+
+/* The cost file ARG names: a path, or the first NAME.cost along the
+ * costs search path (the last directory's, for the error, when none). */
+static char *costs_path(SimCli *cli, const char *arg)
+{
+	char *search, **dirs, *path = NULL;
+
+	if (strchr(arg, '/') || g_str_has_suffix(arg, ".cost"))
+		return g_strdup(arg);
+	search = costs_search_path(cli);
+	dirs = g_strsplit(search, G_SEARCHPATH_SEPARATOR_S, -1);
+	for (int i = 0; dirs[i]; i++) {
+		g_free(path);
+		path = g_strdup_printf("%s/%s.cost", dirs[i], arg);
+		if (g_file_test(path, G_FILE_TEST_EXISTS))
+			break;
+	}
+	g_strfreev(dirs);
+	g_free(search);
+	return path;
+}
+
+/* --list-costs: each cost model along the search path, with its summary
+ * (for the bash completion, and for a person). */
+static int list_costs(SimCli *cli)
+{
+	char *search = costs_search_path(cli);
+	GError *error = NULL;
+	GPtrArray *names = sim_cli_names(search, ".cost", &error);
+	int rc = SIM_EXIT_OK;
+
+	g_free(search);
+	if (!names)
+		return sim_cli_fail(error);
+	for (guint i = 0; i < names->len && rc == SIM_EXIT_OK; i++) {
+		char *path = costs_path(cli, names->pdata[i]);
+		SimCosts *c = sim_costs_load(path, NULL, &error);
+		if (c)
+			printf("%-16s %s\n", (char *)names->pdata[i],
+			       sim_costs_summary(c) ? sim_costs_summary(c) : "");
+		else
+			rc = sim_cli_fail(error);
+		sim_costs_free(c);
+		g_free(path);
+	}
+	g_ptr_array_free(names, TRUE);
+	return rc;
+}
+
+/* prim.h lists the lock primitives first. */
+static bool is_lock_prim(int p)
+{
+	return p < SIM_P_I_SIZE_READ;
+}
+
+/* One term of a `prim` line's sum, times F: "K * NAME" and "NAME" get
+ * their count multiplied; a literal becomes a named cost of its own,
+ * perf_widen_FILE_N (declared in DECL), so that it can take a count. */
+static void scale_term(const char *term, int f, int file, int *fresh,
+		       GString *decl, GString *sum)
+{
+	char *t = g_strstrip(g_strdup(term)), *end;
+	guint64 k = g_ascii_strtoull(t, &end, 10);
+	const char *name = t;
+
+	if (end != t && *g_strchug(end) == '*') {
+		name = g_strchug(end + 1);
+	} else if (!g_ascii_isalpha(*t) || g_str_has_prefix(t, "exp(") ||
+		   g_str_has_prefix(t, "uniform(")) {
+		g_string_append_printf(decl, "cost perf_widen_%d_%d %s\n",
+				       file, *fresh, t);
+		g_string_append_printf(sum, "%s%d * perf_widen_%d_%d",
+				       sum->len ? " + " : "", f, file,
+				       (*fresh)++);
+		g_free(t);
+		return;
+	} else {
+		k = 1;
+	}
+	g_string_append_printf(sum, "%s%" G_GUINT64_FORMAT " * %s",
+			       sum->len ? " + " : "", k * (guint64)f, name);
+	g_free(t);
+}
+
+/* TEXT (one cost file, the FILE-th of an extends chain) with every
+ * non-lock primitive's sum times WIDEN and, with LOCKFREE, every lock
+ * primitive free; *PARENT gets the name it extends, or NULL. */
+static char *costs_variant(const char *text, int file, int widen,
+			   bool lockfree, char **parent)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(NULL);
+	int fresh = 0;
+
+	*parent = NULL;
+	for (int i = 0; lines[i]; i++) {
+		char *line = g_strdup(lines[i]), *hash = strchr(line, '#');
+		char **w;
+		int p;
+		if (hash)
+			*hash = '\0';
+		w = g_strsplit_set(g_strstrip(line), " \t", 3);
+		p = w[0] && w[1] && w[2] && strcmp(w[0], "prim") == 0 ?
+		    sim_prim_lookup(w[1]) : -1;
+		if (w[0] && w[1] && strcmp(w[0], "extends") == 0)
+			*parent = g_strdup(w[1]);
+		if (p >= 0 && is_lock_prim(p) && lockfree) {
+			g_string_append_printf(out, "prim %s 0ns\n", w[1]);
+		} else if (p >= 0 && !is_lock_prim(p) && widen != 1) {
+			char **terms = g_strsplit(w[2], "+", -1);
+			GString *sum = g_string_new(NULL);
+			for (int t = 0; terms[t]; t++)
+				scale_term(terms[t], widen, file, &fresh, out,
+					   sum);
+			g_string_append_printf(out, "prim %s %s\n", w[1],
+					       sum->str);
+			g_string_free(sum, TRUE);
+			g_strfreev(terms);
+		} else {
+			g_string_append_printf(out, "%s\n", lines[i]);
+		}
+		g_strfreev(w);
+		g_free(line);
+	}
+	g_strfreev(lines);
+	return g_string_free(out, FALSE);
+}
+
+/* The cost model of PATH (already loaded once: it is well formed) with
+ * every non-lock primitive WIDEN times slower and, with LOCKFREE, every
+ * lock primitive free.
+ *
+ * A workaround: cost.h offers no way to scale a loaded cost model, so
+ * each file of PATH's extends chain is rewritten (costs_variant) into a
+ * temporary directory, under its own name so that the chain still
+ * resolves, and the copy is loaded.  It goes once cost.h can scale a
+ * primitive's service time. */
+static SimCosts *costs_scaled(const char *path, int widen, bool lockfree,
+			      GError **error)
+{
+	char *tmp = g_dir_make_tmp("faultline-costs-XXXXXX", error);
+	char *cur = g_strdup(path), *top = NULL;
+	GPtrArray *written = g_ptr_array_new_with_free_func(g_free);
+	SimCosts *c = NULL;
+	bool ok = tmp != NULL;
+
+	for (int file = 0; ok && cur; file++) {
+		char *text = NULL, *parent = NULL, *v, *dst;
+		if (!(ok = g_file_get_contents(cur, &text, NULL, error)))
+			break;
+		v = costs_variant(text, file, widen, lockfree, &parent);
+		dst = g_build_filename(tmp, strrchr(cur, '/') ?
+				       strrchr(cur, '/') + 1 : cur, NULL);
+		ok = g_file_set_contents(dst, v, -1, error);
+		if (!top)
+			top = g_strdup(dst);
+		g_ptr_array_add(written, dst);
+		char *dir = g_path_get_dirname(cur);
+		g_free(cur);
+		cur = parent ? g_strdup_printf("%s/%s.cost", dir, parent) : NULL;
+		g_free(dir);
+		g_free(parent);
+		g_free(text);
+		g_free(v);
+	}
+	if (ok)
+		c = sim_costs_load(top, NULL, error);
+	for (guint i = 0; i < written->len; i++)
+		g_remove(written->pdata[i]);
+	if (tmp)
+		g_rmdir(tmp);
+	g_ptr_array_free(written, TRUE);
+	g_free(top);
+	g_free(cur);
+	g_free(tmp);
+	return c;
+}
+
+/* The cost models a sweep needs: one per widen factor, and the lock-free
+ * one for "no locking". */
+typedef struct {
+	SimCosts *widen[PERF_LIST_MAX];
+	SimCosts *lockfree;
+	char *name, *summary;
+} Costs;
+
+static void costs_clear(Costs *c)
+{
+	for (int i = 0; i < PERF_LIST_MAX; i++)
+		sim_costs_free(c->widen[i]);
+	sim_costs_free(c->lockfree);
+	g_free(c->name);
+	g_free(c->summary);
+}
+
+static bool costs_load(SimCli *cli, const Args *a, Costs *c, GError **error)
+{
+	char *path = costs_path(cli, a->costs_arg ? a->costs_arg :
+				PERF_COSTS_DEFAULT);
+	SimCosts *base;
+	bool ok;
+
+	memset(c, 0, sizeof(*c));
+	base = sim_costs_load(path, NULL, error);
+	ok = base != NULL;
+	if (ok) {
+		c->name = g_strdup(sim_costs_name(base));
+		c->summary = g_strdup(sim_costs_summary(base));
+	}
+	for (int i = 0; ok && i < a->nwiden; i++)
+		ok = (c->widen[i] = a->widen[i] == 1 ? base :
+		      costs_scaled(path, (int)a->widen[i], false, error));
+	if (ok && c->widen[0] != base)
+		sim_costs_free(base);
+	if (ok)
+		ok = (c->lockfree = costs_scaled(path, 1, true, error));
+	else if (base && c->widen[0] != base)
+		sim_costs_free(base);
+	g_free(path);
+	return ok;
+}
+
+/* ---- runs --------------------------------------------------------------- */
+
+/* One timed run; FALSE after printing why (a model error or bad input). */
+static bool run_one(const Args *a, const SimModel *m, const SimScenario *scn,
+		    const SimCosts *costs, int cpus, SimDesResult *r)
+{
+	SimDesConfig cfg = {
+		.costs = costs, .cpus = cpus, .seed_set = a->seed != SEED_UNSET,
+		.seed = (uint64_t)a->seed, .ops = (uint64_t)a->ops,
+	};
+	GError *error = NULL;
+	char *missing = NULL;
+	SimDesStatus st = sim_des_run(m, scn, &cfg, r, &missing, &error);
+
+	g_free(missing);
+	if (st == SIM_DES_ERROR) {
+		sim_cli_fail(error);
+		return false;
+	}
+	if (r->model_error) {
+		fprintf(stderr, "faultline: %s", r->model_error);
+		return false;
+	}
+	return true;
+}
+
+/* M under every CPU count and widen factor into PM; the exit code. */
+static int perf_model(const Args *a, const SimPerf *p, const Costs *c,
+		      const SimModel *m, SimPerfModel *pm)
+{
+	SimDesResult nolock;
+
+	pm->runs = g_new0(SimPerfRun, a->ncpus * a->nwiden);
+	for (int w = 0; w < a->nwiden; w++)
+		for (int i = 0; i < a->ncpus; i++) {
+			SimPerfRun *r = &pm->runs[pm->nruns++];
+			r->cpus = a->cpus[i];
+			r->widen = a->widen[w];
+			if (!run_one(a, m, p->scn, c->widen[w], r->cpus, &r->r))
+				return SIM_EXIT_USAGE;
+		}
+	sim_perf_model_fit(p, pm);
+	if (a->cpus[0] != 1)
+		return SIM_EXIT_OK;
+	bool ok = run_one(a, m, p->scn, c->lockfree, 1, &nolock);
+	pm->nolock_ns = sim_perf_mean_ns(&nolock);
+	sim_des_result_clear(&nolock);
+	return ok ? SIM_EXIT_OK : SIM_EXIT_USAGE;
+}
+
+/* The model NAME (MODEL, when given as -m), n/a with the reason, or
+ * measured; the exit code. */
+static int one_model(SimCli *cli, const Args *a, const SimPerf *p,
+		     const Costs *c, const char *name, SimPerfModel *pm)
+{
+	GError *error = NULL;
+	char *missing = NULL;
+	SimModel *m = a->all_models ?
+		sim_parse_model_load(cli->models_path, name, &error) :
+		sim_cli_load_model(cli, name, &error);
+	SimProgram *prog = NULL;
+	int rc = SIM_EXIT_OK;
+
+	pm->model = m;
+	pm->name = g_strdup(m ? m->name : name);
+	if (!m)
+		return sim_cli_fail(error);
+	pm->summary = g_strdup(m->summary);
+	if (m->abstract)
+		pm->why = g_strdup("abstract (a base for other models)");
+	else if (!(prog = sim_program_link(m, p->scn, &missing, &error)))
+		pm->why = error ? NULL : g_strdup_printf("no op '%s'", missing);
+	if (!m->abstract && !prog && error)
+		rc = sim_cli_fail(error);
+	else if (!pm->why)
+		rc = perf_model(a, p, c, m, pm);
+	if (pm->why && !a->all_models) {
+		fprintf(stderr, "faultline: %s: model '%s' is n/a: %s\n",
+			p->scenario, name, pm->why);
+		rc = SIM_EXIT_USAGE;
+	}
+	g_free(missing);
+	sim_program_free(prog);
+	return rc;
+}
+
+static void perf_clear(SimPerf *p)
+{
+	for (int i = 0; i < p->nmodels; i++) {
+		SimPerfModel *m = &p->models[i];
+		for (int k = 0; k < m->nruns; k++)
+			sim_des_result_clear(&m->runs[k].r);
+		g_free(m->runs);
+		sim_model_free(m->model);
+		g_free(m->name);
+		g_free(m->summary);
+		g_free(m->why);
+	}
+	g_free(p->models);
+}
+
+static int perf(SimCli *cli, const Args *a, SimScenario *scn, GString *out)
+{
+	GError *error = NULL;
+	GPtrArray *names = NULL;
+	Costs c;
+	SimPerf p = {
+		.scn = scn, .scenario = a->scenario, .cpus = a->cpus,
+		.ncpus = a->ncpus, .widen = a->widen, .nwiden = a->nwiden,
+	};
+	int rc = SIM_EXIT_OK;
+
+	if (!costs_load(cli, a, &c, &error)) {
+		costs_clear(&c);
+		return sim_cli_fail(error);
+	}
+	p.costs = c.name;
+	p.costs_summary = c.summary;
+	if (a->all_models && !(names = sim_cli_model_names(cli->models_path,
+							   &error))) {
+		costs_clear(&c);
+		return sim_cli_fail(error);
+	}
+	int n = names ? (int)names->len : 1;
+	p.models = g_new0(SimPerfModel, n);
+	for (int i = 0; i < n && rc != SIM_EXIT_USAGE; i++, p.nmodels++)
+		rc = one_model(cli, a, &p, &c, names ? names->pdata[i] :
+			       a->model, &p.models[i]);
+	for (int i = 0; i < p.nmodels && !p.seed; i++)
+		if (p.models[i].nruns)
+			p.seed = p.models[i].runs[0].r.seed;
+	if (rc != SIM_EXIT_USAGE) {
+		g_string_append_printf(out, "costs %s: %s; seed %" G_GUINT64_FORMAT
+				       "\n\n", c.name, c.summary ? c.summary :
+				       "", p.seed);
+		sim_perf_text(&p, out);
+		if (sim_perf_violations(&p))
+			rc = SIM_EXIT_VIOLATION;
+	}
+	GString *doc = g_string_new(NULL);
+	if (rc != SIM_EXIT_USAGE && a->json) {
+		sim_perf_json(&p, doc);
+		if (!sim_cli_write_file(a->json, doc->str, &error))
+			rc = sim_cli_fail(error);
+	}
+	g_string_truncate(doc, 0);
+	if (rc != SIM_EXIT_USAGE && a->csv) {
+		sim_perf_csv(&p, doc);
+		if (!sim_cli_write_file(a->csv, doc->str, &error))
+			rc = sim_cli_fail(error);
+	}
+	g_string_free(doc, TRUE);
+	perf_clear(&p);
+	if (names)
+		g_ptr_array_free(names, TRUE);
+	costs_clear(&c);
+	return rc;
+}
+
+int sim_cmd_perf(SimCli *cli, int argc, char **argv)
+{
+	Args a = { .seed = SEED_UNSET };
+	GOptionEntry options[] = {
+		{ "model", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.models,
+		  "the model (models/NAME.model)", "NAME" },
+		{ "all-models", 0, 0, G_OPTION_ARG_NONE, &a.all_models,
+		  "every applicable model in the models directory", NULL },
+		{ "cpus", 0, 0, G_OPTION_ARG_STRING, &a.cpus_arg,
+		  "CPU counts, ascending (default 1,2,4)", "N,N,..." },
+		{ "costs", 0, 0, G_OPTION_ARG_FILENAME, &a.costs_arg,
+		  "the cost model: models/costs/NAME.cost or a file "
+		  "(default " PERF_COSTS_DEFAULT ")", "NAME|FILE" },
+		{ "widen", 0, 0, G_OPTION_ARG_STRING, &a.widen_arg,
+		  "also run with every non-lock primitive F times slower "
+		  "(default 1)", "F,F,..." },
+		{ "seed", 0, 0, G_OPTION_ARG_INT64, &a.seed,
+		  "seed of the draws (default: the workload's)", "S" },
+		{ "ops", 0, 0, G_OPTION_ARG_INT64, &a.ops,
+		  "end each run after N ops (default: the workload's end)",
+		  "N" },
+		{ "list-costs", 0, 0, G_OPTION_ARG_NONE, &a.list_costs,
+		  "list the cost models and exit", NULL },
+		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &a.json,
+		  "also write the results as JSON", "FILE" },
+		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &a.csv,
+		  "also write the results as CSV", "FILE" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GString *out = g_string_new(NULL);
+	GError *error = NULL;
+	SimScenario *scn = NULL;
+	int rc = SIM_EXIT_USAGE;
+
+	if (!sim_cli_parse_options("perf", "SCENARIO", options, &argc, &argv))
+		goto out;
+	if (a.list_costs && argc == 1) {
+		rc = list_costs(cli);
+		goto out;
+	}
+	if (!check_args(&a, argc) || !sim_cli_outputs("perf", a.json, a.csv))
+		goto out;
+	a.scenario = argv[1];
+	if (!(scn = sim_cli_load_scenario(cli, a.scenario, &error))) {
+		rc = sim_cli_fail(error);
+		goto out;
+	}
+	if (!scn->workload) {
+		fprintf(stderr, "faultline: %s: no workload block: `faultline "
+			"perf` runs a scenario's workload (README \"faultline "
+			"perf\")\n", a.scenario);
+		goto out;
+	}
+	print_command(&a, out);
+	sim_cli_scenario_line(scn, out);
+	rc = perf(cli, &a, scn, out);
+	if (rc != SIM_EXIT_USAGE)
+		fputs(out->str, stdout);
+out:
+	sim_scenario_free(scn);
+	g_string_free(out, TRUE);
+	g_strfreev(a.models);
+	g_free(a.cpus_arg);
+	g_free(a.costs_arg);
+	g_free(a.widen_arg);
+	g_free(a.json);
+	g_free(a.csv);
+	return rc;
+}

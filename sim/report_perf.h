@@ -1,0 +1,75 @@
+/*
+ * report_perf.h - what `faultline perf` measured, and its three
+ * renderings: the text tables on stdout, --json (the schema is written
+ * out in reports/perf.py's header, which plots it) and --csv.
+ *
+ * A SimPerf holds, per model, one timed run (des.h) per widen factor and
+ * CPU count, in that order (widen-major), and the Universal Scalability
+ * Law fitted on the runs of the first factor.  The renderers only lay
+ * out what the runs measured: every figure is a run's, a sum or ratio of
+ * a run's, or the fit's.  Deterministic: the same SimPerf gives the same
+ * bytes.
+ */
+#ifndef SIM_REPORT_PERF_H
+#define SIM_REPORT_PERF_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include "des.h"
+#include "usl.h"
+
+typedef struct {
+	int cpus;
+	double widen;
+	SimDesResult r;
+} SimPerfRun;
+
+typedef struct {
+	SimModel *model;        /* owned: the runs' names are borrowed from it */
+	char *name;
+	char *summary;
+	char *why;              /* n/a: why (no runs), else NULL */
+	SimPerfRun *runs;       /* widen-major, then CPUs, as SimPerf lists */
+	int nruns;
+	double nolock_ns;       /* mean op time at 1 CPU with every lock
+				 * primitive free; 0: not measured (no 1) */
+	bool usl_ok;            /* fitted (needs 1 and another count) */
+	SimUsl usl;
+} SimPerfModel;
+
+typedef struct {
+	const char *command;    /* the command line, normalised */
+	const SimScenario *scn;
+	const char *scenario;   /* as given */
+	const char *costs;      /* the cost model's name */
+	const char *costs_summary;
+	uint64_t seed;          /* the runs' seed */
+	const int *cpus;
+	int ncpus;
+	const double *widen;    /* widen[0] is the timing the tables use */
+	int nwiden;
+	SimPerfModel *models;
+	int nmodels;
+} SimPerf;
+
+/* sim_perf_model_fit - fit M's USL on its runs at the first factor. */
+void sim_perf_model_fit(const SimPerf *p, SimPerfModel *m);
+
+/* sim_perf_mean_ns - the mean latency of R's CPU-loop ops (0: none). */
+double sim_perf_mean_ns(const SimDesResult *r);
+
+/* sim_perf_text - the tables: per model its runs, USL, op latencies,
+ * lock_stat and violations with the first one's timed trace; then one
+ * summary row per model, and the race rates per widen factor. */
+void sim_perf_text(const SimPerf *p, GString *out);
+
+/* sim_perf_json - the --json document. */
+void sim_perf_json(const SimPerf *p, GString *out);
+
+/* sim_perf_csv - the --csv table: one row per run, op and lock class. */
+void sim_perf_csv(const SimPerf *p, GString *out);
+
+/* sim_perf_violations - whether any run saw a property P checks. */
+bool sim_perf_violations(const SimPerf *p);
+
+#endif
