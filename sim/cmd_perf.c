@@ -198,135 +198,6 @@ static int list_costs(SimCli *cli)
 	return rc;
 }
 
-/* prim.h lists the lock primitives first. */
-static bool is_lock_prim(int p)
-{
-	return p < SIM_P_I_SIZE_READ;
-}
-
-/* One term of a `prim` line's sum, times F: "K * NAME" and "NAME" get
- * their count multiplied; a literal becomes a named cost of its own,
- * perf_widen_FILE_N (declared in DECL), so that it can take a count. */
-static void scale_term(const char *term, int f, int file, int *fresh,
-		       GString *decl, GString *sum)
-{
-	char *t = g_strstrip(g_strdup(term)), *end;
-	guint64 k = g_ascii_strtoull(t, &end, 10);
-	const char *name = t;
-
-	if (end != t && *g_strchug(end) == '*') {
-		name = g_strchug(end + 1);
-	} else if (!g_ascii_isalpha(*t) || g_str_has_prefix(t, "exp(") ||
-		   g_str_has_prefix(t, "uniform(")) {
-		g_string_append_printf(decl, "cost perf_widen_%d_%d %s\n",
-				       file, *fresh, t);
-		g_string_append_printf(sum, "%s%d * perf_widen_%d_%d",
-				       sum->len ? " + " : "", f, file,
-				       (*fresh)++);
-		g_free(t);
-		return;
-	} else {
-		k = 1;
-	}
-	g_string_append_printf(sum, "%s%" G_GUINT64_FORMAT " * %s",
-			       sum->len ? " + " : "", k * (guint64)f, name);
-	g_free(t);
-}
-
-/* TEXT (one cost file, the FILE-th of an extends chain) with every
- * non-lock primitive's sum times WIDEN and, with LOCKFREE, every lock
- * primitive free; *PARENT gets the name it extends, or NULL. */
-static char *costs_variant(const char *text, int file, int widen,
-			   bool lockfree, char **parent)
-{
-	char **lines = g_strsplit(text, "\n", -1);
-	GString *out = g_string_new(NULL);
-	int fresh = 0;
-
-	*parent = NULL;
-	for (int i = 0; lines[i]; i++) {
-		char *line = g_strdup(lines[i]), *hash = strchr(line, '#');
-		char **w;
-		int p;
-		if (hash)
-			*hash = '\0';
-		w = g_strsplit_set(g_strstrip(line), " \t", 3);
-		p = w[0] && w[1] && w[2] && strcmp(w[0], "prim") == 0 ?
-		    sim_prim_lookup(w[1]) : -1;
-		if (w[0] && w[1] && strcmp(w[0], "extends") == 0)
-			*parent = g_strdup(w[1]);
-		if (p >= 0 && is_lock_prim(p) && lockfree) {
-			g_string_append_printf(out, "prim %s 0ns\n", w[1]);
-		} else if (p >= 0 && !is_lock_prim(p) && widen != 1) {
-			char **terms = g_strsplit(w[2], "+", -1);
-			GString *sum = g_string_new(NULL);
-			for (int t = 0; terms[t]; t++)
-				scale_term(terms[t], widen, file, &fresh, out,
-					   sum);
-			g_string_append_printf(out, "prim %s %s\n", w[1],
-					       sum->str);
-			g_string_free(sum, TRUE);
-			g_strfreev(terms);
-		} else {
-			g_string_append_printf(out, "%s\n", lines[i]);
-		}
-		g_strfreev(w);
-		g_free(line);
-	}
-	g_strfreev(lines);
-	return g_string_free(out, FALSE);
-}
-
-/* The cost model of PATH (already loaded once: it is well formed) with
- * every non-lock primitive WIDEN times slower and, with LOCKFREE, every
- * lock primitive free.
- *
- * A workaround: cost.h offers no way to scale a loaded cost model, so
- * each file of PATH's extends chain is rewritten (costs_variant) into a
- * temporary directory, under its own name so that the chain still
- * resolves, and the copy is loaded.  It goes once cost.h can scale a
- * primitive's service time. */
-static SimCosts *costs_scaled(const char *path, int widen, bool lockfree,
-			      GError **error)
-{
-	char *tmp = g_dir_make_tmp("faultline-costs-XXXXXX", error);
-	char *cur = g_strdup(path), *top = NULL;
-	GPtrArray *written = g_ptr_array_new_with_free_func(g_free);
-	SimCosts *c = NULL;
-	bool ok = tmp != NULL;
-
-	for (int file = 0; ok && cur; file++) {
-		char *text = NULL, *parent = NULL, *v, *dst;
-		if (!(ok = g_file_get_contents(cur, &text, NULL, error)))
-			break;
-		v = costs_variant(text, file, widen, lockfree, &parent);
-		dst = g_build_filename(tmp, strrchr(cur, '/') ?
-				       strrchr(cur, '/') + 1 : cur, NULL);
-		ok = g_file_set_contents(dst, v, -1, error);
-		if (!top)
-			top = g_strdup(dst);
-		g_ptr_array_add(written, dst);
-		char *dir = g_path_get_dirname(cur);
-		g_free(cur);
-		cur = parent ? g_strdup_printf("%s/%s.cost", dir, parent) : NULL;
-		g_free(dir);
-		g_free(parent);
-		g_free(text);
-		g_free(v);
-	}
-	if (ok)
-		c = sim_costs_load(top, NULL, error);
-	for (guint i = 0; i < written->len; i++)
-		g_remove(written->pdata[i]);
-	if (tmp)
-		g_rmdir(tmp);
-	g_ptr_array_free(written, TRUE);
-	g_free(top);
-	g_free(cur);
-	g_free(tmp);
-	return c;
-}
-
 /* The cost models a sweep needs: one per widen factor, and the lock-free
  * one for "no locking". */
 typedef struct {
@@ -359,14 +230,11 @@ static bool costs_load(SimCli *cli, const Args *a, Costs *c, GError **error)
 		c->summary = g_strdup(sim_costs_summary(base));
 	}
 	for (int i = 0; ok && i < a->nwiden; i++)
-		ok = (c->widen[i] = a->widen[i] == 1 ? base :
-		      costs_scaled(path, (int)a->widen[i], false, error));
-	if (ok && c->widen[0] != base)
-		sim_costs_free(base);
+		c->widen[i] = sim_costs_widened(base, (uint32_t)a->widen[i],
+						false);
 	if (ok)
-		ok = (c->lockfree = costs_scaled(path, 1, true, error));
-	else if (base && c->widen[0] != base)
-		sim_costs_free(base);
+		c->lockfree = sim_costs_widened(base, 1, true);
+	sim_costs_free(base);
 	g_free(path);
 	return ok;
 }

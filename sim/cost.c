@@ -67,6 +67,33 @@ uint64_t sim_costs_event(const SimCosts *c, SimCostEvent e, SimPrng *g)
 	return sum_draw(&c->event[e], g);
 }
 
+/* prim.h lists the lock primitives first. */
+static bool is_lock_prim(int p)
+{
+	return p < SIM_P_I_SIZE_READ;
+}
+
+SimCosts *sim_costs_widened(const SimCosts *c, uint32_t widen, bool lockfree)
+{
+	SimCosts *w = g_memdup2(c, sizeof(*c));
+
+	w->name = g_strdup(c->name);
+	w->summary = g_strdup(c->summary);
+	for (int p = 0; p < SIM_P_COUNT; p++) {
+		Sum *s = &w->prim[p];
+		if (is_lock_prim(p) && lockfree) {
+			*s = (Sum){ .nterms = 1, .given = true,
+				    .is_const = true,
+				    .term[0] = { .mult = 1, .named = -1 } };
+		} else if (!is_lock_prim(p)) {
+			for (int i = 0; i < s->nterms; i++)
+				s->term[i].mult *= widen;
+			s->const_ns *= widen;
+		}
+	}
+	return w;
+}
+
 const char *sim_costs_name(const SimCosts *c)
 {
 	return c->name;

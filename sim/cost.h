@@ -72,6 +72,13 @@ SimCosts *sim_costs_parse(const char *text, const char *filename,
 
 void sim_costs_free(SimCosts *c);
 
+/* sim_costs_widened - a copy of C with every non-lock primitive's sum
+ * WIDEN times as long (each term's count times WIDEN: the same draws as a
+ * file whose `prim` lines say so) and, with LOCKFREE, every lock primitive
+ * free (0ns).  Events are left as they are.  For `perf --widen` and its
+ * "no locking" baseline. */
+SimCosts *sim_costs_widened(const SimCosts *c, uint32_t widen, bool lockfree);
+
 /* sim_costs_name / sim_costs_summary - the `costs` and `summary` lines. */
 const char *sim_costs_name(const SimCosts *c);
 const char *sim_costs_summary(const SimCosts *c);
