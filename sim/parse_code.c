@@ -18,15 +18,12 @@ int sim_parse_prim_find(const SimToken *t)
 	return -1;
 }
 
-bool sim_parse_const_find(const SimToken *t, int *value)
+const SimConst *sim_parse_const_find(const SimToken *t)
 {
-	for (const SimConst *c = sim_consts; c->name; c++) {
-		if (sim_tok_eq(t, c->name)) {
-			*value = c->value;
-			return true;
-		}
-	}
-	return false;
+	for (const SimConst *c = sim_consts; c->name; c++)
+		if (sim_tok_eq(t, c->name))
+			return c;
+	return NULL;
 }
 
 int sim_parse_prop_find(const SimToken *t)
@@ -297,6 +294,7 @@ static gboolean expr(SimParser *p, SimArg *out)
 static gboolean expr_name(SimParser *p, const SimToken *t, SimArg *out)
 {
 	SimToken u = sim_lex_peek(p);
+	const SimConst *c;
 	int v;
 
 	if (u.kind == TK_LPAREN) {
@@ -313,8 +311,9 @@ static gboolean expr_name(SimParser *p, const SimToken *t, SimArg *out)
 		*out = arg_reg(v);
 		return TRUE;
 	}
-	if (sim_parse_const_find(t, &v)) {
-		*out = arg_imm(v);
+	if ((c = sim_parse_const_find(t))) {
+		*out = arg_imm(c->value);
+		out->shape = (uint8_t)c->shape;
 		return TRUE;
 	}
 	return FAIL(p, t, SIM_PARSE_ERROR_NAME, "unknown name '%.*s'",
@@ -344,7 +343,8 @@ static gboolean expr_primary(SimParser *p, SimArg *out)
 	}
 }
 
-/* Unary operators fold on immediates, so `-7` is an immediate. */
+/* Unary operators fold on immediates, so `-7` is an immediate; not on
+ * PAGES or LAST, whose value is the linked world's (prog.h). */
 static gboolean expr_unary(SimParser *p, SimArg *out)
 {
 	SimToken t = sim_lex_peek(p);
@@ -360,7 +360,7 @@ static gboolean expr_unary(SimParser *p, SimArg *out)
 	p->nest--;
 	if (!ok)
 		return FALSE;
-	if (out->kind == SIM_ARG_IMM) {
+	if (out->kind == SIM_ARG_IMM && out->shape == SIM_SHAPE_NONE) {
 		int v = t.kind == TK_MINUS ? -out->v : !out->v;
 
 		*out = arg_imm((int16_t)(uint16_t)v);
@@ -466,12 +466,10 @@ static gboolean block(SimParser *p, SimToken *close)
  * (so the right-hand side must have been compiled first). */
 static gboolean dst_reg(SimParser *p, const SimToken *t, int *reg)
 {
-	int v;
-
 	*reg = sim_parse_local_find(p, t);
 	if (*reg >= 0)
 		return TRUE;
-	if (sim_parse_const_find(t, &v))
+	if (sim_parse_const_find(t))
 		return FAIL(p, t, SIM_PARSE_ERROR_NAME,
 			    "cannot assign to constant '%.*s'", SPAN(t));
 	if (sim_parse_is_reserved(t))

@@ -33,7 +33,7 @@ struct SimProcBuilder {
 
 int sim_parse_prim_find(const SimToken *t);
 
-bool sim_parse_const_find(const SimToken *t, int *value);
+const SimConst *sim_parse_const_find(const SimToken *t);
 
 int sim_parse_prop_find(const SimToken *t);
 

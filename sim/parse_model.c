@@ -323,7 +323,6 @@ static gboolean model_lock(SimParser *p, SimModel *m, ModelState *ms)
 static gboolean params(SimParser *p, SimProcBuilder *pb)
 {
 	SimToken t;
-	int v;
 
 	p->pb = pb;
 	if (!sim_parse_expect(p, TK_LPAREN, "'('", NULL))
@@ -339,7 +338,7 @@ static gboolean params(SimParser *p, SimProcBuilder *pb)
 		if (sim_parse_local_find(p, &t) >= 0)
 			return FAIL(p, &t, SIM_PARSE_ERROR_NAME,
 				    "duplicate parameter '%.*s'", SPAN(&t));
-		if (sim_parse_const_find(&t, &v) || sim_parse_is_reserved(&t))
+		if (sim_parse_const_find(&t) || sim_parse_is_reserved(&t))
 			return FAIL(p, &t, SIM_PARSE_ERROR_NAME,
 				    "'%.*s' cannot be a parameter name",
 				    SPAN(&t));

@@ -159,11 +159,11 @@ static gboolean scn_blocks(SimParser *p, SimScenario *s)
 					    b.value);
 		}
 		for (const SimToken *e = &a; e; e = e == &a ? &b : NULL)
-			if (e->value >= SIM_PAGES_DEFAULT)
+			if (e->value >= sim_scenario_pages(s))
 				return FAIL(p, e, SIM_PARSE_ERROR_BOUND,
 					    "block pgoff %d out of range "
 					    "(0..%d)", e->value,
-					    SIM_PAGES_DEFAULT - 1);
+					    sim_scenario_pages(s) - 1);
 		for (int v = a.value; v <= b.value; v++) {
 			if (s->blocks[v])
 				return FAIL(p, &a, SIM_PARSE_ERROR_NAME,
@@ -184,7 +184,8 @@ static gboolean scn_blocks(SimParser *p, SimScenario *s)
 	}
 }
 
-/* file size N [blocks LIST] */
+/* file size N [blocks LIST]: the world has max(N, SIM_PAGES_DEFAULT)
+ * pages (sim_scenario_pages), so the blocks may lie past i_size. */
 static gboolean scn_file(SimParser *p, SimScenario *s, ScnState *st,
 			 size_t offset)
 {
@@ -195,10 +196,10 @@ static gboolean scn_file(SimParser *p, SimScenario *s, ScnState *st,
 	if (!sim_parse_expect_keyword(p, "size") ||
 	    !sim_parse_expect(p, TK_NUMBER, "a size in pages", &n))
 		return FALSE;
-	if (n.value > SIM_PAGES_DEFAULT)
+	if (n.value > SIM_PAGES_MAX)
 		return FAIL(p, &n, SIM_PARSE_ERROR_BOUND,
 			    "file size %d out of range (0..%d)", n.value,
-			    SIM_PAGES_DEFAULT);
+			    SIM_PAGES_MAX);
 	s->i_size = n.value;
 	t = sim_lex_peek(p);
 	if (!sim_tok_is(&t, "blocks"))

@@ -34,21 +34,25 @@ int sim_prop_lookup(const char *name)
 	return -1;
 }
 
+/* a number; PAGES and LAST default to the 8-page world (prog.h) */
+#define NUM(name, value) { name, value, SIM_SHAPE_NONE }
 const SimConst sim_consts[] = {
-	{ "HOLE", SIM_HOLE }, { "OK", SIM_OK }, { "SIGBUS", SIM_SIGBUS },
-	{ "EBUSY", SIM_EBUSY }, { "EIO", SIM_EIO },
-	{ "PTE_NONE", SIM_PTE_NONE }, { "PTE_RO", SIM_PTE_RO },
-	{ "PTE_RW", SIM_PTE_RW },
-	{ "ENTRY_NONE", SIM_ENTRY_NONE }, { "ENTRY_EMPTY", SIM_ENTRY_EMPTY },
-	{ "ENTRY_ZERO", SIM_ENTRY_ZERO }, { "ENTRY_BLOCK", SIM_ENTRY_BLOCK },
-	{ "ENTRY_PAGE", SIM_ENTRY_PAGE },
-	{ "FAULT_NONE", SIM_FAULT_NONE }, { "FAULT_NOPTE", SIM_FAULT_NOPTE },
-	{ "FAULT_WP", SIM_FAULT_WP },
-	{ "FAULT_FLAG_WRITE", 1 }, { "FAULT_FLAG_MKWRITE", 2 },
-	{ "PAGES", SIM_PAGES_DEFAULT }, { "LAST", SIM_PAGES_DEFAULT - 1 },
-	{ "TRUE", 1 }, { "FALSE", 0 },
-	{ NULL, 0 },
+	NUM("HOLE", SIM_HOLE), NUM("OK", SIM_OK), NUM("SIGBUS", SIM_SIGBUS),
+	NUM("EBUSY", SIM_EBUSY), NUM("EIO", SIM_EIO),
+	NUM("PTE_NONE", SIM_PTE_NONE), NUM("PTE_RO", SIM_PTE_RO),
+	NUM("PTE_RW", SIM_PTE_RW),
+	NUM("ENTRY_NONE", SIM_ENTRY_NONE), NUM("ENTRY_EMPTY", SIM_ENTRY_EMPTY),
+	NUM("ENTRY_ZERO", SIM_ENTRY_ZERO), NUM("ENTRY_BLOCK", SIM_ENTRY_BLOCK),
+	NUM("ENTRY_PAGE", SIM_ENTRY_PAGE),
+	NUM("FAULT_NONE", SIM_FAULT_NONE), NUM("FAULT_NOPTE", SIM_FAULT_NOPTE),
+	NUM("FAULT_WP", SIM_FAULT_WP),
+	NUM("FAULT_FLAG_WRITE", 1), NUM("FAULT_FLAG_MKWRITE", 2),
+	{ "PAGES", SIM_PAGES_DEFAULT, SIM_SHAPE_PAGES },
+	{ "LAST", SIM_PAGES_DEFAULT - 1, SIM_SHAPE_LAST },
+	NUM("TRUE", 1), NUM("FALSE", 0),
+	{ NULL, 0, SIM_SHAPE_NONE },
 };
+#undef NUM
 
 int sim_const_lookup(const char *name, int *value)
 {
@@ -220,14 +224,37 @@ static int find_proc(const SimModel *m, const char *name)
 	return -1;
 }
 
-/* A thread body's calls name ops of the model; bind them in a copy. */
-static SimProc *bind_body(const SimModel *m, const SimProc *body,
-			  char **missing)
+/* proc_for_shape - a copy of PR (sharing its names) whose PAGES and LAST
+ * immediates hold SHAPE's values (prog.h: SimArgShape). */
+static SimProc *proc_for_shape(const SimProc *pr, const SimShape *shape)
 {
 	SimProc *copy = g_new0(SimProc, 1);
 
-	*copy = *body;
-	copy->code = g_memdup2(body->code, sizeof(SimInsn) * (gsize)body->ncode);
+	*copy = *pr;
+	copy->code = g_memdup2(pr->code, sizeof(SimInsn) * (gsize)pr->ncode);
+	for (int i = 0; i < copy->ncode; i++) {
+		SimInsn *in = &copy->code[i];
+
+		for (int a = 0; a < in->nargs && a < SIM_ARGS_MAX; a++) {
+			SimArg *arg = &in->arg[a];
+
+			if (arg->kind != SIM_ARG_IMM)
+				continue;
+			if (arg->shape == SIM_SHAPE_PAGES)
+				arg->v = (int16_t)shape->pages;
+			else if (arg->shape == SIM_SHAPE_LAST)
+				arg->v = (int16_t)(shape->pages - 1);
+		}
+	}
+	return copy;
+}
+
+/* A thread body's calls name ops of the model; bind them in a copy. */
+static SimProc *bind_body(const SimModel *m, const SimProc *body,
+			  const SimShape *shape, char **missing)
+{
+	SimProc *copy = proc_for_shape(body, shape);
+
 	for (int i = 0; i < copy->ncode; i++) {
 		SimInsn *in = &copy->code[i];
 		if (in->op != SIM_I_CALL)
@@ -292,6 +319,11 @@ static void shape_stacks(SimProgram *p)
 	g_free(mark);
 }
 
+int sim_scenario_pages(const SimScenario *s)
+{
+	return MAX(SIM_PAGES_DEFAULT, s->i_size);
+}
+
 SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 			     char **missing, GError **error)
 {
@@ -310,10 +342,10 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 	p->shape = (SimShape) {
 		.threads = (uint16_t)scn->nthreads,
 		.procs = (uint16_t)scn->nprocs,
-		.pages = SIM_PAGES_DEFAULT,
-		/* the file's full map, and half as many again to reallocate */
-		.blocks = SIM_PAGES_DEFAULT + SIM_PAGES_DEFAULT / 2,
+		.pages = (uint16_t)sim_scenario_pages(scn),
 	};
+	/* the file's full map, and half as many again to reallocate */
+	p->shape.blocks = (uint16_t)(p->shape.pages + p->shape.pages / 2);
 	for (int d = 0; d < model->nlocks; d++) {
 		p->lock_base[d] = n;
 		n += sim_lock_instances(&model->locks[d], p->shape.procs,
@@ -334,11 +366,11 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 	p->shape.ranged = p->ranged;
 	p->procs = g_new0(SimProc *, p->nprocs);
 	for (int i = 0; i < model->nprocs; i++)
-		p->procs[i] = (SimProc *)&model->procs[i];
+		p->procs[i] = proc_for_shape(&model->procs[i], &p->shape);
 	p->body0 = model->nprocs;
 	for (int i = 0; i < scn->nbodies; i++)
 		p->procs[p->body0 + i] = bind_body(model, &scn->bodies[i],
-						   missing);
+						   &p->shape, missing);
 	if (*missing) {
 		sim_program_free(p);
 		return NULL;
@@ -351,7 +383,7 @@ void sim_program_free(SimProgram *p)
 {
 	if (!p)
 		return;
-	for (int i = p->body0; i < p->nprocs; i++) {
+	for (int i = 0; i < p->nprocs; i++) {
 		if (!p->procs[i])
 			continue;
 		g_free(p->procs[i]->code);

@@ -59,8 +59,19 @@ typedef enum {
 	SIM_ARG_REG = 1,
 } SimArgKind;
 
+/* An immediate that names the world's size (PAGES, LAST) holds the
+ * default world's value until sim_program_link() rewrites it to the linked
+ * shape's, so one model serves a file of any size.  The parser never folds
+ * such an immediate into another. */
+typedef enum {
+	SIM_SHAPE_NONE = 0,     /* a plain number */
+	SIM_SHAPE_PAGES,        /* the file's pages */
+	SIM_SHAPE_LAST,         /* the file's last pgoff */
+} SimArgShape;
+
 typedef struct {
 	uint8_t kind;           /* SimArgKind */
+	uint8_t shape;          /* SimArgShape, for an immediate */
 	int16_t v;              /* immediate value or register number */
 } SimArg;
 
@@ -238,7 +249,9 @@ typedef struct {
 	SimWorkload *workload;  /* or NULL */
 } SimScenario;
 
-/* A model bound to a scenario: every call resolved. */
+/* A model bound to a scenario: every call resolved, PAGES and LAST the
+ * world's.  Each procedure is the program's own copy of its code (names
+ * still borrowed), patched for the shape. */
 typedef struct {
 	const SimModel *model;
 	const SimScenario *scn;
@@ -277,6 +290,11 @@ const char *sim_lock_name(const SimProgram *p, int inst, char *buf,
 
 void sim_model_free(SimModel *m);
 void sim_scenario_free(SimScenario *s);
+
+/* sim_scenario_pages - the pages of S's file: its `file size`, at least
+ * SIM_PAGES_DEFAULT (so a small file leaves room to extend it and every
+ * scenario written for the fixed 8-page world keeps its world). */
+int sim_scenario_pages(const SimScenario *s);
 void sim_proc_clear(SimProc *p);
 
 /* sim_alu - evaluate an ALU operation into *R; false for division or
@@ -286,7 +304,8 @@ bool sim_alu(SimAluOp op, int a, int b, int *r);
 /* Named constants of the model language (README: "Constants"). */
 typedef struct {
 	const char *name;
-	int value;
+	int value;              /* in a default-sized world */
+	SimArgShape shape;      /* value comes from the linked world */
 } SimConst;
 extern const SimConst sim_consts[];
 int sim_const_lookup(const char *name, int *value);

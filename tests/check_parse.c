@@ -216,7 +216,7 @@ static const struct {
 	{ "blocks-range.scn", SIM_PARSE_ERROR_BOUND, "2:29:",
 	  "block pgoff 8 out of range (0..7)" },
 	{ "file-size-range.scn", SIM_PARSE_ERROR_BOUND, "2:11:",
-	  "file size 9 out of range (0..8)" },
+	  "file size 4097 out of range (0..4096)" },
 	{ "dup-block.scn", SIM_PARSE_ERROR_NAME, "2:26:",
 	  "duplicate block pgoff 1" },
 	{ "dup-header.scn", SIM_PARSE_ERROR_SYNTAX, "4:1:",

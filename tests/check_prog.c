@@ -1832,6 +1832,42 @@ END_TEST
 /* The shape's stacks: the deepest call chain any thread body can take
  * (its frames, and the registers of every frame along it), whichever
  * thread takes it; a recursion counts as the ceilings. */
+/* A file of `file size N` pages past the default: the world has N pages
+ * and half as many again blocks, and PAGES and LAST mean its size in the
+ * model's ops as in the thread bodies, unary minus included.  Truncating
+ * to page 2 up to LAST frees every block past it, not only those of the
+ * first 8 pages. */
+START_TEST(test_link_shape_pages)
+{
+	static const char model[] =
+		"model t\n"
+		"op trunc(size) {\n\tfree_blocks(size, LAST)\n"
+		"\treturn PAGES\n}\n"
+		"op park() {\n\ti_size_read()\n\treturn 0\n}\n";
+	Fx *f = fx_new(model, "scenario s\nfile size 16 blocks 0..15\n"
+		       "thread T0 {\n\tn = trunc(2)\n\tm = -LAST\n\tpark()\n}\n");
+
+	ck_assert_int_eq(f->p->shape.pages, 16);
+	ck_assert_int_eq(f->p->shape.blocks, 24);
+	ck_assert(f->init_ok);
+	fx_run(f, "0");
+	for (int pg = 0; pg < 16; pg++)
+		ck_assert_msg((sim_bmap(f->w)[pg] == SIM_HOLE) == (pg >= 2),
+			      "page %d: block %d", pg, sim_bmap(f->w)[pg]);
+	ck_assert_int_eq(fx_reg(f, 0, "n"), 16);
+	ck_assert_int_eq(fx_reg(f, 0, "m"), -15);
+	fx_free(f);
+	/* a file within the default keeps the 8-page world */
+	f = fx_new(model, "scenario s\nfile size 4 blocks 0..3\n"
+		   "thread T0 {\n\tn = trunc(2)\n\tm = -LAST\n\tpark()\n}\n");
+	ck_assert_int_eq(f->p->shape.pages, SIM_PAGES_DEFAULT);
+	fx_run(f, "0");
+	ck_assert_int_eq(fx_reg(f, 0, "n"), SIM_PAGES_DEFAULT);
+	ck_assert_int_eq(fx_reg(f, 0, "m"), 1 - SIM_PAGES_DEFAULT);
+	fx_free(f);
+}
+END_TEST
+
 START_TEST(test_link_shape_stacks)
 {
 	static const char model[] =
@@ -2042,6 +2078,7 @@ Suite *prog_suite(void)
 	tcase_add_test(tc, test_link_missing_op);
 	tcase_add_test(tc, test_link_lock_instances);
 	tcase_add_test(tc, test_link_shape_stacks);
+	tcase_add_test(tc, test_link_shape_pages);
 	tcase_add_test(tc, test_link_mmap_sem_per_process);
 	suite_add_tcase(s, tc);
 

@@ -493,8 +493,9 @@ grep -q "^WORSE  fault-vs-punch-hole: xfs-mmaplock: never, v4.2-dax: stale-pte" 
 # perf: options that cannot apply and inputs it cannot run are exit 2
 # with a message naming them; a bad cost file is file:line:col.
 pscn=scenarios/perf-disjoint-faults.scn
+pline=$(grep -n '^workload' $pscn | cut -d: -f1)
 for c in run explore export; do
-	expect_error 2 "$pscn:19:1: a workload and no threads: \`faultline perf\` runs it" \
+	expect_error 2 "$pscn:$pline:1: a workload and no threads: \`faultline perf\` runs it" \
 		$FL $c $pscn -m v4.2-dax $( [ $c = export ] && echo --promela )
 done
 expect_error 2 "needs one SCENARIO and either one -m MODEL or --all-models" \
