@@ -802,5 +802,13 @@ rc=$?
 	tail -n 1 "$tmp/wall" | awk '{ exit !($1 < 3) }' &&
 	ok || bad "explore --time-max 1: exit $rc, $(tail -n 1 "$tmp/wall") s"
 
+# lockdep's report names where the held lock was taken: the exhaustive
+# search carries no notes and replays the path to each new edge for it
+# (sim_search_site), which must give what carrying them would
+$FL explore scenarios/mkwrite-vs-write-fault-journal.scn -m i_mmap-exclusive \
+	>"$tmp/o" 2>&1
+grep -qF "holding page taken at __dax_fault (models/i_mmap-exclusive.model:63)" \
+	"$tmp/o" && ok || bad "explore: lockdep's held-lock site missing"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
