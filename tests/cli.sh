@@ -745,14 +745,17 @@ expect_error 2 "^faultline explore: --swarm takes I/N" \
 expect_error 2 "^faultline explore: --swarm diversifies the exhaustive" \
 	$FL explore $scn -m xfs-mmaplock --swarm 1/4 --random 3
 
-# explore --jobs N: the unreduced pass for livelock beside the reduced
-# search; stdout, the JSON and the exit status are the same whatever N
-# (a clean cell, a race, a livelock drawn as prefix and cycle).
+# explore --jobs N: the unreduced pass for livelock on N workers (par.h),
+# one of them after the reduced search; stdout, the JSON and the exit
+# status are the same whatever N (a clean cell, a race, a livelock drawn
+# as prefix and cycle, and the benchmark: 127 k unreduced states, so the
+# workers share work and the shared set grows while they run).
 for cell in "explore $scn -m xfs-mmaplock" "explore $scn -m boaz-early-unlock" \
+	    "explore tests/bench/scale-faults.scn -m xfs-mmaplock" \
 	    "--models tests/models explore tests/scenarios/spin-held.scn -m spin"; do
 	$FL $cell --json "$tmp/j1.json" >"$tmp/j1.txt" 2>/dev/null
 	rc1=$?
-	for j in 2 3; do
+	for j in 2 3 4; do
 		$FL $cell --jobs $j --json "$tmp/jn.json" >"$tmp/jn.txt" 2>/dev/null
 		rc=$?
 		[ $rc -eq $rc1 ] && cmp -s "$tmp/j1.txt" "$tmp/jn.txt" &&
