@@ -14,6 +14,7 @@
 #include <string.h>
 #include <glib.h>
 #include <xxhash.h>
+#include "bigmem.h"
 #include "visited.h"
 
 typedef struct {
@@ -45,7 +46,7 @@ uint64_t sim_visited_hash(const void *state, size_t size)
 static void alloc_table(SimVisited *v, uint64_t cap)
 {
 	v->mask = cap - 1;
-	v->slots = g_new(Slot, cap);
+	v->slots = sim_bigmem_alloc(sizeof(Slot) * cap);
 	/* all ones: every id SIM_VISITED_NONE */
 	memset(v->slots, 0xff, sizeof(Slot) * cap);
 }
@@ -87,7 +88,7 @@ void sim_visited_free(SimVisited *v)
 	for (uint32_t i = 0; i < v->npages; i++)
 		g_free(v->pages[i]);
 	g_free(v->pages);
-	g_free(v->slots);
+	sim_bigmem_free(v->slots, (v->mask + 1) * sizeof(Slot));
 	sim_visited_free(v->dict);
 	g_free(v->key);
 	g_free(v->out);
@@ -119,7 +120,7 @@ static void grow_table(SimVisited *v)
 			j = (j + 1) & v->mask;
 		v->slots[j] = old[i];
 	}
-	g_free(old);
+	sim_bigmem_free(old, old_cap * sizeof(Slot));
 }
 
 static void add_page(SimVisited *v)
