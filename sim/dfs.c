@@ -34,7 +34,9 @@ typedef struct {
  * fsync_pending: neither is read by them), so they are copied from the
  * parent for every thread but VIA and those the step made runnable, and
  * but readers of an rwsem: whether they share (por.h) depends on the
- * lock, which other threads change. */
+ * lock, which other threads change.  The op-boundary reads of a
+ * footprint (SimFp.brd) depend on which pgoffs have a PTE or a page:
+ * sim_por_watch refreshes them for every state. */
 static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 			int via)
 {
@@ -58,6 +60,8 @@ static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 				    parent->fut[t] :
 				    sim_por_future(s->por, w, t);
 	}
+	if (por)
+		sim_por_watch(w, f->enabled, f->fp);
 	f->ample = por ? sim_por_ample(s->por, w, f->enabled, f->fp, f->fut) :
 		   f->enabled;
 }

@@ -278,6 +278,22 @@ void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx)
 	}
 }
 
+/* check_ptes reads the block map and i_size only through
+ * sim_world_pte_is_stale, which reads neither for an absent PTE;
+ * check_pages only for a page in the page cache; the zero-page check
+ * only under a zero-page PTE. */
+void sim_oracle_watched(const SimWorld *w, uint8_t *set)
+{
+	memset(set, 0, w->pgset);
+	for (int p = 0; p < w->npages; p++) {
+		bool any = sim_mflags(w)[p] & SIM_MF_PAGE;
+		for (int pr = 0; pr < w->nprocs && !any; pr++)
+			any = sim_pte(w, pr, p)->kind != SIM_PTE_K_NONE;
+		if (any)
+			sim_bit_set(set, p);
+	}
+}
+
 bool sim_oracle_in_op(const SimWorld *w, int tid)
 {
 	return sim_thread(w, tid)->depth > 1;

@@ -41,6 +41,7 @@
 #include "../sim/prng.h"
 #include "../sim/run.h"
 #include "../sim/step.h"
+#include "traces.h"
 #include "../sim/visited.h"
 
 Suite *explore_suite(void);
@@ -296,20 +297,20 @@ START_TEST(test_counts_independent)
 }
 END_TEST
 
-/* Readers share an rwsem no writer holds or waits for (por.h): two
- * readers, each around private steps, reduce exactly as two threads of
- * private steps do (indep4); a writer's lock steps stay dependent. */
-START_TEST(test_counts_readers)
+/* SCN under tests/models' MODEL reduces exactly as two threads of four
+ * private steps do (indep4: 25 states unreduced); returns indep4's
+ * reduced state count. */
+static uint64_t reduces_as_indep4(const char *scn, const char *model)
 {
 	Job j;
 	SimExploreResult full, red, indep;
+	uint64_t n;
 
 	ck_assert(job_load(&j, "tests/scenarios/indep4.scn", "tests/models",
 			   "indep"));
 	explore(&j, true, &indep);
 	job_free(&j);
-	ck_assert(job_load(&j, "tests/scenarios/readers.scn", "tests/models",
-			   "readers"));
+	ck_assert(job_load(&j, scn, "tests/models", model));
 	explore(&j, false, &full);
 	explore(&j, true, &red);
 	ck_assert(full.complete && red.complete && indep.complete);
@@ -317,15 +318,63 @@ START_TEST(test_counts_readers)
 	ck_assert_uint_eq(red.states, indep.states);
 	ck_assert_uint_eq(red.transitions, indep.transitions);
 	ck_assert_uint_eq(red.found, full.found);
+	n = indep.states;
 	sim_explore_result_clear(&full);
 	sim_explore_result_clear(&red);
+	sim_explore_result_clear(&indep);
 	job_free(&j);
+	return n;
+}
+
+/* The op-return checks read the block map only at pgoffs with a PTE or
+ * a page (por.h): T0 allocating the blocks of four unmapped pgoffs
+ * commutes with T1's op return. */
+START_TEST(test_counts_unwatched)
+{
+	reduces_as_indep4("tests/scenarios/alloc-vs-private.scn", "indep");
+}
+END_TEST
+
+/* Trace counts (tests/traces.h): two threads of four private steps have
+ * C(8,4) = 70 interleavings and two traces, the order of their op
+ * returns (both write which threads are inside an op, and read it); T0
+ * allocating at unmapped pgoffs commutes with T1's return as well. */
+START_TEST(test_trace_counts)
+{
+	static const char *const scn[] = {
+		"tests/scenarios/indep4.scn",
+		"tests/scenarios/alloc-vs-private.scn",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(scn); i++) {
+		Job j;
+		TraceCount tc;
+		ck_assert(job_load(&j, scn[i], "tests/models", "indep"));
+		trace_count(j.p, 1000, &tc);
+		ck_assert(tc.complete);
+		ck_assert_uint_eq(tc.runs, 70);
+		ck_assert_uint_eq(tc.traces, 2);
+		trace_count(j.p, 10, &tc);
+		ck_assert(!tc.complete);
+		job_free(&j);
+	}
+}
+END_TEST
+
+/* Readers share an rwsem no writer holds or waits for (por.h): two
+ * readers, each around private steps, reduce exactly as two threads of
+ * private steps do (indep4); a writer's lock steps stay dependent. */
+START_TEST(test_counts_readers)
+{
+	Job j;
+	SimExploreResult red;
+	uint64_t indep = reduces_as_indep4("tests/scenarios/readers.scn",
+					   "readers");
+
 	ck_assert(job_load(&j, "tests/scenarios/reader-writer.scn",
 			   "tests/models", "readers"));
 	explore(&j, true, &red);
-	ck_assert_uint_gt(red.states, indep.states);
+	ck_assert_uint_gt(red.states, indep);
 	sim_explore_result_clear(&red);
-	sim_explore_result_clear(&indep);
 	job_free(&j);
 }
 END_TEST
@@ -1082,6 +1131,8 @@ Suite *explore_suite(void)
 	tc = tcase_create("counts");
 	tcase_add_test(tc, test_counts_independent);
 	tcase_add_test(tc, test_counts_readers);
+	tcase_add_test(tc, test_counts_unwatched);
+	tcase_add_test(tc, test_trace_counts);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sound");
 	tcase_set_timeout(tc, 120);
