@@ -80,6 +80,8 @@ typedef struct {
 	int wait_class;
 	uint64_t woken_at;      /* set by the step that made it runnable */
 	bool has_line;          /* its lock word's cache line has arrived */
+	int remote;             /* the other threads of its process: the
+				 * CPUs a TLB shootdown interrupts */
 	uint8_t nheld;          /* the locks it held after its last step */
 	uint16_t held[SIM_HELD_MAX];
 	uint64_t held_since[SIM_HELD_MAX];
@@ -401,7 +403,7 @@ static uint64_t step_cost(Des *d, int tid, SimPrimId prim, int nfree_before)
 	if (nfree_of(d) < nfree_before)
 		ns += sim_costs_event(c, SIM_CE_ALLOC, &d->g);
 	if (prim == SIM_P_ZAP_PTES || prim == SIM_P_WRPROTECT)
-		for (int k = remote_cpus(d, tid); k > 0; k--)
+		for (int k = d->ts[tid].remote; k > 0; k--)
 			ns += sim_costs_event(c, SIM_CE_SHOOTDOWN, &d->g);
 	return ns;
 }
@@ -648,6 +650,8 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	if (!sim_step_init(d.w, p, &ctx)) {
 		res->model_error = g_strdup(ctx.msg->str);
 	} else {
+		for (int t = 0; t < s.nthreads; t++)
+			d.ts[t].remote = remote_cpus(&d, t);
 		run_loop(&d, &ctx, cfg->ops ? cfg->ops : wl->ops,
 			 cfg->duration_ns ? cfg->duration_ns : wl->duration_ns);
 		res->events = d.steps;
