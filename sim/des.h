@@ -43,16 +43,32 @@
  *
  * There is no second semantics: what a step does, what blocks, who is
  * woken and which property is violated all come from sim_step(); this
- * module only decides who runs next and when.  Properties that need the
- * whole state space (livelock) or a quiescent world (the checks run when
- * every thread has finished: the loops never finish) are not seen here;
- * a deadlock is, when no thread is left runnable.
+ * module only decides who runs next and when.  Properties that need a
+ * quiescent world (the checks run when every thread has finished: the
+ * loops never finish) are not seen here; a deadlock is, when no thread
+ * is left runnable.  Livelock is judged by explore over every schedule;
+ * a timed run sees one schedule, and stops as stalled when it spins:
+ * when no op completes in SIM_DES_STALL_STEPS steps, or one thread takes
+ * that many steps in one op while the others complete theirs.  The
+ * result then names each looping thread with its op and the primitive
+ * (FILE:LINE) it is at, and each sleeping thread with its lock class.
+ * It cannot say whether the loop would end under another timing (a spin
+ * that waits for a slow thread, bounded but longer than the bound, reads
+ * as stalled too), nor see a livelock whose ops complete (a retry loop
+ * around whole ops, or threads that undo each other's work): those are
+ * explore's.
  *
  * Measured, per run: ops and throughput of the CPU loops; per op name the
  * count and latency percentiles (exact: every latency kept and sorted);
  * per lock class the /proc/lock_stat columns (acquisitions, contended
  * acquisitions, total wait and hold time) and the time-integral of its
  * waiters (for Little's law: integral / T = (contended / T) * mean wait);
+ * optionally (sample_ns), the waiters per class counted off the world at
+ * Poisson instants, so that a test can check Little's law against a
+ * measure of L that shares nothing with the wait accounting: a waiter is
+ * a thread BLOCKED on an instance of the class, or one a handoff granted
+ * it that has not yet returned from its lock call (PASTA: the mean over
+ * Poisson samples is the time average);
  * every property violated, how often, and for the first occurrence of
  * each the last steps before it with their times; events simulated.
  *
@@ -67,7 +83,8 @@
 #include "cost.h"
 #include "prog.h"
 
-/* Steps without a completed op after which a run stops as stalled. */
+/* Steps without a completed op (by anyone, or by one thread in its op)
+ * after which a run stops as stalled. */
 #define SIM_DES_STALL_STEPS (1u << 20)
 
 typedef struct {
@@ -78,6 +95,7 @@ typedef struct {
 	uint64_t ops;           /* 0: the workload's end (ops or duration) */
 	uint64_t duration_ns;   /* 0: likewise; both set: whichever first */
 	int trace_steps;        /* steps kept before a violation (0: 64) */
+	uint64_t sample_ns;     /* mean gap of the queue samples (0: none) */
 } SimDesConfig;
 
 /* Per lock class: /proc/lock_stat's columns. */
@@ -90,6 +108,7 @@ typedef struct {
 	uint64_t wait_max_ns;
 	double queue_area;      /* integral over time of the number of
 				 * waiters, in ns (Little's L * T) */
+	uint64_t sampled;       /* waiters summed over the queue samples */
 } SimDesLockStat;
 
 /* Per op name (the outermost op a loop calls). */
@@ -129,6 +148,7 @@ typedef struct {
 	uint64_t ops;           /* ops completed by the CPU loops */
 	double throughput;      /* ops per simulated second */
 	uint64_t events;        /* steps simulated */
+	uint64_t samples;       /* queue samples taken (cfg->sample_ns) */
 	SimDesLockStat *locks;  /* one per lock class of the model */
 	int nlocks;
 	SimDesOpStat *opstats;  /* in order of first completion */
@@ -139,6 +159,7 @@ typedef struct {
 	bool stalled;           /* ended because no op completed in
 				 * SIM_DES_STALL_STEPS steps: threads spin
 				 * (a livelock, if explore agrees) */
+	char *stall;            /* then why, naming the looping threads */
 	char *model_error;      /* a model error ended the run, or NULL */
 } SimDesResult;
 

@@ -335,10 +335,9 @@ static void text_violations(const SimPerfModel *m, GString *out)
 		const SimPerfRun *r = &m->runs[i];
 		if (r->r.stalled)
 			g_string_append_printf(out, "  stalled at %d CPU%s, widen "
-				"%g: no op completed in %u steps (threads spin: "
-				"a livelock, if explore agrees)\n", r->cpus,
-				r->cpus == 1 ? "" : "s", r->widen,
-				SIM_DES_STALL_STEPS);
+				"%g: %s (a livelock, if explore agrees)\n",
+				r->cpus, r->cpus == 1 ? "" : "s", r->widen,
+				r->r.stall);
 		for (int k = 0; k < r->r.nviolations; k++) {
 			const SimDesViolation *v = &r->r.violations[k];
 			g_string_append_printf(out, "  %s: %" G_GUINT64_FORMAT
