@@ -82,6 +82,8 @@ typedef struct {
 	int wait_class;
 	uint64_t woken_at;      /* set by the step that made it runnable */
 	bool has_line;          /* its lock word's cache line has arrived */
+	int remote;             /* the other threads of its process: the
+				 * CPUs a TLB shootdown interrupts */
 	uint8_t nheld;          /* the locks it held after its last step */
 	uint16_t held[SIM_HELD_MAX];
 	uint64_t held_since[SIM_HELD_MAX];
@@ -390,7 +392,7 @@ static uint64_t step_cost(Des *d, const SimCosts *c, int tid, SimPrimId prim,
 	if (nfree_of(d) < nfree_before)
 		ns += sim_costs_event(c, SIM_CE_ALLOC, &d->g);
 	if (prim == SIM_P_ZAP_PTES || prim == SIM_P_WRPROTECT)
-		for (int k = remote_cpus(d, tid); k > 0; k--)
+		for (int k = d->ts[tid].remote; k > 0; k--)
 			ns += sim_costs_event(c, SIM_CE_SHOOTDOWN, &d->g);
 	return ns;
 }
@@ -708,7 +710,12 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 			       &wl->background[t - cpus];
 	}
 	SimStepCtx ctx = { .prog = p, .msg = g_string_new(NULL) };
-	if (!(wl ? sim_step_init(d.w, p, &ctx) : solo_spread(&d, &ctx))) {
+	bool ok = sim_step_init(d.w, p, &ctx);
+	for (int t = 0; ok && t < s.nthreads; t++)
+		d.ts[t].remote = remote_cpus(&d, t);
+	if (ok && !wl)
+		ok = solo_spread(&d, &ctx);
+	if (!ok) {
 		res->model_error = g_strdup(ctx.msg->str);
 	} else {
 		run_loop(&d, &ctx, cfg->ops ? cfg->ops : wl ? wl->ops : 0,
