@@ -59,7 +59,9 @@
  * explore's.
  *
  * Measured, per run: ops and throughput of the CPU loops; per op name the
- * count and latency percentiles (exact: every latency kept and sorted);
+ * count, mean and latency percentiles (from a log-linear histogram,
+ * hist.h: each percentile is at most SIM_HIST_PRECISION, 0.79 %, above
+ * the exact one; the mean and maximum are exact);
  * per lock class the /proc/lock_stat columns (acquisitions, contended
  * acquisitions, total wait and hold time) and the time-integral of its
  * waiters (for Little's law: integral / T = (contended / T) * mean wait);
@@ -72,6 +74,17 @@
  * every property violated, how often, and for the first occurrence of
  * each the last steps before it with their times; events simulated.
  *
+ * A race scenario (threads, no workload) runs in *episodes*, to measure
+ * how often its race happens at realistic timing: each thread runs its
+ * body once, starting at a uniform random offset in [0, spread], spread
+ * being the time of the longest body run alone (under
+ * cfg->offset_costs, so that widening the window does not also spread
+ * the threads apart); the checks at quiescence run when the last op
+ * returns; when no event is left the episode ends (every thread done, or
+ * the rest wait for good: deadlock or lost wake-up, a violation) and the
+ * world starts again.  A violation ends its episode as above.  The rate
+ * of a property is then violations per episode and per million ops.
+ *
  * Deterministic: everything depends on the inputs and the seed only.
  */
 #ifndef SIM_DES_H
@@ -83,8 +96,14 @@
 #include "cost.h"
 #include "prog.h"
 
-/* Steps without a completed op (by anyone, or by one thread in its op)
- * after which a run stops as stalled. */
+/* Episodes of a race scenario's run when cfg->episodes is 0. */
+#define SIM_DES_EPISODES_DEFAULT 10000
+/* Steps of a thread run alone to measure a race scenario's spread. */
+#define SIM_DES_SOLO_STEPS 100000
+
+/* Steps without a completed CPU-loop op (background ops are not
+ * progress: see des.c, op_end), or by one thread in one op, after which
+ * a run stops as stalled. */
 #define SIM_DES_STALL_STEPS (1u << 20)
 
 typedef struct {
@@ -94,8 +113,15 @@ typedef struct {
 	uint64_t seed;
 	uint64_t ops;           /* 0: the workload's end (ops or duration) */
 	uint64_t duration_ns;   /* 0: likewise; both set: whichever first */
+	uint64_t episodes;      /* race scenarios: 0 is
+				 * SIM_DES_EPISODES_DEFAULT */
+	const SimCosts *offset_costs;   /* race scenarios: the costs the
+					 * spread is measured with (NULL:
+					 * costs) */
 	int trace_steps;        /* steps kept before a violation (0: 64) */
 	uint64_t sample_ns;     /* mean gap of the queue samples (0: none) */
+	volatile int *interrupted;      /* set (SIGINT, SIGTERM): stop the
+					 * run with what it has, or NULL */
 } SimDesConfig;
 
 /* Per lock class: /proc/lock_stat's columns. */
@@ -149,6 +175,9 @@ typedef struct {
 	double throughput;      /* ops per simulated second */
 	uint64_t events;        /* steps simulated */
 	uint64_t samples;       /* queue samples taken (cfg->sample_ns) */
+	uint64_t episodes;      /* ended: by a violation, or (race
+				 * scenarios) by every thread finishing */
+	uint64_t spread_ns;     /* race scenarios: the start offsets' range */
 	SimDesLockStat *locks;  /* one per lock class of the model */
 	int nlocks;
 	SimDesOpStat *opstats;  /* in order of first completion */
@@ -158,7 +187,9 @@ typedef struct {
 	bool deadlock;          /* the run ended with no runnable thread */
 	bool stalled;           /* ended because no op completed in
 				 * SIM_DES_STALL_STEPS steps: threads spin
-				 * (a livelock, if explore agrees) */
+				 * (a livelock, if explore agrees), or a
+				 * background loop overloaded starves them */
+	bool interrupted;       /* ended by cfg->interrupted */
 	char *stall;            /* then why, naming the looping threads */
 	char *model_error;      /* a model error ended the run, or NULL */
 } SimDesResult;

@@ -10,9 +10,11 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cost.h"
 #include "des.h"
+#include "hist.h"
 #include "parse.h"
 
 /* "KIND NAME 0ns" unless OVERRIDES prices NAME. */
@@ -282,7 +284,7 @@ START_TEST(test_stalled_names_loop)
 		const char *workload, *looping, *ops, *also;
 	} cases[] = {
 		{ "spin-held", "CPU0 looping in op wait_pte_locked at "
-		  "tests/models/spin.model:", "no op completed",
+		  "tests/models/spin.model:", "no CPU op completed",
 		  "BG0 sleeps on M" },
 		{ "spin-busy", "BG0 looping in op wait_pte at "
 		  "tests/models/spin.model:", "steps in one op", "" },
@@ -621,6 +623,88 @@ START_TEST(test_costs_exp)
 }
 END_TEST
 
+/* A race scenario runs in episodes: R2 (fault-vs-punch-hole.scn) races
+ * at realistic timing under v4.2-dax (no fence between the fault and
+ * punch hole) and never under xfs-mmaplock (the MMAPLOCK serialises
+ * them); every episode ends, each violation ends one. */
+START_TEST(test_race_episodes)
+{
+	static const struct { const char *model; bool races; } cells[] = {
+		{ "v4.2-dax", true }, { "xfs-mmaplock", false },
+	};
+	GError *err = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cells); i++) {
+		Case k = {
+			sim_parse_model_load("models", cells[i].model, &err),
+			sim_parse_scenario_file("scenarios/fault-vs-punch-hole.scn",
+						&err),
+			sim_costs_load("dram-2015", "models/costs", &err) };
+		ck_assert_msg(k.m && k.s && k.c, "%s", err ? err->message : "");
+		SimDesConfig cfg = { .costs = k.c, .episodes = 500,
+				     .seed_set = true, .seed = 7 };
+		SimDesResult r;
+		char *missing = NULL;
+		uint64_t n = 0;
+
+		ck_assert_int_eq(sim_des_run(k.m, k.s, &cfg, &r, &missing,
+					     &err), SIM_DES_OK);
+		ck_assert_msg(!r.model_error, "%s", r.model_error);
+		ck_assert_uint_eq(r.episodes, 500);
+		ck_assert_uint_gt(r.spread_ns, 0);
+		for (int v = 0; v < r.nviolations; v++)
+			n += k.s->check >> r.violations[v].prop & 1 ?
+			     r.violations[v].count : 0;
+		ck_assert_msg((n > 0) == cells[i].races, "%s: %llu races",
+			      cells[i].model, (unsigned long long)n);
+		/* the three ops (two stores, a punch) run in every
+		 * episode a violation does not cut short */
+		ck_assert_uint_le(r.ops, 3 * r.episodes);
+		ck_assert_uint_ge(r.ops, 3 * (r.episodes - n));
+		sim_des_result_clear(&r);
+		case_free(&k);
+	}
+}
+END_TEST
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The histogram's percentiles against the exact nearest-rank ones of
+ * the same values: never below, at most SIM_HIST_PRECISION above. */
+START_TEST(test_hist_precision)
+{
+	enum { N = 20000 };
+	static uint64_t v[N];
+	SimHist h;
+	SimPrng g;
+	const double ps[] = { 0.001, 0.5, 0.9, 0.99, 0.999, 1 };
+
+	sim_hist_init(&h);
+	sim_prng_seed(&g, 7);
+	for (int i = 0; i < N; i++) {
+		/* spread over nine decades, exact and bucketed values */
+		v[i] = (uint64_t)exp((double)(sim_prng_next(&g) >> 11) *
+				    0x1p-53 * 21);
+		sim_hist_add(&h, v[i]);
+	}
+	qsort(v, N, sizeof(v[0]), cmp_u64);
+	for (size_t k = 0; k < G_N_ELEMENTS(ps); k++) {
+		uint64_t exact = v[(int)ceil(ps[k] * N) - 1];
+		uint64_t got = sim_hist_pct(&h, ps[k]);
+		ck_assert_msg(got >= exact && got - exact <=
+			      exact * SIM_HIST_PRECISION, "p%g: %llu, exact %llu",
+			      ps[k], (unsigned long long)got,
+			      (unsigned long long)exact);
+	}
+	ck_assert_uint_eq(h.max, v[N - 1]);
+	sim_hist_clear(&h);
+}
+END_TEST
+
 Suite *des_suite(void);
 
 Suite *des_suite(void)
@@ -630,6 +714,7 @@ Suite *des_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_costs_shipped);
+	tcase_add_test(tc, test_hist_precision);
 	tcase_add_test(tc, test_costs_exp);
 	tcase_add_test(tc, test_one_cpu_no_contention);
 	tcase_add_test(tc, test_deterministic);
@@ -640,6 +725,7 @@ Suite *des_suite(void)
 	tcase_add_test(tc, test_mm1_mean_wait);
 	tcase_add_test(tc, test_exclusive_flat);
 	tcase_add_test(tc, test_race_timed);
+	tcase_add_test(tc, test_race_episodes);
 	tcase_add_test(tc, test_deadlock_timed);
 	tcase_add_test(tc, test_workload_block);
 	tcase_add_test(tc, test_hashed_collisions);
