@@ -77,6 +77,7 @@ typedef struct {
 	bool background;
 	int op;                 /* opstats index of the op under way, or -1 */
 	uint64_t op_start;      /* when it arrived */
+	uint64_t op_steps;      /* steps it has taken in it */
 	bool waiting;           /* blocked since wait_start on wait_class */
 	uint64_t wait_start;
 	int wait_class;
@@ -107,6 +108,9 @@ typedef struct {
 	const SimDesConfig *cfg;
 	SimWorld *w;
 	SimPrng g;
+	SimPrng sample_g;       /* the queue samples' own stream, so that
+				 * sampling does not change the run */
+	uint64_t next_sample;   /* when the next queue sample is taken */
 	Heap heap;
 	int nblocked;           /* threads BLOCKED in the world */
 	ThreadState *ts;
@@ -199,6 +203,29 @@ static void wait_begin(Des *d, int tid, uint64_t now)
 	d->waiters[s->wait_class]++;
 }
 
+/* Queue samples at Poisson instants before T (cfg->sample_ns): each
+ * counts the waiters per lock class as the world shows them, without
+ * the wait accounting above (wait_begin/wait_end), which Little's law is
+ * then checked against. */
+static void sample_to(Des *d, uint64_t t)
+{
+	SimDist gap = { SIM_DIST_EXP, d->cfg->sample_ns, 0 };
+
+	for (; gap.a && d->next_sample < t;
+	     d->next_sample += sim_dist_draw(&gap, &d->sample_g)) {
+		d->res->samples++;
+		for (int tid = 0; tid < nthreads_of(d); tid++) {
+			const SimThread *th = thread_of(d, tid);
+			int inst = th->status == SIM_TH_BLOCKED ? th->wait_lock :
+				th->granted ?
+				sim_step_lock_target(d->w, d->p, tid) : -1;
+			if (inst >= 0)
+				d->res->locks[sim_lock_decl_of(d->p, inst)]
+					.sampled++;
+		}
+	}
+}
+
 static void wait_end(Des *d, int tid, uint64_t now)
 {
 	ThreadState *s = &d->ts[tid];
@@ -275,6 +302,7 @@ static void op_begin(Des *d, int tid, uint64_t now)
 	int proc = op_proc(d, tid);
 	s->op = proc < 0 ? -1 : opstat_of(d, proc, s->background);
 	s->op_start = now;
+	s->op_steps = 0;
 }
 
 static void op_end(Des *d, int tid, uint64_t now)
@@ -487,6 +515,7 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 
 	ring_record(d, now, tid, in);
 	d->steps++;
+	d->ts[tid].op_steps++;
 	ctx->found = 0;         /* the step adds to it */
 	sim_step(d->w, tid, ctx);
 	if (ctx->model_error) {
@@ -515,6 +544,71 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 	}
 	if (ctx->woken)
 		wake_woken(d, now, ctx->woken);
+	return true;
+}
+
+/* The name perf gives thread TID. */
+static void thread_name(const Des *d, int tid, GString *out)
+{
+	if (tid < d->res->cpus)
+		g_string_append_printf(out, "CPU%d", tid);
+	else
+		g_string_append_printf(out, "BG%d", tid - d->res->cpus);
+}
+
+/* Whether the run has stalled after TID's step: no op completed in
+ * SIM_DES_STALL_STEPS steps (every thread spins or sleeps), or TID has
+ * taken that many steps in one op while other ops complete (it spins
+ * alone).  If so, res->stall says which and names every thread that
+ * loops (runnable inside an op: all of them in the first case, those
+ * past half the bound in the second) with its op and the primitive it
+ * is at, and every thread asleep with its lock class.  What it cannot
+ * tell: whether a loop would end under another timing, or an op that
+ * does complete takes part in a livelock (explore's livelock does). */
+static bool stalled(Des *d, int tid)
+{
+	bool none = d->steps - d->last_op_step > SIM_DES_STALL_STEPS;
+
+	if (!none && d->ts[tid].op_steps <= SIM_DES_STALL_STEPS)
+		return false;
+	GString *m = g_string_new(NULL);
+	if (none) {
+		g_string_append_printf(m, "no CPU-loop op completed in %u steps",
+				       SIM_DES_STALL_STEPS);
+	} else {
+		thread_name(d, tid, m);
+		g_string_append_printf(m, " took %u steps in one op while "
+				       "other ops completed", SIM_DES_STALL_STEPS);
+	}
+	const char *sep = " (";
+	for (int t = 0; t < nthreads_of(d); t++) {
+		const SimThread *th = thread_of(d, t);
+		int op = op_proc(d, t);
+		if (th->status == SIM_TH_BLOCKED) {
+			g_string_append(m, sep);
+			thread_name(d, t, m);
+			g_string_append_printf(m, " sleeps on %s",
+				d->res->locks[sim_lock_decl_of(d->p,
+							       th->wait_lock)].name);
+		} else if (th->status == SIM_TH_RUNNABLE && op >= 0 &&
+			   (none || d->ts[t].op_steps > SIM_DES_STALL_STEPS / 2)) {
+			const SimInsn *in = sim_step_next_insn(d->w, d->p, t);
+			g_string_append(m, sep);
+			thread_name(d, t, m);
+			g_string_append_printf(m, " looping in op %s at %s:%d "
+				"(%s, %" G_GUINT64_FORMAT " steps into the op)",
+				d->p->procs[op]->name,
+				d->p->procs[cur_proc(d, t)]->file, in->line,
+				sim_prims[in->sub].name, d->ts[t].op_steps);
+		} else {
+			continue;
+		}
+		sep = "; ";
+	}
+	if (*sep == ';')
+		g_string_append_c(m, ')');
+	d->res->stalled = true;
+	d->res->stall = g_string_free(m, FALSE);
 	return true;
 }
 
@@ -565,16 +659,14 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 			d->res->interrupted = true;
 			break;
 		}
-		if (d->steps - d->last_op_step > SIM_DES_STALL_STEPS) {
-			d->res->stalled = true;
-			break;
-		}
 		Event e = heap_pop(&d->heap);
 		if (end_ns && e.t > end_ns) {
 			now = end_ns;
 			break;
 		}
 		now = e.t;
+		if (d->cfg->sample_ns)
+			sample_to(d, now);
 		const SimInsn *in = sim_step_next_insn(d->w, d->p, e.tid);
 		uint64_t at = line_arrival(d, e.tid, in, now);
 		if (at > now) {
@@ -583,12 +675,15 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 		}
 		d->ts[e.tid].has_line = false;
 		ok = take_step(d, ctx, e.tid, in, now);
+		if (ok && stalled(d, e.tid))
+			break;
 	}
 	if (ok && !end_episodes && d->heap.n == 0 && d->nblocked) {
 		/* nobody can run and somebody waits: for good */
 		d->res->deadlock = true;
 		violation(d, SIM_PROP_DEADLOCK, now, "no thread can run");
 	}
+	sample_to(d, now);
 	close_all(d, now);
 	d->res->sim_ns = now;
 	return ok;
@@ -694,6 +789,7 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	res->seed = cfg->seed_set ? cfg->seed : wl ? wl->seed : 1;
 	lock_stats_init(res, model);
 	sim_prng_seed(&d.g, res->seed);
+	sim_prng_seed(&d.sample_g, ~res->seed);
 	d.w = sim_step_world_new(p);
 	d.ts = g_new0(ThreadState, s.nthreads);
 	d.heap.e = g_new(Event, s.nthreads);
@@ -755,5 +851,6 @@ void sim_des_result_clear(SimDesResult *res)
 	g_free(res->opstats);
 	g_free(res->locks);
 	g_free(res->model_error);
+	g_free(res->stall);
 	memset(res, 0, sizeof(*res));
 }

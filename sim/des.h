@@ -43,10 +43,20 @@
  *
  * There is no second semantics: what a step does, what blocks, who is
  * woken and which property is violated all come from sim_step(); this
- * module only decides who runs next and when.  Properties that need the
- * whole state space (livelock) or a quiescent world (the checks run when
- * every thread has finished: the loops never finish) are not seen here;
- * a deadlock is, when no thread is left runnable.
+ * module only decides who runs next and when.  Properties that need a
+ * quiescent world (the checks run when every thread has finished: the
+ * loops never finish) are not seen here; a deadlock is, when no thread
+ * is left runnable.  Livelock is judged by explore over every schedule;
+ * a timed run sees one schedule, and stops as stalled when it spins:
+ * when no op completes in SIM_DES_STALL_STEPS steps, or one thread takes
+ * that many steps in one op while the others complete theirs.  The
+ * result then names each looping thread with its op and the primitive
+ * (FILE:LINE) it is at, and each sleeping thread with its lock class.
+ * It cannot say whether the loop would end under another timing (a spin
+ * that waits for a slow thread, bounded but longer than the bound, reads
+ * as stalled too), nor see a livelock whose ops complete (a retry loop
+ * around whole ops, or threads that undo each other's work): those are
+ * explore's.
  *
  * Measured, per run: ops and throughput of the CPU loops; per op name the
  * count, mean and latency percentiles (from a log-linear histogram,
@@ -55,6 +65,12 @@
  * per lock class the /proc/lock_stat columns (acquisitions, contended
  * acquisitions, total wait and hold time) and the time-integral of its
  * waiters (for Little's law: integral / T = (contended / T) * mean wait);
+ * optionally (sample_ns), the waiters per class counted off the world at
+ * Poisson instants, so that a test can check Little's law against a
+ * measure of L that shares nothing with the wait accounting: a waiter is
+ * a thread BLOCKED on an instance of the class, or one a handoff granted
+ * it that has not yet returned from its lock call (PASTA: the mean over
+ * Poisson samples is the time average);
  * every property violated, how often, and for the first occurrence of
  * each the last steps before it with their times; events simulated.
  *
@@ -85,8 +101,9 @@
 /* Steps of a thread run alone to measure a race scenario's spread. */
 #define SIM_DES_SOLO_STEPS 100000
 
-/* Steps without a completed CPU-loop op after which a run stops as
- * stalled (background ops are not progress: see des.c, op_end). */
+/* Steps without a completed op (a CPU loop's: background ops are not
+ * progress, see des.c, op_end; or by one thread in its op) after which
+ * a run stops as stalled. */
 #define SIM_DES_STALL_STEPS (1u << 20)
 
 typedef struct {
@@ -104,6 +121,7 @@ typedef struct {
 	int trace_steps;        /* steps kept before a violation (0: 64) */
 	volatile int *interrupted;      /* set (SIGINT, SIGTERM): stop the
 					 * run with what it has, or NULL */
+	uint64_t sample_ns;     /* mean gap of the queue samples (0: none) */
 } SimDesConfig;
 
 /* Per lock class: /proc/lock_stat's columns. */
@@ -116,6 +134,7 @@ typedef struct {
 	uint64_t wait_max_ns;
 	double queue_area;      /* integral over time of the number of
 				 * waiters, in ns (Little's L * T) */
+	uint64_t sampled;       /* waiters summed over the queue samples */
 } SimDesLockStat;
 
 /* Per op name (the outermost op a loop calls). */
@@ -158,6 +177,7 @@ typedef struct {
 	uint64_t episodes;      /* ended: by a violation, or (race
 				 * scenarios) by every thread finishing */
 	uint64_t spread_ns;     /* race scenarios: the start offsets' range */
+	uint64_t samples;       /* queue samples taken (cfg->sample_ns) */
 	SimDesLockStat *locks;  /* one per lock class of the model */
 	int nlocks;
 	SimDesOpStat *opstats;  /* in order of first completion */
@@ -169,6 +189,7 @@ typedef struct {
 				 * SIM_DES_STALL_STEPS steps: threads spin
 				 * (a livelock, if explore agrees), or a
 				 * background loop overloaded starves them */
+	char *stall;            /* then why, naming the looping threads */
 	bool interrupted;       /* ended by cfg->interrupted */
 	char *model_error;      /* a model error ended the run, or NULL */
 } SimDesResult;

@@ -335,11 +335,10 @@ static void text_violations(const SimPerfModel *m, GString *out)
 		const SimPerfRun *r = &m->runs[i];
 		if (r->r.stalled)
 			g_string_append_printf(out, "  stalled at %d CPU%s, widen "
-				"%g: no CPU op completed in %u steps (threads "
-				"spin: a livelock, if explore agrees; or a "
+				"%g: %s (a livelock, if explore agrees; or a "
 				"background loop slower than its rate starves "
-				"them)\n", r->cpus, r->cpus == 1 ? "" : "s",
-				r->widen, SIM_DES_STALL_STEPS);
+				"the CPU loops)\n", r->cpus, r->cpus == 1 ? "" :
+				"s", r->widen, r->r.stall);
 		if (r->r.interrupted)
 			g_string_append_printf(out, "  interrupted at %d CPU%s, "
 				"widen %g after %" G_GUINT64_FORMAT " ops\n",
