@@ -1618,7 +1618,10 @@ static gboolean step_block(Walk *w, GString *s, int f, int pc,
 
 /* proctype T<tid>: the initial local run (step.c sim_step_init: no
  * thread steps before every thread has run it, `started`), the step
- * blocks, and the local block. */
+ * blocks, and the local block.  A finished thread stays at `end:`
+ * (a valid end state) without a step of its own: were it to run on
+ * and terminate, SPIN would store each finished thread's two extra
+ * positions interleaved with the others' steps. */
 static gboolean thread(const SimProgram *p, int tid, GString *out,
 		       GError **error)
 {
@@ -1633,8 +1636,11 @@ static gboolean thread(const SimProgram *p, int tid, GString *out,
 	w.seen = g_hash_table_new(NULL, NULL);
 	g_queue_init(&w.todo);
 	w.nregs = 1;
-	/* v_wq = 1: the initial run ends in no quiescence check */
-	g_string_append(steps, "\tatomic {\n\t\tstarted++;\n\t\tv_wq = 1;\n");
+	/* v_wq = 1: the initial run ends in no quiescence check; the
+	 * threads run it in tid order, as sim_step_init() does, so SPIN
+	 * stores one state per thread started, not every subset */
+	g_string_append_printf(steps, "\tatomic {\n\t\tstarted == %d -> "
+			       "started++;\n\t\tv_wq = 1;\n", tid);
 	go(&w, steps, 0, 0);
 	g_string_append(steps, "\t}\n");
 	while (ok && !g_queue_is_empty(&w.todo)) {
@@ -1648,7 +1654,7 @@ static gboolean thread(const SimProgram *p, int tid, GString *out,
 	if (ok)
 		g_string_append_printf(out, "/* %s in P%d */\nproctype T%d() {\n"
 				       "\tshort r[%d];\n%s\tatomic {\n\t\tskip;\n"
-				       "%s\t}\nend:\n\tskip\n}\n\n",
+				       "%s\t}\nend:\n\tfalse\n}\n\n",
 				       p->scn->threads[tid].name,
 				       p->scn->threads[tid].proc, tid, w.nregs,
 				       steps->str, locals->str);
