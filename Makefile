@@ -45,7 +45,7 @@ LIB_OBJ  := $(LIB_SRC:.c=.o)
 CLI_OBJ  := $(CLI_SRC:.c=.o)
 TEST_OBJ := $(TEST_SRC:.c=.o)
 
-.PHONY: all deps check check-spin unit scenarios asan demo bench install uninstall \
+.PHONY: all deps check check-spin check-variants unit scenarios asan demo bench install uninstall \
         clean tidy fuzz valgrind check-report
 
 all: faultline faultline.1
@@ -125,6 +125,12 @@ check: tidy faultline faultline.1 tests/check_all
 # takes every 15th): tests/spin-agree.sh
 check-spin: faultline
 	SPIN_SAMPLE=1 sh tests/spin-agree.sh
+
+# Every variant of every race scenario (page shift, a third thread, a second
+# process) against the original's verdict (make check takes the copies of
+# every 8th scenario): tests/variants.py, tests/variants.expect
+check-variants: faultline
+	$(PYTHON) tests/variants.py
 
 asan:
 	$(MAKE) clean

@@ -46,9 +46,18 @@ else
 	sp=0 sf=1 ss=0
 fi
 
-passed=$(( checks - unit_failed + cp + jp + sp ))
-failed=$(( unit_failed + cf + jf + sf ))
-echo "check: $checks unit checks, $(( cp + cf )) command-line checks, $(( jp + jf )) scenario expectations, $(( sp + sf )) SPIN agreements ($spin)"
+# Variants of every race scenario (pages shifted, a thread in a new process;
+# a third thread for every 8th) judged against the original's cells and
+# tests/variants.expect: one check per variant cell.
+${PYTHON:-/usr/bin/python3} tests/variants.py --copy-sample "${VARIANTS_COPY_SAMPLE:-8}" | tee "$out"
+variants=$(tail -n 1 "$out")
+vp=$(echo "$variants" | sed -n 's/^variants: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+vf=$(echo "$variants" | sed -n 's/^variants: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+[ -n "$vp" ] || { echo "check: the variants test printed no summary"; vp=0; vf=1; }
+
+passed=$(( checks - unit_failed + cp + jp + sp + vp ))
+failed=$(( unit_failed + cf + jf + sf + vf ))
+echo "check: $checks unit checks, $(( cp + cf )) command-line checks, $(( jp + jf )) scenario expectations, $(( vp + vf )) variant cells, $(( sp + sf )) SPIN agreements ($spin)"
 if [ "$ss" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $ss skipped"
 else
