@@ -16,7 +16,9 @@
  *
  * Checklist when adding a primitive: enum here, row in sim_prims[], handler
  * in step.c, its footprint in por.c's prim_fp() (the compiler names a
- * missing case), a test in tests/check_prog.c, a line in README.md.
+ * missing case), its Promela in promela.c's emitters[] (export refuses a
+ * primitive without one), a test in tests/check_prog.c, a line in
+ * README.md.
  */
 #ifndef SIM_PRIM_H
 #define SIM_PRIM_H

@@ -930,338 +930,455 @@ static void store_block(Emit *e, const char *pg)
 	    "b_stored[v_b] = 1\n\t\t:: else\n\t\tfi;\n", pg);
 }
 
+/* The emitters, named after step.c's handlers (h_NAME -> p_NAME). */
+
+static void p_lock_excl(Emit *e)
+{
+	acquire(e, SIM_MODE_WRITE);
+}
+
+static void p_lock_read(Emit *e)
+{
+	acquire(e, SIM_MODE_READ);
+}
+
+static void p_unlock(Emit *e)
+{
+	release(e, -1, 0);
+}
+
+static void p_up_read(Emit *e)
+{
+	release(e, SIM_MODE_READ, 0);
+}
+
+static void p_up_write(Emit *e)
+{
+	release(e, SIM_MODE_WRITE, 0);
+}
+
+static void p_unlock_entry_all(Emit *e)
+{
+	release(e, -1, 1);
+}
+
+static void p_downgrade_write(Emit *e)
+{
+	char flags[16];
+
+	lock_target(e, flags, sizeof(flags));
+	out(e, "\t\tstep_downgrade(%d, %c, v_inst);\n", e->tid, flags[0]);
+}
+
+static void p_grab_entry_page(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	out(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) != 0 && "
+	    "entry[v_a0] == 0 -> v_r0 = 4; v_sl = 0\n\t\t:: else ->\n");
+	grab_entry(e);
+	out(e, "\t\t\tskip\n\t\tfi;\n");
+}
+
+static void p_wait_entry(Emit *e)
+{
+	out(e, "\t\twait_entry(%d);\n", e->tid);
+}
+
+static void p_wait_delete_entry(Emit *e)
+{
+	out(e, "\t\twait_entry(%d);\n"
+	    "\t\tif :: !v_sl && v_r0 != 0 -> delete_entry(v_a0) :: else fi;\n",
+	    e->tid);
+}
+
+static void p_i_size_write(Emit *e)
+{
+	broken_if(e, "v_a0 < 0 || v_a0 > NPG");
+	out(e, "\t\tif\n\t\t:: v_a0 < i_size ->\n"
+	    "\t\t\tv_p = v_a0;\n\t\t\tdo\n"
+	    "\t\t\t:: v_p < NPG -> th_inval[%d] = th_inval[%d] | BIT(v_p); v_p++\n"
+	    "\t\t\t:: else -> break\n\t\t\tod\n"
+	    "\t\t:: else\n\t\tfi;\n\t\ti_size = v_a0;\n", e->tid, e->tid);
+}
+
+static void p_get_block(Emit *e)
+{
+	get_block(e, "B_NEW", 0);
+}
+
+static void p_get_block_zeroed(Emit *e)
+{
+	get_block(e, "B_ZEROED", 0);
+}
+
+static void p_get_block_unwritten(Emit *e)
+{
+	get_block(e, "B_NEW", 1);
+}
+
+/* step.c h_free_blocks() and, SHIFT, h_shift_blocks(): both clamp
+ * first, and an empty range changes nothing */
+static void free_range(Emit *e, bool shift)
+{
+	out(e, "\t\tclamp_range();\n\t\tif\n\t\t:: v_start <= v_end ->\n"
+	    "\t\t\tv_q = v_start;\n\t\t\tdo\n"
+	    "\t\t\t:: v_q <= v_end -> free_one(v_q); v_q++\n"
+	    "\t\t\t:: else -> break\n\t\t\tod;\n");
+	if (shift)
+		out(e, "\t\t\tv_x = v_end - v_start + 1;\n"
+		    "\t\t\tv_q = v_start;\n\t\t\tdo\n"
+		    "\t\t\t:: v_q + v_x < NPG ->\n"
+		    "\t\t\t\tv_b = bmap[v_q + v_x];\n"
+		    "\t\t\t\tbmap[v_q] = v_b;\n\t\t\t\tbmap[v_q + v_x] = 0;\n"
+		    "\t\t\t\tif :: v_b != 0 -> b_pgoff[v_b] = v_q :: else fi;\n"
+		    "\t\t\t\tv_q++\n"
+		    "\t\t\t:: else -> break\n\t\t\tod;\n");
+	out(e, "\t\t\tth_inval[%d] = th_inval[%d] | v_pages\n"
+	    "\t\t:: else\n\t\tfi;\n", e->tid, e->tid);
+}
+
+static void p_free_blocks(Emit *e)
+{
+	free_range(e, false);
+}
+
+static void p_shift_blocks(Emit *e)
+{
+	free_range(e, true);
+}
+
+static void p_other_alloc(Emit *e)
+{
+	out(e, "\t\talloc_block(1, 0);\n");
+	broken_if(e, "v_b == 0");
+	out(e, "\t\tb_state[v_b] = B_WRITTEN;\n\t\tv_r0 = v_b;\n");
+}
+
+static void p_pte_lookup(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	out(e, "\t\tv_r0 = (pte_kind[" OWN "] == K_NONE -> 0 : "
+	    "(pte_w[" OWN "] -> 2 : 1));\n", e->proc, e->proc);
+}
+
+static void p_set_pte(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)");
+	out(e, "\t\tset_pte(%d, K_BLOCK, v_a1, v_a2);\n", e->proc);
+}
+
+static void p_set_pte_zero(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	out(e, "\t\tset_pte(%d, K_ZERO, 0, 0);\n", e->proc);
+}
+
+static void p_set_pte_anon(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	out(e, "\t\tset_pte(%d, K_ANON, 0, 1);\n", e->proc);
+}
+
+static void p_set_pte_page(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	broken_if(e, "(mflags[v_a0] & MF_PAGE) == 0");
+	out(e, "\t\tset_pte(%d, K_PAGE, v_a0, v_a1);\n", e->proc);
+}
+
+static void p_pte_mkwrite(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	out(e, "\t\tif :: pte_kind[" OWN "] != K_NONE && pte_kind[" OWN
+	    "] != K_ZERO -> pte_w[" OWN "] = 1 :: else fi;\n",
+	    e->proc, e->proc, e->proc);
+}
+
+static void p_pte_block(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	out(e, "\t\tv_r0 = (pte_kind[" OWN "] == K_BLOCK -> pte_target["
+	    OWN "] : 0);\n", e->proc, e->proc);
+}
+
+/* step.c h_add_page() and h_fill_page(): HEAD is the "if" that refuses
+ * (a page already there, or none) and prepares the page's flags; both
+ * then fill it from the block */
+static void fill_page(Emit *e, const char *head)
+{
+	broken_if(e, "!PGOFF_OK(v_a0) || (v_a1 != 0 && !BLOCK_OK(v_a1))");
+	out(e, "%s\t\t\tfill_from_block(v_a0, v_a1);\n\t\t\tv_r0 = 0\n"
+	    "\t\tfi;\n", head);
+}
+
+static void p_add_page(Emit *e)
+{
+	fill_page(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) != 0 -> "
+		  "v_r0 = -16\n\t\t:: else ->\n"
+		  "\t\t\tmflags[v_a0] = (mflags[v_a0] & (MF_DIRTY | "
+		  "MF_TOWRITE)) | MF_PAGE;\n");
+}
+
+static void p_fill_page(Emit *e)
+{
+	fill_page(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> "
+		  "v_r0 = -5\n\t\t:: else ->\n"
+		  "\t\t\tmflags[v_a0] = mflags[v_a0] & ~(MF_PSTALE | "
+		  "MF_PWRITTEN | MF_POLD);\n");
+}
+
+static void p_delete_pages(Emit *e)
+{
+	char body[512];
+
+	g_snprintf(body, sizeof(body), "\t\t\tif\n"
+		   "\t\t\t:: (mflags[v_p] & MF_PAGE) != 0 ->\n"
+		   "\t\t\t\tif :: (mflags[v_p] & MF_PSTORED) != 0 -> "
+		   "th_discarded[%d] = th_discarded[%d] | BIT(v_p) "
+		   ":: else fi;\n"
+		   "\t\t\t\tmflags[v_p] = mflags[v_p] & (MF_DIRTY | "
+		   "MF_TOWRITE);\n\t\t\t\tpage_src[v_p] = 0\n"
+		   "\t\t\t:: else\n\t\t\tfi", e->tid, e->tid);
+	for_range(e, body);
+}
+
+static void p_set_page_dirty(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	broken_if(e, "(mflags[v_a0] & MF_PAGE) == 0");
+	out(e, "\t\tmflags[v_a0] = mflags[v_a0] | MF_PDIRTY;\n");
+}
+
+static void p_dio_write(Emit *e)
+{
+	broken_if(e, "!BLOCK_OK(v_a0)");
+	out(e, "\t\tv_b = v_a0;\n");
+	store_block(e, "b_pgoff[v_b]");
+	out(e, "\t\tv_q = 0;\n\t\tdo\n\t\t:: v_q < NPG ->\n"
+	    "\t\t\tif :: (mflags[v_q] & MF_PAGE) != 0 && page_src[v_q] == v_b "
+	    "-> mflags[v_q] = mflags[v_q] | MF_POLD :: else fi;\n"
+	    "\t\t\tv_q++\n\t\t:: else -> break\n\t\tod;\n");
+}
+
+static void p_write_block(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)");
+	out(e, "\t\tv_b = v_a1;\n");
+	store_block(e, "v_a0");
+}
+
+static void p_user_store(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	out(e, "\t\tv_x = " OWN ";\n", e->proc);
+	out(e, "\t\tif\n\t\t:: pte_kind[v_x] == K_NONE -> v_r0 = 1\n"
+	    "\t\t:: pte_kind[v_x] != K_NONE && !pte_w[v_x] -> v_r0 = 2\n"
+	    "\t\t:: pte_kind[v_x] == K_ANON && pte_w[v_x]\n"
+	    "\t\t:: pte_kind[v_x] == K_PAGE && pte_w[v_x] ->\n"
+	    "\t\t\tv_y = pte_target[v_x];\n"
+	    "\t\t\tif\n\t\t\t:: (mflags[v_y] & MF_PAGE) == 0 -> "
+	    "block_write(v_a0, 0)\n"
+	    "\t\t\t:: else -> mflags[v_y] = (mflags[v_y] | MF_PWRITTEN | "
+	    "MF_PDIRTY | MF_PSTORED) & ~(MF_PSTALE | MF_POLD)\n"
+	    "\t\t\tfi\n"
+	    "\t\t:: pte_kind[v_x] != K_NONE && pte_kind[v_x] != K_ANON && "
+	    "pte_kind[v_x] != K_PAGE && pte_w[v_x] ->\n"
+	    "\t\t\tv_b = pte_target[v_x];\n");
+	store_block(e, "v_a0");
+	out(e, "\t\t\tcache_dirty = cache_dirty | BIT(v_b)\n\t\tfi;\n");
+}
+
+static void p_user_load(Emit *e)
+{
+	broken_if(e, "!PGOFF_OK(v_a0)");
+	out(e, "\t\tv_x = " OWN ";\n", e->proc);
+	out(e, "\t\tif\n\t\t:: pte_kind[v_x] == K_NONE -> v_r0 = 1\n"
+	    "\t\t:: pte_kind[v_x] == K_BLOCK -> uread(v_a0, pte_target[v_x])\n"
+	    "\t\t:: pte_kind[v_x] == K_PAGE -> uread(v_a0, 0)\n"
+	    "\t\t:: else\n\t\tfi;\n");
+}
+
+/* Every primitive's translation, the row of step.c's prim_handlers[]
+ * it follows: a model error when CHECK holds (BROKEN), then the
+ * handler's EFFECT verbatim, or RANGE as the body of a loop over the
+ * clamped range (for_range()), or what EMIT writes where the text
+ * depends on the thread, the process or the lock.  A primitive without
+ * a row is refused (emit_prim()). */
+typedef struct {
+	const char *check;
+	const char *effect;
+	const char *range;
+	void (*emit)(Emit *e);
+} Emitter;
+
+static const Emitter emitters[SIM_P_COUNT] = {
+	[SIM_P_MUTEX_LOCK] = { .emit = p_lock_excl },
+	[SIM_P_MUTEX_UNLOCK] = { .emit = p_unlock },
+	[SIM_P_DOWN_READ] = { .emit = p_lock_read },
+	[SIM_P_DOWN_WRITE] = { .emit = p_lock_excl },
+	[SIM_P_UP_READ] = { .emit = p_up_read },
+	[SIM_P_UP_WRITE] = { .emit = p_up_write },
+	[SIM_P_DOWNGRADE_WRITE] = { .emit = p_downgrade_write },
+	[SIM_P_LOCK_PAGE] = { .emit = p_lock_excl },
+	[SIM_P_UNLOCK_PAGE] = { .emit = p_unlock },
+	[SIM_P_HASH_LOCK] = { .emit = p_lock_excl },
+	[SIM_P_HASH_UNLOCK] = { .emit = p_unlock },
+	[SIM_P_RANGE_LOCK] = { .emit = p_lock_excl },
+	[SIM_P_RANGE_LOCK_READ] = { .emit = p_lock_read },
+	[SIM_P_RANGE_UNLOCK] = { .emit = p_unlock },
+	[SIM_P_GRAB_ENTRY] = { .emit = grab_entry },
+	[SIM_P_UNLOCK_ENTRY] = { .emit = p_unlock },
+	[SIM_P_UNLOCK_ENTRY_ALL] = { .emit = p_unlock_entry_all },
+	[SIM_P_WAIT_ENTRY] = { .emit = p_wait_entry },
+	[SIM_P_GRAB_ENTRY_PAGE] = { .emit = p_grab_entry_page },
+	[SIM_P_WAIT_DELETE_ENTRY] = { .emit = p_wait_delete_entry },
+	[SIM_P_I_SIZE_READ] = {
+		.effect = "\t\tv_r0 = i_size;\n" },
+	[SIM_P_I_SIZE_WRITE] = { .emit = p_i_size_write },
+	[SIM_P_GET_BLOCK] = { .emit = p_get_block },
+	[SIM_P_GET_BLOCK_ZERO] = { .emit = p_get_block_zeroed },
+	[SIM_P_GET_BLOCK_UNWRITTEN] = { .emit = p_get_block_unwritten },
+	[SIM_P_CONVERT_UNWRITTEN] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tif :: bmap[v_a0] != 0 -> b_unwritten[bmap[v_a0]] = 0 "
+			":: else fi;\n" },
+	[SIM_P_ZERO_BLOCK] = {
+		.check = "!BLOCK_OK(v_a0)",
+		.effect = "\t\tv_b = v_a0;\n\t\tblock_write(b_pgoff[v_b], v_b);\n"
+			"\t\tzero_check(v_b);\n"
+			"\t\tif\n\t\t:: b_state[v_b] != B_FREE -> b_state[v_b] = "
+			"B_ZEROED; b_stored[v_b] = 0\n\t\t:: else\n\t\tfi;\n" },
+	[SIM_P_FREE_BLOCKS] = { .emit = p_free_blocks },
+	[SIM_P_SHIFT_BLOCKS] = { .emit = p_shift_blocks },
+	[SIM_P_OTHER_ALLOC] = { .emit = p_other_alloc },
+	[SIM_P_PTE_LOOKUP] = { .emit = p_pte_lookup },
+	[SIM_P_SET_PTE] = { .emit = p_set_pte },
+	[SIM_P_SET_PTE_ZERO] = { .emit = p_set_pte_zero },
+	[SIM_P_SET_PTE_ANON] = { .emit = p_set_pte_anon },
+	[SIM_P_SET_PTE_PAGE] = { .emit = p_set_pte_page },
+	[SIM_P_PTE_MKWRITE] = { .emit = p_pte_mkwrite },
+	[SIM_P_PTE_BLOCK] = { .emit = p_pte_block },
+	[SIM_P_ZAP_PTES] = {
+		.range = "\t\t\tv_q = 0;\n\t\t\tdo\n"
+			"\t\t\t:: v_q < NP ->\n"
+			"\t\t\t\tpte_kind[v_q * NPG + v_p] = 0;\n"
+			"\t\t\t\tpte_target[v_q * NPG + v_p] = 0;\n"
+			"\t\t\t\tpte_w[v_q * NPG + v_p] = 0;\n"
+			"\t\t\t\tv_q++\n"
+			"\t\t\t:: else -> break\n\t\t\tod" },
+	[SIM_P_WRPROTECT] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\twrprotect_all(v_a0);\n" },
+	[SIM_P_PAGE_MAPPED] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tv_q = 0;\n\t\tdo\n\t\t:: v_q < NP ->\n"
+			"\t\t\tif :: pte_kind[v_q * NPG + v_a0] == K_ZERO || "
+			"pte_kind[v_q * NPG + v_a0] == K_PAGE -> v_r0 = 1 :: else fi;\n"
+			"\t\t\tv_q++\n\t\t:: else -> break\n\t\tod;\n" },
+	[SIM_P_FIND_PAGE] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tv_r0 = ((mflags[v_a0] & MF_PAGE) != 0);\n" },
+	[SIM_P_ADD_PAGE] = { .emit = p_add_page },
+	[SIM_P_DELETE_PAGES] = { .emit = p_delete_pages },
+	[SIM_P_SET_PAGE_DIRTY] = { .emit = p_set_page_dirty },
+	[SIM_P_WRITEBACK_PAGE] = {
+		.check = "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)",
+		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & (MF_PAGE | MF_PDIRTY)) == "
+			"(MF_PAGE | MF_PDIRTY) ->\n"
+			"\t\t\twrprotect_all(v_a0);\n\t\t\tv_b = v_a1;\n"
+			"\t\t\tblock_write(v_a0, v_b);\n"
+			"\t\t\tif\n\t\t\t:: b_state[v_b] != B_FREE ->\n"
+			"\t\t\t\tb_state[v_b] = B_WRITTEN;\n"
+			"\t\t\t\tif :: (mflags[v_a0] & MF_PWRITTEN) != 0 -> "
+			"b_stored[v_b] = 1 :: else fi\n"
+			"\t\t\t:: else\n\t\t\tfi;\n"
+			"\t\t\tmflags[v_a0] = mflags[v_a0] & ~(MF_PDIRTY | MF_PSTORED "
+			"| MF_POLD);\n\t\t\tpage_src[v_a0] = v_b\n"
+			"\t\t:: else\n\t\tfi;\n" },
+	[SIM_P_READ_PAGE] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> v_r0 = -5\n"
+			"\t\t:: else -> uread(v_a0, 0); v_r0 = 0\n\t\tfi;\n" },
+	[SIM_P_FILL_PAGE] = { .emit = p_fill_page },
+	[SIM_P_INVALIDATE_PAGE] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0\n"
+			"\t\t:: else ->\n\t\t\tif\n"
+			"\t\t\t:: (mflags[v_a0] & MF_PDIRTY) != 0 -> v_r0 = -16\n"
+			"\t\t\t:: else ->\n\t\t\t\tmflags[v_a0] = mflags[v_a0] & "
+			"(MF_DIRTY | MF_TOWRITE);\n\t\t\t\tpage_src[v_a0] = 0\n"
+			"\t\t\tfi\n\t\tfi;\n" },
+	[SIM_P_DIO_DONE] = {
+		.range = "\t\t\tif\n"
+			"\t\t\t:: (mflags[v_p] & MF_PAGE) != 0 && "
+			"(mflags[v_p] & MF_POLD) != 0 ->\n"
+			"\t\t\t\tmflags[v_p] = (mflags[v_p] & ~MF_POLD) | MF_PSTALE\n"
+			"\t\t\t:: else\n\t\t\tfi" },
+	[SIM_P_WRITE_PAGE] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> v_r0 = -5\n"
+			"\t\t:: else ->\n\t\t\tmflags[v_a0] = (mflags[v_a0] | "
+			"MF_PWRITTEN | MF_PDIRTY | MF_PSTORED) & ~(MF_PSTALE | "
+			"MF_POLD);\n\t\t\tv_r0 = 0\n\t\tfi;\n" },
+	[SIM_P_GET_ENTRY] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tv_r0 = entry[v_a0];\n" },
+	[SIM_P_SET_ENTRY] = {
+		.check = "!PGOFF_OK(v_a0) || v_a1 < 0 || v_a1 > 3",
+		.effect = "\t\tentry[v_a0] = v_a1;\n" },
+	[SIM_P_DELETE_ENTRIES] = {
+		.range = "\t\t\tdelete_entry(v_p)" },
+	[SIM_P_TAG_DIRTY] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tmflags[v_a0] = mflags[v_a0] | MF_DIRTY;\n" },
+	[SIM_P_TAG_TOWRITE] = {
+		.range = "\t\t\tif :: (mflags[v_p] & MF_DIRTY) != 0 -> "
+			"mflags[v_p] = mflags[v_p] | MF_TOWRITE :: else fi" },
+	[SIM_P_TEST_TOWRITE] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tv_r0 = ((mflags[v_a0] & MF_TOWRITE) != 0);\n" },
+	[SIM_P_CLEAR_TAGS] = {
+		.check = "!PGOFF_OK(v_a0)",
+		.effect = "\t\tmflags[v_a0] = mflags[v_a0] & ~(MF_DIRTY | MF_TOWRITE);\n" },
+	[SIM_P_FLUSH_CACHE] = {
+		.check = "!BLOCK_OK(v_a0)",
+		.effect = "\t\tv_b = v_a0;\n"
+			"\t\tif :: (cache_dirty & BIT(v_b)) != 0 -> "
+			"block_write(b_pgoff[v_b], v_b) :: else fi;\n"
+			"\t\tcache_dirty = cache_dirty & ~BIT(v_b);\n"
+			"\t\tv_q = 0;\n\t\tdo\n"
+			"\t\t:: v_q < NT -> th_fsync[v_q] = th_fsync[v_q] & ~BIT(v_b); v_q++\n"
+			"\t\t:: else -> break\n\t\tod;\n" },
+	[SIM_P_DIO_WRITE] = { .emit = p_dio_write },
+	[SIM_P_READ_BLOCK] = {
+		.check = "!PGOFF_OK(v_a0) || (v_a1 != 0 && !BLOCK_OK(v_a1))",
+		.effect = "\t\tif :: v_a1 != 0 && !b_unwritten[v_a1] -> "
+			"uread(v_a0, v_a1) :: else fi;\n" },
+	[SIM_P_WRITE_BLOCK] = { .emit = p_write_block },
+	[SIM_P_USER_STORE] = { .emit = p_user_store },
+	[SIM_P_USER_LOAD] = { .emit = p_user_load },
+};
+
 static gboolean emit_prim(Emit *e, GError **error)
 {
-	int pr = e->proc;
+	int id = e->in->sub;
+	const Emitter *x = id < SIM_P_COUNT ? &emitters[id] : NULL;
 
-	switch ((SimPrimId)e->in->sub) {
-	case SIM_P_MUTEX_LOCK: case SIM_P_DOWN_WRITE: case SIM_P_LOCK_PAGE:
-	case SIM_P_HASH_LOCK: case SIM_P_RANGE_LOCK:
-		acquire(e, SIM_MODE_WRITE);
-		return TRUE;
-	case SIM_P_DOWN_READ: case SIM_P_RANGE_LOCK_READ:
-		acquire(e, SIM_MODE_READ);
-		return TRUE;
-	case SIM_P_MUTEX_UNLOCK: case SIM_P_UNLOCK_PAGE:
-	case SIM_P_HASH_UNLOCK: case SIM_P_RANGE_UNLOCK:
-	case SIM_P_UNLOCK_ENTRY:
-		release(e, -1, 0);
-		return TRUE;
-	case SIM_P_UP_READ:
-		release(e, SIM_MODE_READ, 0);
-		return TRUE;
-	case SIM_P_UP_WRITE:
-		release(e, SIM_MODE_WRITE, 0);
-		return TRUE;
-	case SIM_P_UNLOCK_ENTRY_ALL:
-		release(e, -1, 1);
-		return TRUE;
-	case SIM_P_DOWNGRADE_WRITE: {
-		char flags[16];
-		lock_target(e, flags, sizeof(flags));
-		out(e, "\t\tstep_downgrade(%d, %c, v_inst);\n", e->tid,
-		    flags[0]);
-		return TRUE;
+	if (!x || !(x->effect || x->range || x->emit)) {
+		g_set_error(error, g_quark_from_static_string("promela"), 1,
+			    "promela: primitive %d (%s) has no translation",
+			    id, x ? sim_prims[id].name : "?");
+		return FALSE;
 	}
-	case SIM_P_GRAB_ENTRY:
-		grab_entry(e);
-		return TRUE;
-	case SIM_P_GRAB_ENTRY_PAGE:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) != 0 && "
-		    "entry[v_a0] == 0 -> v_r0 = 4; v_sl = 0\n\t\t:: else ->\n");
-		grab_entry(e);
-		out(e, "\t\t\tskip\n\t\tfi;\n");
-		return TRUE;
-	case SIM_P_WAIT_ENTRY:
-		out(e, "\t\twait_entry(%d);\n", e->tid);
-		return TRUE;
-	case SIM_P_WAIT_DELETE_ENTRY:
-		out(e, "\t\twait_entry(%d);\n"
-		    "\t\tif :: !v_sl && v_r0 != 0 -> delete_entry(v_a0) :: else fi;\n",
-		    e->tid);
-		return TRUE;
-	case SIM_P_I_SIZE_READ:
-		out(e, "\t\tv_r0 = i_size;\n");
-		return TRUE;
-	case SIM_P_I_SIZE_WRITE:
-		broken_if(e, "v_a0 < 0 || v_a0 > NPG");
-		out(e, "\t\tif\n\t\t:: v_a0 < i_size ->\n"
-		    "\t\t\tv_p = v_a0;\n\t\t\tdo\n"
-		    "\t\t\t:: v_p < NPG -> th_inval[%d] = th_inval[%d] | BIT(v_p); v_p++\n"
-		    "\t\t\t:: else -> break\n\t\t\tod\n"
-		    "\t\t:: else\n\t\tfi;\n\t\ti_size = v_a0;\n", e->tid, e->tid);
-		return TRUE;
-	case SIM_P_GET_BLOCK:
-		get_block(e, "B_NEW", 0);
-		return TRUE;
-	case SIM_P_GET_BLOCK_ZERO:
-		get_block(e, "B_ZEROED", 0);
-		return TRUE;
-	case SIM_P_GET_BLOCK_UNWRITTEN:
-		get_block(e, "B_NEW", 1);
-		return TRUE;
-	case SIM_P_CONVERT_UNWRITTEN:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tif :: bmap[v_a0] != 0 -> b_unwritten[bmap[v_a0]] = 0 "
-		    ":: else fi;\n");
-		return TRUE;
-	case SIM_P_ZERO_BLOCK:
-		broken_if(e, "!BLOCK_OK(v_a0)");
-		out(e, "\t\tv_b = v_a0;\n\t\tblock_write(b_pgoff[v_b], v_b);\n"
-		    "\t\tzero_check(v_b);\n"
-		    "\t\tif\n\t\t:: b_state[v_b] != B_FREE -> b_state[v_b] = "
-		    "B_ZEROED; b_stored[v_b] = 0\n\t\t:: else\n\t\tfi;\n");
-		return TRUE;
-	case SIM_P_FREE_BLOCKS:
-	case SIM_P_SHIFT_BLOCKS:
-		/* step.c clamps first: an empty range changes nothing */
-		out(e, "\t\tclamp_range();\n\t\tif\n\t\t:: v_start <= v_end ->\n"
-		    "\t\t\tv_q = v_start;\n\t\t\tdo\n"
-		    "\t\t\t:: v_q <= v_end -> free_one(v_q); v_q++\n"
-		    "\t\t\t:: else -> break\n\t\t\tod;\n");
-		if (e->in->sub == SIM_P_SHIFT_BLOCKS)
-			out(e, "\t\t\tv_x = v_end - v_start + 1;\n"
-			    "\t\t\tv_q = v_start;\n\t\t\tdo\n"
-			    "\t\t\t:: v_q + v_x < NPG ->\n"
-			    "\t\t\t\tv_b = bmap[v_q + v_x];\n"
-			    "\t\t\t\tbmap[v_q] = v_b;\n\t\t\t\tbmap[v_q + v_x] = 0;\n"
-			    "\t\t\t\tif :: v_b != 0 -> b_pgoff[v_b] = v_q :: else fi;\n"
-			    "\t\t\t\tv_q++\n"
-			    "\t\t\t:: else -> break\n\t\t\tod;\n");
-		out(e, "\t\t\tth_inval[%d] = th_inval[%d] | v_pages\n"
-		    "\t\t:: else\n\t\tfi;\n", e->tid, e->tid);
-		return TRUE;
-	case SIM_P_OTHER_ALLOC:
-		out(e, "\t\talloc_block(1, 0);\n");
-		broken_if(e, "v_b == 0");
-		out(e, "\t\tb_state[v_b] = B_WRITTEN;\n\t\tv_r0 = v_b;\n");
-		return TRUE;
-	case SIM_P_PTE_LOOKUP:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tv_r0 = (pte_kind[" OWN "] == K_NONE -> 0 : "
-		    "(pte_w[" OWN "] -> 2 : 1));\n", pr, pr);
-		return TRUE;
-	case SIM_P_SET_PTE:
-		broken_if(e, "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)");
-		out(e, "\t\tset_pte(%d, K_BLOCK, v_a1, v_a2);\n", pr);
-		return TRUE;
-	case SIM_P_SET_PTE_ZERO:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tset_pte(%d, K_ZERO, 0, 0);\n", pr);
-		return TRUE;
-	case SIM_P_SET_PTE_PAGE:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		broken_if(e, "(mflags[v_a0] & MF_PAGE) == 0");
-		out(e, "\t\tset_pte(%d, K_PAGE, v_a0, v_a1);\n", pr);
-		return TRUE;
-	case SIM_P_SET_PTE_ANON:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tset_pte(%d, K_ANON, 0, 1);\n", pr);
-		return TRUE;
-	case SIM_P_PTE_MKWRITE:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tif :: pte_kind[" OWN "] != K_NONE && pte_kind[" OWN
-		    "] != K_ZERO -> pte_w[" OWN "] = 1 :: else fi;\n",
-		    pr, pr, pr);
-		return TRUE;
-	case SIM_P_PTE_BLOCK:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tv_r0 = (pte_kind[" OWN "] == K_BLOCK -> pte_target["
-		    OWN "] : 0);\n", pr, pr);
-		return TRUE;
-	case SIM_P_ZAP_PTES:
-		for_range(e, "\t\t\tv_q = 0;\n\t\t\tdo\n"
-			  "\t\t\t:: v_q < NP ->\n"
-			  "\t\t\t\tpte_kind[v_q * NPG + v_p] = 0;\n"
-			  "\t\t\t\tpte_target[v_q * NPG + v_p] = 0;\n"
-			  "\t\t\t\tpte_w[v_q * NPG + v_p] = 0;\n"
-			  "\t\t\t\tv_q++\n"
-			  "\t\t\t:: else -> break\n\t\t\tod");
-		return TRUE;
-	case SIM_P_WRPROTECT:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\twrprotect_all(v_a0);\n");
-		return TRUE;
-	case SIM_P_PAGE_MAPPED:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tv_q = 0;\n\t\tdo\n\t\t:: v_q < NP ->\n"
-		    "\t\t\tif :: pte_kind[v_q * NPG + v_a0] == K_ZERO || "
-		    "pte_kind[v_q * NPG + v_a0] == K_PAGE -> v_r0 = 1 :: else fi;\n"
-		    "\t\t\tv_q++\n\t\t:: else -> break\n\t\tod;\n");
-		return TRUE;
-	case SIM_P_FIND_PAGE:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tv_r0 = ((mflags[v_a0] & MF_PAGE) != 0);\n");
-		return TRUE;
-	case SIM_P_ADD_PAGE:
-	case SIM_P_FILL_PAGE:
-		broken_if(e, "!PGOFF_OK(v_a0) || (v_a1 != 0 && !BLOCK_OK(v_a1))");
-		if (e->in->sub == SIM_P_ADD_PAGE)
-			out(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) != 0 -> "
-			    "v_r0 = -16\n\t\t:: else ->\n"
-			    "\t\t\tmflags[v_a0] = (mflags[v_a0] & (MF_DIRTY | "
-			    "MF_TOWRITE)) | MF_PAGE;\n");
-		else
-			out(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> "
-			    "v_r0 = -5\n\t\t:: else ->\n"
-			    "\t\t\tmflags[v_a0] = mflags[v_a0] & ~(MF_PSTALE | "
-			    "MF_PWRITTEN | MF_POLD);\n");
-		out(e, "\t\t\tfill_from_block(v_a0, v_a1);\n\t\t\tv_r0 = 0\n"
-		    "\t\tfi;\n");
-		return TRUE;
-	case SIM_P_INVALIDATE_PAGE:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0\n"
-		    "\t\t:: else ->\n\t\t\tif\n"
-		    "\t\t\t:: (mflags[v_a0] & MF_PDIRTY) != 0 -> v_r0 = -16\n"
-		    "\t\t\t:: else ->\n\t\t\t\tmflags[v_a0] = mflags[v_a0] & "
-		    "(MF_DIRTY | MF_TOWRITE);\n\t\t\t\tpage_src[v_a0] = 0\n"
-		    "\t\t\tfi\n\t\tfi;\n");
-		return TRUE;
-	case SIM_P_DIO_DONE:
-		for_range(e, "\t\t\tif\n"
-			  "\t\t\t:: (mflags[v_p] & MF_PAGE) != 0 && "
-			  "(mflags[v_p] & MF_POLD) != 0 ->\n"
-			  "\t\t\t\tmflags[v_p] = (mflags[v_p] & ~MF_POLD) | MF_PSTALE\n"
-			  "\t\t\t:: else\n\t\t\tfi");
-		return TRUE;
-	case SIM_P_DELETE_PAGES: {
-		char body[512];
-		g_snprintf(body, sizeof(body), "\t\t\tif\n"
-			   "\t\t\t:: (mflags[v_p] & MF_PAGE) != 0 ->\n"
-			   "\t\t\t\tif :: (mflags[v_p] & MF_PSTORED) != 0 -> "
-			   "th_discarded[%d] = th_discarded[%d] | BIT(v_p) "
-			   ":: else fi;\n"
-			   "\t\t\t\tmflags[v_p] = mflags[v_p] & (MF_DIRTY | "
-			   "MF_TOWRITE);\n\t\t\t\tpage_src[v_p] = 0\n"
-			   "\t\t\t:: else\n\t\t\tfi", e->tid, e->tid);
-		for_range(e, body);
-		return TRUE;
-	}
-	case SIM_P_SET_PAGE_DIRTY:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		broken_if(e, "(mflags[v_a0] & MF_PAGE) == 0");
-		out(e, "\t\tmflags[v_a0] = mflags[v_a0] | MF_PDIRTY;\n");
-		return TRUE;
-	case SIM_P_WRITEBACK_PAGE:
-		broken_if(e, "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)");
-		out(e, "\t\tif\n\t\t:: (mflags[v_a0] & (MF_PAGE | MF_PDIRTY)) == "
-		    "(MF_PAGE | MF_PDIRTY) ->\n"
-		    "\t\t\twrprotect_all(v_a0);\n\t\t\tv_b = v_a1;\n"
-		    "\t\t\tblock_write(v_a0, v_b);\n"
-		    "\t\t\tif\n\t\t\t:: b_state[v_b] != B_FREE ->\n"
-		    "\t\t\t\tb_state[v_b] = B_WRITTEN;\n"
-		    "\t\t\t\tif :: (mflags[v_a0] & MF_PWRITTEN) != 0 -> "
-		    "b_stored[v_b] = 1 :: else fi\n"
-		    "\t\t\t:: else\n\t\t\tfi;\n"
-		    "\t\t\tmflags[v_a0] = mflags[v_a0] & ~(MF_PDIRTY | MF_PSTORED "
-		    "| MF_POLD);\n\t\t\tpage_src[v_a0] = v_b\n"
-		    "\t\t:: else\n\t\tfi;\n");
-		return TRUE;
-	case SIM_P_READ_PAGE:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> v_r0 = -5\n"
-		    "\t\t:: else -> uread(v_a0, 0); v_r0 = 0\n\t\tfi;\n");
-		return TRUE;
-	case SIM_P_WRITE_PAGE:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> v_r0 = -5\n"
-		    "\t\t:: else ->\n\t\t\tmflags[v_a0] = (mflags[v_a0] | "
-		    "MF_PWRITTEN | MF_PDIRTY | MF_PSTORED) & ~(MF_PSTALE | "
-		    "MF_POLD);\n\t\t\tv_r0 = 0\n\t\tfi;\n");
-		return TRUE;
-	case SIM_P_GET_ENTRY:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tv_r0 = entry[v_a0];\n");
-		return TRUE;
-	case SIM_P_SET_ENTRY:
-		broken_if(e, "!PGOFF_OK(v_a0) || v_a1 < 0 || v_a1 > 3");
-		out(e, "\t\tentry[v_a0] = v_a1;\n");
-		return TRUE;
-	case SIM_P_DELETE_ENTRIES:
-		for_range(e, "\t\t\tdelete_entry(v_p)");
-		return TRUE;
-	case SIM_P_TAG_DIRTY:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tmflags[v_a0] = mflags[v_a0] | MF_DIRTY;\n");
-		return TRUE;
-	case SIM_P_TAG_TOWRITE:
-		for_range(e, "\t\t\tif :: (mflags[v_p] & MF_DIRTY) != 0 -> "
-			  "mflags[v_p] = mflags[v_p] | MF_TOWRITE :: else fi");
-		return TRUE;
-	case SIM_P_TEST_TOWRITE:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tv_r0 = ((mflags[v_a0] & MF_TOWRITE) != 0);\n");
-		return TRUE;
-	case SIM_P_CLEAR_TAGS:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tmflags[v_a0] = mflags[v_a0] & ~(MF_DIRTY | MF_TOWRITE);\n");
-		return TRUE;
-	case SIM_P_FLUSH_CACHE:
-		broken_if(e, "!BLOCK_OK(v_a0)");
-		out(e, "\t\tv_b = v_a0;\n"
-		    "\t\tif :: (cache_dirty & BIT(v_b)) != 0 -> "
-		    "block_write(b_pgoff[v_b], v_b) :: else fi;\n"
-		    "\t\tcache_dirty = cache_dirty & ~BIT(v_b);\n"
-		    "\t\tv_q = 0;\n\t\tdo\n"
-		    "\t\t:: v_q < NT -> th_fsync[v_q] = th_fsync[v_q] & ~BIT(v_b); v_q++\n"
-		    "\t\t:: else -> break\n\t\tod;\n");
-		return TRUE;
-	case SIM_P_DIO_WRITE:
-		broken_if(e, "!BLOCK_OK(v_a0)");
-		out(e, "\t\tv_b = v_a0;\n");
-		store_block(e, "b_pgoff[v_b]");
-		out(e, "\t\tv_q = 0;\n\t\tdo\n\t\t:: v_q < NPG ->\n"
-		    "\t\t\tif :: (mflags[v_q] & MF_PAGE) != 0 && page_src[v_q] == v_b "
-		    "-> mflags[v_q] = mflags[v_q] | MF_POLD :: else fi;\n"
-		    "\t\t\tv_q++\n\t\t:: else -> break\n\t\tod;\n");
-		return TRUE;
-	case SIM_P_READ_BLOCK:
-		broken_if(e, "!PGOFF_OK(v_a0) || (v_a1 != 0 && !BLOCK_OK(v_a1))");
-		out(e, "\t\tif :: v_a1 != 0 && !b_unwritten[v_a1] -> "
-		    "uread(v_a0, v_a1) :: else fi;\n");
-		return TRUE;
-	case SIM_P_WRITE_BLOCK:
-		broken_if(e, "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)");
-		out(e, "\t\tv_b = v_a1;\n");
-		store_block(e, "v_a0");
-		return TRUE;
-	case SIM_P_USER_STORE:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tv_x = " OWN ";\n", pr);
-		out(e, "\t\tif\n\t\t:: pte_kind[v_x] == K_NONE -> v_r0 = 1\n"
-		    "\t\t:: pte_kind[v_x] != K_NONE && !pte_w[v_x] -> v_r0 = 2\n"
-		    "\t\t:: pte_kind[v_x] == K_ANON && pte_w[v_x]\n"
-		    "\t\t:: pte_kind[v_x] == K_PAGE && pte_w[v_x] ->\n"
-		    "\t\t\tv_y = pte_target[v_x];\n"
-		    "\t\t\tif\n\t\t\t:: (mflags[v_y] & MF_PAGE) == 0 -> "
-		    "block_write(v_a0, 0)\n"
-		    "\t\t\t:: else -> mflags[v_y] = (mflags[v_y] | MF_PWRITTEN | "
-		    "MF_PDIRTY | MF_PSTORED) & ~(MF_PSTALE | MF_POLD)\n"
-		    "\t\t\tfi\n"
-		    "\t\t:: pte_kind[v_x] != K_NONE && pte_kind[v_x] != K_ANON && "
-		    "pte_kind[v_x] != K_PAGE && pte_w[v_x] ->\n"
-		    "\t\t\tv_b = pte_target[v_x];\n");
-		store_block(e, "v_a0");
-		out(e, "\t\t\tcache_dirty = cache_dirty | BIT(v_b)\n\t\tfi;\n");
-		return TRUE;
-	case SIM_P_USER_LOAD:
-		broken_if(e, "!PGOFF_OK(v_a0)");
-		out(e, "\t\tv_x = " OWN ";\n", pr);
-		out(e, "\t\tif\n\t\t:: pte_kind[v_x] == K_NONE -> v_r0 = 1\n"
-		    "\t\t:: pte_kind[v_x] == K_BLOCK -> uread(v_a0, pte_target[v_x])\n"
-		    "\t\t:: pte_kind[v_x] == K_PAGE -> uread(v_a0, 0)\n"
-		    "\t\t:: else\n\t\tfi;\n");
-		return TRUE;
-	case SIM_P_COUNT:
-		break;
-	}
-	g_set_error(error, g_quark_from_static_string("promela"), 1,
-		    "promela: primitive %d (%s) has no translation",
-		    e->in->sub, e->in->sub < SIM_P_COUNT ?
-		    sim_prims[e->in->sub].name : "?");
-	return FALSE;
+	if (x->check)
+		broken_if(e, x->check);
+	if (x->effect)
+		out(e, "%s", x->effect);
+	if (x->range)
+		for_range(e, x->range);
+	if (x->emit)
+		x->emit(e);
+	return TRUE;
 }
 
 /* ---- threads ------------------------------------------------------------
@@ -1501,7 +1618,10 @@ static gboolean step_block(Walk *w, GString *s, int f, int pc,
 
 /* proctype T<tid>: the initial local run (step.c sim_step_init: no
  * thread steps before every thread has run it, `started`), the step
- * blocks, and the local block. */
+ * blocks, and the local block.  A finished thread stays at `end:`
+ * (a valid end state) without a step of its own: were it to run on
+ * and terminate, SPIN would store each finished thread's two extra
+ * positions interleaved with the others' steps. */
 static gboolean thread(const SimProgram *p, int tid, GString *out,
 		       GError **error)
 {
@@ -1516,8 +1636,11 @@ static gboolean thread(const SimProgram *p, int tid, GString *out,
 	w.seen = g_hash_table_new(NULL, NULL);
 	g_queue_init(&w.todo);
 	w.nregs = 1;
-	/* v_wq = 1: the initial run ends in no quiescence check */
-	g_string_append(steps, "\tatomic {\n\t\tstarted++;\n\t\tv_wq = 1;\n");
+	/* v_wq = 1: the initial run ends in no quiescence check; the
+	 * threads run it in tid order, as sim_step_init() does, so SPIN
+	 * stores one state per thread started, not every subset */
+	g_string_append_printf(steps, "\tatomic {\n\t\tstarted == %d -> "
+			       "started++;\n\t\tv_wq = 1;\n", tid);
 	go(&w, steps, 0, 0);
 	g_string_append(steps, "\t}\n");
 	while (ok && !g_queue_is_empty(&w.todo)) {
@@ -1531,7 +1654,7 @@ static gboolean thread(const SimProgram *p, int tid, GString *out,
 	if (ok)
 		g_string_append_printf(out, "/* %s in P%d */\nproctype T%d() {\n"
 				       "\tshort r[%d];\n%s\tatomic {\n\t\tskip;\n"
-				       "%s\t}\nend:\n\tskip\n}\n\n",
+				       "%s\t}\nend:\n\tfalse\n}\n\n",
 				       p->scn->threads[tid].name,
 				       p->scn->threads[tid].proc, tid, w.nregs,
 				       steps->str, locals->str);
