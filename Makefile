@@ -40,7 +40,7 @@ ALL_LDFLAGS  = $(LDFLAGS) $(SAN)
 LIB_SRC  := $(filter-out sim/main.c sim/cmd_%.c sim/cli.c sim/report_%.c, \
               $(wildcard sim/*.c))
 CLI_SRC  := sim/main.c sim/cli.c $(wildcard sim/cmd_*.c sim/report_*.c)
-TEST_SRC := $(wildcard tests/check_*.c) tests/fixture.c
+TEST_SRC := $(wildcard tests/check_*.c) tests/fixture.c tests/traces.c
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 CLI_OBJ  := $(CLI_SRC:.c=.o)
 TEST_OBJ := $(TEST_SRC:.c=.o)
@@ -147,6 +147,10 @@ bench: faultline tests/bench_des
 	sh tests/bench-des.sh
 	sh tests/bench-perf.sh
 
+# The reduction against the Mazurkiewicz trace count (tests/traces.h).
+tests/tracecount: tests/tracecount.o tests/traces.o $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
+
 # Timed runs' speed (sim/des.h): simulated events per second.
 tests/bench_des: tests/bench_des.o $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(GLIB_LIBS) $(XXH_LIBS) $(MATH_LIBS)
@@ -202,6 +206,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f .datadir faultline faultline.1 tests/check_all tests/bench_des tests/fuzz_parse tests/fuzz_engine sim/*.o sim/*.d tests/*.o tests/*.d
+	rm -f .datadir faultline faultline.1 tests/check_all tests/bench_des tests/tracecount tests/fuzz_parse tests/fuzz_engine sim/*.o sim/*.d tests/*.o tests/*.d
 
 -include $(wildcard sim/*.d tests/*.d)

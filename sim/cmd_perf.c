@@ -26,6 +26,7 @@
 #include <glib/gstdio.h>
 #include "cli.h"
 #include "des.h"
+#include "explore.h"
 #include "parse.h"
 #include "report_perf.h"
 
@@ -48,11 +49,14 @@ typedef struct {
 	char *csv;
 	gint64 seed;
 	gint64 ops;
+	gboolean races;
+	gint64 episodes;
 	const char *scenario;
 	int cpus[PERF_CPUS_MAX];
 	int ncpus;
 	double widen[PERF_LIST_MAX];
 	int nwiden;
+	volatile int *interrupted;      /* SIGINT / SIGTERM came */
 } Args;
 
 /* ---- options ------------------------------------------------------------ */
@@ -82,14 +86,38 @@ static bool parse_list(const char *opt, const char *arg, int lo, int hi,
 	return ok;
 }
 
+static bool widen_copy(Args *a, const int *widen)
+{
+	for (int i = 0; i < a->nwiden; i++)
+		a->widen[i] = widen[i];
+	return true;
+}
+
 static bool check_args(Args *a, int argc)
 {
 	int widen[PERF_LIST_MAX];
 
 	a->model = a->models ? a->models[0] : NULL;
+	if (a->races && (argc < 2 || a->all_models || a->json || a->csv ||
+			 a->cpus_arg || a->ops || (a->model && a->models[1])))
+		return sim_cli_usage("perf", "--races takes scenarios or "
+				     "directories, at most one -m MODEL (else "
+				     "every model), no --all-models, --cpus, "
+				     "--ops, --json or --csv") && false;
+	if (!a->races && a->episodes)
+		return sim_cli_usage("perf", "--episodes goes with --races") &&
+		       false;
+	if (a->episodes < 0)
+		return sim_cli_usage("perf", "--episodes takes a positive "
+				     "number") && false;
 	if (a->list_costs)
 		return sim_cli_usage("perf", "--list-costs stands alone") &&
 		       false;
+	if (a->races)
+		return parse_list("--widen", a->widen_arg ? a->widen_arg :
+				  "1,4,16", 1, PERF_WIDEN_MAX, widen,
+				  PERF_RACES_WIDEN_MAX, &a->nwiden) &&
+		       widen_copy(a, widen);
 	if (argc != 2 || (!a->model == !a->all_models) ||
 	    (a->model && a->models[1]))
 		return sim_cli_usage("perf", "needs one SCENARIO and either "
@@ -99,8 +127,7 @@ static bool check_args(Args *a, int argc)
 	    !parse_list("--widen", a->widen_arg ? a->widen_arg : "1", 1,
 			PERF_WIDEN_MAX, widen, PERF_LIST_MAX, &a->nwiden))
 		return false;
-	for (int i = 0; i < a->nwiden; i++)
-		a->widen[i] = widen[i];
+	widen_copy(a, widen);
 	if ((a->seed < 0 && a->seed != SEED_UNSET) || a->ops < 0)
 		return sim_cli_usage("perf", "--seed and --ops take "
 				     "non-negative numbers") && false;
@@ -203,6 +230,8 @@ static int list_costs(SimCli *cli)
 typedef struct {
 	SimCosts *widen[PERF_LIST_MAX];
 	SimCosts *lockfree;
+	SimCosts *base;         /* as loaded: where race scenarios' threads
+				 * start (des.h, offset_costs) */
 	char *name, *summary;
 } Costs;
 
@@ -211,6 +240,7 @@ static void costs_clear(Costs *c)
 	for (int i = 0; i < PERF_LIST_MAX; i++)
 		sim_costs_free(c->widen[i]);
 	sim_costs_free(c->lockfree);
+	sim_costs_free(c->base);
 	g_free(c->name);
 	g_free(c->summary);
 }
@@ -234,7 +264,7 @@ static bool costs_load(SimCli *cli, const Args *a, Costs *c, GError **error)
 						false);
 	if (ok)
 		c->lockfree = sim_costs_widened(base, 1, true);
-	sim_costs_free(base);
+	c->base = base;
 	g_free(path);
 	return ok;
 }
@@ -248,6 +278,7 @@ static bool run_one(const Args *a, const SimModel *m, const SimScenario *scn,
 	SimDesConfig cfg = {
 		.costs = costs, .cpus = cpus, .seed_set = a->seed != SEED_UNSET,
 		.seed = (uint64_t)a->seed, .ops = (uint64_t)a->ops,
+		.interrupted = a->interrupted,
 	};
 	GError *error = NULL;
 	char *missing = NULL;
@@ -272,8 +303,8 @@ static int perf_model(const Args *a, const SimPerf *p, const Costs *c,
 	SimDesResult nolock;
 
 	pm->runs = g_new0(SimPerfRun, a->ncpus * a->nwiden);
-	for (int w = 0; w < a->nwiden; w++)
-		for (int i = 0; i < a->ncpus; i++) {
+	for (int w = 0; w < a->nwiden && !*a->interrupted; w++)
+		for (int i = 0; i < a->ncpus && !*a->interrupted; i++) {
 			SimPerfRun *r = &pm->runs[pm->nruns++];
 			r->cpus = a->cpus[i];
 			r->widen = a->widen[w];
@@ -281,7 +312,7 @@ static int perf_model(const Args *a, const SimPerf *p, const Costs *c,
 				return SIM_EXIT_USAGE;
 		}
 	sim_perf_model_fit(p, pm);
-	if (a->cpus[0] != 1)
+	if (a->cpus[0] != 1 || *a->interrupted)
 		return SIM_EXIT_OK;
 	bool ok = run_one(a, m, p->scn, c->lockfree, 1, &nolock);
 	pm->nolock_ns = sim_perf_mean_ns(&nolock);
@@ -364,7 +395,8 @@ static int perf(SimCli *cli, const Args *a, SimScenario *scn, GString *out)
 	}
 	int n = names ? (int)names->len : 1;
 	p.models = g_new0(SimPerfModel, n);
-	for (int i = 0; i < n && rc != SIM_EXIT_USAGE; i++, p.nmodels++)
+	for (int i = 0; i < n && rc != SIM_EXIT_USAGE && !*a->interrupted;
+	     i++, p.nmodels++)
 		rc = one_model(cli, a, &p, &c, names ? names->pdata[i] :
 			       a->model, &p.models[i]);
 	for (int i = 0; i < p.nmodels && !p.seed; i++)
@@ -375,8 +407,12 @@ static int perf(SimCli *cli, const Args *a, SimScenario *scn, GString *out)
 				       "\n\n", c.name, c.summary ? c.summary :
 				       "", p.seed);
 		sim_perf_text(&p, out);
+		if (*a->interrupted)    /* as explore says it */
+			g_string_append(out, "incomplete (interrupted)\n");
 		if (sim_perf_violations(&p))
 			rc = SIM_EXIT_VIOLATION;
+		else if (*a->interrupted)
+			rc = SIM_EXIT_INCOMPLETE;
 	}
 	GString *doc = g_string_new(NULL);
 	if (rc != SIM_EXIT_USAGE && a->json) {
@@ -394,6 +430,138 @@ static int perf(SimCli *cli, const Args *a, SimScenario *scn, GString *out)
 	perf_clear(&p);
 	if (names)
 		g_ptr_array_free(names, TRUE);
+	costs_clear(&c);
+	return rc;
+}
+
+/* ---- race rates --------------------------------------------------------- */
+
+/* Cell C: M on SCN explored (the verdict) and run in timed episodes at
+ * every widen factor (the rates).  FALSE after printing a model error. */
+static bool race_cell(const Args *a, const Costs *c, const SimModel *m,
+		      const SimScenario *scn, const SimProgram *prog,
+		      SimRaceCell *cell)
+{
+	SimExploreOptions o;
+	SimExploreResult r = { 0 };
+	bool ok;
+
+	sim_explore_options_default(&o);
+	o.interrupted = a->interrupted;
+	ok = sim_explore(prog, &o, &r);
+	if (!ok)
+		fprintf(stderr, "faultline: %s", r.model_error_msg);
+	*cell = (SimRaceCell){
+		.race = scn->race ? scn->race : scn->name, .scenario = scn->name,
+		.model = m->name, .check = scn->check,
+		.found = r.found & scn->check, .complete = r.complete,
+		.nwiden = a->nwiden };
+	sim_explore_result_clear(&r);
+	for (int w = 0; ok && w < a->nwiden && !*a->interrupted; w++) {
+		SimDesConfig cfg = {
+			.costs = c->widen[w], .offset_costs = c->base,
+			.seed_set = a->seed != SEED_UNSET,
+			.seed = (uint64_t)a->seed,
+			.episodes = (uint64_t)a->episodes,
+			.interrupted = a->interrupted,
+		};
+		SimDesResult d;
+		GError *error = NULL;
+		char *missing = NULL;
+		if (sim_des_run(m, scn, &cfg, &d, &missing, &error) ==
+		    SIM_DES_ERROR)
+			ok = sim_cli_fail(error) && false;
+		else if (d.model_error)
+			ok = fprintf(stderr, "faultline: %s", d.model_error) &&
+			     false;
+		cell->ops[w] = d.ops;
+		cell->episodes[w] = d.episodes;
+		cell->interrupted |= d.interrupted;
+		for (int i = 0; i < d.nviolations; i++)
+			cell->count[w][d.violations[i].prop] = d.violations[i].count;
+		sim_des_result_clear(&d);
+		g_free(missing);
+	}
+	return ok;
+}
+
+/* --races: every race scenario of the paths under -m MODEL or each
+ * model; the exit code. */
+static int perf_races(SimCli *cli, const Args *a, char **paths, int npaths,
+		      GString *out)
+{
+	GError *error = NULL;
+	GPtrArray *files = sim_cli_scenario_files(paths, npaths, &error);
+	GPtrArray *names = files && !a->model ?
+		sim_cli_model_names(cli->models_path, &error) : NULL;
+	GPtrArray *models = g_ptr_array_new_with_free_func(
+		(GDestroyNotify)sim_model_free);
+	GArray *cells = g_array_new(FALSE, FALSE, sizeof(SimRaceCell));
+	Costs c = { 0 };
+	int rc = SIM_EXIT_OK;
+
+	if (!files || (!a->model && !names) || !costs_load(cli, a, &c, &error))
+		rc = sim_cli_fail(error);
+	for (guint i = 0; rc == SIM_EXIT_OK && i < (names ? names->len : 1);
+	     i++) {
+		SimModel *m = names ?
+			sim_parse_model_load(cli->models_path, names->pdata[i],
+					     &error) :
+			sim_cli_load_model(cli, a->model, &error);
+		if (!m)
+			rc = sim_cli_fail(error);
+		else if (m->abstract)
+			sim_model_free(m);
+		else
+			g_ptr_array_add(models, m);
+	}
+	g_string_append_printf(out, "costs %s: %s; timed episodes: each "
+			       "thread's body once, the threads starting within "
+			       "the longest body's solo run\n\n", c.name,
+			       c.summary ? c.summary : "");
+	GPtrArray *scns = g_ptr_array_new_with_free_func(
+		(GDestroyNotify)sim_scenario_free);
+	for (guint f = 0; rc == SIM_EXIT_OK && files && f < files->len &&
+	     !*a->interrupted; f++) {
+		SimScenario *scn = sim_cli_load_scenario(cli, files->pdata[f],
+							 &error);
+		if (!scn) {
+			rc = sim_cli_fail(error);
+			break;
+		}
+		g_ptr_array_add(scns, scn);
+		for (guint i = 0; scn->nthreads && i < models->len &&
+		     rc == SIM_EXIT_OK && !*a->interrupted; i++) {
+			char *missing = NULL;
+			SimProgram *p = sim_program_link(models->pdata[i], scn,
+							 &missing, &error);
+			SimRaceCell cell;
+			if (!p && error)
+				rc = sim_cli_fail(error);
+			else if (p && !race_cell(a, &c, models->pdata[i], scn,
+						 p, &cell))
+				rc = SIM_EXIT_USAGE;
+			else if (p)
+				g_array_append_val(cells, cell);
+			g_free(missing);
+			sim_program_free(p);
+		}
+	}
+	if (rc == SIM_EXIT_OK &&
+	    sim_perf_races_text((SimRaceCell *)(void *)cells->data,
+				(int)cells->len, a->widen, a->nwiden, out))
+		rc = SIM_EXIT_VIOLATION;
+	if (rc != SIM_EXIT_USAGE && *a->interrupted) {
+		g_string_append(out, "incomplete (interrupted)\n");
+		rc = rc == SIM_EXIT_VIOLATION ? rc : SIM_EXIT_INCOMPLETE;
+	}
+	g_ptr_array_free(scns, TRUE);
+	g_array_free(cells, TRUE);
+	g_ptr_array_free(models, TRUE);
+	if (names)
+		g_ptr_array_free(names, TRUE);
+	if (files)
+		g_ptr_array_free(files, TRUE);
 	costs_clear(&c);
 	return rc;
 }
@@ -419,6 +587,12 @@ int sim_cmd_perf(SimCli *cli, int argc, char **argv)
 		{ "ops", 0, 0, G_OPTION_ARG_INT64, &a.ops,
 		  "end each run after N ops (default: the workload's end)",
 		  "N" },
+		{ "races", 0, 0, G_OPTION_ARG_NONE, &a.races,
+		  "race rates: each race scenario of the paths (files or "
+		  "directories) explored and run in timed episodes", NULL },
+		{ "episodes", 0, 0, G_OPTION_ARG_INT64, &a.episodes,
+		  "with --races: episodes per cell and widen factor "
+		  "(default 10000)", "N" },
 		{ "list-costs", 0, 0, G_OPTION_ARG_NONE, &a.list_costs,
 		  "list the cost models and exit", NULL },
 		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &a.json,
@@ -441,6 +615,14 @@ int sim_cmd_perf(SimCli *cli, int argc, char **argv)
 	if (!check_args(&a, argc) || !sim_cli_outputs("perf", a.json, a.csv))
 		goto out;
 	a.scenario = argv[1];
+	a.interrupted = cli->interrupted;
+	if (a.races) {
+		g_string_append(out, "faultline perf --races\n");
+		rc = perf_races(cli, &a, argv + 1, argc - 1, out);
+		if (rc != SIM_EXIT_USAGE)
+			fputs(out->str, stdout);
+		goto out;
+	}
 	if (!(scn = sim_cli_load_scenario(cli, a.scenario, &error))) {
 		rc = sim_cli_fail(error);
 		goto out;

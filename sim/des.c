@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "des.h"
+#include "hist.h"
+#include "oracle.h"
 #include "step.h"
 
 #define TRACE_DEFAULT 64
@@ -71,15 +73,18 @@ static Event heap_pop(Heap *h)
 /* ---- per-thread and per-lock bookkeeping -------------------------------- */
 
 typedef struct {
-	const SimLoop *loop;
+	const SimLoop *loop;    /* NULL: a race scenario's thread */
 	bool background;
 	int op;                 /* opstats index of the op under way, or -1 */
 	uint64_t op_start;      /* when it arrived */
+	uint64_t op_steps;      /* steps it has taken in it */
 	bool waiting;           /* blocked since wait_start on wait_class */
 	uint64_t wait_start;
 	int wait_class;
 	uint64_t woken_at;      /* set by the step that made it runnable */
 	bool has_line;          /* its lock word's cache line has arrived */
+	int remote;             /* the other threads of its process: the
+				 * CPUs a TLB shootdown interrupts */
 	uint8_t nheld;          /* the locks it held after its last step */
 	uint16_t held[SIM_HELD_MAX];
 	uint64_t held_since[SIM_HELD_MAX];
@@ -103,6 +108,9 @@ typedef struct {
 	const SimDesConfig *cfg;
 	SimWorld *w;
 	SimPrng g;
+	SimPrng sample_g;       /* the queue samples' own stream, so that
+				 * sampling does not change the run */
+	uint64_t next_sample;   /* when the next queue sample is taken */
 	Heap heap;
 	int nblocked;           /* threads BLOCKED in the world */
 	ThreadState *ts;
@@ -112,10 +120,12 @@ typedef struct {
 	Ring *ring;             /* the last trace_steps steps */
 	int nring;
 	uint64_t steps;
-	uint64_t last_op_step;  /* steps when an op last completed */
-	GArray **lat;           /* per opstat: uint64_t latencies */
+	uint64_t last_op_step;  /* steps when a CPU-loop op last completed */
+	SimHist *lat;           /* per opstat: its latencies */
 	GHashTable *opidx;      /* 2 * op procedure + background + 1 ->
 				 * opstat index + 1 */
+	uint64_t spread;        /* race scenarios: threads start within
+				 * [0, spread] of an episode's start */
 	SimDesResult *res;
 } Des;
 
@@ -193,6 +203,29 @@ static void wait_begin(Des *d, int tid, uint64_t now)
 	d->waiters[s->wait_class]++;
 }
 
+/* Queue samples at Poisson instants before T (cfg->sample_ns): each
+ * counts the waiters per lock class as the world shows them, without
+ * the wait accounting above (wait_begin/wait_end), which Little's law is
+ * then checked against. */
+static void sample_to(Des *d, uint64_t t)
+{
+	SimDist gap = { SIM_DIST_EXP, d->cfg->sample_ns, 0 };
+
+	for (; gap.a && d->next_sample < t;
+	     d->next_sample += sim_dist_draw(&gap, &d->sample_g)) {
+		d->res->samples++;
+		for (int tid = 0; tid < nthreads_of(d); tid++) {
+			const SimThread *th = thread_of(d, tid);
+			int inst = th->status == SIM_TH_BLOCKED ? th->wait_lock :
+				th->granted ?
+				sim_step_lock_target(d->w, d->p, tid) : -1;
+			if (inst >= 0)
+				d->res->locks[sim_lock_decl_of(d->p, inst)]
+					.sampled++;
+		}
+	}
+}
+
 static void wait_end(Des *d, int tid, uint64_t now)
 {
 	ThreadState *s = &d->ts[tid];
@@ -255,10 +288,10 @@ static int opstat_of(Des *d, int proc, bool background)
 	SimDesResult *r = d->res;
 	int i = r->nopstats++;
 	r->opstats = g_renew(SimDesOpStat, r->opstats, r->nopstats);
-	d->lat = g_renew(GArray *, d->lat, r->nopstats);
+	d->lat = g_renew(SimHist, d->lat, r->nopstats);
 	r->opstats[i] = (SimDesOpStat){ .name = d->p->procs[proc]->name,
 					 .background = background };
-	d->lat[i] = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	sim_hist_init(&d->lat[i]);
 	g_hash_table_insert(d->opidx, key, GINT_TO_POINTER(i + 1));
 	return i;
 }
@@ -269,6 +302,7 @@ static void op_begin(Des *d, int tid, uint64_t now)
 	int proc = op_proc(d, tid);
 	s->op = proc < 0 ? -1 : opstat_of(d, proc, s->background);
 	s->op_start = now;
+	s->op_steps = 0;
 }
 
 static void op_end(Des *d, int tid, uint64_t now)
@@ -276,45 +310,30 @@ static void op_end(Des *d, int tid, uint64_t now)
 	ThreadState *s = &d->ts[tid];
 	if (s->op < 0)
 		return;
-	uint64_t lat = now - s->op_start;
-	d->last_op_step = d->steps;
 	d->res->opstats[s->op].count++;
-	g_array_append_val(d->lat[s->op], lat);
-	if (!s->background)
-		d->res->ops++;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of the sorted N values V. */
-static uint64_t pct(const uint64_t *v, guint n, double p)
-{
-	guint k = (guint)(p * n + 0.999999999);
-	return v[MAX(k, 1u) - 1];
+	sim_hist_add(&d->lat[s->op], now - s->op_start);
+	if (s->background)
+		return;
+	/* only the CPU loops' ops are progress: the run ends on their
+	 * count, and a background loop that runs back to back (its ops
+	 * arrive faster than it serves them) can starve them for good */
+	d->res->ops++;
+	d->last_op_step = d->steps;
 }
 
 static void op_summary(Des *d)
 {
 	for (int i = 0; i < d->res->nopstats; i++) {
 		SimDesOpStat *o = &d->res->opstats[i];
-		GArray *a = d->lat[i];
-		uint64_t *v = (uint64_t *)(void *)a->data;
-		double sum = 0;
-		if (a->len) {
-			qsort(v, a->len, sizeof(*v), cmp_u64);
-			for (guint k = 0; k < a->len; k++)
-				sum += (double)v[k];
-			o->mean_ns = sum / a->len;
-			o->p50_ns = pct(v, a->len, 0.50);
-			o->p99_ns = pct(v, a->len, 0.99);
-			o->p999_ns = pct(v, a->len, 0.999);
-			o->max_ns = v[a->len - 1];
+		SimHist *h = &d->lat[i];
+		if (h->count) {
+			o->mean_ns = h->sum / (double)h->count;
+			o->p50_ns = sim_hist_pct(h, 0.50);
+			o->p99_ns = sim_hist_pct(h, 0.99);
+			o->p999_ns = sim_hist_pct(h, 0.999);
+			o->max_ns = h->max;
 		}
-		g_array_free(a, TRUE);
+		sim_hist_clear(h);
 	}
 }
 
@@ -392,16 +411,16 @@ static uint64_t line_arrival(Des *d, int tid, const SimInsn *in,
 	return lw->line_free;
 }
 
-/* The cost of TID's step that just ran at NOW, from what it did. */
-static uint64_t step_cost(Des *d, int tid, SimPrimId prim, int nfree_before)
+/* The cost under C of TID's step that just ran, from what it did. */
+static uint64_t step_cost(Des *d, const SimCosts *c, int tid, SimPrimId prim,
+			  int nfree_before)
 {
-	const SimCosts *c = d->cfg->costs;
 	uint64_t ns = sim_costs_prim(c, prim, &d->g);
 
 	if (nfree_of(d) < nfree_before)
 		ns += sim_costs_event(c, SIM_CE_ALLOC, &d->g);
 	if (prim == SIM_P_ZAP_PTES || prim == SIM_P_WRPROTECT)
-		for (int k = remote_cpus(d, tid); k > 0; k--)
+		for (int k = d->ts[tid].remote; k > 0; k--)
 			ns += sim_costs_event(c, SIM_CE_SHOOTDOWN, &d->g);
 	return ns;
 }
@@ -428,7 +447,8 @@ static void wake_woken(Des *d, uint64_t now, SimThreadSet woken)
 static uint64_t next_op(Des *d, int tid, uint64_t end)
 {
 	const SimLoop *l = d->ts[tid].loop;
-	uint64_t arrive = (l->every ? d->ts[tid].op_start : end) +
+	uint64_t arrive = !l ? end :    /* a thread body: ops back to back */
+		(l->every ? d->ts[tid].op_start : end) +
 		sim_dist_draw(&l->think, &d->g);
 
 	op_end(d, tid, end);
@@ -437,11 +457,13 @@ static uint64_t next_op(Des *d, int tid, uint64_t end)
 }
 
 /* Every loop starts its first op a think time after NOW (not all at
- * once). */
+ * once); a race scenario's thread at a uniform offset in [0, spread]. */
 static void start_loops(Des *d, uint64_t now)
 {
 	for (int t = 0; t < nthreads_of(d); t++) {
-		uint64_t first = now + sim_dist_draw(&d->ts[t].loop->think, &d->g);
+		const SimLoop *l = d->ts[t].loop;
+		uint64_t first = now + (l ? sim_dist_draw(&l->think, &d->g) :
+			sim_prng_next(&d->g) % (d->spread + 1));
 		op_begin(d, t, first);
 		if (is_runnable(d, t))
 			heap_push(&d->heap, first, t);
@@ -470,6 +492,7 @@ static void close_all(Des *d, uint64_t now)
  * count per million ops is a rate.  False on a model error. */
 static bool restart(Des *d, SimStepCtx *ctx, uint64_t now)
 {
+	d->res->episodes++;
 	close_all(d, now);
 	d->heap.n = 0;
 	d->nblocked = 0;
@@ -492,6 +515,7 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 
 	ring_record(d, now, tid, in);
 	d->steps++;
+	d->ts[tid].op_steps++;
 	ctx->found = 0;         /* the step adds to it */
 	sim_step(d->w, tid, ctx);
 	if (ctx->model_error) {
@@ -511,7 +535,8 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 	} else {
 		if (d->ts[tid].waiting)     /* woken, not granted */
 			wait_end(d, tid, now);
-		uint64_t next = now + step_cost(d, tid, in->sub, nfree);
+		uint64_t next = now + step_cost(d, d->cfg->costs, tid, in->sub,
+						nfree);
 		if (ctx->op_done)
 			next = next_op(d, tid, next);
 		if (is_runnable(d, tid))
@@ -522,18 +547,123 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 	return true;
 }
 
-/* Run until the workload's end (END_OPS CPU-loop ops or END_NS), a model
- * error (false), a deadlock or a stall. */
+/* The name perf gives thread TID. */
+static void thread_name(const Des *d, int tid, GString *out)
+{
+	if (tid < d->res->cpus)
+		g_string_append_printf(out, "CPU%d", tid);
+	else
+		g_string_append_printf(out, "BG%d", tid - d->res->cpus);
+}
+
+/* Whether the run has stalled after TID's step: no CPU-loop op completed in
+ * SIM_DES_STALL_STEPS steps (every thread spins or sleeps), or TID has
+ * taken that many steps in one op while other ops complete (it spins
+ * alone).  If so, res->stall says which and names every thread that
+ * loops (runnable inside an op: all of them in the first case, those
+ * past half the bound in the second; one that has taken less than its
+ * share of the steps is "running" its op, not looping) with its op and
+ * the primitive it is at, and every thread asleep with its lock class.  What it cannot
+ * tell: whether a loop would end under another timing, or an op that
+ * does complete takes part in a livelock (explore's livelock does). */
+static bool stalled(Des *d, int tid)
+{
+	bool none = d->steps - d->last_op_step > SIM_DES_STALL_STEPS;
+
+	if (!none && d->ts[tid].op_steps <= SIM_DES_STALL_STEPS)
+		return false;
+	GString *m = g_string_new(NULL);
+	if (none) {
+		g_string_append_printf(m, "no CPU op completed in %u steps",
+				       SIM_DES_STALL_STEPS);
+	} else {
+		thread_name(d, tid, m);
+		g_string_append_printf(m, " took %u steps in one op while "
+				       "other ops completed", SIM_DES_STALL_STEPS);
+	}
+	const char *sep = " (";
+	for (int t = 0; t < nthreads_of(d); t++) {
+		const SimThread *th = thread_of(d, t);
+		int op = op_proc(d, t);
+		if (th->status == SIM_TH_BLOCKED) {
+			g_string_append(m, sep);
+			thread_name(d, t, m);
+			g_string_append_printf(m, " sleeps on %s",
+				d->res->locks[sim_lock_decl_of(d->p,
+							       th->wait_lock)].name);
+		} else if (th->status == SIM_TH_RUNNABLE && op >= 0 &&
+			   (none || d->ts[t].op_steps > SIM_DES_STALL_STEPS / 2)) {
+			/* its share of the window's steps, or more: it loops;
+			 * less: it completes ops that are not progress (a
+			 * background loop) */
+			bool loops = d->ts[t].op_steps >
+				SIM_DES_STALL_STEPS / 2 / (uint64_t)nthreads_of(d);
+			const SimInsn *in = sim_step_next_insn(d->w, d->p, t);
+			g_string_append(m, sep);
+			thread_name(d, t, m);
+			g_string_append_printf(m, " %s op %s at %s:%d "
+				"(%s, %" G_GUINT64_FORMAT " steps into the op)",
+				loops ? "looping in" : "running",
+				d->p->procs[op]->name,
+				d->p->procs[cur_proc(d, t)]->file, in->line,
+				sim_prims[in->sub].name, d->ts[t].op_steps);
+		} else {
+			continue;
+		}
+		sep = "; ";
+	}
+	if (*sep == ';')
+		g_string_append_c(m, ')');
+	d->res->stalled = true;
+	d->res->stall = g_string_free(m, FALSE);
+	return true;
+}
+
+static bool all_done(const Des *d)
+{
+	for (int t = 0; t < nthreads_of(d); t++)
+		if (thread_of(d, t)->status != SIM_TH_DONE)
+			return false;
+	return true;
+}
+
+/* A race scenario's episode ended at NOW with no event left: every
+ * thread finished (the checks at quiescence ran in its last step), or
+ * the rest wait for good (deadlock, lost wake-up: a violation).  The
+ * next episode starts; false on a model error. */
+static bool episode_end(Des *d, SimStepCtx *ctx, uint64_t now)
+{
+	if (!all_done(d)) {
+		ctx->found = 0;
+		sim_oracle_stuck(d->w, ctx);
+		for (int p = 0; p < SIM_PROP_COUNT; p++)
+			if (ctx->found >> p & 1)
+				violation(d, (SimProp)p, now, ctx->msg->str);
+		g_string_truncate(ctx->msg, 0);
+	}
+	return restart(d, ctx, now);
+}
+
+/* Run until the workload's end (END_OPS CPU-loop ops or END_NS; a race
+ * scenario's: END_EPISODES episodes), a model error (false), a deadlock
+ * (workloads) or a stall. */
 static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
-		     uint64_t end_ns)
+		     uint64_t end_ns, uint64_t end_episodes)
 {
 	uint64_t now = 0;
 	bool ok = true;
 
 	start_loops(d, 0);
-	while (ok && d->heap.n > 0 && (!end_ops || d->res->ops < end_ops)) {
-		if (d->steps - d->last_op_step > SIM_DES_STALL_STEPS) {
-			d->res->stalled = true;
+	while (ok && (!end_ops || d->res->ops < end_ops) &&
+	       (!end_episodes || d->res->episodes < end_episodes)) {
+		if (d->heap.n == 0) {
+			if (!end_episodes)
+				break;
+			ok = episode_end(d, ctx, now);
+			continue;
+		}
+		if (d->cfg->interrupted && *d->cfg->interrupted) {
+			d->res->interrupted = true;
 			break;
 		}
 		Event e = heap_pop(&d->heap);
@@ -542,6 +672,8 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 			break;
 		}
 		now = e.t;
+		if (d->cfg->sample_ns)
+			sample_to(d, now);
 		const SimInsn *in = sim_step_next_insn(d->w, d->p, e.tid);
 		uint64_t at = line_arrival(d, e.tid, in, now);
 		if (at > now) {
@@ -550,18 +682,49 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 		}
 		d->ts[e.tid].has_line = false;
 		ok = take_step(d, ctx, e.tid, in, now);
+		if (ok && stalled(d, e.tid))
+			break;
 	}
-	if (ok && d->heap.n == 0 && d->nblocked) {
+	if (ok && !end_episodes && d->heap.n == 0 && d->nblocked) {
 		/* nobody can run and somebody waits: for good */
 		d->res->deadlock = true;
 		violation(d, SIM_PROP_DEADLOCK, now, "no thread can run");
 	}
+	sample_to(d, now);
 	close_all(d, now);
 	d->res->sim_ns = now;
 	return ok;
 }
 
 /* ---- the run ------------------------------------------------------------ */
+
+/* A race scenario's spread: the time of its longest thread run alone
+ * from the initial state (until it finishes or waits for another) under
+ * cfg->offset_costs, so that the threads' windows overlap as ops that
+ * collide in a test suite do, whatever --widen does to the window.
+ * False on a model error. */
+static bool solo_spread(Des *d, SimStepCtx *ctx)
+{
+	const SimCosts *c = d->cfg->offset_costs ? d->cfg->offset_costs :
+			    d->cfg->costs;
+
+	for (int t = 0; t < nthreads_of(d); t++) {
+		uint64_t ns = 0;
+		if (!sim_step_init(d->w, d->p, ctx))
+			return false;
+		for (int k = 0; k < SIM_DES_SOLO_STEPS && is_runnable(d, t); k++) {
+			const SimInsn *in = sim_step_next_insn(d->w, d->p, t);
+			int nfree = nfree_of(d);
+			sim_step(d->w, t, ctx);
+			if (ctx->model_error)
+				return false;
+			ns += step_cost(d, c, t, in->sub, nfree);
+		}
+		g_string_truncate(ctx->msg, 0);
+		d->spread = MAX(d->spread, ns);
+	}
+	return sim_step_init(d->w, d->p, ctx);
+}
 
 /* SCN's threads for a timed run: CPUS copies of the CPU loop, then the
  * background loops.  The copy borrows everything else from SCN. */
@@ -610,13 +773,16 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 
 	memset(res, 0, sizeof(*res));
 	*missing = NULL;
-	if (!wl) {
+	if (!wl && !scn->nthreads) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-			    "%s: the scenario has no workload block", scn->file);
+			    "%s: the scenario has neither threads nor a "
+			    "workload block", scn->file);
 		return SIM_DES_ERROR;
 	}
-	int cpus = cfg->cpus ? cfg->cpus : wl->cpus;
-	if (!workload_threads(scn, cpus, &s, error))
+	int cpus = !wl ? scn->nthreads : cfg->cpus ? cfg->cpus : wl->cpus;
+	if (!wl)
+		s = *scn;       /* its threads as they are, borrowed */
+	else if (!workload_threads(scn, cpus, &s, error))
 		return SIM_DES_ERROR;
 	SimDesStatus st = SIM_DES_OK;
 	SimProgram *p = sim_program_link(model, &s, missing, error);
@@ -627,9 +793,10 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	Des d = { .p = p, .cfg = cfg, .res = res };
 	res->cpus = cpus;
 	res->nthreads = s.nthreads;
-	res->seed = cfg->seed_set ? cfg->seed : wl->seed;
+	res->seed = cfg->seed_set ? cfg->seed : wl ? wl->seed : 1;
 	lock_stats_init(res, model);
 	sim_prng_seed(&d.g, res->seed);
+	sim_prng_seed(&d.sample_g, ~res->seed);
 	d.w = sim_step_world_new(p);
 	d.ts = g_new0(ThreadState, s.nthreads);
 	d.heap.e = g_new(Event, s.nthreads);
@@ -642,15 +809,25 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	d.opidx = g_hash_table_new(NULL, NULL);
 	for (int t = 0; t < s.nthreads; t++) {
 		d.ts[t].background = t >= cpus;
-		d.ts[t].loop = t < cpus ? &wl->cpu : &wl->background[t - cpus];
+		d.ts[t].loop = !wl ? NULL : t < cpus ? &wl->cpu :
+			       &wl->background[t - cpus];
 	}
 	SimStepCtx ctx = { .prog = p, .msg = g_string_new(NULL) };
-	if (!sim_step_init(d.w, p, &ctx)) {
+	bool ok = sim_step_init(d.w, p, &ctx);
+	for (int t = 0; ok && t < s.nthreads; t++)
+		d.ts[t].remote = remote_cpus(&d, t);
+	if (ok && !wl)
+		ok = solo_spread(&d, &ctx);
+	if (!ok) {
 		res->model_error = g_strdup(ctx.msg->str);
 	} else {
-		run_loop(&d, &ctx, cfg->ops ? cfg->ops : wl->ops,
-			 cfg->duration_ns ? cfg->duration_ns : wl->duration_ns);
+		run_loop(&d, &ctx, cfg->ops ? cfg->ops : wl ? wl->ops : 0,
+			 cfg->duration_ns ? cfg->duration_ns :
+			 wl ? wl->duration_ns : 0,
+			 wl ? 0 : cfg->episodes ? cfg->episodes :
+			 SIM_DES_EPISODES_DEFAULT);
 		res->events = d.steps;
+		res->spread_ns = d.spread;
 		res->throughput = res->sim_ns ?
 			(double)res->ops * 1e9 / (double)res->sim_ns : 0;
 	}
@@ -666,7 +843,7 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	g_free(d.w);
 	sim_program_free(p);
 out:
-	for (int t = 0; t < s.nthreads; t++)
+	for (int t = 0; wl && t < s.nthreads; t++)
 		g_free(s.threads[t].name);
 	return st;
 }
@@ -681,5 +858,6 @@ void sim_des_result_clear(SimDesResult *res)
 	g_free(res->opstats);
 	g_free(res->locks);
 	g_free(res->model_error);
+	g_free(res->stall);
 	memset(res, 0, sizeof(*res));
 }

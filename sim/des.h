@@ -43,18 +43,47 @@
  *
  * There is no second semantics: what a step does, what blocks, who is
  * woken and which property is violated all come from sim_step(); this
- * module only decides who runs next and when.  Properties that need the
- * whole state space (livelock) or a quiescent world (the checks run when
- * every thread has finished: the loops never finish) are not seen here;
- * a deadlock is, when no thread is left runnable.
+ * module only decides who runs next and when.  Properties that need a
+ * quiescent world (the checks run when every thread has finished: the
+ * loops never finish) are not seen here; a deadlock is, when no thread
+ * is left runnable.  Livelock is judged by explore over every schedule;
+ * a timed run sees one schedule, and stops as stalled when it spins:
+ * when no op completes in SIM_DES_STALL_STEPS steps, or one thread takes
+ * that many steps in one op while the others complete theirs.  The
+ * result then names each looping thread with its op and the primitive
+ * (FILE:LINE) it is at, and each sleeping thread with its lock class.
+ * It cannot say whether the loop would end under another timing (a spin
+ * that waits for a slow thread, bounded but longer than the bound, reads
+ * as stalled too), nor see a livelock whose ops complete (a retry loop
+ * around whole ops, or threads that undo each other's work): those are
+ * explore's.
  *
  * Measured, per run: ops and throughput of the CPU loops; per op name the
- * count and latency percentiles (exact: every latency kept and sorted);
+ * count, mean and latency percentiles (from a log-linear histogram,
+ * hist.h: each percentile is at most SIM_HIST_PRECISION, 0.79 %, above
+ * the exact one; the mean and maximum are exact);
  * per lock class the /proc/lock_stat columns (acquisitions, contended
  * acquisitions, total wait and hold time) and the time-integral of its
  * waiters (for Little's law: integral / T = (contended / T) * mean wait);
+ * optionally (sample_ns), the waiters per class counted off the world at
+ * Poisson instants, so that a test can check Little's law against a
+ * measure of L that shares nothing with the wait accounting: a waiter is
+ * a thread BLOCKED on an instance of the class, or one a handoff granted
+ * it that has not yet returned from its lock call (PASTA: the mean over
+ * Poisson samples is the time average);
  * every property violated, how often, and for the first occurrence of
  * each the last steps before it with their times; events simulated.
+ *
+ * A race scenario (threads, no workload) runs in *episodes*, to measure
+ * how often its race happens at realistic timing: each thread runs its
+ * body once, starting at a uniform random offset in [0, spread], spread
+ * being the time of the longest body run alone (under
+ * cfg->offset_costs, so that widening the window does not also spread
+ * the threads apart); the checks at quiescence run when the last op
+ * returns; when no event is left the episode ends (every thread done, or
+ * the rest wait for good: deadlock or lost wake-up, a violation) and the
+ * world starts again.  A violation ends its episode as above.  The rate
+ * of a property is then violations per episode and per million ops.
  *
  * Deterministic: everything depends on the inputs and the seed only.
  */
@@ -67,7 +96,14 @@
 #include "cost.h"
 #include "prog.h"
 
-/* Steps without a completed op after which a run stops as stalled. */
+/* Episodes of a race scenario's run when cfg->episodes is 0. */
+#define SIM_DES_EPISODES_DEFAULT 10000
+/* Steps of a thread run alone to measure a race scenario's spread. */
+#define SIM_DES_SOLO_STEPS 100000
+
+/* Steps without a completed CPU-loop op (background ops are not
+ * progress: see des.c, op_end), or by one thread in one op, after which
+ * a run stops as stalled. */
 #define SIM_DES_STALL_STEPS (1u << 20)
 
 typedef struct {
@@ -77,7 +113,15 @@ typedef struct {
 	uint64_t seed;
 	uint64_t ops;           /* 0: the workload's end (ops or duration) */
 	uint64_t duration_ns;   /* 0: likewise; both set: whichever first */
+	uint64_t episodes;      /* race scenarios: 0 is
+				 * SIM_DES_EPISODES_DEFAULT */
+	const SimCosts *offset_costs;   /* race scenarios: the costs the
+					 * spread is measured with (NULL:
+					 * costs) */
 	int trace_steps;        /* steps kept before a violation (0: 64) */
+	uint64_t sample_ns;     /* mean gap of the queue samples (0: none) */
+	volatile int *interrupted;      /* set (SIGINT, SIGTERM): stop the
+					 * run with what it has, or NULL */
 } SimDesConfig;
 
 /* Per lock class: /proc/lock_stat's columns. */
@@ -90,6 +134,7 @@ typedef struct {
 	uint64_t wait_max_ns;
 	double queue_area;      /* integral over time of the number of
 				 * waiters, in ns (Little's L * T) */
+	uint64_t sampled;       /* waiters summed over the queue samples */
 } SimDesLockStat;
 
 /* Per op name (the outermost op a loop calls). */
@@ -129,6 +174,10 @@ typedef struct {
 	uint64_t ops;           /* ops completed by the CPU loops */
 	double throughput;      /* ops per simulated second */
 	uint64_t events;        /* steps simulated */
+	uint64_t samples;       /* queue samples taken (cfg->sample_ns) */
+	uint64_t episodes;      /* ended: by a violation, or (race
+				 * scenarios) by every thread finishing */
+	uint64_t spread_ns;     /* race scenarios: the start offsets' range */
 	SimDesLockStat *locks;  /* one per lock class of the model */
 	int nlocks;
 	SimDesOpStat *opstats;  /* in order of first completion */
@@ -138,7 +187,10 @@ typedef struct {
 	bool deadlock;          /* the run ended with no runnable thread */
 	bool stalled;           /* ended because no op completed in
 				 * SIM_DES_STALL_STEPS steps: threads spin
-				 * (a livelock, if explore agrees) */
+				 * (a livelock, if explore agrees), or a
+				 * background loop overloaded starves them */
+	bool interrupted;       /* ended by cfg->interrupted */
+	char *stall;            /* then why, naming the looping threads */
 	char *model_error;      /* a model error ended the run, or NULL */
 } SimDesResult;
 

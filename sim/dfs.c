@@ -17,8 +17,7 @@
 #define SLEEP_MASK 0x0fu
 
 typedef struct {
-	SimWorld *w;
-	SimNotes *notes;        /* for lockdep's sites, or NULL */
+	SimWorld *w;            /* no notes: lockdep's sites by replay */
 	uint32_t id;            /* in the visited set */
 	SimThreadSet enabled, ample, done;
 	int8_t via;             /* thread whose step led here, -1 at root */
@@ -34,8 +33,10 @@ typedef struct {
  * changes (a wake-up changes status and granted, flush_cache and
  * freeing a block fsync_pending: neither is read by them), so they are
  * copied from the parent for every thread but VIA and those the step
- * made runnable, and but readers of an rwsem: whether they share (por.h) depends on the
- * lock, which other threads change. */
+ * made runnable, and but readers of an rwsem: whether they share
+ * (por.h) depends on the lock, which other threads change.  The
+ * op-boundary reads of a footprint (SimFp.brd) depend on which pgoffs
+ * have a PTE or a page: sim_por_watch refreshes them for every state. */
 static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 			int via)
 {
@@ -59,6 +60,8 @@ static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 				    parent->fut[t] :
 				    sim_por_future(s->por, w, t);
 	}
+	if (por)
+		sim_por_watch(w, f->enabled, f->fp);
 	f->ample = por ? sim_por_ample(s->por, w, f->enabled, f->fp, f->fut) :
 		   f->enabled;
 }
@@ -76,13 +79,21 @@ static uint8_t *data_of(Dfs *d, uint32_t id)
 	return sim_visited_data(d->vis, id);
 }
 
-/* The path to the top frame, then LAST. */
-static void dfs_record(Dfs *d, int sp, int last, SimPropSet found)
+/* The path to frame SP into TIDS; its length. */
+static int dfs_path(const Dfs *d, int sp, int *tids)
 {
-	int tids[SIM_STEPS_MAX + 1], n = 0;
+	int n = 0;
 
 	for (int i = 1; i <= sp && n < SIM_STEPS_MAX; i++)
 		tids[n++] = d->st[i].via;
+	return n;
+}
+
+/* The path to the top frame, then LAST. */
+static void dfs_record(Dfs *d, int sp, int last, SimPropSet found)
+{
+	int tids[SIM_STEPS_MAX + 1], n = dfs_path(d, sp, tids);
+
 	tids[n++] = last;
 	sim_search_record(d->s, tids, n, found);
 }
@@ -174,9 +185,14 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 	bool is_new;
 
 	bool progress;
-	if (!sim_search_step(s, (SimSlot){ f->w, f->notes },
-			     (SimSlot){ c->w, c->notes }, t, s->lockdep, &found,
-			     &progress))
+	bool ok = sim_search_step(s, (SimSlot){ f->w, NULL },
+				  (SimSlot){ c->w, NULL }, t, s->lockdep,
+				  &found, &progress);
+	if (sim_lockdep_unsited(s->lockdep)) {
+		int tids[SIM_STEPS_MAX];
+		sim_search_site(s, tids, dfs_path(d, d->sp, tids));
+	}
+	if (!ok)
 		return;
 	if (found & ~s->r->found)
 		dfs_record(d, d->sp, t, found);
@@ -245,13 +261,11 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	d.vis = sim_visited_new(s->hsize, s->o->exact,
 				s->o->states_max ? s->o->states_max : 0);
 	d.st = g_new0(Frame, s->depth_max + 1);
-	SimSlot *slots = sim_slots_new(s, init, s->depth_max + 1);
-	for (uint32_t i = 0; i <= s->depth_max; i++) {
+	SimSlot *slots = sim_slots_new(s, init, s->depth_max + 1, false);
+	for (uint32_t i = 0; i <= s->depth_max; i++)
 		d.st[i].w = slots[i].w;
-		d.st[i].notes = slots[i].notes;
-	}
 	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1) +
-			 sim_slots_bytes(s, init, s->depth_max + 1);
+			 sim_slots_bytes(s, init, s->depth_max + 1, false);
 	uint32_t id = sim_visited_add(d.vis, sim_world_state(init), &is_new);
 	if (s->g)
 		sim_graph_add_state(s->g, init);

@@ -7,9 +7,9 @@
  *      the random / PCT walks (walk.h);
  *   2. for the exhaustive search, livelock (livelock.h) on the unreduced
  *      graph: recorded by the search itself when it is unreduced, else
- *      by a second, unreduced pass (after the search, or with --jobs on
- *      a second thread beside it), and only if the program can cycle
- *      at all;
+ *      by a second, unreduced pass (after the search, or with --jobs
+ *      on N threads, par.h, one of them after the search), and only if
+ *      the program can cycle at all;
  *   3. counterexample minimisation (cex.h) for every property found but
  *      the graph's (lock-order, wait-order) and livelock's, again for
  *      whatever the minimised paths pass on the way, until nothing new.
@@ -22,6 +22,7 @@
 #include "dfs.h"
 #include "explore.h"
 #include "livelock.h"
+#include "par.h"
 #include "pool.h"
 #include "walk.h"
 
@@ -56,11 +57,16 @@ static void pass_init(Pass *ps, const SimSearch *s, const SimWorld *init)
 	ps->init = init;
 }
 
+static void pass_check(Pass *ps)
+{
+	if (!ps->r.model_error)
+		sim_livelock_check(&ps->s, &ps->g);
+}
+
 static void pass_run(Pass *ps)
 {
 	sim_dfs_run(&ps->s, ps->init);
-	if (!ps->r.model_error)
-		sim_livelock_check(&ps->s, &ps->g);
+	pass_check(ps);
 }
 
 /* Fold the pass into S's result (FOLD), or only free it. */
@@ -97,11 +103,14 @@ static void pass_end(Pass *ps, SimSearch *s, bool fold)
 	sim_graph_free(&ps->g);
 }
 
-/* --jobs: item 0 the reduced search, item 1 the pass (pool.h). */
+/* --jobs N: item 0 of the pool (pool.h) runs the reduced search, then
+ * joins the pass's workers (par.h) on the others; with --exact, whose
+ * store is not shared, item 1 runs the pass alone beside the search. */
 typedef struct {
 	SimSearch *s;
 	const SimWorld *init;
 	Pass *ps;
+	SimPar *par;            /* NULL: --exact */
 } Beside;
 
 static void beside_work(guint i, void *data)
@@ -110,15 +119,17 @@ static void beside_work(guint i, void *data)
 
 	if (i == 0)
 		sim_dfs_run(b->s, b->init);
-	else
+	if (b->par)
+		sim_par_work(b->par);
+	else if (i == 1)
 		pass_run(b->ps);
 }
 
 /* The exhaustive search, and livelock on the unreduced graph: recorded
  * by the search itself without reduction, else by a pass of its own,
- * after the search or (--jobs 2 or more) beside it on another core.
- * The result is the same either way: the two share nothing but the
- * memory bound. */
+ * after the search or (--jobs 2 or more) on the other cores and then on
+ * the search's too.  The result is the same either way (par.h): the two
+ * share nothing but the memory bound. */
 static void explore_exhaustive_livelock(SimSearch *s, const SimWorld *init)
 {
 	bool cycles = sim_livelock_may_cycle(s->p);
@@ -127,12 +138,18 @@ static void explore_exhaustive_livelock(SimSearch *s, const SimWorld *init)
 	Pass ps;
 
 	if (cycles && s->reduce && s->o->jobs > 1) {
+		int jobs = s->o->exact ? 2 : MIN(s->o->jobs, SIM_PAR_JOBS_MAX);
 		pass_init(&ps, s, init);
 		ps.o.progress = NULL;   /* one progress line: the search's */
 		s->twin = ps.s.twin = twin;
 		ps.s.side = 1;
-		Beside b = { s, init, &ps };
-		sim_pool_run(2, 2, beside_work, NULL, &b);
+		Beside b = { s, init, &ps, s->o->exact ? NULL :
+			     sim_par_new(&ps.s, init, jobs) };
+		sim_pool_run((guint)jobs, jobs, beside_work, NULL, &b);
+		if (b.par) {
+			sim_par_finish(b.par);
+			pass_check(&ps);
+		}
 		/* as if the pass had come after the search */
 		pass_end(&ps, s, !s->r->model_error &&
 			 !(s->o->interrupted && *s->o->interrupted));

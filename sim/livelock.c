@@ -45,24 +45,33 @@
  * length while it doubles) and what sim_livelock_check() will allocate over
  * them (the graph again by source, and Tarjan's six words per state), so
  * the bound holds through the analysis and not only the search. */
-uint64_t sim_graph_bytes(const SimGraph *g)
+uint64_t sim_graph_cost(uint64_t m, uint64_t n)
 {
-	if (!g)
-		return 0;
-	uint64_t m = g->edges->len, n = g->enabled->len;
-
 	return 2 * m * sizeof(SimEdge) + 2 * 2 * n * sizeof(SimThreadSet) +
 	       m * sizeof(SimEdge) + n * 8 * sizeof(uint32_t);
+}
+
+uint64_t sim_graph_bytes(const SimGraph *g)
+{
+	return g ? sim_graph_cost(g->edges->len, g->enabled->len) : 0;
+}
+
+void sim_graph_threads(const SimWorld *w, SimThreadSet *en,
+		       SimThreadSet *live)
+{
+	*en = sim_step_runnable(w);
+	*live = 0;
+	for (int t = 0; t < w->nthreads; t++)
+		if (sim_thread(w, t)->status != SIM_TH_DONE)
+			*live |= SIM_TSET(t);
 }
 
 /* The next state id's runnable and unfinished threads. */
 void sim_graph_add_state(SimGraph *g, const SimWorld *w)
 {
-	SimThreadSet en = sim_step_runnable(w), live = 0;
+	SimThreadSet en, live;
 
-	for (int t = 0; t < w->nthreads; t++)
-		if (sim_thread(w, t)->status != SIM_TH_DONE)
-			live |= SIM_TSET(t);
+	sim_graph_threads(w, &en, &live);
 	g_array_append_val(g->enabled, en);
 	g_array_append_val(g->live, live);
 }
@@ -131,6 +140,23 @@ typedef struct {
 	const SimThreadSet *enabled, *live;
 } Csr;
 
+/* A state's N edges (one per thread, so few) in thread order.  The
+ * check's walks and paths take edges in adjacency order and never read
+ * an id's number but the root's (0), so with the edges of each state in
+ * thread order what they find depends on the graph alone, not on the
+ * order the search took the threads (--order-seed) or on which of
+ * par.c's workers numbered a state first (--jobs): the same bytes. */
+static void sort_by_thread(SimEdge *e, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		SimEdge x = e[i];
+		uint32_t j = i;
+		for (; j > 0 && sim_edge_tid(&e[j - 1]) > sim_edge_tid(&x); j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
+}
+
 static void csr_init(Csr *c, const SimGraph *g)
 {
 	const SimEdge *e = (const SimEdge *)(void *)g->edges->data;
@@ -149,6 +175,8 @@ static void csr_init(Csr *c, const SimGraph *g)
 	for (uint32_t i = 0; i < m; i++)
 		c->adj[pos[e[i].src]++] = e[i];
 	g_free(pos);
+	for (uint32_t v = 0; v < c->n; v++)
+		sort_by_thread(c->adj + c->off[v], c->off[v + 1] - c->off[v]);
 }
 
 static void csr_free(Csr *c)

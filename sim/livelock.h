@@ -38,12 +38,20 @@ struct SimGraph {
 void sim_graph_init(SimGraph *g);
 void sim_graph_free(SimGraph *g);
 
+/* sim_graph_threads - W's runnable (*EN) and unfinished (*LIVE) threads,
+ * what the graph keeps of a state. */
+void sim_graph_threads(const SimWorld *w, SimThreadSet *en,
+		       SimThreadSet *live);
+
 /* sim_graph_add_state - the next state id is W. */
 void sim_graph_add_state(SimGraph *g, const SimWorld *w);
 
 /* sim_graph_bytes - what G may cost by the end of the search, to charge
  * to --memory-max as it grows (0 for NULL). */
 uint64_t sim_graph_bytes(const SimGraph *g);
+
+/* sim_graph_cost - the same for a graph of M edges and N states. */
+uint64_t sim_graph_cost(uint64_t m, uint64_t n);
 
 /* sim_livelock_check - find a livelock in G (complete or not: a cycle
  * found is real), of the lowest-numbered thread that has one; on one,

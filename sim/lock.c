@@ -137,6 +137,25 @@ static SimThreadSet conflicting_holders(const SimLock *l,
 	return m;
 }
 
+/* Whether any hold conflicts with a request (conflicting_holders != 0)
+ * without building the set.  A non-range lock's holds are one pseudo-page
+ * each, so its own[] (xown[]) sets are NTHREADS consecutive bytes, one a
+ * thread: the request conflicts when any byte is set, among the write
+ * holds only for a shared read.  A scan of the lock's own bytes a word at
+ * a time rather than a holder count kept beside them: the lock instance
+ * is hashed state, and who holds it is already there once. */
+static bool any_conflicting_holder(const SimLock *l, const uint8_t *pages,
+				   SimLockMode mode)
+{
+	const SimLockKindInfo *k = &lock_kinds[l->kind];
+
+	if (k->ranged)
+		return conflicting_holders(l, pages, mode) != 0;
+	return sim_bits_any(sim_lock_pages(l, mode == SIM_MODE_READ &&
+					   k->shared_ok ? XOWN : OWN, 0),
+			    l->nthreads);
+}
+
 /* Whether a request can be granted, looking at holders and at the first
  * AHEAD waiters (those queued before it). */
 static bool grantable(const SimLock *l, SimLockMode mode,
@@ -144,7 +163,7 @@ static bool grantable(const SimLock *l, SimLockMode mode,
 {
 	if (l->corrupt)
 		return mode == SIM_MODE_READ;
-	if (conflicting_holders(l, pages, mode))
+	if (any_conflicting_holder(l, pages, mode))
 		return false;
 	/* FIFO fairness: a waiter we would conflict with queued first wins
 	 * (this is what makes a queued rwsem writer block new readers).  A

@@ -12,12 +12,15 @@ typedef struct {
 	uint16_t from_proc;
 	uint16_t to_line;       /* where the new one was tried */
 	uint16_t to_proc;
+	uint16_t from_inst;     /* the held instance, while unsited */
+	bool unsited;           /* from_* not known yet (no notes) */
 } EdgeSite;
 
 struct SimLockdep {
 	const SimProgram *prog;
 	int nclasses;
 	uint32_t nseq;
+	int unsited;            /* edges of the last step without from_* */
 	uint16_t edge[SIM_LOCKDECLS_MAX];       /* edge[a] bit b: a -> b */
 	EdgeSite site[SIM_LOCKDECLS_MAX][SIM_LOCKDECLS_MAX];
 };
@@ -93,6 +96,7 @@ void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w,
 		SimSite from_site = { 0, 0 };
 		if (notes)
 			from_site = *sim_notes_acq(notes, tid, t->held[i]);
+		ld->unsited += !notes;
 		ld->edge[from] |= (uint16_t)(1u << to);
 		ld->site[from][to] = (EdgeSite) {
 			.seq = ++ld->nseq,
@@ -101,7 +105,31 @@ void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w,
 			.from_proc = from_site.proc,
 			.to_line = (uint16_t)line,
 			.to_proc = (uint16_t)proc,
+			.from_inst = t->held[i],
+			.unsited = !notes,
 		};
+	}
+}
+
+bool sim_lockdep_unsited(const SimLockdep *ld)
+{
+	return ld && ld->unsited;
+}
+
+void sim_lockdep_site(SimLockdep *ld, const SimNotes *notes)
+{
+	for (int a = 0; a < ld->nclasses && ld->unsited; a++) {
+		for (int b = 0; b < ld->nclasses; b++) {
+			EdgeSite *e = &ld->site[a][b];
+			if (!(ld->edge[a] >> b & 1) || !e->unsited)
+				continue;
+			const SimSite *at = sim_notes_acq(notes, e->tid,
+							  e->from_inst);
+			e->from_line = at->line;
+			e->from_proc = at->proc;
+			e->unsited = false;
+			ld->unsited--;
+		}
 	}
 }
 

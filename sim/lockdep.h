@@ -56,10 +56,20 @@ void sim_lockdep_free(SimLockdep *ld);
 
 /* sim_lockdep_acquire - TID (in W, holding what W says, taken where
  * NOTES say) tries to take instance INST at line LINE of procedure PROC
- * (SimProgram.procs index). */
+ * (SimProgram.procs index).  NOTES may be NULL: the exhaustive search
+ * carries none (copying them each step would cost more than the step);
+ * a new edge is then left unsited until sim_lockdep_site(). */
 void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w,
 			 const SimNotes *notes, int tid, int inst, int line,
 			 int proc);
+
+/* sim_lockdep_unsited - whether the last step added an edge without
+ * where its held lock was taken (false for a NULL LD). */
+bool sim_lockdep_unsited(const SimLockdep *ld);
+
+/* sim_lockdep_site - those edges take it from NOTES: the notes of the
+ * world the step was taken from (the search replays the path to it). */
+void sim_lockdep_site(SimLockdep *ld, const SimNotes *notes);
 
 /* sim_lockdep_report - describe every elementary cycle of kind PROP
  * (SIM_PROP_LOCK_ORDER or SIM_PROP_WAIT_ORDER) into OUT (may be NULL), as

@@ -128,24 +128,38 @@ void sim_oracle_zero(const SimWorld *w, int tid, int b, SimStepCtx *ctx)
 		g_string_append(ctx->msg, "a completed write\n");
 }
 
-/* Offsets a running op (other than TID's) has removed: a PTE there may be
- * stale until that op has unmapped it and returned. */
-static void excused(const SimWorld *w, int tid, uint8_t *m)
+/* Offsets a running op (other than TID's; TID < 0: none) has removed: a
+ * PTE there may be stale until that op has unmapped it and returned.
+ * Worked out at the first stale page only: an op returns at every few
+ * steps and almost never finds one, and the union is over every thread. */
+typedef struct {
+	const SimWorld *w;
+	int tid;
+	bool known;
+	uint8_t *m;             /* pgset bytes, once known */
+} Excuse;
+
+static bool excused(Excuse *e, int p)
 {
-	memset(m, 0, w->pgset);
-	for (int t = 0; t < w->nthreads; t++)
-		if (t != tid && sim_oracle_in_op(w, t))
-			sim_bits_or(m, sim_inval(w, t), w->pgset);
+	if (e->tid < 0)
+		return false;
+	if (!e->known) {
+		memset(e->m, 0, e->w->pgset);
+		for (int t = 0; t < e->w->nthreads; t++)
+			if (t != e->tid && sim_oracle_in_op(e->w, t))
+				sim_bits_or(e->m, sim_inval(e->w, t), e->w->pgset);
+		e->known = true;
+	}
+	return sim_bit(e->m, p);
 }
 
-static void check_ptes(const SimWorld *w, const uint8_t *skip,
-		       SimStepCtx *ctx)
+static void check_ptes(const SimWorld *w, Excuse *skip, SimStepCtx *ctx)
 {
 	for (int pr = 0; pr < w->nprocs; pr++) {
 		for (int p = 0; p < w->npages; p++) {
 			const SimPte *pte = sim_pte(w, pr, p);
-			if (sim_bit(skip, p) ||
-			    !sim_world_pte_is_stale(w, pte, p))
+			if (!sim_world_pte_is_stale(w, pte, p) ||
+			    excused(skip, p))
 				continue;
 			found(ctx, SIM_PROP_STALE_PTE);
 			if (!want(ctx))
@@ -180,8 +194,7 @@ static void check_ptes(const SimWorld *w, const uint8_t *skip,
 
 /* A page-cache page read from a block the file no longer has there: the
  * page-cache form of a stale PTE (R9: read(2) vs punch hole). */
-static void check_pages(const SimWorld *w, const uint8_t *skip,
-			SimStepCtx *ctx)
+static void check_pages(const SimWorld *w, Excuse *skip, SimStepCtx *ctx)
 {
 	for (int p = 0; p < w->npages; p++) {
 		int src = sim_page_src(w)[p];
@@ -192,8 +205,9 @@ static void check_pages(const SimWorld *w, const uint8_t *skip,
 		 * i_size.  A page holding data past EOF is not. */
 		bool past_eof = p >= sim_core(w)->i_size && (src != SIM_HOLE ||
 			(f & (SIM_MF_PDIRTY | SIM_MF_PWRITTEN)));
-		if (sim_bit(skip, p) || !(f & SIM_MF_PAGE) ||
-		    (!past_eof && (src == SIM_HOLE || sim_bmap(w)[p] == src)))
+		if (!(f & SIM_MF_PAGE) ||
+		    (!past_eof && (src == SIM_HOLE || sim_bmap(w)[p] == src)) ||
+		    excused(skip, p))
 			continue;
 		found(ctx, SIM_PROP_STALE_PTE);
 		if (!want(ctx))
@@ -237,10 +251,14 @@ void sim_oracle_op_return(const SimWorld *w, int tid, int proc,
 					"remove\n");
 		}
 	}
-	for (int b = 1; b <= w->nblocks && unflushed < 0; b++)
-		if (sim_bit(sim_fsync_pending(w, tid), b) &&
-		    sim_bit(sim_cache_dirty(w), b))
-			unflushed = b;
+	/* bit 0 (no block) is never set, so the word-wise test says whether
+	 * some block is both; only then find the first */
+	if (sim_bits_meet(sim_fsync_pending(w, tid), sim_cache_dirty(w),
+			  w->blkset))
+		for (int b = 1; b <= w->nblocks && unflushed < 0; b++)
+			if (sim_bit(sim_fsync_pending(w, tid), b) &&
+			    sim_bit(sim_cache_dirty(w), b))
+				unflushed = b;
 	if (unflushed > 0) {
 		found(ctx, SIM_PROP_LOST_FLUSH);
 		if (want(ctx)) {
@@ -252,17 +270,18 @@ void sim_oracle_op_return(const SimWorld *w, int tid, int proc,
 				sim_block(w, b)->owner_pgoff);
 		}
 	}
-	excused(w, tid, set);
-	check_ptes(w, set, ctx);
-	check_pages(w, set, ctx);
+	Excuse skip = { .w = w, .tid = tid, .m = set };
+
+	check_ptes(w, &skip, ctx);
+	check_pages(w, &skip, ctx);
 }
 
 void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx)
 {
-	uint8_t none[SIM_PAGES_MAX / 8] = { 0 };
+	Excuse none = { .w = w, .tid = -1 };
 
-	check_ptes(w, none, ctx);
-	check_pages(w, none, ctx);
+	check_ptes(w, &none, ctx);
+	check_pages(w, &none, ctx);
 	for (int pr = 0; pr < w->nprocs; pr++) {
 		for (int p = 0; p < w->npages; p++) {
 			if (sim_pte(w, pr, p)->kind != SIM_PTE_K_ZERO ||
@@ -275,6 +294,22 @@ void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx)
 					"maps the zero page, but B%d is "
 					"allocated there\n", pr, p, sim_bmap(w)[p]);
 		}
+	}
+}
+
+/* check_ptes reads the block map and i_size only through
+ * sim_world_pte_is_stale, which reads neither for an absent PTE;
+ * check_pages only for a page in the page cache; the zero-page check
+ * only under a zero-page PTE. */
+void sim_oracle_watched(const SimWorld *w, uint8_t *set)
+{
+	memset(set, 0, w->pgset);
+	for (int p = 0; p < w->npages; p++) {
+		bool any = sim_mflags(w)[p] & SIM_MF_PAGE;
+		for (int pr = 0; pr < w->nprocs && !any; pr++)
+			any = sim_pte(w, pr, p)->kind != SIM_PTE_K_NONE;
+		if (any)
+			sim_bit_set(set, p);
 	}
 }
 

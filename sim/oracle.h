@@ -55,6 +55,13 @@ void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx);
 /* No thread can run and some are not done: deadlock or lost-wakeup. */
 void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx);
 
+/* sim_oracle_watched - the pgoffs at which the op-return and quiescence
+ * checks read the block map and i_size, into SET (w->pgset bytes): those
+ * with a PTE in some process or a page in the page cache.  At any other
+ * pgoff they read only that there is neither, and flag nothing, whatever
+ * the block map and i_size say (por.h: the op boundary's footprint). */
+void sim_oracle_watched(const SimWorld *w, uint8_t *set);
+
 /* Whether thread TID is inside an op: a frame above its body, and it has
  * taken a step of that op. */
 bool sim_oracle_in_op(const SimWorld *w, int tid);

@@ -13,7 +13,9 @@
  * parameter registers.
  */
 #include <string.h>
+#include "bitset.h"
 #include "loops.h"
+#include "oracle.h"
 #include "por.h"
 #include "step.h"
 
@@ -52,8 +54,11 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 5 <= 64);
 #define CL_PTES ((((uint64_t)1 << (FP_PROCS * FP_PAGES)) - 1) << \
 		 (K_PTE0 * FP_PAGES))
 /* What the op-boundary oracles read (sim/oracle.c), at every pgoff:
- *   stale-pte (check_ptes, check_pages): every page table, i_size,
- *     the block map and the page-cache flags (mflags, page_src);
+ *   stale-pte (check_ptes, check_pages): every page table and the
+ *     page-cache flags (mflags, page_src); i_size and the block map at
+ *     the watched pgoffs only (sim_oracle_watched: those with a PTE or
+ *     a page), which are the boundary's reads of the state it runs in
+ *     (SimFp.brd, watched_reads()), not part of CL_BOUNDARY;
  *     excused(): which other threads are inside an op and the
  *     offsets they removed (OPSTATE; an op only adds to its inval
  *     mask in a step that also writes ISIZE or the block map at those
@@ -66,8 +71,7 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 5 <= 64);
  *     the block map, i_size, the page cache.
  * Not read: DAX entries and tags, block contents and owners (BLOCKS),
  * the free stack, page and entry locks. */
-#define CL_BOUNDARY (CL_ISIZE | KIND(K_BMAP) | KIND(K_PCACHE) | CL_CACHE | \
-		     CL_PTES | CL_OPSTATE)
+#define CL_BOUNDARY (KIND(K_PCACHE) | CL_CACHE | CL_PTES | CL_OPSTATE)
 
 /* A primitive's footprint as a function of its arguments (step.c's
  * handlers): page classes (T_*, bits 0-4 are K_BMAP..K_ELOCK) on the
@@ -80,6 +84,8 @@ enum {
 	T_ELOCK = 1u << K_ELOCK,
 	T_PTE_OWN = 1u << 5,    /* the thread's process's page table */
 	T_PTE_ALL = 1u << 6,    /* every process's */
+	T_MAPS = 1u << 7,       /* (written) may make the pgoff watched:
+				 * maps a PTE or adds a page */
 	W_ISIZE = 1, W_ALLOC = 2, W_BLOCKS = 4, W_CACHE = 8,
 	W_ALLOCATES = W_ALLOC | W_BLOCKS,
 };
@@ -150,11 +156,12 @@ static PrimFp prim_fp(int sub)
 		FP(PG_NONE, 0, 0, W_ALLOCATES, W_ALLOCATES);
 	case SIM_P_PTE_LOOKUP: case SIM_P_PTE_BLOCK:
 		FP(PG_ARG0, T_PTE_OWN, 0, 0, 0);
-	case SIM_P_SET_PTE: case SIM_P_SET_PTE_ZERO: case SIM_P_PTE_MKWRITE:
-	case SIM_P_SET_PTE_ANON:
+	case SIM_P_SET_PTE: case SIM_P_SET_PTE_ZERO: case SIM_P_SET_PTE_ANON:
+		FP(PG_ARG0, T_PTE_OWN, T_PTE_OWN | T_MAPS, 0, 0);
+	case SIM_P_PTE_MKWRITE:         /* of a present PTE only */
 		FP(PG_ARG0, T_PTE_OWN, T_PTE_OWN, 0, 0);
 	case SIM_P_SET_PTE_PAGE:
-		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, T_PTE_OWN, 0, 0);
+		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, T_PTE_OWN | T_MAPS, 0, 0);
 	case SIM_P_ZAP_PTES:
 		FP(PG_RANGE, T_PTE_ALL, T_PTE_ALL, 0, 0);
 	case SIM_P_WRPROTECT:
@@ -163,7 +170,9 @@ static PrimFp prim_fp(int sub)
 		FP(PG_ARG0, T_PTE_ALL, 0, 0, 0);
 	case SIM_P_FIND_PAGE: case SIM_P_READ_PAGE:
 		FP(PG_ARG0, T_PCACHE, 0, 0, 0);
-	case SIM_P_ADD_PAGE: case SIM_P_FILL_PAGE:
+	case SIM_P_ADD_PAGE:
+		FP(PG_ARG0, T_PCACHE, T_PCACHE | T_MAPS, W_BLOCKS, 0);
+	case SIM_P_FILL_PAGE:           /* of the page add_page inserted */
 		FP(PG_ARG0, T_PCACHE, T_PCACHE, W_BLOCKS, 0);
 	case SIM_P_DELETE_PAGES: case SIM_P_DIO_DONE:
 		FP(PG_RANGE, T_PCACHE, T_PCACHE, 0, 0);
@@ -224,6 +233,25 @@ static uint64_t expand(uint8_t t, uint8_t pages, int proc)
 static uint64_t whole(uint8_t w)
 {
 	return (uint64_t)w << CL_WHOLE0;
+}
+
+/* The watched pgoffs of W (sim_oracle_watched) as a page mask; a world
+ * shaped larger than the mask is searched without reduction. */
+static uint8_t watched_pages(const SimWorld *w)
+{
+	uint8_t set[SIM_PAGES_MAX / 8];
+
+	sim_oracle_watched(w, set);
+	if (w->pgset > 1 && sim_bits_any(set + 1, w->pgset - 1))
+		return PAGES_ALL;
+	return set[0] & PAGES_ALL;
+}
+
+/* What the op-boundary oracles read beyond CL_BOUNDARY when the pgoffs
+ * PAGES are watched: the block map there, and i_size if any is. */
+static uint64_t watched_reads(uint8_t pages)
+{
+	return expand(T_BMAP, pages, 0) | (pages ? CL_ISIZE : 0);
 }
 
 /* pgoffs [lo, hi] clamped to the file; every pgoff if CLAMP is false and
@@ -350,6 +378,8 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	if (may_cross_boundary(w, ok, tid)) {
 		f.rd |= CL_BOUNDARY;
 		f.wr |= CL_OPSTATE;
+		f.boundary = true;
+		f.brd = watched_reads(watched_pages(w));
 	} else if (t->depth > 1 && !t->begun) {
 		/* it enters its op (sets its own OPSTATE bit): a read, so
 		 * that two such steps (disjoint bits) stay independent while
@@ -357,6 +387,15 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		f.rd |= CL_OPSTATE;
 	}
 	return f;
+}
+
+void sim_por_watch(const SimWorld *w, SimThreadSet enabled, SimFp *fp)
+{
+	uint64_t brd = watched_reads(watched_pages(w));
+
+	for (int t = 0; t < w->nthreads; t++)
+		if ((enabled >> t & 1) && fp[t].boundary)
+			fp[t].brd = brd;
 }
 
 /* ---- futures: what a thread may still touch, per pgoff --------------- */
@@ -598,6 +637,8 @@ static SimFuture future_of(const Futures *fx, const SimWorld *w, int tid)
 			uint8_t pg = span_pages(s->it[i].s, t, fr->base);
 			f.rd |= expand(s->it[i].rd, pg, t->proc);
 			f.wr |= expand(s->it[i].wr, pg, t->proc);
+			if (s->it[i].wr & T_MAPS)
+				f.maps |= pg;
 		}
 	}
 	return f;
@@ -611,7 +652,7 @@ static bool data_dep(uint64_t rd1, uint64_t wr1, uint64_t rd2, uint64_t wr2)
 /* Next step A (of a thread) against next step B of another. */
 bool sim_por_dependent(const SimFp *a, const SimFp *b)
 {
-	if (data_dep(a->rd, a->wr, b->rd, b->wr))
+	if (data_dep(a->rd | a->brd, a->wr, b->rd | b->brd, b->wr))
 		return true;
 	if (a->lock == SIM_POR_LOCK_NONE || b->lock == SIM_POR_LOCK_NONE)
 		return false;
@@ -619,14 +660,30 @@ bool sim_por_dependent(const SimFp *a, const SimFp *b)
 	       (a->lock == b->lock && !(a->shared && b->shared));
 }
 
+/* What the op-boundary oracles may read beyond CL_BOUNDARY in W or in
+ * any state reached from it (FUT: every thread's future): the pgoffs
+ * watched now or that a live thread may still map or add a page at. */
+static uint64_t future_watch(const SimWorld *w, const SimFuture *fut)
+{
+	uint8_t pages = watched_pages(w);
+
+	for (int t = 0; t < w->nthreads; t++)
+		if (fut[t].live)
+			pages |= fut[t].maps;
+	return watched_reads(pages);
+}
+
 /* Next step A against anything thread U (in process UPROC) may still
- * do. */
+ * do, in states where the boundary oracles read at most BRD beyond
+ * CL_BOUNDARY.  A's own boundary reads are those of the state it runs
+ * in, after U's steps: BRD too. */
 static bool dep_future(const SimProgram *p, const SimFp *a, const SimFuture *u,
-		       int uproc)
+		       int uproc, uint64_t brd)
 {
 	if (!u->live)
 		return false;
-	if (data_dep(a->rd, a->wr, u->rd, u->wr))
+	if (data_dep(a->rd | (a->boundary ? brd : 0), a->wr, u->rd | brd,
+		     u->wr))
 		return true;
 	if (a->lock == SIM_POR_LOCK_NONE || !u->locks)
 		return false;
@@ -661,8 +718,12 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 
 	futures_init(&fx, p);
 	for (int i = 0; i < n && bad < 0; i++) {
+		SimFuture all[SIM_THREADS_MAX];
+		for (int t = 0; t < run[i]->nthreads; t++)
+			all[t] = future_of(&fx, run[i], t);
+		uint64_t brd = future_watch(run[i], all);
 		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
-			SimFuture fu = future_of(&fx, run[i], t);
+			SimFuture fu = all[t];
 			for (int j = i; j < n && bad < 0; j++) {
 				if (sim_thread(run[j], t)->status == SIM_TH_DONE)
 					break;
@@ -670,6 +731,7 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 				int decl = a.lock >= 0 ?
 					   sim_lock_decl_of(p, a.lock) : -1;
 				if (!fu.live || (a.rd & ~fu.rd) ||
+				    (a.brd & ~brd) ||
 				    (a.wr & ~fu.wr) ||
 				    (a.lock == SIM_POR_LOCK_ANY && !fu.locks) ||
 				    (decl >= 0 && !(fu.locks >> decl & 1)) ||
@@ -739,6 +801,7 @@ bool sim_por_fits(const SimWorld *w)
 typedef struct {
 	SimThreadSet known;
 	SimThreadSet dep[SIM_THREADS_MAX];
+	uint64_t brd;           /* future_watch() of the state */
 } Deps;
 
 static SimThreadSet deps_of(const SimProgram *p, const SimWorld *w,
@@ -749,7 +812,7 @@ static SimThreadSet deps_of(const SimProgram *p, const SimWorld *w,
 		SimThreadSet m = 0;
 		for (int u = 0; u < w->nthreads; u++)
 			if (u != x && dep_future(p, &fp[x], &fut[u],
-						 sim_thread(w, u)->proc))
+						 sim_thread(w, u)->proc, d->brd))
 				m |= SIM_TSET(u);
 		d->dep[x] = m;
 		d->known |= SIM_TSET(x);
@@ -786,6 +849,7 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 	if (sim_thread_count(enabled) < 2)
 		return enabled;
 	d.known = 0;
+	d.brd = future_watch(w, fut);
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
 			continue;

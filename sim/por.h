@@ -13,6 +13,12 @@
  * read and writes OPSTATE (por.c lists them).  With oracle reads counted
  * as reads, a property flagged by a step depends only on what the step
  * reads, so commuting independent steps never changes what is flagged.
+ * Those oracles read the block map and i_size only at the pgoffs that
+ * have a PTE or a page (sim_oracle_watched): a step writing the block
+ * map elsewhere commutes with another thread's op return.  Which pgoffs
+ * are watched depends on the state: a footprint's SimFp.brd is the
+ * state's, and a persistent set takes every pgoff some live thread may
+ * still map (SimFuture.maps).
  *
  * A thread's future (SimFuture: what it may still do) comes from a
  * static analysis of the IR done once per SimPor (loops.h gives the
@@ -54,6 +60,12 @@ typedef struct {
 	bool shared;            /* reader, and no writer holds or waits for
 				 * the rwsem: it neither blocks nor wakes,
 				 * and commutes with any other such step */
+	bool boundary;          /* may end its op: runs the boundary
+				 * oracles (rd has what they read at every
+				 * pgoff) */
+	uint64_t brd;           /* what they read in this state beyond
+				 * that: block map and i_size at the watched
+				 * pgoffs (sim_por_watch) */
 } SimFp;
 
 #define SIM_POR_LOCK_NONE (-1)
@@ -66,6 +78,8 @@ typedef struct {
 				 * and entry locks (classes of rd / wr) */
 	uint16_t xlocks;        /* those it may take or drop other than by
 				 * down_read / up_read */
+	uint8_t maps;           /* pgoffs where it may map a PTE or add a
+				 * page, so that they become watched */
 	bool live;              /* not done */
 } SimFuture;
 
@@ -81,6 +95,11 @@ SimFp sim_por_next_fp(const SimPor *por, const SimWorld *w, int tid);
 
 /* sim_por_future - everything TID may still do (empty when done). */
 SimFuture sim_por_future(const SimPor *por, const SimWorld *w, int tid);
+
+/* sim_por_watch - refresh the boundary reads (SimFp.brd) of the ENABLED
+ * threads' next steps FP for W: unlike the rest of a footprint they
+ * depend on the other threads' PTEs and pages. */
+void sim_por_watch(const SimWorld *w, SimThreadSet enabled, SimFp *fp);
 
 /* sim_por_dependent - whether next steps A and B of two threads may not
  * commute. */

@@ -335,10 +335,15 @@ static void text_violations(const SimPerfModel *m, GString *out)
 		const SimPerfRun *r = &m->runs[i];
 		if (r->r.stalled)
 			g_string_append_printf(out, "  stalled at %d CPU%s, widen "
-				"%g: no op completed in %u steps (threads spin: "
-				"a livelock, if explore agrees)\n", r->cpus,
-				r->cpus == 1 ? "" : "s", r->widen,
-				SIM_DES_STALL_STEPS);
+				"%g: %s (threads spin: a livelock, if explore "
+				"agrees; or a background loop slower than its "
+				"rate starves them)\n", r->cpus,
+				r->cpus == 1 ? "" : "s", r->widen, r->r.stall);
+		if (r->r.interrupted)
+			g_string_append_printf(out, "  interrupted at %d CPU%s, "
+				"widen %g after %" G_GUINT64_FORMAT " ops\n",
+				r->cpus, r->cpus == 1 ? "" : "s", r->widen,
+				r->r.ops);
 		for (int k = 0; k < r->r.nviolations; k++) {
 			const SimDesViolation *v = &r->r.violations[k];
 			g_string_append_printf(out, "  %s: %" G_GUINT64_FORMAT
@@ -631,4 +636,80 @@ void sim_perf_csv(const SimPerf *p, GString *c)
 			}
 		}
 	}
+}
+
+/* ---- race rates (perf --races) ------------------------------------------ */
+
+/* Properties a timed run cannot see (des.h): they need the lock graph
+ * over every interleaving, or the whole state space. */
+#define UNTIMED ((SimPropSet)(1u << SIM_PROP_LOCK_ORDER | \
+			      1u << SIM_PROP_WAIT_ORDER | \
+			      1u << SIM_PROP_LIVELOCK))
+
+static void race_row(Table *t, const SimRaceCell *c, int prop)
+{
+	bool untimed = UNTIMED >> prop & 1;
+
+	cellf(t, "%s", c->race);
+	cellf(t, "%s", c->model);
+	cellf(t, "%s", sim_prop_name((SimProp)prop));
+	cellf(t, "%s", c->found >> prop & 1 ? "found" :
+	      c->complete ? "CLEAN" : "-");
+	/* no op completed: every episode ended before one returned */
+	for (int w = 0; w < c->nwiden; w++)
+		if (untimed || !c->ops[w])
+			cellf(t, "-");
+		else
+			cellf(t, "%.1f", per_mop(c->count[w][prop], c->ops[w]));
+	for (int w = 0; w < c->nwiden; w++)
+		if (untimed)
+			cellf(t, "-");
+		else
+			cellf(t, "%" G_GUINT64_FORMAT, c->count[w][prop]);
+	cellf(t, "%" G_GUINT64_FORMAT, c->episodes[0]);
+	cellf(t, "%.1f", c->episodes[0] ?
+	      (double)c->ops[0] / (double)c->episodes[0] : 0);
+}
+
+int sim_perf_races_text(const SimRaceCell *cells, int n, const double *widen,
+			int nwiden, GString *out)
+{
+	Table t = table_new(6 + 2 * nwiden);
+	int clean = 0, clean_raced = 0, racing = 0;
+
+	cellf(&t, "race");
+	cellf(&t, "model");
+	cellf(&t, "property");
+	cellf(&t, "explore");
+	for (int w = 0; w < nwiden; w++)
+		cellf(&t, "races/Mop @%g", widen[w]);
+	for (int w = 0; w < nwiden; w++)
+		cellf(&t, "races @%g", widen[w]);
+	cellf(&t, "episodes");
+	cellf(&t, "ops/episode");
+	for (int i = 0; i < n; i++) {
+		const SimRaceCell *c = &cells[i];
+		SimPropSet timed = 0;
+		for (int w = 0; w < c->nwiden; w++)
+			for (int p = 0; p < SIM_PROP_COUNT; p++)
+				timed |= (SimPropSet)(c->count[w][p] != 0) << p;
+		timed &= c->check;
+		racing += c->found != 0;
+		if (!c->found && c->complete) {
+			clean++;
+			clean_raced += timed != 0;
+		}
+		for (int p = 0; p < SIM_PROP_COUNT; p++)
+			if ((c->found | timed) >> p & 1)
+				race_row(&t, c, p);
+	}
+	table_print(&t, "", out);
+	g_string_append_printf(out, "%d racing cells (explore); %d CLEAN "
+			       "cells, %d of them raced under timing\n"
+			       "races @F: episodes a property ended (the first "
+			       "the race tripped); -: no op completed, or a "
+			       "property timed runs cannot see (lock-order, "
+			       "wait-order, livelock)\n",
+			       racing, clean, clean_raced);
+	return clean_raced;
 }

@@ -18,6 +18,8 @@
 #include "des.h"
 #include "usl.h"
 
+#define PERF_RACES_WIDEN_MAX 16
+
 typedef struct {
 	int cpus;
 	double widen;
@@ -71,5 +73,32 @@ void sim_perf_csv(const SimPerf *p, GString *out);
 
 /* sim_perf_violations - whether any run saw a property P checks. */
 bool sim_perf_violations(const SimPerf *p);
+
+/* One cell of `perf --races`: a race scenario under a model, explored
+ * (the properties explore found) and run in timed episodes once per
+ * widen factor. */
+typedef struct {
+	const char *race;       /* the scenario's id (R1...), or its name */
+	const char *scenario;
+	const char *model;
+	SimPropSet check;       /* the scenario's checked properties */
+	SimPropSet found;       /* explore's, checked ones */
+	bool complete;          /* explore's search was complete */
+	int nwiden;
+	uint64_t ops[PERF_RACES_WIDEN_MAX];
+	uint64_t episodes[PERF_RACES_WIDEN_MAX];
+	uint64_t count[PERF_RACES_WIDEN_MAX][SIM_PROP_COUNT];
+	bool interrupted;       /* a run was cut short */
+} SimRaceCell;
+
+/* sim_perf_races_text - one row per property of each cell explore finds
+ * racing (and of any other cell whose timed runs saw one), with its
+ * races per million ops and per episode at each factor of WIDEN; then
+ * the CLEAN cells' count.  Returns the number of cells explore found
+ * CLEAN (complete) whose timed runs saw a checked property: a bug in
+ * des, as explore's search covers every interleaving the timed runs can
+ * take. */
+int sim_perf_races_text(const SimRaceCell *cells, int n, const double *widen,
+			int nwiden, GString *out);
 
 #endif

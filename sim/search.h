@@ -31,9 +31,10 @@ typedef struct {
 	uint32_t runs;              /* random / pct: number of runs */
 	uint64_t seed;              /* random / pct */
 	uint32_t pct_depth;
-	int jobs;                   /* exhaustive: threads; 2 or more run
-				     * the unreduced pass for livelock
-				     * beside the reduced search */
+	int jobs;                   /* exhaustive: threads (at most
+				     * SIM_PAR_JOBS_MAX are used); 2 or
+				     * more run the unreduced pass for
+				     * livelock on that many (par.h) */
 	uint64_t order_seed;        /* exhaustive: 0 = each state's choices
 				     * in thread order; else in a permutation
 				     * drawn from this seed (a swarm member,

@@ -34,6 +34,7 @@ bool sim_search_init(SimSearch *s, const SimProgram *p,
 	s->por = sim_por_new(p, s->reduce);
 	s->lockdep = sim_lockdep_new(p);
 	s->notes0 = sim_notes_new(init);
+	s->init = sim_world_dup(init);
 	return true;
 }
 
@@ -54,6 +55,7 @@ void sim_search_finish(SimSearch *s)
 	r->seconds = sim_search_seconds(s);
 	sim_lockdep_free(s->lockdep);
 	g_free(s->notes0);
+	g_free(s->init);
 	sim_por_free(s->por);
 }
 
@@ -152,13 +154,14 @@ static size_t aligned(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
-SimSlot *sim_slots_new(const SimSearch *s, const SimWorld *init, uint32_t n)
+SimSlot *sim_slots_new(const SimSearch *s, const SimWorld *init, uint32_t n,
+			bool notes)
 {
 	size_t ws = aligned(init->size);
-	size_t ns = s->lockdep ? aligned(s->notes0->size) : 0;
+	size_t ns = notes ? aligned(s->notes0->size) : 0;
 	SimSlot *v = g_new(SimSlot, n);
 	uint8_t *wb = g_malloc(ws * n);
-	uint8_t *nb = s->lockdep ? g_malloc(ns * n) : NULL;
+	uint8_t *nb = notes ? g_malloc(ns * n) : NULL;
 
 	for (uint32_t i = 0; i < n; i++) {
 		v[i].w = (SimWorld *)(void *)(wb + ws * i);
@@ -173,10 +176,10 @@ SimSlot *sim_slots_new(const SimSearch *s, const SimWorld *init, uint32_t n)
 }
 
 uint64_t sim_slots_bytes(const SimSearch *s, const SimWorld *init,
-			 uint32_t n)
+			 uint32_t n, bool notes)
 {
 	return (uint64_t)n * (sizeof(SimSlot) + aligned(init->size) +
-			      (s->lockdep ? aligned(s->notes0->size) : 0));
+			      (notes ? aligned(s->notes0->size) : 0));
 }
 
 void sim_slots_free(SimSlot *v)
@@ -203,6 +206,23 @@ SimPropSet sim_search_terminal(const SimProgram *p, const SimWorld *w)
 		return 0;
 	sim_oracle_stuck(w, &ctx);
 	return ctx.found;
+}
+
+void sim_search_site(SimSearch *s, const int *tids, int n)
+{
+	SimSlot *w = sim_slots_new(s, s->init, 2, true);
+	int cur = 0;
+
+	/* these steps were all taken before: no model error, no count */
+	for (int i = 0; i < n; i++) {
+		SimStepCtx ctx = { .prog = s->p, .notes = w[cur ^ 1].notes };
+		sim_world_copy(w[cur ^ 1].w, w[cur].w);
+		sim_notes_copy(w[cur ^ 1].notes, w[cur].notes);
+		sim_step(w[cur ^ 1].w, tids[i], &ctx);
+		cur ^= 1;
+	}
+	sim_lockdep_site(s->lockdep, w[cur].notes);
+	sim_slots_free(w);
 }
 
 /* Keep TIDS (N steps) as the path to each property in FOUND that has

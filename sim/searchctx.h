@@ -31,6 +31,7 @@ typedef struct {
 	SimExploreResult *r;
 	SimLockdep *lockdep;
 	SimNotes *notes0;       /* the initial world's notes, with lockdep */
+	SimWorld *init;         /* the initial world, for sim_search_site */
 	SimGraph *g;            /* record the graph into it, or NULL */
 	SimPor *por;            /* footprints always, futures with POR */
 	size_t hsize;
@@ -82,22 +83,31 @@ typedef struct {
 	SimNotes *notes;
 } SimSlot;
 
-/* sim_slots_new - N slots, each a copy of INIT (and of the initial notes
- * when lockdep is fed), in two allocations; sim_slots_bytes - what they
- * take; freed with sim_slots_free. */
-SimSlot *sim_slots_new(const SimSearch *s, const SimWorld *init, uint32_t n);
+/* sim_slots_new - N slots, each a copy of INIT (and, if NOTES, of the
+ * initial notes), in two allocations; sim_slots_bytes - what they take;
+ * freed with sim_slots_free. */
+SimSlot *sim_slots_new(const SimSearch *s, const SimWorld *init, uint32_t n,
+		       bool notes);
 uint64_t sim_slots_bytes(const SimSearch *s, const SimWorld *init,
-			 uint32_t n);
+			 uint32_t n, bool notes);
 void sim_slots_free(SimSlot *v);
 
 /* sim_search_step - run TID's step from PARENT into CHILD, feeding LD
  * (may be NULL); false on a model error (recorded, with the model's
  * file:line message, and the search stops).  *FOUND gets the properties
  * the step flagged, *PROGRESS (if set) whether it ended an outermost
- * op.  Notes are carried only when the parent has them (the lock-order
- * graph LD reads where held locks were taken).  Counts one transition. */
+ * op.  Notes are carried only when the parent has them; without them,
+ * a lock-order edge LD gains is unsited (sim_lockdep_unsited) until the
+ * caller calls sim_search_site.  Counts one transition. */
 bool sim_search_step(SimSearch *s, SimSlot parent, SimSlot child, int tid,
 		     SimLockdep *ld, SimPropSet *found, bool *progress);
+
+/* sim_search_site - the unsited edges of s->lockdep (found by the step
+ * that followed path TIDS, N steps from the initial world) get where
+ * their held locks were taken: the path replayed with notes.  What a
+ * search that carries notes would have read, at a cost paid once per
+ * new edge rather than a copy of the notes per step. */
+void sim_search_site(SimSearch *s, const int *tids, int n);
 
 /* sim_search_terminal - the properties of W if nothing can run in it
  * (deadlock, lost-wakeup), else 0. */

@@ -11,9 +11,11 @@
  *              (`dict` interns the pieces), and the fingerprint is the
  *              hash of that vector: equal states, equal vectors.
  */
+#include <stdatomic.h>
 #include <string.h>
 #include <glib.h>
 #include <xxhash.h>
+#include "bigmem.h"
 #include "visited.h"
 
 typedef struct {
@@ -45,7 +47,7 @@ uint64_t sim_visited_hash(const void *state, size_t size)
 static void alloc_table(SimVisited *v, uint64_t cap)
 {
 	v->mask = cap - 1;
-	v->slots = g_new(Slot, cap);
+	v->slots = sim_bigmem_alloc(sizeof(Slot) * cap);
 	/* all ones: every id SIM_VISITED_NONE */
 	memset(v->slots, 0xff, sizeof(Slot) * cap);
 }
@@ -87,7 +89,7 @@ void sim_visited_free(SimVisited *v)
 	for (uint32_t i = 0; i < v->npages; i++)
 		g_free(v->pages[i]);
 	g_free(v->pages);
-	g_free(v->slots);
+	sim_bigmem_free(v->slots, (v->mask + 1) * sizeof(Slot));
 	sim_visited_free(v->dict);
 	g_free(v->key);
 	g_free(v->out);
@@ -119,7 +121,7 @@ static void grow_table(SimVisited *v)
 			j = (j + 1) & v->mask;
 		v->slots[j] = old[i];
 	}
-	g_free(old);
+	sim_bigmem_free(old, old_cap * sizeof(Slot));
 }
 
 static void add_page(SimVisited *v)
@@ -302,4 +304,138 @@ uint64_t sim_visited_bytes_next(const SimVisited *v)
 uint64_t sim_visited_collisions(const SimVisited *v)
 {
 	return v->collisions;
+}
+
+/* ---- the shared fingerprint set ----------------------------------- */
+
+typedef struct {
+	_Atomic uint64_t fp;    /* 0: empty */
+	_Atomic uint32_t id;    /* SIM_VISITED_NONE until published */
+	uint32_t unused;
+} FpSlot;
+
+struct SimFpSet {
+	uint64_t mask;
+	FpSlot *slots;
+	_Atomic uint64_t ids;   /* handed out, in blocks: >= states */
+};
+
+static FpSlot *fp_table(uint64_t cap)
+{
+	FpSlot *t = g_new(FpSlot, cap);
+
+	for (uint64_t i = 0; i < cap; i++) {
+		atomic_init(&t[i].fp, 0);
+		atomic_init(&t[i].id, SIM_VISITED_NONE);
+		t[i].unused = 0;
+	}
+	return t;
+}
+
+SimFpSet *sim_fpset_new(uint64_t capacity_hint)
+{
+	SimFpSet *f = g_new0(SimFpSet, 1);
+	uint64_t cap = 1024;
+
+	while (cap / 4 * 3 < capacity_hint && cap < (1ull << 40))
+		cap *= 2;
+	f->mask = cap - 1;
+	f->slots = fp_table(cap);
+	atomic_init(&f->ids, 0);
+	return f;
+}
+
+void sim_fpset_free(SimFpSet *f)
+{
+	if (!f)
+		return;
+	g_free(f->slots);
+	g_free(f);
+}
+
+static uint32_t next_id(SimFpSet *f, SimFpIds *ids)
+{
+	if (ids->next == ids->end) {
+		uint64_t at = atomic_fetch_add_explicit(&f->ids, SIM_FPSET_BLOCK,
+							memory_order_relaxed);
+		g_assert(at + SIM_FPSET_BLOCK < SIM_VISITED_NONE);
+		ids->next = (uint32_t)at;
+		ids->end = (uint32_t)at + SIM_FPSET_BLOCK;
+	}
+	return ids->next++;
+}
+
+uint32_t sim_fpset_add(SimFpSet *f, uint64_t h, SimFpIds *ids, bool *is_new)
+{
+	h += !h;
+	for (uint64_t j = h & f->mask;; j = (j + 1) & f->mask) {
+		FpSlot *s = &f->slots[j];
+		uint64_t seen = atomic_load_explicit(&s->fp,
+						     memory_order_acquire);
+		if (!seen && atomic_compare_exchange_strong(&s->fp, &seen, h)) {
+			uint32_t id = next_id(f, ids);
+			atomic_store_explicit(&s->id, id, memory_order_release);
+			*is_new = true;
+			return id;
+		}
+		if (seen != h)  /* another's, or lost the race to another */
+			continue;
+		uint32_t id;
+		while ((id = atomic_load_explicit(&s->id, memory_order_acquire))
+		       == SIM_VISITED_NONE)
+			;       /* the claimer is between its two stores */
+		*is_new = false;
+		return id;
+	}
+}
+
+/* by the ids handed out: at most SIM_FPSET_BLOCK an adder more than
+ * the states */
+bool sim_fpset_full(const SimFpSet *f)
+{
+	return sim_fpset_ids(f) * 4 > (f->mask + 1) * 3;
+}
+
+void sim_fpset_grow(SimFpSet *f)
+{
+	uint64_t old_cap = f->mask + 1;
+	FpSlot *old = f->slots;
+
+	f->mask = old_cap * 2 - 1;
+	f->slots = fp_table(old_cap * 2);
+	for (uint64_t i = 0; i < old_cap; i++) {
+		uint64_t h = atomic_load_explicit(&old[i].fp,
+						  memory_order_relaxed);
+		if (!h)
+			continue;
+		uint64_t j = h & f->mask;
+		while (atomic_load_explicit(&f->slots[j].fp,
+					    memory_order_relaxed))
+			j = (j + 1) & f->mask;
+		atomic_store_explicit(&f->slots[j].fp, h, memory_order_relaxed);
+		atomic_store_explicit(&f->slots[j].id,
+				      atomic_load_explicit(&old[i].id,
+							   memory_order_relaxed),
+				      memory_order_relaxed);
+	}
+	g_free(old);
+}
+
+uint64_t sim_fpset_ids(const SimFpSet *f)
+{
+	return atomic_load(&f->ids);
+}
+
+uint64_t sim_fpset_bytes(const SimFpSet *f)
+{
+	return (f->mask + 1) * sizeof(FpSlot);
+}
+
+/* a growth holds the old slots and their doubled copy at once; the
+ * adders between two checks add fewer than SIM_FPSET_LOOKAHEAD */
+uint64_t sim_fpset_bytes_next(const SimFpSet *f)
+{
+	uint64_t next = sim_fpset_ids(f) + SIM_FPSET_LOOKAHEAD;
+
+	return sim_fpset_bytes(f) * (next * 4 > (f->mask + 1) * 3 ? 3 : 1);
 }

@@ -28,7 +28,8 @@
  *                read back by id (the counterexample search uses them as
  *                its node store).
  *
- * Lookups of known states never allocate.  Not thread-safe; no globals.
+ * Lookups of known states never allocate.  Not thread-safe (SimFpSet,
+ * below, is); no globals.
  */
 #ifndef SIM_VISITED_H
 #define SIM_VISITED_H
@@ -81,5 +82,57 @@ uint64_t sim_visited_bytes_next(const SimVisited *v);
 /* sim_visited_collisions - distinct states that shared a fingerprint
  * (exact mode; always 0 otherwise). */
 uint64_t sim_visited_collisions(const SimVisited *v);
+
+/* ---- a fingerprint set shared by threads (par.h) ------------------
+ *
+ * The same open addressing of 64-bit fingerprints (16-byte slots, linear
+ * probing, grown x2 past 3/4 load), for several threads adding at once
+ * without a lock: a slot is claimed by compare-and-swap of its
+ * fingerprint from 0 (empty: a fingerprint 0 is stored as 1, one more
+ * collision in 2^64), then its id is taken from a shared counter and
+ * published; a thread that finds the fingerprint already there waits for
+ * the id.  Each adder takes its ids from a block of its own
+ * (SimFpIds, SIM_FPSET_BLOCK ids from the shared counter at a time: the
+ * counter's cache line is not fought over on every add, and an adder's
+ * states are numbered close together); the ids are in no fixed order,
+ * and the blocks' unused tails leave holes the caller closes.
+ * Growth is not concurrent: sim_fpset_full() says it is due, and the
+ * caller grows with every other adder stopped (par.c parks them).
+ * Fingerprints only (--exact searches on one thread). */
+typedef struct SimFpSet SimFpSet;
+
+SimFpSet *sim_fpset_new(uint64_t capacity_hint);
+void sim_fpset_free(SimFpSet *f);
+
+#define SIM_FPSET_BLOCK 1024u
+
+/* An adder's block of ids: the next one and the end (next == end: none;
+ * zero-initialised is empty). */
+typedef struct {
+	uint32_t next, end;
+} SimFpIds;
+
+/* sim_fpset_add - the id of fingerprint H, added if new (*IS_NEW) with
+ * an id from IDS; safe against concurrent adds, each with its own IDS.
+ * The table must not be more than 3/4 + (adds since sim_fpset_full()
+ * turned true) / capacity full. */
+uint32_t sim_fpset_add(SimFpSet *f, uint64_t h, SimFpIds *ids,
+		       bool *is_new);
+
+/* sim_fpset_full - whether the load (counted in ids handed out) passed
+ * 3/4: grow before the next capacity / 8 adds; sim_fpset_grow - double
+ * it, alone. */
+bool sim_fpset_full(const SimFpSet *f);
+void sim_fpset_grow(SimFpSet *f);
+
+/* sim_fpset_ids - ids handed out in blocks: at least the states stored
+ * (the caller counts those). */
+uint64_t sim_fpset_ids(const SimFpSet *f);
+
+/* sim_fpset_bytes - heap bytes, and (_next) through the next growth
+ * within SIM_FPSET_LOOKAHEAD adds. */
+#define SIM_FPSET_LOOKAHEAD 4096
+uint64_t sim_fpset_bytes(const SimFpSet *f);
+uint64_t sim_fpset_bytes_next(const SimFpSet *f);
 
 #endif

@@ -98,12 +98,12 @@ static bool walk(SimSearch *s, Chooser *c, const SimWorld *init, SimSlot *w,
 
 void sim_walk_run(SimSearch *s, const SimWorld *init)
 {
-	SimSlot *w = sim_slots_new(s, init, 2);
+	SimSlot *w = sim_slots_new(s, init, 2, s->lockdep != NULL);
 	int *path = g_new(int, s->depth_max + 1);
 	Chooser c = { .k = 32 };
 
 	sim_prng_seed(&c.g, s->o->seed);
-	s->extra_bytes = sim_slots_bytes(s, init, 2) +
+	s->extra_bytes = sim_slots_bytes(s, init, 2, s->lockdep != NULL) +
 			 sizeof(int) * s->depth_max;
 	sim_search_note_peak(s, s->extra_bytes);
 	for (uint32_t i = 0; i < s->o->runs; i++) {

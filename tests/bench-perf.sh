@@ -8,7 +8,7 @@
 # The figures are the machine's, so they go to stdout here and never
 # into a test's verdict.
 set -u
-FL=./faultline
+FL=${FAULTLINE:-./faultline}
 CPUS=1,2,4,8,16,32,64
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

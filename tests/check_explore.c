@@ -41,6 +41,7 @@
 #include "../sim/prng.h"
 #include "../sim/run.h"
 #include "../sim/step.h"
+#include "traces.h"
 #include "../sim/visited.h"
 
 Suite *explore_suite(void);
@@ -198,6 +199,76 @@ START_TEST(test_visited_growth)
 }
 END_TEST
 
+/* The shared fingerprint set: ADDERS adders at once, each adding the
+ * same FPS fingerprints in its own order. */
+#define FPS 50000
+#define ADDERS 4
+
+typedef struct {
+	SimFpSet *f;
+	int k;
+	uint32_t id[FPS];
+	bool is_new[FPS];
+} Adder;
+
+static gpointer adder(gpointer data)
+{
+	Adder *a = data;
+	SimFpIds ids = { 0, 0 };
+
+	static const int stride[ADDERS] = { 1, 3, 7, 9 };  /* prime to FPS */
+
+	for (int i = 0; i < FPS; i++) {
+		int x = (i * stride[a->k]) % FPS;
+		a->id[x] = sim_fpset_add(a->f, (uint64_t)x * 0x9e3779b97f4a7c15ull,
+					 &ids, &a->is_new[x]);
+	}
+	return NULL;
+}
+
+/* Every fingerprint is new to exactly one adder and has one id, the
+ * same for all, distinct from the others'; growth keeps the ids. */
+START_TEST(test_fpset_shared)
+{
+	SimFpSet *f = sim_fpset_new(ADDERS * FPS);
+	Adder *a = g_new0(Adder, ADDERS);
+	GThread *t[ADDERS];
+	uint8_t *seen = g_malloc0(sim_fpset_ids(f) + ADDERS * FPS +
+				  ADDERS * SIM_FPSET_BLOCK);
+
+	for (int k = 0; k < ADDERS; k++) {
+		a[k].f = f;
+		a[k].k = k;
+		t[k] = g_thread_new("adder", adder, &a[k]);
+	}
+	for (int k = 0; k < ADDERS; k++)
+		g_thread_join(t[k]);
+	for (int x = 0; x < FPS; x++) {
+		int fresh = 0;
+		for (int k = 0; k < ADDERS; k++) {
+			fresh += a[k].is_new[x];
+			ck_assert_uint_eq(a[k].id[x], a[0].id[x]);
+		}
+		ck_assert_int_eq(fresh, 1);
+		ck_assert(!seen[a[0].id[x]]);
+		seen[a[0].id[x]] = 1;
+	}
+	for (int g = 0; g < 3; g++)
+		sim_fpset_grow(f);
+	SimFpIds ids = { 0, 0 };
+	for (int x = 0; x < FPS; x++) {
+		bool is_new;
+		ck_assert_uint_eq(sim_fpset_add(f, (uint64_t)x *
+				  0x9e3779b97f4a7c15ull, &ids, &is_new),
+				  a[0].id[x]);
+		ck_assert(!is_new);
+	}
+	g_free(seen);
+	g_free(a);
+	sim_fpset_free(f);
+}
+END_TEST
+
 /* ---- counts ----------------------------------------------------------- */
 
 START_TEST(test_counts_independent)
@@ -226,20 +297,20 @@ START_TEST(test_counts_independent)
 }
 END_TEST
 
-/* Readers share an rwsem no writer holds or waits for (por.h): two
- * readers, each around private steps, reduce exactly as two threads of
- * private steps do (indep4); a writer's lock steps stay dependent. */
-START_TEST(test_counts_readers)
+/* SCN under tests/models' MODEL reduces exactly as two threads of four
+ * private steps do (indep4: 25 states unreduced); returns indep4's
+ * reduced state count. */
+static uint64_t reduces_as_indep4(const char *scn, const char *model)
 {
 	Job j;
 	SimExploreResult full, red, indep;
+	uint64_t n;
 
 	ck_assert(job_load(&j, "tests/scenarios/indep4.scn", "tests/models",
 			   "indep"));
 	explore(&j, true, &indep);
 	job_free(&j);
-	ck_assert(job_load(&j, "tests/scenarios/readers.scn", "tests/models",
-			   "readers"));
+	ck_assert(job_load(&j, scn, "tests/models", model));
 	explore(&j, false, &full);
 	explore(&j, true, &red);
 	ck_assert(full.complete && red.complete && indep.complete);
@@ -247,15 +318,66 @@ START_TEST(test_counts_readers)
 	ck_assert_uint_eq(red.states, indep.states);
 	ck_assert_uint_eq(red.transitions, indep.transitions);
 	ck_assert_uint_eq(red.found, full.found);
+	n = indep.states;
 	sim_explore_result_clear(&full);
 	sim_explore_result_clear(&red);
+	sim_explore_result_clear(&indep);
 	job_free(&j);
+	return n;
+}
+
+/* The op-return checks read the block map only at pgoffs with a PTE or
+ * a page (por.h): T0 allocating the blocks of four unmapped pgoffs
+ * commutes with T1's op return. */
+START_TEST(test_counts_unwatched)
+{
+	reduces_as_indep4("tests/scenarios/alloc-vs-private.scn", "indep");
+}
+END_TEST
+
+/* Trace counts (tests/traces.h): two threads of four private steps have
+ * C(8,4) = 70 interleavings and four traces: the order of their op
+ * returns (both write which threads are inside an op, and read it), and
+ * whether the first to return does so before the other's first step
+ * (which enters its op: the world is quiescent after that return only
+ * if it comes first); T0 allocating at unmapped pgoffs commutes with
+ * T1's return as well. */
+START_TEST(test_trace_counts)
+{
+	static const char *const scn[] = {
+		"tests/scenarios/indep4.scn",
+		"tests/scenarios/alloc-vs-private.scn",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(scn); i++) {
+		Job j;
+		TraceCount tc;
+		ck_assert(job_load(&j, scn[i], "tests/models", "indep"));
+		trace_count(j.p, 1000, &tc);
+		ck_assert(tc.complete);
+		ck_assert_uint_eq(tc.runs, 70);
+		ck_assert_uint_eq(tc.traces, 4);
+		trace_count(j.p, 10, &tc);
+		ck_assert(!tc.complete);
+		job_free(&j);
+	}
+}
+END_TEST
+
+/* Readers share an rwsem no writer holds or waits for (por.h): two
+ * readers, each around private steps, reduce exactly as two threads of
+ * private steps do (indep4); a writer's lock steps stay dependent. */
+START_TEST(test_counts_readers)
+{
+	Job j;
+	SimExploreResult red;
+	uint64_t indep = reduces_as_indep4("tests/scenarios/readers.scn",
+					   "readers");
+
 	ck_assert(job_load(&j, "tests/scenarios/reader-writer.scn",
 			   "tests/models", "readers"));
 	explore(&j, true, &red);
-	ck_assert_uint_gt(red.states, indep.states);
+	ck_assert_uint_gt(red.states, indep);
 	sim_explore_result_clear(&red);
-	sim_explore_result_clear(&indep);
 	job_free(&j);
 }
 END_TEST
@@ -844,6 +966,55 @@ START_TEST(test_livelock)
 }
 END_TEST
 
+/* Graph of two threads: the root steps T0 to state A and T1 to state
+ * B, each a fair self-loop of both threads (a livelock of T0, reached
+ * at equal cost).  A first lists T0's edge and numbers A 1; the other
+ * lists T1's first and numbers A 2, as par.c's workers may. */
+static void two_loops(SimGraph *g, bool swap)
+{
+	uint32_t a = swap ? 2 : 1, b = swap ? 1 : 2;
+	SimEdge e[] = { { 0, a, 0 }, { 0, b, 1 }, { a, a, 0 }, { a, a, 1 },
+			{ b, b, 0 }, { b, b, 1 } };
+	SimThreadSet both = 3;
+
+	sim_graph_init(g);
+	for (int i = 0; i < 6; i++)
+		g_array_append_val(g->edges, e[swap ? 5 - i : i]);
+	for (int i = 0; i < 3; i++) {
+		g_array_append_val(g->enabled, both);
+		g_array_append_val(g->live, both);
+	}
+}
+
+/* The livelock drawn depends on the graph, not on how the search
+ * numbered its states or in which order it took the threads (--jobs,
+ * --order-seed): the same path either way. */
+START_TEST(test_livelock_order_free)
+{
+	Job j;
+	SimExploreResult r[2];
+
+	ck_assert(job_load(&j, "tests/scenarios/spin-held.scn", "tests/models",
+			   "spin"));
+	for (int swap = 0; swap <= 1; swap++) {
+		SimGraph g;
+		SimSearch s = { .p = j.p, .r = &r[swap] };
+		memset(&r[swap], 0, sizeof(r[swap]));
+		two_loops(&g, swap);
+		sim_livelock_check(&s, &g);
+		sim_graph_free(&g);
+		ck_assert(r[swap].found >> SIM_PROP_LIVELOCK & 1);
+	}
+	GArray *a = r[0].cex[SIM_PROP_LIVELOCK], *b = r[1].cex[SIM_PROP_LIVELOCK];
+	ck_assert_int_eq(r[0].cycle_from, r[1].cycle_from);
+	ck_assert_int_eq(a->len, b->len);
+	ck_assert(memcmp(a->data, b->data, a->len * sizeof(int)) == 0);
+	sim_explore_result_clear(&r[0]);
+	sim_explore_result_clear(&r[1]);
+	job_free(&j);
+}
+END_TEST
+
 /* A depth-first search of the unreduced graph for a state met again
  * while on the stack. */
 static bool has_cycle(const SimProgram *p, SimVisited *v, uint8_t *onstack,
@@ -958,10 +1129,13 @@ Suite *explore_suite(void)
 	tcase_set_timeout(tc, 60);      /* 200k inserts: slow on a loaded
 					 * machine, not wrong */
 	tcase_add_test(tc, test_visited_growth);
+	tcase_add_test(tc, test_fpset_shared);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("counts");
 	tcase_add_test(tc, test_counts_independent);
 	tcase_add_test(tc, test_counts_readers);
+	tcase_add_test(tc, test_counts_unwatched);
+	tcase_add_test(tc, test_trace_counts);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sound");
 	tcase_set_timeout(tc, 120);
@@ -990,6 +1164,7 @@ Suite *explore_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_livelock);
 	tcase_add_test(tc, test_livelock_acyclic);
+	tcase_add_test(tc, test_livelock_order_free);
 	suite_add_tcase(s, tc);
 	return s;
 }

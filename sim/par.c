@@ -1,0 +1,403 @@
+/*
+ * par.c - the unreduced search on several threads.  See par.h.
+ *
+ * An entry of a stack (a worker's or the shared pool) is a header - the
+ * state's id and depth - and the whole world, ENTRY_HEAD + world bytes.
+ * One mutex guards the pool, the counts of workers and the growth; the
+ * hot path (expand a state, add its children) takes no lock.
+ */
+#include <stdatomic.h>
+#include <string.h>
+#include "par.h"
+#include "visited.h"
+
+#define ENTRY_HEAD 8u           /* id, depth: keeps the world 8-aligned */
+/* Expansions between a worker's bound checks: the figures it publishes
+ * for the others then cost no cache-line traffic on the hot path. */
+#define CHECK_EVERY 64u
+
+typedef struct {
+	uint32_t id;
+	SimThreadSet enabled, live;
+} Node;
+
+typedef struct {
+	SimPar *par;
+	SimSearch s;            /* the pass's, with a result of its own */
+	SimExploreResult r;
+	GArray *stack;          /* entries to expand, the top last */
+	GArray *edges;          /* SimEdge */
+	GArray *nodes;          /* Node: states this worker added */
+	SimFpIds ids;           /* its block of ids */
+	/* published every CHECK_EVERY expansions, for the bound checks */
+	_Atomic uint64_t bytes; /* its arrays */
+	_Atomic uint64_t nedges;
+} Worker;
+
+struct SimPar {
+	SimSearch *s;
+	SimFpSet *set;
+	const SimWorld *init;
+	size_t wsize;           /* bytes of a world */
+	guint stride;           /* bytes of an entry */
+	int jobs;
+	Worker *workers;
+	_Atomic int joined;     /* workers[] handed out */
+	_Atomic bool stop;      /* done, or a bound or a model error */
+	_Atomic bool grow;      /* the set must grow: park */
+	_Atomic int idle;       /* workers waiting for work */
+	GMutex lock;            /* the rest, and the pool */
+	GCond cond;
+	GArray *pool;           /* entries given away */
+	_Atomic uint64_t pool_bytes;
+	int active;             /* workers in sim_par_work() */
+	int waiting;            /* of those, in coord_wait() */
+	bool finished;
+};
+
+static SimWorld *entry_world(GArray *a, guint i, guint stride)
+{
+	return (SimWorld *)(void *)(a->data + (size_t)i * stride + ENTRY_HEAD);
+}
+
+static uint32_t *entry_head(GArray *a, guint i, guint stride)
+{
+	return (uint32_t *)(void *)(a->data + (size_t)i * stride);
+}
+
+/* Append an entry of world W (WSIZE bytes), id ID, depth DEPTH to A. */
+static void entry_push(const SimPar *par, GArray *a, const SimWorld *w,
+		       uint32_t id, uint32_t depth)
+{
+	g_array_set_size(a, a->len + 1);
+	uint32_t *h = entry_head(a, a->len - 1, par->stride);
+	h[0] = id;
+	h[1] = depth;
+	memcpy(entry_world(a, a->len - 1, par->stride), w, par->wsize);
+}
+
+/* Move entries [FROM, FROM + N) of A to the end of B. */
+static void entries_move(const SimPar *par, GArray *a, guint from, guint n,
+			 GArray *b)
+{
+	g_array_append_vals(b, a->data + (size_t)from * par->stride, n);
+	g_array_remove_range(a, from, n);
+}
+
+static void pool_changed(SimPar *par)
+{
+	atomic_store(&par->pool_bytes, 2 * (uint64_t)par->pool->len *
+		     par->stride);
+}
+
+/* What a worker's arrays may take through their next doubling. */
+static uint64_t worker_bytes(const SimPar *par, const Worker *w)
+{
+	return 2 * ((uint64_t)w->stack->len * par->stride +
+		    (uint64_t)w->edges->len * sizeof(SimEdge) +
+		    (uint64_t)w->nodes->len * sizeof(Node));
+}
+
+/* Everything: the set through its growth, every worker's arrays, the
+ * pool, and the graph they will be gathered into with its analysis. */
+static uint64_t total_bytes(SimPar *par)
+{
+	uint64_t b = sim_fpset_bytes_next(par->set) + par->s->extra_bytes +
+		     atomic_load(&par->pool_bytes);
+	uint64_t m = 0;
+
+	for (int i = 0; i < par->jobs; i++) {
+		b += atomic_load(&par->workers[i].bytes);
+		m += atomic_load(&par->workers[i].nedges);
+	}
+	uint64_t n = sim_fpset_ids(par->set);
+	/* and sim_par_finish's renumbering, 4 bytes an id */
+	return b + sim_graph_cost(m, n) + n * sizeof(uint32_t);
+}
+
+static void add_node(Worker *w, uint32_t id, const SimWorld *world)
+{
+	Node n = { .id = id };
+
+	sim_graph_threads(world, &n.enabled, &n.live);
+	g_array_append_val(w->nodes, n);
+}
+
+SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
+{
+	SimPar *par = g_new0(SimPar, 1);
+	bool is_new;
+
+	par->s = s;
+	par->jobs = jobs;
+	par->init = init;
+	par->wsize = init->size;
+	par->stride = (guint)(ENTRY_HEAD + ((init->size + 7) & ~(size_t)7));
+	par->set = sim_fpset_new(s->o->states_max ? s->o->states_max :
+				 1u << 16);
+	par->pool = g_array_new(FALSE, FALSE, par->stride);
+	g_mutex_init(&par->lock);
+	g_cond_init(&par->cond);
+	par->workers = g_new0(Worker, jobs);
+	for (int i = 0; i < jobs; i++) {
+		Worker *w = &par->workers[i];
+		w->par = par;
+		w->s = *s;
+		w->s.r = &w->r;
+		w->s.g = NULL;
+		w->r.complete = true;
+		w->stack = g_array_new(FALSE, FALSE, par->stride);
+		w->edges = g_array_new(FALSE, FALSE, sizeof(SimEdge));
+		w->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
+	}
+	uint32_t id = sim_fpset_add(par->set, sim_visited_hash(
+		sim_world_state(init), s->hsize), &par->workers[0].ids,
+		&is_new);
+	add_node(&par->workers[0], id, init);
+	if (sim_step_runnable(init))
+		entry_push(par, par->pool, init, id, 0);
+	pool_changed(par);
+	return par;
+}
+
+/* Stop every worker (a bound, a model error, or the end). */
+static void stop_all(SimPar *par)
+{
+	g_mutex_lock(&par->lock);
+	atomic_store(&par->stop, true);
+	g_cond_broadcast(&par->cond);
+	g_mutex_unlock(&par->lock);
+}
+
+/* Wait, under the lock, until W can go on: with WANT, for work (taken
+ * from the pool into W's stack); without, for the growth it parked for.
+ * The last worker to wait while growth is due grows the set (the others
+ * are all waiting, so no one adds); the last to want work while the
+ * pool is empty ends the search.  False when the search has ended. */
+static bool coord_wait(SimPar *par, Worker *w, bool want)
+{
+	bool go = true;
+
+	g_mutex_lock(&par->lock);
+	par->waiting++;
+	if (want)
+		atomic_fetch_add(&par->idle, 1);
+	for (;;) {
+		if (atomic_load(&par->stop)) {
+			go = false;
+			break;
+		}
+		if (atomic_load(&par->grow)) {
+			if (par->waiting == par->active) {
+				sim_fpset_grow(par->set);
+				atomic_store(&par->grow, false);
+				g_cond_broadcast(&par->cond);
+				continue;
+			}
+		} else if (!want) {
+			break;
+		} else if (par->pool->len) {
+			guint n = (par->pool->len + 1) / 2;
+			entries_move(par, par->pool, par->pool->len - n, n,
+				     w->stack);
+			pool_changed(par);
+			break;
+		} else if (atomic_load(&par->idle) == par->active) {
+			par->finished = true;
+			atomic_store(&par->stop, true);
+			g_cond_broadcast(&par->cond);
+			go = false;
+			break;
+		}
+		g_cond_wait(&par->cond, &par->lock);
+	}
+	par->waiting--;
+	if (want)
+		atomic_fetch_sub(&par->idle, 1);
+	g_mutex_unlock(&par->lock);
+	return go;
+}
+
+/* Give the older half of W's stack to the pool if a worker is idle and
+ * the pool is empty. */
+static void share(SimPar *par, Worker *w)
+{
+	if (!atomic_load_explicit(&par->idle, memory_order_relaxed) ||
+	    w->stack->len < 2)
+		return;
+	g_mutex_lock(&par->lock);
+	if (!par->pool->len) {
+		entries_move(par, w->stack, 0, w->stack->len / 2, par->pool);
+		pool_changed(par);
+		g_cond_broadcast(&par->cond);
+	}
+	g_mutex_unlock(&par->lock);
+}
+
+/* Expand W's top entry (in CUR) by every runnable thread into CHILD. */
+static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
+{
+	SimSearch *s = &w->s;
+	guint top = w->stack->len - 1;
+	uint32_t *h = entry_head(w->stack, top, par->stride);
+	uint32_t id = h[0], depth = h[1];
+
+	memcpy(cur, entry_world(w->stack, top, par->stride), par->wsize);
+	g_array_set_size(w->stack, top);
+	SimThreadSet en = sim_step_runnable(cur);
+	for (int t = 0; en >> t; t++) {
+		if (!(en >> t & 1))
+			continue;
+		/* as dfs.c: a state at the depth bound is not expanded */
+		if (depth + 1 >= s->depth_max) {
+			sim_search_bound(s, "depth-max");
+			return;
+		}
+		SimPropSet found;
+		bool progress, is_new;
+		if (!sim_search_step(s, (SimSlot){ cur, NULL },
+				     (SimSlot){ child, NULL }, t, NULL, &found,
+				     &progress))
+			return;
+		uint32_t to = sim_fpset_add(par->set, sim_visited_hash(
+			sim_world_state(child), s->hsize), &w->ids, &is_new);
+		SimEdge e = { .src = id, .dst = to, .tid = (uint8_t)(t |
+			   (progress ? SIM_EDGE_PROGRESS : 0)) };
+		g_array_append_val(w->edges, e);
+		if (!is_new)
+			continue;
+		add_node(w, to, child);
+		if (sim_step_runnable(child))
+			entry_push(par, w->stack, child, to, depth + 1);
+		if (sim_fpset_full(par->set))
+			atomic_store(&par->grow, true);
+	}
+}
+
+/* Publish W's bytes and check the bounds on the shared figures; true
+ * when W must stop. */
+static bool check(SimPar *par, Worker *w)
+{
+	atomic_store(&w->bytes, worker_bytes(par, w));
+	atomic_store(&w->nedges, w->edges->len);
+	uint64_t bytes = total_bytes(par);
+	sim_search_note_peak(&w->s, bytes);
+	return sim_search_out_of_bounds(&w->s, sim_fpset_ids(par->set),
+					bytes);
+}
+
+void sim_par_work(SimPar *par)
+{
+	int i = atomic_fetch_add(&par->joined, 1);
+	g_assert(i < par->jobs);
+	Worker *w = &par->workers[i];
+	/* a step copies the state only (world.h): start from whole worlds */
+	SimWorld *cur = g_memdup2(par->init, par->wsize);
+	SimWorld *child = g_memdup2(par->init, par->wsize);
+
+	g_mutex_lock(&par->lock);
+	bool late = par->finished;
+	if (!late)
+		par->active++;
+	g_mutex_unlock(&par->lock);
+	for (uint32_t n = 0; !late; n++) {
+		if (atomic_load(&par->grow) && !coord_wait(par, w, false))
+			break;
+		if (!w->stack->len && !coord_wait(par, w, true))
+			break;
+		if (atomic_load(&par->stop) ||
+		    (n % CHECK_EVERY == 0 && check(par, w)))
+			break;
+		share(par, w);
+		expand(par, w, cur, child);
+		if (w->s.stop)
+			break;
+	}
+	if (!late) {
+		if (w->s.stop)
+			stop_all(par);
+		g_mutex_lock(&par->lock);
+		par->active--;
+		g_cond_broadcast(&par->cond);
+		g_mutex_unlock(&par->lock);
+	}
+	g_free(cur);
+	g_free(child);
+}
+
+/* Worker W's figures, bound and model error into R. */
+static void fold(SimExploreResult *r, SimExploreResult *wr)
+{
+	r->transitions += wr->transitions;
+	r->peak_bytes = MAX(r->peak_bytes, wr->peak_bytes);
+	if (wr->bound && !r->bound) {
+		r->complete = false;
+		r->bound = g_strdup(wr->bound);
+	}
+	if (wr->model_error && !r->model_error) {
+		r->model_error = true;
+		r->model_error_msg = g_strdup(wr->model_error_msg);
+	}
+	sim_explore_result_clear(wr);
+}
+
+/* The ids the blocks handed out, numbered densely in their order (the
+ * root keeps 0): REMAP[id], and *N the states. */
+static uint32_t *renumber(const SimPar *par, uint32_t *n)
+{
+	uint64_t ids = sim_fpset_ids(par->set);
+	uint32_t *remap = g_new(uint32_t, MAX(ids, 1));
+
+	memset(remap, 0xff, ids * sizeof(uint32_t));
+	for (int i = 0; i < par->jobs; i++) {
+		const GArray *nodes = par->workers[i].nodes;
+		for (guint j = 0; j < nodes->len; j++)
+			remap[g_array_index(nodes, Node, j).id] = 0;
+	}
+	*n = 0;
+	for (uint64_t id = 0; id < ids; id++)
+		if (remap[id] != SIM_VISITED_NONE)
+			remap[id] = (*n)++;
+	return remap;
+}
+
+void sim_par_finish(SimPar *par)
+{
+	SimSearch *s = par->s;
+	SimGraph *g = s->g;
+	uint32_t n;
+	uint32_t *remap = renumber(par, &n);
+
+	g_array_set_size(g->enabled, n);
+	g_array_set_size(g->live, n);
+	for (int i = 0; i < par->jobs; i++) {
+		Worker *w = &par->workers[i];
+		for (guint j = 0; j < w->nodes->len; j++) {
+			const Node *x = &g_array_index(w->nodes, Node, j);
+			g_array_index(g->enabled, SimThreadSet,
+				      remap[x->id]) = x->enabled;
+			g_array_index(g->live, SimThreadSet, remap[x->id]) =
+				x->live;
+		}
+		for (guint j = 0; j < w->edges->len; j++) {
+			SimEdge e = g_array_index(w->edges, SimEdge, j);
+			e.src = remap[e.src];
+			e.dst = remap[e.dst];
+			g_array_append_val(g->edges, e);
+		}
+		fold(s->r, &w->r);
+		g_array_free(w->stack, TRUE);
+		g_array_free(w->edges, TRUE);
+		g_array_free(w->nodes, TRUE);
+	}
+	g_free(remap);
+	s->r->states = n;
+	if (s->r->model_error)
+		s->stop = true;
+	sim_fpset_free(par->set);
+	g_array_free(par->pool, TRUE);
+	g_mutex_clear(&par->lock);
+	g_cond_clear(&par->cond);
+	g_free(par->workers);
+	g_free(par);
+}
