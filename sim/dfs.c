@@ -30,13 +30,13 @@ typedef struct {
  * is the frame F's world was stepped from by thread VIA, or NULL.  A
  * thread's next-step footprint and its future depend on its own SimThread
  * only (frames, registers, process), which a step of another thread never
- * changes (a wake-up changes status and granted, flush_cache
- * fsync_pending: neither is read by them), so they are copied from the
- * parent for every thread but VIA and those the step made runnable, and
- * but readers of an rwsem: whether they share (por.h) depends on the
- * lock, which other threads change.  The op-boundary reads of a
- * footprint (SimFp.brd) depend on which pgoffs have a PTE or a page:
- * sim_por_watch refreshes them for every state. */
+ * changes (a wake-up changes status and granted, flush_cache and
+ * freeing a block fsync_pending: neither is read by them), so they are
+ * copied from the parent for every thread but VIA and those the step
+ * made runnable, and but readers of an rwsem: whether they share
+ * (por.h) depends on the lock, which other threads change.  The
+ * op-boundary reads of a footprint (SimFp.brd) depend on which pgoffs
+ * have a PTE or a page: sim_por_watch refreshes them for every state. */
 static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 			int via)
 {

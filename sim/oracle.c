@@ -313,9 +313,14 @@ void sim_oracle_watched(const SimWorld *w, uint8_t *set)
 	}
 }
 
+/* A thread parked at the first primitive of an op (run_local entered
+ * it when the thread started or its previous op returned) has changed
+ * nothing yet: it is not inside the op until it has taken a step of it. */
 bool sim_oracle_in_op(const SimWorld *w, int tid)
 {
-	return sim_thread(w, tid)->depth > 1;
+	const SimThread *t = sim_thread(w, tid);
+
+	return t->depth > 1 && t->begun;
 }
 
 /* Follow wait-for edges from T; returns a thread on a cycle or -1. */

@@ -13,10 +13,12 @@
  *                   running has removed that offset), lost-store (the op
  *                   dropped a dirty page at an offset it did not remove),
  *                   lost-flush (fsync returns while a cache line dirty when
- *                   it started is still dirty);
+ *                   it started is still dirty, its block not freed since:
+ *                   world.c's free drops it from fsync_pending);
  *   at quiescence   stale-pte and stale-zero-page (a zero-page PTE over an
- *                   offset that now has a block), when no thread is inside
- *                   an op;
+ *                   offset that now has a block), after a step that leaves
+ *                   no thread inside an op (a thread that has not taken a
+ *                   step of its next op is not inside it);
  *   when stuck      deadlock (a wait-for cycle) and lost-wakeup (a sleeper
  *                   on a lock nobody holds), when no thread can run.
  *
@@ -60,7 +62,8 @@ void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx);
  * the block map and i_size say (por.h: the op boundary's footprint). */
 void sim_oracle_watched(const SimWorld *w, uint8_t *set);
 
-/* Whether thread TID is inside an op (a frame above its body). */
+/* Whether thread TID is inside an op: a frame above its body, and it has
+ * taken a step of that op. */
 bool sim_oracle_in_op(const SimWorld *w, int tid);
 
 #endif

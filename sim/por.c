@@ -63,9 +63,9 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 5 <= 64);
  *     offsets they removed (OPSTATE; an op only adds to its inval
  *     mask in a step that also writes ISIZE or the block map at those
  *     offsets);
- *   lost-flush: fsync_pending & cache_dirty (CACHE: flush_cache is
- *     what clears fsync_pending bits), and an fsync op starting
- *     copies cache_dirty;
+ *   lost-flush: fsync_pending & cache_dirty (CACHE: flush_cache and
+ *     freeing a block, which write it, are what clear fsync_pending
+ *     bits), and an fsync op starting copies cache_dirty;
  *   lost-store: the thread's own discarded / inval masks;
  *   quiescence: every thread's depth (OPSTATE), the page tables,
  *     the block map, i_size, the page cache.
@@ -380,6 +380,11 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		f.wr |= CL_OPSTATE;
 		f.boundary = true;
 		f.brd = watched_reads(watched_pages(w));
+	} else if (t->depth > 1 && !t->begun) {
+		/* it enters its op (sets its own OPSTATE bit): a read, so
+		 * that two such steps (disjoint bits) stay independent while
+		 * each conflicts with a boundary step, which writes OPSTATE */
+		f.rd |= CL_OPSTATE;
 	}
 	return f;
 }

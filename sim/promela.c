@@ -493,6 +493,11 @@ static const char prelude[] =
 "		b_stored[v_b] = 0;\n"
 "		b_unwritten[v_b] = 0;\n"
 "		cache_dirty = cache_dirty & ~BIT(v_b);\n"
+"		v_u = 0;\n"	/* the caller's loop runs on v_q */
+"		do\n"
+"		:: v_u < NT -> th_fsync[v_u] = th_fsync[v_u] & ~BIT(v_b); v_u++\n"
+"		:: else -> break\n"
+"		od;\n"
 "		free_stack[nfree] = v_b;\n"
 "		nfree++\n"
 "	:: else\n"
@@ -654,7 +659,8 @@ static const char prelude[] =
 "	th_fsync[T] = 0\n"
 "}\n"
 "\n"
-"/* sim_oracle_quiescent(), when a step leaves no thread inside an op */\n"
+"/* sim_oracle_quiescent(), when a step leaves no thread inside an op\n"
+" * (v_wq: the initial run, which checks nothing) */\n"
 "inline quiescent_end() {\n"
 "	if\n"
 "	:: !v_wq && QUIESCENT ->\n"
@@ -1407,8 +1413,9 @@ static void go(Walk *w, GString *s, int f, int pc)
 		g_hash_table_add(w->seen, n);
 		g_queue_push_tail(&w->todo, n);
 	}
-	/* only a step that ends with the thread outside any op can leave
-	 * the world quiescent (step.c: !was_quiescent && all_quiescent) */
+	/* a step that ends with the thread outside any op may leave the
+	 * world quiescent (step.c: all_quiescent); so may one that returns
+	 * from an op (ret()) */
 	g_string_append(s, prim && frame(w, f)->depth == 1 ?
 			"\t\td_step { quiescent_end() };\n\t\tgoto " :
 			"\t\tgoto ");
@@ -1455,7 +1462,6 @@ static void call(Walk *w, GString *s, int f, int pc)
 		g_string_append(s, ";\n");
 	}
 	if (frame(w, f)->depth == 1) {
-		g_string_append_printf(s, "\t\tth_inop[%d] = 1;\n", w->tid);
 		if (callee->is_op)
 			g_string_append_printf(s, "\t\tth_inval[%d] = 0;\n"
 					       "\t\tth_discarded[%d] = 0;\n",
@@ -1503,6 +1509,10 @@ static void ret(Walk *w, GString *s, int f, int pc)
 		if (callee->is_op)
 			g_string_append_printf(s, "\t\td_step { op_return(%d) };\n",
 					       w->tid);
+		/* the thread is out of its op until its next op's first
+		 * step: the local code up to it changes nothing the
+		 * quiescence check reads */
+		g_string_append(s, "\t\td_step { quiescent_end() };\n");
 	}
 	go(w, s, fr->parent, fr->call_pc + 1);
 }
@@ -1587,7 +1597,7 @@ static gboolean step_block(Walk *w, GString *s, int f, int pc,
 	g_string_append_printf(s, ": /* %s:%d:%d %s */\n\tatomic { started == "
 			       "NT && th_status[%d] == RUN ->\n"
 			       "\t\td_step {\n"
-			       "\t\tv_wq = QUIESCENT;\n\t\tv_sl = 0;\n"
+			       "\t\tv_wq = 0;\n\t\tv_sl = 0;\n"
 			       "\t\tv_r0 = 0;\n\t\tv_r1 = 0;\n",
 			       proc_of(w, f)->file, in->line, in->col,
 			       sim_prims[in->sub].name, w->tid);
@@ -1601,6 +1611,9 @@ static gboolean step_block(Walk *w, GString *s, int f, int pc,
 	g_string_append(s, "\t\tskip\n\t\t};\n\t\tif :: v_sl -> goto ");
 	label(s, "P", f, pc);
 	g_string_append(s, " :: else fi;\n");
+	/* step.c sim_step: the thread has taken a step of its op */
+	if (frame(w, f)->depth > 1)
+		g_string_append_printf(s, "\t\tth_inop[%d] = 1;\n", w->tid);
 	if (in->dst != SIM_NOREG) {
 		g_string_append(s, "\t\t");
 		reg(s, w, f, in->dst);

@@ -1425,6 +1425,8 @@ static bool do_return(SimWorld *w, int tid, int value, SimStepCtx *ctx)
 		return true;
 	}
 	set_reg(t, ret_reg, value);
+	if (t->depth == 1)
+		t->begun = 0;
 	if (!callee->is_op)
 		return true;
 	if (ctx->text)
@@ -1575,7 +1577,6 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
 	SimThread *t = sim_thread(w, tid);
 	const SimProgram *p = ctx->prog;
 	Call c = { .w = w, .ctx = ctx, .tid = tid };
-	bool was_quiescent = all_quiescent(w);
 
 	SIM_ASSERT(t->status == SIM_TH_RUNNABLE && t->depth > 0);
 	c.in = cur_insn(p, t);
@@ -1604,9 +1605,13 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx)
 	set_reg(t, c.in->dst, c.r0);
 	set_reg(t, c.in->dst2, c.r1);
 	sim_th_frame(t)[t->depth - 1].pc++;
+	if (t->depth > 1)
+		t->begun = 1;
 	if (!run_local(w, tid, ctx))
 		return;
-	if (!was_quiescent && all_quiescent(w))
+	/* A step from a quiescent world either begins an op (and so leaves
+	 * it) or is a whole op: after it the world is new. */
+	if (all_quiescent(w))
 		sim_oracle_quiescent(w, ctx);
 }
 

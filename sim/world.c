@@ -112,6 +112,11 @@ void sim_world_free_block(SimWorld *w, int b)
 {
 	memset(sim_block(w, b), 0, sizeof(SimBlock));
 	sim_bit_clear(sim_cache_dirty(w), b);
+	/* What a running fsync owes is data written before it started that
+	 * still belongs to the file: the punched or truncated data does not,
+	 * and lines dirtied after a reallocation came after it started. */
+	for (int t = 0; t < w->nthreads; t++)
+		sim_bit_clear(sim_fsync_pending(w, t), b);
 	sim_free_stack(w)[sim_core(w)->nfree++] = (uint16_t)b;
 }
 

@@ -132,7 +132,8 @@ typedef struct {
 	uint8_t granted;        /* a handoff gave it the lock it waits at */
 	uint8_t nframes;        /* frames the record holds (the shape's) */
 	uint8_t nregs;          /* registers the record holds, all frames */
-	uint8_t pad;
+	uint8_t begun;          /* it has taken a step of the outermost op
+				 * it is in (oracle.h: "inside an op") */
 	uint16_t wait_lock;     /* lock instance waited on when BLOCKED */
 	uint16_t held[SIM_HELD_MAX];
 } SimThread;
@@ -314,7 +315,8 @@ bool sim_world_equal(const SimWorld *a, const SimWorld *b);
  * (ino, pgoff) in state NEW, or return 0 when the disk is full. */
 int sim_world_alloc_block(SimWorld *w, int ino, int pgoff);
 
-/* sim_world_free_block - return block B to the top of the free stack. */
+/* sim_world_free_block - return block B to the top of the free stack;
+ * its cache lines are clean and no running fsync owes it any more. */
 void sim_world_free_block(SimWorld *w, int b);
 
 /* sim_world_pte_is_stale - whether PTE maps something the file no longer

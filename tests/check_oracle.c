@@ -21,9 +21,11 @@
  *                    zeroing before the store, dropping inside it;
  *   lost_flush       fsync returning with a line dirty since it began;
  *                    near misses: it flushed, or the line was dirtied
- *                    after it began;
+ *                    after it began, or punched after it began (and
+ *                    its block reallocated and dirtied again);
  *   stale_zero_page  a zero-page PTE over a block, seen at quiescence
- *                    only; near miss: the allocation zapped it;
+ *                    only, which a thread not yet started does not
+ *                    hide; near miss: the allocation zapped it;
  *   deadlock         ABBA, self and three-way cycles; near misses: one
  *                    lock order, a wait chain ending at a running thread;
  *   lost_wakeup      one wake-up consumed by a wait_entry, the grabber left
@@ -123,6 +125,8 @@ static const char model[] =
 	"op trunc_pages(n) {\n\ti_size_write(n)\n\tdelete_pages(n, LAST)\n"
 	"\treturn 0\n}\n"
 	"op punch_nozap(s, e) {\n\tfree_blocks(s, e)\n\treturn 0\n}\n"
+	"op punch(s, e) {\n\tzap_ptes(s, e)\n\tfree_blocks(s, e)\n"
+	"\treturn 0\n}\n"
 	"op punch_realloc(p) {\n\tfree_blocks(p, p)\n"
 	"\tb, n = get_block(p, 1)\n\treturn 0\n}\n"
 	"op oalloc() {\n\tb = other_alloc()\n\treturn b\n}\n"
@@ -239,15 +243,15 @@ END_TEST
 START_TEST(test_stale_pte_truncate_forgets_unmap)
 {
 	Fx *f = fx_new(model, SCN3(FILE4, "map(3)", "trunc_nozap(2)",
-				   "park()"));
+				   "ahold()"));
 
-	fx_run(f, "001");
+	fx_run(f, "2001");              /* T2 holds A, inside its op */
 	ck_assert_int_eq(f->ctx.found, 0);
 	fx_run(f, "1");
 	ck_assert(sim_oracle_in_op(f->w, 2));
 	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_PTE));
 	assert_has(f, "stale-pte: P0 pgoff 3 maps B4 writable, but i_size "
-		   "is 2 pages, freed by T1 at step 4 (trunc_nozap)\n");
+		   "is 2 pages, freed by T1 at step 5 (trunc_nozap)\n");
 	fx_free(f);
 }
 END_TEST
@@ -586,6 +590,28 @@ START_TEST(test_lost_flush_near_miss_dirtied_later)
 }
 END_TEST
 
+/* Punched after fsync began and reallocated at the same pgoff: the data
+ * fsync owed went with the punch, and the new lines came after it began
+ * (fsync-vs-punch-hole with a second store; fsync thread). */
+START_TEST(test_lost_flush_near_miss_punched)
+{
+	Fx *f = fx_new(model, SCN3(FILE4_2, "mapz(2)\nst(2)\nfsync(0)",
+				   "punch(2, 2)", "mapz(2)\nst(2)"));
+
+	fx_run(f, "000");               /* B3 dirty; T0's fsync owes it */
+	ck_assert_int_eq(fx_set(sim_fsync_pending(f->w, 0), f->w->blkset), 1u << 3);
+	fx_run(f, "11");                /* punched: B3 free */
+	ck_assert_int_eq(sim_block(f->w, 3)->state, SIM_BLK_FREE);
+	fx_run(f, "222");               /* B3 back at pgoff 2, dirty again */
+	ck_assert_int_eq(sim_bmap(f->w)[2], 3);
+	fx_run(f, "0");
+	ck_assert(all_done(f));
+	ck_assert_int_eq(fx_set(sim_cache_dirty(f->w), f->w->blkset), 1u << 3);
+	ck_assert_msg(f->ctx.found == 0, "%s", f->msg->str);
+	fx_free(f);
+}
+END_TEST
+
 /* ---- stale-zero-page -------------------------------------------------- */
 
 /* Checked at quiescence only: while T2 is inside an op nothing is
@@ -593,13 +619,30 @@ END_TEST
 START_TEST(test_stale_zero_page)
 {
 	Fx *f = fx_new(model, SCN3(FILE4_2, "maphole(2)", "fill(2)",
-				   "park()"));
+				   "ahold()"));
 
-	fx_run(f, "01");
+	fx_run(f, "201");               /* T2 holds A, inside its op */
 	ck_assert_int_eq(sim_pte(f->w, 0, 2)->kind, SIM_PTE_K_ZERO);
 	ck_assert_int_eq(sim_bmap(f->w)[2], 3);
 	ck_assert_int_eq(f->ctx.found, 0);
-	fx_run(f, "2");
+	fx_run(f, "22");
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_ZERO_PAGE));
+	assert_has(f, "stale-zero-page: P0 pgoff 2 still maps the zero page, "
+		   "but B3 is allocated there\n");
+	fx_free(f);
+}
+END_TEST
+
+/* A thread that has not taken a step yet is not inside an op: it does
+ * not hide the quiescent state in which the zero page is stale, though
+ * its own op would zap it later (dax-write-vs-read-fault-hole with a
+ * copy of the write thread). */
+START_TEST(test_stale_zero_page_unstarted_thread)
+{
+	Fx *f = fx_new(model, SCN3(FILE4_2, "maphole(2)", "fill(2)",
+				   "fill_zap(2)"));
+
+	fx_run(f, "01");
 	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_STALE_ZERO_PAGE));
 	assert_has(f, "stale-zero-page: P0 pgoff 2 still maps the zero page, "
 		   "but B3 is allocated there\n");
@@ -1039,10 +1082,12 @@ Suite *oracle_suite(void)
 	tcase_add_test(tc, test_lost_flush);
 	tcase_add_test(tc, test_lost_flush_near_miss_flushed);
 	tcase_add_test(tc, test_lost_flush_near_miss_dirtied_later);
+	tcase_add_test(tc, test_lost_flush_near_miss_punched);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stale_zero_page");
 	tcase_add_test(tc, test_stale_zero_page);
+	tcase_add_test(tc, test_stale_zero_page_unstarted_thread);
 	tcase_add_test(tc, test_stale_zero_page_near_miss_zapped);
 	suite_add_tcase(s, tc);
 
