@@ -836,6 +836,13 @@ rc=$?
 [ $rc -eq 3 ] && grep -q "incomplete (time-max)" "$tmp/o" &&
 	tail -n 1 "$tmp/wall" | awk '{ exit !($1 < 3) }' &&
 	ok || bad "explore --time-max 1: exit $rc, $(tail -n 1 "$tmp/wall") s"
+# --stats' comparison search without reduction shares --time-max (it used
+# to get a budget of its own: --time-max T --stats took 2T)
+/usr/bin/time -f %e -o "$tmp/wall" $FL explore $bench -m v4.2-dax \
+	--time-max 1 --stats >"$tmp/o" 2>/dev/null
+grep -q "^reduction: not measured (--time-max spent" "$tmp/o" &&
+	tail -n 1 "$tmp/wall" | awk '{ exit !($1 < 3) }' &&
+	ok || bad "explore --time-max 1 --stats: $(tail -n 1 "$tmp/wall") s"
 
 # lockdep's report names where the held lock was taken: the exhaustive
 # search carries no notes and replays the path to each new edge for it
