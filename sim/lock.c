@@ -143,14 +143,20 @@ static SimThreadSet conflicting_holders(const SimLock *l,
  * thread: the request conflicts when any byte is set, among the write
  * holds only for a shared read.  A scan of the lock's own bytes a word at
  * a time rather than a holder count kept beside them: the lock instance
- * is hashed state, and who holds it is already there once. */
+ * is hashed state, and who holds it is already there once.  A range
+ * lock's holds are tested thread by thread, up to the first conflict. */
 static bool any_conflicting_holder(const SimLock *l, const uint8_t *pages,
 				   SimLockMode mode)
 {
 	const SimLockKindInfo *k = &lock_kinds[l->kind];
 
-	if (k->ranged)
-		return conflicting_holders(l, pages, mode) != 0;
+	if (k->ranged) {
+		for (int t = 0; t < l->nthreads; t++)
+			if (conflicts(l, pages, mode, sim_lock_pages(l, OWN, t),
+				      sim_lock_pages(l, XOWN, t)))
+				return true;
+		return false;
+	}
 	return sim_bits_any(sim_lock_pages(l, mode == SIM_MODE_READ &&
 					   k->shared_ok ? XOWN : OWN, 0),
 			    l->nthreads);
@@ -163,20 +169,21 @@ static bool grantable(const SimLock *l, SimLockMode mode,
 {
 	if (l->corrupt)
 		return mode == SIM_MODE_READ;
-	if (any_conflicting_holder(l, pages, mode))
-		return false;
 	/* FIFO fairness: a waiter we would conflict with queued first wins
 	 * (this is what makes a queued rwsem writer block new readers).  A
-	 * wait-bit has no such rule: whoever tests the bit first gets it. */
-	if (!lock_kinds[l->kind].handoff)
-		return true;
-	for (int i = 0; i < ahead; i++) {
-		int t = WAIT_TID(sim_lock_queue(l)[i]);
-		if (conflicts(l, pages, mode, sim_lock_pages(l, WANT, t),
-			      waiter_write(l, i)))
-			return false;
-	}
-	return true;
+	 * wait-bit has no such rule: whoever tests the bit first gets it.
+	 * Tested before the holders, which it does not change: a hand-off
+	 * going down a queue of CPUs on one page stops each at the waiter
+	 * ahead, not after a scan of every thread's hold. */
+	if (lock_kinds[l->kind].handoff)
+		for (int i = 0; i < ahead; i++) {
+			int t = WAIT_TID(sim_lock_queue(l)[i]);
+			if (conflicts(l, pages, mode,
+				      sim_lock_pages(l, WANT, t),
+				      waiter_write(l, i)))
+				return false;
+		}
+	return !any_conflicting_holder(l, pages, mode);
 }
 
 static void hold(SimLock *l, int tid, SimLockMode mode, const uint8_t *pages)
