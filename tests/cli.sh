@@ -548,6 +548,11 @@ $FL perf scenarios/perf-punch-faults.scn -m v4.2-dax --cpus 2 --ops 5000 >"$tmp/
 $FL perf scenarios/perf-punch-faults.scn -m xfs-mmaplock --cpus 2 --ops 5000 --widen 1,4 >"$tmp/o" 2>&1
 [ $? -eq 0 ] && grep -q "^  violations: none" "$tmp/o" && ok ||
 	bad "perf: R2 under xfs-mmaplock: $(head -c 300 "$tmp/o")"
+# the same bytes again where the draws matter (exp think time and rate:
+# perf-disjoint-faults above draws nothing)
+$FL perf scenarios/perf-punch-faults.scn -m xfs-mmaplock --cpus 2 --ops 5000 --widen 1,4 >"$tmp/o2" 2>&1
+cmp -s "$tmp/o" "$tmp/o2" && ok ||
+	bad "perf: output not deterministic with draws: $(diff "$tmp/o" "$tmp/o2" | head -c 300)"
 printf 'scenario w\nfile size 2 blocks 0..1\nproc P0\nworkload {\n\tcpus 1 in P0\n\tops 10\n\tloop think 1us {\n\t\tfrobnicate(0)\n\t}\n}\n' >"$tmp/w.scn"
 expect_error 2 "model 'v4.2-dax' is n/a: no op 'frobnicate'" $FL perf "$tmp/w.scn" -m v4.2-dax
 # perf --races: every race scenario explored and run in timed episodes;
