@@ -168,6 +168,36 @@ gboolean sim_cli_outputs(const char *command, const char *a, const char *b);
 gboolean sim_cli_parse_options(const char *command, const char *params,
 			       GOptionEntry *options, int *argc, char ***argv);
 
+/* ---- cells (cmd_check.c): one scenario x model search, shared by
+ * check, matrix, diff and perf --races ---- */
+
+/* The verdict of one scenario x model pair. */
+typedef struct {
+	const char *model;
+	bool na;                /* the model lacks an op the scenario calls */
+	bool error;             /* broken model or bad input */
+	char *error_msg;
+	bool complete;
+	SimPropSet found;       /* checked properties reached */
+	uint64_t states, transitions;
+	double seconds;
+	char *diagram;          /* the counterexample of a failed
+				 * expectation, drawn, or NULL */
+	char *trail;            /* and its trail */
+	char *runs;             /* matrix --json: the drawn runs (cell_runs) */
+} SimCell;
+
+/* sim_cli_run_cell - explore M x S into C, stopping early once *STOP is
+ * set (a signal); when E is given and not met, draw why; with RUNS, also
+ * keep its drawn runs (matrix --json).  A model lacking an op S calls is
+ * C->na; a link error or a broken model is C->error with C->error_msg
+ * (a broken model's ends in a newline).  sim_cli_cell_clear frees what
+ * it allocated. */
+void sim_cli_run_cell(const SimModel *m, const SimScenario *s,
+		      const SimExpect *e, volatile int *stop, bool runs,
+		      SimCell *c);
+void sim_cli_cell_clear(SimCell *c);
+
 /* ---- matrix documents (cmd_check.c), shared by matrix and merge ---- */
 
 /* A matrix as text: models as rows, scenarios as columns. */

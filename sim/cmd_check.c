@@ -19,23 +19,7 @@
 #include "run.h"
 #include "trace.h"
 
-/* The verdict of one scenario x model pair. */
-typedef struct {
-	const char *model;
-	bool na;                /* the model lacks an op the scenario calls */
-	bool error;             /* broken model or bad input */
-	char *error_msg;
-	bool complete;
-	SimPropSet found;       /* checked properties reached */
-	uint64_t states, transitions;
-	double seconds;
-	char *diagram;          /* the counterexample of a failed
-				 * expectation, drawn, or NULL */
-	char *trail;            /* and its trail */
-	char *runs;             /* matrix --json: the drawn runs (cell_runs) */
-} Cell;
-
-static void cell_clear(Cell *c)
+void sim_cli_cell_clear(SimCell *c)
 {
 	g_free(c->error_msg);
 	g_free(c->diagram);
@@ -75,17 +59,14 @@ static GPtrArray *select_models(SimCli *cli, char **only, GError **error)
 	return models;
 }
 
-static bool cell_matches(const Cell *c, const SimExpect *e);
+static bool cell_matches(const SimCell *c, const SimExpect *e);
 static void draw_failure(const SimProgram *p, const SimExploreResult *r,
-			 const SimExpect *e, Cell *c);
+			 const SimExpect *e, SimCell *c);
 static char *cell_runs(const SimProgram *p, const SimExploreResult *r);
 
-/* Explore M x S into C, stopping early once *STOP is set (a signal);
- * when E is given and not met, draw why; with RUNS, also keep its drawn
- * runs (matrix --json). */
-static void run_cell(const SimModel *m, const SimScenario *s,
-		     const SimExpect *e, volatile int *stop, bool runs,
-		     Cell *c)
+void sim_cli_run_cell(const SimModel *m, const SimScenario *s,
+		      const SimExpect *e, volatile int *stop, bool runs,
+		      SimCell *c)
 {
 	GError *error = NULL;
 	char *missing = NULL;
@@ -130,7 +111,7 @@ static void run_cell(const SimModel *m, const SimScenario *s,
 				  1u << SIM_PROP_WAIT_ORDER))
 
 /* RACE / CLEAN / DEADLOCK / n/a / INCOMPLETE / ERROR. */
-static const char *cell_verdict(const Cell *c)
+static const char *cell_verdict(const SimCell *c)
 {
 	if (c->na)
 		return "n/a";
@@ -164,7 +145,7 @@ static const SimExpect *find_expect(const SimScenario *s, const char *model)
  * the rest must never happen, which only a complete search proves.
  * `at least` and `sometimes` are met by what was found, complete or
  * not. */
-static bool cell_matches(const Cell *c, const SimExpect *e)
+static bool cell_matches(const SimCell *c, const SimExpect *e)
 {
 	if (e->na || c->na)
 		return e->na && c->na;
@@ -177,7 +158,7 @@ static bool cell_matches(const Cell *c, const SimExpect *e)
 	return c->complete && c->found == e->props;
 }
 
-static void format_got(GString *s, const Cell *c)
+static void format_got(GString *s, const SimCell *c)
 {
 	if (c->na)
 		g_string_append(s, "n/a");
@@ -194,7 +175,7 @@ static void format_got(GString *s, const Cell *c)
  * report), with its trail; when E wanted a property the search did not
  * find, there is no run to draw and the message says so. */
 static void draw_failure(const SimProgram *p, const SimExploreResult *r,
-			 const SimExpect *e, Cell *c)
+			 const SimExpect *e, SimCell *c)
 {
 	SimPropSet extra = e->sometimes || e->at_least || e->na ? 0 :
 			   c->found & (SimPropSet)~e->props;
@@ -247,7 +228,7 @@ typedef struct {
 	const SimModel *m;      /* NULL: not on the model path */
 	const char *model;
 	const char *file;
-	Cell cell;
+	SimCell cell;
 	bool ok, bad_input;
 	char *expected, *got, *message;
 } Job;
@@ -298,7 +279,7 @@ static void judge(Job *j, volatile int *stop)
 	if (!j->m) {
 		g_string_append(got, "unknown model");
 	} else {
-		run_cell(j->m, j->scn, j->e, stop, false, &j->cell);
+		sim_cli_run_cell(j->m, j->scn, j->e, stop, false, &j->cell);
 		format_got(got, &j->cell);
 		j->ok = cell_matches(&j->cell, j->e);
 	}
@@ -537,7 +518,7 @@ int sim_cmd_check(SimCli *cli, int argc, char **argv)
 out:
 	for (guint i = 0; i < jobs->len; i++) {
 		Job *j = &g_array_index(jobs, Job, i);
-		cell_clear(&j->cell);
+		sim_cli_cell_clear(&j->cell);
 		g_free(j->expected);
 		g_free(j->got);
 		g_free(j->message);
@@ -617,7 +598,7 @@ static char *cell_runs(const SimProgram *p, const SimExploreResult *r)
 	return g_string_free(j, FALSE);
 }
 
-static void matrix_json_cell(GString *j, const SimScenario *s, const Cell *c)
+static void matrix_json_cell(GString *j, const SimScenario *s, const SimCell *c)
 {
 	const SimExpect *e = find_expect(s, c->model);
 
@@ -691,7 +672,7 @@ void sim_cli_matrix_cell(char *buf, size_t len, const char *verdict,
 		   differs ? "!" : "");
 }
 
-static void cell_text(const Cell *c, const SimScenario *s, char *buf,
+static void cell_text(const SimCell *c, const SimScenario *s, char *buf,
 		      size_t len)
 {
 	const SimExpect *e = find_expect(s, c->model);
@@ -762,7 +743,7 @@ void sim_cli_matrix_table(const SimMatrixText *t)
 }
 
 /* Models as rows, races as columns. */
-static void matrix_table(GPtrArray *scns, GPtrArray *models, Cell *cells)
+static void matrix_table(GPtrArray *scns, GPtrArray *models, SimCell *cells)
 {
 	guint n = scns->len * models->len;
 	SimMatrixText t;
@@ -886,7 +867,7 @@ gboolean sim_cli_jobs_option(const char *command, int jobs, int *out)
  * index ALL[I], cell S x M at S * nmodels + M. */
 typedef struct {
 	GPtrArray *scns, *models;
-	Cell *cells;
+	SimCell *cells;
 	guint *index;
 	volatile int *stop;
 } Cells;
@@ -896,8 +877,8 @@ static void cell_work(guint i, void *data)
 	Cells *c = data;
 	guint k = c->index[i], nm = c->models->len;
 
-	run_cell(c->models->pdata[k % nm], c->scns->pdata[k / nm], NULL,
-		 c->stop, true, &c->cells[k]);
+	sim_cli_run_cell(c->models->pdata[k % nm], c->scns->pdata[k / nm],
+			 NULL, c->stop, true, &c->cells[k]);
 }
 
 int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
@@ -960,7 +941,7 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	}
 	g_ptr_array_sort(scns, cmp_race);
 	guint n = scns->len * models->len, nrun = 0;
-	Cells run = { scns, models, g_new0(Cell, n), g_new(guint, n),
+	Cells run = { scns, models, g_new0(SimCell, n), g_new(guint, n),
 		      cli->interrupted };
 	char **texts = g_new0(char *, n);
 	for (guint k = 0; k < n; k++)
@@ -994,7 +975,7 @@ int sim_cmd_matrix(SimCli *cli, int argc, char **argv)
 	    !sim_cli_write_file(json ? json : "-", j->str, &error))
 		rc = sim_cli_fail(error);
 	for (guint k = 0; k < n; k++) {
-		cell_clear(&run.cells[k]);
+		sim_cli_cell_clear(&run.cells[k]);
 		g_free(texts[k]);
 	}
 	g_free(run.cells);
@@ -1017,7 +998,7 @@ out:
 
 /* ---- diff ------------------------------------------------------------- */
 
-static bool cells_equal(const Cell *a, const Cell *b)
+static bool cells_equal(const SimCell *a, const SimCell *b)
 {
 	return a->na == b->na && a->error == b->error &&
 	       a->found == b->found && a->complete == b->complete;
@@ -1025,7 +1006,7 @@ static bool cells_equal(const Cell *a, const Cell *b)
 
 /* B is worse than A: it finds a property A does not, or it has no
  * complete answer where A has one. */
-static bool cell_worse(const Cell *a, const Cell *b)
+static bool cell_worse(const SimCell *a, const SimCell *b)
 {
 	if (b->found & (SimPropSet)~a->found)
 		return true;
@@ -1036,17 +1017,17 @@ static bool cell_worse(const Cell *a, const Cell *b)
 /* M re-explored on S with the other side's findings as the
  * expectation: draws the counterexample of what M finds beyond them. */
 static void diff_side(GString *out, const SimModel *m, const SimScenario *s,
-		      const Cell *other, const char *tag, volatile int *stop)
+		      const SimCell *other, const char *tag, volatile int *stop)
 {
 	SimExpect want = { .model = (char *)"", .props = other->found };
-	Cell c;
+	SimCell c;
 
-	run_cell(m, s, &want, stop, false, &c);
+	sim_cli_run_cell(m, s, &want, stop, false, &c);
 	if (c.found & (SimPropSet)~other->found && c.diagram) {
 		g_string_append_printf(out, "\n%s %s:\n", tag, m->name);
 		g_string_append(out, c.diagram);
 	}
-	cell_clear(&c);
+	sim_cli_cell_clear(&c);
 }
 
 int sim_cmd_diff(SimCli *cli, int argc, char **argv)
@@ -1074,7 +1055,7 @@ int sim_cmd_diff(SimCli *cli, int argc, char **argv)
 	for (guint i = 0; i < files->len && rc != SIM_EXIT_USAGE; i++) {
 		SimScenario *s = sim_parse_scenario_file(files->pdata[i],
 							 &error);
-		Cell a, b;
+		SimCell a, b;
 		GString *ga = g_string_new(NULL), *gb = g_string_new(NULL);
 
 		if (!s) {
@@ -1084,8 +1065,8 @@ int sim_cmd_diff(SimCli *cli, int argc, char **argv)
 			g_string_free(gb, TRUE);
 			continue;
 		}
-		run_cell(ma, s, NULL, cli->interrupted, false, &a);
-		run_cell(mb, s, NULL, cli->interrupted, false, &b);
+		sim_cli_run_cell(ma, s, NULL, cli->interrupted, false, &a);
+		sim_cli_run_cell(mb, s, NULL, cli->interrupted, false, &b);
 		format_got(ga, &a);
 		format_got(gb, &b);
 		if (!cells_equal(&a, &b)) {
@@ -1104,8 +1085,8 @@ int sim_cmd_diff(SimCli *cli, int argc, char **argv)
 			fputs(out->str, stdout);
 			g_string_free(out, TRUE);
 		}
-		cell_clear(&a);
-		cell_clear(&b);
+		sim_cli_cell_clear(&a);
+		sim_cli_cell_clear(&b);
 		g_string_free(ga, TRUE);
 		g_string_free(gb, TRUE);
 		sim_scenario_free(s);

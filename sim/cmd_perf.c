@@ -26,7 +26,6 @@
 #include <glib/gstdio.h>
 #include "cli.h"
 #include "des.h"
-#include "explore.h"
 #include "parse.h"
 #include "report_perf.h"
 
@@ -436,28 +435,29 @@ static int perf(SimCli *cli, const Args *a, SimScenario *scn, GString *out)
 
 /* ---- race rates --------------------------------------------------------- */
 
-/* Cell C: M on SCN explored (the verdict) and run in timed episodes at
- * every widen factor (the rates).  FALSE after printing a model error. */
+/* Cell C: M on SCN explored (the verdict: check's and matrix's cell,
+ * sim_cli_run_cell) and run in timed episodes at every widen factor (the
+ * rates).  FALSE after printing a link or model error; TRUE with
+ * *APPLIES false when M lacks an op SCN calls (no cell). */
 static bool race_cell(const Args *a, const Costs *c, const SimModel *m,
-		      const SimScenario *scn, const SimProgram *prog,
-		      SimRaceCell *cell)
+		      const SimScenario *scn, bool *applies, SimRaceCell *cell)
 {
-	SimExploreOptions o;
-	SimExploreResult r = { 0 };
+	SimCell v;
 	bool ok;
 
-	sim_explore_options_default(&o);
-	o.interrupted = a->interrupted;
-	ok = sim_explore(prog, &o, &r);
-	if (!ok)
-		fprintf(stderr, "faultline: %s", r.model_error_msg);
+	sim_cli_run_cell(m, scn, NULL, a->interrupted, false, &v);
+	ok = !v.error;
+	if (!ok)        /* a broken model's message ends in a newline */
+		fprintf(stderr, "faultline: %s%s", v.error_msg,
+			g_str_has_suffix(v.error_msg, "\n") ? "" : "\n");
+	*applies = !v.na;
 	*cell = (SimRaceCell){
 		.race = scn->race ? scn->race : scn->name, .scenario = scn->name,
-		.model = m->name, .check = scn->check,
-		.found = r.found & scn->check, .complete = r.complete,
-		.nwiden = a->nwiden };
-	sim_explore_result_clear(&r);
-	for (int w = 0; ok && w < a->nwiden && !*a->interrupted; w++) {
+		.model = m->name, .check = scn->check, .found = v.found,
+		.complete = v.complete, .nwiden = a->nwiden };
+	sim_cli_cell_clear(&v);
+	for (int w = 0; ok && *applies && w < a->nwiden && !*a->interrupted;
+	     w++) {
 		SimDesConfig cfg = {
 			.costs = c->widen[w], .offset_costs = c->base,
 			.seed_set = a->seed != SEED_UNSET,
@@ -532,19 +532,13 @@ static int perf_races(SimCli *cli, const Args *a, char **paths, int npaths,
 		g_ptr_array_add(scns, scn);
 		for (guint i = 0; scn->nthreads && i < models->len &&
 		     rc == SIM_EXIT_OK && !*a->interrupted; i++) {
-			char *missing = NULL;
-			SimProgram *p = sim_program_link(models->pdata[i], scn,
-							 &missing, &error);
 			SimRaceCell cell;
-			if (!p && error)
-				rc = sim_cli_fail(error);
-			else if (p && !race_cell(a, &c, models->pdata[i], scn,
-						 p, &cell))
+			bool applies;
+			if (!race_cell(a, &c, models->pdata[i], scn, &applies,
+				       &cell))
 				rc = SIM_EXIT_USAGE;
-			else if (p)
+			else if (applies)
 				g_array_append_val(cells, cell);
-			g_free(missing);
-			sim_program_free(p);
 		}
 	}
 	if (rc == SIM_EXIT_OK &&
