@@ -414,15 +414,23 @@ static void text_summary(const SimPerf *p, GString *out)
 			      m->nolock_ns);
 		else
 			cellf(&t, "-");
-		fmt_si(s, hi->r.throughput);
-		cell(&t, s);
-		if (one && one->r.throughput > 0)
+		/* no run at TOP: interrupted before it */
+		if (hi) {
+			fmt_si(s, hi->r.throughput);
+			cell(&t, s);
+		} else {
+			cellf(&t, "-");
+		}
+		if (one && hi && one->r.throughput > 0)
 			cellf(&t, "%.2f", hi->r.throughput / one->r.throughput);
 		else
 			cellf(&t, "-");
 		cellf(&t, m->usl_ok ? "%.4f" : "-", m->usl.sigma);
 		cellf(&t, m->usl_ok ? "%.6f" : "-", m->usl.kappa);
-		cellf(&t, "%.1f", per_mop(races(p, &hi->r), hi->r.ops));
+		if (hi)
+			cellf(&t, "%.1f", per_mop(races(p, &hi->r), hi->r.ops));
+		else
+			cellf(&t, "-");
 	}
 	table_print(&t, "", out);
 	g_string_free(s, TRUE);
