@@ -386,7 +386,6 @@ static int perf(SimCli *cli, const Args *a, SimScenario *scn, GString *out)
 		return sim_cli_fail(error);
 	}
 	p.costs = c.name;
-	p.costs_summary = c.summary;
 	if (a->all_models && !(names = sim_cli_model_names(cli->models_path,
 							   &error))) {
 		costs_clear(&c);
@@ -452,9 +451,9 @@ static bool race_cell(const Args *a, const Costs *c, const SimModel *m,
 			g_str_has_suffix(v.error_msg, "\n") ? "" : "\n");
 	*applies = !v.na;
 	*cell = (SimRaceCell){
-		.race = scn->race ? scn->race : scn->name, .scenario = scn->name,
-		.model = m->name, .check = scn->check, .found = v.found,
-		.complete = v.complete, .nwiden = a->nwiden };
+		.race = scn->race ? scn->race : scn->name, .model = m->name,
+		.check = scn->check, .found = v.found, .complete = v.complete,
+		.nwiden = a->nwiden };
 	sim_cli_cell_clear(&v);
 	for (int w = 0; ok && *applies && w < a->nwiden && !*a->interrupted;
 	     w++) {
@@ -476,7 +475,6 @@ static bool race_cell(const Args *a, const Costs *c, const SimModel *m,
 			     false;
 		cell->ops[w] = d.ops;
 		cell->episodes[w] = d.episodes;
-		cell->interrupted |= d.interrupted;
 		for (int i = 0; i < d.nviolations; i++)
 			cell->count[w][d.violations[i].prop] = d.violations[i].count;
 		sim_des_result_clear(&d);

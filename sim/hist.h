@@ -8,8 +8,8 @@
  * is at most 1/SIM_HIST_SUB of the values it holds wide.  A percentile is
  * reported as the highest value of its bucket: never below the exact
  * nearest-rank percentile, and above it by less than SIM_HIST_PRECISION
- * (1/128, 0.79 %) of it.  The count, sum (so the mean), minimum and
- * maximum are exact.  A histogram is SIM_HIST_BUCKETS counters (59 KiB),
+ * (1/128, 0.79 %) of it.  The count, sum (so the mean) and maximum are
+ * exact.  A histogram is SIM_HIST_BUCKETS counters (59 KiB),
  * allocated once.
  */
 #ifndef SIM_HIST_H

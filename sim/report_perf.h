@@ -40,11 +40,9 @@ typedef struct {
 } SimPerfModel;
 
 typedef struct {
-	const char *command;    /* the command line, normalised */
 	const SimScenario *scn;
 	const char *scenario;   /* as given */
 	const char *costs;      /* the cost model's name */
-	const char *costs_summary;
 	uint64_t seed;          /* the runs' seed */
 	const int *cpus;
 	int ncpus;
@@ -79,7 +77,6 @@ bool sim_perf_violations(const SimPerf *p);
  * widen factor. */
 typedef struct {
 	const char *race;       /* the scenario's id (R1...), or its name */
-	const char *scenario;
 	const char *model;
 	SimPropSet check;       /* the scenario's checked properties */
 	SimPropSet found;       /* explore's, checked ones */
@@ -88,7 +85,6 @@ typedef struct {
 	uint64_t ops[PERF_RACES_WIDEN_MAX];
 	uint64_t episodes[PERF_RACES_WIDEN_MAX];
 	uint64_t count[PERF_RACES_WIDEN_MAX][SIM_PROP_COUNT];
-	bool interrupted;       /* a run was cut short */
 } SimRaceCell;
 
 /* sim_perf_races_text - one row per property of each cell explore finds
