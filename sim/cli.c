@@ -371,6 +371,21 @@ int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 	return SIM_EXIT_USAGE;
 }
 
+SimProgram *sim_cli_link(const SimModel *m, const SimScenario *scn,
+			 char **why, GError **error)
+{
+	char *missing = NULL;
+	SimProgram *prog = NULL;
+
+	*why = NULL;
+	if (m->abstract)
+		*why = g_strdup("abstract (a base for other models)");
+	else if (!(prog = sim_program_link(m, scn, &missing, error)) && missing)
+		*why = g_strdup_printf("no op '%s'", missing);
+	g_free(missing);
+	return prog;
+}
+
 SimTrace *sim_cli_draw(const SimProgram *prog, const GArray *path,
 		       int cycle_from, GString *out)
 {

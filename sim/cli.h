@@ -79,6 +79,13 @@ SimScenario *sim_cli_load_scenario(SimCli *cli, const char *arg,
 int sim_cli_load(SimCli *cli, const char *scn_path, const char *model,
 		 SimScenario **scn, SimModel **m, SimProgram **prog);
 
+/* sim_cli_link - M linked with SCN; NULL with *WHY, why M is n/a for
+ * SCN (abstract, or lacking an op SCN calls; caller frees), or with ERROR
+ * and *WHY NULL.  For the commands that go over every model and report
+ * each one n/a with the reason (explore and perf --all-models). */
+SimProgram *sim_cli_link(const SimModel *m, const SimScenario *scn,
+			 char **why, GError **error);
+
 /* sim_cli_model_names - the names of the *.model files along PATH
  * (DIR:DIR:...), each once, sorted (a directory's order is not
  * deterministic); NULL with ERROR if a directory cannot be read.  A

@@ -428,21 +428,13 @@ static int all_models_one(SimCli *cli, const Args *a, const SimScenario *scn,
 			  const char *name, GString *out, GString *json)
 {
 	GError *error = NULL;
-	char *missing = NULL, *why = NULL;
+	char *why = NULL;
 	SimModel *m = sim_parse_model_load(cli->models_path, name, &error);
 	SimProgram *prog = NULL;
 	int rc = SIM_EXIT_OK;
 
-	if (!m) {
+	if (!m || (!(prog = sim_cli_link(m, scn, &why, &error)) && !why))
 		rc = sim_cli_fail(error);
-	} else if (m->abstract) {
-		why = g_strdup("abstract (a base for other models)");
-	} else if (!(prog = sim_program_link(m, scn, &missing, &error))) {
-		if (error)
-			rc = sim_cli_fail(error);
-		else
-			why = g_strdup_printf("no op '%s'", missing);
-	}
 	if (why) {
 		g_string_append_printf(out, "model %s: n/a: %s\n\n", name, why);
 		if (json)
@@ -452,7 +444,6 @@ static int all_models_one(SimCli *cli, const Args *a, const SimScenario *scn,
 		g_string_append_c(out, '\n');
 	}
 	g_free(why);
-	g_free(missing);
 	sim_program_free(prog);
 	sim_model_free(m);
 	return rc;

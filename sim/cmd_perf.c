@@ -325,7 +325,6 @@ static int one_model(SimCli *cli, const Args *a, const SimPerf *p,
 		     const Costs *c, const char *name, SimPerfModel *pm)
 {
 	GError *error = NULL;
-	char *missing = NULL;
 	SimModel *m = a->all_models ?
 		sim_parse_model_load(cli->models_path, name, &error) :
 		sim_cli_load_model(cli, name, &error);
@@ -337,11 +336,7 @@ static int one_model(SimCli *cli, const Args *a, const SimPerf *p,
 	if (!m)
 		return sim_cli_fail(error);
 	pm->summary = g_strdup(m->summary);
-	if (m->abstract)
-		pm->why = g_strdup("abstract (a base for other models)");
-	else if (!(prog = sim_program_link(m, p->scn, &missing, &error)))
-		pm->why = error ? NULL : g_strdup_printf("no op '%s'", missing);
-	if (!m->abstract && !prog && error)
+	if (!(prog = sim_cli_link(m, p->scn, &pm->why, &error)) && !pm->why)
 		rc = sim_cli_fail(error);
 	else if (!pm->why)
 		rc = perf_model(a, p, c, m, pm);
@@ -350,7 +345,6 @@ static int one_model(SimCli *cli, const Args *a, const SimPerf *p,
 			p->scenario, name, pm->why);
 		rc = SIM_EXIT_USAGE;
 	}
-	g_free(missing);
 	sim_program_free(prog);
 	return rc;
 }
