@@ -33,7 +33,6 @@
 #define PERF_CPUS_MAX 64        /* the world's hard ceiling on threads */
 #define PERF_WIDEN_MAX 1000     /* whole factors, so that cost counts
 				 * stay within the cost file's 1e9 */
-#define PERF_LIST_MAX 16        /* entries of --widen */
 #define SEED_UNSET INT64_MIN   /* --seed not given: the workload's */
 
 typedef struct {
@@ -53,7 +52,7 @@ typedef struct {
 	const char *scenario;
 	int cpus[PERF_CPUS_MAX];
 	int ncpus;
-	double widen[PERF_LIST_MAX];
+	int widen[SIM_PERF_WIDEN_MAX];
 	int nwiden;
 	volatile int *interrupted;      /* SIGINT / SIGTERM came */
 } Args;
@@ -85,17 +84,8 @@ static bool parse_list(const char *opt, const char *arg, int lo, int hi,
 	return ok;
 }
 
-static bool widen_copy(Args *a, const int *widen)
-{
-	for (int i = 0; i < a->nwiden; i++)
-		a->widen[i] = widen[i];
-	return true;
-}
-
 static bool check_args(Args *a, int argc)
 {
-	int widen[PERF_LIST_MAX];
-
 	a->model = a->models ? a->models[0] : NULL;
 	if (a->races && (argc < 2 || a->all_models || a->json || a->csv ||
 			 a->cpus_arg || a->ops || (a->model && a->models[1])))
@@ -114,9 +104,8 @@ static bool check_args(Args *a, int argc)
 		       false;
 	if (a->races)
 		return parse_list("--widen", a->widen_arg ? a->widen_arg :
-				  "1,4,16", 1, PERF_WIDEN_MAX, widen,
-				  PERF_RACES_WIDEN_MAX, &a->nwiden) &&
-		       widen_copy(a, widen);
+				  "1,4,16", 1, PERF_WIDEN_MAX, a->widen,
+				  SIM_PERF_WIDEN_MAX, &a->nwiden);
 	if (argc != 2 || (!a->model == !a->all_models) ||
 	    (a->model && a->models[1]))
 		return sim_cli_usage("perf", "needs one SCENARIO and either "
@@ -124,9 +113,8 @@ static bool check_args(Args *a, int argc)
 	if (!parse_list("--cpus", a->cpus_arg ? a->cpus_arg : "1,2,4", 1,
 			PERF_CPUS_MAX, a->cpus, PERF_CPUS_MAX, &a->ncpus) ||
 	    !parse_list("--widen", a->widen_arg ? a->widen_arg : "1", 1,
-			PERF_WIDEN_MAX, widen, PERF_LIST_MAX, &a->nwiden))
+			PERF_WIDEN_MAX, a->widen, SIM_PERF_WIDEN_MAX, &a->nwiden))
 		return false;
-	widen_copy(a, widen);
 	if ((a->seed < 0 && a->seed != SEED_UNSET) || a->ops < 0)
 		return sim_cli_usage("perf", "--seed and --ops take "
 				     "non-negative numbers") && false;
@@ -147,7 +135,7 @@ static void print_command(const Args *a, GString *out)
 	if (a->nwiden > 1 || a->widen[0] != 1) {
 		g_string_append(out, " --widen ");
 		for (int i = 0; i < a->nwiden; i++)
-			g_string_append_printf(out, "%s%g", i ? "," : "",
+			g_string_append_printf(out, "%s%d", i ? "," : "",
 					       a->widen[i]);
 	}
 	g_string_append_printf(out, " --costs %s", a->costs_arg ?
@@ -227,7 +215,7 @@ static int list_costs(SimCli *cli)
 /* The cost models a sweep needs: one per widen factor, and the lock-free
  * one for "no locking". */
 typedef struct {
-	SimCosts *widen[PERF_LIST_MAX];
+	SimCosts *widen[SIM_PERF_WIDEN_MAX];
 	SimCosts *lockfree;
 	SimCosts *base;         /* as loaded: where race scenarios' threads
 				 * start (des.h, offset_costs) */
@@ -236,7 +224,7 @@ typedef struct {
 
 static void costs_clear(Costs *c)
 {
-	for (int i = 0; i < PERF_LIST_MAX; i++)
+	for (int i = 0; i < SIM_PERF_WIDEN_MAX; i++)
 		sim_costs_free(c->widen[i]);
 	sim_costs_free(c->lockfree);
 	sim_costs_free(c->base);

@@ -191,7 +191,7 @@ static void text_runs(const SimPerf *p, const SimPerfModel *m, GString *out)
 	for (int i = 0; i < m->nruns; i++) {
 		const SimPerfRun *r = &m->runs[i];
 		cellf(&t, "%d", r->cpus);
-		cellf(&t, "%g", r->widen);
+		cellf(&t, "%d", r->widen);
 		cellf(&t, "%" G_GUINT64_FORMAT, r->r.ops);
 		fmt_ns(s, (double)r->r.sim_ns);
 		cell(&t, s);
@@ -335,19 +335,19 @@ static void text_violations(const SimPerfModel *m, GString *out)
 		const SimPerfRun *r = &m->runs[i];
 		if (r->r.stalled)
 			g_string_append_printf(out, "  stalled at %d CPU%s, widen "
-				"%g: %s (threads spin: a livelock, if explore "
+				"%d: %s (threads spin: a livelock, if explore "
 				"agrees; or a background loop slower than its "
 				"rate starves them)\n", r->cpus,
 				r->cpus == 1 ? "" : "s", r->widen, r->r.stall);
 		if (r->r.interrupted)
 			g_string_append_printf(out, "  interrupted at %d CPU%s, "
-				"widen %g after %" G_GUINT64_FORMAT " ops\n",
+				"widen %d after %" G_GUINT64_FORMAT " ops\n",
 				r->cpus, r->cpus == 1 ? "" : "s", r->widen,
 				r->r.ops);
 		for (int k = 0; k < r->r.nviolations; k++) {
 			const SimDesViolation *v = &r->r.violations[k];
 			g_string_append_printf(out, "  %s: %" G_GUINT64_FORMAT
-				" at %d CPU%s, widen %g (%.1f per million ops)",
+				" at %d CPU%s, widen %d (%.1f per million ops)",
 				sim_prop_name(v->prop), v->count, r->cpus,
 				r->cpus == 1 ? "" : "s", r->widen,
 				per_mop(v->count, r->r.ops));
@@ -446,7 +446,7 @@ static void text_race_rates(const SimPerf *p, GString *out)
 	cellf(&t, "races per million ops");
 	cellf(&t, "cpus");
 	for (int w = 0; w < p->nwiden; w++)
-		cellf(&t, "widen %g", p->widen[w]);
+		cellf(&t, "widen %d", p->widen[w]);
 	for (int i = 0; i < p->nmodels; i++) {
 		const SimPerfModel *m = &p->models[i];
 		bool any = false;
@@ -491,7 +491,7 @@ static void json_run(const SimPerf *p, const SimPerfRun *r, GString *j)
 {
 	const SimDesResult *d = &r->r;
 
-	g_string_append_printf(j, "        {\"cpus\": %d, \"widen\": %.17g, "
+	g_string_append_printf(j, "        {\"cpus\": %d, \"widen\": %d, "
 		"\"ops\": %" G_GUINT64_FORMAT ", \"simulated_ns\": %"
 		G_GUINT64_FORMAT ", \"events\": %" G_GUINT64_FORMAT
 		", \"throughput\": %.17g, \"mean_ns\": %.17g, "
@@ -596,8 +596,7 @@ void sim_perf_json(const SimPerf *p, GString *j)
 		g_string_append_printf(j, "%s%d", i ? ", " : "", p->cpus[i]);
 	g_string_append(j, "],\n  \"widen\": [");
 	for (int i = 0; i < p->nwiden; i++)
-		g_string_append_printf(j, "%s%.17g", i ? ", " : "",
-				       p->widen[i]);
+		g_string_append_printf(j, "%s%d", i ? ", " : "", p->widen[i]);
 	g_string_append(j, "],\n  \"models\": [\n");
 	for (int i = 0; i < p->nmodels; i++) {
 		json_model(p, &p->models[i], j);
@@ -619,13 +618,13 @@ void sim_perf_csv(const SimPerf *p, GString *c)
 			const SimPerfRun *r = &m->runs[k];
 			const SimDesResult *d = &r->r;
 			const char *pre = m->name;
-			g_string_append_printf(c, "%s,%d,%g,run,,%" G_GUINT64_FORMAT
+			g_string_append_printf(c, "%s,%d,%d,run,,%" G_GUINT64_FORMAT
 				",%.6g,%.6g,,,,,,,,%.6g\n", pre, r->cpus, r->widen,
 				d->ops, d->throughput, sim_perf_mean_ns(d),
 				per_mop(races(p, d), d->ops));
 			for (int o = 0; o < d->nopstats; o++) {
 				const SimDesOpStat *s = &d->opstats[o];
-				g_string_append_printf(c, "%s,%d,%g,op,%s,%"
+				g_string_append_printf(c, "%s,%d,%d,op,%s,%"
 					G_GUINT64_FORMAT ",,%.6g,%" G_GUINT64_FORMAT
 					",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT
 					",,,,,\n", pre, r->cpus, r->widen, s->name,
@@ -634,7 +633,7 @@ void sim_perf_csv(const SimPerf *p, GString *c)
 			}
 			for (int l = 0; l < d->nlocks; l++) {
 				const SimDesLockStat *s = &d->locks[l];
-				g_string_append_printf(c, "%s,%d,%g,lock,%s,%"
+				g_string_append_printf(c, "%s,%d,%d,lock,%s,%"
 					G_GUINT64_FORMAT ",,,,,,%" G_GUINT64_FORMAT
 					",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT
 					",%" G_GUINT64_FORMAT ",\n", pre, r->cpus,
@@ -679,7 +678,7 @@ static void race_row(Table *t, const SimRaceCell *c, int prop)
 	      (double)c->ops[0] / (double)c->episodes[0] : 0);
 }
 
-int sim_perf_races_text(const SimRaceCell *cells, int n, const double *widen,
+int sim_perf_races_text(const SimRaceCell *cells, int n, const int *widen,
 			int nwiden, GString *out)
 {
 	Table t = table_new(6 + 2 * nwiden);
@@ -690,9 +689,9 @@ int sim_perf_races_text(const SimRaceCell *cells, int n, const double *widen,
 	cellf(&t, "property");
 	cellf(&t, "explore");
 	for (int w = 0; w < nwiden; w++)
-		cellf(&t, "races/Mop @%g", widen[w]);
+		cellf(&t, "races/Mop @%d", widen[w]);
 	for (int w = 0; w < nwiden; w++)
-		cellf(&t, "races @%g", widen[w]);
+		cellf(&t, "races @%d", widen[w]);
 	cellf(&t, "episodes");
 	cellf(&t, "ops/episode");
 	for (int i = 0; i < n; i++) {

@@ -18,11 +18,11 @@
 #include "des.h"
 #include "usl.h"
 
-#define PERF_RACES_WIDEN_MAX 16
+#define SIM_PERF_WIDEN_MAX 16   /* entries of --widen */
 
 typedef struct {
 	int cpus;
-	double widen;
+	int widen;
 	SimDesResult r;
 } SimPerfRun;
 
@@ -46,7 +46,7 @@ typedef struct {
 	uint64_t seed;          /* the runs' seed */
 	const int *cpus;
 	int ncpus;
-	const double *widen;    /* widen[0] is the timing the tables use */
+	const int *widen;       /* widen[0] is the timing the tables use */
 	int nwiden;
 	SimPerfModel *models;
 	int nmodels;
@@ -82,9 +82,9 @@ typedef struct {
 	SimPropSet found;       /* explore's, checked ones */
 	bool complete;          /* explore's search was complete */
 	int nwiden;
-	uint64_t ops[PERF_RACES_WIDEN_MAX];
-	uint64_t episodes[PERF_RACES_WIDEN_MAX];
-	uint64_t count[PERF_RACES_WIDEN_MAX][SIM_PROP_COUNT];
+	uint64_t ops[SIM_PERF_WIDEN_MAX];
+	uint64_t episodes[SIM_PERF_WIDEN_MAX];
+	uint64_t count[SIM_PERF_WIDEN_MAX][SIM_PROP_COUNT];
 } SimRaceCell;
 
 /* sim_perf_races_text - one row per property of each cell explore finds
@@ -94,7 +94,7 @@ typedef struct {
  * CLEAN (complete) whose timed runs saw a checked property: a bug in
  * des, as explore's search covers every interleaving the timed runs can
  * take. */
-int sim_perf_races_text(const SimRaceCell *cells, int n, const double *widen,
+int sim_perf_races_text(const SimRaceCell *cells, int n, const int *widen,
 			int nwiden, GString *out);
 
 #endif
