@@ -217,9 +217,9 @@ static int list_costs(SimCli *cli)
 typedef struct {
 	SimCosts *widen[SIM_PERF_WIDEN_MAX];
 	SimCosts *lockfree;
-	SimCosts *base;         /* as loaded: where race scenarios' threads
-				 * start (des.h, offset_costs) */
-	char *name, *summary;
+	SimCosts *base;         /* as loaded: its name and summary, and
+				 * where race scenarios' threads start
+				 * (des.h, offset_costs) */
 } Costs;
 
 static void costs_clear(Costs *c)
@@ -228,8 +228,6 @@ static void costs_clear(Costs *c)
 		sim_costs_free(c->widen[i]);
 	sim_costs_free(c->lockfree);
 	sim_costs_free(c->base);
-	g_free(c->name);
-	g_free(c->summary);
 }
 
 static bool costs_load(SimCli *cli, const Args *a, Costs *c, GError **error)
@@ -242,10 +240,6 @@ static bool costs_load(SimCli *cli, const Args *a, Costs *c, GError **error)
 	memset(c, 0, sizeof(*c));
 	base = sim_costs_load(path, NULL, error);
 	ok = base != NULL;
-	if (ok) {
-		c->name = g_strdup(sim_costs_name(base));
-		c->summary = g_strdup(sim_costs_summary(base));
-	}
 	for (int i = 0; ok && i < a->nwiden; i++)
 		c->widen[i] = sim_costs_widened(base, (uint32_t)a->widen[i],
 						false);
@@ -367,7 +361,7 @@ static int perf(SimCli *cli, const Args *a, SimScenario *scn, GString *out)
 		costs_clear(&c);
 		return sim_cli_fail(error);
 	}
-	p.costs = c.name;
+	p.costs = sim_costs_name(c.base);
 	if (a->all_models && !(names = sim_cli_model_names(cli->models_path,
 							   &error))) {
 		costs_clear(&c);
@@ -384,8 +378,8 @@ static int perf(SimCli *cli, const Args *a, SimScenario *scn, GString *out)
 			p.seed = p.models[i].runs[0].r.seed;
 	if (rc != SIM_EXIT_USAGE) {
 		g_string_append_printf(out, "costs %s: %s; seed %" G_GUINT64_FORMAT
-				       "\n\n", c.name, c.summary ? c.summary :
-				       "", p.seed);
+				       "\n\n", p.costs, sim_costs_summary(c.base) ?
+				       sim_costs_summary(c.base) : "", p.seed);
 		sim_perf_text(&p, out);
 		if (*a->interrupted)    /* as explore says it */
 			g_string_append(out, "incomplete (interrupted)\n");
@@ -495,10 +489,13 @@ static int perf_races(SimCli *cli, const Args *a, char **paths, int npaths,
 		else
 			g_ptr_array_add(models, m);
 	}
-	g_string_append_printf(out, "costs %s: %s; timed episodes: each "
-			       "thread's body once, the threads starting within "
-			       "the longest body's solo run\n\n", c.name,
-			       c.summary ? c.summary : "");
+	if (rc == SIM_EXIT_OK)
+		g_string_append_printf(out, "costs %s: %s; timed episodes: "
+				       "each thread's body once, the threads "
+				       "starting within the longest body's solo "
+				       "run\n\n", sim_costs_name(c.base),
+				       sim_costs_summary(c.base) ?
+				       sim_costs_summary(c.base) : "");
 	GPtrArray *scns = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)sim_scenario_free);
 	for (guint f = 0; rc == SIM_EXIT_OK && files && f < files->len &&
