@@ -115,8 +115,6 @@ typedef struct {
 	int nblocked;           /* threads BLOCKED in the world */
 	ThreadState *ts;
 	LockWord *word;         /* per lock instance */
-	int *waiters;           /* per lock class: threads waiting now */
-	uint64_t area_t;        /* when the waiter integral was last updated */
 	Ring *ring;             /* the last trace_steps steps */
 	int nring;
 	uint64_t steps;
@@ -182,25 +180,14 @@ static int remote_cpus(const Des *d, int tid)
 
 /* ---- measurements ------------------------------------------------------- */
 
-/* Advance the integral of waiters per class to NOW. */
-static void area_to(Des *d, uint64_t now)
-{
-	uint64_t dt = now - d->area_t;
-	for (int c = 0; c < d->res->nlocks; c++)
-		d->res->locks[c].queue_area += (double)d->waiters[c] * (double)dt;
-	d->area_t = now;
-}
-
 static void wait_begin(Des *d, int tid, uint64_t now)
 {
 	ThreadState *s = &d->ts[tid];
 	if (s->waiting)         /* woken, retried, blocked again: one wait */
 		return;
-	area_to(d, now);
 	s->waiting = true;
 	s->wait_start = now;
 	s->wait_class = sim_lock_decl_of(d->p, thread_of(d, tid)->wait_lock);
-	d->waiters[s->wait_class]++;
 }
 
 /* Queue samples at Poisson instants before T (cfg->sample_ns): each
@@ -232,8 +219,6 @@ static void wait_end(Des *d, int tid, uint64_t now)
 	SimDesLockStat *ls = &d->res->locks[s->wait_class];
 	uint64_t w = now - s->wait_start;
 
-	area_to(d, now);
-	d->waiters[s->wait_class]--;
 	s->waiting = false;
 	ls->wait_ns += w;
 	ls->wait_max_ns = MAX(ls->wait_max_ns, w);
@@ -470,7 +455,7 @@ static void start_loops(Des *d, uint64_t now)
 	}
 }
 
-/* Close every wait and hold at NOW, so the integrals cover [0, NOW]. */
+/* Close every wait and hold at NOW, so the sums cover [0, NOW]. */
 static void close_all(Des *d, uint64_t now)
 {
 	for (int t = 0; t < nthreads_of(d); t++) {
@@ -482,7 +467,6 @@ static void close_all(Des *d, uint64_t now)
 				now - s->held_since[i];
 		s->nheld = 0;
 	}
-	area_to(d, now);
 }
 
 /* A violation ends its episode: what the world does after it is the
@@ -803,7 +787,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	d.word = g_new(LockWord, p->nlocks);
 	for (int i = 0; i < p->nlocks; i++)
 		d.word[i] = (LockWord){ .last_cpu = -1 };
-	d.waiters = g_new0(int, model->nlocks);
 	d.nring = cfg->trace_steps > 0 ? cfg->trace_steps : TRACE_DEFAULT;
 	d.ring = g_new(Ring, d.nring);
 	d.opidx = g_hash_table_new(NULL, NULL);
@@ -836,7 +819,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	g_hash_table_destroy(d.opidx);
 	g_free(d.lat);
 	g_free(d.ring);
-	g_free(d.waiters);
 	g_free(d.word);
 	g_free(d.heap.e);
 	g_free(d.ts);

@@ -63,11 +63,11 @@
  * hist.h: each percentile is at most SIM_HIST_PRECISION, 0.79 %, above
  * the exact one; the mean and maximum are exact);
  * per lock class the /proc/lock_stat columns (acquisitions, contended
- * acquisitions, total wait and hold time) and the time-integral of its
- * waiters (for Little's law: integral / T = (contended / T) * mean wait);
+ * acquisitions, total wait and hold time);
  * optionally (sample_ns), the waiters per class counted off the world at
- * Poisson instants, so that a test can check Little's law against a
- * measure of L that shares nothing with the wait accounting: a waiter is
+ * Poisson instants, so that a test can check Little's law,
+ * L = (contended / T) * mean wait, against a measure of L that shares
+ * nothing with the wait accounting: a waiter is
  * a thread BLOCKED on an instance of the class, or one a handoff granted
  * it that has not yet returned from its lock call (PASTA: the mean over
  * Poisson samples is the time average);
@@ -132,8 +132,6 @@ typedef struct {
 	uint64_t wait_ns;       /* total time from blocking to the grant */
 	uint64_t hold_ns;       /* total time from the grant to the release */
 	uint64_t wait_max_ns;
-	double queue_area;      /* integral over time of the number of
-				 * waiters, in ns (Little's L * T) */
 	uint64_t sampled;       /* waiters summed over the queue samples */
 } SimDesLockStat;
 
