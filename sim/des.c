@@ -371,6 +371,18 @@ static void violation(Des *d, SimProp prop, uint64_t now, const char *msg)
 	}
 }
 
+/* Record every property the step or check that just ran at NOW found
+ * (ctx->found; the messages in ctx->msg, emptied).  Whether there was
+ * one. */
+static bool report_found(Des *d, SimStepCtx *ctx, uint64_t now)
+{
+	for (int p = 0; p < SIM_PROP_COUNT; p++)
+		if (ctx->found >> p & 1)
+			violation(d, (SimProp)p, now, ctx->msg->str);
+	g_string_truncate(ctx->msg, 0);
+	return ctx->found != 0;
+}
+
 /* ---- the core loop ------------------------------------------------------ */
 
 /* A lock primitive waits for its lock word's cache line if another CPU
@@ -506,11 +518,7 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 		d->res->model_error = g_strdup(ctx->msg->str);
 		return false;
 	}
-	for (int p = 0; p < SIM_PROP_COUNT; p++)
-		if (ctx->found >> p & 1)
-			violation(d, (SimProp)p, now, ctx->msg->str);
-	g_string_truncate(ctx->msg, 0);
-	if (ctx->found)
+	if (report_found(d, ctx, now))
 		return restart(d, ctx, now);
 	held_diff(d, tid, now);
 	if (ctx->blocked) {
@@ -620,10 +628,7 @@ static bool episode_end(Des *d, SimStepCtx *ctx, uint64_t now)
 	if (!all_done(d)) {
 		ctx->found = 0;
 		sim_oracle_stuck(d->w, ctx);
-		for (int p = 0; p < SIM_PROP_COUNT; p++)
-			if (ctx->found >> p & 1)
-				violation(d, (SimProp)p, now, ctx->msg->str);
-		g_string_truncate(ctx->msg, 0);
+		report_found(d, ctx, now);
 	}
 	return restart(d, ctx, now);
 }
