@@ -112,7 +112,6 @@ typedef struct {
 				 * sampling does not change the run */
 	uint64_t next_sample;   /* when the next queue sample is taken */
 	Heap heap;
-	int nblocked;           /* threads BLOCKED in the world */
 	ThreadState *ts;
 	LockWord *word;         /* per lock instance */
 	Ring *ring;             /* the last trace_steps steps */
@@ -155,6 +154,17 @@ static bool held_has(const uint16_t *a, int n, uint16_t v)
 static bool is_runnable(const Des *d, int tid)
 {
 	return thread_of(d, tid)->status == SIM_TH_RUNNABLE;
+}
+
+/* Whether a thread sleeps on a lock.  Every runnable thread has an
+ * event, so with none left the sleepers wait for good, and the others
+ * have finished. */
+static bool any_asleep(const Des *d)
+{
+	for (int t = 0; t < nthreads_of(d); t++)
+		if (thread_of(d, t)->status == SIM_TH_BLOCKED)
+			return true;
+	return false;
 }
 
 /* The outermost op TID is in: frame 0 is the loop body. */
@@ -429,7 +439,6 @@ static void wake_woken(Des *d, uint64_t now, SimThreadSet woken)
 	for (int t = 0; woken; t++, woken >>= 1) {
 		if (!(woken & 1))
 			continue;
-		d->nblocked--;
 		ThreadState *s = &d->ts[t];
 		uint64_t asleep = s->wait_start +
 			sim_costs_event(d->cfg->costs, SIM_CE_SLEEP, &d->g);
@@ -491,7 +500,6 @@ static bool restart(Des *d, SimStepCtx *ctx, uint64_t now)
 	d->res->episodes++;
 	close_all(d, now);
 	d->heap.n = 0;
-	d->nblocked = 0;
 	for (int i = 0; i < d->p->nlocks; i++)
 		d->word[i] = (LockWord){ .last_cpu = -1 };
 	if (!sim_step_init(d->w, d->p, ctx)) {
@@ -522,7 +530,6 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 		return restart(d, ctx, now);
 	held_diff(d, tid, now);
 	if (ctx->blocked) {
-		d->nblocked++;
 		wait_begin(d, tid, now);
 	} else {
 		if (d->ts[tid].waiting)     /* woken, not granted */
@@ -611,13 +618,6 @@ static bool stalled(Des *d, int tid)
 	return true;
 }
 
-static bool all_done(const Des *d)
-{
-	for (int t = 0; t < nthreads_of(d); t++)
-		if (thread_of(d, t)->status != SIM_TH_DONE)
-			return false;
-	return true;
-}
 
 /* A race scenario's episode ended at NOW with no event left: every
  * thread finished (the checks at quiescence ran in its last step), or
@@ -625,7 +625,7 @@ static bool all_done(const Des *d)
  * next episode starts; false on a model error. */
 static bool episode_end(Des *d, SimStepCtx *ctx, uint64_t now)
 {
-	if (!all_done(d)) {
+	if (any_asleep(d)) {
 		ctx->found = 0;
 		sim_oracle_stuck(d->w, ctx);
 		report_found(d, ctx, now);
@@ -674,7 +674,7 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 		if (ok && stalled(d, e.tid))
 			break;
 	}
-	if (ok && !end_episodes && d->heap.n == 0 && d->nblocked) {
+	if (ok && !end_episodes && d->heap.n == 0 && any_asleep(d)) {
 		/* nobody can run and somebody waits: for good */
 		d->res->deadlock = true;
 		violation(d, SIM_PROP_DEADLOCK, now, "no thread can run");
