@@ -84,7 +84,10 @@ typedef struct {
 	uint64_t woken_at;      /* set by the step that made it runnable */
 	bool has_line;          /* its lock word's cache line has arrived */
 	int remote;             /* the other threads of its process: the
-				 * CPUs a TLB shootdown interrupts */
+				 * CPUs a TLB shootdown interrupts.  Counted
+				 * once: a thread's process is the
+				 * scenario's, set by sim_step_init() alike
+				 * at every restart */
 	uint8_t nheld;          /* the locks it held after its last step */
 	uint16_t held[SIM_HELD_MAX];
 	uint64_t held_since[SIM_HELD_MAX];
