@@ -161,7 +161,7 @@ static void assert_little(const SimDesResult *r)
 			      "samples, %lu waits)", l->name, L, lambda_w,
 			      (unsigned long)r->samples,
 			      (unsigned long)l->contended);
-}
+	}
 }
 
 /* Open Poisson arrivals (each of N CPUs every exp(N / lambda), so
@@ -242,7 +242,7 @@ START_TEST(test_contended_line)
 			SimDesResult r;
 			run(&k, i ? n : 1, 20000, &r);
 			x[c][i] = r.throughput;
-					sim_des_result_clear(&r);
+			sim_des_result_clear(&r);
 		}
 		case_free(&k);
 	}
