@@ -44,9 +44,10 @@
  * There is no second semantics: what a step does, what blocks, who is
  * woken and which property is violated all come from sim_step(); this
  * module only decides who runs next and when.  Properties that need a
- * quiescent world (the checks run when every thread has finished: the
- * loops never finish) are not seen here; a deadlock is, when no thread
- * is left runnable.  Livelock is judged by explore over every schedule;
+ * quiescent world (the checks run when every thread has finished) are
+ * not seen in a workload's run, whose loops never finish, only in a race
+ * scenario's episodes (below); a deadlock is, when no thread is left
+ * runnable.  Livelock is judged by explore over every schedule;
  * a timed run sees one schedule, and stops as stalled when it spins:
  * when no op completes in SIM_DES_STALL_STEPS steps, or one thread takes
  * that many steps in one op while the others complete theirs.  The
@@ -182,11 +183,15 @@ typedef struct {
 	int nopstats;
 	SimDesViolation *violations;    /* in order of first occurrence */
 	int nviolations;
-	bool deadlock;          /* the run ended with no runnable thread */
-	bool stalled;           /* ended because no op completed in
+	bool deadlock;          /* a workload's run ended with no runnable
+				 * thread (a race scenario's episode ends
+				 * so: a violation, and the next begins) */
+	bool stalled;           /* ended because no CPU op completed in
 				 * SIM_DES_STALL_STEPS steps: threads spin
 				 * (a livelock, if explore agrees), or a
-				 * background loop overloaded starves them */
+				 * background loop overloaded starves them;
+				 * or because one thread took that many
+				 * steps in one op (stall: which) */
 	bool interrupted;       /* ended by cfg->interrupted */
 	char *stall;            /* then why, naming the looping threads */
 	char *model_error;      /* a model error ended the run, or NULL */

@@ -168,9 +168,10 @@ static bool grantable(const SimLock *l, SimLockMode mode,
 	/* FIFO fairness: a waiter we would conflict with queued first wins
 	 * (this is what makes a queued rwsem writer block new readers).  A
 	 * wait-bit has no such rule: whoever tests the bit first gets it.
-	 * Tested before the holders, which it does not change: a hand-off
-	 * going down a queue of CPUs on one page stops each at the waiter
-	 * ahead, not after a scan of every thread's hold. */
+	 * Tested before the holders (both tests are pure, so the order
+	 * does not change the answer): a hand-off going down a queue of
+	 * CPUs on one page stops each at the waiter ahead, not after a
+	 * scan of every thread's hold. */
 	if (lock_kinds[l->kind].handoff)
 		for (int i = 0; i < ahead; i++) {
 			int t = WAIT_TID(sim_lock_queue(l)[i]);
