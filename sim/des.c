@@ -124,8 +124,6 @@ typedef struct {
 	SimHist *lat;           /* per opstat: its latencies */
 	GHashTable *opidx;      /* 2 * op procedure + background + 1 ->
 				 * opstat index + 1 */
-	uint64_t spread;        /* race scenarios: threads start within
-				 * [0, spread] of an episode's start */
 	SimDesResult *res;
 } Des;
 
@@ -472,7 +470,7 @@ static void start_loops(Des *d, uint64_t now)
 	for (int t = 0; t < nthreads_of(d); t++) {
 		const SimLoop *l = d->ts[t].loop;
 		uint64_t first = now + (l ? sim_dist_draw(&l->think, &d->g) :
-			sim_prng_next(&d->g) % (d->spread + 1));
+			sim_prng_next(&d->g) % (d->res->spread_ns + 1));
 		op_begin(d, t, first);
 		if (is_runnable(d, t))
 			heap_push(&d->heap, first, t);
@@ -690,11 +688,11 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 
 /* ---- the run ------------------------------------------------------------ */
 
-/* A race scenario's spread: the time of its longest thread run alone
- * from the initial state (until it finishes or waits for another) under
- * cfg->offset_costs, so that the threads' windows overlap as ops that
- * collide in a test suite do, whatever --widen does to the window.
- * False on a model error. */
+/* A race scenario's spread, into res->spread_ns: the time of its longest
+ * thread run alone from the initial state (until it finishes or waits
+ * for another) under cfg->offset_costs, so that the threads' windows
+ * overlap as ops that collide in a test suite do, whatever --widen does
+ * to the window.  False on a model error. */
 static bool solo_spread(Des *d, SimStepCtx *ctx)
 {
 	const SimCosts *c = d->cfg->offset_costs ? d->cfg->offset_costs :
@@ -713,7 +711,7 @@ static bool solo_spread(Des *d, SimStepCtx *ctx)
 			ns += step_cost(d, c, t, in->sub, nfree);
 		}
 		g_string_truncate(ctx->msg, 0);
-		d->spread = MAX(d->spread, ns);
+		d->res->spread_ns = MAX(d->res->spread_ns, ns);
 	}
 	return sim_step_init(d->w, d->p, ctx);
 }
@@ -818,7 +816,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 			 wl ? 0 : cfg->episodes ? cfg->episodes :
 			 SIM_DES_EPISODES_DEFAULT);
 		res->events = d.steps;
-		res->spread_ns = d.spread;
 		res->throughput = res->sim_ns ?
 			(double)res->ops * 1e9 / (double)res->sim_ns : 0;
 	}
