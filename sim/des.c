@@ -491,11 +491,13 @@ static void close_all(Des *d, uint64_t now)
 	}
 }
 
-/* A violation ends its episode: what the world does after it is the
- * corrupt machine's, not the scheme's.  The world starts again from the
- * scenario's initial state at NOW, every loop from its top (the ops under
- * way are dropped), so each count is one independent occurrence and a
- * count per million ops is a rate.  False on a model error. */
+/* End the episode at NOW: a violation ends it (what the world does after
+ * it is the corrupt machine's, not the scheme's), and so does a race
+ * scenario's run out of events (episode_end).  The world starts again
+ * from the scenario's initial state at NOW, every loop or thread from its
+ * top (the ops under way are dropped), so each count is one independent
+ * occurrence and a count per million ops is a rate.  False on a model
+ * error. */
 static bool restart(Des *d, SimStepCtx *ctx, uint64_t now)
 {
 	d->res->episodes++;
