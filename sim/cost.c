@@ -81,15 +81,14 @@ SimCosts *sim_costs_widened(const SimCosts *c, uint32_t widen, bool lockfree)
 	w->summary = g_strdup(c->summary);
 	for (int p = 0; p < SIM_P_COUNT; p++) {
 		Sum *s = &w->prim[p];
-		if (is_lock_prim(p) && lockfree) {
-			*s = (Sum){ .nterms = 1, .given = true,
-				    .is_const = true,
-				    .term[0] = { .mult = 1, .named = -1 } };
-		} else if (!is_lock_prim(p)) {
-			for (int i = 0; i < s->nterms; i++)
-				s->term[i].mult *= widen;
-			s->const_ns *= widen;
+		if (is_lock_prim(p)) {
+			if (lockfree)   /* a constant sum of nothing: 0ns */
+				*s = (Sum){ .given = true, .is_const = true };
+			continue;
 		}
+		for (int i = 0; i < s->nterms; i++)
+			s->term[i].mult *= widen;
+		s->const_ns *= widen;   /* resolve()'s sum, WIDEN times */
 	}
 	return w;
 }

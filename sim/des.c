@@ -84,7 +84,10 @@ typedef struct {
 	uint64_t woken_at;      /* set by the step that made it runnable */
 	bool has_line;          /* its lock word's cache line has arrived */
 	int remote;             /* the other threads of its process: the
-				 * CPUs a TLB shootdown interrupts */
+				 * CPUs a TLB shootdown interrupts.  Counted
+				 * once: a thread's process is the
+				 * scenario's, set by sim_step_init() alike
+				 * at every restart */
 	uint8_t nheld;          /* the locks it held after its last step */
 	uint16_t held[SIM_HELD_MAX];
 	uint64_t held_since[SIM_HELD_MAX];
@@ -112,11 +115,8 @@ typedef struct {
 				 * sampling does not change the run */
 	uint64_t next_sample;   /* when the next queue sample is taken */
 	Heap heap;
-	int nblocked;           /* threads BLOCKED in the world */
 	ThreadState *ts;
 	LockWord *word;         /* per lock instance */
-	int *waiters;           /* per lock class: threads waiting now */
-	uint64_t area_t;        /* when the waiter integral was last updated */
 	Ring *ring;             /* the last trace_steps steps */
 	int nring;
 	uint64_t steps;
@@ -124,8 +124,6 @@ typedef struct {
 	SimHist *lat;           /* per opstat: its latencies */
 	GHashTable *opidx;      /* 2 * op procedure + background + 1 ->
 				 * opstat index + 1 */
-	uint64_t spread;        /* race scenarios: threads start within
-				 * [0, spread] of an episode's start */
 	SimDesResult *res;
 } Des;
 
@@ -159,6 +157,17 @@ static bool is_runnable(const Des *d, int tid)
 	return thread_of(d, tid)->status == SIM_TH_RUNNABLE;
 }
 
+/* Whether a thread sleeps on a lock.  Every runnable thread has an
+ * event, so with none left the sleepers wait for good, and the others
+ * have finished. */
+static bool any_asleep(const Des *d)
+{
+	for (int t = 0; t < nthreads_of(d); t++)
+		if (thread_of(d, t)->status == SIM_TH_BLOCKED)
+			return true;
+	return false;
+}
+
 /* The outermost op TID is in: frame 0 is the loop body. */
 static int op_proc(const Des *d, int tid)
 {
@@ -182,25 +191,14 @@ static int remote_cpus(const Des *d, int tid)
 
 /* ---- measurements ------------------------------------------------------- */
 
-/* Advance the integral of waiters per class to NOW. */
-static void area_to(Des *d, uint64_t now)
-{
-	uint64_t dt = now - d->area_t;
-	for (int c = 0; c < d->res->nlocks; c++)
-		d->res->locks[c].queue_area += (double)d->waiters[c] * (double)dt;
-	d->area_t = now;
-}
-
 static void wait_begin(Des *d, int tid, uint64_t now)
 {
 	ThreadState *s = &d->ts[tid];
 	if (s->waiting)         /* woken, retried, blocked again: one wait */
 		return;
-	area_to(d, now);
 	s->waiting = true;
 	s->wait_start = now;
 	s->wait_class = sim_lock_decl_of(d->p, thread_of(d, tid)->wait_lock);
-	d->waiters[s->wait_class]++;
 }
 
 /* Queue samples at Poisson instants before T (cfg->sample_ns): each
@@ -232,8 +230,6 @@ static void wait_end(Des *d, int tid, uint64_t now)
 	SimDesLockStat *ls = &d->res->locks[s->wait_class];
 	uint64_t w = now - s->wait_start;
 
-	area_to(d, now);
-	d->waiters[s->wait_class]--;
 	s->waiting = false;
 	ls->wait_ns += w;
 	ls->wait_max_ns = MAX(ls->wait_max_ns, w);
@@ -386,6 +382,18 @@ static void violation(Des *d, SimProp prop, uint64_t now, const char *msg)
 	}
 }
 
+/* Record every property the step or check that just ran at NOW found
+ * (ctx->found; the messages in ctx->msg, emptied).  Whether there was
+ * one. */
+static bool report_found(Des *d, SimStepCtx *ctx, uint64_t now)
+{
+	for (int p = 0; p < SIM_PROP_COUNT; p++)
+		if (ctx->found >> p & 1)
+			violation(d, (SimProp)p, now, ctx->msg->str);
+	g_string_truncate(ctx->msg, 0);
+	return ctx->found != 0;
+}
+
 /* ---- the core loop ------------------------------------------------------ */
 
 /* A lock primitive waits for its lock word's cache line if another CPU
@@ -432,7 +440,6 @@ static void wake_woken(Des *d, uint64_t now, SimThreadSet woken)
 	for (int t = 0; woken; t++, woken >>= 1) {
 		if (!(woken & 1))
 			continue;
-		d->nblocked--;
 		ThreadState *s = &d->ts[t];
 		uint64_t asleep = s->wait_start +
 			sim_costs_event(d->cfg->costs, SIM_CE_SLEEP, &d->g);
@@ -463,14 +470,14 @@ static void start_loops(Des *d, uint64_t now)
 	for (int t = 0; t < nthreads_of(d); t++) {
 		const SimLoop *l = d->ts[t].loop;
 		uint64_t first = now + (l ? sim_dist_draw(&l->think, &d->g) :
-			sim_prng_next(&d->g) % (d->spread + 1));
+			sim_prng_next(&d->g) % (d->res->spread_ns + 1));
 		op_begin(d, t, first);
 		if (is_runnable(d, t))
 			heap_push(&d->heap, first, t);
 	}
 }
 
-/* Close every wait and hold at NOW, so the integrals cover [0, NOW]. */
+/* Close every wait and hold at NOW, so the sums cover [0, NOW]. */
 static void close_all(Des *d, uint64_t now)
 {
 	for (int t = 0; t < nthreads_of(d); t++) {
@@ -482,20 +489,20 @@ static void close_all(Des *d, uint64_t now)
 				now - s->held_since[i];
 		s->nheld = 0;
 	}
-	area_to(d, now);
 }
 
-/* A violation ends its episode: what the world does after it is the
- * corrupt machine's, not the scheme's.  The world starts again from the
- * scenario's initial state at NOW, every loop from its top (the ops under
- * way are dropped), so each count is one independent occurrence and a
- * count per million ops is a rate.  False on a model error. */
+/* End the episode at NOW: a violation ends it (what the world does after
+ * it is the corrupt machine's, not the scheme's), and so does a race
+ * scenario's run out of events (episode_end).  The world starts again
+ * from the scenario's initial state at NOW, every loop or thread from its
+ * top (the ops under way are dropped), so each count is one independent
+ * occurrence and a count per million ops is a rate.  False on a model
+ * error. */
 static bool restart(Des *d, SimStepCtx *ctx, uint64_t now)
 {
 	d->res->episodes++;
 	close_all(d, now);
 	d->heap.n = 0;
-	d->nblocked = 0;
 	for (int i = 0; i < d->p->nlocks; i++)
 		d->word[i] = (LockWord){ .last_cpu = -1 };
 	if (!sim_step_init(d->w, d->p, ctx)) {
@@ -522,15 +529,10 @@ static bool take_step(Des *d, SimStepCtx *ctx, int tid, const SimInsn *in,
 		d->res->model_error = g_strdup(ctx->msg->str);
 		return false;
 	}
-	for (int p = 0; p < SIM_PROP_COUNT; p++)
-		if (ctx->found >> p & 1)
-			violation(d, (SimProp)p, now, ctx->msg->str);
-	g_string_truncate(ctx->msg, 0);
-	if (ctx->found)
+	if (report_found(d, ctx, now))
 		return restart(d, ctx, now);
 	held_diff(d, tid, now);
 	if (ctx->blocked) {
-		d->nblocked++;
 		wait_begin(d, tid, now);
 	} else {
 		if (d->ts[tid].waiting)     /* woken, not granted */
@@ -619,13 +621,6 @@ static bool stalled(Des *d, int tid)
 	return true;
 }
 
-static bool all_done(const Des *d)
-{
-	for (int t = 0; t < nthreads_of(d); t++)
-		if (thread_of(d, t)->status != SIM_TH_DONE)
-			return false;
-	return true;
-}
 
 /* A race scenario's episode ended at NOW with no event left: every
  * thread finished (the checks at quiescence ran in its last step), or
@@ -633,13 +628,10 @@ static bool all_done(const Des *d)
  * next episode starts; false on a model error. */
 static bool episode_end(Des *d, SimStepCtx *ctx, uint64_t now)
 {
-	if (!all_done(d)) {
+	if (any_asleep(d)) {
 		ctx->found = 0;
 		sim_oracle_stuck(d->w, ctx);
-		for (int p = 0; p < SIM_PROP_COUNT; p++)
-			if (ctx->found >> p & 1)
-				violation(d, (SimProp)p, now, ctx->msg->str);
-		g_string_truncate(ctx->msg, 0);
+		report_found(d, ctx, now);
 	}
 	return restart(d, ctx, now);
 }
@@ -685,7 +677,7 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 		if (ok && stalled(d, e.tid))
 			break;
 	}
-	if (ok && !end_episodes && d->heap.n == 0 && d->nblocked) {
+	if (ok && !end_episodes && d->heap.n == 0 && any_asleep(d)) {
 		/* nobody can run and somebody waits: for good */
 		d->res->deadlock = true;
 		violation(d, SIM_PROP_DEADLOCK, now, "no thread can run");
@@ -698,11 +690,11 @@ static bool run_loop(Des *d, SimStepCtx *ctx, uint64_t end_ops,
 
 /* ---- the run ------------------------------------------------------------ */
 
-/* A race scenario's spread: the time of its longest thread run alone
- * from the initial state (until it finishes or waits for another) under
- * cfg->offset_costs, so that the threads' windows overlap as ops that
- * collide in a test suite do, whatever --widen does to the window.
- * False on a model error. */
+/* A race scenario's spread, into res->spread_ns: the time of its longest
+ * thread run alone from the initial state (until it finishes or waits
+ * for another) under cfg->offset_costs, so that the threads' windows
+ * overlap as ops that collide in a test suite do, whatever --widen does
+ * to the window.  False on a model error. */
 static bool solo_spread(Des *d, SimStepCtx *ctx)
 {
 	const SimCosts *c = d->cfg->offset_costs ? d->cfg->offset_costs :
@@ -721,7 +713,7 @@ static bool solo_spread(Des *d, SimStepCtx *ctx)
 			ns += step_cost(d, c, t, in->sub, nfree);
 		}
 		g_string_truncate(ctx->msg, 0);
-		d->spread = MAX(d->spread, ns);
+		d->res->spread_ns = MAX(d->res->spread_ns, ns);
 	}
 	return sim_step_init(d->w, d->p, ctx);
 }
@@ -803,7 +795,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	d.word = g_new(LockWord, p->nlocks);
 	for (int i = 0; i < p->nlocks; i++)
 		d.word[i] = (LockWord){ .last_cpu = -1 };
-	d.waiters = g_new0(int, model->nlocks);
 	d.nring = cfg->trace_steps > 0 ? cfg->trace_steps : TRACE_DEFAULT;
 	d.ring = g_new(Ring, d.nring);
 	d.opidx = g_hash_table_new(NULL, NULL);
@@ -827,7 +818,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 			 wl ? 0 : cfg->episodes ? cfg->episodes :
 			 SIM_DES_EPISODES_DEFAULT);
 		res->events = d.steps;
-		res->spread_ns = d.spread;
 		res->throughput = res->sim_ns ?
 			(double)res->ops * 1e9 / (double)res->sim_ns : 0;
 	}
@@ -836,7 +826,6 @@ SimDesStatus sim_des_run(const SimModel *model, const SimScenario *scn,
 	g_hash_table_destroy(d.opidx);
 	g_free(d.lat);
 	g_free(d.ring);
-	g_free(d.waiters);
 	g_free(d.word);
 	g_free(d.heap.e);
 	g_free(d.ts);

@@ -44,9 +44,10 @@
  * There is no second semantics: what a step does, what blocks, who is
  * woken and which property is violated all come from sim_step(); this
  * module only decides who runs next and when.  Properties that need a
- * quiescent world (the checks run when every thread has finished: the
- * loops never finish) are not seen here; a deadlock is, when no thread
- * is left runnable.  Livelock is judged by explore over every schedule;
+ * quiescent world (the checks run when every thread has finished) are
+ * not seen in a workload's run, whose loops never finish, only in a race
+ * scenario's episodes (below); a deadlock is, when no thread is left
+ * runnable.  Livelock is judged by explore over every schedule;
  * a timed run sees one schedule, and stops as stalled when it spins:
  * when no op completes in SIM_DES_STALL_STEPS steps, or one thread takes
  * that many steps in one op while the others complete theirs.  The
@@ -63,11 +64,11 @@
  * hist.h: each percentile is at most SIM_HIST_PRECISION, 0.79 %, above
  * the exact one; the mean and maximum are exact);
  * per lock class the /proc/lock_stat columns (acquisitions, contended
- * acquisitions, total wait and hold time) and the time-integral of its
- * waiters (for Little's law: integral / T = (contended / T) * mean wait);
+ * acquisitions, total wait and hold time);
  * optionally (sample_ns), the waiters per class counted off the world at
- * Poisson instants, so that a test can check Little's law against a
- * measure of L that shares nothing with the wait accounting: a waiter is
+ * Poisson instants, so that a test can check Little's law,
+ * L = (contended / T) * mean wait, against a measure of L that shares
+ * nothing with the wait accounting: a waiter is
  * a thread BLOCKED on an instance of the class, or one a handoff granted
  * it that has not yet returned from its lock call (PASTA: the mean over
  * Poisson samples is the time average);
@@ -132,8 +133,6 @@ typedef struct {
 	uint64_t wait_ns;       /* total time from blocking to the grant */
 	uint64_t hold_ns;       /* total time from the grant to the release */
 	uint64_t wait_max_ns;
-	double queue_area;      /* integral over time of the number of
-				 * waiters, in ns (Little's L * T) */
 	uint64_t sampled;       /* waiters summed over the queue samples */
 } SimDesLockStat;
 
@@ -184,11 +183,15 @@ typedef struct {
 	int nopstats;
 	SimDesViolation *violations;    /* in order of first occurrence */
 	int nviolations;
-	bool deadlock;          /* the run ended with no runnable thread */
-	bool stalled;           /* ended because no op completed in
+	bool deadlock;          /* a workload's run ended with no runnable
+				 * thread (a race scenario's episode ends
+				 * so: a violation, and the next begins) */
+	bool stalled;           /* ended because no CPU op completed in
 				 * SIM_DES_STALL_STEPS steps: threads spin
 				 * (a livelock, if explore agrees), or a
-				 * background loop overloaded starves them */
+				 * background loop overloaded starves them;
+				 * or because one thread took that many
+				 * steps in one op (stall: which) */
 	bool interrupted;       /* ended by cfg->interrupted */
 	char *stall;            /* then why, naming the looping threads */
 	char *model_error;      /* a model error ended the run, or NULL */

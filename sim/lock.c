@@ -137,26 +137,22 @@ static SimThreadSet conflicting_holders(const SimLock *l,
 	return m;
 }
 
-/* Whether any hold conflicts with a request (conflicting_holders != 0)
- * without building the set.  A non-range lock's holds are one pseudo-page
- * each, so its own[] (xown[]) sets are NTHREADS consecutive bytes, one a
- * thread: the request conflicts when any byte is set, among the write
- * holds only for a shared read.  A scan of the lock's own bytes a word at
- * a time rather than a holder count kept beside them: the lock instance
- * is hashed state, and who holds it is already there once.  A range
- * lock's holds are tested thread by thread, up to the first conflict. */
+/* Whether any hold conflicts with a request: conflicting_holders != 0,
+ * without the per-thread scan for a non-range lock.  Its holds are one
+ * pseudo-page each, so its own[] (xown[]) sets are NTHREADS consecutive
+ * bytes, one a thread: the request conflicts when any byte is set, among
+ * the write holds only for a shared read.  A scan of the lock's own
+ * bytes a word at a time rather than a holder count kept beside them:
+ * the lock instance is hashed state, and who holds it is already there
+ * once.  A range lock's holds are tested thread by thread (the scan goes
+ * past the first conflict only for a request that is refused). */
 static bool any_conflicting_holder(const SimLock *l, const uint8_t *pages,
 				   SimLockMode mode)
 {
 	const SimLockKindInfo *k = &lock_kinds[l->kind];
 
-	if (k->ranged) {
-		for (int t = 0; t < l->nthreads; t++)
-			if (conflicts(l, pages, mode, sim_lock_pages(l, OWN, t),
-				      sim_lock_pages(l, XOWN, t)))
-				return true;
-		return false;
-	}
+	if (k->ranged)
+		return conflicting_holders(l, pages, mode) != 0;
 	return sim_bits_any(sim_lock_pages(l, mode == SIM_MODE_READ &&
 					   k->shared_ok ? XOWN : OWN, 0),
 			    l->nthreads);
@@ -172,9 +168,10 @@ static bool grantable(const SimLock *l, SimLockMode mode,
 	/* FIFO fairness: a waiter we would conflict with queued first wins
 	 * (this is what makes a queued rwsem writer block new readers).  A
 	 * wait-bit has no such rule: whoever tests the bit first gets it.
-	 * Tested before the holders, which it does not change: a hand-off
-	 * going down a queue of CPUs on one page stops each at the waiter
-	 * ahead, not after a scan of every thread's hold. */
+	 * Tested before the holders (both tests are pure, so the order
+	 * does not change the answer): a hand-off going down a queue of
+	 * CPUs on one page stops each at the waiter ahead, not after a
+	 * scan of every thread's hold. */
 	if (lock_kinds[l->kind].handoff)
 		for (int i = 0; i < ahead; i++) {
 			int t = WAIT_TID(sim_lock_queue(l)[i]);
