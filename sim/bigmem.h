@@ -1,15 +1,16 @@
 /*
  * bigmem.h - large search tables on huge pages.
  *
- * The visited set's slot table is probed at random: past a few MB every
- * probe misses the TLB as well as the cache, and on a virtual machine a
- * TLB miss walks two page tables.  Tables of SIM_BIGMEM_MIN bytes or more
- * are mapped 2 MB-aligned and marked MADV_HUGEPAGE, so that with
- * transparent huge pages in "madvise" or "always" mode one TLB entry
- * covers 2 MB (and one page fault fills it); where the kernel gives none
- * the mapping is an ordinary one.  Smaller blocks come from g_malloc.
- * The memory is zeroed (the mapping's, or g_malloc0's).  Not a pool: each
- * block is its own mapping, returned to the kernel when freed.
+ * The state sets' slot tables (visited.h: SimVisited, SimFpSet) are
+ * probed at random: past a few MB every probe misses the TLB as well as
+ * the cache, and on a virtual machine a TLB miss walks two page tables.
+ * Tables of SIM_BIGMEM_MIN bytes or more are mapped 2 MB-aligned and
+ * marked MADV_HUGEPAGE, so that with transparent huge pages in "madvise"
+ * or "always" mode one TLB entry covers 2 MB (and one page fault fills
+ * it); where the kernel gives none the mapping is an ordinary one.
+ * Smaller blocks come from g_malloc.  The memory is zeroed (the
+ * mapping's, or g_malloc0's).  Not a pool: each block is its own
+ * mapping, returned to the kernel when freed.
  */
 #ifndef SIM_BIGMEM_H
 #define SIM_BIGMEM_H

@@ -288,8 +288,8 @@ static void print_reduction(const SimProgram *prog, const SimExploreOptions *o,
 	SimExploreOptions full = *o;
 	SimExploreResult nr;
 
-	/* --time-max bounds the command, not each search: the comparison
-	 * gets what the reduced search left of it */
+	/* --time-max bounds a model's run, not each search in it: the
+	 * comparison gets what the reduced search left of it */
 	if (o->time_max > 0) {
 		full.time_max = o->time_max - r->seconds;
 		if (full.time_max <= 0) {

@@ -5,9 +5,10 @@
  * thread never completes its op and which is weakly fair (every thread
  * runnable in every state of the cycle takes a step in it).  The check
  * runs on the unreduced graph (SimGraph), recorded by a search without
- * reduction (dfs.h with s->g set); livelock.c argues why, and how the
- * components are checked.  sim_livelock_may_cycle() says whether a
- * program's graph can have a cycle at all.
+ * reduction (dfs.h with s->g set, or par.h's workers on several
+ * threads); livelock.c argues why, and how the components are checked.
+ * sim_livelock_may_cycle() says whether a program's graph can have a
+ * cycle at all.
  */
 #ifndef SIM_LIVELOCK_H
 #define SIM_LIVELOCK_H
@@ -15,7 +16,8 @@
 #include "searchctx.h"
 
 /* The unreduced state graph, for livelock: every transition the search
- * takes, by visited-set id (dense, in insertion order), and each state's
+ * takes, by state id (dense, the root 0: the visited set's insertion
+ * order, or par.c's renumbering of its id blocks), and each state's
  * runnable and unfinished threads. */
 typedef struct {
 	uint32_t src, dst;

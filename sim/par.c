@@ -22,7 +22,6 @@ typedef struct {
 } Node;
 
 typedef struct {
-	SimPar *par;
 	SimSearch s;            /* the pass's, with a result of its own */
 	SimExploreResult r;
 	GArray *stack;          /* entries to expand, the top last */
@@ -115,12 +114,14 @@ static uint64_t total_bytes(SimPar *par)
 	return b + sim_graph_cost(m, n) + n * sizeof(uint32_t);
 }
 
-static void add_node(Worker *w, uint32_t id, const SimWorld *world)
+/* Record state ID (WORLD) as W's; its runnable threads. */
+static SimThreadSet add_node(Worker *w, uint32_t id, const SimWorld *world)
 {
 	Node n = { .id = id };
 
 	sim_graph_threads(world, &n.enabled, &n.live);
 	g_array_append_val(w->nodes, n);
+	return n.enabled;
 }
 
 SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
@@ -141,7 +142,6 @@ SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
 	par->workers = g_new0(Worker, jobs);
 	for (int i = 0; i < jobs; i++) {
 		Worker *w = &par->workers[i];
-		w->par = par;
 		w->s = *s;
 		w->s.r = &w->r;
 		w->s.g = NULL;
@@ -153,8 +153,7 @@ SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
 	uint32_t id = sim_fpset_add(par->set, sim_visited_hash(
 		sim_world_state(init), s->hsize), &par->workers[0].ids,
 		&is_new);
-	add_node(&par->workers[0], id, init);
-	if (sim_step_runnable(init))
+	if (add_node(&par->workers[0], id, init))
 		entry_push(par, par->pool, init, id, 0);
 	pool_changed(par);
 	return par;
@@ -244,15 +243,16 @@ static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
 
 	memcpy(cur, entry_world(w->stack, top, par->stride), par->wsize);
 	g_array_set_size(w->stack, top);
+	/* as dfs.c: a state at the depth bound is not expanded (an entry
+	 * has a runnable thread: entry_push's callers see to it) */
+	if (depth + 1 >= s->depth_max) {
+		sim_search_bound(s, "depth-max");
+		return;
+	}
 	SimThreadSet en = sim_step_runnable(cur);
 	for (int t = 0; en >> t; t++) {
 		if (!(en >> t & 1))
 			continue;
-		/* as dfs.c: a state at the depth bound is not expanded */
-		if (depth + 1 >= s->depth_max) {
-			sim_search_bound(s, "depth-max");
-			return;
-		}
 		SimPropSet found;
 		bool progress, is_new;
 		if (!sim_search_step(s, (SimSlot){ cur, NULL },
@@ -266,8 +266,7 @@ static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
 		g_array_append_val(w->edges, e);
 		if (!is_new)
 			continue;
-		add_node(w, to, child);
-		if (sim_step_runnable(child))
+		if (add_node(w, to, child))
 			entry_push(par, w->stack, child, to, depth + 1);
 		if (sim_fpset_full(par->set))
 			atomic_store(&par->grow, true);
@@ -292,8 +291,8 @@ void sim_par_work(SimPar *par)
 	g_assert(i < par->jobs);
 	Worker *w = &par->workers[i];
 	/* a step copies the state only (world.h): start from whole worlds */
-	SimWorld *cur = g_memdup2(par->init, par->wsize);
-	SimWorld *child = g_memdup2(par->init, par->wsize);
+	SimWorld *cur = sim_world_dup(par->init);
+	SimWorld *child = sim_world_dup(par->init);
 
 	g_mutex_lock(&par->lock);
 	bool late = par->finished;

@@ -44,6 +44,22 @@ uint64_t sim_visited_hash(const void *state, size_t size)
 	return XXH3_64bits(state, size);
 }
 
+/* The slot tables' shape, the same for both sets: a power of two
+ * sized for CAPACITY_HINT entries, grown x2 once N entries pass 3/4 load. */
+static uint64_t table_cap(uint64_t capacity_hint)
+{
+	uint64_t cap = 1024;
+
+	while (cap / 4 * 3 < capacity_hint && cap < (1ull << 40))
+		cap *= 2;
+	return cap;
+}
+
+static bool past_load(uint64_t n, uint64_t cap)
+{
+	return n * 4 > cap * 3;
+}
+
 static void alloc_table(SimVisited *v, uint64_t cap)
 {
 	v->mask = cap - 1;
@@ -56,13 +72,10 @@ static SimVisited *set_new(size_t size, size_t rec_size,
 			   uint64_t capacity_hint)
 {
 	SimVisited *v = g_new0(SimVisited, 1);
-	uint64_t cap = 1024;
 
-	while (cap / 4 * 3 < capacity_hint && cap < (1ull << 40))
-		cap *= 2;
 	v->size = size;
 	v->rec_size = rec_size;
-	alloc_table(v, cap);
+	alloc_table(v, table_cap(capacity_hint));
 	return v;
 }
 
@@ -173,7 +186,7 @@ static uint32_t set_add(SimVisited *v, const void *key, size_t len,
 		memcpy(record(v, id), key, v->rec_size);
 	v->slots[j].fp = h;
 	v->slots[j].id = id;
-	if ((uint64_t)v->count * 4 > (v->mask + 1) * 3)
+	if (past_load(v->count, v->mask + 1))
 		grow_table(v);
 	return id;
 }
@@ -281,7 +294,7 @@ static uint64_t bytes_next(const SimVisited *v, uint64_t n)
 	uint64_t bytes = own_bytes(v);
 
 	/* a growth holds the old slots and their doubled copy at once */
-	if (next * 4 > cap * 3)
+	if (past_load(next, cap))
 		bytes += 2 * cap * sizeof(Slot);
 	if (next > have) {
 		uint64_t pages = (next - have + SIM_VISITED_PAGE - 1) /
@@ -308,9 +321,11 @@ uint64_t sim_visited_collisions(const SimVisited *v)
 
 /* ---- the shared fingerprint set ----------------------------------- */
 
+/* Zeroed memory is an empty table (sim_bigmem_alloc gives it): no pass
+ * over a new table, and its pages are touched only when probed. */
 typedef struct {
 	_Atomic uint64_t fp;    /* 0: empty */
-	_Atomic uint32_t id;    /* SIM_VISITED_NONE until published */
+	_Atomic uint32_t id1;   /* the id + 1; 0 until published */
 	uint32_t unused;
 } FpSlot;
 
@@ -320,27 +335,17 @@ struct SimFpSet {
 	_Atomic uint64_t ids;   /* handed out, in blocks: >= states */
 };
 
-static FpSlot *fp_table(uint64_t cap)
+static void fp_table(SimFpSet *f, uint64_t cap)
 {
-	FpSlot *t = g_new(FpSlot, cap);
-
-	for (uint64_t i = 0; i < cap; i++) {
-		atomic_init(&t[i].fp, 0);
-		atomic_init(&t[i].id, SIM_VISITED_NONE);
-		t[i].unused = 0;
-	}
-	return t;
+	f->mask = cap - 1;
+	f->slots = sim_bigmem_alloc(sizeof(FpSlot) * cap);
 }
 
 SimFpSet *sim_fpset_new(uint64_t capacity_hint)
 {
 	SimFpSet *f = g_new0(SimFpSet, 1);
-	uint64_t cap = 1024;
 
-	while (cap / 4 * 3 < capacity_hint && cap < (1ull << 40))
-		cap *= 2;
-	f->mask = cap - 1;
-	f->slots = fp_table(cap);
+	fp_table(f, table_cap(capacity_hint));
 	atomic_init(&f->ids, 0);
 	return f;
 }
@@ -349,7 +354,7 @@ void sim_fpset_free(SimFpSet *f)
 {
 	if (!f)
 		return;
-	g_free(f->slots);
+	sim_bigmem_free(f->slots, sim_fpset_bytes(f));
 	g_free(f);
 }
 
@@ -374,18 +379,19 @@ uint32_t sim_fpset_add(SimFpSet *f, uint64_t h, SimFpIds *ids, bool *is_new)
 						     memory_order_acquire);
 		if (!seen && atomic_compare_exchange_strong(&s->fp, &seen, h)) {
 			uint32_t id = next_id(f, ids);
-			atomic_store_explicit(&s->id, id, memory_order_release);
+			atomic_store_explicit(&s->id1, id + 1,
+					      memory_order_release);
 			*is_new = true;
 			return id;
 		}
 		if (seen != h)  /* another's, or lost the race to another */
 			continue;
-		uint32_t id;
-		while ((id = atomic_load_explicit(&s->id, memory_order_acquire))
-		       == SIM_VISITED_NONE)
+		uint32_t id1;
+		while (!(id1 = atomic_load_explicit(&s->id1,
+						    memory_order_acquire)))
 			;       /* the claimer is between its two stores */
 		*is_new = false;
-		return id;
+		return id1 - 1;
 	}
 }
 
@@ -393,7 +399,7 @@ uint32_t sim_fpset_add(SimFpSet *f, uint64_t h, SimFpIds *ids, bool *is_new)
  * the states */
 bool sim_fpset_full(const SimFpSet *f)
 {
-	return sim_fpset_ids(f) * 4 > (f->mask + 1) * 3;
+	return past_load(sim_fpset_ids(f), f->mask + 1);
 }
 
 void sim_fpset_grow(SimFpSet *f)
@@ -401,8 +407,7 @@ void sim_fpset_grow(SimFpSet *f)
 	uint64_t old_cap = f->mask + 1;
 	FpSlot *old = f->slots;
 
-	f->mask = old_cap * 2 - 1;
-	f->slots = fp_table(old_cap * 2);
+	fp_table(f, old_cap * 2);
 	for (uint64_t i = 0; i < old_cap; i++) {
 		uint64_t h = atomic_load_explicit(&old[i].fp,
 						  memory_order_relaxed);
@@ -413,12 +418,12 @@ void sim_fpset_grow(SimFpSet *f)
 					    memory_order_relaxed))
 			j = (j + 1) & f->mask;
 		atomic_store_explicit(&f->slots[j].fp, h, memory_order_relaxed);
-		atomic_store_explicit(&f->slots[j].id,
-				      atomic_load_explicit(&old[i].id,
+		atomic_store_explicit(&f->slots[j].id1,
+				      atomic_load_explicit(&old[i].id1,
 							   memory_order_relaxed),
 				      memory_order_relaxed);
 	}
-	g_free(old);
+	sim_bigmem_free(old, old_cap * sizeof(FpSlot));
 }
 
 uint64_t sim_fpset_ids(const SimFpSet *f)
@@ -437,5 +442,5 @@ uint64_t sim_fpset_bytes_next(const SimFpSet *f)
 {
 	uint64_t next = sim_fpset_ids(f) + SIM_FPSET_LOOKAHEAD;
 
-	return sim_fpset_bytes(f) * (next * 4 > (f->mask + 1) * 3 ? 3 : 1);
+	return sim_fpset_bytes(f) * (past_load(next, f->mask + 1) ? 3 : 1);
 }
