@@ -36,7 +36,9 @@ typedef struct {
  * made runnable, and but readers of an rwsem: whether they share
  * (por.h) depends on the lock, which other threads change.  The
  * op-boundary reads of a footprint (SimFp.brd) depend on which pgoffs
- * have a PTE or a page: sim_por_watch refreshes them for every state. */
+ * have a PTE or a page: sim_por_ample refreshes them for every state
+ * with a choice, the only states whose footprints are compared
+ * (child_sleep). */
 static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 			int via)
 {
@@ -60,8 +62,6 @@ static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 				    parent->fut[t] :
 				    sim_por_future(s->por, w, t);
 	}
-	if (por)
-		sim_por_watch(w, f->enabled, f->fp);
 	f->ample = por ? sim_por_ample(s->por, w, f->enabled, f->fp, f->fut) :
 		   f->enabled;
 }
