@@ -31,7 +31,7 @@ bool sim_search_init(SimSearch *s, const SimProgram *p,
 	s->hsize = sim_world_hash_size(init);
 	s->reduce = o->por && sim_por_fits(init);
 	r->por = s->reduce;
-	s->por = sim_por_new(p, s->reduce);
+	s->por = s->reduce ? sim_por_new(p, true) : NULL;
 	s->lockdep = sim_lockdep_new(p);
 	s->notes0 = sim_notes_new(init);
 	s->init = init;
