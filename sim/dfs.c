@@ -2,8 +2,8 @@
  * dfs.c - the exhaustive search.  See dfs.h.
  *
  * A frame (Frame) holds a whole world, its runnable and ample sets and
- * what is done of them, and the footprints and futures the reduction
- * uses (por.h): a thread's footprint and future depend on its own
+ * what is done of them, and with POR the footprints and futures the
+ * reduction uses (por.h): a thread's footprint and future depend on its own
  * SimThread only, so a frame copies them from its parent for every
  * thread but the one that stepped and those it woke.
  */
@@ -22,11 +22,12 @@ typedef struct {
 	SimThreadSet enabled, ample, done;
 	int8_t via;             /* thread whose step led here, -1 at root */
 	int8_t order[SIM_THREADS_MAX];     /* with order_seed: choice order */
-	SimFp fp[SIM_THREADS_MAX];         /* of the enabled threads */
+	SimFp fp[SIM_THREADS_MAX];         /* of the enabled threads (POR) */
 	SimFuture fut[SIM_THREADS_MAX];    /* of every thread (with POR) */
 } Frame;
 
-/* Fill F's runnable set, footprints and ample set (F->w is set).  PARENT
+/* Fill F's runnable set, and with POR its footprints, futures and ample
+ * set (without, the ample set is the runnable set) (F->w is set).  PARENT
  * is the frame F's world was stepped from by thread VIA, or NULL.  A
  * thread's next-step footprint and its future depend on its own SimThread
  * only (frames, registers, process), which a step of another thread never
@@ -36,17 +37,21 @@ typedef struct {
  * made runnable, and but readers of an rwsem: whether they share
  * (por.h) depends on the lock, which other threads change.  The
  * op-boundary reads of a footprint (SimFp.brd) depend on which pgoffs
- * have a PTE or a page: sim_por_watch refreshes them for every state. */
+ * have a PTE or a page: sim_por_ample refreshes them for every state
+ * with a choice, the only states whose footprints are compared
+ * (child_sleep). */
 static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 			int via)
 {
 	const SimWorld *w = f->w;
-	bool por = s->reduce;
 	SimThreadSet fresh = ~(SimThreadSet)0;
 
 	f->enabled = sim_step_runnable(w);
 	f->done = 0;
 	f->via = (int8_t)via;
+	f->ample = f->enabled;
+	if (!s->reduce)
+		return;         /* nothing else reads footprints or futures */
 	if (parent && via >= 0)
 		fresh = SIM_TSET(via) | ~parent->enabled;
 	for (int t = 0; t < w->nthreads; t++) {
@@ -55,15 +60,10 @@ static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 		if (f->enabled >> t & 1)
 			f->fp[t] = (fresh >> t & 1) ?
 				   sim_por_next_fp(s->por, w, t) : parent->fp[t];
-		if (por)
-			f->fut[t] = (parent && via >= 0 && t != via) ?
-				    parent->fut[t] :
-				    sim_por_future(s->por, w, t);
+		f->fut[t] = (parent && via >= 0 && t != via) ? parent->fut[t] :
+			    sim_por_future(s->por, w, t);
 	}
-	if (por)
-		sim_por_watch(w, f->enabled, f->fp);
-	f->ample = por ? sim_por_ample(s->por, w, f->enabled, f->fp, f->fut) :
-		   f->enabled;
+	f->ample = sim_por_ample(s->por, w, f->enabled, f->fp, f->fut);
 }
 
 typedef struct {

@@ -389,15 +389,6 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	return f;
 }
 
-void sim_por_watch(const SimWorld *w, SimThreadSet enabled, SimFp *fp)
-{
-	uint64_t brd = watched_reads(watched_pages(w));
-
-	for (int t = 0; t < w->nthreads; t++)
-		if ((enabled >> t & 1) && fp[t].boundary)
-			fp[t].brd = brd;
-}
-
 /* ---- futures: what a thread may still touch, per pgoff --------------- */
 
 /* Futures come from a static analysis of the IR, once per search: for
@@ -660,13 +651,13 @@ bool sim_por_dependent(const SimFp *a, const SimFp *b)
 	       (a->lock == b->lock && !(a->shared && b->shared));
 }
 
-/* What the op-boundary oracles may read beyond CL_BOUNDARY in W or in
- * any state reached from it (FUT: every thread's future): the pgoffs
- * watched now or that a live thread may still map or add a page at. */
-static uint64_t future_watch(const SimWorld *w, const SimFuture *fut)
+/* What the op-boundary oracles may read beyond CL_BOUNDARY in W (whose
+ * watched pgoffs are PAGES) or in any state reached from it (FUT: every
+ * thread's future): the pgoffs watched now or that a live thread may
+ * still map or add a page at. */
+static uint64_t future_watch(const SimWorld *w, uint8_t pages,
+			     const SimFuture *fut)
 {
-	uint8_t pages = watched_pages(w);
-
 	for (int t = 0; t < w->nthreads; t++)
 		if (fut[t].live)
 			pages |= fut[t].maps;
@@ -721,7 +712,7 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 		SimFuture all[SIM_THREADS_MAX];
 		for (int t = 0; t < run[i]->nthreads; t++)
 			all[t] = future_of(&fx, run[i], t);
-		uint64_t brd = future_watch(run[i], all);
+		uint64_t brd = future_watch(run[i], watched_pages(run[i]), all);
 		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
 			SimFuture fu = all[t];
 			for (int j = i; j < n && bad < 0; j++) {
@@ -840,7 +831,7 @@ static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
 }
 
 SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
-			   SimThreadSet enabled, const SimFp *fp,
+			   SimThreadSet enabled, SimFp *fp,
 			   const SimFuture *fut)
 {
 	SimThreadSet best = enabled;
@@ -848,8 +839,14 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 
 	if (sim_thread_count(enabled) < 2)
 		return enabled;
+	/* the state's watched pgoffs, once for both uses */
+	uint8_t pages = watched_pages(w);
+	uint64_t brd = watched_reads(pages);
+	for (int t = 0; t < w->nthreads; t++)
+		if ((enabled >> t & 1) && fp[t].boundary)
+			fp[t].brd = brd;
 	d.known = 0;
-	d.brd = future_watch(w, fut);
+	d.brd = future_watch(w, pages, fut);
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
 			continue;

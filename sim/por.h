@@ -65,7 +65,7 @@ typedef struct {
 				 * pgoff) */
 	uint64_t brd;           /* what they read in this state beyond
 				 * that: block map and i_size at the watched
-				 * pgoffs (sim_por_watch) */
+				 * pgoffs (sim_por_ample refreshes them) */
 } SimFp;
 
 #define SIM_POR_LOCK_NONE (-1)
@@ -96,20 +96,18 @@ SimFp sim_por_next_fp(const SimPor *por, const SimWorld *w, int tid);
 /* sim_por_future - everything TID may still do (empty when done). */
 SimFuture sim_por_future(const SimPor *por, const SimWorld *w, int tid);
 
-/* sim_por_watch - refresh the boundary reads (SimFp.brd) of the ENABLED
- * threads' next steps FP for W: unlike the rest of a footprint they
- * depend on the other threads' PTEs and pages. */
-void sim_por_watch(const SimWorld *w, SimThreadSet enabled, SimFp *fp);
-
 /* sim_por_dependent - whether next steps A and B of two threads may not
  * commute. */
 bool sim_por_dependent(const SimFp *a, const SimFp *b);
 
 /* sim_por_ample - the smallest persistent set of W's ENABLED threads,
  * given each enabled thread's next step FP[t] and each thread's future
- * FUT[t]. */
+ * FUT[t].  When two or more are enabled (only then are two next steps
+ * compared) it first sets their boundary reads (SimFp.brd) to W's:
+ * unlike the rest of a footprint they depend on the other threads' PTEs
+ * and pages, so one copied from the parent state may be stale. */
 SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
-			   SimThreadSet enabled, const SimFp *fp,
+			   SimThreadSet enabled, SimFp *fp,
 			   const SimFuture *fut);
 
 /* sim_por_fits - whether the footprints can tell W's pages and

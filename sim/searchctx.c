@@ -31,10 +31,10 @@ bool sim_search_init(SimSearch *s, const SimProgram *p,
 	s->hsize = sim_world_hash_size(init);
 	s->reduce = o->por && sim_por_fits(init);
 	r->por = s->reduce;
-	s->por = sim_por_new(p, s->reduce);
+	s->por = s->reduce ? sim_por_new(p, true) : NULL;
 	s->lockdep = sim_lockdep_new(p);
 	s->notes0 = sim_notes_new(init);
-	s->init = sim_world_dup(init);
+	s->init = init;
 	return true;
 }
 
@@ -55,7 +55,6 @@ void sim_search_finish(SimSearch *s)
 	r->seconds = sim_search_seconds(s);
 	sim_lockdep_free(s->lockdep);
 	g_free(s->notes0);
-	g_free(s->init);
 	sim_por_free(s->por);
 }
 
@@ -210,18 +209,13 @@ SimPropSet sim_search_terminal(const SimProgram *p, const SimWorld *w)
 
 void sim_search_site(SimSearch *s, const int *tids, int n)
 {
-	SimSlot *w = sim_slots_new(s, s->init, 2, true);
-	int cur = 0;
+	SimSlot *w = sim_slots_new(s, s->init, 1, true);
+	SimStepCtx ctx = { .prog = s->p, .notes = w->notes };
 
 	/* these steps were all taken before: no model error, no count */
-	for (int i = 0; i < n; i++) {
-		SimStepCtx ctx = { .prog = s->p, .notes = w[cur ^ 1].notes };
-		sim_world_copy(w[cur ^ 1].w, w[cur].w);
-		sim_notes_copy(w[cur ^ 1].notes, w[cur].notes);
-		sim_step(w[cur ^ 1].w, tids[i], &ctx);
-		cur ^= 1;
-	}
-	sim_lockdep_site(s->lockdep, w[cur].notes);
+	for (int i = 0; i < n; i++)
+		sim_step(w->w, tids[i], &ctx);
+	sim_lockdep_site(s->lockdep, w->notes);
 	sim_slots_free(w);
 }
 

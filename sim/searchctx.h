@@ -31,9 +31,10 @@ typedef struct {
 	SimExploreResult *r;
 	SimLockdep *lockdep;
 	SimNotes *notes0;       /* the initial world's notes, with lockdep */
-	SimWorld *init;         /* the initial world, for sim_search_site */
+	const SimWorld *init;   /* the caller's initial world (it outlives the
+				 * search), for sim_search_site */
 	SimGraph *g;            /* record the graph into it, or NULL */
-	SimPor *por;            /* footprints always, futures with POR */
+	SimPor *por;            /* with POR (reduce), else NULL */
 	size_t hsize;
 	bool reduce;            /* POR: asked for, and the shape fits the
 				 * footprints (sim_por_fits) */
