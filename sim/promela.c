@@ -792,12 +792,34 @@ static void reg(GString *s, Walk *w, int f, int r)
  * arguments v_a0..v_a3 and leaving results in v_r0, v_r1 (zero unless set, as
  * in step.c's Call).  A lock primitive that sleeps sets v_sl. */
 
+typedef struct Emitter Emitter;
+
 typedef struct {
 	Walk *w;
 	GString *s;
 	const SimInsn *in;
+	const Emitter *x;       /* the primitive's row of emitters[] */
 	int tid, proc;          /* thread, and the process it runs in */
 } Emit;
+
+/* Every primitive's translation, the row of step.c's prim_handlers[]
+ * it follows: a model error when a CHECK holds (BROKEN, tested in
+ * order), then the handler's EFFECT verbatim, or the effect as a format
+ * of the number (%1$d) of the process (PROC_FMT: its PTEs) or of the
+ * thread (TID_FMT), or RANGE as the body of a loop over the clamped
+ * range (for_range()), or what EMIT writes where the text depends on
+ * the lock or takes more than a number; MODE and ALL are p_lock()'s and
+ * p_unlock()'s.  A primitive without a row is refused (emit_prim()). */
+struct Emitter {
+	const char *check[2];
+	const char *effect;
+	const char *proc_fmt;
+	const char *tid_fmt;
+	const char *range;
+	void (*emit)(Emit *e);
+	int mode;               /* the lock mode taken, or released (-1 any) */
+	bool all;               /* released: wake every waiter */
+};
 
 static void out(Emit *e, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static void out(Emit *e, const char *fmt, ...)
@@ -925,8 +947,8 @@ static void for_range(Emit *e, const char *body)
 	    "\t\t:: else -> break\n\t\tod;\n", body);
 }
 
-/* the process's own PTE of v_a0 */
-#define OWN "(%d * NPG + v_a0)"
+/* the process's own PTE of v_a0, in a format of the process (%1$d) */
+#define OWN "(%1$d * NPG + v_a0)"
 
 /* A block stored into through a PTE, DIO or write(2): B is written. */
 static void store_block(Emit *e, const char *pg)
@@ -938,34 +960,16 @@ static void store_block(Emit *e, const char *pg)
 
 /* The emitters, named after step.c's handlers (h_NAME -> p_NAME). */
 
-static void p_lock_excl(Emit *e)
+/* h_lock_excl(), h_lock_read(): the row's mode */
+static void p_lock(Emit *e)
 {
-	acquire(e, SIM_MODE_WRITE);
+	acquire(e, e->x->mode);
 }
 
-static void p_lock_read(Emit *e)
-{
-	acquire(e, SIM_MODE_READ);
-}
-
+/* h_unlock(), h_up_read(), h_up_write(), h_unlock_entry_all() */
 static void p_unlock(Emit *e)
 {
-	release(e, -1, 0);
-}
-
-static void p_up_read(Emit *e)
-{
-	release(e, SIM_MODE_READ, 0);
-}
-
-static void p_up_write(Emit *e)
-{
-	release(e, SIM_MODE_WRITE, 0);
-}
-
-static void p_unlock_entry_all(Emit *e)
-{
-	release(e, -1, 1);
+	release(e, e->x->mode, e->x->all);
 }
 
 static void p_downgrade_write(Emit *e)
@@ -983,28 +987,6 @@ static void p_grab_entry_page(Emit *e)
 	    "entry[v_a0] == 0 -> v_r0 = 4; v_sl = 0\n\t\t:: else ->\n");
 	grab_entry(e);
 	out(e, "\t\t\tskip\n\t\tfi;\n");
-}
-
-static void p_wait_entry(Emit *e)
-{
-	out(e, "\t\twait_entry(%d);\n", e->tid);
-}
-
-static void p_wait_delete_entry(Emit *e)
-{
-	out(e, "\t\twait_entry(%d);\n"
-	    "\t\tif :: !v_sl && v_r0 != 0 -> delete_entry(v_a0) :: else fi;\n",
-	    e->tid);
-}
-
-static void p_i_size_write(Emit *e)
-{
-	broken_if(e, "v_a0 < 0 || v_a0 > NPG");
-	out(e, "\t\tif\n\t\t:: v_a0 < i_size ->\n"
-	    "\t\t\tv_p = v_a0;\n\t\t\tdo\n"
-	    "\t\t\t:: v_p < NPG -> th_inval[%d] = th_inval[%d] | BIT(v_p); v_p++\n"
-	    "\t\t\t:: else -> break\n\t\t\tod\n"
-	    "\t\t:: else\n\t\tfi;\n\t\ti_size = v_a0;\n", e->tid, e->tid);
 }
 
 static void p_get_block(Emit *e)
@@ -1060,53 +1042,6 @@ static void p_other_alloc(Emit *e)
 	out(e, "\t\tb_state[v_b] = B_WRITTEN;\n\t\tv_r0 = v_b;\n");
 }
 
-static void p_pte_lookup(Emit *e)
-{
-	broken_if(e, "!PGOFF_OK(v_a0)");
-	out(e, "\t\tv_r0 = (pte_kind[" OWN "] == K_NONE -> 0 : "
-	    "(pte_w[" OWN "] -> 2 : 1));\n", e->proc, e->proc);
-}
-
-static void p_set_pte(Emit *e)
-{
-	broken_if(e, "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)");
-	out(e, "\t\tset_pte(%d, K_BLOCK, v_a1, v_a2);\n", e->proc);
-}
-
-static void p_set_pte_zero(Emit *e)
-{
-	broken_if(e, "!PGOFF_OK(v_a0)");
-	out(e, "\t\tset_pte(%d, K_ZERO, 0, 0);\n", e->proc);
-}
-
-static void p_set_pte_anon(Emit *e)
-{
-	broken_if(e, "!PGOFF_OK(v_a0)");
-	out(e, "\t\tset_pte(%d, K_ANON, 0, 1);\n", e->proc);
-}
-
-static void p_set_pte_page(Emit *e)
-{
-	broken_if(e, "!PGOFF_OK(v_a0)");
-	broken_if(e, "(mflags[v_a0] & MF_PAGE) == 0");
-	out(e, "\t\tset_pte(%d, K_PAGE, v_a0, v_a1);\n", e->proc);
-}
-
-static void p_pte_mkwrite(Emit *e)
-{
-	broken_if(e, "!PGOFF_OK(v_a0)");
-	out(e, "\t\tif :: pte_kind[" OWN "] != K_NONE && pte_kind[" OWN
-	    "] != K_ZERO -> pte_w[" OWN "] = 1 :: else fi;\n",
-	    e->proc, e->proc, e->proc);
-}
-
-static void p_pte_block(Emit *e)
-{
-	broken_if(e, "!PGOFF_OK(v_a0)");
-	out(e, "\t\tv_r0 = (pte_kind[" OWN "] == K_BLOCK -> pte_target["
-	    OWN "] : 0);\n", e->proc, e->proc);
-}
-
 /* step.c h_add_page() and h_fill_page(): HEAD is the "if" that refuses
  * (a page already there, or none) and prepares the page's flags; both
  * then fill it from the block */
@@ -1148,13 +1083,6 @@ static void p_delete_pages(Emit *e)
 	for_range(e, body);
 }
 
-static void p_set_page_dirty(Emit *e)
-{
-	broken_if(e, "!PGOFF_OK(v_a0)");
-	broken_if(e, "(mflags[v_a0] & MF_PAGE) == 0");
-	out(e, "\t\tmflags[v_a0] = mflags[v_a0] | MF_PDIRTY;\n");
-}
-
 static void p_dio_write(Emit *e)
 {
 	broken_if(e, "!BLOCK_OK(v_a0)");
@@ -1194,62 +1122,48 @@ static void p_user_store(Emit *e)
 	out(e, "\t\t\tcache_dirty = cache_dirty | BIT(v_b)\n\t\tfi;\n");
 }
 
-static void p_user_load(Emit *e)
-{
-	broken_if(e, "!PGOFF_OK(v_a0)");
-	out(e, "\t\tv_x = " OWN ";\n", e->proc);
-	out(e, "\t\tif\n\t\t:: pte_kind[v_x] == K_NONE -> v_r0 = 1\n"
-	    "\t\t:: pte_kind[v_x] == K_BLOCK -> uread(v_a0, pte_target[v_x])\n"
-	    "\t\t:: pte_kind[v_x] == K_PAGE -> uread(v_a0, 0)\n"
-	    "\t\t:: else\n\t\tfi;\n");
-}
-
-/* Every primitive's translation, the row of step.c's prim_handlers[]
- * it follows: a model error when CHECK holds (BROKEN), then the
- * handler's EFFECT verbatim, or RANGE as the body of a loop over the
- * clamped range (for_range()), or what EMIT writes where the text
- * depends on the thread, the process or the lock.  A primitive without
- * a row is refused (emit_prim()). */
-typedef struct {
-	const char *check;
-	const char *effect;
-	const char *range;
-	void (*emit)(Emit *e);
-} Emitter;
-
 static const Emitter emitters[SIM_P_COUNT] = {
-	[SIM_P_MUTEX_LOCK] = { .emit = p_lock_excl },
-	[SIM_P_MUTEX_UNLOCK] = { .emit = p_unlock },
-	[SIM_P_DOWN_READ] = { .emit = p_lock_read },
-	[SIM_P_DOWN_WRITE] = { .emit = p_lock_excl },
-	[SIM_P_UP_READ] = { .emit = p_up_read },
-	[SIM_P_UP_WRITE] = { .emit = p_up_write },
+	[SIM_P_MUTEX_LOCK] = { .emit = p_lock, .mode = SIM_MODE_WRITE },
+	[SIM_P_MUTEX_UNLOCK] = { .emit = p_unlock, .mode = -1 },
+	[SIM_P_DOWN_READ] = { .emit = p_lock, .mode = SIM_MODE_READ },
+	[SIM_P_DOWN_WRITE] = { .emit = p_lock, .mode = SIM_MODE_WRITE },
+	[SIM_P_UP_READ] = { .emit = p_unlock, .mode = SIM_MODE_READ },
+	[SIM_P_UP_WRITE] = { .emit = p_unlock, .mode = SIM_MODE_WRITE },
 	[SIM_P_DOWNGRADE_WRITE] = { .emit = p_downgrade_write },
-	[SIM_P_LOCK_PAGE] = { .emit = p_lock_excl },
-	[SIM_P_UNLOCK_PAGE] = { .emit = p_unlock },
-	[SIM_P_HASH_LOCK] = { .emit = p_lock_excl },
-	[SIM_P_HASH_UNLOCK] = { .emit = p_unlock },
-	[SIM_P_RANGE_LOCK] = { .emit = p_lock_excl },
-	[SIM_P_RANGE_LOCK_READ] = { .emit = p_lock_read },
-	[SIM_P_RANGE_UNLOCK] = { .emit = p_unlock },
+	[SIM_P_LOCK_PAGE] = { .emit = p_lock, .mode = SIM_MODE_WRITE },
+	[SIM_P_UNLOCK_PAGE] = { .emit = p_unlock, .mode = -1 },
+	[SIM_P_HASH_LOCK] = { .emit = p_lock, .mode = SIM_MODE_WRITE },
+	[SIM_P_HASH_UNLOCK] = { .emit = p_unlock, .mode = -1 },
+	[SIM_P_RANGE_LOCK] = { .emit = p_lock, .mode = SIM_MODE_WRITE },
+	[SIM_P_RANGE_LOCK_READ] = { .emit = p_lock, .mode = SIM_MODE_READ },
+	[SIM_P_RANGE_UNLOCK] = { .emit = p_unlock, .mode = -1 },
 	[SIM_P_GRAB_ENTRY] = { .emit = grab_entry },
-	[SIM_P_UNLOCK_ENTRY] = { .emit = p_unlock },
-	[SIM_P_UNLOCK_ENTRY_ALL] = { .emit = p_unlock_entry_all },
-	[SIM_P_WAIT_ENTRY] = { .emit = p_wait_entry },
+	[SIM_P_UNLOCK_ENTRY] = { .emit = p_unlock, .mode = -1 },
+	[SIM_P_UNLOCK_ENTRY_ALL] = { .emit = p_unlock, .mode = -1, .all = true },
+	[SIM_P_WAIT_ENTRY] = {
+		.tid_fmt = "\t\twait_entry(%1$d);\n" },
 	[SIM_P_GRAB_ENTRY_PAGE] = { .emit = p_grab_entry_page },
-	[SIM_P_WAIT_DELETE_ENTRY] = { .emit = p_wait_delete_entry },
+	[SIM_P_WAIT_DELETE_ENTRY] = {
+		.tid_fmt = "\t\twait_entry(%1$d);\n"
+			"\t\tif :: !v_sl && v_r0 != 0 -> delete_entry(v_a0) :: else fi;\n" },
 	[SIM_P_I_SIZE_READ] = {
 		.effect = "\t\tv_r0 = i_size;\n" },
-	[SIM_P_I_SIZE_WRITE] = { .emit = p_i_size_write },
+	[SIM_P_I_SIZE_WRITE] = {
+		.check = { "v_a0 < 0 || v_a0 > NPG" },
+		.tid_fmt = "\t\tif\n\t\t:: v_a0 < i_size ->\n"
+			"\t\t\tv_p = v_a0;\n\t\t\tdo\n"
+			"\t\t\t:: v_p < NPG -> th_inval[%1$d] = th_inval[%1$d] | BIT(v_p); v_p++\n"
+			"\t\t\t:: else -> break\n\t\t\tod\n"
+			"\t\t:: else\n\t\tfi;\n\t\ti_size = v_a0;\n" },
 	[SIM_P_GET_BLOCK] = { .emit = p_get_block },
 	[SIM_P_GET_BLOCK_ZERO] = { .emit = p_get_block_zeroed },
 	[SIM_P_GET_BLOCK_UNWRITTEN] = { .emit = p_get_block_unwritten },
 	[SIM_P_CONVERT_UNWRITTEN] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tif :: bmap[v_a0] != 0 -> b_unwritten[bmap[v_a0]] = 0 "
 			":: else fi;\n" },
 	[SIM_P_ZERO_BLOCK] = {
-		.check = "!BLOCK_OK(v_a0)",
+		.check = { "!BLOCK_OK(v_a0)" },
 		.effect = "\t\tv_b = v_a0;\n\t\tblock_write(b_pgoff[v_b], v_b);\n"
 			"\t\tzero_check(v_b);\n"
 			"\t\tif\n\t\t:: b_state[v_b] != B_FREE -> b_state[v_b] = "
@@ -1257,13 +1171,30 @@ static const Emitter emitters[SIM_P_COUNT] = {
 	[SIM_P_FREE_BLOCKS] = { .emit = p_free_blocks },
 	[SIM_P_SHIFT_BLOCKS] = { .emit = p_shift_blocks },
 	[SIM_P_OTHER_ALLOC] = { .emit = p_other_alloc },
-	[SIM_P_PTE_LOOKUP] = { .emit = p_pte_lookup },
-	[SIM_P_SET_PTE] = { .emit = p_set_pte },
-	[SIM_P_SET_PTE_ZERO] = { .emit = p_set_pte_zero },
-	[SIM_P_SET_PTE_ANON] = { .emit = p_set_pte_anon },
-	[SIM_P_SET_PTE_PAGE] = { .emit = p_set_pte_page },
-	[SIM_P_PTE_MKWRITE] = { .emit = p_pte_mkwrite },
-	[SIM_P_PTE_BLOCK] = { .emit = p_pte_block },
+	[SIM_P_PTE_LOOKUP] = {
+		.check = { "!PGOFF_OK(v_a0)" },
+		.proc_fmt = "\t\tv_r0 = (pte_kind[" OWN "] == K_NONE -> 0 : "
+			"(pte_w[" OWN "] -> 2 : 1));\n" },
+	[SIM_P_SET_PTE] = {
+		.check = { "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)" },
+		.proc_fmt = "\t\tset_pte(%1$d, K_BLOCK, v_a1, v_a2);\n" },
+	[SIM_P_SET_PTE_ZERO] = {
+		.check = { "!PGOFF_OK(v_a0)" },
+		.proc_fmt = "\t\tset_pte(%1$d, K_ZERO, 0, 0);\n" },
+	[SIM_P_SET_PTE_ANON] = {
+		.check = { "!PGOFF_OK(v_a0)" },
+		.proc_fmt = "\t\tset_pte(%1$d, K_ANON, 0, 1);\n" },
+	[SIM_P_SET_PTE_PAGE] = {
+		.check = { "!PGOFF_OK(v_a0)", "(mflags[v_a0] & MF_PAGE) == 0" },
+		.proc_fmt = "\t\tset_pte(%1$d, K_PAGE, v_a0, v_a1);\n" },
+	[SIM_P_PTE_MKWRITE] = {
+		.check = { "!PGOFF_OK(v_a0)" },
+		.proc_fmt = "\t\tif :: pte_kind[" OWN "] != K_NONE && pte_kind["
+			OWN "] != K_ZERO -> pte_w[" OWN "] = 1 :: else fi;\n" },
+	[SIM_P_PTE_BLOCK] = {
+		.check = { "!PGOFF_OK(v_a0)" },
+		.proc_fmt = "\t\tv_r0 = (pte_kind[" OWN "] == K_BLOCK -> "
+			"pte_target[" OWN "] : 0);\n" },
 	[SIM_P_ZAP_PTES] = {
 		.range = "\t\t\tv_q = 0;\n\t\t\tdo\n"
 			"\t\t\t:: v_q < NP ->\n"
@@ -1273,22 +1204,24 @@ static const Emitter emitters[SIM_P_COUNT] = {
 			"\t\t\t\tv_q++\n"
 			"\t\t\t:: else -> break\n\t\t\tod" },
 	[SIM_P_WRPROTECT] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\twrprotect_all(v_a0);\n" },
 	[SIM_P_PAGE_MAPPED] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tv_q = 0;\n\t\tdo\n\t\t:: v_q < NP ->\n"
 			"\t\t\tif :: pte_kind[v_q * NPG + v_a0] == K_ZERO || "
 			"pte_kind[v_q * NPG + v_a0] == K_PAGE -> v_r0 = 1 :: else fi;\n"
 			"\t\t\tv_q++\n\t\t:: else -> break\n\t\tod;\n" },
 	[SIM_P_FIND_PAGE] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tv_r0 = ((mflags[v_a0] & MF_PAGE) != 0);\n" },
 	[SIM_P_ADD_PAGE] = { .emit = p_add_page },
 	[SIM_P_DELETE_PAGES] = { .emit = p_delete_pages },
-	[SIM_P_SET_PAGE_DIRTY] = { .emit = p_set_page_dirty },
+	[SIM_P_SET_PAGE_DIRTY] = {
+		.check = { "!PGOFF_OK(v_a0)", "(mflags[v_a0] & MF_PAGE) == 0" },
+		.effect = "\t\tmflags[v_a0] = mflags[v_a0] | MF_PDIRTY;\n" },
 	[SIM_P_WRITEBACK_PAGE] = {
-		.check = "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)",
+		.check = { "!PGOFF_OK(v_a0) || !BLOCK_OK(v_a1)" },
 		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & (MF_PAGE | MF_PDIRTY)) == "
 			"(MF_PAGE | MF_PDIRTY) ->\n"
 			"\t\t\twrprotect_all(v_a0);\n\t\t\tv_b = v_a1;\n"
@@ -1302,12 +1235,12 @@ static const Emitter emitters[SIM_P_COUNT] = {
 			"| MF_POLD);\n\t\t\tpage_src[v_a0] = v_b\n"
 			"\t\t:: else\n\t\tfi;\n" },
 	[SIM_P_READ_PAGE] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> v_r0 = -5\n"
 			"\t\t:: else -> uread(v_a0, 0); v_r0 = 0\n\t\tfi;\n" },
 	[SIM_P_FILL_PAGE] = { .emit = p_fill_page },
 	[SIM_P_INVALIDATE_PAGE] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0\n"
 			"\t\t:: else ->\n\t\t\tif\n"
 			"\t\t\t:: (mflags[v_a0] & MF_PDIRTY) != 0 -> v_r0 = -16\n"
@@ -1321,33 +1254,33 @@ static const Emitter emitters[SIM_P_COUNT] = {
 			"\t\t\t\tmflags[v_p] = (mflags[v_p] & ~MF_POLD) | MF_PSTALE\n"
 			"\t\t\t:: else\n\t\t\tfi" },
 	[SIM_P_WRITE_PAGE] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> v_r0 = -5\n"
 			"\t\t:: else ->\n\t\t\tmflags[v_a0] = (mflags[v_a0] | "
 			"MF_PWRITTEN | MF_PDIRTY | MF_PSTORED) & ~(MF_PSTALE | "
 			"MF_POLD);\n\t\t\tv_r0 = 0\n\t\tfi;\n" },
 	[SIM_P_GET_ENTRY] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tv_r0 = entry[v_a0];\n" },
 	[SIM_P_SET_ENTRY] = {
-		.check = "!PGOFF_OK(v_a0) || v_a1 < 0 || v_a1 > 3",
+		.check = { "!PGOFF_OK(v_a0) || v_a1 < 0 || v_a1 > 3" },
 		.effect = "\t\tentry[v_a0] = v_a1;\n" },
 	[SIM_P_DELETE_ENTRIES] = {
 		.range = "\t\t\tdelete_entry(v_p)" },
 	[SIM_P_TAG_DIRTY] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tmflags[v_a0] = mflags[v_a0] | MF_DIRTY;\n" },
 	[SIM_P_TAG_TOWRITE] = {
 		.range = "\t\t\tif :: (mflags[v_p] & MF_DIRTY) != 0 -> "
 			"mflags[v_p] = mflags[v_p] | MF_TOWRITE :: else fi" },
 	[SIM_P_TEST_TOWRITE] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tv_r0 = ((mflags[v_a0] & MF_TOWRITE) != 0);\n" },
 	[SIM_P_CLEAR_TAGS] = {
-		.check = "!PGOFF_OK(v_a0)",
+		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tmflags[v_a0] = mflags[v_a0] & ~(MF_DIRTY | MF_TOWRITE);\n" },
 	[SIM_P_FLUSH_CACHE] = {
-		.check = "!BLOCK_OK(v_a0)",
+		.check = { "!BLOCK_OK(v_a0)" },
 		.effect = "\t\tv_b = v_a0;\n"
 			"\t\tif :: (cache_dirty & BIT(v_b)) != 0 -> "
 			"block_write(b_pgoff[v_b], v_b) :: else fi;\n"
@@ -1357,12 +1290,18 @@ static const Emitter emitters[SIM_P_COUNT] = {
 			"\t\t:: else -> break\n\t\tod;\n" },
 	[SIM_P_DIO_WRITE] = { .emit = p_dio_write },
 	[SIM_P_READ_BLOCK] = {
-		.check = "!PGOFF_OK(v_a0) || (v_a1 != 0 && !BLOCK_OK(v_a1))",
+		.check = { "!PGOFF_OK(v_a0) || (v_a1 != 0 && !BLOCK_OK(v_a1))" },
 		.effect = "\t\tif :: v_a1 != 0 && !b_unwritten[v_a1] -> "
 			"uread(v_a0, v_a1) :: else fi;\n" },
 	[SIM_P_WRITE_BLOCK] = { .emit = p_write_block },
 	[SIM_P_USER_STORE] = { .emit = p_user_store },
-	[SIM_P_USER_LOAD] = { .emit = p_user_load },
+	[SIM_P_USER_LOAD] = {
+		.check = { "!PGOFF_OK(v_a0)" },
+		.proc_fmt = "\t\tv_x = " OWN ";\n"
+			"\t\tif\n\t\t:: pte_kind[v_x] == K_NONE -> v_r0 = 1\n"
+			"\t\t:: pte_kind[v_x] == K_BLOCK -> uread(v_a0, pte_target[v_x])\n"
+			"\t\t:: pte_kind[v_x] == K_PAGE -> uread(v_a0, 0)\n"
+			"\t\t:: else\n\t\tfi;\n" },
 };
 
 static gboolean emit_prim(Emit *e, GError **error)
@@ -1370,16 +1309,22 @@ static gboolean emit_prim(Emit *e, GError **error)
 	int id = e->in->sub;
 	const Emitter *x = id < SIM_P_COUNT ? &emitters[id] : NULL;
 
-	if (!x || !(x->effect || x->range || x->emit)) {
+	if (!x || !(x->effect || x->proc_fmt || x->tid_fmt || x->range ||
+		    x->emit)) {
 		g_set_error(error, g_quark_from_static_string("promela"), 1,
 			    "promela: primitive %d (%s) has no translation",
 			    id, x ? sim_prims[id].name : "?");
 		return FALSE;
 	}
-	if (x->check)
-		broken_if(e, x->check);
+	e->x = x;
+	for (size_t i = 0; i < G_N_ELEMENTS(x->check) && x->check[i]; i++)
+		broken_if(e, x->check[i]);
 	if (x->effect)
 		out(e, "%s", x->effect);
+	if (x->proc_fmt)
+		out(e, x->proc_fmt, e->proc);
+	if (x->tid_fmt)
+		out(e, x->tid_fmt, e->tid);
 	if (x->range)
 		for_range(e, x->range);
 	if (x->emit)

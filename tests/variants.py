@@ -317,10 +317,11 @@ def main():
     tmp = tempfile.mkdtemp(prefix='faultline-variants.')
     jobs = []           # (scenario, variant id, path)
     unfit = []
+    ran = {}            # scenario: the variant kinds made of it
     for n, sc in enumerate(scs):
         jobs.append((sc.name, 'original', sc.path))
-        for vid, v, why in variants(sc, [k for k in kinds
-                                         if k != 'copy' or n % a.copy_sample == 0]):
+        ran[sc.name] = [k for k in kinds if k != 'copy' or n % a.copy_sample == 0]
+        for vid, v, why in variants(sc, ran[sc.name]):
             if v is None:
                 unfit.append((sc.name, vid, why))
                 continue
@@ -378,10 +379,21 @@ def main():
                 failed += 1
             else:
                 passed += 1
+    # a line not judged: its model, variant or scenario is gone (or
+    # misspelt), unless this run left its kind or its scenario out
     for key in sorted(set(exp) - seen):
-        if key[0] in orig and key[1] in vids[key[0]]:
-            print('FAIL %s:%d: %s: no such variant cell' % (a.expect, where[key], ' '.join(key)))
-            failed += 1
+        name, vid, _ = key
+        kind = re.match(r'[a-z]*', vid).group(0)
+        if name in orig and vid in vids[name]:
+            why = 'no such variant cell'
+        elif name in orig and (kind not in KINDS or kind in ran[name]):
+            why = 'no such variant (or not derivable)'
+        elif name not in orig and not a.scenarios:
+            why = 'no such race scenario'
+        else:
+            continue
+        print('FAIL %s:%d: %s: %s' % (a.expect, where[key], ' '.join(key), why))
+        failed += 1
     nvar = len(jobs) - len(orig)
     print('variants: %d scenarios, %d variants (%d not derivable), %d cells: '
           '%d agree, %d changed, %d lost a property, %d incomplete'
