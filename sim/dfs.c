@@ -34,8 +34,8 @@ typedef struct {
  * changes (a wake-up changes status and granted, flush_cache and
  * freeing a block fsync_pending: neither is read by them), so they are
  * copied from the parent for every thread but VIA and those the step
- * made runnable, and but readers of an rwsem: whether they share
- * (por.h) depends on the lock, which other threads change.  The
+ * made runnable, and but footprints that depend on more and that VIA's
+ * step may have changed (sim_por_fp_kept).  The
  * op-boundary reads of a footprint (SimFp.brd) depend on which pgoffs
  * have a PTE or a page: sim_por_ample refreshes them for every state
  * with a choice, the only states whose footprints are compared
@@ -55,7 +55,8 @@ static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 	if (parent && via >= 0)
 		fresh = SIM_TSET(via) | ~parent->enabled;
 	for (int t = 0; t < w->nthreads; t++) {
-		if (parent && (parent->enabled >> t & 1) && parent->fp[t].reader)
+		if (parent && via >= 0 && (parent->enabled >> t & 1) &&
+		    !sim_por_fp_kept(&parent->fp[t], &parent->fp[via]))
 			fresh |= SIM_TSET(t);
 		if (f->enabled >> t & 1)
 			f->fp[t] = (fresh >> t & 1) ?

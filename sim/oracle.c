@@ -276,6 +276,12 @@ void sim_oracle_op_return(const SimWorld *w, int tid, int proc,
 	check_pages(w, &skip, ctx);
 }
 
+/* stale-zero-page's test: the zero page mapped where a block is. */
+static bool zero_over_block(const SimWorld *w, const SimPte *pte, int p)
+{
+	return pte->kind == SIM_PTE_K_ZERO && sim_bmap(w)[p] != SIM_HOLE;
+}
+
 void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx)
 {
 	Excuse none = { .w = w, .tid = -1 };
@@ -284,8 +290,7 @@ void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx)
 	check_pages(w, &none, ctx);
 	for (int pr = 0; pr < w->nprocs; pr++) {
 		for (int p = 0; p < w->npages; p++) {
-			if (sim_pte(w, pr, p)->kind != SIM_PTE_K_ZERO ||
-			    sim_bmap(w)[p] == SIM_HOLE)
+			if (!zero_over_block(w, sim_pte(w, pr, p), p))
 				continue;
 			found(ctx, SIM_PROP_STALE_ZERO_PAGE);
 			if (want(ctx))
@@ -311,6 +316,15 @@ void sim_oracle_watched(const SimWorld *w, uint8_t *set)
 		if (any)
 			sim_bit_set(set, p);
 	}
+}
+
+/* check_ptes flags a stale PTE, sim_oracle_quiescent also a zero page
+ * over a block: nothing else of a PTE decides what either flags (its
+ * writable bit only words the message). */
+bool sim_oracle_pte_flagged(const SimWorld *w, const SimPte *pte, int pgoff)
+{
+	return sim_world_pte_is_stale(w, pte, pgoff) ||
+	       zero_over_block(w, pte, pgoff);
 }
 
 /* A thread parked at the first primitive of an op (run_local entered

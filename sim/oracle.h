@@ -62,6 +62,13 @@ void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx);
  * the block map and i_size say (por.h: the op boundary's footprint). */
 void sim_oracle_watched(const SimWorld *w, uint8_t *set);
 
+/* sim_oracle_pte_flagged - whether the op-return or quiescence checks
+ * can flag PTE at PGOFF in W: it is stale (stale-pte: past i_size, or
+ * not what the file has there) or maps the zero page over a block
+ * (stale-zero-page).  A PTE write that leaves this false before and
+ * after changes nothing those checks report (por.h: CL_SEEN). */
+bool sim_oracle_pte_flagged(const SimWorld *w, const SimPte *pte, int pgoff);
+
 /* Whether thread TID is inside an op: a frame above its body, and it has
  * taken a step of that op. */
 bool sim_oracle_in_op(const SimWorld *w, int tid);

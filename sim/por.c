@@ -3,7 +3,7 @@
  *
  * A step may cross an op boundary when a RET of the outermost op is
  * reachable from the instruction after its primitive without another
- * primitive (ret_ok[], computed once per program).
+ * primitive (reach[], computed once per program).
  *
  * A thread's future comes from a static analysis of the IR done once per
  * SimPor (futures_init): per (procedure, pc), the classes reachable from
@@ -40,7 +40,7 @@ enum {
 	CL_WHOLE0 = K_NKINDS * FP_PAGES,
 };
 
-G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 5 <= 64);
+G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 6 <= 64);
 
 #define PAGES_ALL ((uint8_t)((1u << FP_PAGES) - 1))
 #define KIND(k) ((uint64_t)PAGES_ALL << ((k) * FP_PAGES))
@@ -51,27 +51,50 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 5 <= 64);
 #define CL_CACHE ((uint64_t)1 << (CL_WHOLE0 + 3))   /* cache_dirty */
 #define CL_OPSTATE ((uint64_t)1 << (CL_WHOLE0 + 4)) /* which threads are
 							 * inside an op */
-#define CL_PTES ((((uint64_t)1 << (FP_PROCS * FP_PAGES)) - 1) << \
-		 (K_PTE0 * FP_PAGES))
-/* What the op-boundary oracles read (sim/oracle.c), at every pgoff:
- *   stale-pte (check_ptes, check_pages): every page table and the
- *     page-cache flags (mflags, page_src); i_size and the block map at
- *     the watched pgoffs only (sim_oracle_watched: those with a PTE or
- *     a page), which are the boundary's reads of the state it runs in
- *     (SimFp.brd, watched_reads()), not part of CL_BOUNDARY;
- *     excused(): which other threads are inside an op and the
- *     offsets they removed (OPSTATE; an op only adds to its inval
+#define CL_SEEN ((uint64_t)1 << (CL_WHOLE0 + 5))    /* which PTEs the
+							 * oracles flag */
+/* What the op-boundary oracles read (sim/oracle.c):
+ *   stale-pte (check_ptes, check_pages): of the page tables, only which
+ *     PTEs are flagged (sim_oracle_pte_flagged: stale, or the zero page
+ *     over a block) given the block map, i_size and the page cache:
+ *     CL_SEEN, a class no object has, which a step writes when a PTE it
+ *     writes may be flagged before or after (seen_write()); the
+ *     page-cache flags (mflags, page_src) at every pgoff; i_size and
+ *     the block map at the watched pgoffs only (sim_oracle_watched:
+ *     those with a PTE or a page), which are the boundary's reads of
+ *     the state it runs in (SimFp.brd, watched_reads()), not part of
+ *     CL_BOUNDARY; excused(): which other threads are inside an op and
+ *     the offsets they removed (OPSTATE; an op only adds to its inval
  *     mask in a step that also writes ISIZE or the block map at those
  *     offsets);
  *   lost-flush: fsync_pending & cache_dirty (CACHE: flush_cache and
  *     freeing a block, which write it, are what clear fsync_pending
- *     bits), and an fsync op starting copies cache_dirty;
+ *     bits), and an fsync op starting copies cache_dirty: only a
+ *     thread that runs fsync or may still start one reads CACHE
+ *     (flushes()), since every other thread's fsync_pending is empty
+ *     (an op starts with it cleared; other threads only clear bits);
  *   lost-store: the thread's own discarded / inval masks;
- *   quiescence: every thread's depth (OPSTATE), the page tables,
- *     the block map, i_size, the page cache.
+ *   quiescence: every thread's depth (OPSTATE), which PTEs are flagged
+ *     (SEEN), the block map, i_size, the page cache.
  * Not read: DAX entries and tags, block contents and owners (BLOCKS),
- * the free stack, page and entry locks. */
-#define CL_BOUNDARY (KIND(K_PCACHE) | CL_CACHE | CL_PTES | CL_OPSTATE)
+ * the free stack, page and entry locks, the PTEs beyond whether they
+ * are flagged (a PTE's writable bit only words the message).
+ *
+ * Why SEEN stands for the page tables.  Flagging is per (process,
+ * pgoff): the op-return check flags stale-pte iff some PTE is stale at
+ * an unexcused pgoff (or a page is, which is the page cache's), the
+ * quiescence check also stale-zero-page iff some PTE is the zero page
+ * over a block.  Whether the PTE at (p, g) is flagged is a function of
+ * the PTE, i_size, bmap[g] and the page cache at its target.  A step
+ * that writes the PTE at (p, g) and finds it unflagged before and
+ * unflagged after (in the state it runs in) therefore changes no
+ * check's outcome in either order against a boundary step B, provided
+ * B does not change i_size, bmap[g] or that page: the step reads those
+ * to know (its footprint says so), so such a B is dependent.  Every
+ * other PTE write writes SEEN, and B reads it.  A write of the block
+ * map, i_size or the page cache changes whether existing PTEs are
+ * flagged: B reads those (brd, KIND(K_PCACHE)) as before. */
+#define CL_BOUNDARY (KIND(K_PCACHE) | CL_SEEN | CL_OPSTATE)
 
 /* A primitive's footprint as a function of its arguments (step.c's
  * handlers): page classes (T_*, bits 0-4 are K_BMAP..K_ELOCK) on the
@@ -87,6 +110,8 @@ enum {
 	T_MAPS = 1u << 7,       /* (written) may make the pgoff watched:
 				 * maps a PTE or adds a page */
 	W_ISIZE = 1, W_ALLOC = 2, W_BLOCKS = 4, W_CACHE = 8,
+	W_SEEN = 32,            /* (written) may change which PTEs are
+				 * flagged: seen_write() refines it */
 	W_ALLOCATES = W_ALLOC | W_BLOCKS,
 };
 
@@ -156,15 +181,22 @@ static PrimFp prim_fp(int sub)
 		FP(PG_NONE, 0, 0, W_ALLOCATES, W_ALLOCATES);
 	case SIM_P_PTE_LOOKUP: case SIM_P_PTE_BLOCK:
 		FP(PG_ARG0, T_PTE_OWN, 0, 0, 0);
-	case SIM_P_SET_PTE: case SIM_P_SET_PTE_ZERO: case SIM_P_SET_PTE_ANON:
+	case SIM_P_SET_PTE: case SIM_P_SET_PTE_ZERO:
+		/* the block map and i_size: only to know that the PTE it
+		 * installs is not flagged (seen_write()) */
+		FP(PG_ARG0, T_PTE_OWN | T_BMAP, T_PTE_OWN | T_MAPS, W_ISIZE,
+		   W_SEEN);
+	case SIM_P_SET_PTE_ANON:        /* never flagged: no file data */
 		FP(PG_ARG0, T_PTE_OWN, T_PTE_OWN | T_MAPS, 0, 0);
-	case SIM_P_PTE_MKWRITE:         /* of a present PTE only */
+	case SIM_P_PTE_MKWRITE:         /* of a present PTE only; the
+					 * writable bit is not flagged */
 		FP(PG_ARG0, T_PTE_OWN, T_PTE_OWN, 0, 0);
 	case SIM_P_SET_PTE_PAGE:
-		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, T_PTE_OWN | T_MAPS, 0, 0);
+		FP(PG_ARG0, T_PTE_OWN | T_PCACHE, T_PTE_OWN | T_MAPS, W_ISIZE,
+		   W_SEEN);
 	case SIM_P_ZAP_PTES:
-		FP(PG_RANGE, T_PTE_ALL, T_PTE_ALL, 0, 0);
-	case SIM_P_WRPROTECT:
+		FP(PG_RANGE, T_PTE_ALL, T_PTE_ALL, 0, W_SEEN);
+	case SIM_P_WRPROTECT:           /* the writable bit only */
 		FP(PG_ARG0, T_PTE_ALL, T_PTE_ALL, 0, 0);
 	case SIM_P_PAGE_MAPPED:
 		FP(PG_ARG0, T_PTE_ALL, 0, 0, 0);
@@ -267,9 +299,13 @@ static uint8_t page_span(int lo, int hi, bool clamp)
 	return (uint8_t)(((1u << (hi + 1)) - 1) & ~((1u << lo) - 1));
 }
 
-/* ret_ok[proc][pc]: from pc, a RET is reachable through local
- * instructions only (a CALL is assumed to return without a primitive). */
-static uint8_t **ret_ok_new(const SimProgram *p)
+/* reach[proc][pc]: R_RET if from pc a RET is reachable through local
+ * instructions only (a CALL is assumed to return without a primitive);
+ * R_FSYNC if a CALL of fsync is reachable at all (step.c snapshots the
+ * dirty lines when a thread's body calls it, sim_step_is_fsync). */
+enum { R_RET = 1, R_FSYNC = 2 };
+
+static uint8_t **reach_new(const SimProgram *p)
 {
 	uint8_t **ok = g_new0(uint8_t *, p->nprocs);
 
@@ -283,13 +319,16 @@ static uint8_t **ret_ok_new(const SimProgram *p)
 				const SimInsn *in = &pr->code[pc];
 				uint8_t v;
 				if (in->op == SIM_I_RET)
-					v = 1;
+					v = R_RET;
 				else if (in->op == SIM_I_PRIM)
-					v = 0;
+					v = ok[i][pc + 1] & R_FSYNC;
 				else if (in->op == SIM_I_JMP)
 					v = ok[i][in->target];
 				else if (in->op == SIM_I_JZ)
 					v = ok[i][pc + 1] | ok[i][in->target];
+				else if (in->op == SIM_I_CALL &&
+					 sim_step_is_fsync(p->procs[in->target]))
+					v = ok[i][pc + 1] | R_FSYNC;
 				else
 					v = ok[i][pc + 1];
 				changed |= v != ok[i][pc];
@@ -300,7 +339,7 @@ static uint8_t **ret_ok_new(const SimProgram *p)
 	return ok;
 }
 
-static void ret_ok_free(uint8_t **ok, int n)
+static void reach_free(uint8_t **ok, int n)
 {
 	for (int i = 0; ok && i < n; i++)
 		g_free(ok[i]);
@@ -319,10 +358,26 @@ static bool may_cross_boundary(const SimWorld *w, uint8_t *const *ok,
 	for (int d = t->depth - 1; d >= 1; d--) {
 		const SimFrame *f = &sim_th_frame(t)[d];
 		int pc = d == t->depth - 1 ? f->pc + 1 : f->pc;
-		if (!ok[f->proc][pc])
+		if (!(ok[f->proc][pc] & R_RET))
 			return false;
 	}
 	return true;
+}
+
+/* Whether the lost-flush check or an fsync starting may read the dirty
+ * lines at T's op boundaries from now on: its outermost op is fsync, or
+ * its body may still call fsync (from the return point of its body
+ * frame, or from its pending primitive there).  Every other thread's
+ * fsync_pending is empty, and stays so (others only clear bits), so its
+ * op return flags no lost-flush whatever the lines hold. */
+static bool flushes(const SimProgram *p, uint8_t *const *ok,
+		    const SimThread *t)
+{
+	const SimFrame *body = &sim_th_frame(t)[0];
+
+	return (t->depth >= 2 &&
+		sim_step_is_fsync(p->procs[sim_th_frame(t)[1].proc])) ||
+	       (ok[body->proc][body->pc] & R_FSYNC);
 }
 
 /* down_read / up_read: what readers share (por.h). */
@@ -336,8 +391,89 @@ static int reg_value(const SimThread *t, int base, const SimArg *a)
 	return a->kind == SIM_ARG_IMM ? a->v : sim_th_reg(t)[base + a->v];
 }
 
-/* The footprint of TID's next step.  It depends on TID's own SimThread
- * only (its instruction, argument registers and process). */
+/* The parts of the footprint F of T's next step IN (arguments A) that
+ * depend on more than T's own SimThread (SimFp.refresh), in W:
+ *   a user access goes through T's PTE at a0 (which it reads): to the
+ *     page cache there through a page, to a block (its contents, a
+ *     store also the dirty lines) through a block PTE, nowhere
+ *     through no PTE, a read-only one (a store), the zero page (a load)
+ *     or a private copy;
+ *   a PTE install writes SEEN (CL_BOUNDARY) unless the PTE it leaves is
+ *     not flagged, before and after (sim_oracle_pte_flagged): it fails
+ *     with EBUSY, writing nothing, where a PTE is present; else the
+ *     new PTE, which maps block a1, the zero page or the page at a0,
+ *     must be unflagged in W, which it knows by reading i_size and
+ *     the block map at a0 (a page PTE: the page, read anyway).  Those
+ *     reads make it dependent on every step that could change the
+ *     answer, and on every boundary step that does (so the boundary's
+ *     check, run after its own primitive, sees the PTE unflagged too).
+ *     A flagged PTE needs no such reads: SEEN orders it against every
+ *     boundary.
+ * Arguments out of the file are a model error: the footprint stays as
+ * declared. */
+static void by_state(const SimWorld *w, const SimInsn *in, const int *a,
+		     const SimThread *t, SimFp *f)
+{
+	int g = a[0];
+
+	if (g < 0 || g >= w->npages)
+		return;
+	const SimPte *pte = sim_pte(w, t->proc, g);
+	uint8_t m = (uint8_t)(1u << g);
+	uint64_t pcache = expand(T_PCACHE, m, 0), bmap = expand(T_BMAP, m, 0);
+	uint64_t claim = CL_ISIZE;
+	SimPte x = { .target = (uint16_t)g };
+
+	switch ((SimPrimId)in->sub) {
+	case SIM_P_USER_STORE:
+	case SIM_P_USER_LOAD: {
+		bool store = in->sub == SIM_P_USER_STORE;
+		f->refresh = true;
+		if (pte->kind == SIM_PTE_K_NONE || pte->kind == SIM_PTE_K_ANON ||
+		    (store ? !pte->writable : pte->kind == SIM_PTE_K_ZERO)) {
+			f->rd &= ~(pcache | CL_BLOCKS);
+			f->wr &= ~(pcache | CL_BLOCKS | CL_CACHE);
+		} else if (pte->kind == SIM_PTE_K_PAGE) {
+			f->rd &= ~CL_BLOCKS;
+			f->wr &= ~(CL_BLOCKS | CL_CACHE);
+		} else {
+			f->rd &= ~pcache;
+			f->wr &= ~pcache;
+		}
+		return;
+	}
+	case SIM_P_SET_PTE:
+		if (a[1] < 1 || a[1] > w->nblocks)
+			return;
+		x.kind = SIM_PTE_K_BLOCK;
+		x.target = (uint16_t)a[1];
+		claim |= bmap;
+		break;
+	case SIM_P_SET_PTE_ZERO:
+		x.kind = SIM_PTE_K_ZERO;
+		x.target = 0;
+		claim |= bmap;
+		break;
+	case SIM_P_SET_PTE_PAGE:
+		x.kind = SIM_PTE_K_PAGE;
+		break;
+	default:
+		return;
+	}
+	f->refresh = true;
+	if (pte->kind != SIM_PTE_K_NONE) {
+		f->rd &= ~claim;
+		f->wr &= ~CL_SEEN;
+	} else if (sim_oracle_pte_flagged(w, &x, g)) {
+		f->rd &= ~claim;
+	} else {
+		f->wr &= ~CL_SEEN;
+	}
+}
+
+/* The footprint of TID's next step.  Most of it depends on TID's own
+ * SimThread only (its instruction, argument registers and process);
+ * what does not is by_state()'s and a reader's sharing. */
 static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		  int tid)
 {
@@ -364,6 +500,9 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	}
 	f.rd = expand(d.prd, pages, t->proc) | whole(d.wrd);
 	f.wr = expand(d.pwr, pages, t->proc) | whole(d.wwr);
+	if (d.pwr & T_MAPS)
+		f.maps = pages;
+	by_state(w, in, a, t, &f);
 	if (sim_prims[in->sub].argkind == SIM_PA_LOCK) {
 		int inst = sim_step_lock_target(w, p, tid);
 		f.lock = inst >= 0 ? inst : SIM_POR_LOCK_ANY;
@@ -372,14 +511,15 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		    sim_lock(w, inst)->kind == SIM_LK_RWSEM) {
 			const SimLock *l = sim_lock(w, inst);
 			f.reader = true;
+			f.refresh = true;
 			f.shared = !sim_lock_excl(l) && !l->nwait;
 		}
 	}
 	if (may_cross_boundary(w, ok, tid)) {
-		f.rd |= CL_BOUNDARY;
+		f.rd |= CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
 		f.wr |= CL_OPSTATE;
 		f.boundary = true;
-		f.brd = watched_reads(watched_pages(w));
+		f.brd = watched_reads(watched_pages(w) | f.maps);
 	} else if (t->depth > 1 && !t->begun) {
 		/* it enters its op (sets its own OPSTATE bit): a read, so
 		 * that two such steps (disjoint bits) stay independent while
@@ -607,7 +747,8 @@ static uint8_t span_pages(SimSpan s, const SimThread *t, int base)
 /* Everything TID may still do, from its frames' pcs and parameters: it
  * depends on TID's own SimThread only.  A live thread is inside an op,
  * so it will cross an op boundary (oracle reads, OPSTATE). */
-static SimFuture future_of(const Futures *fx, const SimWorld *w, int tid)
+static SimFuture future_of(const Futures *fx, const SimProgram *p,
+			   uint8_t *const *ok, const SimWorld *w, int tid)
 {
 	const SimThread *t = sim_thread(w, tid);
 	SimFuture f = { 0 };
@@ -615,7 +756,7 @@ static SimFuture future_of(const Futures *fx, const SimWorld *w, int tid)
 	if (t->status == SIM_TH_DONE)
 		return f;
 	f.live = true;
-	f.rd = CL_BOUNDARY;
+	f.rd = CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
 	f.wr = CL_OPSTATE;
 	for (int d = 0; d < t->depth; d++) {
 		const SimFrame *fr = &sim_th_frame(t)[d];
@@ -652,14 +793,17 @@ bool sim_por_dependent(const SimFp *a, const SimFp *b)
 }
 
 /* What the op-boundary oracles may read beyond CL_BOUNDARY in W (whose
- * watched pgoffs are PAGES) or in any state reached from it (FUT: every
- * thread's future): the pgoffs watched now or that a live thread may
- * still map or add a page at. */
+ * watched pgoffs are PAGES) or in any state reached from it by steps of
+ * threads other than EXCEPT (FUT: every thread's future): the pgoffs
+ * watched now or that a live thread but EXCEPT may still map or add a
+ * page at.  A persistent set grown from EXCEPT's next step is checked
+ * against paths on which EXCEPT (a member) never steps, so its own
+ * maps cannot make a pgoff watched there; -1 excepts no thread. */
 static uint64_t future_watch(const SimWorld *w, uint8_t pages,
-			     const SimFuture *fut)
+			     const SimFuture *fut, int except)
 {
 	for (int t = 0; t < w->nthreads; t++)
-		if (fut[t].live)
+		if (fut[t].live && t != except)
 			pages |= fut[t].maps;
 	return watched_reads(pages);
 }
@@ -667,14 +811,14 @@ static uint64_t future_watch(const SimWorld *w, uint8_t pages,
 /* Next step A against anything thread U (in process UPROC) may still
  * do, in states where the boundary oracles read at most BRD beyond
  * CL_BOUNDARY.  A's own boundary reads are those of the state it runs
- * in, after U's steps: BRD too. */
+ * in, after U's steps: BRD, and where A's own primitive maps. */
 static bool dep_future(const SimProgram *p, const SimFp *a, const SimFuture *u,
 		       int uproc, uint64_t brd)
 {
 	if (!u->live)
 		return false;
-	if (data_dep(a->rd | (a->boundary ? brd : 0), a->wr, u->rd | brd,
-		     u->wr))
+	if (data_dep(a->rd | (a->boundary ? brd | a->brd : 0), a->wr,
+		     u->rd | brd, u->wr))
 		return true;
 	if (a->lock == SIM_POR_LOCK_NONE || !u->locks)
 		return false;
@@ -693,17 +837,17 @@ static bool dep_future(const SimProgram *p, const SimFp *a, const SimFuture *u,
 bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
 			 int u)
 {
-	uint8_t **ok = ret_ok_new(p);
+	uint8_t **ok = reach_new(p);
 	SimFp a = next_fp(w, p, ok, t), b = next_fp(w, p, ok, u);
 
-	ret_ok_free(ok, p->nprocs);
+	reach_free(ok, p->nprocs);
 	return !sim_por_dependent(&a, &b);
 }
 
 int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 			  int *bad_j, int *bad_t)
 {
-	uint8_t **ok = ret_ok_new(p);
+	uint8_t **ok = reach_new(p);
 	Futures fx;
 	int bad = -1;
 
@@ -711,8 +855,9 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 	for (int i = 0; i < n && bad < 0; i++) {
 		SimFuture all[SIM_THREADS_MAX];
 		for (int t = 0; t < run[i]->nthreads; t++)
-			all[t] = future_of(&fx, run[i], t);
-		uint64_t brd = future_watch(run[i], watched_pages(run[i]), all);
+			all[t] = future_of(&fx, p, ok, run[i], t);
+		uint64_t brd = future_watch(run[i], watched_pages(run[i]), all,
+					    -1);
 		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
 			SimFuture fu = all[t];
 			for (int j = i; j < n && bad < 0; j++) {
@@ -736,7 +881,7 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 		}
 	}
 	futures_free(&fx);
-	ret_ok_free(ok, p->nprocs);
+	reach_free(ok, p->nprocs);
 	return bad;
 }
 
@@ -744,7 +889,7 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 
 struct SimPor {
 	const SimProgram *p;
-	uint8_t **ret_ok;
+	uint8_t **reach;
 	Futures fx;             /* if asked for */
 };
 
@@ -753,7 +898,7 @@ SimPor *sim_por_new(const SimProgram *p, bool futures)
 	SimPor *por = g_new0(SimPor, 1);
 
 	por->p = p;
-	por->ret_ok = ret_ok_new(p);
+	por->reach = reach_new(p);
 	if (futures)
 		futures_init(&por->fx, p);
 	return por;
@@ -763,19 +908,24 @@ void sim_por_free(SimPor *por)
 {
 	if (!por)
 		return;
-	ret_ok_free(por->ret_ok, por->p->nprocs);
+	reach_free(por->reach, por->p->nprocs);
 	futures_free(&por->fx);
 	g_free(por);
 }
 
 SimFp sim_por_next_fp(const SimPor *por, const SimWorld *w, int tid)
 {
-	return next_fp(w, por->p, por->ret_ok, tid);
+	return next_fp(w, por->p, por->reach, tid);
+}
+
+bool sim_por_fp_kept(const SimFp *fp, const SimFp *via)
+{
+	return !fp->refresh || (!fp->reader && !(via->wr & fp->rd));
 }
 
 SimFuture sim_por_future(const SimPor *por, const SimWorld *w, int tid)
 {
-	return future_of(&por->fx, w, tid);
+	return future_of(&por->fx, por->p, por->reach, w, tid);
 }
 
 bool sim_por_fits(const SimWorld *w)
@@ -792,7 +942,7 @@ bool sim_por_fits(const SimWorld *w)
 typedef struct {
 	SimThreadSet known;
 	SimThreadSet dep[SIM_THREADS_MAX];
-	uint64_t brd;           /* future_watch() of the state */
+	uint8_t pages;          /* the state's watched pgoffs */
 } Deps;
 
 static SimThreadSet deps_of(const SimProgram *p, const SimWorld *w,
@@ -801,9 +951,10 @@ static SimThreadSet deps_of(const SimProgram *p, const SimWorld *w,
 {
 	if (!(d->known >> x & 1)) {
 		SimThreadSet m = 0;
+		uint64_t brd = future_watch(w, d->pages, fut, x);
 		for (int u = 0; u < w->nthreads; u++)
 			if (u != x && dep_future(p, &fp[x], &fut[u],
-						 sim_thread(w, u)->proc, d->brd))
+						 sim_thread(w, u)->proc, brd))
 				m |= SIM_TSET(u);
 		d->dep[x] = m;
 		d->known |= SIM_TSET(x);
@@ -841,12 +992,11 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 		return enabled;
 	/* the state's watched pgoffs, once for both uses */
 	uint8_t pages = watched_pages(w);
-	uint64_t brd = watched_reads(pages);
 	for (int t = 0; t < w->nthreads; t++)
 		if ((enabled >> t & 1) && fp[t].boundary)
-			fp[t].brd = brd;
+			fp[t].brd = watched_reads(pages | fp[t].maps);
 	d.known = 0;
-	d.brd = future_watch(w, pages, fut);
+	d.pages = pages;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
 			continue;

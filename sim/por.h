@@ -24,9 +24,21 @@
  * static analysis of the IR done once per SimPor (loops.h gives the
  * pgoff spans), evaluated with each frame's parameter registers.
  *
- * Both a footprint and a future depend on the thread's own SimThread
- * only (frames, registers, process), which a step of another thread
- * never changes: the search may keep them from one state to the next.
+ * A future depends on the thread's own SimThread only (frames,
+ * registers, process), which a step of another thread never changes:
+ * the search may keep it from one state to the next, and a footprint
+ * too unless SimFp.refresh says it depends on more (a user access goes
+ * where the thread's PTE points; a PTE install is seen by the boundary
+ * oracles only if the PTE is flagged, por.c's by_state()) and the step
+ * taken may have changed that (sim_por_fp_kept).
+ *
+ * The oracles see of the page tables only which PTEs they flag
+ * (sim_oracle_pte_flagged: stale, or the zero page over a block): a
+ * pseudo-class, SEEN, that a PTE write writes unless it leaves its PTE
+ * unflagged before and after, knowing so by reading i_size and the
+ * block map there (por.c, CL_BOUNDARY).  The lost-flush check reads the
+ * dirty lines only for a thread in fsync, and an fsync starting copies
+ * them: only threads that run fsync read them at their boundaries.
  *
  * Readers share: a down_read or up_read of an rwsem that no writer holds
  * or waits for neither blocks nor wakes anyone, so it commutes with
@@ -63,9 +75,18 @@ typedef struct {
 	bool boundary;          /* may end its op: runs the boundary
 				 * oracles (rd has what they read at every
 				 * pgoff) */
+	bool refresh;           /* depends on more than the thread's own
+				 * SimThread: on what it reads (where a
+				 * user access goes, whether a PTE install
+				 * is seen) or, a reader's sharing, on the
+				 * lock (sim_por_fp_kept) */
+	uint8_t maps;           /* pgoffs where it may map a PTE or add a
+				 * page: its own boundary oracles run with
+				 * them watched */
 	uint64_t brd;           /* what they read in this state beyond
 				 * that: block map and i_size at the watched
-				 * pgoffs (sim_por_ample refreshes them) */
+				 * pgoffs and at maps (sim_por_ample
+				 * refreshes them) */
 } SimFp;
 
 #define SIM_POR_LOCK_NONE (-1)
@@ -92,6 +113,16 @@ void sim_por_free(SimPor *por);
 
 /* sim_por_next_fp - the footprint of runnable thread TID's next step. */
 SimFp sim_por_next_fp(const SimPor *por, const SimWorld *w, int tid);
+
+/* sim_por_fp_kept - whether FP, the footprint of a thread's next step,
+ * still holds after another thread takes a step of footprint VIA (both
+ * of the state before it).  What FP depends on beyond the thread is what
+ * it reads, which VIA then did not write, but a reader's sharing, which
+ * depends on the lock: recomputed always.  One exception is safe: a PTE
+ * install seen by the oracles reads nothing to know so (por.c's
+ * by_state()), and may become unseen; kept, it stays seen, which only
+ * orders it against more. */
+bool sim_por_fp_kept(const SimFp *fp, const SimFp *via);
 
 /* sim_por_future - everything TID may still do (empty when done). */
 SimFuture sim_por_future(const SimPor *por, const SimWorld *w, int tid);

@@ -1367,6 +1367,11 @@ static void op_sets_clear(SimWorld *w, int tid)
 	memset(sim_fsync_pending(w, tid), 0, w->blkset);
 }
 
+bool sim_step_is_fsync(const SimProc *op)
+{
+	return op->is_op && strcmp(op->name, "fsync") == 0;
+}
+
 static bool do_call(SimWorld *w, int tid, const SimInsn *in, SimStepCtx *ctx)
 {
 	SimThread *t = sim_thread(w, tid);
@@ -1398,7 +1403,7 @@ static bool do_call(SimWorld *w, int tid, const SimInsn *in, SimStepCtx *ctx)
 	t->depth++;
 	if (callee->is_op && t->depth == 2) {
 		op_sets_clear(w, tid);
-		if (strcmp(callee->name, "fsync") == 0)
+		if (sim_step_is_fsync(callee))
 			memcpy(sim_fsync_pending(w, tid), sim_cache_dirty(w),
 			       w->blkset);
 	}

@@ -50,6 +50,11 @@ void sim_step(SimWorld *w, int tid, SimStepCtx *ctx);
 const SimInsn *sim_step_next_insn(const SimWorld *w, const SimProgram *p,
 				  int tid);
 
+/* sim_step_is_fsync - whether OP is fsync: a thread's body calling it
+ * snapshots the dirty CPU cache lines its return must find flushed
+ * (oracle.h: lost-flush). */
+bool sim_step_is_fsync(const SimProc *op);
+
 /* sim_step_lock_target - the lock instance TID's next step (a primitive
  * that names a lock class, SIM_PA_LOCK) takes or drops, or -1 if its
  * arguments are out of range.  For partial-order reduction. */

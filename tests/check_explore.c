@@ -41,6 +41,7 @@
 #include "../sim/prng.h"
 #include "../sim/run.h"
 #include "../sim/step.h"
+#include "fixture.h"
 #include "traces.h"
 #include "../sim/visited.h"
 
@@ -452,6 +453,67 @@ static void pairs_commute(const Job *j, SimWorld *const *w)
 			      j->scn->name, j->m->name, t, u);
 	}
 }
+
+/* A PTE install is seen by the op-boundary oracles only if the PTE is
+ * flagged (por.c, CL_SEEN): T0's set_pte of the block the file has at
+ * pgoff 0 (B1), or of the zero page over a hole, commutes with T1's op
+ * return, whose stale-pte check it cannot change; of another block
+ * (B2) it does not: T1's return flags the PTE if T0 installs it first.
+ * Both claims are checked by execution too.  The install is T0's
+ * second step (its first enters the op, which an op return is ordered
+ * against) and not its last (an op return of its own). */
+static const char pte_model[] =
+	"model t\n"
+	"op park() {\n\ti_size_read()\n\treturn 0\n}\n"
+	"op mapb(p, b) {\n\ti_size_read()\n\tr = set_pte(p, b, 1)\n"
+	"\ti_size_read()\n\treturn r\n}\n"
+	"op mapz(p) {\n\ti_size_read()\n\tr = set_pte_zero(p)\n"
+	"\ti_size_read()\n\treturn r\n}\n";
+
+/* Steps T0 then T1, and T1 then T0, from F's world: whether both
+ * orders reach the same state with the same flags. */
+static bool fx_commutes(const Fx *f)
+{
+	SimWorld *w[2];
+	SimStepCtx c[2] = { { .prog = f->p }, { .prog = f->p } };
+	bool same;
+
+	for (int i = 0; i < 2; i++) {
+		w[i] = sim_step_world_new(f->p);
+		sim_world_copy(w[i], f->w);
+		sim_step(w[i], i, &c[i]);
+		sim_step(w[i], 1 - i, &c[i]);
+	}
+	same = sim_world_equal(w[0], w[1]) && c[0].found == c[1].found;
+	g_free(w[0]);
+	g_free(w[1]);
+	return same;
+}
+
+START_TEST(test_pte_install_seen)
+{
+	static const struct { const char *t0; bool indep; } c[] = {
+		{ "mapb(0, 1)", true },         /* B1 is at pgoff 0 */
+		{ "mapb(0, 2)", false },        /* B2 is not */
+		{ "mapz(3)", true },            /* ... over a hole */
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		GString *scn = g_string_new(NULL);
+		g_string_printf(scn, "scenario s\nfile size 4 blocks 0..2\n"
+				"thread T0 {\n%s\n}\nthread T1 {\npark()\n}\n",
+				c[i].t0);
+		Fx *f = fx_new(pte_model, scn->str);
+		fx_step(f, 0);
+		ck_assert_msg(sim_por_independent(f->w, f->p, 0, 1) ==
+			      c[i].indep, "%s: independent should be %d",
+			      c[i].t0, c[i].indep);
+		ck_assert_msg(fx_commutes(f) == c[i].indep, "%s: commutes "
+			      "should be %d", c[i].t0, c[i].indep);
+		fx_free(f);
+		g_string_free(scn, TRUE);
+	}
+}
+END_TEST
 
 /* Along random walks, every pair the reduction calls independent
  * commutes: both orders give the same state bytes and flags. */
@@ -1135,6 +1197,7 @@ Suite *explore_suite(void)
 	tcase_add_test(tc, test_counts_independent);
 	tcase_add_test(tc, test_counts_readers);
 	tcase_add_test(tc, test_counts_unwatched);
+	tcase_add_test(tc, test_pte_install_seen);
 	tcase_add_test(tc, test_trace_counts);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sound");

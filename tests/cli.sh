@@ -835,12 +835,15 @@ else
 	done
 	# and the bound is charged on what is used: the exact store grows
 	# by pages, so the search stops close to the bound, not at half of
-	# it (a doubled record array stopped at 42 % of 64 MB)
+	# it (a doubled record array stopped at 42 % of 64 MB).  How much
+	# of the charge is resident when it stops depends on the search's
+	# shape: 80 % before the reduction's SEEN cut, 75 % after (each
+	# stopping at 60.0 MB charged), so the floor is two thirds
 	/usr/bin/time -f %M -o "$tmp/rss" $FL explore $bench -m v4.2-dax \
 		--exact --memory-max 64 >"$tmp/o" 2>/dev/null
 	rc=$?
 	kb=$(tail -n 1 "$tmp/rss")
-	[ $rc -eq 3 ] && [ "$kb" -ge $(( 64 * 1024 * 3 / 4 )) ] &&
+	[ $rc -eq 3 ] && [ "$kb" -ge $(( 64 * 1024 * 2 / 3 )) ] &&
 		[ "$kb" -le $(( 64 * 1024 * 11 / 10 )) ] &&
 		ok || bad "explore --exact --memory-max 64: exit $rc, peak RSS $kb KB"
 fi
