@@ -58,7 +58,7 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 6 <= 64);
  *     PTEs are flagged (sim_oracle_pte_flagged: stale, or the zero page
  *     over a block) given the block map, i_size and the page cache:
  *     CL_SEEN, a class no object has, which a step writes when a PTE it
- *     writes may be flagged before or after (seen_write()); the
+ *     writes may be flagged before or after (by_state()); the
  *     page-cache flags (mflags, page_src) at every pgoff; i_size and
  *     the block map at the watched pgoffs only (sim_oracle_watched:
  *     those with a PTE or a page), which are the boundary's reads of
@@ -93,7 +93,12 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 6 <= 64);
  * to know (its footprint says so), so such a B is dependent.  Every
  * other PTE write writes SEEN, and B reads it.  A write of the block
  * map, i_size or the page cache changes whether existing PTEs are
- * flagged: B reads those (brd, KIND(K_PCACHE)) as before. */
+ * flagged: B reads those (brd, KIND(K_PCACHE)) as before.  In a
+ * persistent set the same holds along every path of the threads
+ * outside it: one of them that could make the installed PTE flagged
+ * writes what the install reads, so it is dependent and inside; a
+ * future install (SimFuture) writes SEEN, as nothing says yet what it
+ * will install. */
 #define CL_BOUNDARY (KIND(K_PCACHE) | CL_SEEN | CL_OPSTATE)
 
 /* A primitive's footprint as a function of its arguments (step.c's
@@ -111,7 +116,7 @@ enum {
 				 * maps a PTE or adds a page */
 	W_ISIZE = 1, W_ALLOC = 2, W_BLOCKS = 4, W_CACHE = 8,
 	W_SEEN = 32,            /* (written) may change which PTEs are
-				 * flagged: seen_write() refines it */
+				 * flagged: by_state() refines it */
 	W_ALLOCATES = W_ALLOC | W_BLOCKS,
 };
 
@@ -183,7 +188,7 @@ static PrimFp prim_fp(int sub)
 		FP(PG_ARG0, T_PTE_OWN, 0, 0, 0);
 	case SIM_P_SET_PTE: case SIM_P_SET_PTE_ZERO:
 		/* the block map and i_size: only to know that the PTE it
-		 * installs is not flagged (seen_write()) */
+		 * installs is not flagged (by_state()) */
 		FP(PG_ARG0, T_PTE_OWN | T_BMAP, T_PTE_OWN | T_MAPS, W_ISIZE,
 		   W_SEEN);
 	case SIM_P_SET_PTE_ANON:        /* never flagged: no file data */

@@ -490,6 +490,30 @@ static bool fx_commutes(const Fx *f)
 	return same;
 }
 
+/* A step that maps a PTE and returns runs its op-return check with that
+ * pgoff watched: T0's set_pte of B4 at pgoff 3, past i_size (2 pages),
+ * then its return, does not commute with T1 growing i_size over it
+ * (the PTE is stale only if T0 goes first), though nothing was watched
+ * at pgoff 3 before the step (por.c: SimFp.maps in brd). */
+START_TEST(test_boundary_reads_own_maps)
+{
+	static const char model[] =
+		"model t\n"
+		"op mapb(p, b) {\n\ti_size_read()\n\tr = set_pte(p, b, 1)\n"
+		"\treturn r\n}\n"
+		"op grow(n) {\n\ti_size_read()\n\ti_size_write(n)\n"
+		"\ti_size_read()\n\treturn 0\n}\n";
+	Fx *f = fx_new(model, "scenario s\nfile size 2 blocks 0..3\n"
+		       "thread T0 {\nmapb(3, 4)\n}\n"
+		       "thread T1 {\ngrow(4)\n}\n");
+
+	fx_run(f, "01");
+	ck_assert(!fx_commutes(f));
+	ck_assert(!sim_por_independent(f->w, f->p, 0, 1));
+	fx_free(f);
+}
+END_TEST
+
 START_TEST(test_pte_install_seen)
 {
 	static const struct { const char *t0; bool indep; } c[] = {
@@ -1198,6 +1222,7 @@ Suite *explore_suite(void)
 	tcase_add_test(tc, test_counts_readers);
 	tcase_add_test(tc, test_counts_unwatched);
 	tcase_add_test(tc, test_pte_install_seen);
+	tcase_add_test(tc, test_boundary_reads_own_maps);
 	tcase_add_test(tc, test_trace_counts);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sound");
