@@ -926,14 +926,13 @@ static HandlerResult h_dio_done(Call *c)
 
 	if (!clamp(c, &start, &end))
 		return DONE;
-	for (int p = start; p <= end; p++) {
-		uint8_t *f = &sim_mflags(c->w)[p];
-		if ((*f & SIM_MF_PAGE) && (*f & SIM_MF_POLD) &&
-		    sim_bit(sim_dio_old(c->w, c->tid), p)) {
+	/* a bit of the set is there only while its page is that POLD copy
+	 * (page_not_old clears both) */
+	for (int p = start; p <= end; p++)
+		if (sim_bit(sim_dio_old(c->w, c->tid), p)) {
 			page_not_old(c->w, p);
-			*f |= SIM_MF_PSTALE;
+			sim_mflags(c->w)[p] |= SIM_MF_PSTALE;
 		}
-	}
 	return DONE;
 }
 

@@ -186,8 +186,7 @@ typedef struct {
  *   pte[procs][pages], block[blocks + 1] ([0] unused: 0 is HOLE),
  *   mflags[pages], entry[pages], cache_dirty (bit b: block b's lines),
  *   per thread: inval, discarded, dio_old (page sets), fsync_pending
- *   (block set),
- *   thread[threads], lock instances (each at lock_off[i]).
+ *   (block set), thread[threads], lock instances (each at lock_off[i]).
  *
  * Copies go through sim_world_copy / sim_world_dup (the size is the
  * layout's, never sizeof(SimWorld)). */
