@@ -356,14 +356,14 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 	G_STATIC_ASSERT(SIM_PROCS_MAX + 2 * SIM_PAGES_MAX +
 			(SIM_LOCKDECLS_MAX - SIM_LOCKDECL_BUILTIN) * UINT8_MAX
 			<= SIM_LOCKS_MAX);
-	p->ranged = g_new0(uint8_t, n > 0 ? n : 1);
+	p->lock_kind = g_new0(uint8_t, n > 0 ? n : 1);
 	for (int d = 0; d < model->nlocks; d++)
 		for (int i = 0; i < sim_lock_instances(&model->locks[d],
 				p->shape.procs, p->shape.pages); i++)
-			p->ranged[p->lock_base[d] + i] =
-				model->locks[d].kind == SIM_LK_RANGE;
+			p->lock_kind[p->lock_base[d] + i] =
+				(uint8_t)model->locks[d].kind;
 	p->shape.locks = (uint16_t)n;
-	p->shape.ranged = p->ranged;
+	p->shape.lock_kind = p->lock_kind;
 	p->procs = g_new0(SimProc *, p->nprocs);
 	for (int i = 0; i < model->nprocs; i++)
 		p->procs[i] = proc_for_shape(&model->procs[i], &p->shape);
@@ -390,6 +390,6 @@ void sim_program_free(SimProgram *p)
 		g_free(p->procs[i]);
 	}
 	g_free(p->procs);
-	g_free(p->ranged);
+	g_free(p->lock_kind);
 	g_free(p);
 }

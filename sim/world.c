@@ -31,6 +31,7 @@ SimWorld *sim_world_new(const SimShape *s)
 	uint32_t *lock_off = g_new(uint32_t, s->locks > 0 ? s->locks : 1);
 	SimWorld *w;
 
+	hdr.lock_kind = place(&at, s->locks, 1);
 	/* the state proper, from an 8-aligned start */
 	hdr.state = place(&at, sizeof(SimCore), 8);
 	hdr.bmap = place(&at, sizeof(uint16_t) * s->pages, 2);
@@ -47,13 +48,14 @@ SimWorld *sim_world_new(const SimShape *s)
 	hdr.thsize = (uint16_t)sim_th_size(s->frames, s->regs);
 	hdr.thread = place(&at, (size_t)hdr.thsize * s->threads, 2);
 	for (int i = 0; i < s->locks; i++)
-		lock_off[i] = place(&at, sim_lock_size(s->threads,
-					s->ranged[i] ? pgset : 1), 2);
+		lock_off[i] = place(&at, sim_lock_size(s->lock_kind[i],
+					s->threads, pgset), 2);
 	hdr.size = (uint32_t)at;
 	hdr.state_size = hdr.size - hdr.state;
 	w = g_malloc0(at);
 	memcpy(w, &hdr, sizeof(hdr));
 	memcpy(w->lock_off, lock_off, sizeof(uint32_t) * s->locks);
+	memcpy(SIM_W_AT(w, w->lock_kind), s->lock_kind, s->locks);
 	g_free(lock_off);
 	sim_world_clear(w);
 	return w;

@@ -165,8 +165,7 @@ typedef struct {
 	uint16_t locks;         /* lock instances */
 	uint8_t frames;         /* per thread: deepest call chain */
 	uint8_t regs;           /* per thread: registers along it */
-	const uint8_t *ranged;  /* [locks]: instance is a range lock, whose
-	                         * holds are page sets, not one bit */
+	const uint8_t *lock_kind; /* [locks]: SimLockKind of each instance */
 } SimShape;
 
 /* The mutable scalars of the state proper. */
@@ -186,6 +185,11 @@ typedef struct {
  *   per thread: inval, discarded (page sets), fsync_pending (block set),
  *   thread[threads], lock instances (each at lock_off[i]).
  *
+ * What never changes in a search is in the header, not the state: the
+ * shape, and each lock instance's kind (lock_kind, an offset in the
+ * header of a byte per instance; with the thread count and page-set size
+ * it makes the SimLock view sim_lock() returns).
+ *
  * Copies go through sim_world_copy / sim_world_dup (the size is the
  * layout's, never sizeof(SimWorld)). */
 typedef struct {
@@ -199,6 +203,7 @@ typedef struct {
 	uint8_t nframes, nregs; /* a thread record's capacities */
 	uint32_t bmap, page_src, free_stack, pte, block, mflags, entry;
 	uint32_t cache_dirty, inval, discarded, fsync_pending, thread;
+	uint32_t lock_kind;     /* header offset of uint8_t [nlocks] */
 	uint32_t lock_off[];    /* [nlocks] */
 } SimWorld;
 
@@ -280,9 +285,11 @@ static inline SimThread *sim_thread(const SimWorld *w, int tid)
 				     (size_t)tid * w->thsize);
 }
 
-static inline SimLock *sim_lock(const SimWorld *w, int inst)
+static inline SimLock sim_lock(const SimWorld *w, int inst)
 {
-	return (SimLock *)(void *)SIM_W_AT(w, w->lock_off[inst]);
+	return sim_lock_at(SIM_W_AT(w, w->lock_off[inst]),
+			   SIM_W_AT(w, w->lock_kind)[inst], w->nthreads,
+			   w->pgset);
 }
 
 /* sim_world_new - a zeroed world of SHAPE (no thread runs, every block
