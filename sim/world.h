@@ -111,12 +111,20 @@ typedef struct {
 	uint16_t target;        /* block, or pgoff of the page-cache page */
 } SimPte;
 
+/* Four bytes a frame: a procedure index is below SIM_PROCS_CODE_MAX
+ * (the model's) plus SIM_THREADS_MAX (the bodies), a pc below
+ * SIM_CODE_MAX (every procedure ends in its RET, so a live pc is an
+ * instruction's). */
 typedef struct {
-	uint16_t proc;          /* index into SimProgram.procs */
-	uint16_t pc;
+	uint16_t proc : 7;      /* index into SimProgram.procs */
+	uint16_t pc : 9;
 	uint8_t base;           /* first register of this frame */
 	uint8_t ret_reg;        /* caller's register for the result */
 } SimFrame;
+
+_Static_assert(SIM_PROCS_CODE_MAX + SIM_THREADS_MAX <= 1 << 7,
+	       "SimFrame.proc is 7 bits");
+_Static_assert(SIM_CODE_MAX <= 1 << 9, "SimFrame.pc is 9 bits");
 
 /* A thread's record: this header, then its frames and registers, as
  * many as the shape gives (the deepest call chain the program can take
