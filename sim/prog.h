@@ -262,6 +262,8 @@ typedef struct {
 	int nlocks;             /* lock instances */
 	SimShape shape;         /* the world's sizes (world.h) */
 	uint8_t *lock_kind;     /* [nlocks]: SimLockKind of each instance */
+	uint8_t *th_frames;     /* [threads]: thread records' capacities */
+	uint8_t *th_regs;
 } SimProgram;
 
 /* sim_program_link - bind SCN's thread bodies to MODEL and compute the

@@ -127,8 +127,9 @@ _Static_assert(SIM_PROCS_CODE_MAX + SIM_THREADS_MAX <= 1 << 7,
 _Static_assert(SIM_CODE_MAX <= 1 << 9, "SimFrame.pc is 9 bits");
 
 /* A thread's record: this header, then its frames and registers, as
- * many as the shape gives (the deepest call chain the program can take
- * and the registers along it): sim_th_frame(t)[d], sim_th_reg(t)[r].
+ * many as the shape gives it (the deepest call chain its body can take
+ * and the registers along it, so records differ in size):
+ * sim_th_frame(t)[d], sim_th_reg(t)[r].
  * Its page and block sets (what the running op removed, discarded, must
  * flush) sit in per-thread bitsets of the world: sim_inval(),
  * sim_discarded(), sim_fsync_pending(). */
@@ -138,7 +139,7 @@ typedef struct {
 	uint8_t depth;          /* frames in use; 0 = done */
 	uint8_t nheld;          /* lock instances held, in acquisition order */
 	uint8_t granted;        /* a handoff gave it the lock it waits at */
-	uint8_t nframes;        /* frames the record holds (the shape's) */
+	uint8_t nframes;        /* frames the record holds (its shape's) */
 	uint8_t nregs;          /* registers the record holds, all frames */
 	uint8_t begun;          /* it has taken a step of the outermost op
 				 * it is in (oracle.h: "inside an op") */
@@ -173,6 +174,8 @@ typedef struct {
 	uint16_t locks;         /* lock instances */
 	uint8_t frames;         /* per thread: deepest call chain */
 	uint8_t regs;           /* per thread: registers along it */
+	const uint8_t *th_frames; /* [threads]: thread t's own frames and */
+	const uint8_t *th_regs;   /* registers, or NULL: frames, regs */
 	const uint8_t *lock_kind; /* [locks]: SimLockKind of each instance */
 } SimShape;
 
@@ -191,12 +194,14 @@ typedef struct {
  *   pte[procs][pages], block[blocks + 1] ([0] unused: 0 is HOLE),
  *   mflags[pages], entry[pages], cache_dirty (bit b: block b's lines),
  *   per thread: inval, discarded (page sets), fsync_pending (block set),
- *   thread[threads], lock instances (each at lock_off[i]).
+ *   thread records (thread t's at th_off[t]), lock instances (each at
+ *   lock_off[i]).
  *
  * What never changes in a search is in the header, not the state: the
  * shape, and each lock instance's kind (lock_kind, an offset in the
  * header of a byte per instance; with the thread count and page-set size
- * it makes the SimLock view sim_lock() returns).
+ * it makes the SimLock view sim_lock() returns), where each thread record
+ * starts (thread, the header offset of uint32_t th_off[nthreads]).
  *
  * Copies go through sim_world_copy / sim_world_dup (the size is the
  * layout's, never sizeof(SimWorld)). */
@@ -207,8 +212,6 @@ typedef struct {
 	uint16_t nthreads, nprocs, npages, nblocks, nlocks;
 	uint16_t pgset;         /* bytes of a page set */
 	uint16_t blkset;        /* bytes of a block set (bit 0 unused) */
-	uint16_t thsize;        /* bytes of a thread record */
-	uint8_t nframes, nregs; /* a thread record's capacities */
 	uint32_t bmap, page_src, free_stack, pte, block, mflags, entry;
 	uint32_t cache_dirty, inval, discarded, fsync_pending, thread;
 	uint32_t lock_kind;     /* header offset of uint8_t [nlocks] */
@@ -289,8 +292,10 @@ static inline uint8_t *sim_fsync_pending(const SimWorld *w, int tid)
 
 static inline SimThread *sim_thread(const SimWorld *w, int tid)
 {
-	return (SimThread *)(void *)(SIM_W_AT(w, w->thread) +
-				     (size_t)tid * w->thsize);
+	const uint32_t *th_off = (const uint32_t *)(const void *)
+				 SIM_W_AT(w, w->thread);
+
+	return (SimThread *)(void *)SIM_W_AT(w, th_off[tid]);
 }
 
 static inline SimLock sim_lock(const SimWorld *w, int inst)

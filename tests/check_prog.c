@@ -1884,13 +1884,20 @@ START_TEST(test_link_shape_stacks)
 	const SimProc *deep = f->p->procs[fx_proc(f, "deep")];
 	const SimProc *mid = f->p->procs[fx_proc(f, "mid")];
 	const SimProc *leaf = f->p->procs[fx_proc(f, "leaf")];
+	const SimProc *flat = f->p->procs[fx_proc(f, "flat")];
+	const SimProc *body0 = f->p->procs[f->p->body0];
 	const SimProc *body = f->p->procs[f->p->body0 + 1];
 
 	/* T1's body -> deep -> mid -> leaf */
 	ck_assert_int_eq(f->p->shape.frames, 4);
 	ck_assert_int_eq(f->p->shape.regs, body->nregs + deep->nregs +
 			 mid->nregs + leaf->nregs);
-	ck_assert_int_eq(sim_thread(f->w, 0)->nframes, 4);
+	ck_assert_int_eq(sim_thread(f->w, 1)->nframes, 4);
+	ck_assert_int_eq(sim_thread(f->w, 1)->nregs, f->p->shape.regs);
+	/* each record is its own body's chain: T0's body -> flat */
+	ck_assert_int_eq(sim_thread(f->w, 0)->nframes, 2);
+	ck_assert_int_eq(sim_thread(f->w, 0)->nregs,
+			 body0->nregs + flat->nregs);
 	/* T1 is parked at leaf's i_size_read, in its record's last frame */
 	ck_assert_int_eq(sim_thread(f->w, 1)->depth, 4);
 	fx_run(f, "1");

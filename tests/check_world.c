@@ -453,9 +453,9 @@ START_TEST(test_hash_size_excludes_notes)
 	ck_assert(!sim_world_equal(a, b));
 	sim_lock_init(sim_lock(b, 2).st, SIM_LK_ENTRY, b->nthreads, b->pgset);
 	ck_assert(sim_world_equal(a, b));
-	sim_th_reg(sim_thread(b, 3))[b->nregs - 1] = 1;
+	sim_th_reg(sim_thread(b, 3))[sim_thread(b, 3)->nregs - 1] = 1;
 	ck_assert(!sim_world_equal(a, b));
-	sim_th_reg(sim_thread(b, 3))[b->nregs - 1] = 0;
+	sim_th_reg(sim_thread(b, 3))[sim_thread(b, 3)->nregs - 1] = 0;
 	sim_pte(b, 0, 7)->writable = 1;
 	ck_assert(!sim_world_equal(a, b));
 	sim_pte(b, 0, 7)->writable = 0;
