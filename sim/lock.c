@@ -88,9 +88,7 @@ size_t sim_lock_size(int kind, int nthreads, int pgset)
 	size_t sets = lock_kinds[kind].ranged ?
 		      4 * (size_t)nthreads * (size_t)pgset :
 		      2 * (size_t)sim_bits_bytes(nthreads);
-	size_t n = sizeof(SimLockState) + (size_t)nthreads + sets;
-
-	return (n + 1) & ~(size_t)1;
+	return sizeof(SimLockState) + (size_t)nthreads + sets;
 }
 
 /* The threads with pages in set WHICH. */

@@ -109,10 +109,12 @@ typedef uint64_t SimThreadSet;
  *   own                     the holders
  *   xown                    those holding it in write mode */
 typedef struct {
-	uint8_t nwait;
-	uint8_t corrupt;                   /* rwsem: count corrupted */
+	uint8_t nwait : 7;                 /* <= nthreads <= SIM_THREADS_MAX */
+	uint8_t corrupt : 1;               /* rwsem: count corrupted */
 	uint8_t data[];
 } SimLockState;
+
+_Static_assert(SIM_THREADS_MAX < 1 << 7, "SimLockState.nwait is 7 bits");
 
 /* A lock instance as the functions below see it: its state in the world
  * and the constants that shape it.  A view, passed by value; the world
@@ -149,7 +151,8 @@ uint8_t *sim_lock_tset(SimLock l, int which);
 uint8_t *sim_lock_queue(SimLock l);
 
 /* sim_lock_size - bytes of the state of a lock of KIND for NTHREADS
- * threads, in a world whose page sets have PGSET bytes; a multiple of 2. */
+ * threads, in a world whose page sets have PGSET bytes (all of them
+ * bytes: it needs no alignment). */
 size_t sim_lock_size(int kind, int nthreads, int pgset);
 
 /* sim_lock_held - the threads holding L; sim_lock_excl - those holding

@@ -62,7 +62,7 @@ SimWorld *sim_world_new(const SimShape *s)
 						   th_regs(s, t)), 2);
 	for (int i = 0; i < s->locks; i++)
 		lock_off[i] = place(&at, sim_lock_size(s->lock_kind[i],
-					s->threads, pgset), 2);
+					s->threads, pgset), 1);
 	hdr.size = (uint32_t)at;
 	hdr.state_size = hdr.size - hdr.state;
 	w = g_malloc0(at);

@@ -134,15 +134,16 @@ _Static_assert(SIM_CODE_MAX <= 1 << 9, "SimFrame.pc is 9 bits");
  * flush) sit in per-thread bitsets of the world: sim_inval(),
  * sim_discarded(), sim_fsync_pending(). */
 typedef struct {
-	uint8_t status;         /* SimThreadStatus */
+	uint8_t status : 2;     /* SimThreadStatus */
+	uint8_t granted : 1;    /* a handoff gave it the lock it waits at */
+	uint8_t begun : 1;      /* it has taken a step of the outermost op
+				 * it is in (oracle.h: "inside an op") */
+	uint8_t : 4;            /* zero, as the world is made */
 	uint8_t proc;           /* process it runs in */
 	uint8_t depth;          /* frames in use; 0 = done */
 	uint8_t nheld;          /* lock instances held, in acquisition order */
-	uint8_t granted;        /* a handoff gave it the lock it waits at */
 	uint8_t nframes;        /* frames the record holds (its shape's) */
 	uint8_t nregs;          /* registers the record holds, all frames */
-	uint8_t begun;          /* it has taken a step of the outermost op
-				 * it is in (oracle.h: "inside an op") */
 	uint16_t wait_lock;     /* lock instance waited on when BLOCKED */
 	uint16_t held[SIM_HELD_MAX];
 } SimThread;
