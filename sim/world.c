@@ -56,6 +56,7 @@ SimWorld *sim_world_new(const SimShape *s)
 	hdr.cache_dirty = place(&at, (size_t)blkset, 1);
 	hdr.inval = place(&at, (size_t)pgset * s->threads, 1);
 	hdr.discarded = place(&at, (size_t)pgset * s->threads, 1);
+	hdr.dio_old = place(&at, (size_t)pgset * s->threads, 1);
 	hdr.fsync_pending = place(&at, (size_t)blkset * s->threads, 1);
 	for (int t = 0; t < s->threads; t++)
 		th_off[t] = place(&at, sim_th_size(th_frames(s, t),
