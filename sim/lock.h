@@ -37,8 +37,11 @@
  * sets (bitset.h): own (pages held), xown (held in write mode) and head (the
  * first page of each held range, so adjacent ranges stay distinct and an
  * unlock must name one range exactly); a queued request's pages are
- * want.  The other kinds use the same fields with one pseudo-page, so a
- * holder has own == 1 and one grant rule serves every kind.
+ * want.  The other kinds keep only who holds them (in write mode) as
+ * two thread sets, which the rules read as a set of one pseudo-page per
+ * thread (held: {0}; want: {0} when queued), so one grant rule serves
+ * every kind while the state stays a few bytes an instance (most of a
+ * world's instances are per-page locks).
  *
  * An rwsem released with up_write() by a thread that holds it for read
  * (rwsem-xadd, v4.x: count = 1 - RWSEM_ACTIVE_WRITE_BIAS, positive with
@@ -52,8 +55,9 @@
  * range starts at a head; no two holders overlap in a conflicting mode; a thread is queued
  * at most once, with a non-empty want, and (except for a range lock, where
  * a holder may wait for another range) is never both holder and waiter;
- * an exclusive holder of a non-range lock is the only holder; only an
- * rwsem is ever corrupt, and then nobody holds it for write.
+ * an exclusive holder of a non-range lock is the only holder, and its
+ * thread sets name no thread past the last; only an rwsem is ever
+ * corrupt, and then nobody holds it for write.
  *
  * Callers: step.c changes lock state; oracle.c and run.c only read it
  * (sim_lock_blockers, for the wait-for graph).  A thread that cannot be
@@ -88,42 +92,73 @@ typedef uint64_t SimThreadSet;
 
 #define SIM_TSET(t) ((SimThreadSet)1 << (t))
 
-/* One lock instance: a header and its per-thread arrays, sized by the
- * world's thread count and (for a range lock) page count, sim_lock_size()
- * bytes.  No padding the init leaves unset, so memcmp and the state hash
- * see exactly the logical state.  Who holds it (in which mode) is who
- * has pages (in xown): sim_lock_held(), sim_lock_excl().  data[] holds,
- * in order:
+/* One lock instance's state in the world, sim_lock_size() bytes: what
+ * changes while a search runs and nothing else (its kind, the thread
+ * count and the page-set size are the world's, in SimLock below), with
+ * no padding the init leaves unset, so memcmp and the state hash see
+ * exactly the logical state.  data[] holds, in order:
  *   wait[nthreads]          tid | mode << 7, FIFO
+ * then for a range lock, page sets of pgset bytes:
  *   want[nthreads][pgset]   pages a queued request asks for
  *   own[nthreads][pgset]    pages held
  *   xown[nthreads][pgset]   pages held in write mode
- *   head[nthreads][pgset]   first page of each held range */
+ *   head[nthreads][pgset]   first page of each held range
+ * and for the other kinds, whose holds are one pseudo-page (so want is
+ * "queued" and head is own), two thread sets of sim_bits_bytes(nthreads)
+ * bytes, bit t for thread t:
+ *   own                     the holders
+ *   xown                    those holding it in write mode */
 typedef struct {
-	uint16_t pgset;                    /* bytes of one page set */
+	uint8_t nwait : 7;                 /* <= nthreads <= SIM_THREADS_MAX */
+	uint8_t corrupt : 1;               /* rwsem: count corrupted */
+	uint8_t data[];
+} SimLockState;
+
+_Static_assert(SIM_THREADS_MAX < 1 << 7, "SimLockState.nwait is 7 bits");
+
+/* A lock instance as the functions below see it: its state in the world
+ * and the constants that shape it.  A view, passed by value; the world
+ * makes one per call (sim_lock() in world.h).  Who holds it (in which
+ * mode) is who has pages (in xown): sim_lock_held(), sim_lock_excl(). */
+typedef struct {
+	SimLockState *st;
 	uint8_t kind;                      /* SimLockKind */
 	uint8_t nthreads;
-	uint8_t nwait;
-	uint8_t corrupt;                   /* rwsem: count corrupted */
-	uint8_t data[];
+	uint16_t pgset;                    /* bytes of a page set: the
+	                                    * world's for a range lock, 1
+	                                    * (the pseudo-page) otherwise */
 } SimLock;
 
-/* The page sets of thread TID in L, pgset bytes each (what it waits for,
- * holds, holds in write mode, the first page of each range it holds);
- * L's FIFO wait queue, nwait entries of tid | mode << 7.  Read by the
- * invariant check and the tests. */
-enum { SIM_LOCK_WANT, SIM_LOCK_OWN, SIM_LOCK_XOWN, SIM_LOCK_HEAD };
-uint8_t *sim_lock_pages(const SimLock *l, int which, int tid);
-uint8_t *sim_lock_queue(const SimLock *l);
+/* sim_lock_at - the view of the instance of KIND whose state is at ST,
+ * in a world of NTHREADS threads whose page sets have PGSET bytes. */
+static inline SimLock sim_lock_at(void *st, int kind, int nthreads,
+				  int pgset)
+{
+	return (SimLock){ .st = (SimLockState *)st, .kind = (uint8_t)kind,
+			  .nthreads = (uint8_t)nthreads,
+			  .pgset = (uint16_t)(kind == SIM_LK_RANGE ? pgset :
+					      1) };
+}
 
-/* sim_lock_size - bytes of a lock for NTHREADS threads whose page sets
- * have PGSET bytes (1 for every kind but a range lock); a multiple of 2. */
-size_t sim_lock_size(int nthreads, int pgset);
+/* The page sets of thread TID in range lock L, pgset bytes each (what it
+ * waits for, holds, holds in write mode, the first page of each range
+ * it holds); the thread sets OWN and XOWN of any other lock; L's FIFO
+ * wait queue, nwait entries of tid | mode << 7.  Read by the invariant
+ * check and the tests. */
+enum { SIM_LOCK_WANT, SIM_LOCK_OWN, SIM_LOCK_XOWN, SIM_LOCK_HEAD };
+uint8_t *sim_lock_pages(SimLock l, int which, int tid);
+uint8_t *sim_lock_tset(SimLock l, int which);
+uint8_t *sim_lock_queue(SimLock l);
+
+/* sim_lock_size - bytes of the state of a lock of KIND for NTHREADS
+ * threads, in a world whose page sets have PGSET bytes (all of them
+ * bytes: it needs no alignment). */
+size_t sim_lock_size(int kind, int nthreads, int pgset);
 
 /* sim_lock_held - the threads holding L; sim_lock_excl - those holding
  * some of it in write mode. */
-SimThreadSet sim_lock_held(const SimLock *l);
-SimThreadSet sim_lock_excl(const SimLock *l);
+SimThreadSet sim_lock_held(SimLock l);
+SimThreadSet sim_lock_excl(SimLock l);
 
 /* Outcome of an acquire attempt. */
 typedef enum {
@@ -131,9 +166,9 @@ typedef enum {
 	SIM_LOCK_QUEUED,
 } SimLockResult;
 
-/* sim_lock_init - an unheld lock of KIND at L, sim_lock_size(NTHREADS,
- * PGSET) bytes. */
-void sim_lock_init(SimLock *l, SimLockKind kind, int nthreads, int pgset);
+/* sim_lock_init - an unheld lock of KIND at ST, sim_lock_size(KIND,
+ * NTHREADS, PGSET) bytes, and its view. */
+SimLock sim_lock_init(void *st, SimLockKind kind, int nthreads, int pgset);
 
 /* sim_lock_acquire - try to take L for TID in MODE over [start, end] (the
  * range is ignored except for range locks).  Granted: TID holds it.
@@ -143,7 +178,7 @@ void sim_lock_init(SimLock *l, SimLockKind kind, int nthreads, int pgset);
  * (recursive read: two nodes over one page, not representable).  A
  * request overlapping a range TID holds otherwise queues behind TID
  * itself. */
-SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
+SimLockResult sim_lock_acquire(SimLock l, int tid, SimLockMode mode,
 			       int start, int end);
 
 /* sim_lock_release - TID drops L (which it holds; for a range lock the
@@ -153,41 +188,41 @@ SimLockResult sim_lock_acquire(SimLock *l, int tid, SimLockMode mode,
  * wait-bit dequeues one waiter (WAKE_ALL: every waiter) for a retry.
  * Returns the bitmask of threads made runnable; *granted gets the subset
  * that now hold L (for an entry lock always 0). */
-SimThreadSet sim_lock_release(SimLock *l, int tid, int start, int end,
+SimThreadSet sim_lock_release(SimLock l, int tid, int start, int end,
 			 bool wake_all, SimThreadSet *granted);
 
 /* sim_lock_downgrade - TID turns its write hold of rwsem L into a read
  * hold in one step (downgrade_write), then admits the waiters that now
  * fit: the readers queued ahead of the first writer.  Returns the bitmask
  * of threads granted L. */
-SimThreadSet sim_lock_downgrade(SimLock *l, int tid);
+SimThreadSet sim_lock_downgrade(SimLock l, int tid);
 
 /* sim_lock_release_unbalanced - TID, holding rwsem L for read, releases
  * it with up_write: its hold goes, L becomes corrupt, and the queued
  * readers are admitted.  Returns the bitmask of threads granted L. */
-SimThreadSet sim_lock_release_unbalanced(SimLock *l, int tid);
+SimThreadSet sim_lock_release_unbalanced(SimLock l, int tid);
 
 /* sim_lock_wake_all - dequeue every waiter without changing holders (a
  * deleted DAX entry wakes all sleepers, which then re-look-up).  Returns
  * the bitmask of woken threads. */
-SimThreadSet sim_lock_wake_all(SimLock *l);
+SimThreadSet sim_lock_wake_all(SimLock l);
 
 /* sim_lock_is_held_by - whether TID holds L. */
-bool sim_lock_is_held_by(const SimLock *l, int tid);
+bool sim_lock_is_held_by(SimLock l, int tid);
 
 /* sim_lock_holds_range - whether [start, end] is exactly one range TID
  * holds of range lock L. */
-bool sim_lock_holds_range(const SimLock *l, int tid, int start, int end);
+bool sim_lock_holds_range(SimLock l, int tid, int start, int end);
 
 /* sim_lock_overlaps_own - whether [start, end] overlaps a range TID holds
  * of range lock L; *write_held: whether some overlapped page is held in
  * write mode. */
-bool sim_lock_overlaps_own(const SimLock *l, int tid, int start, int end,
+bool sim_lock_overlaps_own(SimLock l, int tid, int start, int end,
 			   bool *write_held);
 
 /* sim_lock_ranges_str - TID's held ranges of range lock L as text,
  * "[0, 1] [4, 4]", into BUF of LEN bytes. */
-const char *sim_lock_ranges_str(const SimLock *l, int tid, char *buf,
+const char *sim_lock_ranges_str(SimLock l, int tid, char *buf,
 				size_t len);
 
 /* sim_lock_blockers - the threads queued TID waits for: the holders
@@ -196,17 +231,17 @@ const char *sim_lock_ranges_str(const SimLock *l, int tid, char *buf,
  * holder, whether TID is queued or sleeps re-taking a lock it holds).
  * Includes TID itself when it waits for its own range.  For a range lock,
  * 0 when TID is not queued on L. */
-SimThreadSet sim_lock_blockers(const SimLock *l, int tid);
+SimThreadSet sim_lock_blockers(SimLock l, int tid);
 
 /* sim_lock_mode_of - the mode TID holds L in (TID must hold it; for a
  * range lock, WRITE if any range it holds is). */
-SimLockMode sim_lock_mode_of(const SimLock *l, int tid);
+SimLockMode sim_lock_mode_of(SimLock l, int tid);
 
 /* sim_lock_waiter_mode - the mode TID is queued for, or -1. */
-int sim_lock_waiter_mode(const SimLock *l, int tid);
+int sim_lock_waiter_mode(SimLock l, int tid);
 
 /* sim_lock_check - false if L breaks an invariant of the header. */
-bool sim_lock_check(const SimLock *l);
+bool sim_lock_check(SimLock l);
 
 /* sim_lock_kind_name - "mutex", "rwsem", ...; sim_lock_kind_lookup: the
  * kind for a name, or -1. */

@@ -365,8 +365,8 @@ static void describe_wait(const SimWorld *w, int t, int holder,
 	int mode = sim_lock_waiter_mode(sim_lock(w, th->wait_lock), t);
 
 	sim_lock_name(p, th->wait_lock, name, sizeof(name));
-	bool moded = sim_lock(w, th->wait_lock)->kind == SIM_LK_RWSEM ||
-		     sim_lock(w, th->wait_lock)->kind == SIM_LK_RANGE;
+	bool moded = sim_lock(w, th->wait_lock).kind == SIM_LK_RWSEM ||
+		     sim_lock(w, th->wait_lock).kind == SIM_LK_RANGE;
 
 	if (!moded)
 		mode = -1;
@@ -416,7 +416,7 @@ void sim_oracle_stuck(const SimWorld *w, SimStepCtx *ctx)
 				"thread is left to wake it%s\n", t,
 				sim_lock_name(ctx->prog, th->wait_lock, name,
 					      sizeof(name)),
-				sim_lock(w, th->wait_lock)->corrupt ?
+				sim_lock(w, th->wait_lock).st->corrupt ?
 				" (its count was corrupted by up_write of a "
 				"read hold)" : "");
 		return;

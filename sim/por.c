@@ -513,11 +513,11 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		f.lock = inst >= 0 ? inst : SIM_POR_LOCK_ANY;
 		f.decl = inst >= 0 ? (int8_t)sim_lock_decl_of(p, inst) : -1;
 		if (inst >= 0 && reads_rwsem(in) &&
-		    sim_lock(w, inst)->kind == SIM_LK_RWSEM) {
-			const SimLock *l = sim_lock(w, inst);
+		    sim_lock(w, inst).kind == SIM_LK_RWSEM) {
+			SimLock l = sim_lock(w, inst);
 			f.reader = true;
 			f.refresh = true;
-			f.shared = !sim_lock_excl(l) && !l->nwait;
+			f.shared = !sim_lock_excl(l) && !l.st->nwait;
 		}
 	}
 	if (may_cross_boundary(w, ok, tid)) {

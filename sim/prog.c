@@ -301,20 +301,30 @@ static Chain chain_of(const SimProgram *p, int i, Chain *memo, uint8_t *mark)
 	return memo[i];
 }
 
-/* Frames and registers a thread record needs: the deepest chain of any
- * thread body, within the ceilings. */
+/* Frames and registers each thread record needs: the deepest chain of
+ * its body, within the ceilings; the shape's frames and regs are the
+ * most any thread needs. */
 static void shape_stacks(SimProgram *p)
 {
 	Chain *memo = g_new0(Chain, p->nprocs), most = { 1, 0 };
 	uint8_t *mark = g_new0(uint8_t, p->nprocs);
+	int n = p->shape.threads;
 
-	for (int i = p->body0; i < p->nprocs; i++) {
-		Chain c = chain_of(p, i, memo, mark);
-		most.frames = MAX(most.frames, c.frames);
-		most.regs = MAX(most.regs, c.regs);
+	p->th_frames = g_new0(uint8_t, n > 0 ? n : 1);
+	p->th_regs = g_new0(uint8_t, n > 0 ? n : 1);
+	for (int t = 0; t < n; t++) {
+		Chain c = chain_of(p, p->body0 + p->scn->threads[t].body,
+				   memo, mark);
+		p->th_frames[t] = (uint8_t)MIN(MAX(c.frames, 1),
+					       SIM_FRAMES_MAX);
+		p->th_regs[t] = (uint8_t)MIN(c.regs, SIM_REGS_MAX);
+		most.frames = MAX(most.frames, p->th_frames[t]);
+		most.regs = MAX(most.regs, p->th_regs[t]);
 	}
-	p->shape.frames = (uint8_t)MIN(most.frames, SIM_FRAMES_MAX);
-	p->shape.regs = (uint8_t)MIN(most.regs, SIM_REGS_MAX);
+	p->shape.frames = (uint8_t)most.frames;
+	p->shape.regs = (uint8_t)most.regs;
+	p->shape.th_frames = p->th_frames;
+	p->shape.th_regs = p->th_regs;
 	g_free(memo);
 	g_free(mark);
 }
@@ -356,14 +366,14 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 	G_STATIC_ASSERT(SIM_PROCS_MAX + 2 * SIM_PAGES_MAX +
 			(SIM_LOCKDECLS_MAX - SIM_LOCKDECL_BUILTIN) * UINT8_MAX
 			<= SIM_LOCKS_MAX);
-	p->ranged = g_new0(uint8_t, n > 0 ? n : 1);
+	p->lock_kind = g_new0(uint8_t, n > 0 ? n : 1);
 	for (int d = 0; d < model->nlocks; d++)
 		for (int i = 0; i < sim_lock_instances(&model->locks[d],
 				p->shape.procs, p->shape.pages); i++)
-			p->ranged[p->lock_base[d] + i] =
-				model->locks[d].kind == SIM_LK_RANGE;
+			p->lock_kind[p->lock_base[d] + i] =
+				(uint8_t)model->locks[d].kind;
 	p->shape.locks = (uint16_t)n;
-	p->shape.ranged = p->ranged;
+	p->shape.lock_kind = p->lock_kind;
 	p->procs = g_new0(SimProc *, p->nprocs);
 	for (int i = 0; i < model->nprocs; i++)
 		p->procs[i] = proc_for_shape(&model->procs[i], &p->shape);
@@ -390,6 +400,8 @@ void sim_program_free(SimProgram *p)
 		g_free(p->procs[i]);
 	}
 	g_free(p->procs);
-	g_free(p->ranged);
+	g_free(p->lock_kind);
+	g_free(p->th_frames);
+	g_free(p->th_regs);
 	g_free(p);
 }

@@ -261,7 +261,9 @@ typedef struct {
 	int lock_base[SIM_LOCKDECLS_MAX];  /* first instance of each class */
 	int nlocks;             /* lock instances */
 	SimShape shape;         /* the world's sizes (world.h) */
-	uint8_t *ranged;        /* [nlocks]: instance of a range lock */
+	uint8_t *lock_kind;     /* [nlocks]: SimLockKind of each instance */
+	uint8_t *th_frames;     /* [threads]: thread records' capacities */
+	uint8_t *th_regs;
 } SimProgram;
 
 /* sim_program_link - bind SCN's thread bodies to MODEL and compute the

@@ -67,7 +67,7 @@ static char *lock_lines(const SimRun *r)
 	for (int tid = 0; tid < r->w->nthreads; tid++) {
 		const SimThread *t = sim_thread(r->w, tid);
 		for (int i = 0; i < t->nheld; i++) {
-			const SimLock *l = sim_lock(r->w, t->held[i]);
+			SimLock l = sim_lock(r->w, t->held[i]);
 			g_string_append_printf(s, "T%d holds %s %s\n", tid,
 				sim_lock_name(r->prog, t->held[i], name,
 					      sizeof(name)),
@@ -154,7 +154,7 @@ static void cannot_run(SimRun *r, int tid, const char *extra)
 	if (t->status == SIM_TH_DONE) {
 		g_string_append(s, "it has finished");
 	} else if (t->status == SIM_TH_BLOCKED) {
-		const SimLock *l = sim_lock(r->w, t->wait_lock);
+		SimLock l = sim_lock(r->w, t->wait_lock);
 		g_string_append_printf(s, "waits for %s",
 			sim_lock_name(r->prog, t->wait_lock, name,
 				      sizeof(name)));

@@ -220,7 +220,7 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 	if (inst < 0)
 		return broken(c, "%s: index out of range",
 			      sim_prims[c->in->sub].name);
-	SimLock *l = sim_lock(c->w, inst);
+	SimLock l = sim_lock(c->w, inst);
 	if (t->granted) {
 		/* woken by a handoff: we hold it already; this step is the
 		 * return from the sleeping lock call */
@@ -239,7 +239,7 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 		sim_lockdep_acquire(c->ctx->lockdep, c->w, c->ctx->notes,
 				    c->tid, inst, c->in->line,
 				    sim_th_frame(t)[t->depth - 1].proc);
-	if (l->kind == SIM_LK_RANGE) {
+	if (l.kind == SIM_LK_RANGE) {
 		/* an interval tree: disjoint ranges of one holder are separate
 		 * nodes; a range over one's own write range (or a write over
 		 * one's read range) queues behind oneself: a self-deadlock */
@@ -254,7 +254,7 @@ static HandlerResult do_acquire(Call *c, SimLockMode mode)
 				      sim_lock_ranges_str(l, c->tid, ranges,
 							  sizeof(ranges)));
 	} else if (sim_lock_is_held_by(l, c->tid)) {
-		if (mode == SIM_MODE_READ && l->kind == SIM_LK_RWSEM)
+		if (mode == SIM_MODE_READ && l.kind == SIM_LK_RWSEM)
 			return broken(c, "recursive down_read of %s",
 				      sim_lock_name(c->ctx->prog, inst, name,
 						    sizeof(name)));
@@ -302,13 +302,13 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 	if (inst < 0)
 		return broken(c, "%s: index out of range",
 			      sim_prims[c->in->sub].name);
-	SimLock *l = sim_lock(c->w, inst);
+	SimLock l = sim_lock(c->w, inst);
 	if (!sim_lock_is_held_by(l, c->tid))
 		return broken(c, "%s of %s, which T%d does not hold",
 			      sim_prims[c->in->sub].name,
 			      sim_lock_name(c->ctx->prog, inst, name,
 					    sizeof(name)), c->tid);
-	if (want_mode == SIM_MODE_WRITE && l->kind == SIM_LK_RWSEM &&
+	if (want_mode == SIM_MODE_WRITE && l.kind == SIM_LK_RWSEM &&
 	    sim_lock_mode_of(l, c->tid) == SIM_MODE_READ) {
 		/* the kernel's own imbalance (D6): see lock.h */
 		held_drop(th_of(c), inst);
@@ -322,7 +322,7 @@ static HandlerResult do_release(Call *c, int want_mode, bool wake_all)
 			      sim_lock_name(c->ctx->prog, inst, name,
 					    sizeof(name)), c->tid,
 			      want_mode == SIM_MODE_WRITE ? "read" : "write");
-	if (l->kind == SIM_LK_RANGE &&
+	if (l.kind == SIM_LK_RANGE &&
 	    !sim_lock_holds_range(l, c->tid, start, end))
 		return broken(c, "range_unlock(%d, %d) of %s held over %s",
 			      start, end,
@@ -376,7 +376,7 @@ static HandlerResult h_downgrade_write(Call *c)
 
 	if (inst < 0)
 		return broken(c, "downgrade_write: index out of range");
-	SimLock *l = sim_lock(c->w, inst);
+	SimLock l = sim_lock(c->w, inst);
 	if (!sim_lock_is_held_by(l, c->tid) ||
 	    sim_lock_mode_of(l, c->tid) != SIM_MODE_WRITE)
 		return broken(c, "downgrade_write of %s, which T%d does not "
@@ -436,7 +436,7 @@ static HandlerResult wait_entry(Call *c)
 	if (!pgoff_ok(c, pgoff))
 		return out_of_range(c, pgoff, "wait_entry(%d)", pgoff);
 	int inst = sim_lock_instance(c->ctx->prog, SIM_LOCKDECL_ENTRY, pgoff);
-	SimLock *l = sim_lock(c->w, inst);
+	SimLock l = sim_lock(c->w, inst);
 	if (sim_lock_is_held_by(l, c->tid))
 		return broken(c, "wait_entry(%d) on an entry T%d has locked",
 			      pgoff, c->tid);
@@ -1711,13 +1711,6 @@ bool sim_step_init(SimWorld *w, const SimProgram *p, SimStepCtx *ctx)
 	/* Free blocks, highest id at the bottom: B(nb+1) is allocated first. */
 	for (int b = w->nblocks; b > nb; b--)
 		sim_free_stack(w)[sim_core(w)->nfree++] = (uint16_t)b;
-	for (int d = 0; d < p->model->nlocks; d++) {
-		int n = d + 1 < p->model->nlocks ? p->lock_base[d + 1] :
-			p->nlocks;
-		for (int i = p->lock_base[d]; i < n; i++)
-			sim_lock_init(sim_lock(w, i), p->model->locks[d].kind,
-				      w->nthreads, p->ranged[i] ? w->pgset : 1);
-	}
 	for (int t = 0; t < s->nthreads; t++) {
 		SimThread *th = sim_thread(w, t);
 		th->proc = (uint8_t)s->threads[t].proc;

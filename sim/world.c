@@ -16,6 +16,17 @@ static uint32_t place(size_t *at, size_t n, size_t align)
 	return (uint32_t)off;
 }
 
+/* Thread T's frames and registers in shape S. */
+static int th_frames(const SimShape *s, int t)
+{
+	return s->th_frames ? s->th_frames[t] : s->frames;
+}
+
+static int th_regs(const SimShape *s, int t)
+{
+	return s->th_regs ? s->th_regs[t] : s->regs;
+}
+
 SimWorld *sim_world_new(const SimShape *s)
 {
 	size_t at = sizeof(SimWorld) + sizeof(uint32_t) * s->locks;
@@ -26,11 +37,13 @@ SimWorld *sim_world_new(const SimShape *s)
 		.npages = s->pages, .nblocks = s->blocks,
 		.nlocks = s->locks,
 		.pgset = (uint16_t)pgset, .blkset = (uint16_t)blkset,
-		.nframes = s->frames, .nregs = s->regs,
 	};
 	uint32_t *lock_off = g_new(uint32_t, s->locks > 0 ? s->locks : 1);
+	uint32_t *th_off = g_new(uint32_t, s->threads > 0 ? s->threads : 1);
 	SimWorld *w;
 
+	hdr.lock_kind = place(&at, s->locks, 1);
+	hdr.thread = place(&at, sizeof(uint32_t) * s->threads, 4);
 	/* the state proper, from an 8-aligned start */
 	hdr.state = place(&at, sizeof(SimCore), 8);
 	hdr.bmap = place(&at, sizeof(uint16_t) * s->pages, 2);
@@ -45,27 +58,40 @@ SimWorld *sim_world_new(const SimShape *s)
 	hdr.discarded = place(&at, (size_t)pgset * s->threads, 1);
 	hdr.dio_old = place(&at, (size_t)pgset * s->threads, 1);
 	hdr.fsync_pending = place(&at, (size_t)blkset * s->threads, 1);
-	hdr.thsize = (uint16_t)sim_th_size(s->frames, s->regs);
-	hdr.thread = place(&at, (size_t)hdr.thsize * s->threads, 2);
+	for (int t = 0; t < s->threads; t++)
+		th_off[t] = place(&at, sim_th_size(th_frames(s, t),
+						   th_regs(s, t)), 2);
 	for (int i = 0; i < s->locks; i++)
-		lock_off[i] = place(&at, sim_lock_size(s->threads,
-					s->ranged[i] ? pgset : 1), 2);
+		lock_off[i] = place(&at, sim_lock_size(s->lock_kind[i],
+					s->threads, pgset), 1);
 	hdr.size = (uint32_t)at;
 	hdr.state_size = hdr.size - hdr.state;
 	w = g_malloc0(at);
 	memcpy(w, &hdr, sizeof(hdr));
 	memcpy(w->lock_off, lock_off, sizeof(uint32_t) * s->locks);
+	memcpy(SIM_W_AT(w, w->lock_kind), s->lock_kind, s->locks);
+	memcpy(SIM_W_AT(w, w->thread), th_off, sizeof(uint32_t) * s->threads);
 	g_free(lock_off);
-	sim_world_clear(w);
+	g_free(th_off);
+	for (int t = 0; t < s->threads; t++) {
+		sim_thread(w, t)->nframes = (uint8_t)th_frames(s, t);
+		sim_thread(w, t)->nregs = (uint8_t)th_regs(s, t);
+	}
 	return w;
 }
 
 void sim_world_clear(SimWorld *w)
 {
+	uint8_t cap[2 * SIM_THREADS_MAX];
+
+	for (int t = 0; t < w->nthreads; t++) {
+		cap[2 * t] = sim_thread(w, t)->nframes;
+		cap[2 * t + 1] = sim_thread(w, t)->nregs;
+	}
 	memset(SIM_W_AT(w, w->state), 0, w->state_size);
 	for (int t = 0; t < w->nthreads; t++) {
-		sim_thread(w, t)->nframes = w->nframes;
-		sim_thread(w, t)->nregs = w->nregs;
+		sim_thread(w, t)->nframes = cap[2 * t];
+		sim_thread(w, t)->nregs = cap[2 * t + 1];
 	}
 }
 

@@ -113,29 +113,39 @@ typedef struct {
 	uint16_t target;        /* block, or pgoff of the page-cache page */
 } SimPte;
 
+/* Four bytes a frame: a procedure index is below SIM_PROCS_CODE_MAX
+ * (the model's) plus SIM_THREADS_MAX (the bodies), a pc below
+ * SIM_CODE_MAX (every procedure ends in its RET, so a live pc is an
+ * instruction's). */
 typedef struct {
-	uint16_t proc;          /* index into SimProgram.procs */
-	uint16_t pc;
+	uint16_t proc : 7;      /* index into SimProgram.procs */
+	uint16_t pc : 9;
 	uint8_t base;           /* first register of this frame */
 	uint8_t ret_reg;        /* caller's register for the result */
 } SimFrame;
 
+_Static_assert(SIM_PROCS_CODE_MAX + SIM_THREADS_MAX <= 1 << 7,
+	       "SimFrame.proc is 7 bits");
+_Static_assert(SIM_CODE_MAX <= 1 << 9, "SimFrame.pc is 9 bits");
+
 /* A thread's record: this header, then its frames and registers, as
- * many as the shape gives (the deepest call chain the program can take
- * and the registers along it): sim_th_frame(t)[d], sim_th_reg(t)[r].
+ * many as the shape gives it (the deepest call chain its body can take
+ * and the registers along it, so records differ in size):
+ * sim_th_frame(t)[d], sim_th_reg(t)[r].
  * Its page and block sets (what the running op removed, discarded, made
  * old, must flush) sit in per-thread bitsets of the world: sim_inval(),
  * sim_discarded(), sim_dio_old(), sim_fsync_pending(). */
 typedef struct {
-	uint8_t status;         /* SimThreadStatus */
+	uint8_t status : 2;     /* SimThreadStatus */
+	uint8_t granted : 1;    /* a handoff gave it the lock it waits at */
+	uint8_t begun : 1;      /* it has taken a step of the outermost op
+				 * it is in (oracle.h: "inside an op") */
+	uint8_t : 4;            /* zero, as the world is made */
 	uint8_t proc;           /* process it runs in */
 	uint8_t depth;          /* frames in use; 0 = done */
 	uint8_t nheld;          /* lock instances held, in acquisition order */
-	uint8_t granted;        /* a handoff gave it the lock it waits at */
-	uint8_t nframes;        /* frames the record holds (the shape's) */
+	uint8_t nframes;        /* frames the record holds (its shape's) */
 	uint8_t nregs;          /* registers the record holds, all frames */
-	uint8_t begun;          /* it has taken a step of the outermost op
-				 * it is in (oracle.h: "inside an op") */
 	uint16_t wait_lock;     /* lock instance waited on when BLOCKED */
 	uint16_t held[SIM_HELD_MAX];
 } SimThread;
@@ -167,8 +177,9 @@ typedef struct {
 	uint16_t locks;         /* lock instances */
 	uint8_t frames;         /* per thread: deepest call chain */
 	uint8_t regs;           /* per thread: registers along it */
-	const uint8_t *ranged;  /* [locks]: instance is a range lock, whose
-	                         * holds are page sets, not one bit */
+	const uint8_t *th_frames; /* [threads]: thread t's own frames and */
+	const uint8_t *th_regs;   /* registers, or NULL: frames, regs */
+	const uint8_t *lock_kind; /* [locks]: SimLockKind of each instance */
 } SimShape;
 
 /* The mutable scalars of the state proper. */
@@ -186,7 +197,14 @@ typedef struct {
  *   pte[procs][pages], block[blocks + 1] ([0] unused: 0 is HOLE),
  *   mflags[pages], entry[pages], cache_dirty (bit b: block b's lines),
  *   per thread: inval, discarded, dio_old (page sets), fsync_pending
- *   (block set), thread[threads], lock instances (each at lock_off[i]).
+ *   (block set), thread records (thread t's at th_off[t]), lock instances
+ *   (each at lock_off[i]).
+ *
+ * What never changes in a search is in the header, not the state: the
+ * shape, and each lock instance's kind (lock_kind, an offset in the
+ * header of a byte per instance; with the thread count and page-set size
+ * it makes the SimLock view sim_lock() returns), where each thread record
+ * starts (thread, the header offset of uint32_t th_off[nthreads]).
  *
  * Copies go through sim_world_copy / sim_world_dup (the size is the
  * layout's, never sizeof(SimWorld)). */
@@ -197,10 +215,9 @@ typedef struct {
 	uint16_t nthreads, nprocs, npages, nblocks, nlocks;
 	uint16_t pgset;         /* bytes of a page set */
 	uint16_t blkset;        /* bytes of a block set (bit 0 unused) */
-	uint16_t thsize;        /* bytes of a thread record */
-	uint8_t nframes, nregs; /* a thread record's capacities */
 	uint32_t bmap, page_src, free_stack, pte, block, mflags, entry;
 	uint32_t cache_dirty, inval, discarded, dio_old, fsync_pending, thread;
+	uint32_t lock_kind;     /* header offset of uint8_t [nlocks] */
 	uint32_t lock_off[];    /* [nlocks] */
 } SimWorld;
 
@@ -290,13 +307,17 @@ static inline uint8_t *sim_fsync_pending(const SimWorld *w, int tid)
 
 static inline SimThread *sim_thread(const SimWorld *w, int tid)
 {
-	return (SimThread *)(void *)(SIM_W_AT(w, w->thread) +
-				     (size_t)tid * w->thsize);
+	const uint32_t *th_off = (const uint32_t *)(const void *)
+				 SIM_W_AT(w, w->thread);
+
+	return (SimThread *)(void *)SIM_W_AT(w, th_off[tid]);
 }
 
-static inline SimLock *sim_lock(const SimWorld *w, int inst)
+static inline SimLock sim_lock(const SimWorld *w, int inst)
 {
-	return (SimLock *)(void *)SIM_W_AT(w, w->lock_off[inst]);
+	return sim_lock_at(SIM_W_AT(w, w->lock_off[inst]),
+			   SIM_W_AT(w, w->lock_kind)[inst], w->nthreads,
+			   w->pgset);
 }
 
 /* sim_world_new - a zeroed world of SHAPE (no thread runs, every block

@@ -31,6 +31,7 @@
 #include <check.h>
 #include <string.h>
 #include <glib.h>
+#include "bitset.h"
 #include "lock.h"
 #include "fixture.h"
 #include "oracle.h"
@@ -43,12 +44,12 @@ Suite *lock_suite(void);
  * NT threads and 8 pages (one byte per page set). */
 #define NT 4
 typedef union {
-	SimLock lock;
+	SimLockState st;
 	uint64_t buf[8];
 } LockBuf;
 #define DECL_LOCK(name) \
 	LockBuf name##_buf; \
-	SimLock *const name = &name##_buf.lock
+	SimLock name
 
 /* ---- kinds ------------------------------------------------------------ */
 
@@ -75,12 +76,12 @@ START_TEST(test_init)
 {
 	DECL_LOCK(l);
 
-	memset(l, 0xa5, sizeof(l_buf));
-	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
-	ck_assert_int_eq(l->kind, SIM_LK_RANGE);
+	memset(&l_buf, 0xa5, sizeof(l_buf));
+	l = sim_lock_init(&l_buf, SIM_LK_RANGE, NT, 1);
+	ck_assert_int_eq(l.kind, SIM_LK_RANGE);
 	ck_assert_int_eq(sim_lock_held(l), 0);
 	ck_assert_int_eq(sim_lock_excl(l), 0);
-	ck_assert_int_eq(l->nwait, 0);
+	ck_assert_int_eq(l.st->nwait, 0);
 	for (int t = 0; t < NT; t++) {
 		ck_assert_int_eq(sim_lock_queue(l)[t], 0);
 		ck_assert_int_eq(sim_lock_pages(l, SIM_LOCK_WANT, t)[0], 0);
@@ -104,12 +105,12 @@ START_TEST(test_excl_grant_when_free)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	l = sim_lock_init(&l_buf, excl_kinds[_i], NT, 1);
 	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_held(l), BIT(2));
 	ck_assert_int_eq(sim_lock_excl(l), BIT(2));
-	ck_assert_int_eq(l->nwait, 0);
+	ck_assert_int_eq(l.st->nwait, 0);
 	ck_assert(sim_lock_is_held_by(l, 2));
 	ck_assert(!sim_lock_is_held_by(l, 0));
 	ck_assert_int_eq(sim_lock_mode_of(l, 2), SIM_MODE_WRITE);
@@ -121,12 +122,12 @@ START_TEST(test_excl_queue_when_held)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	l = sim_lock_init(&l_buf, excl_kinds[_i], NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
 	ck_assert_int_eq(sim_lock_held(l), BIT(0));
-	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(l.st->nwait, 1);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 1), SIM_MODE_WRITE);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 0), -1);
 	ck_assert(!sim_lock_is_held_by(l, 1));
@@ -140,25 +141,25 @@ START_TEST(test_excl_fifo_handoff)
 	DECL_LOCK(l);
 	SimThreadSet granted = 0xff;
 
-	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	l = sim_lock_init(&l_buf, excl_kinds[_i], NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
-	ck_assert_int_eq(l->nwait, 3);
+	ck_assert_int_eq(l.st->nwait, 3);
 
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), BIT(3));
 	ck_assert_int_eq(granted, BIT(3));
 	ck_assert_int_eq(sim_lock_held(l), BIT(3));
 	ck_assert_int_eq(sim_lock_excl(l), BIT(3));
-	ck_assert_int_eq(l->nwait, 2);
+	ck_assert_int_eq(l.st->nwait, 2);
 	ck_assert(sim_lock_check(l));
 
 	ck_assert_int_eq(sim_lock_release(l, 3, 0, 0, false, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
 	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
-	ck_assert_int_eq(l->nwait, 0);
+	ck_assert_int_eq(l.st->nwait, 0);
 
 	ck_assert_int_eq(sim_lock_release(l, 2, 0, 0, false, &granted), 0);
 	ck_assert_int_eq(granted, 0);
@@ -174,13 +175,13 @@ START_TEST(test_excl_wake_all_still_one)
 	DECL_LOCK(l);
 	SimThreadSet granted;
 
-	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	l = sim_lock_init(&l_buf, excl_kinds[_i], NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, true, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(l.st->nwait, 1);
 	ck_assert(sim_lock_check(l));
 }
 END_TEST
@@ -190,7 +191,7 @@ START_TEST(test_excl_read_mode_excludes)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, excl_kinds[_i], NT, 1);
+	l = sim_lock_init(&l_buf, excl_kinds[_i], NT, 1);
 	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0),
@@ -204,7 +205,7 @@ START_TEST(test_rwsem_readers_share)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RWSEM, NT, 1);
 	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0),
@@ -223,7 +224,7 @@ START_TEST(test_rwsem_writer_waits_for_readers)
 	DECL_LOCK(l);
 	SimThreadSet granted;
 
-	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RWSEM, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0);
 	ck_assert_int_eq(sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0),
@@ -231,7 +232,7 @@ START_TEST(test_rwsem_writer_waits_for_readers)
 	/* the first reader leaving is not enough */
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), 0);
 	ck_assert_int_eq(granted, 0);
-	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(l.st->nwait, 1);
 	/* the last one hands it to the writer */
 	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(granted, BIT(2));
@@ -245,7 +246,7 @@ START_TEST(test_rwsem_reader_waits_for_writer)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RWSEM, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0),
 			 SIM_LOCK_QUEUED);
@@ -262,7 +263,7 @@ START_TEST(test_rwsem_queued_writer_blocks_readers)
 	DECL_LOCK(l);
 	SimThreadSet granted;
 
-	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RWSEM, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
@@ -285,7 +286,7 @@ START_TEST(test_rwsem_handoff_consecutive_readers)
 	DECL_LOCK(l);
 	SimThreadSet granted;
 
-	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RWSEM, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0);
 	sim_lock_acquire(l, 2, SIM_MODE_READ, 0, 0);
@@ -295,7 +296,7 @@ START_TEST(test_rwsem_handoff_consecutive_readers)
 	ck_assert_int_eq(granted, BIT(1) | BIT(2));
 	ck_assert_int_eq(sim_lock_held(l), BIT(1) | BIT(2));
 	ck_assert_int_eq(sim_lock_excl(l), 0);
-	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(l.st->nwait, 1);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 3), SIM_MODE_WRITE);
 	ck_assert(sim_lock_check(l));
 }
@@ -306,21 +307,21 @@ START_TEST(test_rwsem_reader_behind_writer_stays)
 	DECL_LOCK(l);
 	SimThreadSet granted;
 
-	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RWSEM, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_READ, 0, 0);
 	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 3, SIM_MODE_READ, 0, 0);
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 0, false, &granted), BIT(1));
 	ck_assert_int_eq(granted, BIT(1));
-	ck_assert_int_eq(l->nwait, 2);
+	ck_assert_int_eq(l.st->nwait, 2);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 3), SIM_MODE_READ);
 	/* the writer gets it from the reader, then the last reader */
 	ck_assert_int_eq(sim_lock_release(l, 1, 0, 0, false, &granted), BIT(2));
 	ck_assert_int_eq(sim_lock_release(l, 2, 0, 0, false, &granted), BIT(3));
 	ck_assert_int_eq(granted, BIT(3));
 	ck_assert_int_eq(sim_lock_held(l), BIT(3));
-	ck_assert_int_eq(l->nwait, 0);
+	ck_assert_int_eq(l.st->nwait, 0);
 }
 END_TEST
 
@@ -330,13 +331,13 @@ START_TEST(test_entry_grant_and_queue)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_ENTRY, NT, 1);
 	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
 	ck_assert_int_eq(sim_lock_held(l), BIT(0));
-	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(l.st->nwait, 1);
 }
 END_TEST
 
@@ -346,7 +347,7 @@ START_TEST(test_entry_release_wakes_one_to_retry)
 	DECL_LOCK(l);
 	SimThreadSet granted = 0xff;
 
-	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_ENTRY, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
@@ -354,7 +355,7 @@ START_TEST(test_entry_release_wakes_one_to_retry)
 	ck_assert_int_eq(granted, 0);
 	ck_assert_int_eq(sim_lock_held(l), 0);
 	ck_assert_int_eq(sim_lock_excl(l), 0);
-	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(l.st->nwait, 1);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 1), SIM_MODE_WRITE);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 2), -1);
 	ck_assert(sim_lock_check(l));
@@ -366,7 +367,7 @@ START_TEST(test_entry_release_wake_all)
 	DECL_LOCK(l);
 	SimThreadSet granted = 0xff;
 
-	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_ENTRY, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
@@ -375,7 +376,7 @@ START_TEST(test_entry_release_wake_all)
 			 BIT(1) | BIT(2) | BIT(3));
 	ck_assert_int_eq(granted, 0);
 	ck_assert_int_eq(sim_lock_held(l), 0);
-	ck_assert_int_eq(l->nwait, 0);
+	ck_assert_int_eq(l.st->nwait, 0);
 	for (int t = 0; t < NT; t++)
 		ck_assert_int_eq(sim_lock_queue(l)[t], 0);
 }
@@ -389,19 +390,19 @@ START_TEST(test_entry_new_arrival_takes_clear_bit)
 	DECL_LOCK(l);
 	SimThreadSet granted;
 
-	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_ENTRY, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 0, 0);
 	sim_lock_release(l, 0, 0, 0, false, &granted);   /* wakes T1 only */
-	ck_assert_int_eq(l->nwait, 1);               /* T2 still sleeps */
+	ck_assert_int_eq(l.st->nwait, 1);               /* T2 still sleeps */
 	ck_assert_int_eq(sim_lock_acquire(l, 3, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_held(l), BIT(3));
 	/* the woken T1 retries and now finds the bit set again */
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0),
 			 SIM_LOCK_QUEUED);
-	ck_assert_int_eq(l->nwait, 2);
+	ck_assert_int_eq(l.st->nwait, 2);
 	ck_assert(sim_lock_check(l));
 }
 END_TEST
@@ -411,7 +412,7 @@ START_TEST(test_wake_all_keeps_holder)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_ENTRY, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_ENTRY, NT, 1);
 	ck_assert_int_eq(sim_lock_wake_all(l), 0);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
@@ -419,7 +420,7 @@ START_TEST(test_wake_all_keeps_holder)
 	ck_assert_int_eq(sim_lock_wake_all(l), BIT(1) | BIT(3));
 	ck_assert_int_eq(sim_lock_held(l), BIT(0));
 	ck_assert_int_eq(sim_lock_excl(l), BIT(0));
-	ck_assert_int_eq(l->nwait, 0);
+	ck_assert_int_eq(l.st->nwait, 0);
 	ck_assert(sim_lock_check(l));
 }
 END_TEST
@@ -430,7 +431,7 @@ START_TEST(test_range_disjoint_both_granted)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RANGE, NT, 1);
 	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 3),
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 4, 7),
@@ -448,7 +449,7 @@ START_TEST(test_range_overlap_conflicts)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RANGE, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 2, 4);
 	/* ends are inclusive: [4, 6] touches [2, 4] at 4 */
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 4, 6),
@@ -458,7 +459,7 @@ START_TEST(test_range_overlap_conflicts)
 	ck_assert_int_eq(sim_lock_acquire(l, 3, SIM_MODE_READ, 5, 5),
 			 SIM_LOCK_QUEUED);      /* behind T1's [4, 6] */
 	ck_assert_int_eq(sim_lock_held(l), BIT(0));
-	ck_assert_int_eq(l->nwait, 3);
+	ck_assert_int_eq(l.st->nwait, 3);
 }
 END_TEST
 
@@ -466,7 +467,7 @@ START_TEST(test_range_read_read_shares)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RANGE, NT, 1);
 	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 5),
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_READ, 3, 7),
@@ -486,7 +487,7 @@ START_TEST(test_range_fifo_on_overlap)
 	DECL_LOCK(l);
 	SimThreadSet granted;
 
-	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RANGE, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 3);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 2, 2),
 			 SIM_LOCK_QUEUED);
@@ -519,16 +520,16 @@ START_TEST(test_range_handoff_skips_blocked_waiter)
 	DECL_LOCK(l);
 	SimThreadSet granted;
 
-	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RANGE, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 7);
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 1);
 	sim_lock_acquire(l, 2, SIM_MODE_WRITE, 1, 2);  /* overlaps T1 */
 	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 5, 6);  /* overlaps no waiter */
-	ck_assert_int_eq(l->nwait, 3);
+	ck_assert_int_eq(l.st->nwait, 3);
 	ck_assert_int_eq(sim_lock_release(l, 0, 0, 7, false, &granted),
 			 BIT(1) | BIT(3));
 	ck_assert_int_eq(granted, BIT(1) | BIT(3));
-	ck_assert_int_eq(l->nwait, 1);
+	ck_assert_int_eq(l.st->nwait, 1);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 2), SIM_MODE_WRITE);
 }
 END_TEST
@@ -542,7 +543,7 @@ START_TEST(test_range_one_holder_disjoint)
 	SimThreadSet granted;
 	char buf[64];
 
-	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RANGE, NT, 1);
 	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 1),
 			 SIM_LOCK_GRANTED);
 	ck_assert_int_eq(sim_lock_acquire(l, 0, SIM_MODE_READ, 2, 3),
@@ -580,7 +581,7 @@ START_TEST(test_range_self_overlap_waits_for_self)
 	DECL_LOCK(l);
 	bool wh;
 
-	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RANGE, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 5, 5);
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 1, 1);
 	ck_assert(sim_lock_overlaps_own(l, 1, 0, 2, &wh));
@@ -601,7 +602,7 @@ START_TEST(test_range_blockers_through_queue)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_RANGE, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RANGE, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 1);
 	sim_lock_acquire(l, 3, SIM_MODE_WRITE, 6, 6);
 	ck_assert_int_eq(sim_lock_acquire(l, 1, SIM_MODE_WRITE, 1, 2),
@@ -709,8 +710,8 @@ START_TEST(test_check_rejects_bad_kind)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
-	l->kind = SIM_LK_COUNT;
+	l = sim_lock_init(&l_buf, SIM_LK_MUTEX, NT, 1);
+	l.kind = SIM_LK_COUNT;
 	ck_assert(!sim_lock_check(l));
 }
 END_TEST
@@ -719,8 +720,8 @@ START_TEST(test_check_rejects_nwait_overflow)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
-	l->nwait = NT + 1;
+	l = sim_lock_init(&l_buf, SIM_LK_MUTEX, NT, 1);
+	l.st->nwait = NT + 1;
 	ck_assert(!sim_lock_check(l));
 }
 END_TEST
@@ -729,9 +730,9 @@ START_TEST(test_check_rejects_excl_not_held)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_RWSEM, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_RWSEM, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_READ, 0, 0);
-	sim_lock_pages(l, SIM_LOCK_XOWN, 1)[0] = 1;     /* T1 holds nothing */
+	sim_bit_set(sim_lock_tset(l, SIM_LOCK_XOWN), 1); /* T1 holds nothing */
 	ck_assert(!sim_lock_check(l));
 }
 END_TEST
@@ -740,10 +741,24 @@ START_TEST(test_check_rejects_bad_waiter_tid)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_MUTEX, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_queue(l)[0] = NT;                     /* tid 4 */
-	l->nwait = 1;
+	l.st->nwait = 1;
+	ck_assert(!sim_lock_check(l));
+}
+END_TEST
+
+/* A non-range lock's holders are a thread set: a bit past the last
+ * thread names no thread. */
+START_TEST(test_check_rejects_stray_holder)
+{
+	DECL_LOCK(l);
+
+	l = sim_lock_init(&l_buf, excl_kinds[_i], NT, 1);
+	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
+	ck_assert(sim_lock_check(l));
+	sim_bit_set(sim_lock_tset(l, SIM_LOCK_OWN), NT);
 	ck_assert(!sim_lock_check(l));
 }
 END_TEST
@@ -752,12 +767,12 @@ START_TEST(test_check_rejects_double_queued)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_MUTEX, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(l, 1, SIM_MODE_WRITE, 0, 0);
 	ck_assert(sim_lock_check(l));
 	sim_lock_queue(l)[1] = sim_lock_queue(l)[0];
-	l->nwait = 2;
+	l.st->nwait = 2;
 	ck_assert(!sim_lock_check(l));
 }
 END_TEST
@@ -766,11 +781,10 @@ START_TEST(test_check_rejects_holder_waiting)
 {
 	DECL_LOCK(l);
 
-	sim_lock_init(l, SIM_LK_MUTEX, NT, 1);
+	l = sim_lock_init(&l_buf, SIM_LK_MUTEX, NT, 1);
 	sim_lock_acquire(l, 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_queue(l)[0] = 0 | SIM_MODE_WRITE << 7;
-	sim_lock_pages(l, SIM_LOCK_WANT, 0)[0] = 1;
-	l->nwait = 1;
+	l.st->nwait = 1;
 	ck_assert(!sim_lock_check(l));
 }
 END_TEST
@@ -784,25 +798,23 @@ START_TEST(test_check_rejects_shared_exclusive)
 
 	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
 		DECL_LOCK(l);
-		sim_lock_init(l, kinds[i], NT, 1);
-		sim_lock_pages(l, SIM_LOCK_OWN, 0)[0] = 1;
-		sim_lock_pages(l, SIM_LOCK_HEAD, 0)[0] = 1;
-		sim_lock_pages(l, SIM_LOCK_OWN, 2)[0] = 1;
-		sim_lock_pages(l, SIM_LOCK_HEAD, 2)[0] = 1;
-		sim_lock_pages(l, SIM_LOCK_XOWN, 2)[0] = 1;
+		l = sim_lock_init(&l_buf, kinds[i], NT, 1);
+		sim_bit_set(sim_lock_tset(l, SIM_LOCK_OWN), 0);
+		sim_bit_set(sim_lock_tset(l, SIM_LOCK_OWN), 2);
+		sim_bit_set(sim_lock_tset(l, SIM_LOCK_XOWN), 2);
 		ck_assert_msg(!sim_lock_check(l), "kind %s",
 			      sim_lock_kind_name(kinds[i]));
 	}
 	/* an rwsem with two readers is fine; a writer among them is not */
 	DECL_LOCK(r);
-	sim_lock_init(r, SIM_LK_RWSEM, NT, 1);
+	r = sim_lock_init(&r_buf, SIM_LK_RWSEM, NT, 1);
 	sim_lock_acquire(r, 0, SIM_MODE_READ, 0, 0);
 	sim_lock_acquire(r, 2, SIM_MODE_READ, 0, 0);
 	ck_assert(sim_lock_check(r));
-	sim_lock_pages(r, SIM_LOCK_XOWN, 2)[0] = 1;
+	sim_bit_set(sim_lock_tset(r, SIM_LOCK_XOWN), 2);
 	ck_assert(!sim_lock_check(r));
 	/* two range holders overlapping, one in write mode */
-	sim_lock_init(r, SIM_LK_RANGE, NT, 1);
+	r = sim_lock_init(&r_buf, SIM_LK_RANGE, NT, 1);
 	sim_lock_acquire(r, 0, SIM_MODE_READ, 0, 2);
 	sim_lock_acquire(r, 1, SIM_MODE_READ, 2, 3);
 	ck_assert(sim_lock_check(r));
@@ -812,7 +824,7 @@ START_TEST(test_check_rejects_shared_exclusive)
 END_TEST
 
 /* The first range TID holds of range lock L, from its page masks. */
-static void first_range(const SimLock *l, int tid, int *start, int *end)
+static void first_range(SimLock l, int tid, int *start, int *end)
 {
 	uint8_t own = sim_lock_pages(l, SIM_LOCK_OWN, tid)[0];
 	uint8_t head = sim_lock_pages(l, SIM_LOCK_HEAD, tid)[0];
@@ -835,7 +847,7 @@ START_TEST(test_check_accepts_api_states)
 	for (int k = 0; k < SIM_LK_COUNT; k++) {
 		DECL_LOCK(l);
 		bool ranged = k == SIM_LK_RANGE;
-		sim_lock_init(l, (SimLockKind)k, NT, 1);
+		l = sim_lock_init(&l_buf, (SimLockKind)k, NT, 1);
 		for (int n = 0; n < 200; n++) {
 			x ^= x << 13;
 			x ^= x >> 17;
@@ -930,6 +942,8 @@ Suite *lock_suite(void)
 	tcase_add_test(tc, test_check_rejects_nwait_overflow);
 	tcase_add_test(tc, test_check_rejects_excl_not_held);
 	tcase_add_test(tc, test_check_rejects_bad_waiter_tid);
+	tcase_add_loop_test(tc, test_check_rejects_stray_holder, 0,
+			    G_N_ELEMENTS(excl_kinds));
 	tcase_add_test(tc, test_check_rejects_double_queued);
 	tcase_add_test(tc, test_check_rejects_holder_waiting);
 	tcase_add_test(tc, test_check_rejects_shared_exclusive);

@@ -562,10 +562,10 @@ START_TEST(test_park_init_world)
 	ck_assert_int_eq(sim_free_stack(w)[0], w->nblocks);
 	ck_assert_int_eq(sim_thread(w, 0)->proc, 1);
 	ck_assert_int_eq(sim_thread(w, 1)->proc, 0);
-	ck_assert_int_eq(sim_lock(w, 0)->kind, SIM_LK_RWSEM);
-	ck_assert_int_eq(sim_lock(w, 2)->kind, SIM_LK_PAGE);
-	ck_assert_int_eq(sim_lock(w, 10)->kind, SIM_LK_ENTRY);
-	ck_assert_int_eq(sim_lock(w, 20)->kind, SIM_LK_HASHED);
+	ck_assert_int_eq(sim_lock(w, 0).kind, SIM_LK_RWSEM);
+	ck_assert_int_eq(sim_lock(w, 2).kind, SIM_LK_PAGE);
+	ck_assert_int_eq(sim_lock(w, 10).kind, SIM_LK_ENTRY);
+	ck_assert_int_eq(sim_lock(w, 20).kind, SIM_LK_HASHED);
 	ck_assert_int_eq(sim_step_runnable(w), 3);
 	const char *what = NULL;
 	ck_assert(sim_world_check(w, &what));
@@ -692,7 +692,7 @@ START_TEST(test_lock_rwsem_unbalanced_up_write)
 	fx_run(f, "00");
 	ck_assert(!f->ctx.model_error);
 	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, r)), 0);
-	ck_assert_int_eq(sim_lock(f->w, r)->corrupt, 1);
+	ck_assert_int_eq(sim_lock(f->w, r).st->corrupt, 1);
 	fx_run(f, "1");
 	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_BLOCKED);
 	fx_run(f, "222");
@@ -752,7 +752,7 @@ START_TEST(test_lock_range)
 	Fx *f = fx_new(prims_model, SCN3(FILE4, "rlw(0, 3)", "rlw(4, 9)",
 					 "rlr(3, 4)"));
 	int rl = fx_lock(f, "RL", 0);
-	const SimLock *l = sim_lock(f->w, rl);
+	SimLock l = sim_lock(f->w, rl);
 
 	fx_run(f, "012");
 	ck_assert_int_eq(sim_lock_held(l), 3);
@@ -771,7 +771,7 @@ END_TEST
 START_TEST(test_lock_range_readers_share)
 {
 	Fx *f = fx_new(prims_model, SCN2(FILE4, "rlr(0, 3)", "rlr(2, 5)"));
-	const SimLock *l = sim_lock(f->w, fx_lock(f, "RL", 0));
+	SimLock l = sim_lock(f->w, fx_lock(f, "RL", 0));
 
 	fx_run(f, "01");
 	ck_assert_int_eq(sim_lock_held(l), 3);
@@ -808,7 +808,7 @@ START_TEST(test_lock_unlock_entry_wakes_one)
 	const SimThread *t1 = sim_thread(f->w, 1);
 
 	fx_run(f, "012");
-	ck_assert_int_eq(sim_lock(f->w, e)->nwait, 2);
+	ck_assert_int_eq(sim_lock(f->w, e).st->nwait, 2);
 	fx_run(f, "00");
 	ck_assert_int_eq(t1->status, SIM_TH_RUNNABLE);
 	ck_assert_int_eq(t1->granted, 0);
@@ -833,7 +833,7 @@ START_TEST(test_lock_unlock_entry_all)
 	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_RUNNABLE);
 	ck_assert_int_eq(sim_thread(f->w, 2)->status, SIM_TH_RUNNABLE);
 	ck_assert_int_eq(sim_lock_held(sim_lock(f->w, e)), 0);
-	ck_assert_int_eq(sim_lock(f->w, e)->nwait, 0);
+	ck_assert_int_eq(sim_lock(f->w, e).st->nwait, 0);
 	fx_run(f, "21");                /* T2 retries first and wins */
 	ck_assert(sim_lock_is_held_by(sim_lock(f->w, e), 2));
 	ck_assert_int_eq(sim_thread(f->w, 1)->status, SIM_TH_BLOCKED);
@@ -1451,7 +1451,7 @@ START_TEST(test_prim_delete_entries)
 	ck_assert_int_eq(sim_thread(w, 1)->status, SIM_TH_RUNNABLE);
 	ck_assert_int_eq(sim_thread(w, 1)->granted, 0);
 	ck_assert(sim_lock_is_held_by(sim_lock(w, e), 0));
-	ck_assert_int_eq(sim_lock(w, e)->nwait, 0);
+	ck_assert_int_eq(sim_lock(w, e).st->nwait, 0);
 	fx_free(f);
 }
 END_TEST
@@ -1888,13 +1888,20 @@ START_TEST(test_link_shape_stacks)
 	const SimProc *deep = f->p->procs[fx_proc(f, "deep")];
 	const SimProc *mid = f->p->procs[fx_proc(f, "mid")];
 	const SimProc *leaf = f->p->procs[fx_proc(f, "leaf")];
+	const SimProc *flat = f->p->procs[fx_proc(f, "flat")];
+	const SimProc *body0 = f->p->procs[f->p->body0];
 	const SimProc *body = f->p->procs[f->p->body0 + 1];
 
 	/* T1's body -> deep -> mid -> leaf */
 	ck_assert_int_eq(f->p->shape.frames, 4);
 	ck_assert_int_eq(f->p->shape.regs, body->nregs + deep->nregs +
 			 mid->nregs + leaf->nregs);
-	ck_assert_int_eq(sim_thread(f->w, 0)->nframes, 4);
+	ck_assert_int_eq(sim_thread(f->w, 1)->nframes, 4);
+	ck_assert_int_eq(sim_thread(f->w, 1)->nregs, f->p->shape.regs);
+	/* each record is its own body's chain: T0's body -> flat */
+	ck_assert_int_eq(sim_thread(f->w, 0)->nframes, 2);
+	ck_assert_int_eq(sim_thread(f->w, 0)->nregs,
+			 body0->nregs + flat->nregs);
 	/* T1 is parked at leaf's i_size_read, in its record's last frame */
 	ck_assert_int_eq(sim_thread(f->w, 1)->depth, 4);
 	fx_run(f, "1");

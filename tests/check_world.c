@@ -35,19 +35,21 @@ Suite *world_suite(void);
 #define NBLOCKS 12
 
 /* *W becomes a world of I_SIZE pages whose first NB pgoffs hold
- * B1..B(NB), with NTHREADS threads (not started) and NLOCKS lock
- * instances (not initialised). */
+ * B1..B(NB), with NTHREADS threads (not started) and NLOCKS unheld lock
+ * instances, of the kinds in `kinds` below. */
 static void make_world(SimWorld **w, int i_size, int nb, int nthreads,
 		       int nlocks)
 {
-	static const uint8_t ranged[4];
+	static const uint8_t kinds[4] = {
+		SIM_LK_MUTEX, SIM_LK_RWSEM, SIM_LK_ENTRY, SIM_LK_MUTEX,
+	};
 	SimShape shape = {
 		.threads = (uint16_t)nthreads, .procs = 1, .pages = 8,
-		.blocks = NBLOCKS, .locks = (uint16_t)nlocks, .ranged = ranged,
+		.blocks = NBLOCKS, .locks = (uint16_t)nlocks, .lock_kind = kinds,
 		.frames = SIM_FRAMES_MAX, .regs = SIM_REGS_MAX,
 	};
 
-	ck_assert_int_le(nlocks, (int)sizeof(ranged));
+	ck_assert_int_le(nlocks, (int)sizeof(kinds));
 	g_free(*w);
 	*w = sim_world_new(&shape);
 	sim_core(*w)->i_size = (uint16_t)i_size;
@@ -257,9 +259,6 @@ START_TEST(test_check_accepts_valid)
 	make_world(&w, 4, 4, 2, 3);
 	sim_thread(w, 0)->depth = 2;
 	sim_thread(w, 1)->status = SIM_TH_DONE;
-	sim_lock_init(sim_lock(w, 0), SIM_LK_MUTEX, w->nthreads, 1);
-	sim_lock_init(sim_lock(w, 1), SIM_LK_RWSEM, w->nthreads, 1);
-	sim_lock_init(sim_lock(w, 2), SIM_LK_ENTRY, w->nthreads, 1);
 	sim_lock_acquire(sim_lock(w, 0), 0, SIM_MODE_WRITE, 0, 0);
 	ck_assert(world_ok(w));
 	/* a disk with every block allocated is fine too */
@@ -354,14 +353,11 @@ START_TEST(test_check_bad_lock)
 
 	make_world(&w, 4, 4, 2, 2);
 	sim_thread(w, 0)->status = sim_thread(w, 1)->status = SIM_TH_DONE;
-	sim_lock_init(sim_lock(w, 0), SIM_LK_MUTEX, w->nthreads, 1);
-	sim_lock_init(sim_lock(w, 1), SIM_LK_MUTEX, w->nthreads, 1);
 	ck_assert(world_ok(w));
 	/* T0 and T1 both hold the mutex */
 	for (int t = 0; t < 2; t++) {
-		sim_lock_pages(sim_lock(w, 1), SIM_LOCK_OWN, t)[0] = 1;
-		sim_lock_pages(sim_lock(w, 1), SIM_LOCK_XOWN, t)[0] = 1;
-		sim_lock_pages(sim_lock(w, 1), SIM_LOCK_HEAD, t)[0] = 1;
+		sim_bit_set(sim_lock_tset(sim_lock(w, 0), SIM_LOCK_OWN), t);
+		sim_bit_set(sim_lock_tset(sim_lock(w, 0), SIM_LOCK_XOWN), t);
 	}
 	ck_assert_str_eq(world_why(w), "a lock instance is inconsistent");
 }
@@ -372,7 +368,6 @@ START_TEST(test_check_blocked_not_queued)
 	g_autofree SimWorld *w = NULL;
 
 	make_world(&w, 4, 4, 2, 1);
-	sim_lock_init(sim_lock(w, 0), SIM_LK_MUTEX, w->nthreads, 1);
 	sim_thread(w, 0)->depth = sim_thread(w, 1)->depth = 2;
 	sim_lock_acquire(sim_lock(w, 0), 0, SIM_MODE_WRITE, 0, 0);
 	sim_lock_acquire(sim_lock(w, 0), 1, SIM_MODE_WRITE, 0, 0);
@@ -393,7 +388,6 @@ START_TEST(test_check_blocked_on_own_lock)
 	g_autofree SimWorld *w = NULL;
 
 	make_world(&w, 4, 4, 1, 1);
-	sim_lock_init(sim_lock(w, 0), SIM_LK_MUTEX, w->nthreads, 1);
 	sim_lock_acquire(sim_lock(w, 0), 0, SIM_MODE_WRITE, 0, 0);
 	sim_thread(w, 0)->depth = 2;
 	sim_thread(w, 0)->status = SIM_TH_BLOCKED;
@@ -434,7 +428,7 @@ START_TEST(test_hash_size_is_the_shape)
 	ck_assert_uint_ge(w->state, sizeof(SimWorld));
 	make_world(&w, 4, 4, 1, 2);
 	size_t more = sim_th_size(SIM_FRAMES_MAX, SIM_REGS_MAX) +
-		      2 * sim_lock_size(1, 1);
+		      2 * sim_lock_size(SIM_LK_MUTEX, 1, 1);
 	ck_assert_uint_ge(sim_world_hash_size(w), small + more);
 	ck_assert_uint_le(sim_world_hash_size(w), small + more + 16);
 }
@@ -447,8 +441,6 @@ START_TEST(test_hash_size_excludes_notes)
 	g_autofree SimWorld *a = NULL;
 
 	make_world(&a, 4, 4, 4, 3);
-	for (int i = 0; i < 3; i++)
-		sim_lock_init(sim_lock(a, i), SIM_LK_MUTEX, a->nthreads, 1);
 	g_autofree SimWorld *b = sim_world_dup(a);
 	g_autofree SimNotes *n = sim_notes_new(b);
 
@@ -459,10 +451,11 @@ START_TEST(test_hash_size_excludes_notes)
 
 	sim_lock_acquire(sim_lock(b, 2), 0, SIM_MODE_WRITE, 0, 0);
 	ck_assert(!sim_world_equal(a, b));
-	sim_lock_init(sim_lock(b, 2), SIM_LK_MUTEX, b->nthreads, 1);
-	sim_th_reg(sim_thread(b, 3))[b->nregs - 1] = 1;
+	sim_lock_init(sim_lock(b, 2).st, SIM_LK_ENTRY, b->nthreads, b->pgset);
+	ck_assert(sim_world_equal(a, b));
+	sim_th_reg(sim_thread(b, 3))[sim_thread(b, 3)->nregs - 1] = 1;
 	ck_assert(!sim_world_equal(a, b));
-	sim_th_reg(sim_thread(b, 3))[b->nregs - 1] = 0;
+	sim_th_reg(sim_thread(b, 3))[sim_thread(b, 3)->nregs - 1] = 0;
 	sim_pte(b, 0, 7)->writable = 1;
 	ck_assert(!sim_world_equal(a, b));
 	sim_pte(b, 0, 7)->writable = 0;
@@ -615,11 +608,11 @@ START_TEST(test_shape_ceiling_threads)
 	SimTrace *tr = sim_trace_new(p);
 	ck_assert(sim_run_start(&run, p, tr));
 	int inst = sim_lock_instance(p, SIM_LOCKDECL_BUILTIN, 0);
-	const SimLock *l = sim_lock(run.w, inst);
+	SimLock l = sim_lock(run.w, inst);
 	for (int t = 0; t < SIM_THREADS_MAX; t++)
 		ck_assert(sim_run_step(&run, t));
 	ck_assert_uint_eq(sim_lock_held(l), SIM_TSET(0));
-	ck_assert_int_eq(l->nwait, SIM_THREADS_MAX - 1);
+	ck_assert_int_eq(l.st->nwait, SIM_THREADS_MAX - 1);
 	ck_assert_int_eq(sim_step_runnable(run.w), SIM_TSET(0));
 	ck_assert_int_eq(sim_thread(run.w, 63)->status, SIM_TH_BLOCKED);
 	ck_assert_int_eq(sim_lock_waiter_mode(l, 63), SIM_MODE_WRITE);
