@@ -18,7 +18,9 @@
  * inside C fails it too (T runs nowhere in C yet can run everywhere).
  * So, for each thread W: Tarjan's SCCs over the edges but those that end
  * an op of W, and each component with an inner edge, W unfinished, is
- * checked once.
+ * checked once.  Those components lie inside the whole graph's, so one
+ * pass over every edge first keeps the per-thread passes to the states
+ * on some cycle (cycles()).
  *
  * On which graph.  The check runs on the unreduced graph, never on the
  * reduced one: sleep sets drop transitions out of states (and with them
@@ -188,15 +190,18 @@ static void csr_free(Csr *c)
 #define UNSEEN UINT32_MAX
 
 /* Whether edge E is not one that ends an op of thread WHO (the edges a
- * cycle starving WHO may take). */
+ * cycle starving WHO may take); WHO -1: every edge. */
 static bool starves(const SimEdge *e, int who)
 {
 	return !(e->tid & SIM_EDGE_PROGRESS) || sim_edge_tid(e) != who;
 }
 
 /* Tarjan's strongly connected components over the edges that starve WHO
- * (iteratively: the graph can be deep).  Returns comp[v]. */
-static uint32_t *sccs(const Csr *c, int who, uint32_t *ncomp)
+ * (iteratively: the graph can be deep), among the states CYCLIC marks
+ * (NULL: all); every other state is a component of its own.  Returns
+ * comp[v]. */
+static uint32_t *sccs(const Csr *c, int who, const uint8_t *cyclic,
+		      uint32_t *ncomp)
 {
 	uint32_t n = c->n, idx = 0, nc = 0, sp = 0, cp = 0;
 	uint32_t *index = g_new(uint32_t, n), *low = g_new(uint32_t, n);
@@ -204,6 +209,12 @@ static uint32_t *sccs(const Csr *c, int who, uint32_t *ncomp)
 	uint32_t *stack = g_new(uint32_t, n), *calls = g_new(uint32_t, n);
 
 	memset(index, 0xff, sizeof(uint32_t) * n);
+	/* seen and done: an edge into one is skipped below */
+	for (uint32_t v = 0; cyclic && v < n; v++)
+		if (!cyclic[v]) {
+			index[v] = 0;
+			comp[v] = nc++;
+		}
 	for (uint32_t root = 0; root < n; root++) {
 		if (index[root] != UNSEEN)
 			continue;
@@ -253,11 +264,43 @@ static uint32_t *sccs(const Csr *c, int who, uint32_t *ncomp)
 	return comp;
 }
 
+/* The states on some cycle of the whole graph, or NULL if it has none.
+ * A cycle that starves a thread is a cycle of the whole graph, so each
+ * thread's components need computing only over these states (one pass
+ * over every edge here instead of one a thread): most states of a
+ * search lie on no cycle, and most graphs have none. */
+static uint8_t *cycles(const Csr *c)
+{
+	uint32_t ncomp;
+	uint32_t *comp = sccs(c, -1, NULL, &ncomp);
+	uint32_t *size = g_new0(uint32_t, MAX(ncomp, 1));
+	uint8_t *cyclic = g_malloc0(MAX(c->n, 1));
+	bool any = false;
+
+	for (uint32_t v = 0; v < c->n; v++)
+		size[comp[v]]++;
+	for (uint32_t v = 0; v < c->n; v++) {
+		bool on = size[comp[v]] > 1;
+		for (uint32_t i = c->off[v]; i < c->off[v + 1] && !on; i++)
+			on = c->adj[i].dst == v;        /* a step back to v */
+		cyclic[v] = on;
+		any |= on;
+	}
+	g_free(size);
+	g_free(comp);
+	if (!any) {
+		g_free(cyclic);
+		return NULL;
+	}
+	return cyclic;
+}
+
 /* The components of one thread WHO's check. */
 typedef struct {
 	const Csr *c;
 	int who;
 	int nthreads;
+	const uint8_t *cyclic;  /* cycles(): the states on some cycle */
 	uint32_t *comp;
 	uint32_t ncomp;
 } Sccs;
@@ -280,6 +323,8 @@ static uint8_t *fair_components(const Sccs *k, SimThreadSet **stepped_out)
 
 	memset(always, 0xff, n * sizeof(SimThreadSet));
 	for (uint32_t v = 0; v < c->n; v++) {
+		if (!k->cyclic[v])
+			continue;       /* alone: no inner edge */
 		uint32_t x = k->comp[v];
 		always[x] &= c->enabled[v];
 		if (!(c->live[v] >> k->who & 1))
@@ -441,11 +486,12 @@ void sim_livelock_check(SimSearch *s, const SimGraph *g)
 	bool any = false;
 
 	csr_init(&c, g);
-	for (int who = 0; who < s->p->scn->nthreads && !any; who++) {
-		Sccs k = { .c = &c, .who = who,
+	uint8_t *cyclic = cycles(&c);
+	for (int who = 0; cyclic && who < s->p->scn->nthreads && !any; who++) {
+		Sccs k = { .c = &c, .who = who, .cyclic = cyclic,
 			   .nthreads = s->p->scn->nthreads };
 		SimThreadSet *stepped;
-		k.comp = sccs(&c, who, &k.ncomp);
+		k.comp = sccs(&c, who, cyclic, &k.ncomp);
 		uint8_t *fair = fair_components(&k, &stepped);
 		for (uint32_t x = 0; x < k.ncomp && !any; x++)
 			any = fair[x];
@@ -465,5 +511,6 @@ void sim_livelock_check(SimSearch *s, const SimGraph *g)
 		g_free(stepped);
 		g_free(k.comp);
 	}
+	g_free(cyclic);
 	csr_free(&c);
 }

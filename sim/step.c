@@ -800,6 +800,17 @@ static HandlerResult h_page_mapped(Call *c)
 
 /* ---- page cache -------------------------------------------------------- */
 
+/* The page at PGOFF stops being a copy that a direct write found older
+ * than its block (refilled, written, written back, dropped, or already
+ * found stale): it is not POLD, and no running write's dio_done owes it
+ * a stale mark (sim_dio_old). */
+static void page_not_old(SimWorld *w, int pgoff)
+{
+	sim_mflags(w)[pgoff] &= (uint8_t)~SIM_MF_POLD;
+	for (int t = 0; t < w->nthreads; t++)
+		sim_bit_clear(sim_dio_old(w, t), pgoff);
+}
+
 static HandlerResult h_find_page(Call *c)
 {
 	if (!pgoff_ok(c, c->a[0]))
@@ -863,7 +874,8 @@ static HandlerResult h_fill_page(Call *c)
 		c->r0 = SIM_EIO;
 		return DONE;
 	}
-	*f = (uint8_t)(*f & ~(SIM_MF_PSTALE | SIM_MF_PWRITTEN | SIM_MF_POLD));
+	*f = (uint8_t)(*f & ~(SIM_MF_PSTALE | SIM_MF_PWRITTEN));
+	page_not_old(c->w, pgoff);
 	fill_from_block(c->w, pgoff, b);
 	c->r0 = SIM_OK;
 	return DONE;
@@ -888,26 +900,39 @@ static HandlerResult h_invalidate_page(Call *c)
 		c->r0 = SIM_EBUSY;
 		return DONE;
 	}
+	page_not_old(c->w, pgoff);
 	*f &= (uint8_t)(SIM_MF_DIRTY | SIM_MF_TOWRITE);
 	sim_page_src(c->w)[pgoff] = 0;
 	return DONE;
 }
 
 /* dio_complete() reporting a direct write done: a page in [start, end]
- * still cached with data read from its block before the bio landed
- * (POLD, set by dio_write) is now stale: R7, "stale page cache vs
- * disk"; reading it is an uninit-read (the user sees stale data). */
+ * still cached with data read from its block before this thread's bio
+ * landed (POLD with this thread's sim_dio_old bit, both set by its
+ * dio_write) is now stale: R7, "stale page cache vs disk"; reading it is
+ * an uninit-read (the user sees stale data).  Each completion is one
+ * dio's, over its own range, after its own bio: iomap_dio_complete
+ * (fs/iomap/direct-io.c, v5.15) and dio_complete (fs/direct-io.c, v4.14)
+ * invalidate "offset >> PAGE_SHIFT" to "(offset + dio->size - 1) >>
+ * PAGE_SHIFT" of that dio, then complete its iocb; before 332391a9935d
+ * the iocb completes after generic_file_direct_write's second
+ * invalidate_inode_pages2_range (mm/filemap.c, v4.4).  A page cached
+ * after this bio landed, which another direct write still in flight then
+ * made old, is not stale for this one: a read concurrent with that write
+ * may see either data, and that write's own completion judges it. */
 static HandlerResult h_dio_done(Call *c)
 {
 	int start = c->a[0], end = c->a[1];
 
 	if (!clamp(c, &start, &end))
 		return DONE;
-	for (int p = start; p <= end; p++) {
-		uint8_t *f = &sim_mflags(c->w)[p];
-		if ((*f & SIM_MF_PAGE) && (*f & SIM_MF_POLD))
-			*f = (uint8_t)((*f & ~SIM_MF_POLD) | SIM_MF_PSTALE);
-	}
+	/* a bit of the set is there only while its page is that POLD copy
+	 * (page_not_old clears both) */
+	for (int p = start; p <= end; p++)
+		if (sim_bit(sim_dio_old(c->w, c->tid), p)) {
+			page_not_old(c->w, p);
+			sim_mflags(c->w)[p] |= SIM_MF_PSTALE;
+		}
 	return DONE;
 }
 
@@ -925,6 +950,7 @@ static HandlerResult h_delete_pages(Call *c)
 		 * set_page_dirty before the store): nothing is lost */
 		if (*f & SIM_MF_PSTORED)
 			sim_bit_set(sim_discarded(c->w, c->tid), p);
+		page_not_old(c->w, p);
 		*f &= (uint8_t)(SIM_MF_DIRTY | SIM_MF_TOWRITE);
 		sim_page_src(c->w)[p] = 0;
 	}
@@ -962,7 +988,8 @@ static HandlerResult h_writeback_page(Call *c)
 		sim_block(c->w, b)->state = SIM_BLK_WRITTEN;
 		sim_block(c->w, b)->stored |= (*f & SIM_MF_PWRITTEN) ? 1 : 0;
 	}
-	*f &= (uint8_t)~(SIM_MF_PDIRTY | SIM_MF_PSTORED | SIM_MF_POLD);
+	*f &= (uint8_t)~(SIM_MF_PDIRTY | SIM_MF_PSTORED);
+	page_not_old(c->w, pgoff);
 	sim_page_src(c->w)[pgoff] = (uint16_t)b;
 	return DONE;
 }
@@ -996,7 +1023,8 @@ static HandlerResult h_write_page(Call *c)
 		return DONE;
 	}
 	*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY |
-			SIM_MF_PSTORED) & ~(SIM_MF_PSTALE | SIM_MF_POLD));
+			SIM_MF_PSTORED) & ~SIM_MF_PSTALE);
+	page_not_old(c->w, pgoff);
 	c->r0 = SIM_OK;
 	return DONE;
 }
@@ -1103,11 +1131,14 @@ static HandlerResult h_dio_write(Call *c)
 		sim_block(c->w, b)->state = SIM_BLK_WRITTEN;
 		sim_block(c->w, b)->stored = 1;
 	}
-	/* a page-cache copy of B now holds older data than B (R7) */
+	/* a page-cache copy of B now holds older data than B (R7), made
+	 * old by this thread's write: its dio_done judges the copy */
 	for (int p = 0; p < c->w->npages; p++)
 		if ((sim_mflags(c->w)[p] & SIM_MF_PAGE) &&
-		    sim_page_src(c->w)[p] == b)
+		    sim_page_src(c->w)[p] == b) {
 			sim_mflags(c->w)[p] |= SIM_MF_POLD;
+			sim_bit_set(sim_dio_old(c->w, c->tid), p);
+		}
 	return DONE;
 }
 
@@ -1172,7 +1203,8 @@ static HandlerResult h_user_store(Call *c)
 			return DONE;
 		}
 		*f = (uint8_t)((*f | SIM_MF_PWRITTEN | SIM_MF_PDIRTY |
-				SIM_MF_PSTORED) & ~(SIM_MF_PSTALE | SIM_MF_POLD));
+				SIM_MF_PSTORED) & ~SIM_MF_PSTALE);
+		page_not_old(w, pte->target);
 		return DONE;
 	}
 	int b = pte->target;
@@ -1359,11 +1391,12 @@ static void fmt_call(SimStepCtx *ctx, const SimProc *callee,
 }
 
 /* The sets the outermost op of TID accumulates (what it removed,
- * discarded, must flush) start empty and end with it. */
+ * discarded, made old, must flush) start empty and end with it. */
 static void op_sets_clear(SimWorld *w, int tid)
 {
 	memset(sim_inval(w, tid), 0, w->pgset);
 	memset(sim_discarded(w, tid), 0, w->pgset);
+	memset(sim_dio_old(w, tid), 0, w->pgset);
 	memset(sim_fsync_pending(w, tid), 0, w->blkset);
 }
 

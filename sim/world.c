@@ -43,6 +43,7 @@ SimWorld *sim_world_new(const SimShape *s)
 	hdr.cache_dirty = place(&at, (size_t)blkset, 1);
 	hdr.inval = place(&at, (size_t)pgset * s->threads, 1);
 	hdr.discarded = place(&at, (size_t)pgset * s->threads, 1);
+	hdr.dio_old = place(&at, (size_t)pgset * s->threads, 1);
 	hdr.fsync_pending = place(&at, (size_t)blkset * s->threads, 1);
 	hdr.thsize = (uint16_t)sim_th_size(s->frames, s->regs);
 	hdr.thread = place(&at, (size_t)hdr.thsize * s->threads, 2);

@@ -19,7 +19,8 @@
  *   caches     one dirty bit per block's CPU cache lines
  *   threads    call stack (procedure, pc, register base), registers,
  *              runnable / blocked / done; the pages its running op removed
- *              or discarded, the blocks its fsync must flush
+ *              or discarded or whose cached copy its direct write made
+ *              old, the blocks its fsync must flush
  *   locks      lock instances (lock.h), each sized by the shape
  *
  * Layout: a small header (SimWorld) holds the offset of every array, set
@@ -78,8 +79,9 @@ enum {
 	SIM_MF_TOWRITE  = 1u << 5,   /* DAX entry tag TOWRITE */
 	SIM_MF_POLD     = 1u << 6,   /* page older than its block: a direct
 	                              * write completed into the block it was
-	                              * read from (dio_write); dio_done makes
-	                              * it PSTALE */
+	                              * read from (dio_write); the dio_done of
+	                              * a writer that made it so (sim_dio_old)
+	                              * makes it PSTALE */
 	SIM_MF_PSTORED  = 1u << 7,   /* a user store or write(2) landed in
 	                              * the page since it was last written
 	                              * back: what dropping it loses.  A page
@@ -121,9 +123,9 @@ typedef struct {
 /* A thread's record: this header, then its frames and registers, as
  * many as the shape gives (the deepest call chain the program can take
  * and the registers along it): sim_th_frame(t)[d], sim_th_reg(t)[r].
- * Its page and block sets (what the running op removed, discarded, must
- * flush) sit in per-thread bitsets of the world: sim_inval(),
- * sim_discarded(), sim_fsync_pending(). */
+ * Its page and block sets (what the running op removed, discarded, made
+ * old, must flush) sit in per-thread bitsets of the world: sim_inval(),
+ * sim_discarded(), sim_dio_old(), sim_fsync_pending(). */
 typedef struct {
 	uint8_t status;         /* SimThreadStatus */
 	uint8_t proc;           /* process it runs in */
@@ -183,8 +185,8 @@ typedef struct {
  *   SimCore, bmap[pages], page_src[pages], free_stack[blocks],
  *   pte[procs][pages], block[blocks + 1] ([0] unused: 0 is HOLE),
  *   mflags[pages], entry[pages], cache_dirty (bit b: block b's lines),
- *   per thread: inval, discarded (page sets), fsync_pending (block set),
- *   thread[threads], lock instances (each at lock_off[i]).
+ *   per thread: inval, discarded, dio_old (page sets), fsync_pending
+ *   (block set), thread[threads], lock instances (each at lock_off[i]).
  *
  * Copies go through sim_world_copy / sim_world_dup (the size is the
  * layout's, never sizeof(SimWorld)). */
@@ -198,7 +200,7 @@ typedef struct {
 	uint16_t thsize;        /* bytes of a thread record */
 	uint8_t nframes, nregs; /* a thread record's capacities */
 	uint32_t bmap, page_src, free_stack, pte, block, mflags, entry;
-	uint32_t cache_dirty, inval, discarded, fsync_pending, thread;
+	uint32_t cache_dirty, inval, discarded, dio_old, fsync_pending, thread;
 	uint32_t lock_off[];    /* [nlocks] */
 } SimWorld;
 
@@ -266,6 +268,18 @@ static inline uint8_t *sim_inval(const SimWorld *w, int tid)
 static inline uint8_t *sim_discarded(const SimWorld *w, int tid)
 {
 	return SIM_W_AT(w, w->discarded) + tid * w->pgset;
+}
+
+/* pgoffs whose cached page TID's running direct write made older than
+ * its block (dio_write sets the page's POLD and this bit); its dio_done
+ * makes those pages stale.  A bit goes when the page stops being that
+ * old copy (refilled, written, written back, dropped: step.c
+ * page_not_old), so another writer's POLD on a later copy is not TID's.
+ * Written only where the page's flags are (por.c counts it in the
+ * page's K_PCACHE class). */
+static inline uint8_t *sim_dio_old(const SimWorld *w, int tid)
+{
+	return SIM_W_AT(w, w->dio_old) + tid * w->pgset;
 }
 
 /* blocks whose cache lines were dirty when TID's fsync started */

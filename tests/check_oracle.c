@@ -15,7 +15,10 @@
  *                    or page went; near miss: freed and reallocated to the
  *                    file at the same pgoff before the store;
  *   uninit_read      a load of a never-written block or a page read from
- *                    one; near miss: the block was zeroed or written;
+ *                    one, or of a page older than a completed direct
+ *                    write; near misses: the block was zeroed or written,
+ *                    the page was made old by another direct write still
+ *                    in flight;
  *   lost_store       zeroing after a completed store, or dropping a dirty
  *                    page outside the op's removed range; near misses:
  *                    zeroing before the store, dropping inside it;
@@ -135,6 +138,9 @@ static const char model[] =
 	"\tzap_ptes(p, p)\n\treturn 0\n}\n"
 	/* block I/O */
 	"op diob(b) {\n\tdio_write(b)\n\treturn 0\n}\n"
+	/* an AIO direct write of pgoff p into b: the bio lands, the iocb
+	 * completes */
+	"op dio(p, b) {\n\tdio_write(b)\n\tdio_done(p, p)\n\treturn 0\n}\n"
 	"op zero(p) {\n\tb, n = get_block(p, 0)\n\tzero_block(b)\n"
 	"\treturn 0\n}\n"
 	/* page cache */
@@ -441,6 +447,55 @@ START_TEST(test_uninit_page_from_new_block)
 	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_UNINIT_READ));
 	assert_has(f, "uninit-read: T1 loaded pgoff 3 from a page read from "
 		   "a block never zeroed or written for this file\n");
+	fx_free(f);
+}
+END_TEST
+
+/* R7a: a page cached before the direct write's bio landed is stale once
+ * the write completes (dio-vs-buffered-read). */
+START_TEST(test_uninit_page_older_than_dio)
+{
+	Fx *f = fx_new(model, SCN2(FILE4, "addp(1, 2)\nreadp(1)\nreadp(1)",
+				   "dio(1, 2)"));
+
+	fx_run(f, "01");                /* cached, then B2 written */
+	ck_assert_int_eq(fx_set(sim_dio_old(f->w, 1), f->w->pgset), 1u << 1);
+	fx_run(f, "0");                 /* a read racing the write */
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "10");                /* the write completed */
+	ck_assert_int_eq(f->ctx.found, PROP(SIM_PROP_UNINIT_READ));
+	assert_has(f, "uninit-read: T0 loaded pgoff 1 from a page read from "
+		   "a block never zeroed or written for this file\n");
+	fx_free(f);
+}
+END_TEST
+
+/* The page is older only than a second direct write still in flight:
+ * the first one's completion leaves it, the second one's judges it.  T0
+ * caches B2 after T1's bio landed (first run), or T1's bio made T0's
+ * first copy old and T0 dropped and reread it (second run); T2's bio
+ * then lands.  dio-vs-buffered-read with a copy of the writer under
+ * invalidate-lock was reported uninit-read from the first. */
+START_TEST(test_uninit_near_miss_other_dio_in_flight)
+{
+	Fx *f = fx_new(model, SCN3(FILE4, "addp(1, 2)\nreadp(1)",
+				   "dio(1, 2)", "dio(1, 2)"));
+
+	fx_run(f, "102");               /* T1's bio, T0 caches, T2's bio */
+	ck_assert_int_eq(fx_set(sim_dio_old(f->w, 1), f->w->pgset), 0);
+	fx_run(f, "10");                /* T1 completes; T0 reads */
+	ck_assert_int_eq(f->ctx.found, 0);
+	fx_run(f, "2");                 /* T2's completion: stale now */
+	ck_assert_int_eq(sim_mflags(f->w)[1] & SIM_MF_PSTALE, SIM_MF_PSTALE);
+	fx_free(f);
+	f = fx_new(model, SCN3(FILE4, "addp(1, 2)\ndrop(1)\naddp(1, 2)\n"
+			       "readp(1)", "dio(1, 2)", "dio(1, 2)"));
+	fx_run(f, "01");                /* T1's bio makes the copy old */
+	ck_assert_int_eq(fx_set(sim_dio_old(f->w, 1), f->w->pgset), 1u << 1);
+	fx_run(f, "00");                /* dropped, reread */
+	ck_assert_int_eq(fx_set(sim_dio_old(f->w, 1), f->w->pgset), 0);
+	fx_run(f, "210");               /* T2's bio; T1 completes; read */
+	ck_assert_int_eq(f->ctx.found, 0);
 	fx_free(f);
 }
 END_TEST
@@ -1067,6 +1122,8 @@ Suite *oracle_suite(void)
 	tcase_add_test(tc, test_uninit_near_miss_zeroed_or_written);
 	tcase_add_test(tc, test_uninit_load_freed_block);
 	tcase_add_test(tc, test_uninit_page_from_new_block);
+	tcase_add_test(tc, test_uninit_page_older_than_dio);
+	tcase_add_test(tc, test_uninit_near_miss_other_dio_in_flight);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lost_store");

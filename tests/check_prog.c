@@ -197,7 +197,7 @@ static const char prims_model[] =
 	"\t\ti_size_read()\n\t\tunlock_entry(p)\n\t}\n\treturn e\n}\n"
 	"op fillp(p, b) {\n\tr = fill_page(p, b)\n\treturn r\n}\n"
 	"op invp(p) {\n\tr = invalidate_page(p)\n\treturn r\n}\n"
-	"op diodone(s, e) {\n\tdio_done(s, e)\n\treturn 0\n}\n";
+	"op diow(b, s, e) {\n\tdio_write(b)\n\tdio_done(s, e)\n\treturn 0\n}\n";
 
 #define FILE4 "file size 4 blocks 0..3"
 #define FILE4_2 "file size 4 blocks 0..1"
@@ -1375,24 +1375,28 @@ START_TEST(test_prim_invalidate_page)
 }
 END_TEST
 
-/* dio_write marks a page read from its block as older (POLD); dio_done
- * over that page makes it stale; a page outside the range is left. */
+/* dio_write marks a page read from its block as older (POLD), and as
+ * made old by this thread's write (sim_dio_old); the same op's dio_done
+ * over that page makes it stale.  A page outside the range, or one an
+ * earlier write made old, is left. */
 START_TEST(test_prim_dio_done)
 {
 	Fx *f = fx_new1(prims_model, FILE4,
-			"addp(1, 2)\naddp(2, 3)\naddp(3, 4)\ndio(2)\ndio(4)\n"
-			"diodone(0, 2)\npark()");
+			"addp(1, 2)\naddp(2, 3)\naddp(3, 4)\ndio(3)\ndio(4)\n"
+			"diow(2, 0, 2)\npark()");
 	const SimWorld *w = f->w;
 
-	fx_run(f, "00000");
+	fx_run(f, "000000");
 	ck_assert_int_eq(sim_mflags(w)[1], SIM_MF_PAGE | SIM_MF_PWRITTEN |
 			 SIM_MF_POLD);
-	ck_assert_int_eq(sim_mflags(w)[2], SIM_MF_PAGE | SIM_MF_PWRITTEN);
+	ck_assert_int_eq(fx_set(sim_dio_old(w, 0), w->pgset), 1u << 1);
+	ck_assert_int_eq(sim_mflags(w)[2] & SIM_MF_POLD, SIM_MF_POLD);
 	ck_assert_int_eq(sim_mflags(w)[3] & SIM_MF_POLD, SIM_MF_POLD);
 	fx_step(f, 0);
 	ck_assert_int_eq(sim_mflags(w)[1], SIM_MF_PAGE | SIM_MF_PWRITTEN |
 			 SIM_MF_PSTALE);
-	ck_assert_int_eq(sim_mflags(w)[2], SIM_MF_PAGE | SIM_MF_PWRITTEN);
+	ck_assert_int_eq(sim_mflags(w)[2] & (SIM_MF_POLD | SIM_MF_PSTALE),
+			 SIM_MF_POLD);
 	ck_assert_int_eq(sim_mflags(w)[3] & (SIM_MF_POLD | SIM_MF_PSTALE),
 			 SIM_MF_POLD);
 	fx_free(f);
