@@ -3,7 +3,10 @@
  * under one model (-m) or each applicable model (--all-models), with a
  * verdict per checked property: never (proved over the whole state
  * space), sometimes (with the cheapest counterexample, drawn by
- * re-running it), or incomplete (a bound was hit).
+ * re-running it), or incomplete (a bound was hit); with --no-livelock,
+ * livelock is "not checked" (never "never"), and a search that found
+ * nothing exits 3 (incomplete), not 0: the safety properties are
+ * proved, as by pan -DSAFETY, but not the whole check line.
  *
  * stdout is a function of the inputs only: the same command prints the
  * same bytes.  Timing (seconds, states/s) goes to a "stats:" line on
@@ -28,6 +31,7 @@ typedef struct {
 	char *trail;
 	gboolean no_por;
 	gboolean exact;
+	gboolean no_livelock;
 	gboolean stats;
 	gint64 states_max;
 	gint depth_max;
@@ -62,6 +66,7 @@ static void options_from(const Args *a, SimExploreOptions *o)
 	sim_explore_options_default(o);
 	o->por = !a->no_por;
 	o->exact = a->exact;
+	o->no_livelock = a->no_livelock;
 	o->states_max = (uint64_t)a->states_max;
 	o->depth_max = (uint32_t)a->depth_max;
 	o->time_max = a->time_max;
@@ -106,6 +111,8 @@ static void print_command(const Args *a, GString *out)
 		g_string_append(out, " --no-por");
 	if (a->exact)
 		g_string_append(out, " --exact");
+	if (a->no_livelock)
+		g_string_append(out, " --no-livelock");
 	if (a->states_max)
 		g_string_append_printf(out, " --states-max %" G_GINT64_FORMAT,
 				       a->states_max);
@@ -233,10 +240,17 @@ static void print_cex(const SimProgram *prog, const SimExploreResult *r,
 	g_string_append_c(out, '\n');
 }
 
+/* Whether PROP was left out of the search by O (--no-livelock). */
+static bool not_checked(const SimExploreOptions *o, int prop)
+{
+	return o->no_livelock && prop == SIM_PROP_LIVELOCK;
+}
+
 /* The verdict lines; returns how many checked properties are
- * incomplete. */
-static int print_verdicts(const SimProgram *prog, const SimExploreResult *r,
-			  GString *out, char **trail)
+ * incomplete, or not checked (--no-livelock: exit 3, not 0, when
+ * nothing is found, for the answer says nothing of livelock). */
+static int print_verdicts(const SimProgram *prog, const SimExploreOptions *o,
+			  const SimExploreResult *r, GString *out, char **trail)
 {
 	SimPropSet check = prog->scn->check;
 	int incomplete = 0;
@@ -245,7 +259,12 @@ static int print_verdicts(const SimProgram *prog, const SimExploreResult *r,
 		if (!(check >> prop & 1))
 			continue;
 		const char *order = sim_cli_order_report(r, prop);
-		if (order) {
+		if (not_checked(o, prop)) {
+			g_string_append_printf(out, "%s: not checked "
+					       "(--no-livelock)\n",
+					       sim_prop_name(prop));
+			incomplete++;
+		} else if (order) {
 			g_string_append_printf(out, "%s: sometimes\n%s",
 					       sim_prop_name(prop), order);
 		} else if (r->found >> prop & 1 && r->cex[prop]) {
@@ -342,7 +361,8 @@ static void json_model(const SimProgram *prog, const SimExploreOptions *o,
 		bool hit = r->found >> prop & 1;
 		g_string_append_printf(j, "%s\"%s\": {\"verdict\": \"%s\"",
 			first ? "" : ", ", sim_prop_name(prop), hit ?
-			"sometimes" : r->complete ? "never" : "incomplete");
+			"sometimes" : not_checked(o, prop) ? "not checked" :
+			r->complete ? "never" : "incomplete");
 		first = false;
 		if (hit && a) {
 			g_string_append_printf(j, ", \"preemptions\": %d, "
@@ -388,7 +408,7 @@ static int explore_one(const Args *a, const SimProgram *prog, GString *out,
 	g_string_append_printf(out, "model %s: %s\n", prog->model->name,
 			       prog->model->summary ? prog->model->summary : "");
 	print_coverage(&o, &r, a->member, a->members, out);
-	if (print_verdicts(prog, &r, out, trail))
+	if (print_verdicts(prog, &o, &r, out, trail))
 		rc = SIM_EXIT_INCOMPLETE;
 	if (r.found & prog->scn->check)
 		rc = SIM_EXIT_VIOLATION;
@@ -545,6 +565,11 @@ static bool check_args(Args *a, int argc)
 	if (a->jobs < 0)
 		return sim_cli_usage("explore", "--jobs takes a positive "
 				     "number") && false;
+	/* merge reads a member's "not checked" as covered (never) */
+	if (a->swarm && a->no_livelock)
+		return sim_cli_usage("explore", "--swarm with --no-livelock: "
+				     "`faultline merge` takes every member's "
+				     "properties as checked") && false;
 	if (a->swarm && (a->random || a->pct))
 		return sim_cli_usage("explore", "--swarm diversifies the "
 				     "exhaustive search, not --random") &&
@@ -583,6 +608,10 @@ int sim_cmd_explore(SimCli *cli, int argc, char **argv)
 		  "no partial-order reduction", NULL },
 		{ "exact", 0, 0, G_OPTION_ARG_NONE, &a.exact,
 		  "store whole states, not fingerprints", NULL },
+		{ "no-livelock", 0, 0, G_OPTION_ARG_NONE, &a.no_livelock,
+		  "safety only, as SPIN's pan -DSAFETY: livelock is not "
+		  "checked (printed \"not checked\") and its unreduced pass "
+		  "not run", NULL },
 		{ "stats", 0, 0, G_OPTION_ARG_NONE, &a.stats,
 		  "timing on stdout, and the reduction against --no-por",
 		  NULL },

@@ -9,7 +9,9 @@
  *      graph: recorded by the search itself when it is unreduced, else
  *      by a second, unreduced pass (after the search, or with --jobs
  *      on N threads, par.h, one of them after the search), and only if
- *      the program can cycle at all;
+ *      the program can cycle at all and livelock is asked for (not
+ *      o->no_livelock: the safety properties alone, pan -DSAFETY's
+ *      check, cost the reduced search only);
  *   3. counterexample minimisation (cex.h) for every property found but
  *      the graph's (lock-order, wait-order) and livelock's, again for
  *      whatever the minimised paths pass on the way, until nothing new.
@@ -132,7 +134,7 @@ static void beside_work(guint i, void *data)
  * share nothing but the memory bound. */
 static void explore_exhaustive_livelock(SimSearch *s, const SimWorld *init)
 {
-	bool cycles = sim_livelock_may_cycle(s->p);
+	bool cycles = !s->o->no_livelock && sim_livelock_may_cycle(s->p);
 	_Atomic uint64_t twin[2] = { 0, 0 };
 	SimGraph g;
 	Pass ps;

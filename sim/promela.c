@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "loops.h"
 #include "promela.h"
 #include "step.h"
 #include "trace.h"
@@ -29,9 +30,9 @@ static Shape shape_of(const SimProgram *p)
 
 /* ---- the prelude --------------------------------------------------------
  * Names follow world.h and lock.h; each inline says which function of the
- * engine it is.  Scratch variables are `hidden` (outside the state
- * vector): every step writes them before it reads them. */
-static const char prelude[] =
+ * engine it is.  The world's globals come first (prelude_world), then
+ * the scratch variables (scratch[]), then the rules (prelude_rules). */
+static const char prelude_world[] =
 "#define RUN 0\n"
 "#define BLOCKED 1\n"
 "#define DONE 2\n"
@@ -98,12 +99,25 @@ static const char prelude[] =
 "PMASK lk_want[NL * NT];\n"
 "PMASK lk_own[NL * NT];\n"
 "PMASK lk_xown[NL * NT];\n"
-"PMASK lk_head[NL * NT];\n"
-"hidden int v_a0, v_a1, v_a2, v_a3, v_r0, v_r1, v_rv, v_b, v_x, v_y;\n"
-"hidden int v_i, v_j, v_k, v_u, v_p, v_q, v_gr, v_wk, v_pages, v_m2, v_t2, v_w2;\n"
-"hidden int v_start, v_end, v_inst, v_skip;\n"
-"hidden byte v_g, v_sl, v_wq, v_wh;\n"
-"hidden byte model_broken;\n"
+"PMASK lk_head[NL * NT];\n";
+
+/* Scratch variables: `hidden` (outside the state vector), for every
+ * step writes them before it reads them; pan -DNCORE refuses hidden
+ * variables, so there (SimPromelaOptions.no_hidden) they are state,
+ * cleared at the end of every step (scratch_clear) so that a state
+ * holds what it holds with them hidden. */
+static const struct {
+	const char *type, *names;
+} scratch[] = {
+	{ "int", "v_a0, v_a1, v_a2, v_a3, v_r0, v_r1, v_rv, v_b, v_x, v_y" },
+	{ "int", "v_i, v_j, v_k, v_u, v_p, v_q, v_gr, v_wk, v_pages, v_m2, "
+		 "v_t2, v_w2" },
+	{ "int", "v_start, v_end, v_inst, v_skip" },
+	{ "byte", "v_g, v_sl, v_wq, v_wh" },
+	{ "byte", "model_broken" },
+};
+
+static const char prelude_rules[] =
 "byte started;                  /* threads past their initial run */\n"
 "\n"
 "/* range_lock: lock.c grantable() into v_g, and hold(), sim_lock_acquire(),\n"
@@ -725,16 +739,21 @@ typedef struct {
 
 typedef struct {
 	const SimProgram *p;
+	const SimPromelaOptions *o;
 	int tid;
 	GArray *frames;         /* Frame */
 	GHashTable *seen;       /* nodes queued or emitted */
 	GQueue todo;            /* nodes to emit */
 	int nregs;              /* registers the thread uses */
+	GHashTable *progress;   /* step ends with a progress label (o->progress):
+				 * their nodes, END_NODE for `end` */
+	GString *labels;        /* those labels' statements */
 } Walk;
 
 #define NODE(f, pc) GINT_TO_POINTER(((f) << 16 | (pc)) + 1)
 #define NODE_F(n) ((GPOINTER_TO_INT(n) - 1) >> 16)
 #define NODE_PC(n) ((GPOINTER_TO_INT(n) - 1) & 0xffff)
+#define END_NODE GINT_TO_POINTER(-1)
 
 static const Frame *frame(const Walk *w, int f)
 {
@@ -1346,6 +1365,43 @@ static void label(GString *s, const char *kind, int f, int pc)
 	g_string_append_printf(s, "%s%d_%d", kind, f, pc);
 }
 
+/* The label a step ending at node N (END_NODE: the thread's `end`)
+ * passes when it completed an op. */
+static void progress_label(GString *s, gpointer n)
+{
+	if (n == END_NODE)
+		g_string_append(s, "progress_end");
+	else
+		label(s, "progressP", NODE_F(n), NODE_PC(n));
+}
+
+/* The step ends, at node N (a primitive's, or END_NODE): the scratch
+ * variables cleared (o->no_hidden), and with o->progress a step that
+ * completed an op (v_op, ret()) passes N's progress label on the way;
+ * thread() writes the labels, from w->labels. */
+static void step_end(Walk *w, GString *s, gpointer n)
+{
+	/* the skip: a label may be right before, and SPIN refuses a jump
+	 * to the start of a d_step */
+	if (w->o->no_hidden)
+		g_string_append(s, "\t\tskip;\n\t\td_step { scratch_clear() };\n");
+	if (!w->o->progress)
+		return;
+	g_string_append(s, "\t\tif :: v_op -> v_op = 0; goto ");
+	progress_label(s, n);
+	g_string_append(s, " :: else fi;\n");
+	if (g_hash_table_contains(w->progress, n))
+		return;
+	g_hash_table_add(w->progress, n);
+	progress_label(w->labels, n);
+	g_string_append(w->labels, ":\n\tskip;\n\tgoto ");
+	if (n == END_NODE)
+		g_string_append(w->labels, "end");
+	else
+		label(w->labels, "P", NODE_F(n), NODE_PC(n));
+	g_string_append(w->labels, ";\n");
+}
+
 /* Jump to (F, PC) from within a step: into the local block, or out to
  * the primitive's step block, after the quiescence check the step ends
  * with. */
@@ -1361,9 +1417,11 @@ static void go(Walk *w, GString *s, int f, int pc)
 	/* a step that ends with the thread outside any op may leave the
 	 * world quiescent (step.c: all_quiescent); so may one that returns
 	 * from an op (ret()) */
-	g_string_append(s, prim && frame(w, f)->depth == 1 ?
-			"\t\td_step { quiescent_end() };\n\t\tgoto " :
-			"\t\tgoto ");
+	if (prim && frame(w, f)->depth == 1)
+		g_string_append(s, "\t\td_step { quiescent_end() };\n");
+	if (prim)
+		step_end(w, s, n);
+	g_string_append(s, "\t\tgoto ");
 	label(s, prim ? "P" : "L", f, pc);
 	g_string_append(s, "\n");
 }
@@ -1439,8 +1497,10 @@ static void ret(Walk *w, GString *s, int f, int pc)
 	}
 	if (fr->depth == 1) {
 		g_string_append_printf(s, "\t\tth_status[%d] = DONE;\n"
-				       "\t\td_step { quiescent_end() };\n\t\tgoto end\n",
+				       "\t\td_step { quiescent_end() };\n",
 				       w->tid);
+		step_end(w, s, END_NODE);
+		g_string_append(s, "\t\tgoto end\n");
 		return;
 	}
 	const SimInsn *site = insn(w, fr->parent, fr->call_pc);
@@ -1452,8 +1512,9 @@ static void ret(Walk *w, GString *s, int f, int pc)
 	if (fr->depth == 2) {
 		g_string_append_printf(s, "\t\tth_inop[%d] = 0;\n", w->tid);
 		if (callee->is_op)
-			g_string_append_printf(s, "\t\td_step { op_return(%d) };\n",
-					       w->tid);
+			g_string_append_printf(s, "\t\td_step { op_return(%d) };\n%s",
+					       w->tid, w->o->progress ?
+					       "\t\tv_op = 1;\n" : "");
 		/* the thread is out of its op until its next op's first
 		 * step: the local code up to it changes nothing the
 		 * quiescence check reads */
@@ -1553,7 +1614,9 @@ static gboolean step_block(Walk *w, GString *s, int f, int pc,
 	}
 	if (!emit_prim(&e, error))
 		return FALSE;
-	g_string_append(s, "\t\tskip\n\t\t};\n\t\tif :: v_sl -> goto ");
+	g_string_append_printf(s, "\t\tskip\n\t\t};\n\t\tif :: v_sl -> %sgoto ",
+			       w->o->no_hidden ? "d_step { scratch_clear() }; " :
+			       "");
 	label(s, "P", f, pc);
 	g_string_append(s, " :: else fi;\n");
 	/* step.c sim_step: the thread has taken a step of its op */
@@ -1576,14 +1639,15 @@ static gboolean step_block(Walk *w, GString *s, int f, int pc,
 
 /* proctype T<tid>: the initial local run (step.c sim_step_init: no
  * thread steps before every thread has run it, `started`), the step
- * blocks, and the local block.  A finished thread stays at `end:`
- * (a valid end state) without a step of its own: were it to run on
- * and terminate, SPIN would store each finished thread's two extra
- * positions interleaved with the others' steps. */
-static gboolean thread(const SimProgram *p, int tid, GString *out,
-		       GError **error)
+ * blocks, the progress labels (o->progress), and the local block.  A
+ * finished thread stays at `end:` (a valid end state) without a step
+ * of its own: were it to run on and terminate, SPIN would store each
+ * finished thread's two extra positions interleaved with the others'
+ * steps. */
+static gboolean thread(const SimProgram *p, const SimPromelaOptions *o,
+		       int tid, GString *out, GError **error)
 {
-	Walk w = { .p = p, .tid = tid };
+	Walk w = { .p = p, .o = o, .tid = tid };
 	Frame body = { .proc = p->body0 + p->scn->threads[tid].body,
 		       .depth = 1, .parent = -1, .call_pc = -1 };
 	GString *steps = g_string_new(NULL), *locals = g_string_new(NULL);
@@ -1592,6 +1656,8 @@ static gboolean thread(const SimProgram *p, int tid, GString *out,
 	w.frames = g_array_new(FALSE, FALSE, sizeof(Frame));
 	g_array_append_val(w.frames, body);
 	w.seen = g_hash_table_new(NULL, NULL);
+	w.progress = g_hash_table_new(NULL, NULL);
+	w.labels = g_string_new(NULL);
 	g_queue_init(&w.todo);
 	w.nregs = 1;
 	/* v_wq = 1: the initial run ends in no quiescence check; the
@@ -1611,11 +1677,13 @@ static gboolean thread(const SimProgram *p, int tid, GString *out,
 	}
 	if (ok)
 		g_string_append_printf(out, "/* %s in P%d */\nproctype T%d() {\n"
-				       "\tshort r[%d];\n%s\tatomic {\n\t\tskip;\n"
+				       "\tshort r[%d];\n%s%s\tatomic {\n\t\tskip;\n"
 				       "%s\t}\nend:\n\tfalse\n}\n\n",
 				       p->scn->threads[tid].name,
 				       p->scn->threads[tid].proc, tid, w.nregs,
-				       steps->str, locals->str);
+				       steps->str, w.labels->str, locals->str);
+	g_string_free(w.labels, TRUE);
+	g_hash_table_destroy(w.progress);
 	g_string_free(steps, TRUE);
 	g_string_free(locals, TRUE);
 	g_array_free(w.frames, TRUE);
@@ -1650,9 +1718,62 @@ static void init(const SimProgram *p, const Shape *sh, GString *out)
 	g_string_append(out, "\t}\n}\n");
 }
 
+/* The first thread whose body can repeat a call of an op (a backward
+ * jump over one: conservatively, a bounded `for` counts too), or -1:
+ * where none can, no cycle completes an op (promela.h). */
+static int body_repeating_op(const SimProgram *p)
+{
+	for (int t = 0; t < p->scn->nthreads; t++) {
+		const SimProc *b = p->procs[p->body0 + p->scn->threads[t].body];
+		for (int pc = 0; pc < b->ncode; pc++) {
+			const SimInsn *in = &b->code[pc];
+			if (!sim_insn_is_jump(in) || in->target > pc)
+				continue;
+			for (int q = in->target; q <= pc; q++)
+				if (b->code[q].op == SIM_I_CALL &&
+				    p->procs[b->code[q].target]->is_op)
+					return t;
+		}
+	}
+	return -1;
+}
+
+/* The header's livelock part (o->progress): how exact the labels are,
+ * and how to run pan for it. */
+static void header_livelock(const SimProgram *p, const SimPromelaOptions *o,
+			    GString *out)
+{
+	int t = body_repeating_op(p);
+
+	if (t < 0)
+		g_string_append(out, " * livelock: exact\n");
+	else
+		g_string_append_printf(out, " * livelock: one way (%s's body "
+			"repeats an op call)\n", p->scn->threads[t].name);
+	g_string_append(out,
+		" * Livelock (a weakly fair cycle in which a thread never\n"
+		" * completes its op): every step that completes an op passes a\n"
+		" * progress label, so pan's fair non-progress cycle (-l -f) is a\n"
+		" * cycle in which no thread completes one.  ");
+	g_string_append(out, t < 0 ?
+		"No thread body repeats\n"
+		" * an op call, so no cycle completes an op: SPIN finds a\n"
+		" * non-progress cycle exactly where faultline finds a livelock.\n" :
+		"A thread body repeats\n"
+		" * an op call, so a cycle can complete ops: a SPIN non-progress\n"
+		" * cycle is a faultline livelock, but a livelock of one thread\n"
+		" * while another keeps completing ops is no non-progress cycle\n"
+		" * to SPIN (`faultline explore` finds it).\n");
+	g_string_append_printf(out,
+		" *\n"
+		" *   spin -a FILE && cc -O2 -DNP -DNOREDUCE -DVECTORSZ=4096%s "
+		"-o pan pan.c && ./pan -l -f -A -E\n",
+		o->no_hidden ? " -DNCORE=2" : "");
+}
+
 /* The header: what this file is, what it checks and how to run it. */
-static void header(const SimProgram *p, const Shape *sh, SimPropSet props,
-		   GString *out)
+static void header(const SimProgram *p, const SimPromelaOptions *o,
+		   const Shape *sh, SimPropSet props, GString *out)
 {
 	GString *list = g_string_new(NULL);
 
@@ -1672,17 +1793,25 @@ static void header(const SimProgram *p, const Shape *sh, SimPropSet props,
 		" * faultline checks them; a broken model (the engine's model\n"
 		" * error) is `assert(!model_broken)`.  Deadlock and lost-wakeup\n"
 		" * are SPIN's invalid end state%s.\n"
-		" * Not exported: lock-order, wait-order (lockdep's graph) and\n"
-		" * livelock (a property of cycles): check those with\n"
+		" * Not exported: lock-order, wait-order (lockdep's graph)%s\n"
 		" * `faultline explore`.\n"
+		"%s"
 		" *\n"
-		" *   spin -a FILE && cc -O2 -DSAFETY -DNOFAIR -DVECTORSZ=4096 "
-		"-o pan pan.c && ./pan%s\n"
-		" */\n", p->scn->name, p->model->name, p->scn->file,
-		p->model->file, list->str,
+		" *   spin -a FILE && cc -O2 -DSAFETY -DNOFAIR -DVECTORSZ=4096%s "
+		"-o pan pan.c && ./pan%s\n", p->scn->name, p->model->name,
+		p->scn->file, p->model->file, list->str,
 		(props & END_STATE_PROPS) ? "" :
 		" (not checked by this scenario: run pan with -E)",
+		o->progress ? ": check those with" : " and\n"
+		" * livelock (a property of cycles): check those with",
+		o->no_hidden ? " * Scratch variables are state, cleared at every "
+		"step's end, for\n * pan -DNCORE (which refuses hidden "
+		"variables).\n" : "",
+		o->no_hidden ? " -DNCORE=2" : "",
 		(props & END_STATE_PROPS) ? "" : " -E");
+	if (o->progress)
+		header_livelock(p, o, out);
+	g_string_append(out, " */\n");
 	g_string_free(list, TRUE);
 	g_string_append_printf(out, "#define NT %d\n#define NP %d\n"
 			       "#define NPG %d\n#define NB %d\n#define NL %d\n"
@@ -1704,8 +1833,34 @@ static void header(const SimProgram *p, const Shape *sh, SimPropSet props,
 	g_string_append(out, ")\n\n");
 }
 
-char *sim_promela_export(const SimProgram *p, GError **error)
+/* The scratch variables' declarations and, o->no_hidden, their
+ * clearing; o->progress's v_op (set by a step that completes an op). */
+static void scratch_vars(const SimPromelaOptions *o, GString *out)
 {
+	const char *hidden = o->no_hidden ? "" : "hidden ";
+
+	for (size_t i = 0; i < G_N_ELEMENTS(scratch); i++)
+		g_string_append_printf(out, "%s%s %s;\n", hidden,
+				       scratch[i].type, scratch[i].names);
+	if (o->progress)
+		g_string_append_printf(out, "%sbyte v_op;\n", hidden);
+	if (!o->no_hidden)
+		return;
+	g_string_append(out, "inline scratch_clear() {\n");
+	for (size_t i = 0; i < G_N_ELEMENTS(scratch); i++) {
+		char **v = g_strsplit(scratch[i].names, ", ", -1);
+		for (int k = 0; v[k]; k++)
+			g_string_append_printf(out, "\t%s = 0;\n", v[k]);
+		g_strfreev(v);
+	}
+	g_string_append(out, "}\n");
+}
+
+char *sim_promela_export(const SimProgram *p, const SimPromelaOptions *opt,
+			 GError **error)
+{
+	static const SimPromelaOptions none = { 0 };
+	const SimPromelaOptions *o = opt ? opt : &none;
 	Shape sh = shape_of(p);
 	GString *out;
 
@@ -1718,10 +1873,12 @@ char *sim_promela_export(const SimProgram *p, GError **error)
 		return NULL;
 	}
 	out = g_string_new(NULL);
-	header(p, &sh, sim_promela_props(p->scn), out);
-	g_string_append(out, prelude);
+	header(p, o, &sh, sim_promela_props(p->scn), out);
+	g_string_append(out, prelude_world);
+	scratch_vars(o, out);
+	g_string_append(out, prelude_rules);
 	for (int t = 0; t < sh.nthreads; t++) {
-		if (!thread(p, t, out, error)) {
+		if (!thread(p, o, t, out, error)) {
 			g_string_free(out, TRUE);
 			return NULL;
 		}

@@ -25,9 +25,25 @@
  *             at the same points: the access, the outermost op's return,
  *             the step that leaves the world quiescent; deadlock and
  *             lost-wakeup as SPIN's invalid end state (a thread asleep at
- *             its label when nothing can run).  Lock-order, wait-order and
- *             livelock are not exported: they are properties of the
- *             lockdep graph and of cycles, not assertions on a state.
+ *             its label when nothing can run).  Lock-order and
+ *             wait-order are not exported: they are properties of the
+ *             lockdep graph, not assertions on a state;
+ *   livelock  only on request (SimPromelaOptions.progress): a SPIN
+ *             progress label passed by every step that completes an
+ *             outermost op (step.c's op_done), so that pan -l -f's weakly
+ *             fair non-progress cycle is faultline's livelock (livelock.h:
+ *             a fair cycle in which some thread W never completes its
+ *             op).  Exactly where no thread body can repeat an op call:
+ *             then no cycle completes an op at all, and "no thread
+ *             completes" is "W does not".  Where a body repeats one,
+ *             another thread's completions count as progress to SPIN but
+ *             not to W: a SPIN non-progress cycle is still a livelock,
+ *             not conversely, and the header says so ("livelock: one
+ *             way").  The label is a statement of its own after the
+ *             step (a state SPIN adds; the safety export has none),
+ *             always executable, so that a thread finished with an op
+ *             cannot rest on it while others cycle: weak fairness makes
+ *             it move on.
  *
  * A model error of the engine (an unlock of a lock not held, a pgoff out
  * of range, ...) becomes `model_broken = 1; assert(!model_broken)` at the
@@ -44,8 +60,17 @@
  * end state) when it checks either. */
 SimPropSet sim_promela_props(const SimScenario *s);
 
-/* sim_promela_export - the Promela text of program P, or NULL with ERROR
- * (a construct that cannot be translated faithfully, named). */
-char *sim_promela_export(const SimProgram *p, GError **error);
+typedef struct {
+	bool progress;          /* progress labels, for livelock (above) */
+	bool no_hidden;         /* scratch variables in the state vector,
+				 * cleared at every step's end: pan
+				 * -DNCORE refuses hidden variables */
+} SimPromelaOptions;
+
+/* sim_promela_export - the Promela text of program P as O says (NULL:
+ * neither option), or NULL with ERROR (a construct that cannot be
+ * translated faithfully, named). */
+char *sim_promela_export(const SimProgram *p, const SimPromelaOptions *o,
+			 GError **error);
 
 #endif

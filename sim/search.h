@@ -24,6 +24,9 @@ typedef struct {
 	SimSearchKind kind;
 	bool por;                   /* partial-order reduction (default on) */
 	bool exact;                 /* store whole states, not fingerprints */
+	bool no_livelock;           /* exhaustive: livelock not checked, and
+				     * no unreduced pass for it: the safety
+				     * properties alone, as pan -DSAFETY */
 	uint64_t states_max;        /* 0 = no bound */
 	uint32_t depth_max;         /* 0 = SIM_STEPS_MAX */
 	double time_max;            /* seconds, 0 = no bound */

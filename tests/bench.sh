@@ -10,42 +10,39 @@
 #    `bench`, tests/bench/scale-faults.scn (four threads in two processes,
 #    five stores and two loads on shared and private pages of a 4-page
 #    file, against truncate to 2 pages), and `scale-up`, the same with
-#    THREADS threads and EXTRA more loads and stores (default 5 and 3: a
-#    fifth thread storing to two pages, over 10 M states without
-#    reduction), written by tests/bench/gen-scale-faults.py.  SPIN checks
-#    `faultline export --promela SCENARIO -m xfs-mmaplock` (same atomic
-#    steps, state, locks and assertions), run with -E when the scenario
-#    checks no deadlock, as the file's header says; its exact store
-#    holds faultline's unreduced state count plus the threads' start
-#    (one state before init, one per thread started: 127,229 against
-#    127,224 on the benchmark), printed on the line "states:".
-#    Every configuration runs once per round, RUNS rounds (default 3), so
-#    the rounds pair the two tools on the same machine load; each cell is
-#    the median over the rounds of the whole process (wall seconds, CPU
-#    seconds (user + sys: on a loaded machine the steadier figure) and
-#    peak resident set, /usr/bin/time), and each ratio the median of the
-#    per-round ratios of wall seconds.  SPIN's pan is built with
+#    THREADS threads and EXTRA more loads and stores (default 5 and 3:
+#    over 10 M states without reduction), written by
+#    tests/bench/gen-scale-faults.py.  SPIN checks `faultline export
+#    --promela SCENARIO -m xfs-mmaplock` (same atomic steps, state, locks
+#    and assertions; --livelock adds the progress labels for pan -l,
+#    --no-hidden makes the scratch variables state for -DNCORE), run with
+#    -E when the scenario checks no deadlock, as the file's header says.
+#    Two fair comparisons, the same question on both sides:
+#      safety    faultline --no-livelock (no unreduced pass) against pan
+#                -DSAFETY (no cycle search);
+#      livelock  faultline's full check (safety, and livelock on the
+#                unreduced graph) against pan -DNP -l -f (weakly fair
+#                non-progress cycles, assertions on the way).
+#    SPIN's base build is
 #      -O3 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP
-#      -DNOFAIR -DXUSAFE
-#    (and -DMEMLIM=8192, a guard: an exact store past 8 GB stops) and run
-#    with a hash table sized to the space (-w18 / -w25) and
-#    -m100000, as
-#      exact     that (full states),
-#      collapse  -DCOLLAPSE instead of -DNOCOMP (SPIN's compressed exact
-#                store; COLLAPSE and HC4 refuse -DNOCOMP),
-#      hc4       -DHC4 instead of -DNOCOMP (hash-compact, lossy),
-#      bitstate  -DBITSTATE, -w28 (lossy, the analogue of fingerprints),
-#      +por      the same with partial-order reduction (no -DNOREDUCE),
-#      ncore2    -DNCORE=2: both cores (the other rows use one);
-#    faultline's rows are fingerprints and --exact, with and without POR.
-#    Then: each faultline mode against SPIN's best one-core analogue
-#    (fingerprints against the fastest lossy row, --exact against the
-#    fastest exact row), stored states, states/s and bytes per state
-#    (peak RSS / states; faultline's own store: bytes/state stored).
-#    faultline's time-to-verdict includes livelock: xfs-mmaplock's retry
-#    loops may cycle, so a search with POR also makes the unreduced pass
-#    (the fp-nopor row's work) and states/s counts both passes' states;
-#    SPIN's -DSAFETY runs look for no cycle.
+#      -DNOFAIR -DXUSAFE -DMEMLIM=8192 -DVECTORSZ=4096
+#    and configs() below lists what the flag search tries over it on the
+#    benchmark (hash compaction, bitstate sizes and hash counts, MA,
+#    COLLAPSE, SFH, SPACE, -O2, POR, NCORE=2); the scale-up runs the
+#    base, the fastest lossy and exact ones that are cheap to build, and
+#    the livelock rows.  Its exact store holds faultline's unreduced
+#    state count plus the threads' start (one state before init, one
+#    per thread started: 127,229 against 127,224 on the benchmark),
+#    printed on the line "states:"; so does -DNCORE=2 (checked).
+#    Every configuration runs once per round, RUNS rounds (default 3),
+#    so the rounds pair the two tools on the same machine load; each
+#    cell is the median over the rounds of the whole process (wall
+#    seconds, CPU seconds (user + sys: on a loaded machine the steadier
+#    figure) and peak resident set, /usr/bin/time), and each ratio the
+#    median of the per-round ratios.  Then each faultline mode against
+#    SPIN's best analogue by CPU seconds (fingerprints against the
+#    fastest lossy row, --exact against the fastest exact one), and the
+#    README's table as markdown (the lines after "README table:").
 #
 # State counts are deterministic; times vary with the machine's load: the
 # first lines say what it was.
@@ -61,22 +58,25 @@ GEN=$(pwd)/tests/bench/gen-scale-faults.py
 MODELS=$(pwd)/models
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %-24s %9s %9s %7s %12s\n' scenario model states no-por \
-	saved states/s
-for scn in scenarios/*.scn tests/scenarios/*.scn; do
-	case $scn in tests/*) dirs="models tests/models" ;; *) dirs=models ;; esac
-	for dir in $dirs; do
-		"$FL" --models "$dir" explore "$scn" --all-models --stats \
-			2>/dev/null | awk -v scn="$(basename "$scn" .scn)" '
-			/^model / && / n\/a: / { next }
-			/^model / { m = $2; sub(/:$/, "", m) }
-			/^stats: / && !/without/ { rate = $4 }
-			/^reduction: / {
-				printf "%-34s %-24s %9s %9s %6.2fx %12s\n",
-					scn, m, $2, $8, $8 / $2, rate
-			}'
+# LIBRARY=0 leaves part 1 out
+if [ "${LIBRARY:-1}" = 1 ]; then
+	printf '%-34s %-24s %9s %9s %7s %12s\n' scenario model states no-por \
+		saved states/s
+	for scn in scenarios/*.scn tests/scenarios/*.scn; do
+		case $scn in tests/*) dirs="models tests/models" ;; *) dirs=models ;; esac
+		for dir in $dirs; do
+			"$FL" --models "$dir" explore "$scn" --all-models --stats \
+				2>/dev/null | awk -v scn="$(basename "$scn" .scn)" '
+				/^model / && / n\/a: / { next }
+				/^model / { m = $2; sub(/:$/, "", m) }
+				/^stats: / && !/without/ { rate = $4 }
+				/^reduction: / {
+					printf "%-34s %-24s %9s %9s %6.2fx %12s\n",
+						scn, m, $2, $8, $8 / $2, rate
+				}'
+		done
 	done
-done
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -85,67 +85,118 @@ command -v spin >/dev/null 2>&1 || have_spin=0
 SPIN_BASE="-O3 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP"
 SPIN_BASE="$SPIN_BASE -DNOFAIR -DXUSAFE -DMEMLIM=8192 -DVECTORSZ=4096"
 
-# The configurations: NAME TOOL WHERE (all workloads, or the benchmark
-# only: SPIN's POR saves nothing there and -DNCORE=2 is several times
-# slower than one core, so the scale-up leaves them out) then faultline's
-# options, or pan's build flags over SPIN_BASE (one of SPIN_BASE's named
-# again is dropped) | its run flags (W: the workload's hash table size).
+# The configurations: NAME TOOL WHERE (all workloads; bench: the
+# benchmark only; search: the benchmark, when SEARCH=1, the default: the
+# rest of the flag search, each row a pan build of minutes) FAMILY (safety-fp, safety-exact, safety-2core,
+# livelock-fp, livelock-exact: which faultline row a SPIN row is the
+# analogue of) then faultline's options, or pan's build flags over
+# SPIN_BASE (one of SPIN_BASE's named again is dropped; -O2 replaces
+# -O3) | its run flags (W: the workload's hash table size).  -DNP builds
+# check the --livelock export, -DNCORE the --no-hidden one.
 configs() {
 	cat <<-END
-	fp          faultline	all	|
-	fp-nopor    faultline	all	--no-por|
-	exact       faultline	all	--exact|
-	exact-nopor faultline	bench	--exact --no-por|
-	exact       spin	all	|-wW
-	collapse    spin	all	-DCOLLAPSE -DNOCOMP|-wW
-	hc4         spin	all	-DHC4 -DNOCOMP|-wW
-	bitstate    spin	all	-DBITSTATE|-w28
-	bitstate+por spin	bench	-DBITSTATE -DNOREDUCE|-w28
-	exact+por   spin	bench	-DNOREDUCE|-wW
-	ncore2      spin	bench	-DNCORE=2|-wW
+	fp-safety    faultline all   safety-fp      --no-livelock|
+	exact-safety faultline all   safety-exact   --exact --no-livelock|
+	fp-nopor-safety faultline bench safety-fp   --no-por --no-livelock|
+	fp           faultline all   livelock-fp    |
+	exact        faultline all   livelock-exact --exact|
+	fp-nopor     faultline bench livelock-fp    --no-por|
+	exact        spin all   safety-exact   |-wW
+	o2           spin search safety-exact   -O2|-wW
+	collapse     spin bench safety-exact   -DCOLLAPSE -DNOCOMP|-wW
+	ma           spin search safety-exact   -DMA=1024 -DNOCOMP|-wW
+	sfh          spin search safety-exact   -DSFH|-wW
+	space        spin search safety-exact   -DSPACE|-wW
+	exact+por    spin search safety-exact   -DNOREDUCE|-wW
+	hc4          spin all   safety-fp      -DHC4 -DNOCOMP|-wW
+	hc2          spin bench safety-fp      -DHC2 -DNOCOMP|-wW
+	hc3          spin search safety-fp      -DHC3 -DNOCOMP|-wW
+	bitstate-w26 spin bench safety-fp      -DBITSTATE|-w26
+	bitstate     spin all   safety-fp      -DBITSTATE|-w28
+	bitstate-w30 spin bench safety-fp      -DBITSTATE|-w30
+	bitstate-k1  spin bench safety-fp      -DBITSTATE|-w28 -k1
+	bitstate-k2  spin bench safety-fp      -DBITSTATE|-w28 -k2
+	bitstate+por spin search safety-fp      -DBITSTATE -DNOREDUCE|-w28
+	ncore2       spin bench safety-2core   -DNCORE=2|-wW
+	np           spin all   livelock-exact -DNP -DSAFETY -DNOFAIR|-wW -l -f
+	np+por       spin search livelock-exact -DNP -DSAFETY -DNOFAIR -DNOREDUCE|-wW -l -f
+	np-bitstate  spin all   livelock-fp    -DNP -DSAFETY -DNOFAIR -DBITSTATE|-w28 -l -f
 	END
 }
 
-# Build pan for every SPIN row of workload $1 (twin $2) into $tmp/$1.
-build_pans() {
-	mkdir -p "$tmp/$1"
-	( cd "$tmp/$1" && spin -a "$2" >/dev/null ) || return 1
-	# the export's header: deadlock unchecked, so no invalid end states
-	grep -q '^ \* properties:.* deadlock' "$2" || echo -E > "$tmp/$1/E"
-	configs | { while read -r name tool where rest; do
-		[ "$tool" = spin ] || continue
+# configs of workload $1: the rows it runs
+rows() {
+	configs | while read -r name tool where fam rest; do
+		[ "$where" != search ] || [ "${SEARCH:-1}" = 1 ] || continue
 		[ "$where" = all ] || [ "$1" = bench ] || continue
-		flags=$SPIN_BASE
-		for f in ${rest%%|*}; do
-			case $f in
-			-DNOCOMP|-DNOREDUCE) flags=$(echo "$flags" |
-				sed "s/ $f//") ;;
-			*) flags="$flags $f" ;;
-			esac
-		done
-		echo "$flags" > "$tmp/$1/flags-$name"
-		# pan.c is a long compile at -O3: all at once
-		( cd "$tmp/$1" && ${CC:-cc} -w $flags -o "pan-$name" pan.c \
-			< /dev/null ||
-			echo "  $1: pan-$name does not build with $flags" ) &
+		echo "$name $tool $fam $rest"
 	done
-	wait; }
+}
+
+# pan's build flags for the build part $1 of a config
+pan_flags() {
+	flags=$SPIN_BASE
+	for f in $1; do
+		case $f in
+		-DNOCOMP|-DNOREDUCE|-DSAFETY|-DNOFAIR) flags=$(echo "$flags" |
+			sed "s/ $f//") ;;
+		-O2) flags=$(echo "$flags" | sed "s/-O3/-O2/") ;;
+		*) flags="$flags $f" ;;
+		esac
+	done
+	echo "$flags"
+}
+
+# Which export a build checks: -DNP the progress labels, -DNCORE no
+# hidden variables, else the plain one.
+pml_kind() {
+	case " $1 " in
+	*" -DNP "*) echo livelock ;;
+	*" -DNCORE="*) echo nohidden ;;
+	*) echo plain ;;
+	esac
+}
+
+# Build pan for every SPIN row of workload $1 into $tmp/$1: one build
+# per distinct flag set (the bitstate rows differ in run flags only),
+# two at a time (pan.c takes minutes and a GB at -O3).
+build_pans() {
+	w=$1
+	for k in plain livelock nohidden; do
+		mkdir -p "$tmp/$w/$k"
+		( cd "$tmp/$w/$k" && spin -a "../$k.pml" >/dev/null ) || return 1
+	done
+	# the export's header: deadlock unchecked, so no invalid end states
+	grep -q '^ \* properties:.* deadlock' "$tmp/$w/plain.pml" ||
+		echo -E > "$tmp/$w/E"
+	rows "$w" | while read -r name tool fam rest; do
+		[ "$tool" = spin ] || continue
+		flags=$(pan_flags "${rest%%|*}")
+		key=$(echo "$flags" | md5sum | cut -c1-12)
+		echo "$flags" > "$tmp/$w/flags-$name"
+		echo "$key" > "$tmp/$w/bin-$name"
+		[ -e "$tmp/$w/want-$key" ] && continue
+		echo "$(pml_kind "$flags") $key $flags" > "$tmp/$w/want-$key"
+	done
+	cat "$tmp/$w"/want-* | while read -r kind key flags; do
+		printf '%s\0' "cd $tmp/$w/$kind && ${CC:-cc} -w $flags -o ../pan-$key pan.c < /dev/null || echo '  $w: pan does not build with $flags'"
+	done | xargs -0 -P 2 -n 1 sh -c
 }
 
 # One round of workload $1 (scenario $2, hash table -w$3): every config.
 round() {
-	configs | while read -r name tool where rest; do
-		[ "$where" = all ] || [ "$1" = bench ] || continue
+	rows "$1" | while read -r name tool fam rest; do
 		out=$tmp/$1/$tool-$name
 		if [ "$tool" = faultline ]; then
 			/usr/bin/time -f '%e %M %U %S' -o "$out.time" "$FL" \
 				--models "$MODELS" explore "$2" -m xfs-mmaplock \
 				${rest%%|*} < /dev/null > "$out.out" 2>&1
 		else
-			[ -x "$tmp/$1/pan-$name" ] || continue
+			bin=$tmp/$1/pan-$(cat "$tmp/$1/bin-$name")
+			[ -x "$bin" ] || continue
 			run="$(echo "${rest#*|}" | sed "s/W/$3/") $(cat "$tmp/$1/E" 2>/dev/null)"
 			( cd "$tmp/$1" && /usr/bin/time -f '%e %M %U %S' \
-				-o "$out.time" timeout 300 "./pan-$name" \
+				-o "$out.time" timeout 600 "$bin" \
 				-m100000 $run < /dev/null > "$out.out" 2>&1 )
 		fi
 		tail -n 1 "$out.time" >> "$out.runs"
@@ -158,67 +209,80 @@ median() {
 }
 
 # WORKLOAD TOOL NAME: "states transitions errors store-bytes/state
-# all-states": errors are properties found; all-states counts faultline's
-# unreduced pass for livelock too (SPIN's -DSAFETY makes none).
+# all-states": errors are properties found (and SPIN's non-progress
+# cycles); all-states counts faultline's unreduced pass for livelock too.
 counts() {
 	if [ "$2" = faultline ]; then
 		awk '/^covered:/ { st = $2; tr = $4 }
 		     /^unreduced, for livelock:/ { ll = $4 }
 		     /^stats:/ { for (i = 1; i <= NF; i++)
 				if ($i == "bytes/state") b = $(i - 1) }
-		     /^[a-z-]+: / && $2 != "never" &&
+		     /^[a-z-]+: / && $2 != "never" && $2 != "not" &&
 		     !/^(search|covered|stats):/ { e++ }
 		     END { print st, tr, e + 0, b, st + ll }' "$tmp/$1/$2-$3.out"
 	else
 		awk '/states, stored/ { st = $1 }
-		     /transitions \(= stored/ { tr = $1 }
+		     /transitions \(= (stored|visited)/ { tr = $1 }
 		     /errors:/ { er = $NF }
 		     END { print st, tr, er, "-", st }' "$tmp/$1/$2-$3.out"
+	fi
+}
+
+# WORKLOAD TOOL NAME COLUMN: median of a /usr/bin/time column (1 wall,
+# 2 KB, 0 CPU = user + sys)
+med() {
+	f=$tmp/$1/$2-$3.runs
+	if [ "$4" = 0 ]; then
+		awk '{ print $3 + $4 }' "$f" | median
+	else
+		cut -d' ' -f"$4" "$f" | median
 	fi
 }
 
 # The table of workload $1.
 table() {
 	w=$1
-	printf '  %-9s %-13s %11s %12s %4s %8s %13s %7s %11s %8s %9s %7s\n' \
+	printf '  %-9s %-15s %11s %12s %4s %8s %13s %7s %11s %8s %9s %7s\n' \
 		tool mode states transitions err seconds "(min-max)" "cpu s" \
 		states/s "RSS MB" RSS/state store/st
-	configs | while read -r name tool where rest; do
+	rows "$w" | while read -r name tool fam rest; do
 		f=$tmp/$w/$tool-$name
 		[ -s "$f.runs" ] || continue
 		set -- $(counts "$w" "$tool" "$name")
 		[ -n "${1:-}" ] || { echo "  $tool $name: no result"; continue; }
-		sec=$(cut -d' ' -f1 "$f.runs" | median)
-		kb=$(cut -d' ' -f2 "$f.runs" | median)
-		cpu=$(awk '{ print $3 + $4 }' "$f.runs" | median)
-		echo "$sec" > "$f.median"
+		sec=$(med "$w" "$tool" "$name" 1)
+		kb=$(med "$w" "$tool" "$name" 2)
+		cpu=$(med "$w" "$tool" "$name" 0)
+		echo "$cpu" > "$f.cpu"
 		lo=$(cut -d' ' -f1 "$f.runs" | sort -g | head -n 1)
 		hi=$(cut -d' ' -f1 "$f.runs" | sort -g | tail -n 1)
 		awk -v t="$tool" -v m="$name" -v st="$1" -v tr="$2" -v e="$3" \
 		    -v b="$4" -v all="$5" -v s="$sec" -v kb="$kb" -v lo="$lo" \
 		    -v hi="$hi" -v cpu="$cpu" \
-		    'BEGIN { printf "  %-9s %-13s %11d %12d %4s %8.2f %13s %7.2f %11.0f %8.0f %9.0f %7s\n",
+		    'BEGIN { printf "  %-9s %-15s %11d %12d %4s %8.2f %13s %7.2f %11.0f %8.0f %9.0f %7s\n",
 			t, m, st, tr, e, s, "(" lo "-" hi ")", cpu,
 			all / (s > 0 ? s : 0.005), kb / 1024, kb * 1024 / st, b }'
 	done
 }
 
-# The fastest of the SPIN configurations given, by median: its name.
-fastest() {
-	w=$1
-	shift
-	for n in "$@"; do
-		[ -s "$tmp/$w/spin-$n.median" ] &&
-			echo "$(cat "$tmp/$w/spin-$n.median") $n"
+# WORKLOAD FAMILY: the SPIN row of the family with the least median CPU
+best() {
+	rows "$1" | while read -r name tool fam rest; do
+		[ "$tool" = spin ] && [ "$fam" = "$2" ] &&
+			[ -s "$tmp/$1/spin-$name.cpu" ] &&
+			grep -q 'errors:' "$tmp/$1/spin-$name.out" &&
+			echo "$(cat "$tmp/$1/spin-$name.cpu") $name"
 	done | sort -g | head -n 1 | cut -d' ' -f2
 }
 
-# WORKLOAD FL-MODE SPIN-MODE: median of the per-round time ratios.
+# WORKLOAD FL-MODE SPIN-MODE COLUMN: median of the per-round ratios of
+# a time column (1 wall, 0 CPU)
 ratio() {
 	[ -s "$tmp/$1/faultline-$2.runs" ] && [ -s "$tmp/$1/spin-$3.runs" ] ||
 		{ echo "n/a"; return; }
 	paste -d' ' "$tmp/$1/faultline-$2.runs" "$tmp/$1/spin-$3.runs" |
-		awk '{ print $1 / ($3 > 0 ? $3 : 0.005) }' | median |
+		awk -v c="$4" '{ a = c ? $c : $3 + $4; b = c ? $(c + 4) : $7 + $8
+			print a / (b > 0 ? b : 0.005) }' | median |
 		awk '{ printf "%.2f", $1 }'
 }
 
@@ -229,44 +293,102 @@ state_ratio() {
 	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }'
 }
 
+# The paired comparisons of workload $1: FL-MODE FAMILY LABEL
+PAIRS="fp-safety safety-fp safety,_fingerprints
+exact-safety safety-exact safety,_exact
+fp-safety safety-2core safety,_SPIN_on_2_cores
+fp livelock-fp livelock,_fingerprints
+exact livelock-exact livelock,_exact"
+
 verdicts() {
-	lossy=$(fastest "$1" bitstate bitstate+por hc4)
-	exact=$(fastest "$1" exact exact+por collapse)
-	echo "  time-to-verdict, faultline / SPIN's best one-core analogue (median of per-round ratios):"
-	for pair in "fp $lossy" "fp-nopor $lossy" "exact $exact" \
-		    "exact-nopor $exact" "fp ncore2"; do
-		set -- $1 $pair
-		[ -n "${3:-}" ] || continue
-		printf '    %-12s vs spin %-13s %6sx time, %sx stored states\n' \
-			"$2" "$3" "$(ratio "$1" "$2" "$3")" \
-			"$(state_ratio "$1" "$2" "$3")"
+	echo "  faultline / SPIN's best analogue by CPU (median of per-round ratios):"
+	echo "$PAIRS" | while read -r fl fam label; do
+		sp=$(best "$1" "$fam")
+		[ -n "$sp" ] || continue
+		printf '    %-26s %-13s vs spin %-13s %6sx CPU, %6sx wall, %sx stored states\n' \
+			"$(echo "$label" | tr _ ' ')" "$fl" "$sp" \
+			"$(ratio "$1" "$fl" "$sp" 0)" "$(ratio "$1" "$fl" "$sp" 1)" \
+			"$(state_ratio "$1" "$fl" "$sp")"
 	done
 }
 
-# SPIN's exact store against faultline's unreduced count: the export
-# is faultline's program step for step, so SPIN holds the same states
-# plus the threads' start (the state before init, and one per thread's
-# initial local run, sim_step_init's, each an atomic block of its own).
+# The README's rows of workload $1 (markdown, into $tmp/readme).
+readme_rows() {
+	w=$1
+	echo "$PAIRS" | while read -r fl fam label; do
+		sp=$(best "$w" "$fam")
+		[ -n "$sp" ] || continue
+		opts=$(configs | awk -v n="$fl" '$1 == n && $2 == "faultline" {
+			$1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); sub(/\|$/, ""); print }')
+		run=$(configs | awk -v n="$sp" '$1 == n && $2 == "spin" {
+			sub(/.*\|/, ""); print }' | sed "s/W/$2/")
+		printf '| %s | %s | `%s` | `%s` `%s` | %s / %s | %s / %s | %sx | %sx | %sx |\n' \
+			"$w" "$(echo "$label" | tr _ ' ')" "explore${opts:+ $opts}" \
+			"$(cat "$tmp/$w/flags-$sp")" \
+			"$(echo "$run $(cat "$tmp/$w/E" 2>/dev/null)" | sed 's/ *$//')" \
+			"$(counts "$w" faultline "$fl" | cut -d' ' -f1)" \
+			"$(counts "$w" spin "$sp" | cut -d' ' -f1)" \
+			"$(med "$w" faultline "$fl" 0)" "$(med "$w" spin "$sp" 0)" \
+			"$(ratio "$w" "$fl" "$sp" 0)" "$(ratio "$w" "$fl" "$sp" 1)" \
+			"$(state_ratio "$w" "$fl" "$sp")"
+	done >> "$tmp/readme"
+}
+
+# Build flags $1 against SPIN_BASE: +FLAG added, -FLAG dropped
+flag_diff() {
+	d=
+	for f in $1; do
+		case " $SPIN_BASE " in *" $f "*) ;; *) d="$d +$f" ;; esac
+	done
+	for f in $SPIN_BASE; do
+		case " $1 " in *" $f "*) ;; *) d="$d -$f" ;; esac
+	done
+	echo "${d# }"
+}
+
+# The flag search (the benchmark's SPIN rows): markdown, into $tmp/search
+flag_search() {
+	base=$(med bench spin exact 0)
+	rows bench | while read -r name tool fam rest; do
+		[ "$tool" = spin ] && [ -s "$tmp/bench/spin-$name.runs" ] || continue
+		set -- $(counts bench spin "$name")
+		cpu=$(med bench spin "$name" 0)
+		run=$(echo "${rest#*|}" | sed "s/W/18/")
+		printf '| %s | %s | `%s` `%s` | %s | %s | %s | %s |\n' "$name" \
+			"$fam" "$(flag_diff "$(cat "$tmp/bench/flags-$name")")" \
+			"$run" "${1:-none}" "$cpu" "$(med bench spin "$name" 1)" \
+			"$(awk -v a="$cpu" -v b="$base" 'BEGIN { printf "%.2f", a / b }')"
+	done > "$tmp/search"
+}
+
+# SPIN's exact store (and -DNCORE=2's) against faultline's unreduced
+# count: the export is faultline's program step for step, so SPIN holds
+# the same states plus the threads' start (the state before init, and
+# one per thread's initial local run, sim_step_init's, each an atomic
+# block of its own).
 same_space() {
-	sp=$(counts "$1" spin exact | cut -d' ' -f1)
 	fl=$(counts "$1" faultline fp-nopor | cut -d' ' -f1)
+	[ -n "$fl" ] || fl=$(counts "$1" faultline fp-nopor-safety | cut -d' ' -f1)
+	[ -n "$fl" ] || return 0
 	nt=$(grep -c '^thread ' "$2")
-	[ -n "$sp" ] && [ -n "$fl" ] || return 0
-	if [ "$sp" -eq $((fl + nt + 1)) ]; then
-		echo "  states: SPIN exact $sp = faultline unreduced $fl + $nt threads + 1"
-	else
-		echo "  states: SPIN exact $sp, faultline unreduced $fl: NOT the same space (expected $((fl + nt + 1)))"
-	fi
+	for sp in exact ncore2; do
+		[ -s "$tmp/$1/spin-$sp.out" ] || continue
+		n=$(counts "$1" spin "$sp" | cut -d' ' -f1)
+		if [ "$n" = $((fl + nt + 1)) ]; then
+			echo "  states: SPIN $sp $n = faultline unreduced $fl + $nt threads + 1"
+		else
+			echo "  states: SPIN $sp $n, faultline unreduced $fl: NOT the same space (expected $((fl + nt + 1)))"
+		fi
+	done
 }
 
 bench_workload() {
-	w=$1 scn=$2 pml=$3 bits=$4
+	w=$1 scn=$2 bits=$3
 	echo
 	echo "$w: $(basename "$scn") -m xfs-mmaplock, $RUNS rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	if [ $have_spin = 1 ]; then
-		build_pans "$w" "$pml"
-	else
-		mkdir -p "$tmp/$w"
+		build_pans "$w"
+		echo "  (pan built; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 	fi
 	i=0
 	while [ $i -lt "$RUNS" ]; do
@@ -274,24 +396,46 @@ bench_workload() {
 		i=$((i + 1))
 	done
 	table "$w"
-	[ $have_spin = 1 ] && verdicts "$w" && same_space "$w" "$scn"
+	if [ $have_spin = 1 ]; then
+		verdicts "$w"
+		same_space "$w" "$scn"
+		readme_rows "$w" "$bits"
+	fi
 	echo "  (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
-# The Promela of scenario $1: faultline's own translation
+# The Promela of scenario $1 for workload $2: faultline's own
+# translation, plain, with progress labels, without hidden variables.
 export_pml() {
-	"$FL" --models "$MODELS" export --promela "$1" -m xfs-mmaplock -o "$2"
+	mkdir -p "$tmp/$2"
+	"$FL" --models "$MODELS" export --promela "$1" -m xfs-mmaplock \
+		-o "$tmp/$2/plain.pml" &&
+	"$FL" --models "$MODELS" export --promela "$1" -m xfs-mmaplock \
+		--livelock -o "$tmp/$2/livelock.pml" &&
+	"$FL" --models "$MODELS" export --promela "$1" -m xfs-mmaplock \
+		--no-hidden -o "$tmp/$2/nohidden.pml"
 }
 
 cp tests/bench/scale-faults.scn "$tmp/bench.scn"
 $PY "$GEN" --threads "$THREADS" --extra "$EXTRA" > "$tmp/scale-up.scn"
-export_pml "$tmp/bench.scn" "$tmp/bench.pml" || exit 1
-export_pml "$tmp/scale-up.scn" "$tmp/scale-up.pml" || exit 1
+export_pml "$tmp/bench.scn" bench || exit 1
+export_pml "$tmp/scale-up.scn" scale-up || exit 1
 [ $have_spin = 1 ] || echo "spin not installed: SPIN rows skipped"
-bench_workload bench "$tmp/bench.scn" "$tmp/bench.pml" 18
-bench_workload scale-up "$tmp/scale-up.scn" "$tmp/scale-up.pml" 25
+bench_workload bench "$tmp/bench.scn" 18
+[ "${BENCH_SCALEUP:-1}" = 1 ] &&
+	bench_workload scale-up "$tmp/scale-up.scn" 25
+[ $have_spin = 1 ] || exit 0
 echo
-echo "SPIN's flags:"
-for f in "$tmp"/bench/flags-*; do
-	[ -e "$f" ] && echo "  ${f##*/flags-}: $(cat "$f")"
-done
+echo "README table: faultline against SPIN's best analogue (by median CPU"
+echo "seconds), paired rounds, medians of $RUNS; scale-up: --threads $THREADS --extra $EXTRA"
+echo
+echo "| workload | check | faultline | SPIN (build, run) | states stored faultline / SPIN | CPU s faultline / SPIN | CPU ratio | wall ratio | stored states ratio |"
+echo "|---|---|---|---|---|---|---|---|---|"
+cat "$tmp/readme"
+flag_search
+echo
+echo "README flag search (the benchmark; SPIN_BASE: $SPIN_BASE):"
+echo
+echo "| row | family | flags over SPIN_BASE, run | states | CPU s | wall s | CPU / exact's |"
+echo "|---|---|---|---|---|---|---|"
+cat "$tmp/search"

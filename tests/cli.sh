@@ -212,6 +212,46 @@ expect_error 2 "^faultline: $tmp/ll2:4:1: expected 'steps N'" $FLT replay "$tmp/
 $FLT explore tests/scenarios/spin-fair.scn -m spin >"$tmp/spin" 2>&1
 [ $? -eq 0 ] && grep -q "^livelock: never" "$tmp/spin" && ok ||
 	bad "explore spin-fair: livelock never (weak fairness)"
+# --no-livelock: safety only, as pan -DSAFETY: livelock "not checked" in
+# the text and the JSON (never "never"), exit 3 when nothing is found
+# (the answer says nothing of livelock), no unreduced pass; the safety
+# verdicts and the reduced search are the full check's
+$FLT explore tests/scenarios/spin-held.scn -m spin --no-livelock \
+	--json "$tmp/nl.json" >"$tmp/spin" 2>&1
+[ $? -eq 3 ] && grep -q "^livelock: not checked (--no-livelock)$" "$tmp/spin" &&
+	! grep -q "^livelock: never\|^unreduced, for livelock" "$tmp/spin" &&
+	grep -q '"livelock": {"verdict": "not checked"}' "$tmp/nl.json" &&
+	grep -q "^faultline explore .* --no-livelock$" "$tmp/spin" && ok ||
+	bad "explore --no-livelock: livelock not checked, exit 3: $(cat "$tmp/spin")"
+$FL explore tests/bench/scale-faults.scn -m xfs-mmaplock >"$tmp/full" 2>/dev/null
+$FL explore tests/bench/scale-faults.scn -m xfs-mmaplock --no-livelock >"$tmp/nl" 2>/dev/null
+[ $? -eq 3 ] && grep -q "^unreduced, for livelock" "$tmp/full" &&
+	! grep -q "^unreduced, for livelock" "$tmp/nl" &&
+	diff "$tmp/full" "$tmp/nl" | grep '^[<>]' | sed 's/^[<>] //' |
+	grep -v '^faultline explore \|^unreduced, for livelock\|^livelock: ' |
+	cmp -s - /dev/null && ok ||
+	bad "explore --no-livelock differs from the full check but for livelock"
+$FL explore $scn -m boaz-early-unlock --no-livelock >/dev/null 2>&1
+[ $? -eq 1 ] && ok || bad "explore --no-livelock: a race found exits 1"
+expect_error 2 "^faultline explore: --swarm with --no-livelock" \
+	$FL explore $scn -m xfs-mmaplock --swarm 1/2 --no-livelock
+# export --promela --livelock: a progress label after every step that
+# completes an op, and the header says how exact pan -l -f is (spin-busy's
+# T1 repeats an op: one way); without it, no label and no v_op;
+# --no-hidden: no hidden variable (pan -DNCORE), cleared at steps' ends
+$FLT export --promela tests/scenarios/spin-held.scn -m spin --livelock >"$tmp/l.pml" 2>&1
+grep -q "^ \* livelock: exact$" "$tmp/l.pml" && grep -q "^progress_end:$" "$tmp/l.pml" &&
+	grep -q "v_op = 1;" "$tmp/l.pml" && grep -q -- "-DNP .*pan -l -f" "$tmp/l.pml" &&
+	ok || bad "export --livelock: progress labels, exact: $(head -c 300 "$tmp/l.pml")"
+$FLT export --promela tests/scenarios/spin-busy.scn -m spin --livelock >"$tmp/l.pml" 2>&1
+grep -q "^ \* livelock: one way (T1's body repeats an op call)$" "$tmp/l.pml" && ok ||
+	bad "export --livelock of a body that repeats an op: one way"
+$FLT export --promela tests/scenarios/spin-held.scn -m spin >"$tmp/l.pml" 2>&1
+! grep -q "progress\|v_op\|scratch_clear" "$tmp/l.pml" && grep -q "^hidden " "$tmp/l.pml" &&
+	ok || bad "export without --livelock: no progress label"
+$FLT export --promela tests/scenarios/spin-held.scn -m spin --no-hidden >"$tmp/l.pml" 2>&1
+! grep -q "^hidden " "$tmp/l.pml" && grep -q "d_step { scratch_clear() }" "$tmp/l.pml" &&
+	ok || bad "export --no-hidden: scratch variables hidden"
 # so does a random walk that reaches the bound
 $FL --models tests/models explore tests/scenarios/spin.scn -m spin --random 3 >"$tmp/spin" 2>&1
 [ $? -eq 3 ] && grep -q "incomplete (depth-max)" "$tmp/spin" && ok ||

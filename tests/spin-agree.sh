@@ -14,7 +14,22 @@
 #   pan: invalid end state        explore: deadlock or lost-wakeup happens
 #
 # A pan that names `model_broken` hit an engine model error: a
-# disagreement.  Pairs pan cannot finish within LIMIT are listed as "spin:
+# disagreement.
+#
+# Livelock too, on every pair explore finished: `faultline export
+# --promela --livelock` (a progress label after every step that completes
+# an op), pan built with -DNP and run with -l -f (weakly fair
+# non-progress cycles; -A -E: assertions and end states are the safety
+# run's), against explore's livelock verdict:
+#
+#   pan: non-progress cycle       explore: livelock sometimes
+#   pan: no error                 explore: livelock never
+#
+# where the file's header says "livelock: exact"; where it says "one
+# way" (a thread body repeats an op call, so another thread's completed
+# ops are progress to SPIN but not to the starving thread), a SPIN
+# non-progress cycle must still be a livelock, and a livelock SPIN does
+# not see is counted apart ("one way"), neither agreement nor not.  Pairs pan cannot finish within LIMIT are listed as "spin:
 # not finished in Ns" and counted apart (neither passed nor failed); so
 # are pairs whose explore is incomplete.  n/a pairs (the model lacks an op)
 # and pairs checking nothing SPIN can express (only lock-order, wait-order
@@ -26,8 +41,14 @@
 # else cc), SPIN_SAMPLE (every Nth pair of the list, default 1: all; each
 # pair costs about 3 CPU seconds to translate and compile, so `make
 # check` takes every 15th and `make check-spin` all of them).
-# Last line: "spin-agree: N agree, N disagree, N not finished in Ns, N
-# skipped (n/a, nothing exported, explore incomplete)".
+# The livelock pairs of the library (tests/scenarios/spin*.scn, model
+# spin) are in every sample.
+# Last lines: "spin-agree livelock: N agree (N livelock, N never), N
+# disagree, N not finished in Ns, N one way", "spin-agree safety: N
+# agree, N disagree, N not finished in Ns", then both summed (what
+# check.sh reads): "spin-agree: N agree, N disagree, N not finished in
+# Ns, N skipped (n/a, nothing exported, explore incomplete, livelock one
+# way)".
 set -u
 FL=${FAULTLINE:-./faultline}
 LIMIT=${SPIN_LIMIT:-5}
@@ -41,17 +62,53 @@ if [ "${1:-}" = "--pair" ]; then
 	mkdir -p "$dir" && cd "$dir" || exit 2
 	name="$(basename "$scn" .scn) x $model"
 	result() { echo "$1 $name${2:+: $2}" > ../$(basename "$dir").res; exit 0; }
+	# the livelock verdicts: one line, as result's
+	livelock() {
+		fl=never
+		grep -q '"livelock": {"verdict": "sometimes"' j.json && fl=livelock
+		if ! "$FL" --models "$mdir" export --promela "$scn" -m "$model" \
+			--livelock -o l.pml 2> l.err; then
+			echo "disagree $name: export --livelock failed: $(head -n 1 l.err)"
+			return
+		fi
+		mkdir -p l && cd l || return
+		if ! spin -a ../l.pml > spin.out 2>&1; then
+			echo "disagree $name: spin -a failed: $(tail -n 1 spin.out)"
+		elif ! $PAN_CC -w -O0 -DNP -DNOREDUCE -DVECTORSZ=16384 -o pan \
+			pan.c 2> cc.out; then
+			echo "disagree $name: pan -DNP does not compile: $(head -n 1 cc.out)"
+		else
+			(ulimit -t "$LIMIT"; exec ./pan -l -f -A -E -m1000000 -w22) \
+				> pan.out 2>&1
+			sp=
+			grep -q 'non-progress cycle' pan.out && sp=livelock
+			grep -q 'errors: 0' pan.out && sp=never
+			exact=yes
+			grep -q '^ \* livelock: exact$' ../l.pml || exact=no
+			if grep -q 'max search depth too small' pan.out ||
+			   [ -z "$sp" ]; then
+				echo "unfinished $name"
+			elif [ "$sp" = "$fl" ]; then
+				echo "agree $name: $fl"
+			elif [ $exact = no ] && [ "$fl" = livelock ]; then
+				echo "oneway $name: livelock SPIN cannot see"
+			else
+				echo "disagree $name: pan -l -f: $sp; faultline: $fl"
+			fi
+		fi
+		cd ..
+	}
 	if ! "$FL" --models "$mdir" export --promela "$scn" -m "$model" \
 		-o x.pml 2> err; then
 		grep -q 'n/a for this scenario\|is abstract' err && result n/a
 		result disagree "export failed: $(head -n 1 err)"
 	fi
 	props=$(sed -n 's/^ \* properties: //p' x.pml)
-	[ "$props" = none ] && result nothing
 	# the scenario's own check line (its expect lines name those
 	# properties) plus what the export checks that it does not
 	check=$(sed -n 's/^check //p' "$scn")
 	for p in $props; do
+		[ "$p" = none ] && continue
 		case " $check " in *" $p "*) ;; *) check="$check $p" ;; esac
 	done
 	sed "s/^check .*/check $check/" "$scn" > c.scn
@@ -59,6 +116,8 @@ if [ "${1:-}" = "--pair" ]; then
 		> /dev/null 2> ex.err
 	[ -s j.json ] || result disagree "explore failed: $(head -n 1 ex.err)"
 	grep -q '"complete": true' j.json || result incomplete
+	livelock > ../$(basename "$dir").ll
+	[ "$props" = none ] && result nothing
 	fl_assert=no; fl_end=no
 	for p in $props; do
 		grep -q "\"$p\": {\"verdict\": \"sometimes\"" j.json || continue
@@ -120,7 +179,8 @@ for scn in scenarios/*.scn tests/scenarios/*.scn; do
 		n=$((n + 1))
 		printf '%04d %s %s %s\n' $n "$root/$scn" "$mdir" "$model"
 	done
-done | awk -v k="$SAMPLE" '(NR - 1) % k == 0' > "$tmp/pairs"
+done | awk -v k="$SAMPLE" '(NR - 1) % k == 0 || $2 ~ /\/spin[-a-z]*\.scn$/' \
+	> "$tmp/pairs"
 n=$(wc -l < "$tmp/pairs")
 self=$root/tests/spin-agree.sh
 tr '\n' '\0' < "$tmp/pairs" |
@@ -136,5 +196,16 @@ na=$(count n/a); nothing=$(count nothing); inc=$(count incomplete)
 total=$(wc -l < "$tmp/all")
 [ "$total" -eq "$n" ] || { echo "spin-agree: $n pairs, $total results"; dis=$((dis + 1)); }
 [ "$SAMPLE" -gt 1 ] && echo "spin-agree: every ${SAMPLE}th pair of the library (SPIN_SAMPLE=1: all)"
-echo "spin-agree: $agree agree, $dis disagree, $unf not finished in ${LIMIT}s, $((na + nothing + inc)) skipped ($na n/a, $nothing nothing exported, $inc explore incomplete)"
-[ "$dis" -eq 0 ]
+cat "$tmp"/*.ll 2>/dev/null | sort -k2 > "$tmp/ll"
+grep -E '^(disagree|unfinished|oneway)' "$tmp/ll" |
+	sed "s/^unfinished \(.*\)/livelock: spin not finished in ${LIMIT}s: \1/;
+	     s/^oneway \(.*\)/livelock: one way: \1/;
+	     s/^disagree /LIVELOCK DISAGREE: /"
+lcount() { grep -c "^$1" "$tmp/ll"; }
+la=$(lcount "agree "); ldis=$(lcount "disagree "); lu=$(lcount "unfinished ")
+lo=$(lcount "oneway ")
+echo "spin-agree livelock: $la agree ($(lcount "agree .*: livelock$") livelock, $(lcount "agree .*: never$") never), $ldis disagree, $lu not finished in ${LIMIT}s, $lo one way"
+echo "spin-agree safety: $agree agree, $dis disagree, $unf not finished in ${LIMIT}s"
+# the last line, which check.sh reads: both comparisons summed
+echo "spin-agree: $((agree + la)) agree, $((dis + ldis)) disagree, $((unf + lu)) not finished in ${LIMIT}s, $((na + nothing + inc + lo)) skipped ($na n/a, $nothing nothing exported, $inc explore incomplete, $lo livelock one way)"
+[ "$dis" -eq 0 ] && [ "$ldis" -eq 0 ]
