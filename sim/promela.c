@@ -90,6 +90,8 @@ static const char prelude_world[] =
 "PMASK th_discarded[NT];\n"
 "int th_fsync[NT];\n"
 "bit th_inop[NT];\n"
+"/* sim_dio_old(), by page: the threads whose dio_write made it old */\n"
+"TMASK dold[NPG];\n"
 "/* lock.h: SimLock, one per instance; per-thread fields at W(l, t) */\n"
 "TMASK lk_held[NL];\n"
 "TMASK lk_excl[NL];\n"
@@ -641,6 +643,15 @@ static const char prelude_rules[] =
 "	od\n"
 "}\n"
 "\n"
+"/* step.c op_sets_clear() of the dio_old set: T's bit off every page */\n"
+"inline dold_clear(T) {\n"
+"	v_u = 0;\n"
+"	do\n"
+"	:: v_u < NPG -> dold[v_u] = dold[v_u] & ~BIT(T); v_u++\n"
+"	:: else -> break\n"
+"	od\n"
+"}\n"
+"\n"
 "/* sim_oracle_op_return(), and step.c do_return()'s postconditions */\n"
 "inline op_return(T) {\n"
 "	if\n"
@@ -670,6 +681,7 @@ static const char prelude_rules[] =
 "#endif\n"
 "	th_inval[T] = 0;\n"
 "	th_discarded[T] = 0;\n"
+"	dold_clear(T);\n"
 "	th_fsync[T] = 0\n"
 "}\n"
 "\n"
@@ -1084,7 +1096,7 @@ static void p_fill_page(Emit *e)
 	fill_page(e, "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> "
 		  "v_r0 = -5\n\t\t:: else ->\n"
 		  "\t\t\tmflags[v_a0] = mflags[v_a0] & ~(MF_PSTALE | "
-		  "MF_PWRITTEN | MF_POLD);\n");
+		  "MF_PWRITTEN | MF_POLD);\n\t\t\tdold[v_a0] = 0;\n");
 }
 
 static void p_delete_pages(Emit *e)
@@ -1097,7 +1109,8 @@ static void p_delete_pages(Emit *e)
 		   "th_discarded[%d] = th_discarded[%d] | BIT(v_p) "
 		   ":: else fi;\n"
 		   "\t\t\t\tmflags[v_p] = mflags[v_p] & (MF_DIRTY | "
-		   "MF_TOWRITE);\n\t\t\t\tpage_src[v_p] = 0\n"
+		   "MF_TOWRITE);\n\t\t\t\tdold[v_p] = 0;\n"
+		   "\t\t\t\tpage_src[v_p] = 0\n"
 		   "\t\t\t:: else\n\t\t\tfi", e->tid, e->tid);
 	for_range(e, body);
 }
@@ -1109,8 +1122,23 @@ static void p_dio_write(Emit *e)
 	store_block(e, "b_pgoff[v_b]");
 	out(e, "\t\tv_q = 0;\n\t\tdo\n\t\t:: v_q < NPG ->\n"
 	    "\t\t\tif :: (mflags[v_q] & MF_PAGE) != 0 && page_src[v_q] == v_b "
-	    "-> mflags[v_q] = mflags[v_q] | MF_POLD :: else fi;\n"
-	    "\t\t\tv_q++\n\t\t:: else -> break\n\t\tod;\n");
+	    "->\n\t\t\t\tmflags[v_q] = mflags[v_q] | MF_POLD;\n"
+	    "\t\t\t\tdold[v_q] = dold[v_q] | BIT(%d)\n\t\t\t:: else fi;\n"
+	    "\t\t\tv_q++\n\t\t:: else -> break\n\t\tod;\n", e->tid);
+}
+
+/* step.c h_dio_done(): only the pages this thread's dio_write made old
+ * (a bit of dold is there only while its page is that POLD copy) */
+static void p_dio_done(Emit *e)
+{
+	char body[256];
+
+	g_snprintf(body, sizeof(body), "\t\t\tif\n"
+		   "\t\t\t:: (dold[v_p] & BIT(%d)) != 0 ->\n"
+		   "\t\t\t\tmflags[v_p] = (mflags[v_p] & ~MF_POLD) | MF_PSTALE;\n"
+		   "\t\t\t\tdold[v_p] = 0\n"
+		   "\t\t\t:: else\n\t\t\tfi", e->tid);
+	for_range(e, body);
 }
 
 static void p_write_block(Emit *e)
@@ -1132,7 +1160,8 @@ static void p_user_store(Emit *e)
 	    "\t\t\tif\n\t\t\t:: (mflags[v_y] & MF_PAGE) == 0 -> "
 	    "block_write(v_a0, 0)\n"
 	    "\t\t\t:: else -> mflags[v_y] = (mflags[v_y] | MF_PWRITTEN | "
-	    "MF_PDIRTY | MF_PSTORED) & ~(MF_PSTALE | MF_POLD)\n"
+	    "MF_PDIRTY | MF_PSTORED) & ~(MF_PSTALE | MF_POLD);\n"
+	    "\t\t\t\tdold[v_y] = 0\n"
 	    "\t\t\tfi\n"
 	    "\t\t:: pte_kind[v_x] != K_NONE && pte_kind[v_x] != K_ANON && "
 	    "pte_kind[v_x] != K_PAGE && pte_w[v_x] ->\n"
@@ -1251,7 +1280,8 @@ static const Emitter emitters[SIM_P_COUNT] = {
 			"b_stored[v_b] = 1 :: else fi\n"
 			"\t\t\t:: else\n\t\t\tfi;\n"
 			"\t\t\tmflags[v_a0] = mflags[v_a0] & ~(MF_PDIRTY | MF_PSTORED "
-			"| MF_POLD);\n\t\t\tpage_src[v_a0] = v_b\n"
+			"| MF_POLD);\n\t\t\tdold[v_a0] = 0;\n"
+			"\t\t\tpage_src[v_a0] = v_b\n"
 			"\t\t:: else\n\t\tfi;\n" },
 	[SIM_P_READ_PAGE] = {
 		.check = { "!PGOFF_OK(v_a0)" },
@@ -1264,20 +1294,17 @@ static const Emitter emitters[SIM_P_COUNT] = {
 			"\t\t:: else ->\n\t\t\tif\n"
 			"\t\t\t:: (mflags[v_a0] & MF_PDIRTY) != 0 -> v_r0 = -16\n"
 			"\t\t\t:: else ->\n\t\t\t\tmflags[v_a0] = mflags[v_a0] & "
-			"(MF_DIRTY | MF_TOWRITE);\n\t\t\t\tpage_src[v_a0] = 0\n"
+			"(MF_DIRTY | MF_TOWRITE);\n\t\t\t\tdold[v_a0] = 0;\n"
+			"\t\t\t\tpage_src[v_a0] = 0\n"
 			"\t\t\tfi\n\t\tfi;\n" },
-	[SIM_P_DIO_DONE] = {
-		.range = "\t\t\tif\n"
-			"\t\t\t:: (mflags[v_p] & MF_PAGE) != 0 && "
-			"(mflags[v_p] & MF_POLD) != 0 ->\n"
-			"\t\t\t\tmflags[v_p] = (mflags[v_p] & ~MF_POLD) | MF_PSTALE\n"
-			"\t\t\t:: else\n\t\t\tfi" },
+	[SIM_P_DIO_DONE] = { .emit = p_dio_done },
 	[SIM_P_WRITE_PAGE] = {
 		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> v_r0 = -5\n"
 			"\t\t:: else ->\n\t\t\tmflags[v_a0] = (mflags[v_a0] | "
 			"MF_PWRITTEN | MF_PDIRTY | MF_PSTORED) & ~(MF_PSTALE | "
-			"MF_POLD);\n\t\t\tv_r0 = 0\n\t\tfi;\n" },
+			"MF_POLD);\n\t\t\tdold[v_a0] = 0;\n\t\t\tv_r0 = 0\n"
+			"\t\tfi;\n" },
 	[SIM_P_GET_ENTRY] = {
 		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tv_r0 = entry[v_a0];\n" },
@@ -1467,8 +1494,9 @@ static void call(Walk *w, GString *s, int f, int pc)
 	if (frame(w, f)->depth == 1) {
 		if (callee->is_op)
 			g_string_append_printf(s, "\t\tth_inval[%d] = 0;\n"
-					       "\t\tth_discarded[%d] = 0;\n",
-					       w->tid, w->tid);
+					       "\t\tth_discarded[%d] = 0;\n"
+					       "\t\tdold_clear(%d);\n",
+					       w->tid, w->tid, w->tid);
 		if (callee->is_op && strcmp(callee->name, "fsync") == 0)
 			g_string_append_printf(s, "\t\tth_fsync[%d] = "
 					       "cache_dirty;\n", w->tid);
