@@ -837,8 +837,8 @@ typedef struct {
  * it follows: a model error when a CHECK holds (BROKEN, tested in
  * order), then the handler's EFFECT verbatim, or the effect as a format
  * of the number (%1$d) of the process (PROC_FMT: its PTEs) or of the
- * thread (TID_FMT), or RANGE as the body of a loop over the clamped
- * range (for_range()), or what EMIT writes where the text depends on
+ * thread (TID_FMT), or RANGE, a format of the thread too, as the body
+ * of a loop over the clamped range (for_range()), or what EMIT writes where the text depends on
  * the lock or takes more than a number; MODE and ALL are p_lock()'s and
  * p_unlock()'s.  A primitive without a row is refused (emit_prim()). */
 struct Emitter {
@@ -1099,22 +1099,6 @@ static void p_fill_page(Emit *e)
 		  "MF_PWRITTEN | MF_POLD);\n\t\t\tdold[v_a0] = 0;\n");
 }
 
-static void p_delete_pages(Emit *e)
-{
-	char body[512];
-
-	g_snprintf(body, sizeof(body), "\t\t\tif\n"
-		   "\t\t\t:: (mflags[v_p] & MF_PAGE) != 0 ->\n"
-		   "\t\t\t\tif :: (mflags[v_p] & MF_PSTORED) != 0 -> "
-		   "th_discarded[%d] = th_discarded[%d] | BIT(v_p) "
-		   ":: else fi;\n"
-		   "\t\t\t\tmflags[v_p] = mflags[v_p] & (MF_DIRTY | "
-		   "MF_TOWRITE);\n\t\t\t\tdold[v_p] = 0;\n"
-		   "\t\t\t\tpage_src[v_p] = 0\n"
-		   "\t\t\t:: else\n\t\t\tfi", e->tid, e->tid);
-	for_range(e, body);
-}
-
 static void p_dio_write(Emit *e)
 {
 	broken_if(e, "!BLOCK_OK(v_a0)");
@@ -1125,20 +1109,6 @@ static void p_dio_write(Emit *e)
 	    "->\n\t\t\t\tmflags[v_q] = mflags[v_q] | MF_POLD;\n"
 	    "\t\t\t\tdold[v_q] = dold[v_q] | BIT(%d)\n\t\t\t:: else fi;\n"
 	    "\t\t\tv_q++\n\t\t:: else -> break\n\t\tod;\n", e->tid);
-}
-
-/* step.c h_dio_done(): only the pages this thread's dio_write made old
- * (a bit of dold is there only while its page is that POLD copy) */
-static void p_dio_done(Emit *e)
-{
-	char body[256];
-
-	g_snprintf(body, sizeof(body), "\t\t\tif\n"
-		   "\t\t\t:: (dold[v_p] & BIT(%d)) != 0 ->\n"
-		   "\t\t\t\tmflags[v_p] = (mflags[v_p] & ~MF_POLD) | MF_PSTALE;\n"
-		   "\t\t\t\tdold[v_p] = 0\n"
-		   "\t\t\t:: else\n\t\t\tfi", e->tid);
-	for_range(e, body);
 }
 
 static void p_write_block(Emit *e)
@@ -1264,7 +1234,16 @@ static const Emitter emitters[SIM_P_COUNT] = {
 		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tv_r0 = ((mflags[v_a0] & MF_PAGE) != 0);\n" },
 	[SIM_P_ADD_PAGE] = { .emit = p_add_page },
-	[SIM_P_DELETE_PAGES] = { .emit = p_delete_pages },
+	[SIM_P_DELETE_PAGES] = {
+		.range = "\t\t\tif\n"
+			"\t\t\t:: (mflags[v_p] & MF_PAGE) != 0 ->\n"
+			"\t\t\t\tif :: (mflags[v_p] & MF_PSTORED) != 0 -> "
+			"th_discarded[%1$d] = th_discarded[%1$d] | BIT(v_p) "
+			":: else fi;\n"
+			"\t\t\t\tmflags[v_p] = mflags[v_p] & (MF_DIRTY | "
+			"MF_TOWRITE);\n\t\t\t\tdold[v_p] = 0;\n"
+			"\t\t\t\tpage_src[v_p] = 0\n"
+			"\t\t\t:: else\n\t\t\tfi" },
 	[SIM_P_SET_PAGE_DIRTY] = {
 		.check = { "!PGOFF_OK(v_a0)", "(mflags[v_a0] & MF_PAGE) == 0" },
 		.effect = "\t\tmflags[v_a0] = mflags[v_a0] | MF_PDIRTY;\n" },
@@ -1297,7 +1276,14 @@ static const Emitter emitters[SIM_P_COUNT] = {
 			"(MF_DIRTY | MF_TOWRITE);\n\t\t\t\tdold[v_a0] = 0;\n"
 			"\t\t\t\tpage_src[v_a0] = 0\n"
 			"\t\t\tfi\n\t\tfi;\n" },
-	[SIM_P_DIO_DONE] = { .emit = p_dio_done },
+	/* only the pages this thread's dio_write made old (a bit of dold
+	 * is there only while its page is that POLD copy) */
+	[SIM_P_DIO_DONE] = {
+		.range = "\t\t\tif\n"
+			"\t\t\t:: (dold[v_p] & BIT(%1$d)) != 0 ->\n"
+			"\t\t\t\tmflags[v_p] = (mflags[v_p] & ~MF_POLD) | MF_PSTALE;\n"
+			"\t\t\t\tdold[v_p] = 0\n"
+			"\t\t\t:: else\n\t\t\tfi" },
 	[SIM_P_WRITE_PAGE] = {
 		.check = { "!PGOFF_OK(v_a0)" },
 		.effect = "\t\tif\n\t\t:: (mflags[v_a0] & MF_PAGE) == 0 -> v_r0 = -5\n"
@@ -1371,8 +1357,11 @@ static gboolean emit_prim(Emit *e, GError **error)
 		out(e, x->proc_fmt, e->proc);
 	if (x->tid_fmt)
 		out(e, x->tid_fmt, e->tid);
-	if (x->range)
-		for_range(e, x->range);
+	if (x->range) {
+		char *body = g_strdup_printf(x->range, e->tid);
+		for_range(e, body);
+		g_free(body);
+	}
 	if (x->emit)
 		x->emit(e);
 	return TRUE;
