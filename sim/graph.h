@@ -73,6 +73,12 @@ typedef struct {
 } SimCsr;
 
 void sim_csr_init(SimCsr *c, const SimGraph *g);
+
+/* sim_csr_init_parts - the same with G's states but the edges of the
+ * NPARTS arrays PARTS (SimEdge) instead of G's, their ids through REMAP
+ * (NULL: as they are): par.c's workers' edges, gathered once. */
+void sim_csr_init_parts(SimCsr *c, const SimGraph *g, GArray *const *parts,
+			int nparts, const uint32_t *remap);
 void sim_csr_free(SimCsr *c);
 
 #endif

@@ -468,6 +468,7 @@ void sim_par_finish(SimPar *par, SimCsr *c)
 	uint32_t n;
 	uint32_t *remap = renumber(par, &n);
 	GArray *flags = g_array_new(FALSE, FALSE, sizeof(Flag));
+	GArray **edges = g_new(GArray *, par->jobs);
 
 	g_array_set_size(g->enabled, n);
 	g_array_set_size(g->live, n);
@@ -480,29 +481,27 @@ void sim_par_finish(SimPar *par, SimCsr *c)
 			g_array_index(g->live, SimThreadSet, remap[x->id]) =
 				x->live;
 		}
-		for (guint j = 0; j < w->edges->len; j++) {
-			SimEdge e = g_array_index(w->edges, SimEdge, j);
-			e.src = remap[e.src];
-			e.dst = remap[e.dst];
-			g_array_append_val(g->edges, e);
-		}
 		for (guint j = 0; j < w->flags->len; j++) {
 			Flag f = g_array_index(w->flags, Flag, j);
 			f.state = remap[f.state];
 			g_array_append_val(flags, f);
 		}
+		edges[i] = w->edges;
 		fold(s->r, &w->r);
 		g_array_free(w->stack, TRUE);
-		g_array_free(w->edges, TRUE);
 		g_array_free(w->nodes, TRUE);
 		g_array_free(w->flags, TRUE);
 		sim_lockdep_free(w->ld);
 	}
+	/* the edges straight into the graph by source: never copied whole */
+	sim_csr_init_parts(c, g, edges, par->jobs, remap);
+	for (int i = 0; i < par->jobs; i++)
+		g_array_free(edges[i], TRUE);
+	g_free(edges);
 	g_free(remap);
 	s->r->states = n;
 	s->r->store_bytes = sim_fpset_bytes(par->set);
 	qsort(flags->data, flags->len, sizeof(Flag), flag_cmp);
-	sim_csr_init(c, g);
 	if (s->r->model_error)
 		s->stop = true;
 	else
