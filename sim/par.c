@@ -501,7 +501,8 @@ void sim_par_finish(SimPar *par, SimCsr *c)
 	g_free(remap);
 	s->r->states = n;
 	s->r->store_bytes = sim_fpset_bytes(par->set);
-	qsort(flags->data, flags->len, sizeof(Flag), flag_cmp);
+	if (flags->len)         /* qsort's base may not be NULL */
+		qsort(flags->data, flags->len, sizeof(Flag), flag_cmp);
 	if (s->r->model_error)
 		s->stop = true;
 	else

@@ -56,9 +56,10 @@ void sim_par_work(SimPar *par);
 
 /* sim_par_finish - once every sim_par_work() has returned: the figures,
  * bound and model error into s->r, the graph's states into s->g and the
- * graph by source into *C (sim_csr_free; s->g keeps no edges), and, unless a model error stopped it, the walk
- * in the one-thread order: the paths to the properties flagged, lockdep
- * fed and sited, the depth; frees PAR. */
+ * graph by source into *C (sim_csr_free; s->g keeps no edges), and,
+ * unless a model error stopped it, the walk in the one-thread order: the
+ * paths to the properties flagged, lockdep fed and sited, the depth;
+ * frees PAR. */
 void sim_par_finish(SimPar *par, SimCsr *c);
 
 #endif
