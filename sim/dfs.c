@@ -71,6 +71,7 @@ typedef struct {
 	SimSearch *s;
 	SimVisited *vis;
 	Frame *st;
+	SimSlot *slots;         /* st[i]'s world is slots[i]'s */
 	int sp;
 	SimPrng order;          /* order_seed's stream */
 } Dfs;
@@ -185,6 +186,7 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 	SimPropSet found;
 	bool is_new;
 
+	c->w = d->slots[d->sp + 1].w;
 	bool progress;
 	bool ok = sim_search_step(s, (SimSlot){ f->w, NULL },
 				  (SimSlot){ c->w, NULL }, t, s->lockdep,
@@ -261,10 +263,11 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	sim_prng_seed(&d.order, s->o->order_seed);
 	d.vis = sim_visited_new(s->hsize, s->o->exact,
 				s->o->states_max ? s->o->states_max : 0);
+	/* a frame is touched when the search first reaches its depth
+	 * (dfs_expand sets its world): most of the stack never is */
 	d.st = g_new0(Frame, s->depth_max + 1);
-	SimSlot *slots = sim_slots_new(s, init, s->depth_max + 1, false);
-	for (uint32_t i = 0; i <= s->depth_max; i++)
-		d.st[i].w = slots[i].w;
+	d.slots = sim_slots_new(s, init, s->depth_max + 1, false);
+	d.st[0].w = d.slots[0].w;
 	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1) +
 			 sim_slots_bytes(s, init, s->depth_max + 1, false);
 	uint32_t id = sim_visited_add(d.vis, sim_world_state(init), &is_new);
@@ -277,6 +280,6 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	s->r->collisions = sim_visited_collisions(d.vis);
 	s->r->store_bytes = sim_visited_bytes(d.vis);
 	sim_visited_free(d.vis);
-	sim_slots_free(slots);
+	sim_slots_free(d.slots);
 	g_free(d.st);
 }
