@@ -224,17 +224,25 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 static void dfs_loop(Dfs *d)
 {
 	SimSearch *s = d->s;
+	uint64_t checked = UINT64_MAX;  /* transitions at the last check */
 
 	while (d->sp >= 0) {
 		Frame *f = &d->st[d->sp];
-		uint64_t graph = sim_graph_bytes(s->g);
-		sim_search_note_peak(s, sim_visited_bytes(d->vis) +
-				     s->extra_bytes + graph);
-		/* the bound holds through the next growth, not after it */
-		if (sim_search_out_of_bounds(s, s->r->states,
-				  sim_visited_bytes_next(d->vis) +
-				  s->extra_bytes + graph))
-			return;
+		/* States, bytes and the clock's turn move only with a
+		 * transition: a frame popped or cut at the depth bound
+		 * changes none of them, so it is not checked again. */
+		if (s->r->transitions != checked) {
+			checked = s->r->transitions;
+			uint64_t graph = sim_graph_bytes(s->g);
+			sim_search_note_peak(s, sim_visited_bytes(d->vis) +
+					     s->extra_bytes + graph);
+			/* the bound holds through the next growth, not
+			 * after it */
+			if (sim_search_out_of_bounds(s, s->r->states,
+					  sim_visited_bytes_next(d->vis) +
+					  s->extra_bytes + graph))
+				return;
+		}
 		uint8_t z = *data_of(d, f->id) & SLEEP_MASK;
 		SimThreadSet todo = f->ample & ~f->done & ~(SimThreadSet)z;
 		if (!todo) {
