@@ -5,7 +5,10 @@
  * what is done of them, and with POR the footprints and futures the
  * reduction uses (por.h): a thread's footprint and future depend on its own
  * SimThread only, so a frame copies them from its parent for every
- * thread but the one that stepped and those it woke.
+ * thread but the one that stepped and those it woke.  Those two arrays
+ * are sized by the scenario's threads, not SIM_THREADS_MAX, in one
+ * allocation each for the whole stack: the frames of a 4-thread search
+ * are a few cache lines each, not 4 KB on a page of their own.
  */
 #include <string.h>
 #include "dfs.h"
@@ -22,8 +25,8 @@ typedef struct {
 	SimThreadSet enabled, ample, done;
 	int8_t via;             /* thread whose step led here, -1 at root */
 	int8_t order[SIM_THREADS_MAX];     /* with order_seed: choice order */
-	SimFp fp[SIM_THREADS_MAX];         /* of the enabled threads (POR) */
-	SimFuture fut[SIM_THREADS_MAX];    /* of every thread (with POR) */
+	SimFp *fp;              /* [nthreads]: of the enabled threads (POR) */
+	SimFuture *fut;         /* [nthreads]: of every thread (with POR) */
 } Frame;
 
 /* Fill F's runnable set, and with POR its footprints, futures and ample
@@ -71,7 +74,6 @@ typedef struct {
 	SimSearch *s;
 	SimVisited *vis;
 	Frame *st;
-	SimSlot *slots;         /* st[i]'s world is slots[i]'s */
 	int sp;
 	SimPrng order;          /* order_seed's stream */
 } Dfs;
@@ -186,7 +188,6 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 	SimPropSet found;
 	bool is_new;
 
-	c->w = d->slots[d->sp + 1].w;
 	bool progress;
 	bool ok = sim_search_step(s, (SimSlot){ f->w, NULL },
 				  (SimSlot){ c->w, NULL }, t, s->lockdep,
@@ -271,13 +272,19 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	sim_prng_seed(&d.order, s->o->order_seed);
 	d.vis = sim_visited_new(s->hsize, s->o->exact,
 				s->o->states_max ? s->o->states_max : 0);
-	/* a frame is touched when the search first reaches its depth
-	 * (dfs_expand sets its world): most of the stack never is */
-	d.st = g_new0(Frame, s->depth_max + 1);
-	d.slots = sim_slots_new(s, init, s->depth_max + 1, false);
-	d.st[0].w = d.slots[0].w;
-	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1) +
-			 sim_slots_bytes(s, init, s->depth_max + 1, false);
+	uint32_t n = s->depth_max + 1;
+	size_t nt = init->nthreads ? init->nthreads : 1;
+	d.st = g_new0(Frame, n);
+	SimFp *fps = g_new0(SimFp, n * nt);
+	SimFuture *futs = g_new0(SimFuture, n * nt);
+	SimSlot *slots = sim_slots_new(s, init, n, false);
+	for (uint32_t i = 0; i < n; i++) {
+		d.st[i].w = slots[i].w;
+		d.st[i].fp = fps + i * nt;
+		d.st[i].fut = futs + i * nt;
+	}
+	s->extra_bytes = (sizeof(Frame) + (sizeof(SimFp) + sizeof(SimFuture)) *
+			  nt) * n + sim_slots_bytes(s, init, n, false);
 	uint32_t id = sim_visited_add(d.vis, sim_world_state(init), &is_new);
 	if (s->g)
 		sim_graph_add_state(s->g, init);
@@ -288,6 +295,8 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	s->r->collisions = sim_visited_collisions(d.vis);
 	s->r->store_bytes = sim_visited_bytes(d.vis);
 	sim_visited_free(d.vis);
-	sim_slots_free(d.slots);
+	sim_slots_free(slots);
+	g_free(fps);
+	g_free(futs);
 	g_free(d.st);
 }
