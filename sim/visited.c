@@ -47,6 +47,10 @@ struct SimVisited {
 
 uint64_t sim_visited_hash(const void *state, size_t size)
 {
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (__builtin_cpu_supports("avx2"))
+		return sim_visited_hash_avx2(state, size);
+#endif
 	return XXH3_64bits(state, size);
 }
 
@@ -201,7 +205,7 @@ static uint64_t probe(const SimVisited *v, const void *key, uint64_t h,
 static uint32_t set_add(SimVisited *v, const void *key, size_t len,
 			bool *is_new)
 {
-	uint64_t h = XXH3_64bits(key, len);
+	uint64_t h = sim_visited_hash(key, len);
 	bool collided = false;
 	uint64_t j = probe(v, key, h, &collided);
 
@@ -276,7 +280,7 @@ uint32_t sim_visited_find(SimVisited *v, const void *state)
 		key = v->key;
 		len = v->rec_size;
 	}
-	uint64_t j = probe(v, key, XXH3_64bits(key, len), &collided);
+	uint64_t j = probe(v, key, sim_visited_hash(key, len), &collided);
 
 	return v->tags[j] ? v->slots[j].id : SIM_VISITED_NONE;
 }

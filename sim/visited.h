@@ -51,8 +51,11 @@ typedef struct SimVisited SimVisited;
 SimVisited *sim_visited_new(size_t size, bool exact, uint64_t capacity_hint);
 void sim_visited_free(SimVisited *v);
 
-/* sim_visited_hash - the 64-bit fingerprint of SIZE bytes at STATE. */
+/* sim_visited_hash - the 64-bit fingerprint of SIZE bytes at STATE
+ * (XXH3-64); sim_visited_hash_avx2, on x86-64, the same computed with
+ * AVX2, which only a CPU that has it may call. */
 uint64_t sim_visited_hash(const void *state, size_t size);
+uint64_t sim_visited_hash_avx2(const void *state, size_t size);
 
 /* sim_visited_add - look STATE (SIZE bytes) up and add it if new.
  * Returns its id; *IS_NEW tells which.  A new state's data byte is 0. */
