@@ -47,7 +47,7 @@ struct SimVisited {
 
 uint64_t sim_visited_hash(const void *state, size_t size)
 {
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef SIM_VISITED_AVX2
 	if (__builtin_cpu_supports("avx2"))
 		return sim_visited_hash_avx2(state, size);
 #endif

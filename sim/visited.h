@@ -52,10 +52,14 @@ SimVisited *sim_visited_new(size_t size, bool exact, uint64_t capacity_hint);
 void sim_visited_free(SimVisited *v);
 
 /* sim_visited_hash - the 64-bit fingerprint of SIZE bytes at STATE
- * (XXH3-64); sim_visited_hash_avx2, on x86-64, the same computed with
- * AVX2, which only a CPU that has it may call. */
+ * (XXH3-64); sim_visited_hash_avx2 (SIM_VISITED_AVX2: x86-64 built by
+ * GCC, whose target pragma builds it) the same computed with AVX2, which
+ * only a CPU that has it may call. */
 uint64_t sim_visited_hash(const void *state, size_t size);
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SIM_VISITED_AVX2 1
 uint64_t sim_visited_hash_avx2(const void *state, size_t size);
+#endif
 
 /* sim_visited_add - look STATE (SIZE bytes) up and add it if new.
  * Returns its id; *IS_NEW tells which.  A new state's data byte is 0. */

@@ -7,13 +7,14 @@
  * below, so that no build flag is needed), with XXH3 inlined so that it
  * takes 32-byte lanes.  XXH3 gives the same value whichever lanes it
  * uses, so the fingerprints, and every output, do not depend on the
- * machine.
+ * machine.  GCC only (SIM_VISITED_AVX2): clang does not take the
+ * pragma, and what it builds (the fuzzers) hashes with libxxhash.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include "visited.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef SIM_VISITED_AVX2
 #pragma GCC target("avx2")
 #define XXH_INLINE_ALL
 #include <xxhash.h>

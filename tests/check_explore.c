@@ -188,7 +188,7 @@ START_TEST(test_visited_hash_is_xxh3)
 	}
 	for (size_t n = 0; n <= sizeof(buf); n += n < 300 ? 1 : 37) {
 		ck_assert_uint_eq(sim_visited_hash(buf, n), XXH3_64bits(buf, n));
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef SIM_VISITED_AVX2
 		if (__builtin_cpu_supports("avx2"))
 			ck_assert_uint_eq(sim_visited_hash_avx2(buf + 1, n - !!n),
 					  XXH3_64bits(buf + 1, n - !!n));
