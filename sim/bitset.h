@@ -83,6 +83,18 @@ static inline void sim_bits_andnot(uint8_t *dst, const uint8_t *src, int n)
 		dst[i] &= (uint8_t)~src[i];
 }
 
+/* Members of the 64-bit set X.  Bit arithmetic rather than
+ * __builtin_popcountll: without -mpopcnt (the default build targets
+ * every x86-64) that is a libgcc call, and the reduction counts thread
+ * sets at every state. */
+static inline int sim_bits_count64(uint64_t x)
+{
+	x -= x >> 1 & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + (x >> 2 & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (int)(x * 0x0101010101010101ull >> 56);
+}
+
 /* The lowest member of S (N bytes), or -1. */
 static inline int sim_bits_first(const uint8_t *s, int n)
 {

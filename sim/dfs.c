@@ -5,7 +5,10 @@
  * what is done of them, and with POR the footprints and futures the
  * reduction uses (por.h): a thread's footprint and future depend on its own
  * SimThread only, so a frame copies them from its parent for every
- * thread but the one that stepped and those it woke.
+ * thread but the one that stepped and those it woke.  Those two arrays
+ * are sized by the scenario's threads, not SIM_THREADS_MAX, in one
+ * allocation each for the whole stack: the frames of a 4-thread search
+ * are a few cache lines each, not 4 KB on a page of their own.
  */
 #include <string.h>
 #include "dfs.h"
@@ -22,8 +25,8 @@ typedef struct {
 	SimThreadSet enabled, ample, done;
 	int8_t via;             /* thread whose step led here, -1 at root */
 	int8_t order[SIM_THREADS_MAX];     /* with order_seed: choice order */
-	SimFp fp[SIM_THREADS_MAX];         /* of the enabled threads (POR) */
-	SimFuture fut[SIM_THREADS_MAX];    /* of every thread (with POR) */
+	SimFp *fp;              /* [nthreads]: of the enabled threads (POR) */
+	SimFuture *fut;         /* [nthreads]: of every thread (with POR) */
 } Frame;
 
 /* Fill F's runnable set, and with POR its footprints, futures and ample
@@ -222,17 +225,25 @@ static void dfs_expand(Dfs *d, int t, uint8_t z)
 static void dfs_loop(Dfs *d)
 {
 	SimSearch *s = d->s;
+	uint64_t checked = UINT64_MAX;  /* transitions at the last check */
 
 	while (d->sp >= 0) {
 		Frame *f = &d->st[d->sp];
-		uint64_t graph = sim_graph_bytes(s->g);
-		sim_search_note_peak(s, sim_visited_bytes(d->vis) +
-				     s->extra_bytes + graph);
-		/* the bound holds through the next growth, not after it */
-		if (sim_search_out_of_bounds(s, s->r->states,
-				  sim_visited_bytes_next(d->vis) +
-				  s->extra_bytes + graph))
-			return;
+		/* States, bytes and the clock's turn move only with a
+		 * transition: a frame popped or cut at the depth bound
+		 * changes none of them, so it is not checked again. */
+		if (s->r->transitions != checked) {
+			checked = s->r->transitions;
+			uint64_t graph = sim_graph_bytes(s->g);
+			sim_search_note_peak(s, sim_visited_bytes(d->vis) +
+					     s->extra_bytes + graph);
+			/* the bound holds through the next growth, not
+			 * after it */
+			if (sim_search_out_of_bounds(s, s->r->states,
+					  sim_visited_bytes_next(d->vis) +
+					  s->extra_bytes + graph))
+				return;
+		}
 		uint8_t z = *data_of(d, f->id) & SLEEP_MASK;
 		SimThreadSet todo = f->ample & ~f->done & ~(SimThreadSet)z;
 		if (!todo) {
@@ -261,12 +272,19 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	sim_prng_seed(&d.order, s->o->order_seed);
 	d.vis = sim_visited_new(s->hsize, s->o->exact,
 				s->o->states_max ? s->o->states_max : 0);
-	d.st = g_new0(Frame, s->depth_max + 1);
-	SimSlot *slots = sim_slots_new(s, init, s->depth_max + 1, false);
-	for (uint32_t i = 0; i <= s->depth_max; i++)
+	uint32_t n = s->depth_max + 1;
+	size_t nt = init->nthreads ? init->nthreads : 1;
+	d.st = g_new0(Frame, n);
+	SimFp *fps = g_new0(SimFp, n * nt);
+	SimFuture *futs = g_new0(SimFuture, n * nt);
+	SimSlot *slots = sim_slots_new(s, init, n, false);
+	for (uint32_t i = 0; i < n; i++) {
 		d.st[i].w = slots[i].w;
-	s->extra_bytes = sizeof(Frame) * (uint64_t)(s->depth_max + 1) +
-			 sim_slots_bytes(s, init, s->depth_max + 1, false);
+		d.st[i].fp = fps + i * nt;
+		d.st[i].fut = futs + i * nt;
+	}
+	s->extra_bytes = (sizeof(Frame) + (sizeof(SimFp) + sizeof(SimFuture)) *
+			  nt) * n + sim_slots_bytes(s, init, n, false);
 	uint32_t id = sim_visited_add(d.vis, sim_world_state(init), &is_new);
 	if (s->g)
 		sim_graph_add_state(s->g, init);
@@ -278,5 +296,7 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	s->r->store_bytes = sim_visited_bytes(d.vis);
 	sim_visited_free(d.vis);
 	sim_slots_free(slots);
+	g_free(fps);
+	g_free(futs);
 	g_free(d.st);
 }

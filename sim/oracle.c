@@ -306,13 +306,55 @@ void sim_oracle_quiescent(const SimWorld *w, SimStepCtx *ctx)
  * sim_world_pte_is_stale, which reads neither for an absent PTE;
  * check_pages only for a page in the page cache; the zero-page check
  * only under a zero-page PTE. */
+/* Bit i set where byte i of X is not 0. */
+static unsigned nonzero_bytes(uint64_t x)
+{
+	x |= x >> 4;
+	x |= x >> 2;
+	x |= x >> 1;            /* bit 0 of each byte: any bit of it */
+	return (unsigned)((x & 0x0101010101010101ull) *
+			  0x0102040810204080ull >> 56);
+}
+
+/* The watched bits of pgoffs P0..P0+7, eight whole pgoffs (a word of
+ * page flags, two words of PTEs a process: SimPte is 4 bytes, kind
+ * first, SIM_PTE_K_NONE is 0). */
+static unsigned watched8(const SimWorld *w, int p0)
+{
+	uint64_t flags, kinds[4] = { 0 };
+
+	memcpy(&flags, sim_mflags(w) + p0, sizeof(flags));
+	for (int pr = 0; pr < w->nprocs; pr++)
+		for (int k = 0; k < 4; k++) {
+			uint64_t two;
+			memcpy(&two, sim_pte(w, pr, p0 + 2 * k), sizeof(two));
+			kinds[k] |= two;
+		}
+	unsigned set = nonzero_bytes(flags & (uint64_t)SIM_MF_PAGE *
+				     0x0101010101010101ull);
+	for (int k = 0; k < 4; k++) {
+		/* bytes 0 and 4: the kinds of pgoffs p0 + 2k, + 2k + 1 */
+		unsigned b = nonzero_bytes(kinds[k] & 0x000000ff000000ffull);
+		set |= ((b & 1) | (b >> 3 & 2)) << 2 * k;
+	}
+	return set;
+}
+
+/* Eight pgoffs a word: the reduction asks this at every state. */
 void sim_oracle_watched(const SimWorld *w, uint8_t *set)
 {
-	memset(set, 0, w->pgset);
-	for (int p = 0; p < w->npages; p++) {
+	_Static_assert(sizeof(SimPte) == 4, "watched8 reads 2 PTEs a word");
+	int p0 = 0;
+
+	for (; p0 + 8 <= w->npages; p0 += 8)
+		set[p0 / 8] = (uint8_t)watched8(w, p0);
+	if (p0 == w->npages)
+		return;
+	set[p0 / 8] = 0;
+	for (int p = p0; p < w->npages; p++) {
 		bool any = sim_mflags(w)[p] & SIM_MF_PAGE;
-		for (int pr = 0; pr < w->nprocs && !any; pr++)
-			any = sim_pte(w, pr, p)->kind != SIM_PTE_K_NONE;
+		for (int pr = 0; pr < w->nprocs; pr++)
+			any |= sim_pte(w, pr, p)->kind != SIM_PTE_K_NONE;
 		if (any)
 			sim_bit_set(set, p);
 	}

@@ -20,6 +20,7 @@
 #define SIM_STEP_H
 
 #include <glib.h>
+#include "bitset.h"
 #include "bug.h"
 #include "prog.h"
 #include "stepctx.h"
@@ -40,7 +41,7 @@ SimThreadSet sim_step_runnable(const SimWorld *w);
 /* sim_thread_count - threads in set M. */
 static inline int sim_thread_count(SimThreadSet m)
 {
-	return __builtin_popcountll(m);
+	return sim_bits_count64(m);
 }
 
 /* sim_step - run one step of thread TID, which must be runnable. */

@@ -1,8 +1,13 @@
 /*
  * visited.c - open-addressing state set.  See visited.h.
  *
- * slots[] holds {fingerprint, id} (SIM_VISITED_NONE marks an empty slot,
- * so fingerprint 0 is legal).  Per id, in pages[id / SIM_VISITED_PAGE]:
+ * slots[] holds {fingerprint, id}; tags[], a byte a slot, says which
+ * slots are taken (0: empty, so fingerprint 0 is legal) and 8 bits of
+ * their fingerprint's top (tag()).  A probe walks the tags, 16 times
+ * smaller than the slots and mostly cached, and reads a slot only where
+ * the tag matches: a state never seen (half the lookups of a search)
+ * costs no read of the slot table, only the write that files it, which
+ * does not stall.  Per id, in pages[id / SIM_VISITED_PAGE]:
  * the caller's byte, then (exact) the record.  A set has one of three
  * record kinds:
  *   none       fingerprint mode: the key hashed is the state;
@@ -31,6 +36,7 @@ struct SimVisited {
 	uint32_t pieces;        /* collapsed: pieces per state */
 	uint64_t mask;          /* capacity - 1 */
 	Slot *slots;
+	uint8_t *tags;          /* per slot: 0 empty, else tag(fp) */
 	uint32_t count;
 	uint8_t **pages;
 	uint32_t npages, pages_cap;
@@ -41,6 +47,10 @@ struct SimVisited {
 
 uint64_t sim_visited_hash(const void *state, size_t size)
 {
+#ifdef SIM_VISITED_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return sim_visited_hash_avx2(state, size);
+#endif
 	return XXH3_64bits(state, size);
 }
 
@@ -60,12 +70,33 @@ static bool past_load(uint64_t n, uint64_t cap)
 	return n * 4 > cap * 3;
 }
 
+/* A slot's tag: the fingerprint's top byte (its low bits place the
+ * slot), never 0. */
+static uint8_t tag(uint64_t h)
+{
+	uint8_t t = (uint8_t)(h >> 56);
+
+	return (uint8_t)(t + !t);
+}
+
+/* bytes of the table: slots and tags */
+static uint64_t table_bytes(uint64_t cap)
+{
+	return cap * (sizeof(Slot) + 1);
+}
+
+/* an empty table: the tags zeroed (what sim_bigmem_alloc gives) */
 static void alloc_table(SimVisited *v, uint64_t cap)
 {
 	v->mask = cap - 1;
 	v->slots = sim_bigmem_alloc(sizeof(Slot) * cap);
-	/* all ones: every id SIM_VISITED_NONE */
-	memset(v->slots, 0xff, sizeof(Slot) * cap);
+	v->tags = sim_bigmem_alloc(cap);
+}
+
+static void free_table(Slot *slots, uint8_t *tags, uint64_t cap)
+{
+	sim_bigmem_free(slots, cap * sizeof(Slot));
+	sim_bigmem_free(tags, cap);
 }
 
 static SimVisited *set_new(size_t size, size_t rec_size,
@@ -102,7 +133,7 @@ void sim_visited_free(SimVisited *v)
 	for (uint32_t i = 0; i < v->npages; i++)
 		g_free(v->pages[i]);
 	g_free(v->pages);
-	sim_bigmem_free(v->slots, (v->mask + 1) * sizeof(Slot));
+	free_table(v->slots, v->tags, v->mask + 1);
 	sim_visited_free(v->dict);
 	g_free(v->key);
 	g_free(v->out);
@@ -124,17 +155,19 @@ static void grow_table(SimVisited *v)
 {
 	uint64_t old_cap = v->mask + 1;
 	Slot *old = v->slots;
+	uint8_t *old_tags = v->tags;
 
 	alloc_table(v, old_cap * 2);
 	for (uint64_t i = 0; i < old_cap; i++) {
-		if (old[i].id == SIM_VISITED_NONE)
+		if (!old_tags[i])
 			continue;
 		uint64_t j = old[i].fp & v->mask;
-		while (v->slots[j].id != SIM_VISITED_NONE)
+		while (v->tags[j])
 			j = (j + 1) & v->mask;
 		v->slots[j] = old[i];
+		v->tags[j] = old_tags[i];
 	}
-	sim_bigmem_free(old, old_cap * sizeof(Slot));
+	free_table(old, old_tags, old_cap);
 }
 
 static void add_page(SimVisited *v)
@@ -153,11 +186,13 @@ static void add_page(SimVisited *v)
 static uint64_t probe(const SimVisited *v, const void *key, uint64_t h,
 		      bool *collided)
 {
+	uint8_t t = tag(h);
+
 	for (uint64_t j = h & v->mask;; j = (j + 1) & v->mask) {
-		const Slot *s = &v->slots[j];
-		if (s->id == SIM_VISITED_NONE)
+		if (!v->tags[j])
 			return j;
-		if (s->fp != h)
+		const Slot *s = &v->slots[j];
+		if (v->tags[j] != t || s->fp != h)
 			continue;
 		if (!v->rec_size ||
 		    memcmp(record(v, s->id), key, v->rec_size) == 0)
@@ -170,11 +205,11 @@ static uint64_t probe(const SimVisited *v, const void *key, uint64_t h,
 static uint32_t set_add(SimVisited *v, const void *key, size_t len,
 			bool *is_new)
 {
-	uint64_t h = XXH3_64bits(key, len);
+	uint64_t h = sim_visited_hash(key, len);
 	bool collided = false;
 	uint64_t j = probe(v, key, h, &collided);
 
-	*is_new = v->slots[j].id == SIM_VISITED_NONE;
+	*is_new = !v->tags[j];
 	if (!*is_new)
 		return v->slots[j].id;
 	g_assert(v->count < SIM_VISITED_NONE - 1);
@@ -186,6 +221,7 @@ static uint32_t set_add(SimVisited *v, const void *key, size_t len,
 		memcpy(record(v, id), key, v->rec_size);
 	v->slots[j].fp = h;
 	v->slots[j].id = id;
+	v->tags[j] = tag(h);
 	if (past_load(v->count, v->mask + 1))
 		grow_table(v);
 	return id;
@@ -244,7 +280,9 @@ uint32_t sim_visited_find(SimVisited *v, const void *state)
 		key = v->key;
 		len = v->rec_size;
 	}
-	return v->slots[probe(v, key, XXH3_64bits(key, len), &collided)].id;
+	uint64_t j = probe(v, key, sim_visited_hash(key, len), &collided);
+
+	return v->tags[j] ? v->slots[j].id : SIM_VISITED_NONE;
 }
 
 uint8_t *sim_visited_data(SimVisited *v, uint32_t id)
@@ -275,7 +313,7 @@ uint64_t sim_visited_count(const SimVisited *v)
 /* Heap bytes of V itself, its dictionary aside. */
 static uint64_t own_bytes(const SimVisited *v)
 {
-	return (v->mask + 1) * sizeof(Slot) + v->npages * page_bytes(v) +
+	return table_bytes(v->mask + 1) + v->npages * page_bytes(v) +
 	       v->pages_cap * sizeof(uint8_t *) + (v->key ? v->rec_size : 0) +
 	       (v->out ? (uint64_t)v->pieces * SIM_VISITED_CHUNK : 0);
 }
@@ -295,7 +333,7 @@ static uint64_t bytes_next(const SimVisited *v, uint64_t n)
 
 	/* a growth holds the old slots and their doubled copy at once */
 	if (past_load(next, cap))
-		bytes += 2 * cap * sizeof(Slot);
+		bytes += table_bytes(2 * cap);
 	if (next > have) {
 		uint64_t pages = (next - have + SIM_VISITED_PAGE - 1) /
 				 SIM_VISITED_PAGE;

@@ -3,7 +3,9 @@
  *
  * An open-addressing hash table (linear probing, power-of-two capacity,
  * grown x2 at 3/4 load) of 16-byte slots, each a 64-bit XXH3 fingerprint
- * and the state's dense id: a probe reads one cache line.  Each state gets
+ * and the state's dense id, beside a byte a slot that tells empty slots
+ * and 8 bits of the fingerprint: a probe reads the bytes, and a slot only
+ * where they match, so a new state's lookup reads no slot.  Each state gets
  * a dense id in insertion order, stable across growth, and one byte of
  * caller data (the search keeps its sleep set and an on-stack bit there).
  * What is kept per id (that byte, exact records) lives in pages of
@@ -12,7 +14,7 @@
  * reservation.
  *
  * Two modes:
- *   fingerprint  only the 64-bit hash is kept (16 bytes a slot, 21-43
+ *   fingerprint  only the 64-bit hash is kept (17 bytes a slot, 23-45
  *                bytes a state with the load between 3/8 and 3/4); two
  *                states with the same fingerprint are taken as one
  *                (probability at most n^2 / 2^65 over n states);
@@ -49,8 +51,15 @@ typedef struct SimVisited SimVisited;
 SimVisited *sim_visited_new(size_t size, bool exact, uint64_t capacity_hint);
 void sim_visited_free(SimVisited *v);
 
-/* sim_visited_hash - the 64-bit fingerprint of SIZE bytes at STATE. */
+/* sim_visited_hash - the 64-bit fingerprint of SIZE bytes at STATE
+ * (XXH3-64); sim_visited_hash_avx2 (SIM_VISITED_AVX2: x86-64 built by
+ * GCC, whose target pragma builds it) the same computed with AVX2, which
+ * only a CPU that has it may call. */
 uint64_t sim_visited_hash(const void *state, size_t size);
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SIM_VISITED_AVX2 1
+uint64_t sim_visited_hash_avx2(const void *state, size_t size);
+#endif
 
 /* sim_visited_add - look STATE (SIZE bytes) up and add it if new.
  * Returns its id; *IS_NEW tells which.  A new state's data byte is 0. */

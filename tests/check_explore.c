@@ -5,7 +5,7 @@
  *   prng      xoshiro256** from splitmix64 gives pinned values; below()
  *             stays in range;
  *   visited   ids are dense and stable across growth; exact mode keeps
- *             records;
+ *             records; the fingerprint is XXH3-64 on every build of it;
  *   counts    two threads of k private steps: (k+1)^2 states and
  *             2k(k+1) transitions without reduction, fewer with it;
  *   sound     for every scenario in scenarios/ and tests/scenarios/
@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <xxhash.h>
 #include "../sim/explore.h"
 #include "../sim/livelock.h"
 #include "../sim/parse.h"
@@ -183,6 +184,31 @@ START_TEST(test_prng_reference)
 	ck_assert_uint_eq(sim_prng_next(&g), 0);
 	ck_assert_uint_eq(sim_prng_next(&g), 1509978240);
 	ck_assert_uint_eq(sim_prng_next(&g), 1215971899390074240ull);
+}
+END_TEST
+
+/* The fingerprint is XXH3-64 whichever lanes compute it: the AVX2 build
+ * of it (taken where the CPU has AVX2) and libxxhash's agree on every
+ * length XXH3 treats apart (short, mid-size, stripes, blocks, tails). */
+START_TEST(test_visited_hash_is_xxh3)
+{
+	uint8_t buf[2100];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+	for (size_t n = 0; n <= sizeof(buf); n += n < 300 ? 1 : 37) {
+		ck_assert_uint_eq(sim_visited_hash(buf, n), XXH3_64bits(buf, n));
+#ifdef SIM_VISITED_AVX2
+		if (__builtin_cpu_supports("avx2"))
+			ck_assert_uint_eq(sim_visited_hash_avx2(buf + 1, n - !!n),
+					  XXH3_64bits(buf + 1, n - !!n));
+#endif
+	}
 }
 END_TEST
 
@@ -1280,6 +1306,7 @@ Suite *explore_suite(void)
 	tc = tcase_create("visited");
 	tcase_set_timeout(tc, 60);      /* 200k inserts: slow on a loaded
 					 * machine, not wrong */
+	tcase_add_test(tc, test_visited_hash_is_xxh3);
 	tcase_add_test(tc, test_visited_growth);
 	tcase_add_test(tc, test_fpset_shared);
 	suite_add_tcase(s, tc);

@@ -39,7 +39,10 @@
  *                    order, same-class nesting;
  *   wait_order       the same through a page lock, which lockdep does not
  *                    track; near miss: the slot's lock changing form
- *                    (entry and page of one pgoff) adds no edge.
+ *                    (entry and page of one pgoff) adds no edge;
+ *   watched          sim_oracle_watched: the pgoffs with a page-cache page
+ *                    or a PTE in any process, over page sets of several
+ *                    bytes; a dirty flag without a page is not watched.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -1095,6 +1098,30 @@ START_TEST(test_found_without_msg)
 }
 END_TEST
 
+/* ---- watched ---------------------------------------------------------- */
+
+START_TEST(test_watched_pages_and_ptes)
+{
+	static const uint8_t no_locks[1];
+	SimShape shape = { .procs = 2, .pages = 20, .blocks = 4,
+			   .lock_kind = no_locks };
+	g_autofree SimWorld *w = sim_world_new(&shape);
+	uint8_t set[3];
+
+	ck_assert_int_eq(w->pgset, 3);
+	sim_mflags(w)[0] = SIM_MF_PAGE;
+	sim_mflags(w)[9] = SIM_MF_PDIRTY;
+	sim_pte(w, 1, 8)->kind = SIM_PTE_K_ZERO;
+	sim_pte(w, 0, 15)->kind = SIM_PTE_K_BLOCK;
+	sim_pte(w, 1, 19)->kind = SIM_PTE_K_PAGE;
+	memset(set, 0xff, sizeof(set));
+	sim_oracle_watched(w, set);
+	ck_assert_uint_eq(set[0], 0x01);
+	ck_assert_uint_eq(set[1], 0x81);        /* 8 and 15 */
+	ck_assert_uint_eq(set[2], 0x08);        /* 19 */
+}
+END_TEST
+
 Suite *oracle_suite(void)
 {
 	Suite *s = suite_create("oracle");
@@ -1108,6 +1135,10 @@ Suite *oracle_suite(void)
 	tcase_add_test(tc, test_stale_pte_page_cache);
 	tcase_add_test(tc, test_stale_pte_near_miss_pages_dropped);
 	tcase_add_test(tc, test_found_without_msg);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("watched");
+	tcase_add_test(tc, test_watched_pages_and_ptes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("write_to_freed");

@@ -14,7 +14,10 @@
  *   hash      sim_world_hash_size covers the state and the lock instances
  *             in use, and neither the unused ones nor the notes;
  *   assert    the run driver aborts (SIM_ASSERT) when a step leaves a
- *             world that breaks an invariant.
+ *             world that breaks an invariant;
+ *   bits      sim_bits_count64 counts the members of a 64-bit set, bit
+ *             by bit, over the empty, full and single-member sets and a
+ *             stream of mixed ones.
  *
  * The worlds are built by hand the way sim_step_init builds them: file
  * blocks B1..Bn at pgoffs 0..n-1, free stack B12 (bottom) .. Bn+1 (top).
@@ -632,6 +635,36 @@ START_TEST(test_shape_ceiling_threads)
 }
 END_TEST
 
+/* ---- bits ------------------------------------------------------------- */
+
+static int count_by_bit(uint64_t x)
+{
+	int n = 0;
+
+	for (int i = 0; i < 64; i++)
+		n += (int)(x >> i & 1);
+	return n;
+}
+
+START_TEST(test_bits_count64)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	ck_assert_int_eq(sim_bits_count64(0), 0);
+	ck_assert_int_eq(sim_bits_count64(~0ull), 64);
+	for (int i = 0; i < 64; i++)
+		ck_assert_int_eq(sim_bits_count64(1ull << i), 1);
+	for (int i = 0; i < 1000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		ck_assert_int_eq(sim_bits_count64(x), count_by_bit(x));
+		ck_assert_int_eq(sim_bits_count64(x & (x >> 3)),
+				 count_by_bit(x & (x >> 3)));
+	}
+}
+END_TEST
+
 Suite *world_suite(void)
 {
 	Suite *s = suite_create("world");
@@ -679,6 +712,10 @@ Suite *world_suite(void)
 
 	tc = tcase_create("assert");
 	tcase_add_test_raise_signal(tc, test_run_step_asserts_world, SIGABRT);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bits");
+	tcase_add_test(tc, test_bits_count64);
 	suite_add_tcase(s, tc);
 	return s;
 }
