@@ -569,12 +569,30 @@ typedef struct {
 				 * entry locks */
 	uint16_t xlocks;        /* those taken or dropped other than by
 				 * down_read / up_read */
+	bool ret;               /* a RET is reachable (without the cut's
+				 * acquisition, below) */
 	uint8_t n;
 	Item it[ITEMS_MAX];
 } Summary;
 
+/* A thread that holds a lock freezes, for the paths on which it does
+ * not step (those a persistent set grown from it must cover), every
+ * other thread at its first acquisition of that lock that would sleep:
+ * any acquisition if it holds the lock for write, an exclusive one
+ * (mutex_lock, down_write) if for read.  Such paths never take another
+ * thread past that acquisition, so only what it may do until then,
+ * the acquisition included (it queues), can be dependent with the
+ * holder's next step: the summaries "up to an acquisition of class C"
+ * (CUT_EXCL: exclusive ones; CUT_ANY: every one).  Classes whose
+ * instance a thread's acquisition names statically: one instance, or
+ * one per process (mmap_sem); mutexes and rwsems only (the entry wait
+ * bit wakes on a deletion by anyone). */
+enum { CUT_EXCL, CUT_ANY, CUT_MODES };
+
 typedef struct {
-	Summary **at;           /* [proc][pc], pc up to ncode */
+	Summary **at[1 + SIM_LOCKDECLS_MAX * CUT_MODES]; /* [proc][pc]: the
+				 * whole future (0), cut at class c in mode
+				 * m (1 + c * CUT_MODES + m) */
 	int nprocs;
 } Futures;
 
@@ -614,8 +632,10 @@ static bool add_summary(Summary *dst, const Summary *src, const SimSpan *args,
 			int n)
 {
 	bool grew = (src->wrd & ~dst->wrd) || (src->wwr & ~dst->wwr) ||
-		    (src->locks & ~dst->locks) || (src->xlocks & ~dst->xlocks);
+		    (src->locks & ~dst->locks) ||
+		    (src->xlocks & ~dst->xlocks) || (src->ret && !dst->ret);
 
+	dst->ret |= src->ret;
 	dst->wrd |= src->wrd;
 	dst->wwr |= src->wwr;
 	dst->locks |= src->locks;
@@ -669,41 +689,63 @@ static void prim_summary(const SimLoops *pi, const SimProc *pr, int pc,
 
 static void futures_free(Futures *fx)
 {
-	for (int i = 0; fx->at && i < fx->nprocs; i++)
-		g_free(fx->at[i]);
-	g_free(fx->at);
+	for (int k = 0; k < 1 + SIM_LOCKDECLS_MAX * CUT_MODES; k++) {
+		for (int i = 0; fx->at[k] && i < fx->nprocs; i++)
+			g_free(fx->at[k][i]);
+		g_free(fx->at[k]);
+	}
 	memset(fx, 0, sizeof(*fx));
 }
 
-/* Summaries of every (procedure, pc) of P: a backward fixpoint over each
- * procedure's control flow and the call graph. */
-static void futures_init(Futures *fx, const SimProgram *p)
+/* Whether class DECL's lock is cut at (Futures): its instance is known
+ * from the acquiring thread alone, and it sleeps until a holder
+ * releases. */
+static bool cuttable(const SimProgram *p, int decl)
 {
-	SimLoops *pi = g_new(SimLoops, p->nprocs);
+	const SimLockDecl *d = &p->model->locks[decl];
+
+	return (d->kind == SIM_LK_MUTEX || d->kind == SIM_LK_RWSEM) &&
+	       (d->per_proc || sim_lock_instances(d, p->shape.procs,
+						  p->shape.pages) == 1);
+}
+
+/* Whether IN acquires class CLS the way cut mode MODE stops at. */
+static bool stops_at(const SimInsn *in, int cls, int mode)
+{
+	if (in->op != SIM_I_PRIM || in->lock != cls ||
+	    sim_prims[in->sub].argkind != SIM_PA_LOCK)
+		return false;
+	return in->sub == SIM_P_MUTEX_LOCK || in->sub == SIM_P_DOWN_WRITE ||
+	       (mode == CUT_ANY && in->sub == SIM_P_DOWN_READ);
+}
+
+/* Summaries of every (procedure, pc) of P, stopping at acquisitions of
+ * class CLS in MODE (CLS -1: nowhere): a backward fixpoint over each
+ * procedure's control flow and the call graph. */
+static Summary **summaries(const SimProgram *p, const SimLoops *pi, int cls,
+			   int mode)
+{
+	Summary **at = g_new0(Summary *, p->nprocs);
 	Summary prim;
 	SimSpan args[SIM_ARGS_MAX];
 	bool grew = true;
 
-	fx->nprocs = p->nprocs;
-	fx->at = g_new0(Summary *, p->nprocs);
-	for (int i = 0; i < p->nprocs; i++) {
-		sim_loops_scan(&pi[i], p->procs[i]);
-		fx->at[i] = g_new0(Summary, p->procs[i]->ncode + 1);
-	}
+	for (int i = 0; i < p->nprocs; i++)
+		at[i] = g_new0(Summary, p->procs[i]->ncode + 1);
 	while (grew) {
 		grew = false;
 		for (int i = 0; i < p->nprocs; i++) {
 			const SimProc *pr = p->procs[i];
-			Summary *at = fx->at[i];
 			for (int pc = pr->ncode - 1; pc >= 0; pc--) {
 				const SimInsn *in = &pr->code[pc];
-				Summary *s = &at[pc];
+				Summary *s = &at[i][pc];
 				switch (in->op) {
 				case SIM_I_PRIM:
 					prim_summary(&pi[i], pr, pc, &prim);
 					grew |= add_summary(s, &prim, NULL, 0);
-					grew |= add_summary(s, &at[pc + 1],
-							    NULL, 0);
+					if (!stops_at(in, cls, mode))
+						grew |= add_summary(s,
+							&at[i][pc + 1], NULL, 0);
 					break;
 				case SIM_I_CALL:
 					for (int a = 0; a < in->nargs &&
@@ -712,31 +754,50 @@ static void futures_init(Futures *fx, const SimProgram *p)
 							&pi[i], pr, pc,
 							&in->arg[a]);
 					grew |= add_summary(s,
-						&fx->at[in->target][0], args,
+						&at[in->target][0], args,
 						MIN(in->nargs, SIM_ARGS_MAX));
-					grew |= add_summary(s, &at[pc + 1],
-							    NULL, 0);
+					if (at[in->target][0].ret)
+						grew |= add_summary(s,
+							&at[i][pc + 1], NULL, 0);
 					break;
 				case SIM_I_JMP:
-					grew |= add_summary(s, &at[in->target],
+					grew |= add_summary(s, &at[i][in->target],
 							    NULL, 0);
 					break;
 				case SIM_I_JZ:
-					grew |= add_summary(s, &at[in->target],
+					grew |= add_summary(s, &at[i][in->target],
 							    NULL, 0);
-					grew |= add_summary(s, &at[pc + 1],
+					grew |= add_summary(s, &at[i][pc + 1],
 							    NULL, 0);
 					break;
 				case SIM_I_RET:
+					grew |= !s->ret;
+					s->ret = true;
 					break;
 				default:
-					grew |= add_summary(s, &at[pc + 1],
+					grew |= add_summary(s, &at[i][pc + 1],
 							    NULL, 0);
 					break;
 				}
 			}
 		}
 	}
+	return at;
+}
+
+/* The whole futures of P, and those cut at each cuttable lock class. */
+static void futures_init(Futures *fx, const SimProgram *p)
+{
+	SimLoops *pi = g_new(SimLoops, p->nprocs);
+
+	memset(fx, 0, sizeof(*fx));
+	fx->nprocs = p->nprocs;
+	for (int i = 0; i < p->nprocs; i++)
+		sim_loops_scan(&pi[i], p->procs[i]);
+	fx->at[0] = summaries(p, pi, -1, 0);
+	for (int c = 0; c < p->model->nlocks; c++)
+		for (int m = 0; m < CUT_MODES && cuttable(p, c); m++)
+			fx->at[1 + c * CUT_MODES + m] = summaries(p, pi, c, m);
 	g_free(pi);
 }
 
@@ -749,23 +810,24 @@ static uint8_t span_pages(SimSpan s, const SimThread *t, int base)
 	return page_span(lo, hi, false);
 }
 
-/* Everything TID may still do, from its frames' pcs and parameters: it
- * depends on TID's own SimThread only.  A live thread is inside an op,
- * so it will cross an op boundary (oracle reads, OPSTATE). */
-static SimFuture future_of(const Futures *fx, const SimProgram *p,
+/* What TID may still do by the summaries AT (Futures), from its frames'
+ * pcs and parameters: it depends on TID's own SimThread only.  Frames
+ * below one that cannot return are out of reach.  A live thread will
+ * cross an op boundary (oracle reads, OPSTATE), but one inside an op it
+ * cannot leave. */
+static SimFuture future_in(Summary *const *at, const SimProgram *p,
 			   uint8_t *const *ok, const SimWorld *w, int tid)
 {
 	const SimThread *t = sim_thread(w, tid);
 	SimFuture f = { 0 };
+	int d;
 
 	if (t->status == SIM_TH_DONE)
 		return f;
 	f.live = true;
-	f.rd = CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
-	f.wr = CL_OPSTATE;
-	for (int d = 0; d < t->depth; d++) {
+	for (d = t->depth - 1; d >= 0; d--) {
 		const SimFrame *fr = &sim_th_frame(t)[d];
-		const Summary *s = &fx->at[fr->proc][fr->pc];
+		const Summary *s = &at[fr->proc][fr->pc];
 		f.rd |= whole(s->wrd);
 		f.wr |= whole(s->wwr);
 		f.locks |= s->locks;
@@ -777,6 +839,51 @@ static SimFuture future_of(const Futures *fx, const SimProgram *p,
 			if (s->it[i].wr & T_MAPS)
 				f.maps |= pg;
 		}
+		if (!s->ret)
+			break;
+	}
+	if (d < 1 || !t->begun) {
+		f.rd |= CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
+		f.wr |= CL_OPSTATE;
+	}
+	return f;
+}
+
+/* Everything TID may still do. */
+static SimFuture future_of(const Futures *fx, const SimProgram *p,
+			   uint8_t *const *ok, const SimWorld *w, int tid)
+{
+	return future_in(fx->at[0], p, ok, w, tid);
+}
+
+/* What U (whose whole future is F) may do on paths on which X does not
+ * step: up to its first acquisition of a lock X holds that would sleep
+ * (Futures).  Each such lock gives an over-approximation of that; their
+ * intersection is one too.  A thread a handoff granted a lock (holds
+ * it, but for the step returning from the call) is taken whole. */
+static SimFuture frozen_by(const Futures *fx, const SimProgram *p,
+			   uint8_t *const *ok, const SimWorld *w, int x,
+			   int u, SimFuture f)
+{
+	const SimThread *tx = sim_thread(w, x), *tu = sim_thread(w, u);
+
+	if (!f.live || tu->granted)
+		return f;
+	for (int i = 0; i < tx->nheld; i++) {
+		int inst = tx->held[i], c = sim_lock_decl_of(p, inst);
+		SimLock l = sim_lock(w, inst);
+		if (!fx->at[1 + c * CUT_MODES] || l.st->corrupt ||
+		    (p->model->locks[c].per_proc &&
+		     inst != p->lock_base[c] + tu->proc))
+			continue;
+		int m = sim_lock_excl(l) >> x & 1 ? CUT_ANY : CUT_EXCL;
+		SimFuture g = future_in(fx->at[1 + c * CUT_MODES + m], p, ok,
+					w, u);
+		f.rd &= g.rd;
+		f.wr &= g.wr;
+		f.locks &= g.locks;
+		f.xlocks &= g.xlocks;
+		f.maps &= g.maps;
 	}
 	return f;
 }
@@ -849,6 +956,29 @@ bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
 	return !sim_por_dependent(&a, &b);
 }
 
+/* Whether next step A (of a lock class DECL, or -1) lies within future
+ * F, whose boundary reads are at most BRD. */
+static bool within(const SimFp *a, int decl, const SimFuture *f, uint64_t brd)
+{
+	return f->live && !(a->rd & ~f->rd) && !(a->brd & ~brd) &&
+	       !(a->wr & ~f->wr) &&
+	       !(a->lock == SIM_POR_LOCK_ANY && !f->locks) &&
+	       !(decl >= 0 && !(f->locks >> decl & 1)) &&
+	       !(decl >= 0 && !a->reader && !(f->xlocks >> decl & 1));
+}
+
+/* Whether thread X took no step between worlds A and B (a wake-up by
+ * another thread counts as one: the check then stops early). */
+static bool still(const SimWorld *a, const SimWorld *b, int x)
+{
+	const SimThread *ta = sim_thread(a, x), *tb = sim_thread(b, x);
+
+	return ta->status == tb->status && ta->depth == tb->depth &&
+	       ta->nheld == tb->nheld && (!ta->depth ||
+	       sim_th_frame(ta)[ta->depth - 1].pc ==
+	       sim_th_frame(tb)[tb->depth - 1].pc);
+}
+
 int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 			  int *bad_j, int *bad_t)
 {
@@ -864,23 +994,25 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 		uint64_t brd = future_watch(run[i], watched_pages(run[i]), all,
 					    -1);
 		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
-			SimFuture fu = all[t];
-			for (int j = i; j < n && bad < 0; j++) {
-				if (sim_thread(run[j], t)->status == SIM_TH_DONE)
-					break;
-				SimFp a = next_fp(run[j], p, ok, t);
-				int decl = a.lock >= 0 ?
-					   sim_lock_decl_of(p, a.lock) : -1;
-				if (!fu.live || (a.rd & ~fu.rd) ||
-				    (a.brd & ~brd) ||
-				    (a.wr & ~fu.wr) ||
-				    (a.lock == SIM_POR_LOCK_ANY && !fu.locks) ||
-				    (decl >= 0 && !(fu.locks >> decl & 1)) ||
-				    (decl >= 0 && !a.reader &&
-				     !(fu.xlocks >> decl & 1))) {
-					bad = i;
-					*bad_j = j;
-					*bad_t = t;
+			/* x == t: the whole future, else the future on paths
+			 * on which x does not step */
+			for (int x = 0; x < run[i]->nthreads && bad < 0; x++) {
+				SimFuture fu = x == t ? all[t] :
+					       frozen_by(&fx, p, ok, run[i], x,
+							 t, all[t]);
+				for (int j = i; j < n && bad < 0; j++) {
+					if (sim_thread(run[j], t)->status ==
+					    SIM_TH_DONE ||
+					    (x != t && !still(run[i], run[j], x)))
+						break;
+					SimFp a = next_fp(run[j], p, ok, t);
+					if (!within(&a, a.lock >= 0 ?
+						    sim_lock_decl_of(p, a.lock) :
+						    -1, &fu, brd)) {
+						bad = i;
+						*bad_j = j;
+						*bad_t = t;
+					}
 				}
 			}
 		}
@@ -938,6 +1070,7 @@ bool sim_por_fits(const SimWorld *w)
 	return w->npages <= FP_PAGES && w->nprocs <= FP_PROCS;
 }
 
+
 /* ---- persistent sets -------------------------------------------------- */
 
 /* The persistent set grown from SEED: threads, as a bitmask. */
@@ -950,24 +1083,48 @@ typedef struct {
 	uint8_t pages;          /* the state's watched pgoffs */
 } Deps;
 
-static SimThreadSet deps_of(const SimProgram *p, const SimWorld *w,
+static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 			    const SimFp *fp, const SimFuture *fut, Deps *d,
 			    int x)
 {
 	if (!(d->known >> x & 1)) {
 		SimThreadSet m = 0;
 		uint64_t brd = future_watch(w, d->pages, fut, x);
-		for (int u = 0; u < w->nthreads; u++)
-			if (u != x && dep_future(p, &fp[x], &fut[u],
-						 sim_thread(w, u)->proc, brd))
+		for (int u = 0; u < w->nthreads; u++) {
+			if (u == x)
+				continue;
+			SimFuture f = frozen_by(&por->fx, por->p, por->reach,
+						w, x, u, fut[u]);
+			if (dep_future(por->p, &fp[x], &f,
+				       sim_thread(w, u)->proc, brd))
 				m |= SIM_TSET(u);
+		}
 		d->dep[x] = m;
 		d->known |= SIM_TSET(x);
 	}
 	return d->dep[x];
 }
 
-static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
+/* The threads that can wake blocked thread X: the holders of the mutex,
+ * rwsem or page lock it sleeps on (only a release hands it over), 0 if
+ * it sleeps on something else (an entry's wait bit: a deletion by any
+ * thread wakes it). */
+static SimThreadSet wakers(const SimWorld *w, int x)
+{
+	SimLock l = sim_lock(w, sim_thread(w, x)->wait_lock);
+
+	if (l.kind != SIM_LK_MUTEX && l.kind != SIM_LK_RWSEM &&
+	    l.kind != SIM_LK_PAGE)
+		return 0;
+	return sim_lock_held(l);
+}
+
+/* The persistent set grown from SEED: an enabled member brings in every
+ * thread that may still do something dependent with its next step, a
+ * blocked one the threads that can wake it (then nothing outside the
+ * set wakes it, and its own steps are on no path the set must cover);
+ * one that something else may wake makes the set every thread. */
+static SimThreadSet persistent_from(const SimPor *por, const SimWorld *w,
 				    SimThreadSet enabled, const SimFp *fp,
 				    const SimFuture *fut, Deps *d, int seed)
 {
@@ -975,12 +1132,14 @@ static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
 			   SIM_TSET(w->nthreads) - 1;
 	SimThreadSet set = SIM_TSET(seed), checked = 0;
 
-	while (set & enabled & ~checked) {
-		int x = __builtin_ctzll(set & enabled & ~checked);
-		checked |= SIM_TSET(x);
-		SimThreadSet more = deps_of(p, w, fp, fut, d, x) & ~set;
-		if (more & ~enabled)
+	while (set & ~checked) {
+		int x = __builtin_ctzll(set & ~checked);
+		SimThreadSet more = (enabled >> x & 1) ?
+				    deps_of(por, w, fp, fut, d, x) :
+				    wakers(w, x);
+		if (!more && !(enabled >> x & 1))
 			return all;
+		checked |= SIM_TSET(x);
 		set |= more;
 	}
 	return set;
@@ -1005,7 +1164,7 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
 			continue;
-		SimThreadSet a = persistent_from(por->p, w, enabled, fp, fut,
+		SimThreadSet a = persistent_from(por, w, enabled, fp, fut,
 						 &d, t) & enabled;
 		if (sim_thread_count(a) < sim_thread_count(best))
 			best = a;
