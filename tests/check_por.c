@@ -7,6 +7,7 @@
 #include "explore.h"
 #include "por.h"
 #include "fixture.h"
+#include "traces.h"
 
 Suite *por_suite(void);
 
@@ -66,13 +67,14 @@ static const char lock_model[] =
 	"op flush() {\n\tflush_cache(1)\n\tflush_cache(1)\n"
 	"\tflush_cache(1)\n\treturn 0\n}\n";
 
-static Fx *lock_fx(const char *const *ops, int n)
+/* MODEL with threads T0.. calling OPS[0..N) on a 4-page file. */
+static Fx *ops_fx(const char *model, const char *const *ops, int n)
 {
 	GString *scn = g_string_new("scenario s\nfile size 4 blocks 0..3\n");
 
 	for (int t = 0; t < n; t++)
 		g_string_append_printf(scn, "thread T%d {\n%s\n}\n", t, ops[t]);
-	Fx *f = fx_new(lock_model, scn->str);
+	Fx *f = fx_new(model, scn->str);
 	g_string_free(scn, TRUE);
 	return f;
 }
@@ -97,7 +99,7 @@ START_TEST(test_frozen_at_held_lock)
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
 		const char *ops[] = { c[i].t0, c[i].t1 };
-		Fx *f = lock_fx(ops, 2);
+		Fx *f = ops_fx(lock_model, ops, 2);
 		ck_assert_uint_eq(ample_of(f), SIM_TSET(0) | SIM_TSET(1));
 		fx_run(f, "0");                 /* T0 holds sem */
 		ck_assert_msg(ample_of(f) == c[i].ample, "%s / %s: ample "
@@ -118,7 +120,7 @@ END_TEST
 START_TEST(test_asleep_behind_member)
 {
 	const char *ops[] = { "wsize()", "wflush()", "look()", "flush()" };
-	Fx *f = lock_fx(ops, 4);
+	Fx *f = ops_fx(lock_model, ops, 4);
 
 	fx_run(f, "01");                /* T0 holds sem, T1 sleeps on it */
 	fx_run(f, "23");                /* both inside their ops */
@@ -130,6 +132,77 @@ START_TEST(test_asleep_behind_member)
 }
 END_TEST
 
+/* Which threads are inside an op orders steps by kind (por.c,
+ * op_dep()): two op returns commute (either order runs the quiescence
+ * check on the state after both), unless one removed offsets that the
+ * other's return check excuses while it runs; an op's first step and
+ * another's return do not (the world is quiescent after the return only
+ * if it comes first); two first steps commute. */
+START_TEST(test_op_returns_commute)
+{
+	static const char model[] =
+		"model t\n"
+		"op look() {\n\ti_size_read()\n\ti_size_read()\n"
+		"\treturn 0\n}\n"
+		"op shrink() {\n\ti_size_write(2)\n\ti_size_read()\n"
+		"\treturn 0\n}\n";
+	static const struct {
+		const char *t0, *sched;
+		bool indep;
+	} c[] = {
+		{ "look()", "01", true },       /* two returns */
+		{ "shrink()", "01", false },     /* T0 removed pgoffs 2-3 */
+		{ "look()", "0", false },       /* T0 returns, T1 enters */
+		{ "look()", "", true },         /* two first steps */
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		const char *ops[] = { c[i].t0, "look()" };
+		Fx *f = ops_fx(model, ops, 2);
+		fx_run(f, c[i].sched);
+		ck_assert_msg(sim_por_independent(f->w, f->p, 0, 1) ==
+			      c[i].indep, "%s after \"%s\": independent "
+			      "should be %d", c[i].t0, c[i].sched, c[i].indep);
+		same_verdicts(f);
+		fx_free(f);
+	}
+}
+END_TEST
+
+/* Trace counts (tests/traces.h): two threads of four private steps have
+ * C(8,4) = 70 interleavings and three traces: one thread's op returns
+ * before the other's first step (which enters its op: the world is
+ * quiescent after that return only if it comes first), either way, or
+ * both enter before either returns (the returns commute); T0 allocating
+ * at unmapped pgoffs commutes with T1's return as well. */
+START_TEST(test_trace_counts)
+{
+	static const char *const scn[] = {
+		"tests/scenarios/indep4.scn",
+		"tests/scenarios/alloc-vs-private.scn",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(scn); i++) {
+		GError *e = NULL;
+		char *missing = NULL;
+		SimScenario *s = sim_parse_scenario_file(scn[i], &e);
+		SimModel *m = s ? sim_parse_model_load("tests/models", "indep",
+						       &e) : NULL;
+		SimProgram *p = m ? sim_program_link(m, s, &missing, &e) : NULL;
+		TraceCount tc;
+		ck_assert_msg(p, "%s", e ? e->message : "");
+		trace_count(p, 1000, &tc);
+		ck_assert(tc.complete);
+		ck_assert_uint_eq(tc.runs, 70);
+		ck_assert_uint_eq(tc.traces, 3);
+		trace_count(p, 10, &tc);
+		ck_assert(!tc.complete);
+		sim_program_free(p);
+		sim_model_free(m);
+		sim_scenario_free(s);
+		g_free(missing);
+	}
+}
+END_TEST
+
 Suite *por_suite(void)
 {
 	Suite *s = suite_create("por");
@@ -138,6 +211,8 @@ Suite *por_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_frozen_at_held_lock);
 	tcase_add_test(tc, test_asleep_behind_member);
+	tcase_add_test(tc, test_op_returns_commute);
+	tcase_add_test(tc, test_trace_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }
