@@ -49,8 +49,6 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 6 <= 64);
 #define CL_BLOCKS ((uint64_t)1 << (CL_WHOLE0 + 2))  /* block[]: owner,
 							 * state, stored */
 #define CL_CACHE ((uint64_t)1 << (CL_WHOLE0 + 3))   /* cache_dirty */
-#define CL_OPSTATE ((uint64_t)1 << (CL_WHOLE0 + 4)) /* which threads are
-							 * inside an op */
 #define CL_SEEN ((uint64_t)1 << (CL_WHOLE0 + 5))    /* which PTEs the
 							 * oracles flag */
 /* What the op-boundary oracles read (sim/oracle.c):
@@ -64,9 +62,9 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 6 <= 64);
  *     those with a PTE or a page), which are the boundary's reads of
  *     the state it runs in (SimFp.brd, watched_reads()), not part of
  *     CL_BOUNDARY; excused(): which other threads are inside an op and
- *     the offsets they removed (OPSTATE; an op only adds to its inval
- *     mask in a step that also writes ISIZE or the block map at those
- *     offsets);
+ *     the offsets they removed (SimFp.excuses, below; an op only adds
+ *     to its inval mask in a step that also writes ISIZE or the block
+ *     map at those offsets);
  *   lost-flush: fsync_pending & cache_dirty (CACHE: flush_cache and
  *     freeing a block, which write it, are what clear fsync_pending
  *     bits), and an fsync op starting copies cache_dirty: only a
@@ -74,8 +72,8 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 6 <= 64);
  *     (flushes()), since every other thread's fsync_pending is empty
  *     (an op starts with it cleared; other threads only clear bits);
  *   lost-store: the thread's own discarded / inval masks;
- *   quiescence: every thread's depth (OPSTATE), which PTEs are flagged
- *     (SEEN), the block map, i_size, the page cache.
+ *   quiescence: whether every thread is outside an op (below), which
+ *     PTEs are flagged (SEEN), the block map, i_size, the page cache.
  * Not read: DAX entries and tags, block contents and owners (BLOCKS),
  * the free stack, page and entry locks, the PTEs beyond whether they
  * are flagged (a PTE's writable bit only words the message).
@@ -99,7 +97,20 @@ G_STATIC_ASSERT(FP_PAGES <= 8 && CL_WHOLE0 + 6 <= 64);
  * writes what the install reads, so it is dependent and inside; a
  * future install (SimFuture) writes SEEN, as nothing says yet what it
  * will install. */
-#define CL_BOUNDARY (KIND(K_PCACHE) | CL_SEEN | CL_OPSTATE)
+#define CL_BOUNDARY (KIND(K_PCACHE) | CL_SEEN)
+
+/* Which threads are inside an op is no class: it orders steps by kind
+ * (SimFp.enters, .boundary, .excuses; SimFuture likewise), since each
+ * thread changes only its own part.  The quiescence check runs after a
+ * step that leaves the last op in progress, on the state after it.  An
+ * op's first step (enters) and another thread's op return (boundary)
+ * do not commute: the world is quiescent after the return only if it
+ * comes first.  Two op returns commute for it: either order checks the
+ * state after both, or neither does (a third thread is inside an op).
+ * Two first steps commute too: neither runs the check.  An op's return
+ * check excuses the offsets other ops in progress removed (inval): two
+ * op returns do not commute when either has removed some, so that the
+ * other's check excuses them in one order only. */
 
 /* A primitive's footprint as a function of its arguments (step.c's
  * handlers): page classes (T_*, bits 0-4 are K_BMAP..K_ELOCK) on the
@@ -522,15 +533,11 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 	}
 	if (may_cross_boundary(w, ok, tid)) {
 		f.rd |= CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
-		f.wr |= CL_OPSTATE;
 		f.boundary = true;
+		f.excuses = sim_bits_any(sim_inval(w, tid), w->pgset);
 		f.brd = watched_reads(watched_pages(w) | f.maps);
-	} else if (t->depth > 1 && !t->begun) {
-		/* it enters its op (sets its own OPSTATE bit): a read, so
-		 * that two such steps (disjoint bits) stay independent while
-		 * each conflicts with a boundary step, which writes OPSTATE */
-		f.rd |= CL_OPSTATE;
 	}
+	f.enters = t->depth < 2 || !t->begun;
 	return f;
 }
 
@@ -569,12 +576,33 @@ typedef struct {
 				 * entry locks */
 	uint16_t xlocks;        /* those taken or dropped other than by
 				 * down_read / up_read */
+	bool ret;               /* a RET is reachable (without the cut's
+				 * acquisition, below) */
+	bool calls;             /* so is a CALL (of a body: another op) */
+	bool removes;           /* a primitive that adds to the op's inval
+				 * mask (step.c's removed()) */
 	uint8_t n;
 	Item it[ITEMS_MAX];
 } Summary;
 
+/* A thread that holds a lock freezes, for the paths on which it does
+ * not step (those a persistent set grown from it must cover), every
+ * other thread at its first acquisition of that lock that would sleep:
+ * any acquisition if it holds the lock for write, an exclusive one
+ * (mutex_lock, down_write) if for read.  Such paths never take another
+ * thread past that acquisition, so only what it may do until then,
+ * the acquisition included (it queues), can be dependent with the
+ * holder's next step: the summaries "up to an acquisition of class C"
+ * (CUT_EXCL: exclusive ones; CUT_ANY: every one).  Classes whose
+ * instance a thread's acquisition names statically: one instance, or
+ * one per process (mmap_sem); mutexes and rwsems only (the entry wait
+ * bit wakes on a deletion by anyone). */
+enum { CUT_EXCL, CUT_ANY, CUT_MODES };
+
 typedef struct {
-	Summary **at;           /* [proc][pc], pc up to ncode */
+	Summary **at[1 + SIM_LOCKDECLS_MAX * CUT_MODES]; /* [proc][pc]: the
+				 * whole future (0), cut at class c in mode
+				 * m (1 + c * CUT_MODES + m) */
 	int nprocs;
 } Futures;
 
@@ -614,8 +642,13 @@ static bool add_summary(Summary *dst, const Summary *src, const SimSpan *args,
 			int n)
 {
 	bool grew = (src->wrd & ~dst->wrd) || (src->wwr & ~dst->wwr) ||
-		    (src->locks & ~dst->locks) || (src->xlocks & ~dst->xlocks);
+		    (src->locks & ~dst->locks) ||
+		    (src->xlocks & ~dst->xlocks) || (src->ret && !dst->ret) ||
+		    (src->calls && !dst->calls) || (src->removes && !dst->removes);
 
+	dst->ret |= src->ret;
+	dst->removes |= src->removes;
+	dst->calls |= src->calls;
 	dst->wrd |= src->wrd;
 	dst->wwr |= src->wwr;
 	dst->locks |= src->locks;
@@ -653,6 +686,8 @@ static void prim_summary(const SimLoops *pi, const SimProc *pr, int pc,
 	}
 	s->wrd = d.wrd;
 	s->wwr = d.wwr;
+	s->removes = in->sub == SIM_P_I_SIZE_WRITE ||
+		     in->sub == SIM_P_FREE_BLOCKS || in->sub == SIM_P_SHIFT_BLOCKS;
 	if (sim_prims[in->sub].argkind == SIM_PA_LOCK && in->lock >= 0) {
 		s->locks = (uint16_t)(1u << in->lock);
 		if (!reads_rwsem(in))
@@ -669,74 +704,131 @@ static void prim_summary(const SimLoops *pi, const SimProc *pr, int pc,
 
 static void futures_free(Futures *fx)
 {
-	for (int i = 0; fx->at && i < fx->nprocs; i++)
-		g_free(fx->at[i]);
-	g_free(fx->at);
+	for (int k = 0; k < 1 + SIM_LOCKDECLS_MAX * CUT_MODES; k++) {
+		for (int i = 0; fx->at[k] && i < fx->nprocs; i++)
+			g_free(fx->at[k][i]);
+		g_free(fx->at[k]);
+	}
 	memset(fx, 0, sizeof(*fx));
 }
 
-/* Summaries of every (procedure, pc) of P: a backward fixpoint over each
- * procedure's control flow and the call graph. */
-static void futures_init(Futures *fx, const SimProgram *p)
+/* Whether class DECL's lock is cut at (Futures): its instance is known
+ * from the acquiring thread alone, and it sleeps until a holder
+ * releases. */
+static bool cuttable(const SimProgram *p, int decl)
 {
-	SimLoops *pi = g_new(SimLoops, p->nprocs);
+	const SimLockDecl *d = &p->model->locks[decl];
+
+	return (d->kind == SIM_LK_MUTEX || d->kind == SIM_LK_RWSEM) &&
+	       (d->per_proc || sim_lock_instances(d, p->shape.procs,
+						  p->shape.pages) == 1);
+}
+
+/* Whether IN acquires class CLS the way cut mode MODE stops at (no
+ * class if CLS is -1). */
+static bool stops_at(const SimInsn *in, int cls, int mode)
+{
+	if (in->op != SIM_I_PRIM || in->lock != cls ||
+	    sim_prims[in->sub].argkind != SIM_PA_LOCK)
+		return false;
+	return in->sub == SIM_P_MUTEX_LOCK || in->sub == SIM_P_DOWN_WRITE ||
+	       (mode == CUT_ANY && in->sub == SIM_P_DOWN_READ);
+}
+
+/* Whether some acquisition of P stops cut (CLS, MODE): if none, the cut
+ * summaries are the whole ones, and are not made. */
+static bool stops_anywhere(const SimProgram *p, int cls, int mode)
+{
+	for (int i = 0; i < p->nprocs; i++)
+		for (int pc = 0; pc < p->procs[i]->ncode; pc++)
+			if (stops_at(&p->procs[i]->code[pc], cls, mode))
+				return true;
+	return false;
+}
+
+/* Summaries of every (procedure, pc) of P, stopping at acquisitions of
+ * class CLS in MODE (CLS -1: nowhere): a backward fixpoint over each
+ * procedure's control flow and the call graph. */
+static Summary **summaries(const SimProgram *p, const SimLoops *pi, int cls,
+			   int mode)
+{
+	Summary **at = g_new0(Summary *, p->nprocs);
 	Summary prim;
 	SimSpan args[SIM_ARGS_MAX];
 	bool grew = true;
 
-	fx->nprocs = p->nprocs;
-	fx->at = g_new0(Summary *, p->nprocs);
-	for (int i = 0; i < p->nprocs; i++) {
-		sim_loops_scan(&pi[i], p->procs[i]);
-		fx->at[i] = g_new0(Summary, p->procs[i]->ncode + 1);
-	}
+	for (int i = 0; i < p->nprocs; i++)
+		at[i] = g_new0(Summary, p->procs[i]->ncode + 1);
 	while (grew) {
 		grew = false;
 		for (int i = 0; i < p->nprocs; i++) {
 			const SimProc *pr = p->procs[i];
-			Summary *at = fx->at[i];
 			for (int pc = pr->ncode - 1; pc >= 0; pc--) {
 				const SimInsn *in = &pr->code[pc];
-				Summary *s = &at[pc];
+				Summary *s = &at[i][pc];
 				switch (in->op) {
 				case SIM_I_PRIM:
 					prim_summary(&pi[i], pr, pc, &prim);
 					grew |= add_summary(s, &prim, NULL, 0);
-					grew |= add_summary(s, &at[pc + 1],
-							    NULL, 0);
+					if (!stops_at(in, cls, mode))
+						grew |= add_summary(s,
+							&at[i][pc + 1], NULL, 0);
 					break;
 				case SIM_I_CALL:
+					grew |= !s->calls;
+					s->calls = true;
 					for (int a = 0; a < in->nargs &&
 					     a < SIM_ARGS_MAX; a++)
 						args[a] = sim_loops_arg_span(
 							&pi[i], pr, pc,
 							&in->arg[a]);
 					grew |= add_summary(s,
-						&fx->at[in->target][0], args,
+						&at[in->target][0], args,
 						MIN(in->nargs, SIM_ARGS_MAX));
-					grew |= add_summary(s, &at[pc + 1],
-							    NULL, 0);
+					if (at[in->target][0].ret)
+						grew |= add_summary(s,
+							&at[i][pc + 1], NULL, 0);
 					break;
 				case SIM_I_JMP:
-					grew |= add_summary(s, &at[in->target],
+					grew |= add_summary(s, &at[i][in->target],
 							    NULL, 0);
 					break;
 				case SIM_I_JZ:
-					grew |= add_summary(s, &at[in->target],
+					grew |= add_summary(s, &at[i][in->target],
 							    NULL, 0);
-					grew |= add_summary(s, &at[pc + 1],
+					grew |= add_summary(s, &at[i][pc + 1],
 							    NULL, 0);
 					break;
 				case SIM_I_RET:
+					grew |= !s->ret;
+					s->ret = true;
 					break;
 				default:
-					grew |= add_summary(s, &at[pc + 1],
+					grew |= add_summary(s, &at[i][pc + 1],
 							    NULL, 0);
 					break;
 				}
 			}
 		}
 	}
+	return at;
+}
+
+/* The whole futures of P, and those cut at each cuttable lock class. */
+static void futures_init(Futures *fx, const SimProgram *p)
+{
+	SimLoops *pi = g_new(SimLoops, p->nprocs);
+
+	memset(fx, 0, sizeof(*fx));
+	fx->nprocs = p->nprocs;
+	for (int i = 0; i < p->nprocs; i++)
+		sim_loops_scan(&pi[i], p->procs[i]);
+	fx->at[0] = summaries(p, pi, -1, 0);
+	for (int c = 0; c < p->model->nlocks; c++)
+		for (int m = 0; m < CUT_MODES && cuttable(p, c); m++)
+			if (stops_anywhere(p, c, m))
+				fx->at[1 + c * CUT_MODES + m] =
+					summaries(p, pi, c, m);
 	g_free(pi);
 }
 
@@ -749,27 +841,33 @@ static uint8_t span_pages(SimSpan s, const SimThread *t, int base)
 	return page_span(lo, hi, false);
 }
 
-/* Everything TID may still do, from its frames' pcs and parameters: it
- * depends on TID's own SimThread only.  A live thread is inside an op,
- * so it will cross an op boundary (oracle reads, OPSTATE). */
-static SimFuture future_of(const Futures *fx, const SimProgram *p,
+/* What TID may still do by the summaries AT (Futures), from its frames'
+ * pcs and parameters: it depends on TID's own SimThread only (and its
+ * inval mask, which only its own steps change).  Frames below one that
+ * cannot return are out of reach.  A live thread may return from its op
+ * (oracle reads), but from one it has begun and cannot leave; it may
+ * start an op if it has not begun this one or its body may call
+ * another; its returns excuse offsets if it has removed some or may
+ * still (Summary.removes). */
+static SimFuture future_in(Summary *const *at, const SimProgram *p,
 			   uint8_t *const *ok, const SimWorld *w, int tid)
 {
 	const SimThread *t = sim_thread(w, tid);
 	SimFuture f = { 0 };
+	bool removes = false;
+	int d;
 
 	if (t->status == SIM_TH_DONE)
 		return f;
 	f.live = true;
-	f.rd = CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
-	f.wr = CL_OPSTATE;
-	for (int d = 0; d < t->depth; d++) {
+	for (d = t->depth - 1; d >= 0; d--) {
 		const SimFrame *fr = &sim_th_frame(t)[d];
-		const Summary *s = &fx->at[fr->proc][fr->pc];
+		const Summary *s = &at[fr->proc][fr->pc];
 		f.rd |= whole(s->wrd);
 		f.wr |= whole(s->wwr);
 		f.locks |= s->locks;
 		f.xlocks |= s->xlocks;
+		removes |= s->removes;
 		for (int i = 0; i < s->n; i++) {
 			uint8_t pg = span_pages(s->it[i].s, t, fr->base);
 			f.rd |= expand(s->it[i].rd, pg, t->proc);
@@ -777,6 +875,86 @@ static SimFuture future_of(const Futures *fx, const SimProgram *p,
 			if (s->it[i].wr & T_MAPS)
 				f.maps |= pg;
 		}
+		if (!s->ret)
+			break;
+	}
+	const SimFrame *body = &sim_th_frame(t)[0];
+	f.leaves = d < 1 || !t->begun;
+	f.enters = t->depth < 2 || !t->begun ||
+		   (d < 1 && at[body->proc][body->pc].calls);
+	if (f.leaves)
+		f.rd |= CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
+	f.excuses = f.leaves &&
+		    (removes || sim_bits_any(sim_inval(w, tid), w->pgset));
+	return f;
+}
+
+/* Everything TID may still do. */
+static SimFuture future_of(const Futures *fx, const SimProgram *p,
+			   uint8_t *const *ok, const SimWorld *w, int tid)
+{
+	return future_in(fx->at[0], p, ok, w, tid);
+}
+
+/* U's futures cut at one lock (Futures), of one state: threads that
+ * hold the same lock (readers) cut it alike. */
+typedef struct {
+	Summary *const *at[2];
+	SimFuture f[2];
+	uint8_t n;
+} CutMemo;
+
+static SimFuture cut_future(Summary *const *at, const SimProgram *p,
+			    uint8_t *const *ok, const SimWorld *w, int u,
+			    CutMemo *memo)
+{
+	for (int i = 0; memo && i < memo->n; i++)
+		if (memo->at[i] == at)
+			return memo->f[i];
+	SimFuture g = future_in(at, p, ok, w, u);
+	if (memo && memo->n < 2) {
+		memo->at[memo->n] = at;
+		memo->f[memo->n++] = g;
+	}
+	return g;
+}
+
+/* What U (whose whole future is F) may do on paths on which X does not
+ * step: up to its first acquisition of a lock X holds that would sleep
+ * (Futures).  Each such lock gives an over-approximation of that; their
+ * intersection is one too.  A thread a handoff granted a lock (holds
+ * it, but for the step returning from the call) is taken whole.  MEMO:
+ * U's cut futures of this state so far, or NULL. */
+static SimFuture frozen_by(const Futures *fx, const SimProgram *p,
+			   uint8_t *const *ok, const SimWorld *w, int x,
+			   int u, SimFuture f, CutMemo *memo)
+{
+	const SimThread *tx = sim_thread(w, x), *tu = sim_thread(w, u);
+
+	if (!f.live || tu->granted)
+		return f;
+	for (int i = 0; i < tx->nheld; i++) {
+		int inst = tx->held[i], c = sim_lock_decl_of(p, inst);
+		/* no acquisition of it ahead, or not of that instance: the
+		 * cut is the whole */
+		if (!(f.locks >> c & 1) || !fx->at[1 + c * CUT_MODES + CUT_ANY] ||
+		    (p->model->locks[c].per_proc &&
+		     inst != p->lock_base[c] + tu->proc))
+			continue;
+		SimLock l = sim_lock(w, inst);
+		int m = sim_lock_excl(l) >> x & 1 ? CUT_ANY : CUT_EXCL;
+		Summary *const *at = fx->at[1 + c * CUT_MODES + m];
+		if (!at || l.st->corrupt || (m == CUT_EXCL && !(f.xlocks >> c & 1)))
+			continue;
+		SimFuture g = cut_future(at, p, ok, w, u, memo);
+		f.rd &= g.rd;
+		f.wr &= g.wr;
+		f.locks &= g.locks;
+		f.xlocks &= g.xlocks;
+		f.maps &= g.maps;
+		f.enters &= g.enters;
+		f.leaves &= g.leaves;
+		f.excuses &= g.excuses;
 	}
 	return f;
 }
@@ -786,10 +964,22 @@ static bool data_dep(uint64_t rd1, uint64_t wr1, uint64_t rd2, uint64_t wr2)
 	return (wr1 & (rd2 | wr2)) || (rd1 & wr2);
 }
 
+/* Whether steps (or futures) of two threads are ordered by the checks
+ * that read which threads are inside an op (CL_BOUNDARY): A's op
+ * return against B's first step of an op or B's, and both ways. */
+static bool op_dep(bool a_enters, bool a_leaves, bool a_excuses,
+		   bool b_enters, bool b_leaves, bool b_excuses)
+{
+	return (a_leaves && b_enters) || (a_enters && b_leaves) ||
+	       (a_leaves && b_leaves && (a_excuses || b_excuses));
+}
+
 /* Next step A (of a thread) against next step B of another. */
 bool sim_por_dependent(const SimFp *a, const SimFp *b)
 {
-	if (data_dep(a->rd | a->brd, a->wr, b->rd | b->brd, b->wr))
+	if (data_dep(a->rd | a->brd, a->wr, b->rd | b->brd, b->wr) ||
+	    op_dep(a->enters, a->boundary, a->excuses, b->enters, b->boundary,
+		   b->excuses))
 		return true;
 	if (a->lock == SIM_POR_LOCK_NONE || b->lock == SIM_POR_LOCK_NONE)
 		return false;
@@ -823,7 +1013,9 @@ static bool dep_future(const SimProgram *p, const SimFp *a, const SimFuture *u,
 	if (!u->live)
 		return false;
 	if (data_dep(a->rd | (a->boundary ? brd | a->brd : 0), a->wr,
-		     u->rd | brd, u->wr))
+		     u->rd | (u->leaves ? brd : 0), u->wr) ||
+	    op_dep(a->enters, a->boundary, a->excuses, u->enters, u->leaves,
+		   u->excuses))
 		return true;
 	if (a->lock == SIM_POR_LOCK_NONE || !u->locks)
 		return false;
@@ -849,6 +1041,30 @@ bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
 	return !sim_por_dependent(&a, &b);
 }
 
+/* Whether next step A (of a lock class DECL, or -1) lies within future
+ * F, whose boundary reads are at most BRD. */
+static bool within(const SimFp *a, int decl, const SimFuture *f, uint64_t brd)
+{
+	return f->live && !(a->rd & ~f->rd) && !(a->brd & ~brd) &&
+	       !(a->wr & ~f->wr) && (!a->enters || f->enters) &&
+	       (!a->boundary || f->leaves) && (!a->excuses || f->excuses) &&
+	       !(a->lock == SIM_POR_LOCK_ANY && !f->locks) &&
+	       !(decl >= 0 && !(f->locks >> decl & 1)) &&
+	       !(decl >= 0 && !a->reader && !(f->xlocks >> decl & 1));
+}
+
+/* Whether thread X took no step between worlds A and B (a wake-up by
+ * another thread counts as one: the check then stops early). */
+static bool still(const SimWorld *a, const SimWorld *b, int x)
+{
+	const SimThread *ta = sim_thread(a, x), *tb = sim_thread(b, x);
+
+	return ta->status == tb->status && ta->depth == tb->depth &&
+	       ta->nheld == tb->nheld && (!ta->depth ||
+	       sim_th_frame(ta)[ta->depth - 1].pc ==
+	       sim_th_frame(tb)[tb->depth - 1].pc);
+}
+
 int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 			  int *bad_j, int *bad_t)
 {
@@ -864,23 +1080,25 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 		uint64_t brd = future_watch(run[i], watched_pages(run[i]), all,
 					    -1);
 		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
-			SimFuture fu = all[t];
-			for (int j = i; j < n && bad < 0; j++) {
-				if (sim_thread(run[j], t)->status == SIM_TH_DONE)
-					break;
-				SimFp a = next_fp(run[j], p, ok, t);
-				int decl = a.lock >= 0 ?
-					   sim_lock_decl_of(p, a.lock) : -1;
-				if (!fu.live || (a.rd & ~fu.rd) ||
-				    (a.brd & ~brd) ||
-				    (a.wr & ~fu.wr) ||
-				    (a.lock == SIM_POR_LOCK_ANY && !fu.locks) ||
-				    (decl >= 0 && !(fu.locks >> decl & 1)) ||
-				    (decl >= 0 && !a.reader &&
-				     !(fu.xlocks >> decl & 1))) {
-					bad = i;
-					*bad_j = j;
-					*bad_t = t;
+			/* x == t: the whole future, else the future on paths
+			 * on which x does not step */
+			for (int x = 0; x < run[i]->nthreads && bad < 0; x++) {
+				SimFuture fu = x == t ? all[t] :
+					       frozen_by(&fx, p, ok, run[i], x,
+							 t, all[t], NULL);
+				for (int j = i; j < n && bad < 0; j++) {
+					if (sim_thread(run[j], t)->status ==
+					    SIM_TH_DONE ||
+					    (x != t && !still(run[i], run[j], x)))
+						break;
+					SimFp a = next_fp(run[j], p, ok, t);
+					if (!within(&a, a.lock >= 0 ?
+						    sim_lock_decl_of(p, a.lock) :
+						    -1, &fu, brd)) {
+						bad = i;
+						*bad_j = j;
+						*bad_t = t;
+					}
 				}
 			}
 		}
@@ -938,6 +1156,7 @@ bool sim_por_fits(const SimWorld *w)
 	return w->npages <= FP_PAGES && w->nprocs <= FP_PROCS;
 }
 
+
 /* ---- persistent sets -------------------------------------------------- */
 
 /* The persistent set grown from SEED: threads, as a bitmask. */
@@ -947,27 +1166,54 @@ bool sim_por_fits(const SimWorld *w)
 typedef struct {
 	SimThreadSet known;
 	SimThreadSet dep[SIM_THREADS_MAX];
+	CutMemo memo[SIM_THREADS_MAX];  /* [u]: frozen_by()'s */
 	uint8_t pages;          /* the state's watched pgoffs */
 } Deps;
 
-static SimThreadSet deps_of(const SimProgram *p, const SimWorld *w,
+static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 			    const SimFp *fp, const SimFuture *fut, Deps *d,
 			    int x)
 {
 	if (!(d->known >> x & 1)) {
 		SimThreadSet m = 0;
 		uint64_t brd = future_watch(w, d->pages, fut, x);
-		for (int u = 0; u < w->nthreads; u++)
-			if (u != x && dep_future(p, &fp[x], &fut[u],
-						 sim_thread(w, u)->proc, brd))
+		for (int u = 0; u < w->nthreads; u++) {
+			int proc = sim_thread(w, u)->proc;
+			if (u == x || !dep_future(por->p, &fp[x], &fut[u],
+						  proc, brd))
+				continue;
+			/* within the whole future: the frozen one, if less */
+			SimFuture f = frozen_by(&por->fx, por->p, por->reach,
+						w, x, u, fut[u], &d->memo[u]);
+			if (dep_future(por->p, &fp[x], &f, proc, brd))
 				m |= SIM_TSET(u);
+		}
 		d->dep[x] = m;
 		d->known |= SIM_TSET(x);
 	}
 	return d->dep[x];
 }
 
-static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
+/* The threads that can wake blocked thread X: the holders of the mutex,
+ * rwsem or page lock it sleeps on (only a release hands it over), 0 if
+ * it sleeps on something else (an entry's wait bit: a deletion by any
+ * thread wakes it). */
+static SimThreadSet wakers(const SimWorld *w, int x)
+{
+	SimLock l = sim_lock(w, sim_thread(w, x)->wait_lock);
+
+	if (l.kind != SIM_LK_MUTEX && l.kind != SIM_LK_RWSEM &&
+	    l.kind != SIM_LK_PAGE)
+		return 0;
+	return sim_lock_held(l);
+}
+
+/* The persistent set grown from SEED: an enabled member brings in every
+ * thread that may still do something dependent with its next step, a
+ * blocked one the threads that can wake it (then nothing outside the
+ * set wakes it, and its own steps are on no path the set must cover);
+ * one that something else may wake makes the set every thread. */
+static SimThreadSet persistent_from(const SimPor *por, const SimWorld *w,
 				    SimThreadSet enabled, const SimFp *fp,
 				    const SimFuture *fut, Deps *d, int seed)
 {
@@ -975,12 +1221,14 @@ static SimThreadSet persistent_from(const SimProgram *p, const SimWorld *w,
 			   SIM_TSET(w->nthreads) - 1;
 	SimThreadSet set = SIM_TSET(seed), checked = 0;
 
-	while (set & enabled & ~checked) {
-		int x = __builtin_ctzll(set & enabled & ~checked);
-		checked |= SIM_TSET(x);
-		SimThreadSet more = deps_of(p, w, fp, fut, d, x) & ~set;
-		if (more & ~enabled)
+	while (set & ~checked) {
+		int x = __builtin_ctzll(set & ~checked);
+		SimThreadSet more = (enabled >> x & 1) ?
+				    deps_of(por, w, fp, fut, d, x) :
+				    wakers(w, x);
+		if (!more && !(enabled >> x & 1))
 			return all;
+		checked |= SIM_TSET(x);
 		set |= more;
 	}
 	return set;
@@ -1002,10 +1250,12 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 			fp[t].brd = watched_reads(pages | fp[t].maps);
 	d.known = 0;
 	d.pages = pages;
+	for (int t = 0; t < w->nthreads; t++)
+		d.memo[t].n = 0;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
 			continue;
-		SimThreadSet a = persistent_from(por->p, w, enabled, fp, fut,
+		SimThreadSet a = persistent_from(por, w, enabled, fp, fut,
 						 &d, t) & enabled;
 		if (sim_thread_count(a) < sim_thread_count(best))
 			best = a;

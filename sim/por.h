@@ -10,7 +10,10 @@
  * contents and owners, CPU cache lines, other lock classes by instance).
  * An "op boundary" pseudo-class stands for the oracles that run when an
  * op returns or a new one starts: such a step reads what those oracles
- * read and writes OPSTATE (por.c lists them).  With oracle reads counted
+ * read (por.c lists them); which threads are inside an op orders an
+ * op's return against another thread's first step of an op, and two
+ * returns only where one removed offsets the other's check excuses
+ * (por.c, op_dep()).  With oracle reads counted
  * as reads, a property flagged by a step depends only on what the step
  * reads, so commuting independent steps never changes what is flagged.
  * Those oracles read the block map and i_size only at the pgoffs that
@@ -51,8 +54,14 @@
  * The ample set of a state is the smallest persistent set over its
  * runnable threads: for each seed, {seed} closed under "a thread outside
  * may still do something dependent with the next step of a thread
- * inside"; a blocked thread that would have to join makes the set every
- * thread.  Sleep sets and the cycle proviso are the DFS's (dfs.h).
+ * inside".  What a thread outside may still do is counted only up to
+ * its first acquisition of a mutex or rwsem the inside thread holds
+ * that would sleep: on the paths the set must cover the holder does not
+ * step, so the other never gets past it (por.c, Futures).  A blocked
+ * thread that has to join brings in the holders of the lock it sleeps
+ * on, the only threads that can wake it; one asleep on something else
+ * (an entry's wait bit) makes the set every thread.  Sleep sets and the
+ * cycle proviso are the DFS's (dfs.h).
  */
 #ifndef SIM_POR_H
 #define SIM_POR_H
@@ -75,6 +84,11 @@ typedef struct {
 	bool boundary;          /* may end its op: runs the boundary
 				 * oracles (rd has what they read at every
 				 * pgoff) */
+	bool enters;            /* the first step of an op: the thread is
+				 * inside it after */
+	bool excuses;           /* a boundary step of an op that removed
+				 * offsets (inval): other ops' return
+				 * checks excuse them while it runs */
 	bool refresh;           /* depends on more than the thread's own
 				 * SimThread: on what it reads (where a
 				 * user access goes, whether a PTE install
@@ -102,6 +116,8 @@ typedef struct {
 	uint8_t maps;           /* pgoffs where it may map a PTE or add a
 				 * page, so that they become watched */
 	bool live;              /* not done */
+	bool enters, leaves;    /* may start an op, return from one */
+	bool excuses;           /* its returns may excuse offsets */
 } SimFuture;
 
 typedef struct SimPor SimPor;

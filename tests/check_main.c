@@ -12,6 +12,7 @@ Suite *lock_suite(void);
 Suite *prog_suite(void);
 Suite *oracle_suite(void);
 Suite *explore_suite(void);
+Suite *por_suite(void);
 Suite *trace_suite(void);
 Suite *lockflow_suite(void);
 Suite *usl_suite(void);
@@ -27,6 +28,7 @@ int main(void)
 	srunner_add_suite(sr, prog_suite());
 	srunner_add_suite(sr, oracle_suite());
 	srunner_add_suite(sr, explore_suite());
+	srunner_add_suite(sr, por_suite());
 	srunner_add_suite(sr, trace_suite());
 	srunner_add_suite(sr, lockflow_suite());
 	srunner_add_suite(sr, usl_suite());

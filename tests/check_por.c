@@ -1,0 +1,218 @@
+/*
+ * check_por.c - the reduction's persistent sets (sim/por.h), one case per
+ * cut: a state built step by step, its ample set, and the search with
+ * and without reduction flagging the same properties.
+ */
+#include <check.h>
+#include "explore.h"
+#include "por.h"
+#include "fixture.h"
+#include "traces.h"
+
+Suite *por_suite(void);
+
+/* The ample set of F's world, as the search computes it. */
+static SimThreadSet ample_of(const Fx *f)
+{
+	SimPor *por = sim_por_new(f->p, true);
+	SimThreadSet enabled = sim_step_runnable(f->w);
+	SimFp fp[SIM_THREADS_MAX];
+	SimFuture fut[SIM_THREADS_MAX];
+
+	for (int t = 0; t < f->w->nthreads; t++) {
+		if (enabled >> t & 1)
+			fp[t] = sim_por_next_fp(por, f->w, t);
+		fut[t] = sim_por_future(por, f->w, t);
+	}
+	SimThreadSet a = sim_por_ample(por, f->w, enabled, fp, fut);
+	sim_por_free(por);
+	return a;
+}
+
+/* F's program explored with and without reduction flags the same. */
+static void same_verdicts(const Fx *f)
+{
+	SimExploreOptions o;
+	SimExploreResult full, red;
+
+	sim_explore_options_default(&o);
+	o.por = false;
+	ck_assert(sim_explore(f->p, &o, &full));
+	o.por = true;
+	ck_assert(sim_explore(f->p, &o, &red));
+	ck_assert(full.complete && red.complete);
+	ck_assert_uint_eq(red.found, full.found);
+	ck_assert_uint_le(red.states, full.states);
+	sim_explore_result_clear(&full);
+	sim_explore_result_clear(&red);
+}
+
+/* T0 writes i_size under sem; T1 reads it after taking sem (a writer)
+ * or sharing it (a reader); T2 only reads i_size. */
+static const char lock_model[] =
+	"model t\n"
+	"lock sem rwsem\n"
+	"op wsize() {\n\tdown_write(sem)\n\ti_size_write(1)\n"
+	"\ti_size_write(2)\n\tup_write(sem)\n\treturn 0\n}\n"
+	"op rsize() {\n\tdown_read(sem)\n\ti_size_write(1)\n"
+	"\ti_size_write(2)\n\tup_read(sem)\n\treturn 0\n}\n"
+	"op wread() {\n\tdown_write(sem)\n\ti_size_read()\n"
+	"\tup_write(sem)\n\treturn 0\n}\n"
+	"op rread() {\n\tdown_read(sem)\n\ti_size_read()\n"
+	"\tup_read(sem)\n\treturn 0\n}\n"
+	"op wflush() {\n\tdown_write(sem)\n\ti_size_write(3)\n"
+	"\tflush_cache(1)\n\tup_write(sem)\n\treturn 0\n}\n"
+	"op look() {\n\ti_size_read()\n\ti_size_read()\n"
+	"\ti_size_read()\n\treturn 0\n}\n"
+	"op flush() {\n\tflush_cache(1)\n\tflush_cache(1)\n"
+	"\tflush_cache(1)\n\treturn 0\n}\n";
+
+/* MODEL with threads T0.. calling OPS[0..N) on a 4-page file. */
+static Fx *ops_fx(const char *model, const char *const *ops, int n)
+{
+	GString *scn = g_string_new("scenario s\nfile size 4 blocks 0..3\n");
+
+	for (int t = 0; t < n; t++)
+		g_string_append_printf(scn, "thread T%d {\n%s\n}\n", t, ops[t]);
+	Fx *f = fx_new(model, scn->str);
+	g_string_free(scn, TRUE);
+	return f;
+}
+
+/* A thread holding a lock freezes the others at their acquisitions of it
+ * that would sleep (por.c, Futures): T0 writing i_size under sem held
+ * for write commutes with everything T1 can do before it gets sem, so
+ * T0 alone is persistent; T1's read of i_size after its down_write is
+ * on no path where T0 does not step.  Held for read, a down_read is no
+ * barrier: T1 sharing sem reads i_size alongside T0's write.  Nobody
+ * holding sem, both down_writes are dependent. */
+START_TEST(test_frozen_at_held_lock)
+{
+	static const struct {
+		const char *t0, *t1;
+		SimThreadSet ample;
+	} c[] = {
+		{ "wsize()", "wread()", SIM_TSET(0) },
+		{ "rsize()", "wread()", SIM_TSET(0) },
+		{ "wsize()", "rread()", SIM_TSET(0) },
+		{ "rsize()", "rread()", SIM_TSET(0) | SIM_TSET(1) },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		const char *ops[] = { c[i].t0, c[i].t1 };
+		Fx *f = ops_fx(lock_model, ops, 2);
+		ck_assert_uint_eq(ample_of(f), SIM_TSET(0) | SIM_TSET(1));
+		fx_run(f, "0");                 /* T0 holds sem */
+		ck_assert_msg(ample_of(f) == c[i].ample, "%s / %s: ample "
+			      "0x%lx", c[i].t0, c[i].t1,
+			      (unsigned long)ample_of(f));
+		same_verdicts(f);
+		fx_free(f);
+	}
+}
+END_TEST
+
+/* A thread asleep on a lock wakes only when a holder releases it: with
+ * the holder in the persistent set, nothing outside it wakes the
+ * sleeper, so the sleeper's dependent future does not make the set
+ * every thread.  T1 sleeps on sem, which T0 holds; T2 reads the i_size
+ * T0 and T1 write; T3's cache flushes conflict with T1's only.  {T0,
+ * T2} is persistent (T1 asleep inside it), T3 is left for later. */
+START_TEST(test_asleep_behind_member)
+{
+	const char *ops[] = { "wsize()", "wflush()", "look()", "flush()" };
+	Fx *f = ops_fx(lock_model, ops, 4);
+
+	fx_run(f, "01");                /* T0 holds sem, T1 sleeps on it */
+	fx_run(f, "23");                /* both inside their ops */
+	ck_assert_uint_eq(sim_step_runnable(f->w),
+			  SIM_TSET(0) | SIM_TSET(2) | SIM_TSET(3));
+	ck_assert_uint_eq(ample_of(f), SIM_TSET(0) | SIM_TSET(2));
+	same_verdicts(f);
+	fx_free(f);
+}
+END_TEST
+
+/* Which threads are inside an op orders steps by kind (por.c,
+ * op_dep()): two op returns commute (either order runs the quiescence
+ * check on the state after both), unless one removed offsets that the
+ * other's return check excuses while it runs; an op's first step and
+ * another's return do not (the world is quiescent after the return only
+ * if it comes first); two first steps commute. */
+START_TEST(test_op_returns_commute)
+{
+	static const char model[] =
+		"model t\n"
+		"op look() {\n\ti_size_read()\n\ti_size_read()\n"
+		"\treturn 0\n}\n"
+		"op shrink() {\n\ti_size_write(2)\n\ti_size_read()\n"
+		"\treturn 0\n}\n";
+	static const struct {
+		const char *t0, *sched;
+		bool indep;
+	} c[] = {
+		{ "look()", "01", true },       /* two returns */
+		{ "shrink()", "01", false },     /* T0 removed pgoffs 2-3 */
+		{ "look()", "0", false },       /* T0 returns, T1 enters */
+		{ "look()", "", true },         /* two first steps */
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		const char *ops[] = { c[i].t0, "look()" };
+		Fx *f = ops_fx(model, ops, 2);
+		fx_run(f, c[i].sched);
+		ck_assert_msg(sim_por_independent(f->w, f->p, 0, 1) ==
+			      c[i].indep, "%s after \"%s\": independent "
+			      "should be %d", c[i].t0, c[i].sched, c[i].indep);
+		same_verdicts(f);
+		fx_free(f);
+	}
+}
+END_TEST
+
+/* Trace counts (tests/traces.h): two threads of four private steps have
+ * C(8,4) = 70 interleavings and three traces: one thread's op returns
+ * before the other's first step (which enters its op: the world is
+ * quiescent after that return only if it comes first), either way, or
+ * both enter before either returns (the returns commute); T0 allocating
+ * at unmapped pgoffs commutes with T1's return as well. */
+START_TEST(test_trace_counts)
+{
+	static const char *const scn[] = {
+		"tests/scenarios/indep4.scn",
+		"tests/scenarios/alloc-vs-private.scn",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(scn); i++) {
+		GError *e = NULL;
+		char *missing = NULL;
+		SimScenario *s = sim_parse_scenario_file(scn[i], &e);
+		SimModel *m = s ? sim_parse_model_load("tests/models", "indep",
+						       &e) : NULL;
+		SimProgram *p = m ? sim_program_link(m, s, &missing, &e) : NULL;
+		TraceCount tc;
+		ck_assert_msg(p, "%s", e ? e->message : "");
+		trace_count(p, 1000, &tc);
+		ck_assert(tc.complete);
+		ck_assert_uint_eq(tc.runs, 70);
+		ck_assert_uint_eq(tc.traces, 3);
+		trace_count(p, 10, &tc);
+		ck_assert(!tc.complete);
+		sim_program_free(p);
+		sim_model_free(m);
+		sim_scenario_free(s);
+		g_free(missing);
+	}
+}
+END_TEST
+
+Suite *por_suite(void)
+{
+	Suite *s = suite_create("por");
+	TCase *tc = tcase_create("ample");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_frozen_at_held_lock);
+	tcase_add_test(tc, test_asleep_behind_member);
+	tcase_add_test(tc, test_op_returns_commute);
+	tcase_add_test(tc, test_trace_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}
