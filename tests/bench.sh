@@ -218,6 +218,8 @@ build_pans() {
 		key=$(pan_key "$kind" "$flags")
 		echo "$flags" > "$tmp/$w/flags-$name"
 		echo "$key" > "$tmp/$w/bin-$name"
+		echo "$kind" > "$tmp/$w/kind-$name"
+		mkdir -p "$tmp/$w/$kind"
 		echo "$name" >> "$tmp/$w/rows-$key"
 		[ -e "$tmp/$w/want-$key" ] && continue
 		echo "$kind $key $flags" > "$tmp/$w/want-$key"
@@ -225,7 +227,6 @@ build_pans() {
 		[ -x "$CACHE/pan-$key" ] || [ -e "$CACHE/pan-$key.fail" ] &&
 			continue
 		if [ ! -e "$tmp/$w/$kind/pan.c" ]; then
-			mkdir -p "$tmp/$w/$kind"
 			( cd "$tmp/$w/$kind" && spin -a "../$kind.pml" >/dev/null ) ||
 				return 1
 		fi
@@ -265,7 +266,9 @@ round() {
 				continue
 			fi
 			run="$(echo "${rest#*|}" | sed "s/W/$3/") $(cat "$tmp/$1/E" 2>/dev/null)"
-			( cd "$tmp/$1" && /usr/bin/time -f '%e %M %U %S' \
+			# in its build directory: pan -DNCORE names its shared
+			# memory after its source, ../KIND.pml from there
+			( cd "$tmp/$1/$(cat "$tmp/$1/kind-$name")" && /usr/bin/time -f '%e %M %U %S' \
 				-o "$out.time" timeout "$RUN_TIMEOUT" "$bin" \
 				-m100000 $run < /dev/null > "$out.out" 2>&1 )
 			# the later rounds would end the same way: left out of
@@ -296,12 +299,12 @@ counts() {
 				if ($i == "bytes/state") b = $(i - 1) }
 		     /^[a-z-]+: / && $2 != "never" && $2 != "not" &&
 		     !/^(search|covered|stats):/ { e++ }
-		     END { print st, tr, e + 0, b, st + ll }' "$tmp/$1/$2-$3.out"
+		     END { if (st != "") print st, tr, e + 0, b, st + ll }' "$tmp/$1/$2-$3.out"
 	else
 		awk '/states, stored/ { st = $1 }
 		     /transitions \(= (stored|visited)/ { tr = $1 }
 		     /errors:/ { er = $NF }
-		     END { print st, tr, er, "-", st }' "$tmp/$1/$2-$3.out"
+		     END { if (st != "") print st, tr, er, "-", st }' "$tmp/$1/$2-$3.out"
 	fi
 }
 
@@ -343,7 +346,11 @@ table() {
 		fi
 		# shellcheck disable=SC2046 # counts prints words
 		set -- $(counts "$w" "$tool" "$name")
-		[ -n "${1:-}" ] || { echo "  $tool $name: no result"; continue; }
+		if [ $# -lt 5 ]; then
+			printf '  %-9s %-15s no result: %s\n' "$tool" "$name" \
+				"$(grep -v '^$' "$f.out" | head -n 1)"
+			continue
+		fi
 		sec=$(med "$w" "$tool" "$name" 1)
 		kb=$(med "$w" "$tool" "$name" 2)
 		cpu=$(med "$w" "$tool" "$name" 0)
@@ -475,7 +482,9 @@ same_space() {
 	for sp in exact ncore2; do
 		[ -s "$tmp/$1/spin-$sp.out" ] || continue
 		n=$(counts "$1" spin "$sp" | cut -d' ' -f1)
-		if [ "$n" = $((fl + nt + 1)) ]; then
+		if [ -z "$n" ]; then
+			echo "  states: SPIN $sp: no result"
+		elif [ "$n" = $((fl + nt + 1)) ]; then
 			echo "  states: SPIN $sp $n = faultline unreduced $fl + $nt threads + 1"
 		else
 			echo "  states: SPIN $sp $n, faultline unreduced $fl: NOT the same space (expected $((fl + nt + 1)))"
