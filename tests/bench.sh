@@ -118,8 +118,8 @@ configs() {
 	bitstate-k2  spin bench safety-fp      -DBITSTATE|-w28 -k2
 	bitstate+por spin search safety-fp      -DBITSTATE -DNOREDUCE|-w28
 	ncore2       spin bench safety-2core   -DNCORE=2|-wW
-	np           spin all   livelock-exact -DNP -DSAFETY -DNOFAIR|-wW -l -f
-	np+por       spin search livelock-exact -DNP -DSAFETY -DNOFAIR -DNOREDUCE|-wW -l -f
+	np           spin all   livelock-exact -DNP -DSAFETY -DNOFAIR -DNOCOMP|-wW -l -f
+	np+por       spin search livelock-exact -DNP -DSAFETY -DNOFAIR -DNOREDUCE -DNOCOMP|-wW -l -f
 	np-bitstate  spin all   livelock-fp    -DNP -DSAFETY -DNOFAIR -DBITSTATE|-w28 -l -f
 	END
 }
