@@ -24,11 +24,13 @@
 #                unreduced graph) against pan -DNP -l -f (weakly fair
 #                non-progress cycles, assertions on the way).
 #    SPIN's base build is
-#      -O3 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP
+#      -O2 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP
 #      -DNOFAIR -DXUSAFE -DMEMLIM=8192 -DVECTORSZ=4096
+#    (-O2: pan's transitions are one function of megabytes, which gcc
+#    takes minutes more to compile at -O3 or -O1: the README's figures)
 #    and configs() below lists what the flag search tries over it on the
 #    benchmark (hash compaction, bitstate sizes and hash counts, MA,
-#    COLLAPSE, SFH, SPACE, -O2, POR, NCORE=2); the scale-up runs the
+#    COLLAPSE, SFH, SPACE, -O3, POR, NCORE=2); the scale-up runs the
 #    base, the fastest lossy and exact ones that are cheap to build, and
 #    the livelock rows.  Its exact store holds faultline's unreduced
 #    state count plus the threads' start (one state before init, one
@@ -90,8 +92,8 @@ SPIN_BASE="$SPIN_BASE -DNOFAIR -DXUSAFE -DMEMLIM=8192 -DVECTORSZ=4096"
 # rest of the flag search, each row a pan build of minutes) FAMILY (safety-fp, safety-exact, safety-2core,
 # livelock-fp, livelock-exact: which faultline row a SPIN row is the
 # analogue of) then faultline's options, or pan's build flags over
-# SPIN_BASE (one of SPIN_BASE's named again is dropped; -O2 replaces
-# -O3) | its run flags (W: the workload's hash table size).  -DNP builds
+# SPIN_BASE (one of SPIN_BASE's named again is dropped; -O3 replaces
+# -O2) | its run flags (W: the workload's hash table size).  -DNP builds
 # check the --livelock export, -DNCORE the --no-hidden one.
 configs() {
 	cat <<-END
@@ -389,9 +391,10 @@ ratio() {
 		awk '{ printf "%.2f", $1 }'
 }
 
-# WORKLOAD FL-MODE SPIN-MODE: stored states faultline / SPIN.
+# WORKLOAD FL-MODE SPIN-MODE: stored states faultline / SPIN, faultline's
+# unreduced pass for livelock counted too.
 state_ratio() {
-	a=$(counts "$1" faultline "$2" | cut -d' ' -f1)
+	a=$(counts "$1" faultline "$2" | cut -d' ' -f5)
 	b=$(counts "$1" spin "$3" | cut -d' ' -f1)
 	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }'
 }
@@ -430,7 +433,7 @@ readme_rows() {
 			"$w" "$(echo "$label" | tr _ ' ')" "explore${opts:+ $opts}" \
 			"$(cat "$tmp/$w/flags-$sp")" \
 			"$(echo "$run $(cat "$tmp/$w/E" 2>/dev/null)" | sed 's/ *$//')" \
-			"$(counts "$w" faultline "$fl" | cut -d' ' -f1)" \
+			"$(counts "$w" faultline "$fl" | cut -d' ' -f5)" \
 			"$(counts "$w" spin "$sp" | cut -d' ' -f1)" \
 			"$(med "$w" faultline "$fl" 0)" "$(med "$w" spin "$sp" 0)" \
 			"$(ratio "$w" "$fl" "$sp" 0)" "$(ratio "$w" "$fl" "$sp" 1)" \
