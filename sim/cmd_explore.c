@@ -128,28 +128,28 @@ static void print_command(const Args *a, GString *out)
 
 /* ---- one model ------------------------------------------------------------ */
 
-static const char *search_name(const SimExploreOptions *o,
-			       const SimExploreResult *r)
+static void search_name(const SimExploreOptions *o,
+			const SimExploreResult *r, GString *out)
 {
-	switch (o->kind) {
-	case SIM_SEARCH_RANDOM:
-		return "random walks";
-	case SIM_SEARCH_PCT:
-		return "PCT";
-	default:
-		return r->por ? "exhaustive, partial-order reduction" :
-		       o->por ? "exhaustive, no reduction (the world is "
-				"larger than the footprints)" :
-		       "exhaustive, no reduction";
-	}
+	if (o->kind != SIM_SEARCH_EXHAUSTIVE)
+		g_string_append(out, o->kind == SIM_SEARCH_RANDOM ?
+				"random walks" : "PCT");
+	else if (r->por)
+		g_string_append(out, "exhaustive, partial-order reduction");
+	else if (r->unreduced_why)
+		g_string_append_printf(out, "exhaustive, no reduction (%s)",
+				       r->unreduced_why);
+	else
+		g_string_append(out, "exhaustive, no reduction");
 }
 
 static void print_coverage(const SimExploreOptions *o,
 			   const SimExploreResult *r, guint member,
 			   guint members, GString *out)
 {
-	g_string_append_printf(out, "search: %s, %s\n", search_name(o, r),
-			       o->kind != SIM_SEARCH_EXHAUSTIVE ?
+	g_string_append(out, "search: ");
+	search_name(o, r, out);
+	g_string_append_printf(out, ", %s\n", o->kind != SIM_SEARCH_EXHAUSTIVE ?
 			       "stateless" : o->exact ? "exact states" :
 			       "64-bit fingerprints");
 	if (o->kind == SIM_SEARCH_EXHAUSTIVE)
@@ -176,11 +176,6 @@ static void print_coverage(const SimExploreOptions *o,
 	if (members && !r->complete)
 		g_string_append(out, "swarm: incomplete by design: `faultline "
 				"merge` the members' --json\n");
-	if (r->livelock_states)
-		g_string_append_printf(out, "unreduced, for livelock: %"
-			G_GUINT64_FORMAT " states, %" G_GUINT64_FORMAT
-			" transitions\n", r->livelock_states,
-			r->livelock_transitions);
 	if (o->kind == SIM_SEARCH_EXHAUSTIVE && !o->exact)
 		g_string_append_printf(out, "fingerprint collision probability"
 			" <= %.2e (n^2/2^65)\n", r->collision_bound);
@@ -307,6 +302,12 @@ static void print_reduction(const SimProgram *prog, const SimExploreOptions *o,
 	SimExploreOptions full = *o;
 	SimExploreResult nr;
 
+	if (o->kind == SIM_SEARCH_EXHAUSTIVE && !r->por && r->unreduced_why) {
+		/* the search was the unreduced one: a second would be it */
+		g_string_append_printf(out, "reduction: none (%s)\n",
+				       r->unreduced_why);
+		return;
+	}
 	/* --time-max bounds a model's run, not each search in it: the
 	 * comparison gets what the reduced search left of it */
 	if (o->time_max > 0) {

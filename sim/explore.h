@@ -23,12 +23,13 @@
  * thread; lock-order and wait-order come from one lockdep graph
  * accumulated over every transition explored; livelock (a reachable,
  * weakly fair cycle in which a thread never completes its op) is found
- * on the unreduced state graph, recorded by the search without
- * reduction or by a pass of its own (livelock.c explains why), and drawn
- * as a prefix and a cycle.
+ * on the unreduced state graph, recorded by the search, which is then
+ * unreduced (livelock.c explains why), and drawn as a prefix and a
+ * cycle.
  *
  * The options and the result are search.h's.  Inside: explore.c drives
- * dfs.h or walk.h, then livelock.h and cex.h, over one searchctx.h;
+ * dfs.h, par.h or walk.h, then livelock.h and cex.h, over one
+ * searchctx.h;
  * the reduction is por.h's, on loops.h's analysis of the IR.
  */
 #ifndef SIM_EXPLORE_H

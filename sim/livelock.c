@@ -26,9 +26,9 @@
  * reduced one: sleep sets drop transitions out of states (and with them
  * cycle edges), and a persistent set may leave out exactly the thread
  * whose step makes a cycle fair, so the reduced graph can both hide a
- * livelock and show an unfair cycle as the only one.  Without --no-por
- * the unreduced graph is explored in a second pass, only if the program
- * can cycle at all (sim_livelock_may_cycle()).  The visited set folds
+ * livelock and show an unfair cycle as the only one.  So when livelock
+ * is checked and the program can cycle at all (sim_livelock_may_cycle()),
+ * the search is the unreduced one (explore.c).  The visited set folds
  * equal states into one id, which is what turns a repeated state into a
  * cycle (a state is the whole world, so equal ids are equal futures); a
  * fingerprint collision could fold two different states and so invent
@@ -39,58 +39,6 @@
 #include "cex.h"
 #include "livelock.h"
 #include "loops.h"
-
-/* ---- the graph ------------------------------------------------------ */
-
-/* What the graph may cost by the end of the search, charged to
- * --memory-max as it grows: the arrays (a GArray holds up to twice its
- * length while it doubles) and what sim_livelock_check() will allocate over
- * them (the graph again by source, and Tarjan's six words per state), so
- * the bound holds through the analysis and not only the search. */
-uint64_t sim_graph_cost(uint64_t m, uint64_t n)
-{
-	return 2 * m * sizeof(SimEdge) + 2 * 2 * n * sizeof(SimThreadSet) +
-	       m * sizeof(SimEdge) + n * 8 * sizeof(uint32_t);
-}
-
-uint64_t sim_graph_bytes(const SimGraph *g)
-{
-	return g ? sim_graph_cost(g->edges->len, g->enabled->len) : 0;
-}
-
-void sim_graph_threads(const SimWorld *w, SimThreadSet *en,
-		       SimThreadSet *live)
-{
-	*en = sim_step_runnable(w);
-	*live = 0;
-	for (int t = 0; t < w->nthreads; t++)
-		if (sim_thread(w, t)->status != SIM_TH_DONE)
-			*live |= SIM_TSET(t);
-}
-
-/* The next state id's runnable and unfinished threads. */
-void sim_graph_add_state(SimGraph *g, const SimWorld *w)
-{
-	SimThreadSet en, live;
-
-	sim_graph_threads(w, &en, &live);
-	g_array_append_val(g->enabled, en);
-	g_array_append_val(g->live, live);
-}
-
-void sim_graph_init(SimGraph *g)
-{
-	g->edges = g_array_new(FALSE, FALSE, sizeof(SimEdge));
-	g->enabled = g_array_new(FALSE, FALSE, sizeof(SimThreadSet));
-	g->live = g_array_new(FALSE, FALSE, sizeof(SimThreadSet));
-}
-
-void sim_graph_free(SimGraph *g)
-{
-	g_array_free(g->edges, TRUE);
-	g_array_free(g->enabled, TRUE);
-	g_array_free(g->live, TRUE);
-}
 
 /* ---- may the graph cycle at all ------------------------------------- */
 
@@ -134,59 +82,6 @@ bool sim_livelock_may_cycle(const SimProgram *p)
 
 /* ---- components, fair ones, and a cycle through one ---------------- */
 
-/* The graph by source: off[v] .. off[v + 1] index adj. */
-typedef struct {
-	uint32_t n;             /* states */
-	uint32_t *off;
-	SimEdge *adj;
-	const SimThreadSet *enabled, *live;
-} Csr;
-
-/* A state's N edges (one per thread, so few) in thread order.  The
- * check's walks and paths take edges in adjacency order and never read
- * an id's number but the root's (0), so with the edges of each state in
- * thread order what they find depends on the graph alone, not on the
- * order the search took the threads (--order-seed) or on which of
- * par.c's workers numbered a state first (--jobs): the same bytes. */
-static void sort_by_thread(SimEdge *e, uint32_t n)
-{
-	for (uint32_t i = 1; i < n; i++) {
-		SimEdge x = e[i];
-		uint32_t j = i;
-		for (; j > 0 && sim_edge_tid(&e[j - 1]) > sim_edge_tid(&x); j--)
-			e[j] = e[j - 1];
-		e[j] = x;
-	}
-}
-
-static void csr_init(Csr *c, const SimGraph *g)
-{
-	const SimEdge *e = (const SimEdge *)(void *)g->edges->data;
-	uint32_t m = g->edges->len;
-
-	c->n = g->enabled->len;
-	c->enabled = (const SimThreadSet *)(void *)g->enabled->data;
-	c->live = (const SimThreadSet *)(void *)g->live->data;
-	c->off = g_new0(uint32_t, c->n + 1);
-	c->adj = g_new(SimEdge, MAX(m, 1));
-	for (uint32_t i = 0; i < m; i++)
-		c->off[e[i].src + 1]++;
-	for (uint32_t v = 0; v < c->n; v++)
-		c->off[v + 1] += c->off[v];
-	uint32_t *pos = g_memdup2(c->off, sizeof(uint32_t) * c->n);
-	for (uint32_t i = 0; i < m; i++)
-		c->adj[pos[e[i].src]++] = e[i];
-	g_free(pos);
-	for (uint32_t v = 0; v < c->n; v++)
-		sort_by_thread(c->adj + c->off[v], c->off[v + 1] - c->off[v]);
-}
-
-static void csr_free(Csr *c)
-{
-	g_free(c->off);
-	g_free(c->adj);
-}
-
 #define UNSEEN UINT32_MAX
 
 /* Whether edge E is not one that ends an op of thread WHO (the edges a
@@ -200,7 +95,7 @@ static bool starves(const SimEdge *e, int who)
  * (iteratively: the graph can be deep), among the states CYCLIC marks
  * (NULL: all); every other state is a component of its own.  Returns
  * comp[v]. */
-static uint32_t *sccs(const Csr *c, int who, const uint8_t *cyclic,
+static uint32_t *sccs(const SimCsr *c, int who, const uint8_t *cyclic,
 		      uint32_t *ncomp)
 {
 	uint32_t n = c->n, idx = 0, nc = 0, sp = 0, cp = 0;
@@ -269,7 +164,7 @@ static uint32_t *sccs(const Csr *c, int who, const uint8_t *cyclic,
  * thread's components need computing only over these states (one pass
  * over every edge here instead of one a thread): most states of a
  * search lie on no cycle, and most graphs have none. */
-static uint8_t *cycles(const Csr *c)
+static uint8_t *cycles(const SimCsr *c)
 {
 	uint32_t ncomp;
 	uint32_t *comp = sccs(c, -1, NULL, &ncomp);
@@ -297,7 +192,7 @@ static uint8_t *cycles(const Csr *c)
 
 /* The components of one thread WHO's check. */
 typedef struct {
-	const Csr *c;
+	const SimCsr *c;
 	int who;
 	int nthreads;
 	const uint8_t *cyclic;  /* cycles(): the states on some cycle */
@@ -315,7 +210,7 @@ static bool inner(const SimEdge *e, const Sccs *k)
  * unfinished, weakly fair). */
 static uint8_t *fair_components(const Sccs *k, SimThreadSet **stepped_out)
 {
-	const Csr *c = k->c;
+	const SimCsr *c = k->c;
 	size_t n = MAX(k->ncomp, 1);
 	SimThreadSet *always = g_new(SimThreadSet, n);
 	SimThreadSet *stepped = g_new0(SimThreadSet, n);
@@ -348,7 +243,7 @@ static uint8_t *fair_components(const Sccs *k, SimThreadSet **stepped_out)
  * over every edge: thread ids into PATH; returns the state reached. */
 static uint32_t prefix_to(const Sccs *k, const uint8_t *fair, GArray *path)
 {
-	const Csr *c = k->c;
+	const SimCsr *c = k->c;
 	uint32_t T = (uint32_t)k->nthreads + 1, nn = c->n * T, e;
 	uint32_t goal = UNSEEN;
 	uint32_t *key = g_new(uint32_t, nn), *from = g_new(uint32_t, nn);
@@ -407,7 +302,7 @@ static uint32_t walk_within(const Sccs *k, uint32_t v, WalkKind kind, int t,
 			    uint32_t to, GArray *path, SimThreadSet *stepped,
 			    SimThreadSet *idle)
 {
-	const Csr *c = k->c;
+	const SimCsr *c = k->c;
 	uint32_t *via = g_new(uint32_t, c->n);  /* edge index in */
 	GArray *fifo = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	GArray *edges = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -479,19 +374,16 @@ static void fair_cycle(const Sccs *k, uint32_t v, int nthreads,
 /* Find a livelock in graph G (complete or not: a cycle found is real),
  * of the lowest-numbered thread that has one; on one, record prefix +
  * cycle as its counterexample. */
-void sim_livelock_check(SimSearch *s, const SimGraph *g)
+void sim_livelock_check(SimSearch *s, const SimCsr *c)
 {
 	SimExploreResult *r = s->r;
-	Csr c;
 	bool any = false;
-
-	csr_init(&c, g);
-	uint8_t *cyclic = cycles(&c);
+	uint8_t *cyclic = cycles(c);
 	for (int who = 0; cyclic && who < s->p->scn->nthreads && !any; who++) {
-		Sccs k = { .c = &c, .who = who, .cyclic = cyclic,
+		Sccs k = { .c = c, .who = who, .cyclic = cyclic,
 			   .nthreads = s->p->scn->nthreads };
 		SimThreadSet *stepped;
-		k.comp = sccs(&c, who, cyclic, &k.ncomp);
+		k.comp = sccs(c, who, cyclic, &k.ncomp);
 		uint8_t *fair = fair_components(&k, &stepped);
 		for (uint32_t x = 0; x < k.ncomp && !any; x++)
 			any = fair[x];
@@ -512,5 +404,4 @@ void sim_livelock_check(SimSearch *s, const SimGraph *g)
 		g_free(k.comp);
 	}
 	g_free(cyclic);
-	csr_free(&c);
 }

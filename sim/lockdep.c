@@ -21,6 +21,10 @@ struct SimLockdep {
 	int nclasses;
 	uint32_t nseq;
 	int unsited;            /* edges of the last step without from_* */
+	bool event;             /* an acquisition while holding since the
+				 * last sim_lockdep_take_event */
+	uint8_t event_to;
+	uint16_t event_from;
 	uint16_t edge[SIM_LOCKDECLS_MAX];       /* edge[a] bit b: a -> b */
 	EdgeSite site[SIM_LOCKDECLS_MAX][SIM_LOCKDECLS_MAX];
 };
@@ -86,12 +90,16 @@ void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w,
 {
 	const SimThread *t = sim_thread(w, tid);
 	int to = sim_lock_decl_of(ld->prog, inst);
+	uint16_t from_mask = 0;
 
 	if (slot_changes_form(ld->prog, t, inst))
 		return;
 	for (int i = 0; i < t->nheld; i++) {
 		int from = sim_lock_decl_of(ld->prog, t->held[i]);
-		if (from == to || (ld->edge[from] >> to & 1))
+		if (from == to)
+			continue;
+		from_mask |= (uint16_t)(1u << from);
+		if (ld->edge[from] >> to & 1)
 			continue;
 		SimSite from_site = { 0, 0 };
 		if (notes)
@@ -109,6 +117,29 @@ void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w,
 			.unsited = !notes,
 		};
 	}
+	if (from_mask) {
+		ld->event = true;
+		ld->event_to = (uint8_t)to;
+		ld->event_from = from_mask;
+	}
+}
+
+bool sim_lockdep_take_event(SimLockdep *ld, uint8_t *to, uint16_t *from)
+{
+	bool any = ld->event;
+
+	*to = ld->event_to;
+	*from = any ? ld->event_from : 0;
+	ld->event = false;
+	return any;
+}
+
+bool sim_lockdep_would_add(const SimLockdep *ld, int to, uint16_t from)
+{
+	for (int a = 0; from >> a; a++)
+		if ((from >> a & 1) && !(ld->edge[a] >> to & 1))
+			return true;
+	return false;
 }
 
 bool sim_lockdep_unsited(const SimLockdep *ld)

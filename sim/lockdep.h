@@ -63,6 +63,19 @@ void sim_lockdep_acquire(SimLockdep *ld, const SimWorld *w,
 			 const SimNotes *notes, int tid, int inst, int line,
 			 int proc);
 
+/* sim_lockdep_take_event - the last acquisition LD was fed while the
+ * thread held locks of other classes (since the last call): the class
+ * acquired (*TO) and those held (*FROM, a bit a class), the edges it
+ * orders whether or not LD had them; false (and *FROM 0) if none.  A
+ * step makes at most one acquisition.  par.c keeps these on the graph's
+ * edges so that the edges can be added later in the order a one-thread
+ * search would have added them. */
+bool sim_lockdep_take_event(SimLockdep *ld, uint8_t *to, uint16_t *from);
+
+/* sim_lockdep_would_add - whether an acquisition of class TO holding
+ * classes FROM orders an edge LD does not have yet. */
+bool sim_lockdep_would_add(const SimLockdep *ld, int to, uint16_t from);
+
 /* sim_lockdep_unsited - whether the last step added an edge without
  * where its held lock was taken (false for a NULL LD). */
 bool sim_lockdep_unsited(const SimLockdep *ld);

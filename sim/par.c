@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include "par.h"
+#include "lockdep.h"
 #include "visited.h"
 
 #define ENTRY_HEAD 8u           /* id, depth: keeps the world 8-aligned */
@@ -21,12 +22,24 @@ typedef struct {
 	SimThreadSet enabled, live;
 } Node;
 
+/* A property flagged on the way: by the step of thread TID from STATE,
+ * or (TID TERMINAL) by STATE itself, where nothing can run. */
+typedef struct {
+	uint32_t state;
+	uint8_t tid;
+	SimPropSet props;
+} Flag;
+
+#define TERMINAL 0xffu
+
 typedef struct {
 	SimSearch s;            /* the pass's, with a result of its own */
 	SimExploreResult r;
+	SimLockdep *ld;         /* for the edges' acquisitions only */
 	GArray *stack;          /* entries to expand, the top last */
 	GArray *edges;          /* SimEdge */
 	GArray *nodes;          /* Node: states this worker added */
+	GArray *flags;          /* Flag */
 	SimFpIds ids;           /* its block of ids */
 	/* published every CHECK_EVERY expansions, for the bound checks */
 	_Atomic uint64_t bytes; /* its arrays */
@@ -94,7 +107,8 @@ static uint64_t worker_bytes(const SimPar *par, const Worker *w)
 {
 	return 2 * ((uint64_t)w->stack->len * par->stride +
 		    (uint64_t)w->edges->len * sizeof(SimEdge) +
-		    (uint64_t)w->nodes->len * sizeof(Node));
+		    (uint64_t)w->nodes->len * sizeof(Node) +
+		    (uint64_t)w->flags->len * sizeof(Flag));
 }
 
 /* Everything: the set through its growth, every worker's arrays, the
@@ -149,6 +163,8 @@ SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
 		w->stack = g_array_new(FALSE, FALSE, par->stride);
 		w->edges = g_array_new(FALSE, FALSE, sizeof(SimEdge));
 		w->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
+		w->flags = g_array_new(FALSE, FALSE, sizeof(Flag));
+		w->ld = sim_lockdep_new(s->p);
 	}
 	uint32_t id = sim_fpset_add(par->set, sim_visited_hash(
 		sim_world_state(init), s->hsize), &par->workers[0].ids,
@@ -256,18 +272,26 @@ static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
 		SimPropSet found;
 		bool progress, is_new;
 		if (!sim_search_step(s, (SimSlot){ cur, NULL },
-				     (SimSlot){ child, NULL }, t, NULL, &found,
+				     (SimSlot){ child, NULL }, t, w->ld, &found,
 				     &progress))
 			return;
 		uint32_t to = sim_fpset_add(par->set, sim_visited_hash(
 			sim_world_state(child), s->hsize), &w->ids, &is_new);
 		SimEdge e = { .src = id, .dst = to, .tid = (uint8_t)(t |
-			   (progress ? SIM_EDGE_PROGRESS : 0)) };
+			   (progress ? SIM_EDGE_PROGRESS : 0) |
+			   (found ? SIM_EDGE_FOUND : 0)) };
+		sim_lockdep_take_event(w->ld, &e.ld_to, &e.ld_from);
 		g_array_append_val(w->edges, e);
+		if (found)
+			g_array_append_val(w->flags, ((Flag){ id, (uint8_t)t,
+							      found }));
 		if (!is_new)
 			continue;
 		if (add_node(w, to, child))
 			entry_push(par, w->stack, child, to, depth + 1);
+		else if ((found = sim_search_terminal(s->p, child)))
+			g_array_append_val(w->flags, ((Flag){ to, TERMINAL,
+							      found }));
 		if (sim_fpset_full(par->set))
 			atomic_store(&par->grow, true);
 	}
@@ -360,12 +384,91 @@ static uint32_t *renumber(const SimPar *par, uint32_t *n)
 	return remap;
 }
 
-void sim_par_finish(SimPar *par)
+static int flag_cmp(const void *a, const void *b)
+{
+	const Flag *x = a, *y = b;
+
+	if (x->state != y->state)
+		return x->state < y->state ? -1 : 1;
+	return (int)x->tid - (int)y->tid;
+}
+
+/* The properties flagged by state V's step of TID (or TERMINAL). */
+static SimPropSet flagged(const GArray *flags, uint32_t v, int tid)
+{
+	if (!flags->len)
+		return 0;
+	Flag key = { .state = v, .tid = (uint8_t)tid };
+	const Flag *f = bsearch(&key, flags->data, flags->len, sizeof(Flag),
+				flag_cmp);
+
+	return f ? f->props : 0;
+}
+
+/* What a one-thread search (dfs.c, unreduced) would have found on the
+ * same graph, in the order it would have found it: the graph walked depth
+ * first from the root, each state's edges in thread order, as dfs.c
+ * takes them.  So every figure and path that depends on the order - the
+ * first path to each property (kept when the counterexample search's
+ * budget runs out), lockdep's edges with their sequence and the site
+ * where each was first seen (sited by replaying the walk's path, as
+ * dfs.c does), the depth - is the one-thread search's, whatever the
+ * workers' schedule: the same bytes for any N.  Only the acquisitions
+ * that order an edge lockdep lacks, and the steps that flagged a
+ * property, cost more than the walk itself. */
+static void walk(SimSearch *s, const SimWorld *init, const SimCsr *c,
+		 const GArray *flags)
+{
+	typedef struct { uint32_t v, next; } Up;
+	SimExploreResult *r = s->r;
+	uint8_t *seen = g_malloc0(MAX(c->n, 1));
+	Up *st = g_new(Up, s->depth_max + 1);
+	int *tids = g_new(int, s->depth_max + 1);
+	int sp = 0;
+
+	sim_search_record(s, NULL, 0, sim_search_terminal(s->p, init));
+	seen[0] = 1;
+	st[0] = (Up){ 0, c->off[0] };
+	r->depth = 1;
+	while (sp >= 0) {
+		Up *u = &st[sp];
+		if (u->next == c->off[u->v + 1]) {
+			sp--;
+			continue;
+		}
+		const SimEdge *e = &c->adj[u->next++];
+		tids[sp] = sim_edge_tid(e);
+		if (e->ld_from && sim_lockdep_would_add(s->lockdep, e->ld_to,
+							e->ld_from))
+			sim_search_replay_step(s, tids, sp, tids[sp]);
+		SimPropSet found = e->tid & SIM_EDGE_FOUND ?
+				   flagged(flags, u->v, tids[sp]) : 0;
+		if (found & ~r->found)
+			sim_search_record(s, tids, sp + 1, found);
+		if (seen[e->dst])
+			continue;
+		seen[e->dst] = 1;
+		SimPropSet stuck = flagged(flags, e->dst, TERMINAL);
+		if (stuck & ~r->found)
+			sim_search_record(s, tids, sp + 1, stuck);
+		if (!c->enabled[e->dst])
+			continue;
+		st[++sp] = (Up){ e->dst, c->off[e->dst] };
+		r->depth = MAX(r->depth, (uint32_t)sp + 1);
+	}
+	g_free(seen);
+	g_free(st);
+	g_free(tids);
+}
+
+void sim_par_finish(SimPar *par, SimCsr *c)
 {
 	SimSearch *s = par->s;
 	SimGraph *g = s->g;
 	uint32_t n;
 	uint32_t *remap = renumber(par, &n);
+	GArray *flags = g_array_new(FALSE, FALSE, sizeof(Flag));
+	GArray **edges = g_new(GArray *, par->jobs);
 
 	g_array_set_size(g->enabled, n);
 	g_array_set_size(g->live, n);
@@ -378,21 +481,32 @@ void sim_par_finish(SimPar *par)
 			g_array_index(g->live, SimThreadSet, remap[x->id]) =
 				x->live;
 		}
-		for (guint j = 0; j < w->edges->len; j++) {
-			SimEdge e = g_array_index(w->edges, SimEdge, j);
-			e.src = remap[e.src];
-			e.dst = remap[e.dst];
-			g_array_append_val(g->edges, e);
+		for (guint j = 0; j < w->flags->len; j++) {
+			Flag f = g_array_index(w->flags, Flag, j);
+			f.state = remap[f.state];
+			g_array_append_val(flags, f);
 		}
+		edges[i] = w->edges;
 		fold(s->r, &w->r);
 		g_array_free(w->stack, TRUE);
-		g_array_free(w->edges, TRUE);
 		g_array_free(w->nodes, TRUE);
+		g_array_free(w->flags, TRUE);
+		sim_lockdep_free(w->ld);
 	}
+	/* the edges straight into the graph by source: never copied whole */
+	sim_csr_init_parts(c, g, edges, par->jobs, remap);
+	for (int i = 0; i < par->jobs; i++)
+		g_array_free(edges[i], TRUE);
+	g_free(edges);
 	g_free(remap);
 	s->r->states = n;
+	s->r->store_bytes = sim_fpset_bytes(par->set);
+	qsort(flags->data, flags->len, sizeof(Flag), flag_cmp);
 	if (s->r->model_error)
 		s->stop = true;
+	else
+		walk(s, par->init, c, flags);
+	g_array_free(flags, TRUE);
 	sim_fpset_free(par->set);
 	g_array_free(par->pool, TRUE);
 	g_mutex_clear(&par->lock);

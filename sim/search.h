@@ -24,9 +24,11 @@ typedef struct {
 	SimSearchKind kind;
 	bool por;                   /* partial-order reduction (default on) */
 	bool exact;                 /* store whole states, not fingerprints */
-	bool no_livelock;           /* exhaustive: livelock not checked, and
-				     * no unreduced pass for it: the safety
-				     * properties alone, as pan -DSAFETY */
+	bool no_livelock;           /* exhaustive: livelock not checked, so
+				     * the search is reduced (with por) even
+				     * where the program can cycle: the
+				     * safety properties alone, as pan
+				     * -DSAFETY */
 	uint64_t states_max;        /* 0 = no bound */
 	uint32_t depth_max;         /* 0 = SIM_STEPS_MAX */
 	double time_max;            /* seconds, 0 = no bound */
@@ -35,9 +37,10 @@ typedef struct {
 	uint64_t seed;              /* random / pct */
 	uint32_t pct_depth;
 	int jobs;                   /* exhaustive: threads (at most
-				     * SIM_PAR_JOBS_MAX are used); 2 or
-				     * more run the unreduced pass for
-				     * livelock on that many (par.h) */
+				     * SIM_PAR_JOBS_MAX are used) of the
+				     * unreduced search livelock needs
+				     * (par.h); the reduced one, --exact
+				     * and --swarm run on one */
 	uint64_t order_seed;        /* exhaustive: 0 = each state's choices
 				     * in thread order; else in a permutation
 				     * drawn from this seed (a swarm member,
@@ -95,9 +98,8 @@ typedef struct {
 	int cycle_from;             /* livelock: cex[SIM_PROP_LIVELOCK] is a
 				     * prefix of this many steps, then a
 				     * cycle back to the state after it */
-	uint64_t livelock_states;   /* the unreduced pass for livelock, when
-				     * the search itself was reduced (else 0) */
-	uint64_t livelock_transitions;
+	const char *unreduced_why;  /* why a search asked to reduce did
+				     * not (static), or NULL */
 } SimExploreResult;
 
 void sim_explore_result_clear(SimExploreResult *r);

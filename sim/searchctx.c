@@ -2,7 +2,6 @@
  * searchctx.c - the search's life, bounds, clock, steps and paths, shared
  * by the drivers.  See searchctx.h.  The only clock of the search is here.
  */
-#include <stdatomic.h>
 #include <string.h>
 #include "lockdep.h"
 #include "oracle.h"
@@ -31,6 +30,8 @@ bool sim_search_init(SimSearch *s, const SimProgram *p,
 	s->hsize = sim_world_hash_size(init);
 	s->reduce = o->por && sim_por_fits(init);
 	r->por = s->reduce;
+	if (o->por && !s->reduce)
+		r->unreduced_why = "the world is larger than the footprints";
 	s->por = s->reduce ? sim_por_new(p, true) : NULL;
 	s->lockdep = sim_lockdep_new(p);
 	s->notes0 = sim_notes_new(init);
@@ -70,16 +71,6 @@ void sim_search_bound(SimSearch *s, const char *what)
 		s->r->bound = g_strdup(what);
 }
 
-/* Whether a bound other than depth stops the search now. */
-/* Publish BYTES as this search's; the other one's, or 0 alone. */
-static uint64_t twin_bytes(SimSearch *s, uint64_t bytes)
-{
-	if (!s->twin)
-		return 0;
-	atomic_store(&s->twin[s->side], bytes);
-	return atomic_load(&s->twin[!s->side]);
-}
-
 bool sim_search_out_of_bounds(SimSearch *s, uint64_t states, uint64_t bytes)
 {
 	const SimExploreOptions *o = s->o;
@@ -91,7 +82,7 @@ bool sim_search_out_of_bounds(SimSearch *s, uint64_t states, uint64_t bytes)
 	else if (o->states_max && states >= o->states_max)
 		sim_search_bound(s, "states-max");
 	else if (o->memory_max &&
-		 bytes + twin_bytes(s, bytes) + SIM_EXPLORE_PROCESS_BYTES >
+		 bytes + SIM_EXPLORE_PROCESS_BYTES >
 		 o->memory_max)
 		sim_search_bound(s, "memory-max");
 	else if ((o->time_max > 0 || o->progress) &&
@@ -207,15 +198,33 @@ SimPropSet sim_search_terminal(const SimProgram *p, const SimWorld *w)
 	return ctx.found;
 }
 
-void sim_search_site(SimSearch *s, const int *tids, int n)
+/* A world with notes after path TIDS (N steps, all taken before: no
+ * model error, no count). */
+static SimSlot *replay(SimSearch *s, const int *tids, int n)
 {
 	SimSlot *w = sim_slots_new(s, s->init, 1, true);
 	SimStepCtx ctx = { .prog = s->p, .notes = w->notes };
 
-	/* these steps were all taken before: no model error, no count */
 	for (int i = 0; i < n; i++)
 		sim_step(w->w, tids[i], &ctx);
+	return w;
+}
+
+void sim_search_site(SimSearch *s, const int *tids, int n)
+{
+	SimSlot *w = replay(s, tids, n);
+
 	sim_lockdep_site(s->lockdep, w->notes);
+	sim_slots_free(w);
+}
+
+void sim_search_replay_step(SimSearch *s, const int *tids, int n, int tid)
+{
+	SimSlot *w = replay(s, tids, n);
+	SimStepCtx ctx = { .prog = s->p, .lockdep = s->lockdep,
+			   .notes = w->notes };
+
+	sim_step(w->w, tid, &ctx);
 	sim_slots_free(w);
 }
 

@@ -44,11 +44,6 @@ typedef struct {
 	double next_progress;   /* seconds at the next progress call */
 	uint64_t extra_bytes;   /* stacks and other fixed buffers */
 	bool stop;
-	/* two searches at once (--jobs): each publishes its bytes in
-	 * twin[side] and is charged the other's, so that --memory-max
-	 * bounds the process; NULL alone */
-	_Atomic uint64_t *twin;
-	int side;
 } SimSearch;
 
 /* sim_search_init - S for searching P under O into R (zeroed by the
@@ -109,6 +104,10 @@ bool sim_search_step(SimSearch *s, SimSlot parent, SimSlot child, int tid,
  * search that carries notes would have read, at a cost paid once per
  * new edge rather than a copy of the notes per step. */
 void sim_search_site(SimSearch *s, const int *tids, int n);
+
+/* sim_search_replay_step - feed s->lockdep TID's step after path TIDS
+ * (N steps), with notes: its new edges sited as they are added. */
+void sim_search_replay_step(SimSearch *s, const int *tids, int n, int tid);
 
 /* sim_search_terminal - the properties of W if nothing can run in it
  * (deadlock, lost-wakeup), else 0. */

@@ -82,13 +82,28 @@ static void job_free(Job *j)
 	sim_scenario_free(j->scn);
 }
 
-static void explore(const Job *j, bool por, SimExploreResult *r)
+static void explore_as(const Job *j, bool por, bool no_livelock,
+		       SimExploreResult *r)
 {
 	SimExploreOptions o;
 
 	sim_explore_options_default(&o);
 	o.por = por;
+	o.no_livelock = no_livelock;
 	ck_assert(sim_explore(j->p, &o, r));
+}
+
+/* The full check: reduced unless livelock needs every transition. */
+static void explore(const Job *j, bool por, SimExploreResult *r)
+{
+	explore_as(j, por, false, r);
+}
+
+/* The safety properties only (--no-livelock): reduced with POR whether
+ * the program can cycle or not, so what tests of the reduction use. */
+static void explore_safety(const Job *j, bool por, SimExploreResult *r)
+{
+	explore_as(j, por, true, r);
 }
 
 static GPtrArray *list_dir(const char *dir, const char *suffix)
@@ -283,8 +298,8 @@ START_TEST(test_counts_independent)
 		SimExploreResult full, red;
 		uint64_t k = c[i].k;
 		ck_assert(job_load(&j, c[i].scn, "tests/models", "indep"));
-		explore(&j, false, &full);
-		explore(&j, true, &red);
+		explore_safety(&j, false, &full);
+		explore_safety(&j, true, &red);
 		ck_assert(full.complete && red.complete);
 		ck_assert_uint_eq(full.states, (k + 1) * (k + 1));
 		ck_assert_uint_eq(full.transitions, 2 * k * (k + 1));
@@ -309,11 +324,11 @@ static uint64_t reduces_as_indep4(const char *scn, const char *model)
 
 	ck_assert(job_load(&j, "tests/scenarios/indep4.scn", "tests/models",
 			   "indep"));
-	explore(&j, true, &indep);
+	explore_safety(&j, true, &indep);
 	job_free(&j);
 	ck_assert(job_load(&j, scn, "tests/models", model));
-	explore(&j, false, &full);
-	explore(&j, true, &red);
+	explore_safety(&j, false, &full);
+	explore_safety(&j, true, &red);
 	ck_assert(full.complete && red.complete && indep.complete);
 	ck_assert_uint_eq(full.states, 25);
 	ck_assert_uint_eq(red.states, indep.states);
@@ -376,7 +391,7 @@ START_TEST(test_counts_readers)
 
 	ck_assert(job_load(&j, "tests/scenarios/reader-writer.scn",
 			   "tests/models", "readers"));
-	explore(&j, true, &red);
+	explore_safety(&j, true, &red);
 	ck_assert_uint_gt(red.states, indep);
 	sim_explore_result_clear(&red);
 	job_free(&j);
@@ -391,8 +406,8 @@ static void sound_pair(const Job *j, const char *path, const char *model,
 	SimExploreResult full, red;
 
 	(void)arg;
-	explore(j, false, &full);
-	explore(j, true, &red);
+	explore_safety(j, false, &full);
+	explore_safety(j, true, &red);
 	ck_assert_msg(red.found == full.found, "%s -m %s: POR found 0x%x, "
 		      "full search 0x%x", path, model, red.found, full.found);
 	ck_assert(red.complete == full.complete);
@@ -753,8 +768,8 @@ START_TEST(test_bench_scale_faults)
 
 	ck_assert(job_load(&j, "tests/bench/scale-faults.scn", "models",
 			   "xfs-mmaplock"));
-	explore(&j, false, &full);
-	explore(&j, true, &red);
+	explore_safety(&j, false, &full);
+	explore_safety(&j, true, &red);
 	ck_assert(full.complete && red.complete);
 	ck_assert_uint_eq(red.found, full.found);
 	ck_assert_uint_le(red.states, full.states);
@@ -1052,6 +1067,53 @@ START_TEST(test_livelock)
 }
 END_TEST
 
+/* --jobs N (par.c) gives what one thread gives, field for field: the
+ * figures, the first paths and their minimised form, lockdep's reports
+ * with the sites where each edge was first seen (the walk in the
+ * one-thread order), the depth; on lockdep cycles, a deadlock and a
+ * livelock. */
+START_TEST(test_jobs_same_result)
+{
+	static const struct { const char *scn, *dir, *model; } c[] = {
+		{ "scenarios/iomap-begin-vs-entry-lock.scn", "models",
+		  "dax-entry-lock" },
+		{ "scenarios/write-from-own-mmap.scn", "models",
+		  "vfs-range-lock-syscall" },
+		{ "tests/scenarios/spin-held.scn", "tests/models", "spin" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		Job j;
+		SimExploreResult r[2];
+		ck_assert(job_load(&j, c[i].scn, c[i].dir, c[i].model));
+		for (int k = 0; k < 2; k++) {
+			SimExploreOptions o;
+			sim_explore_options_default(&o);
+			o.jobs = 1 + k;
+			ck_assert(sim_explore(j.p, &o, &r[k]));
+			ck_assert(!r[k].por && r[k].complete);
+		}
+		ck_assert_msg(r[0].found && r[0].found == r[1].found, "%s",
+			      c[i].scn);
+		ck_assert_uint_eq(r[0].states, r[1].states);
+		ck_assert_uint_eq(r[0].transitions, r[1].transitions);
+		ck_assert_uint_eq(r[0].depth, r[1].depth);
+		ck_assert_int_eq(r[0].cycle_from, r[1].cycle_from);
+		for (int p = 0; p < SIM_PROP_COUNT; p++) {
+			const GArray *a = r[0].cex[p], *b = r[1].cex[p];
+			ck_assert(!a == !b);
+			ck_assert(!a || (a->len == b->len && memcmp(a->data,
+				  b->data, a->len * sizeof(int)) == 0));
+		}
+		for (int k = 0; k < 2; k++)
+			ck_assert_str_eq(r[0].order[k] ? r[0].order[k] : "",
+					 r[1].order[k] ? r[1].order[k] : "");
+		sim_explore_result_clear(&r[0]);
+		sim_explore_result_clear(&r[1]);
+		job_free(&j);
+	}
+}
+END_TEST
+
 /* Graph of two threads: the root steps T0 to state A and T1 to state
  * B, each a fair self-loop of both threads (a livelock of T0, reached
  * at equal cost).  A first lists T0's edge and numbers A 1; the other
@@ -1059,8 +1121,9 @@ END_TEST
 static void two_loops(SimGraph *g, bool swap)
 {
 	uint32_t a = swap ? 2 : 1, b = swap ? 1 : 2;
-	SimEdge e[] = { { 0, a, 0 }, { 0, b, 1 }, { a, a, 0 }, { a, a, 1 },
-			{ b, b, 0 }, { b, b, 1 } };
+	SimEdge e[] = { { 0, a, 0, 0, 0 }, { 0, b, 1, 0, 0 },
+			{ a, a, 0, 0, 0 }, { a, a, 1, 0, 0 },
+			{ b, b, 0, 0, 0 }, { b, b, 1, 0, 0 } };
 	SimThreadSet both = 3;
 
 	sim_graph_init(g);
@@ -1084,10 +1147,13 @@ START_TEST(test_livelock_order_free)
 			   "spin"));
 	for (int swap = 0; swap <= 1; swap++) {
 		SimGraph g;
+		SimCsr c;
 		SimSearch s = { .p = j.p, .r = &r[swap] };
 		memset(&r[swap], 0, sizeof(r[swap]));
 		two_loops(&g, swap);
-		sim_livelock_check(&s, &g);
+		sim_csr_init(&c, &g);
+		sim_livelock_check(&s, &c);
+		sim_csr_free(&c);
 		sim_graph_free(&g);
 		ck_assert(r[swap].found >> SIM_PROP_LIVELOCK & 1);
 	}
@@ -1253,6 +1319,7 @@ Suite *explore_suite(void)
 	tcase_add_test(tc, test_livelock);
 	tcase_add_test(tc, test_livelock_acyclic);
 	tcase_add_test(tc, test_livelock_order_free);
+	tcase_add_test(tc, test_jobs_same_result);
 	suite_add_tcase(s, tc);
 	return s;
 }
