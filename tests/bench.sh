@@ -24,11 +24,13 @@
 #                unreduced graph) against pan -DNP -l -f (weakly fair
 #                non-progress cycles, assertions on the way).
 #    SPIN's base build is
-#      -O3 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP
+#      -O2 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP
 #      -DNOFAIR -DXUSAFE -DMEMLIM=8192 -DVECTORSZ=4096
+#    (-O2: pan's transitions are one function of megabytes, which gcc
+#    takes minutes more to compile at -O3 or -O1: the README's figures)
 #    and configs() below lists what the flag search tries over it on the
 #    benchmark (hash compaction, bitstate sizes and hash counts, MA,
-#    COLLAPSE, SFH, SPACE, -O2, POR, NCORE=2); the scale-up runs the
+#    COLLAPSE, SFH, SPACE, -O3, POR, NCORE=2); the scale-up runs the
 #    base, the fastest lossy and exact ones that are cheap to build, and
 #    the livelock rows.  Its exact store holds faultline's unreduced
 #    state count plus the threads' start (one state before init, one
@@ -82,7 +84,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 have_spin=1
 command -v spin >/dev/null 2>&1 || have_spin=0
-SPIN_BASE="-O3 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP"
+SPIN_BASE="-O2 -march=native -DSAFETY -DNOREDUCE -DNOBOUNDCHECK -DNOCOMP"
 SPIN_BASE="$SPIN_BASE -DNOFAIR -DXUSAFE -DMEMLIM=8192 -DVECTORSZ=4096"
 
 # The configurations: NAME TOOL WHERE (all workloads; bench: the
@@ -90,8 +92,8 @@ SPIN_BASE="$SPIN_BASE -DNOFAIR -DXUSAFE -DMEMLIM=8192 -DVECTORSZ=4096"
 # rest of the flag search, each row a pan build of minutes) FAMILY (safety-fp, safety-exact, safety-2core,
 # livelock-fp, livelock-exact: which faultline row a SPIN row is the
 # analogue of) then faultline's options, or pan's build flags over
-# SPIN_BASE (one of SPIN_BASE's named again is dropped; -O2 replaces
-# -O3) | its run flags (W: the workload's hash table size).  -DNP builds
+# SPIN_BASE (one of SPIN_BASE's named again is dropped; -O3 replaces
+# -O2) | its run flags (W: the workload's hash table size).  -DNP builds
 # check the --livelock export, -DNCORE the --no-hidden one.
 configs() {
 	cat <<-END
@@ -102,7 +104,7 @@ configs() {
 	exact        faultline all   livelock-exact --exact|
 	fp-nopor     faultline bench livelock-fp    --no-por|
 	exact        spin all   safety-exact   |-wW
-	o2           spin search safety-exact   -O2|-wW
+	o3           spin search safety-exact   -O3 --param=max-fields-for-field-sensitive=0|-wW
 	collapse     spin bench safety-exact   -DCOLLAPSE -DNOCOMP|-wW
 	ma           spin search safety-exact   -DMA=1024 -DNOCOMP|-wW
 	sfh          spin search safety-exact   -DSFH|-wW
@@ -118,8 +120,8 @@ configs() {
 	bitstate-k2  spin bench safety-fp      -DBITSTATE|-w28 -k2
 	bitstate+por spin search safety-fp      -DBITSTATE -DNOREDUCE|-w28
 	ncore2       spin bench safety-2core   -DNCORE=2|-wW
-	np           spin all   livelock-exact -DNP -DSAFETY -DNOFAIR|-wW -l -f
-	np+por       spin search livelock-exact -DNP -DSAFETY -DNOFAIR -DNOREDUCE|-wW -l -f
+	np           spin all   livelock-exact -DNP -DSAFETY -DNOFAIR -DNOCOMP|-wW -l -f
+	np+por       spin search livelock-exact -DNP -DSAFETY -DNOFAIR -DNOREDUCE -DNOCOMP|-wW -l -f
 	np-bitstate  spin all   livelock-fp    -DNP -DSAFETY -DNOFAIR -DBITSTATE|-w28 -l -f
 	END
 }
@@ -140,7 +142,7 @@ pan_flags() {
 		case $f in
 		-DNOCOMP|-DNOREDUCE|-DSAFETY|-DNOFAIR) flags=$(echo "$flags" |
 			sed "s/ $f//") ;;
-		-O2) flags=$(echo "$flags" | sed "s/-O3/-O2/") ;;
+		-O3*) flags=$(echo "$flags" | sed "s/-O2/$f/") ;;
 		*) flags="$flags $f" ;;
 		esac
 	done
@@ -157,47 +159,127 @@ pml_kind() {
 	esac
 }
 
-# Build pan for every SPIN row of workload $1 into $tmp/$1: one build
-# per distinct flag set (the bitstate rows differ in run flags only),
-# two at a time (pan.c takes minutes and a GB at -O3).
+# pan binaries are cached across runs in CACHE, each named by a hash of
+# all that makes it: the Promela text (exported with relative paths, so
+# the same in every checkout), SPIN's version, the compiler (its path,
+# version and the CPU -march=native means) and every flag.  A second
+# `make bench` builds nothing; a changed export, compiler or flag builds
+# anew.  A build that fails or outlasts BUILD_TIMEOUT wall seconds is
+# recorded there too (pan-KEY.fail), so the row is left out, saying why,
+# without trying again; BENCH_RETRY=1 tries again.
+CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/faultline-bench}
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-1200}
+RUN_TIMEOUT=${RUN_TIMEOUT:-600}
+PANCC=${CC:-cc}
+
+# KIND FLAGS on workload $w: the cache key of that pan
+pan_key() {
+	{ cat "$tmp/$w/$1.pml"; spin -V; command -v "$PANCC"
+	  "$PANCC" --version; grep -m 1 '^model name' /proc/cpuinfo
+	  echo "$2"; } | sha256sum | cut -c1-16
+}
+
+# The build of pan KEY (kind, flags in $tmp/$w/want-KEY) as a script, for
+# xargs to run two at a time: in $tmp, then copied into the cache under a
+# temporary name and renamed, so that an interrupted build leaves nothing
+# there.
+build_script() {
+	read -r kind key flags < "$tmp/$w/want-$1"
+	cat <<-END
+	cd "$tmp/$w/$kind" || exit 1
+	/usr/bin/time -f '%e %U %S %M' -o "$tmp/$w/btime-$key" \\
+		timeout $BUILD_TIMEOUT $PANCC -w $flags -o "$tmp/$w/pan-$key" \\
+		pan.c < /dev/null 2> "$tmp/$w/berr-$key"
+	rc=\$?
+	if [ \$rc = 0 ]; then
+		cp "$tmp/$w/pan-$key" "$CACHE/pan-$key.part\$\$" &&
+		mv "$CACHE/pan-$key.part\$\$" "$CACHE/pan-$key"
+		echo "\$(tail -n 1 "$tmp/$w/btime-$key") $flags" > "$CACHE/pan-$key.build"
+	elif [ \$rc = 124 ]; then
+		echo "not built: $PANCC took over $BUILD_TIMEOUT s" > "$CACHE/pan-$key.fail"
+	else
+		echo "not built: $PANCC failed: \$(grep -m 1 error "$tmp/$w/berr-$key")" > "$CACHE/pan-$key.fail"
+	fi
+	END
+}
+
+# Build pan for every SPIN row of workload $1, or take it from the cache:
+# one build per distinct flag set (the bitstate rows differ in run flags
+# only), two at a time.  Prints a line per pan: its rows, built or
+# cached, the build's wall and CPU seconds, or why it is left out.
 build_pans() {
 	w=$1
-	for k in plain livelock nohidden; do
-		mkdir -p "$tmp/$w/$k"
-		( cd "$tmp/$w/$k" && spin -a "../$k.pml" >/dev/null ) || return 1
-	done
+	mkdir -p "$CACHE" || return 1
 	# the export's header: deadlock unchecked, so no invalid end states
 	grep -q '^ \* properties:.* deadlock' "$tmp/$w/plain.pml" ||
-		echo -E > "$tmp/$w/E"
+		printf '%s\n' -E > "$tmp/$w/E"
 	rows "$w" | while read -r name tool fam rest; do
 		[ "$tool" = spin ] || continue
 		flags=$(pan_flags "${rest%%|*}")
-		key=$(echo "$flags" | md5sum | cut -c1-12)
+		kind=$(pml_kind "$flags")
+		key=$(pan_key "$kind" "$flags")
 		echo "$flags" > "$tmp/$w/flags-$name"
 		echo "$key" > "$tmp/$w/bin-$name"
+		echo "$kind" > "$tmp/$w/kind-$name"
+		mkdir -p "$tmp/$w/$kind"
+		echo "$name" >> "$tmp/$w/rows-$key"
 		[ -e "$tmp/$w/want-$key" ] && continue
-		echo "$(pml_kind "$flags") $key $flags" > "$tmp/$w/want-$key"
+		echo "$kind $key $flags" > "$tmp/$w/want-$key"
+		[ "${BENCH_RETRY:-0}" = 1 ] && rm -f "$CACHE/pan-$key.fail"
+		[ -x "$CACHE/pan-$key" ] || [ -e "$CACHE/pan-$key.fail" ] &&
+			continue
+		if [ ! -e "$tmp/$w/$kind/pan.c" ]; then
+			( cd "$tmp/$w/$kind" && spin -a "../$kind.pml" >/dev/null ) ||
+				return 1
+		fi
+		build_script "$key" > "$tmp/$w/build-$key.sh"
+	done || return 1
+	find "$tmp/$w" -name 'build-*.sh' -print0 | xargs -0 -r -P 2 -n 1 sh
+	for f in "$tmp/$w"/want-*; do
+		read -r kind key flags < "$f"
+		if [ -x "$CACHE/pan-$key" ]; then
+			how=cached
+			[ -e "$tmp/$w/build-$key.sh" ] && how=built
+			read -r e u s m _ < "$CACHE/pan-$key.build"
+			how=$(awk -v h="$how" -v e="$e" -v u="$u" -v s="$s" -v m="$m" \
+				'BEGIN { printf "%s (build %.0f s wall, %.0f s CPU, %.0f MB)",
+					h, e, u + s, m / 1024 }')
+		else
+			how="$(cat "$CACHE/pan-$key.fail") (BENCH_RETRY=1 tries again)"
+		fi
+		echo "  pan $key $(tr '\n' ' ' < "$tmp/$w/rows-$key")$how"
+		echo "    $flags"
 	done
-	cat "$tmp/$w"/want-* | while read -r kind key flags; do
-		printf '%s\0' "cd $tmp/$w/$kind && ${CC:-cc} -w $flags -o ../pan-$key pan.c < /dev/null || echo '  $w: pan does not build with $flags'"
-	done | xargs -0 -P 2 -n 1 sh -c
 }
 
 # One round of workload $1 (scenario $2, hash table -w$3): every config.
 round() {
 	rows "$1" | while read -r name tool fam rest; do
 		out=$tmp/$1/$tool-$name
+		# the options and run flags are words: split on purpose
+		# shellcheck disable=SC2086
 		if [ "$tool" = faultline ]; then
 			/usr/bin/time -f '%e %M %U %S' -o "$out.time" "$FL" \
 				--models "$MODELS" explore "$2" -m xfs-mmaplock \
 				${rest%%|*} < /dev/null > "$out.out" 2>&1
 		else
-			bin=$tmp/$1/pan-$(cat "$tmp/$1/bin-$name")
-			[ -x "$bin" ] || continue
+			bin=$CACHE/pan-$(cat "$tmp/$1/bin-$name")
+			if [ ! -x "$bin" ] || [ -e "$out.left" ]; then
+				continue
+			fi
 			run="$(echo "${rest#*|}" | sed "s/W/$3/") $(cat "$tmp/$1/E" 2>/dev/null)"
-			( cd "$tmp/$1" && /usr/bin/time -f '%e %M %U %S' \
-				-o "$out.time" timeout 600 "$bin" \
+			# in its build directory: pan -DNCORE names its shared
+			# memory after its source, ../KIND.pml from there
+			( cd "$tmp/$1/$(cat "$tmp/$1/kind-$name")" && /usr/bin/time -f '%e %M %U %S' \
+				-o "$out.time" timeout "$RUN_TIMEOUT" "$bin" \
 				-m100000 $run < /dev/null > "$out.out" 2>&1 )
+			# the later rounds would end the same way: left out of
+			# them, and of the table, which says why
+			if grep -q 'status 124' "$out.time"; then
+				echo "timed out after $RUN_TIMEOUT s (RUN_TIMEOUT)" > "$out.left"
+			elif grep -q 'MEMLIM bound\|out of memory' "$out.out"; then
+				echo "ran out of memory: $(grep -m 1 'MEMLIM bound\|out of memory' "$out.out")" > "$out.left"
+			fi
 		fi
 		tail -n 1 "$out.time" >> "$out.runs"
 	done
@@ -219,12 +301,12 @@ counts() {
 				if ($i == "bytes/state") b = $(i - 1) }
 		     /^[a-z-]+: / && $2 != "never" && $2 != "not" &&
 		     !/^(search|covered|stats):/ { e++ }
-		     END { print st, tr, e + 0, b, st + ll }' "$tmp/$1/$2-$3.out"
+		     END { if (st != "") print st, tr, e + 0, b, st + ll }' "$tmp/$1/$2-$3.out"
 	else
 		awk '/states, stored/ { st = $1 }
 		     /transitions \(= (stored|visited)/ { tr = $1 }
 		     /errors:/ { er = $NF }
-		     END { print st, tr, er, "-", st }' "$tmp/$1/$2-$3.out"
+		     END { if (st != "") print st, tr, er, "-", st }' "$tmp/$1/$2-$3.out"
 	fi
 }
 
@@ -239,6 +321,18 @@ med() {
 	fi
 }
 
+# WORKLOAD TOOL NAME: why the row has no figures (its pan did not build,
+# or its run timed out or ran out of memory), or nothing.
+left_out() {
+	f=$tmp/$1/$2-$3
+	if [ -e "$f.left" ]; then
+		cat "$f.left"
+	elif [ "$2" = spin ] && [ ! -s "$f.runs" ]; then
+		cat "$CACHE/pan-$(cat "$tmp/$1/bin-$3").fail" 2>/dev/null ||
+			echo "no pan"
+	fi
+}
+
 # The table of workload $1.
 table() {
 	w=$1
@@ -247,9 +341,18 @@ table() {
 		states/s "RSS MB" RSS/state store/st
 	rows "$w" | while read -r name tool fam rest; do
 		f=$tmp/$w/$tool-$name
-		[ -s "$f.runs" ] || continue
+		why=$(left_out "$w" "$tool" "$name")
+		if [ -n "$why" ]; then
+			printf '  %-9s %-15s left out: %s\n' "$tool" "$name" "$why"
+			continue
+		fi
+		# shellcheck disable=SC2046 # counts prints words
 		set -- $(counts "$w" "$tool" "$name")
-		[ -n "${1:-}" ] || { echo "  $tool $name: no result"; continue; }
+		if [ $# -lt 5 ]; then
+			printf '  %-9s %-15s no result: %s\n' "$tool" "$name" \
+				"$(grep -v '^$' "$f.out" | head -n 1)"
+			continue
+		fi
 		sec=$(med "$w" "$tool" "$name" 1)
 		kb=$(med "$w" "$tool" "$name" 2)
 		cpu=$(med "$w" "$tool" "$name" 0)
@@ -278,17 +381,20 @@ best() {
 # WORKLOAD FL-MODE SPIN-MODE COLUMN: median of the per-round ratios of
 # a time column (1 wall, 0 CPU)
 ratio() {
-	[ -s "$tmp/$1/faultline-$2.runs" ] && [ -s "$tmp/$1/spin-$3.runs" ] ||
-		{ echo "n/a"; return; }
+	if [ ! -s "$tmp/$1/faultline-$2.runs" ] || [ ! -s "$tmp/$1/spin-$3.runs" ]; then
+		echo "n/a"
+		return
+	fi
 	paste -d' ' "$tmp/$1/faultline-$2.runs" "$tmp/$1/spin-$3.runs" |
 		awk -v c="$4" '{ a = c ? $c : $3 + $4; b = c ? $(c + 4) : $7 + $8
 			print a / (b > 0 ? b : 0.005) }' | median |
 		awk '{ printf "%.2f", $1 }'
 }
 
-# WORKLOAD FL-MODE SPIN-MODE: stored states faultline / SPIN.
+# WORKLOAD FL-MODE SPIN-MODE: stored states faultline / SPIN, faultline's
+# unreduced pass for livelock counted too.
 state_ratio() {
-	a=$(counts "$1" faultline "$2" | cut -d' ' -f1)
+	a=$(counts "$1" faultline "$2" | cut -d' ' -f5)
 	b=$(counts "$1" spin "$3" | cut -d' ' -f1)
 	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }'
 }
@@ -322,11 +428,12 @@ readme_rows() {
 			$1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); sub(/\|$/, ""); print }')
 		run=$(configs | awk -v n="$sp" '$1 == n && $2 == "spin" {
 			sub(/.*\|/, ""); print }' | sed "s/W/$2/")
+		# shellcheck disable=SC2016 # markdown's backquotes
 		printf '| %s | %s | `%s` | `%s` `%s` | %s / %s | %s / %s | %sx | %sx | %sx |\n' \
 			"$w" "$(echo "$label" | tr _ ' ')" "explore${opts:+ $opts}" \
 			"$(cat "$tmp/$w/flags-$sp")" \
 			"$(echo "$run $(cat "$tmp/$w/E" 2>/dev/null)" | sed 's/ *$//')" \
-			"$(counts "$w" faultline "$fl" | cut -d' ' -f1)" \
+			"$(counts "$w" faultline "$fl" | cut -d' ' -f5)" \
 			"$(counts "$w" spin "$sp" | cut -d' ' -f1)" \
 			"$(med "$w" faultline "$fl" 0)" "$(med "$w" spin "$sp" 0)" \
 			"$(ratio "$w" "$fl" "$sp" 0)" "$(ratio "$w" "$fl" "$sp" 1)" \
@@ -350,10 +457,14 @@ flag_diff() {
 flag_search() {
 	base=$(med bench spin exact 0)
 	rows bench | while read -r name tool fam rest; do
-		[ "$tool" = spin ] && [ -s "$tmp/bench/spin-$name.runs" ] || continue
+		if [ "$tool" != spin ] || [ ! -s "$tmp/bench/spin-$name.runs" ]; then
+			continue
+		fi
+		# shellcheck disable=SC2046 # counts prints words
 		set -- $(counts bench spin "$name")
 		cpu=$(med bench spin "$name" 0)
 		run=$(echo "${rest#*|}" | sed "s/W/18/")
+		# shellcheck disable=SC2016 # markdown's backquotes
 		printf '| %s | %s | `%s` `%s` | %s | %s | %s | %s |\n' "$name" \
 			"$fam" "$(flag_diff "$(cat "$tmp/bench/flags-$name")")" \
 			"$run" "${1:-none}" "$cpu" "$(med bench spin "$name" 1)" \
@@ -374,7 +485,9 @@ same_space() {
 	for sp in exact ncore2; do
 		[ -s "$tmp/$1/spin-$sp.out" ] || continue
 		n=$(counts "$1" spin "$sp" | cut -d' ' -f1)
-		if [ "$n" = $((fl + nt + 1)) ]; then
+		if [ -z "$n" ]; then
+			echo "  states: SPIN $sp: no result"
+		elif [ "$n" = $((fl + nt + 1)) ]; then
 			echo "  states: SPIN $sp $n = faultline unreduced $fl + $nt threads + 1"
 		else
 			echo "  states: SPIN $sp $n, faultline unreduced $fl: NOT the same space (expected $((fl + nt + 1)))"
@@ -404,22 +517,26 @@ bench_workload() {
 	echo "  (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
-# The Promela of scenario $1 for workload $2: faultline's own
-# translation, plain, with progress labels, without hidden variables.
+# The Promela of workload $1 ($tmp/$1.scn): faultline's own translation,
+# plain, with progress labels, without hidden variables.  Exported from
+# $tmp with relative paths, which the file's header names, so that the
+# text (the cache key of its pans) is the same in every run and checkout.
 export_pml() {
-	mkdir -p "$tmp/$2"
-	"$FL" --models "$MODELS" export --promela "$1" -m xfs-mmaplock \
-		-o "$tmp/$2/plain.pml" &&
-	"$FL" --models "$MODELS" export --promela "$1" -m xfs-mmaplock \
-		--livelock -o "$tmp/$2/livelock.pml" &&
-	"$FL" --models "$MODELS" export --promela "$1" -m xfs-mmaplock \
-		--no-hidden -o "$tmp/$2/nohidden.pml"
+	mkdir -p "$tmp/$1"
+	ln -sfn "$MODELS" "$tmp/models"
+	for k in plain livelock nohidden; do
+		case $k in
+		plain) o= ;; livelock) o=--livelock ;; nohidden) o=--no-hidden ;;
+		esac
+		( cd "$tmp" && "$FL" --models models export --promela "$1.scn" \
+			-m xfs-mmaplock ${o:+"$o"} -o "$1/$k.pml" ) || return 1
+	done
 }
 
 cp tests/bench/scale-faults.scn "$tmp/bench.scn"
 $PY "$GEN" --threads "$THREADS" --extra "$EXTRA" > "$tmp/scale-up.scn"
-export_pml "$tmp/bench.scn" bench || exit 1
-export_pml "$tmp/scale-up.scn" scale-up || exit 1
+export_pml bench || exit 1
+export_pml scale-up || exit 1
 [ $have_spin = 1 ] || echo "spin not installed: SPIN rows skipped"
 bench_workload bench "$tmp/bench.scn" 18
 [ "${BENCH_SCALEUP:-1}" = 1 ] &&
@@ -432,6 +549,17 @@ echo
 echo "| workload | check | faultline | SPIN (build, run) | states stored faultline / SPIN | CPU s faultline / SPIN | CPU ratio | wall ratio | stored states ratio |"
 echo "|---|---|---|---|---|---|---|---|---|"
 cat "$tmp/readme"
+for w in bench scale-up; do
+	[ -d "$tmp/$w" ] || continue
+	rows "$w" | while read -r name tool fam rest; do
+		why=$(left_out "$w" "$tool" "$name")
+		[ -z "$why" ] || echo "Left out of $w: $tool $name ($fam), $why."
+	done
+done > "$tmp/left"
+if [ -s "$tmp/left" ]; then
+	echo
+	cat "$tmp/left"
+fi
 flag_search
 echo
 echo "README flag search (the benchmark; SPIN_BASE: $SPIN_BASE):"
