@@ -71,9 +71,11 @@ void sim_explore_options_default(SimExploreOptions *o);
 typedef struct {
 	SimPropSet found;           /* properties reached */
 	bool complete;              /* the whole space was covered */
-	bool por;                   /* reduced: asked for, and the world's
+	bool por;                   /* reduced: asked for, the world's
 				     * shape fits the footprints
-				     * (sim_por_fits) */
+				     * (sim_por_fits), and livelock did not
+				     * need every transition (else
+				     * unreduced_why says which) */
 	char *bound;                /* which bound stopped it, or NULL */
 	bool model_error;
 	char *model_error_msg;      /* file:line:col: broken model: ... */

@@ -292,10 +292,8 @@ median() {
 	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-# WORKLOAD TOOL NAME: "states transitions errors store-bytes/state
-# all-states": errors are properties found (and SPIN's non-progress
-# cycles); all-states is states (the full check of a program that can
-# cycle is the unreduced search alone since it checks livelock).
+# WORKLOAD TOOL NAME: "states transitions errors store-bytes/state":
+# errors are properties found (and SPIN's non-progress cycles).
 counts() {
 	if [ "$2" = faultline ]; then
 		awk '/^covered:/ { st = $2; tr = $4 }
@@ -303,12 +301,12 @@ counts() {
 				if ($i == "bytes/state") b = $(i - 1) }
 		     /^[a-z-]+: / && $2 != "never" && $2 != "not" &&
 		     !/^(search|covered|stats):/ { e++ }
-		     END { if (st != "") print st, tr, e + 0, b, st }' "$tmp/$1/$2-$3.out"
+		     END { if (st != "") print st, tr, e + 0, b }' "$tmp/$1/$2-$3.out"
 	else
 		awk '/states, stored/ { st = $1 }
 		     /transitions \(= (stored|visited)/ { tr = $1 }
 		     /errors:/ { er = $NF }
-		     END { if (st != "") print st, tr, er, "-", st }' "$tmp/$1/$2-$3.out"
+		     END { if (st != "") print st, tr, er, "-" }' "$tmp/$1/$2-$3.out"
 	fi
 }
 
@@ -362,11 +360,11 @@ table() {
 		lo=$(cut -d' ' -f1 "$f.runs" | sort -g | head -n 1)
 		hi=$(cut -d' ' -f1 "$f.runs" | sort -g | tail -n 1)
 		awk -v t="$tool" -v m="$name" -v st="$1" -v tr="$2" -v e="$3" \
-		    -v b="$4" -v all="$5" -v s="$sec" -v kb="$kb" -v lo="$lo" \
+		    -v b="$4" -v s="$sec" -v kb="$kb" -v lo="$lo" \
 		    -v hi="$hi" -v cpu="$cpu" \
 		    'BEGIN { printf "  %-9s %-15s %11d %12d %4s %8.2f %13s %7.2f %11.0f %8.0f %9.0f %7s\n",
 			t, m, st, tr, e, s, "(" lo "-" hi ")", cpu,
-			all / (s > 0 ? s : 0.005), kb / 1024, kb * 1024 / st, b }'
+			st / (s > 0 ? s : 0.005), kb / 1024, kb * 1024 / st, b }'
 	done
 }
 
@@ -396,7 +394,7 @@ ratio() {
 # WORKLOAD FL-MODE SPIN-MODE: stored states faultline / SPIN, faultline's
 # unreduced pass for livelock counted too.
 state_ratio() {
-	a=$(counts "$1" faultline "$2" | cut -d' ' -f5)
+	a=$(counts "$1" faultline "$2" | cut -d' ' -f1)
 	b=$(counts "$1" spin "$3" | cut -d' ' -f1)
 	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }'
 }
@@ -435,7 +433,7 @@ readme_rows() {
 			"$w" "$(echo "$label" | tr _ ' ')" "explore${opts:+ $opts}" \
 			"$(cat "$tmp/$w/flags-$sp")" \
 			"$(echo "$run $(cat "$tmp/$w/E" 2>/dev/null)" | sed 's/ *$//')" \
-			"$(counts "$w" faultline "$fl" | cut -d' ' -f5)" \
+			"$(counts "$w" faultline "$fl" | cut -d' ' -f1)" \
 			"$(counts "$w" spin "$sp" | cut -d' ' -f1)" \
 			"$(med "$w" faultline "$fl" 0)" "$(med "$w" spin "$sp" 0)" \
 			"$(ratio "$w" "$fl" "$sp" 0)" "$(ratio "$w" "$fl" "$sp" 1)" \

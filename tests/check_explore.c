@@ -43,6 +43,7 @@
 #include "../sim/run.h"
 #include "../sim/step.h"
 #include "fixture.h"
+#include "traces.h"
 #include "../sim/visited.h"
 
 Suite *explore_suite(void);
@@ -373,6 +374,33 @@ static uint64_t reduces_as_indep4(const char *scn, const char *model)
 START_TEST(test_counts_unwatched)
 {
 	reduces_as_indep4("tests/scenarios/alloc-vs-private.scn", "indep");
+}
+END_TEST
+
+/* Trace counts (tests/traces.h): two threads of four private steps have
+ * C(8,4) = 70 interleavings and three traces: one thread's op returns
+ * before the other's first step (which enters its op: the world is
+ * quiescent after that return only if it comes first), either way, or
+ * both enter before either returns (the returns commute); T0 allocating
+ * at unmapped pgoffs commutes with T1's return as well. */
+START_TEST(test_trace_counts)
+{
+	static const char *const scn[] = {
+		"tests/scenarios/indep4.scn",
+		"tests/scenarios/alloc-vs-private.scn",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(scn); i++) {
+		Job j;
+		TraceCount tc;
+		ck_assert(job_load(&j, scn[i], "tests/models", "indep"));
+		trace_count(j.p, 1000, &tc);
+		ck_assert(tc.complete);
+		ck_assert_uint_eq(tc.runs, 70);
+		ck_assert_uint_eq(tc.traces, 3);
+		trace_count(j.p, 10, &tc);
+		ck_assert(!tc.complete);
+		job_free(&j);
+	}
 }
 END_TEST
 
@@ -1285,6 +1313,7 @@ Suite *explore_suite(void)
 	tcase_add_test(tc, test_counts_independent);
 	tcase_add_test(tc, test_counts_readers);
 	tcase_add_test(tc, test_counts_unwatched);
+	tcase_add_test(tc, test_trace_counts);
 	tcase_add_test(tc, test_pte_install_seen);
 	tcase_add_test(tc, test_boundary_reads_own_maps);
 	suite_add_tcase(s, tc);
