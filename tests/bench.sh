@@ -348,7 +348,7 @@ table() {
 		fi
 		# shellcheck disable=SC2046 # counts prints words
 		set -- $(counts "$w" "$tool" "$name")
-		if [ $# -lt 5 ]; then
+		if [ $# -lt 4 ]; then
 			printf '  %-9s %-15s no result: %s\n' "$tool" "$name" \
 				"$(grep -v '^$' "$f.out" | head -n 1)"
 			continue
