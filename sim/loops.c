@@ -18,6 +18,11 @@ static bool bound_eq(SimBound a, SimBound b)
 	return a.param == b.param && a.v == b.v;
 }
 
+SimSpan sim_span_const(int v)
+{
+	return (SimSpan){ bound_const(v), bound_const(v) };
+}
+
 bool sim_span_eq(SimSpan a, SimSpan b)
 {
 	return bound_eq(a.lo, b.lo) && bound_eq(a.hi, b.hi);

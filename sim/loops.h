@@ -50,6 +50,9 @@ typedef struct {
 /* Every pgoff. */
 extern const SimSpan sim_span_all;
 
+/* sim_span_const - the one pgoff V (every pgoff if V is past them). */
+SimSpan sim_span_const(int v);
+
 bool sim_span_eq(SimSpan a, SimSpan b);
 bool sim_span_is_all(SimSpan s);
 

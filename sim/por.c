@@ -5,12 +5,13 @@
  * reachable from the instruction after its primitive without another
  * primitive (reach[], computed once per program).
  *
- * A thread's future comes from a static analysis of the IR done once per
- * SimPor (futures_init): per (procedure, pc), the classes reachable from
- * pc through calls, with the pgoffs as spans whose bounds are constants
- * or the procedure's unassigned parameters (for-loop variables range over
- * their bounds: loops.h), evaluated at search time with each frame's
- * parameter registers.
+ * A thread's future comes from walks of the IR (Futures): per frame, the
+ * classes reachable from its pc through calls, following only the
+ * branches its known registers allow, with the pgoffs as spans whose
+ * bounds are constants or the procedure's unassigned parameters
+ * (for-loop variables range over their bounds: loops.h), evaluated with
+ * each frame's parameter registers; memoised by (procedure, pc, live
+ * registers).
  */
 #include <string.h>
 #include "bitset.h"
@@ -543,32 +544,72 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 
 /* ---- futures: what a thread may still touch, per pgoff --------------- */
 
-/* Futures come from a static analysis of the IR, once per search: for
- * every (procedure, pc), a summary of what the primitives reachable from
- * pc (through calls, transitively) may touch, with the pgoffs they name
- * as spans [lo, hi] whose bounds are constants or the procedure's
- * parameters.  A page argument is
- *   an immediate;
+/* A frame's future is a summary of what the primitives reachable from
+ * its pc (through calls, transitively) may touch, with the pgoffs they
+ * name as spans [lo, hi] whose bounds are constants or the procedure's
+ * parameters.  It comes from a walk of the frame's code forward from pc
+ * that knows registers (constant propagation): those of the frame's
+ * registers live at pc to begin with, then what MOV and ALU compute from
+ * known ones and what a callee returns when every RET it reaches returns
+ * one known value; a primitive's results are not known, nor is a
+ * register that two paths reach with different values.  A JZ on a known
+ * register goes one way only: a branch decided by what the thread
+ * already has in its registers (a parameter, an earlier primitive's
+ * result) adds only what its taken side reaches.  A page argument is
+ *   a known value: that pgoff;
  *   a parameter no instruction of the procedure assigns (registers
- *     0..nparams-1 of a frame hold the values passed at entry);
+ *     0..nparams-1 of a frame hold the values passed at entry): its
+ *     value when the summary is evaluated;
  *   the variable of a for loop (the parser's shape: MOV v, lo; top: ALU
  *     t = v <= hi; JZ t, out; body; ALU v = v + 1; JMP top) used in the
  *     body, where neither v nor hi is assigned and nothing jumps in from
  *     outside: [lo, hi], lo and hi immediates or such parameters;
  *   anything else: every pgoff.
- * A call maps the callee's parameter bounds to the spans of its
- * arguments (lower bounds to the argument's lower bound, upper to
- * upper).  At search time a frame's summary at its pc (the pending
- * primitive for the top frame, the return point for the others) is
- * evaluated with the frame's parameter registers; a bound outside the
- * file stands for every pgoff. */
+ * A call enters the callee with the arguments the walk knows, and maps
+ * the callee's parameter bounds to the spans of its arguments (lower
+ * bounds to the argument's lower bound, upper to upper).  The top frame
+ * is walked from its pending primitive, the others from their return
+ * point, where the CALL's destination holds what the frame above may
+ * return.  A bound outside the file stands for every pgoff.
+ *
+ * Why a known register may decide a branch.  Local instructions are a
+ * function of the thread's registers alone (step.c, run_local()), and
+ * only the thread's own steps write them; the walk assigns as a run does
+ * (sim_alu, the 16-bit store of set_reg) or forgets, and at a join keeps
+ * only what both sides agree on.  So on every run from the frame's state
+ * a register the walk knows at an instruction holds that value there,
+ * and every primitive the run reaches the walk reaches, with arguments
+ * within its spans.  The summary is therefore a function of the
+ * thread's own SimThread, which a step of another thread never changes:
+ * the search may keep it from one state to the next (dfs.c).
+ *
+ * Gates.  find_page(g) returns nonzero only if the page cache has a page
+ * at g then, and only add_page puts one there.  The walk remembers, for
+ * a register that holds such a result (or NOT, AND, OR of one), the
+ * pgoffs one of which must have had a page for it to be nonzero (or
+ * zero), and a JZ on it makes each side that needs a page "gated" by
+ * those pgoffs: what a gated path reaches is in the summary, and also
+ * out of its ungated part (Summary.u*, SimFuture.u*), with the union of
+ * the gates (one of them must have had a page).  On the paths a
+ * persistent set must cover, a page appears at g only if it is there
+ * now or a thread outside the seed adds it (SimFuture.adds): if neither
+ * holds at any pgoff of a thread's gate, only its ungated part can
+ * happen there (dep_future()).  A fault's unmap_mapping_range of a hole
+ * page it found, before it has looked, is such a part.
+ *
+ * A register not live at pc (written before it is read on every path)
+ * cannot decide anything from there: the walk drops it, so that a
+ * summary is a function of (procedure, pc, the live registers' values),
+ * and walks are memoised by that key (Walked). */
 
 typedef struct {
 	uint8_t rd, wr;         /* T_* on the pgoffs of s */
+	uint8_t urd, uwr;       /* those reached on an ungated path */
+	bool adds;              /* add_page */
 	SimSpan s;
 } Item;
 
-#define ITEMS_MAX 12
+#define ITEMS_MAX 16
 
 typedef struct {
 	uint8_t wrd, wwr;       /* W_* */
@@ -576,8 +617,12 @@ typedef struct {
 				 * entry locks */
 	uint16_t xlocks;        /* those taken or dropped other than by
 				 * down_read / up_read */
+	uint8_t uwrd, uwwr;     /* the same on ungated paths (Gates) */
+	uint16_t ulocks, uxlocks;
+	uint8_t gate;           /* what the rest needs a page at one of */
 	bool ret;               /* a RET is reachable (without the cut's
 				 * acquisition, below) */
+	bool uret;              /* on an ungated path */
 	bool calls;             /* so is a CALL (of a body: another op) */
 	bool removes;           /* a primitive that adds to the op's inval
 				 * mask (step.c's removed()) */
@@ -599,53 +644,100 @@ typedef struct {
  * bit wakes on a deletion by anyone). */
 enum { CUT_EXCL, CUT_ANY, CUT_MODES };
 
+#define CUTS (1 + SIM_LOCKDECLS_MAX * CUT_MODES)
+
+/* What the walk knows of a frame's registers. */
 typedef struct {
-	Summary **at[1 + SIM_LOCKDECLS_MAX * CUT_MODES]; /* [proc][pc]: the
-				 * whole future (0), cut at class c in mode
-				 * m (1 + c * CUT_MODES + m) */
+	uint64_t known;         /* bit r: v[r] is register r's value */
+	int16_t v[SIM_REGS_MAX];        /* 0 where not known */
+} Env;
+
+G_STATIC_ASSERT(SIM_REGS_MAX <= 64);
+
+/* A walk: of cut K (0: the whole future, 1 + c * CUT_MODES + m: cut at
+ * class c in mode m) from (PROC, PC) knowing E (live registers only). */
+typedef struct {
+	Env e;
+	uint16_t proc, pc;
+	uint8_t k;
+} Key;
+
+/* What the walk knows on a path: registers, and the gates (Gates) the
+ * path and each register's being nonzero (nz) or zero (z) need. */
+typedef struct {
+	Env e;
+	uint8_t nz[SIM_REGS_MAX], z[SIM_REGS_MAX];
+	uint8_t gate;
+} Path;
+
+typedef struct {
+	Key key;
+	Summary s;
+	bool busy;              /* being walked: a recursive call meets it */
+	bool retk;              /* every RET reached returns retv */
+	int16_t retv;
+} Walked;
+
+typedef struct {
+	const SimProgram *p;
+	SimLoops *pi;           /* [proc] */
+	uint64_t **live;        /* [proc][pc]: registers live at pc */
+	bool cut[CUTS];         /* the cut's acquisitions exist: else the
+				 * cut summaries are the whole ones */
+	GHashTable *memo;       /* Key -> Walked */
 	int nprocs;
 } Futures;
 
-/* Add X to S; whether S grew.  Full: X joins item 0, widened to every
- * pgoff. */
-static bool add_item(Summary *s, Item x)
+/* Walks kept at most: past it the memo starts again (it is a cache). */
+#define WALKED_MAX (1u << 12)
+
+static void item_join(Item *y, const Item *x)
+{
+	y->rd |= x->rd;
+	y->wr |= x->wr;
+	y->urd |= x->urd;
+	y->uwr |= x->uwr;
+	y->adds |= x->adds;
+}
+
+/* Add X to S.  Full: X joins item 0, widened to every pgoff. */
+static void add_item(Summary *s, Item x)
 {
 	if (!(x.rd | x.wr))
-		return false;
+		return;
 	for (int i = 0; i < s->n; i++) {
 		Item *y = &s->it[i];
 		if (sim_span_eq(y->s, x.s) ||
 		    (sim_span_is_all(y->s) && !(x.rd & ~y->rd) &&
-		     !(x.wr & ~y->wr))) {
-			bool grew = (x.rd & ~y->rd) || (x.wr & ~y->wr);
-			y->rd |= x.rd;
-			y->wr |= x.wr;
-			return grew;
+		     !(x.wr & ~y->wr) && !(x.urd & ~y->urd) &&
+		     !(x.uwr & ~y->uwr) && (!x.adds || y->adds))) {
+			item_join(y, &x);
+			return;
 		}
 	}
 	if (s->n < ITEMS_MAX) {
 		s->it[s->n++] = x;
-		return true;
+		return;
 	}
 	Item *y = &s->it[0];
-	bool grew = !sim_span_is_all(y->s) || (x.rd & ~y->rd) ||
-		    (x.wr & ~y->wr);
 	y->s = sim_span_all;
-	y->rd |= x.rd;
-	y->wr |= x.wr;
-	return grew;
+	item_join(y, &x);
 }
 
-/* Add SRC to DST, with SRC's parameter bounds mapped through ARGS (N of
- * them) if ARGS is set; whether DST grew. */
-static bool add_summary(Summary *dst, const Summary *src, const SimSpan *args,
-			int n)
+/* Add SRC, reached on a path gated by GATE (0: ungated), to DST, with
+ * SRC's parameter bounds mapped through ARGS (N of them) if ARGS is
+ * set. */
+static void add_summary(Summary *dst, const Summary *src, const SimSpan *args,
+			int n, uint8_t gate)
 {
-	bool grew = (src->wrd & ~dst->wrd) || (src->wwr & ~dst->wwr) ||
-		    (src->locks & ~dst->locks) ||
-		    (src->xlocks & ~dst->xlocks) || (src->ret && !dst->ret) ||
-		    (src->calls && !dst->calls) || (src->removes && !dst->removes);
-
+	dst->gate |= src->gate | gate;
+	if (!gate) {
+		dst->uwrd |= src->uwrd;
+		dst->uwwr |= src->uwwr;
+		dst->ulocks |= src->ulocks;
+		dst->uxlocks |= src->uxlocks;
+		dst->uret |= src->uret;
+	}
 	dst->ret |= src->ret;
 	dst->removes |= src->removes;
 	dst->calls |= src->calls;
@@ -661,26 +753,65 @@ static bool add_summary(Summary *dst, const Summary *src, const SimSpan *args,
 			x.s.hi = !x.s.hi.param ? x.s.hi : x.s.hi.v < n ?
 				 args[x.s.hi.v].hi : sim_span_all.hi;
 		}
-		grew |= add_item(dst, x);
+		if (gate)
+			x.urd = x.uwr = 0;
+		add_item(dst, x);
 	}
-	return grew;
 }
 
-/* What the primitive at PC touches. */
+/* Argument A's value if E knows it (an immediate always). */
+static bool env_get(const Env *e, const SimArg *a, int *v)
+{
+	if (a->kind == SIM_ARG_IMM) {
+		*v = a->v;
+		return true;
+	}
+	if (a->v < 0 || a->v >= SIM_REGS_MAX || !(e->known >> a->v & 1))
+		return false;
+	*v = e->v[a->v];
+	return true;
+}
+
+/* Register R (SIM_NOREG: none) becomes V, or unknown if !KNOWN. */
+static void env_set(Env *e, int r, bool known, int v)
+{
+	if (r < 0 || r >= SIM_REGS_MAX)
+		return;
+	e->known &= ~((uint64_t)1 << r);
+	e->v[r] = 0;
+	if (known) {
+		e->known |= (uint64_t)1 << r;
+		e->v[r] = (int16_t)v;
+	}
+}
+
+/* The pgoffs argument A of the instruction at PC may take, knowing E. */
+static SimSpan env_span(const SimLoops *pi, const SimProc *pr, int pc,
+			const SimArg *a, const Env *e)
+{
+	int v;
+
+	return env_get(e, a, &v) ? sim_span_const(v) :
+	       sim_loops_arg_span(pi, pr, pc, a);
+}
+
+/* What the primitive at PC touches, knowing E. */
 static void prim_summary(const SimLoops *pi, const SimProc *pr, int pc,
-			 Summary *s)
+			 const Env *e, Summary *s)
 {
 	const SimInsn *in = &pr->code[pc];
 	PrimFp d = prim_fp(in->sub);
 	SimSpan a0 = in->nargs > 0 ?
-		     sim_loops_arg_span(pi, pr, pc, &in->arg[0]) : sim_span_all;
+		     env_span(pi, pr, pc, &in->arg[0], e) : sim_span_all;
 	SimSpan a1 = in->nargs > 1 ?
-		     sim_loops_arg_span(pi, pr, pc, &in->arg[1]) : sim_span_all;
-	Item x = { .rd = d.prd, .wr = d.pwr, .s = sim_span_all };
+		     env_span(pi, pr, pc, &in->arg[1], e) : sim_span_all;
+	Item x = { .rd = d.prd, .wr = d.pwr, .urd = d.prd, .uwr = d.pwr,
+		   .adds = in->sub == SIM_P_ADD_PAGE, .s = sim_span_all };
+	int create;
 
 	memset(s, 0, sizeof(*s));
-	if (in->nargs > 1 && in->arg[1].kind == SIM_ARG_IMM &&
-	    !allocates(in, in->arg[1].v)) {
+	if (in->nargs > 1 && env_get(e, &in->arg[1], &create) &&
+	    !allocates(in, create)) {
 		d.wrd &= (uint8_t)~W_ALLOCATES;
 		d.wwr &= (uint8_t)~W_ALLOCATES;
 	}
@@ -699,17 +830,11 @@ static void prim_summary(const SimLoops *pi, const SimProc *pr, int pc,
 	case PG_FROM: x.s = (SimSpan){ a0.lo, sim_span_all.hi }; break;
 	default: break;
 	}
+	s->uwrd = s->wrd;
+	s->uwwr = s->wwr;
+	s->ulocks = s->locks;
+	s->uxlocks = s->xlocks;
 	add_item(s, x);
-}
-
-static void futures_free(Futures *fx)
-{
-	for (int k = 0; k < 1 + SIM_LOCKDECLS_MAX * CUT_MODES; k++) {
-		for (int i = 0; fx->at[k] && i < fx->nprocs; i++)
-			g_free(fx->at[k][i]);
-		g_free(fx->at[k]);
-	}
-	memset(fx, 0, sizeof(*fx));
 }
 
 /* Whether class DECL's lock is cut at (Futures): its instance is known
@@ -746,90 +871,389 @@ static bool stops_anywhere(const SimProgram *p, int cls, int mode)
 	return false;
 }
 
-/* Summaries of every (procedure, pc) of P, stopping at acquisitions of
- * class CLS in MODE (CLS -1: nowhere): a backward fixpoint over each
- * procedure's control flow and the call graph. */
-static Summary **summaries(const SimProgram *p, const SimLoops *pi, int cls,
-			   int mode)
+static uint64_t reg_bit(int r)
 {
-	Summary **at = g_new0(Summary *, p->nprocs);
-	Summary prim;
-	SimSpan args[SIM_ARGS_MAX];
-	bool grew = true;
-
-	for (int i = 0; i < p->nprocs; i++)
-		at[i] = g_new0(Summary, p->procs[i]->ncode + 1);
-	while (grew) {
-		grew = false;
-		for (int i = 0; i < p->nprocs; i++) {
-			const SimProc *pr = p->procs[i];
-			for (int pc = pr->ncode - 1; pc >= 0; pc--) {
-				const SimInsn *in = &pr->code[pc];
-				Summary *s = &at[i][pc];
-				switch (in->op) {
-				case SIM_I_PRIM:
-					prim_summary(&pi[i], pr, pc, &prim);
-					grew |= add_summary(s, &prim, NULL, 0);
-					if (!stops_at(in, cls, mode))
-						grew |= add_summary(s,
-							&at[i][pc + 1], NULL, 0);
-					break;
-				case SIM_I_CALL:
-					grew |= !s->calls;
-					s->calls = true;
-					for (int a = 0; a < in->nargs &&
-					     a < SIM_ARGS_MAX; a++)
-						args[a] = sim_loops_arg_span(
-							&pi[i], pr, pc,
-							&in->arg[a]);
-					grew |= add_summary(s,
-						&at[in->target][0], args,
-						MIN(in->nargs, SIM_ARGS_MAX));
-					if (at[in->target][0].ret)
-						grew |= add_summary(s,
-							&at[i][pc + 1], NULL, 0);
-					break;
-				case SIM_I_JMP:
-					grew |= add_summary(s, &at[i][in->target],
-							    NULL, 0);
-					break;
-				case SIM_I_JZ:
-					grew |= add_summary(s, &at[i][in->target],
-							    NULL, 0);
-					grew |= add_summary(s, &at[i][pc + 1],
-							    NULL, 0);
-					break;
-				case SIM_I_RET:
-					grew |= !s->ret;
-					s->ret = true;
-					break;
-				default:
-					grew |= add_summary(s, &at[i][pc + 1],
-							    NULL, 0);
-					break;
-				}
-			}
-		}
-	}
-	return at;
+	return r >= 0 && r < SIM_REGS_MAX ? (uint64_t)1 << r : 0;
 }
 
-/* The whole futures of P, and those cut at each cuttable lock class. */
+/* The registers of PR live at each pc: read on some path from there
+ * before anything writes them (a RET's value counts as read: the
+ * walk's return value is part of what it gives).  A backward fixpoint
+ * over the procedure's control flow. */
+static uint64_t *live_scan(const SimProc *pr)
+{
+	uint64_t *lv = g_new0(uint64_t, pr->ncode + 1);
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		for (int pc = pr->ncode - 1; pc >= 0; pc--) {
+			const SimInsn *in = &pr->code[pc];
+			uint64_t out = 0, use = 0, def = 0;
+			switch (in->op) {
+			case SIM_I_JMP: out = lv[in->target]; break;
+			case SIM_I_JZ: out = lv[pc + 1] | lv[in->target]; break;
+			case SIM_I_RET: break;
+			case SIM_I_CALL:
+				out = lv[pc + 1];
+				def = reg_bit(in->dst);
+				break;
+			case SIM_I_PRIM: case SIM_I_MOV: case SIM_I_ALU:
+				out = lv[pc + 1];
+				def = reg_bit(in->dst) | reg_bit(in->dst2);
+				break;
+			default: out = lv[pc + 1]; break;
+			}
+			for (int a = 0; a < in->nargs && a < SIM_ARGS_MAX; a++)
+				if (in->arg[a].kind == SIM_ARG_REG)
+					use |= reg_bit(in->arg[a].v);
+			uint64_t v = use | (out & ~def);
+			changed |= v != lv[pc];
+			lv[pc] = v;
+		}
+	}
+	return lv;
+}
+
+/* Only the known registers: the rest of the key is zero. */
+static guint key_hash(gconstpointer p)
+{
+	const Key *k = p;
+	uint64_t h = k->e.known ^ ((uint64_t)k->proc << 40) ^
+		     ((uint64_t)k->pc << 20) ^ k->k;
+
+	for (uint64_t m = k->e.known; m; m &= m - 1)
+		h = (h ^ (uint16_t)k->e.v[__builtin_ctzll(m)]) *
+		    0x9e3779b97f4a7c15ull;
+	return (guint)(h ^ h >> 32);
+}
+
+static gboolean key_eq(gconstpointer a, gconstpointer b)
+{
+	return memcmp(a, b, sizeof(Key)) == 0;
+}
+
 static void futures_init(Futures *fx, const SimProgram *p)
 {
-	SimLoops *pi = g_new(SimLoops, p->nprocs);
-
 	memset(fx, 0, sizeof(*fx));
+	fx->p = p;
 	fx->nprocs = p->nprocs;
-	for (int i = 0; i < p->nprocs; i++)
-		sim_loops_scan(&pi[i], p->procs[i]);
-	fx->at[0] = summaries(p, pi, -1, 0);
+	fx->pi = g_new(SimLoops, p->nprocs);
+	fx->live = g_new(uint64_t *, p->nprocs);
+	for (int i = 0; i < p->nprocs; i++) {
+		sim_loops_scan(&fx->pi[i], p->procs[i]);
+		fx->live[i] = live_scan(p->procs[i]);
+	}
+	fx->cut[0] = true;
 	for (int c = 0; c < p->model->nlocks; c++)
 		for (int m = 0; m < CUT_MODES && cuttable(p, c); m++)
-			if (stops_anywhere(p, c, m))
-				fx->at[1 + c * CUT_MODES + m] =
-					summaries(p, pi, c, m);
-	g_free(pi);
+			fx->cut[1 + c * CUT_MODES + m] = stops_anywhere(p, c, m);
+	fx->memo = g_hash_table_new_full(key_hash, key_eq, NULL, g_free);
+}
+
+static void futures_free(Futures *fx)
+{
+	for (int i = 0; fx->live && i < fx->nprocs; i++)
+		g_free(fx->live[i]);
+	g_free(fx->live);
+	g_free(fx->pi);
+	if (fx->memo)
+		g_hash_table_destroy(fx->memo);
+	memset(fx, 0, sizeof(*fx));
+}
+
+/* The walk's worklist: what it knows at each pc reached. */
+typedef struct {
+	Path *in;
+	uint8_t *state;         /* SEEN, QUEUED */
+	int *todo, ntodo, ncode;
+} Flow;
+
+enum { SEEN = 1, QUEUED = 2 };
+
+/* The weaker of two gates: either may be what a path needed. */
+static uint8_t gate_join(uint8_t a, uint8_t b)
+{
+	return a && b ? a | b : 0;
+}
+
+#define VACUOUS 0x100           /* a claim about what cannot happen */
+
+/* What register R being nonzero (zero if !NONZERO) needs on path E:
+ * VACUOUS if E knows it is not, else E's gate if it has one (all of E
+ * needs it), else the register's own. */
+static unsigned claim(const Path *e, int r, bool nonzero)
+{
+	bool known = e->e.known >> r & 1;
+
+	if (known && (e->e.v[r] != 0) != nonzero)
+		return VACUOUS;
+	if (e->gate)
+		return e->gate;
+	if (known)
+		return 0;
+	return nonzero ? e->nz[r] : e->z[r];
+}
+
+/* A claim true of both of two paths. */
+static uint8_t claim_join(unsigned a, unsigned b)
+{
+	if (a == VACUOUS)
+		return b == VACUOUS ? 0 : (uint8_t)b;
+	if (b == VACUOUS)
+		return (uint8_t)a;
+	return gate_join((uint8_t)a, (uint8_t)b);
+}
+
+/* Control reaches PC along E: what is known there is what every way in
+ * agrees on. */
+static void flow(Flow *fl, int pc, const Path *e)
+{
+	if (pc >= fl->ncode)
+		return;         /* off the end: nothing runs */
+	Path *x = &fl->in[pc];
+	if (!(fl->state[pc] & SEEN)) {
+		*x = *e;
+	} else {
+		Path was;
+		memcpy(&was, x, sizeof(was));   /* padding too: compared */
+		uint64_t keep = x->e.known & e->e.known;
+		for (uint64_t m = keep; m; m &= m - 1) {
+			int r = __builtin_ctzll(m);
+			if (x->e.v[r] != e->e.v[r])
+				keep &= ~((uint64_t)1 << r);
+		}
+		/* a register set on one side only where a gate holds
+		 * keeps that gate: locked = 1 after a page was found */
+		for (int r = 0; r < SIM_REGS_MAX; r++) {
+			bool k = keep >> r & 1;
+			x->nz[r] = k ? 0 : claim_join(claim(&was, r, true),
+						      claim(e, r, true));
+			x->z[r] = k ? 0 : claim_join(claim(&was, r, false),
+						     claim(e, r, false));
+		}
+		for (uint64_t m = x->e.known & ~keep; m; m &= m - 1)
+			x->e.v[__builtin_ctzll(m)] = 0;
+		x->e.known = keep;
+		x->gate = gate_join(x->gate, e->gate);
+		if (memcmp(&was, x, sizeof(was)) == 0)
+			return;
+	}
+	fl->state[pc] |= SEEN;
+	if (!(fl->state[pc] & QUEUED)) {
+		fl->state[pc] |= QUEUED;
+		fl->todo[fl->ntodo++] = pc;
+	}
+}
+
+static const Walked *walked(Futures *fx, int k, int proc, int pc,
+			    const Env *e);
+
+/* Register R of path E is written with V (if KNOWN) and gates NZ, Z. */
+static void path_set(Path *e, int r, bool known, int v, uint8_t nz, uint8_t z)
+{
+	env_set(&e->e, r, known, v);
+	if (r >= 0 && r < SIM_REGS_MAX) {
+		e->nz[r] = known ? 0 : nz;
+		e->z[r] = known ? 0 : z;
+	}
+}
+
+/* The gates of argument A being nonzero (*NZ) and zero (*Z). */
+static void arg_gates(const Path *e, const SimArg *a, uint8_t *nz, uint8_t *z)
+{
+	bool reg = a->kind == SIM_ARG_REG && a->v >= 0 && a->v < SIM_REGS_MAX;
+
+	*nz = reg ? e->nz[a->v] : 0;
+	*z = reg ? e->z[a->v] : 0;
+}
+
+/* The gates of ALU IN's result (AND, OR and NOT are logical: sim_alu). */
+static void alu_gates(const Path *e, const SimInsn *in, uint8_t *nz,
+		      uint8_t *z)
+{
+	uint8_t anz, az, bnz = 0, bz = 0;
+	bool b0 = in->nargs > 1 && in->arg[1].kind == SIM_ARG_IMM &&
+		  in->arg[1].v == 0;
+
+	arg_gates(e, &in->arg[0], &anz, &az);
+	if (in->nargs > 1)
+		arg_gates(e, &in->arg[1], &bnz, &bz);
+	*nz = *z = 0;
+	switch (in->sub) {
+	case SIM_ALU_NOT: *nz = az; *z = anz; break;
+	case SIM_ALU_AND:       /* nonzero: both are; zero: one is */
+		*nz = anz ? anz : bnz;
+		*z = az && bz ? az | bz : 0;
+		break;
+	case SIM_ALU_OR:        /* nonzero: one is; zero: both are */
+		*nz = anz && bnz ? anz | bnz : 0;
+		*z = az ? az : bz;
+		break;
+	case SIM_ALU_NE: if (b0) { *nz = anz; *z = az; } break;
+	case SIM_ALU_EQ: if (b0) { *nz = az; *z = anz; } break;
+	default: break;
+	}
+}
+
+/* The walk of OUT->key (see the section's comment). */
+static void walk(Futures *fx, Walked *out)
+{
+	const Key *key = &out->key;
+	const SimProc *pr = fx->p->procs[key->proc];
+	const SimLoops *pi = &fx->pi[key->proc];
+	int k = key->k, cls = k ? (k - 1) / CUT_MODES : -1;
+	int mode = k ? (k - 1) % CUT_MODES : 0;
+	Flow fl = { .in = g_new(Path, pr->ncode),
+		    .state = g_new0(uint8_t, pr->ncode),
+		    .todo = g_new(int, pr->ncode), .ncode = pr->ncode };
+	bool rets = false;
+	Summary prim;
+	Path start = { .e = key->e };
+
+	out->retk = true;
+	flow(&fl, key->pc, &start);
+	while (fl.ntodo) {
+		int pc = fl.todo[--fl.ntodo], v = 0, b = 0;
+		const SimInsn *in = &pr->code[pc];
+		Path e = fl.in[pc];
+		uint8_t nz, z;
+		fl.state[pc] &= (uint8_t)~QUEUED;
+		switch (in->op) {
+		case SIM_I_PRIM:
+			prim_summary(pi, pr, pc, &e.e, &prim);
+			add_summary(&out->s, &prim, NULL, 0, e.gate);
+			if (stops_at(in, cls, mode))
+				break;
+			/* find_page(g): nonzero only with a page at g */
+			nz = in->sub == SIM_P_FIND_PAGE &&
+			     env_get(&e.e, &in->arg[0], &v) ?
+			     page_span(v, v, false) : 0;
+			path_set(&e, in->dst, false, 0, nz, 0);
+			path_set(&e, in->dst2, false, 0, 0, 0);
+			flow(&fl, pc + 1, &e);
+			break;
+		case SIM_I_CALL: {
+			SimSpan args[SIM_ARGS_MAX];
+			int n = MIN(in->nargs, SIM_ARGS_MAX);
+			Env ce = { 0 };
+			for (int a = 0; a < n; a++) {
+				args[a] = env_span(pi, pr, pc, &in->arg[a],
+						   &e.e);
+				if (env_get(&e.e, &in->arg[a], &v))
+					env_set(&ce, a, true, v);
+			}
+			const Walked *c = walked(fx, k, in->target, 0, &ce);
+			out->s.calls = true;
+			add_summary(&out->s, &c->s, args, n, e.gate);
+			if (!c->s.ret)
+				break;
+			if (!c->s.uret && !e.gate)
+				e.gate = c->s.gate;     /* returns gated */
+			path_set(&e, in->dst, c->retk, c->retv, 0, 0);
+			path_set(&e, in->dst2, false, 0, 0, 0);
+			flow(&fl, pc + 1, &e);
+			break;
+		}
+		case SIM_I_JMP:
+			flow(&fl, in->target, &e);
+			break;
+		case SIM_I_JZ: {
+			if (env_get(&e.e, &in->arg[0], &v)) {
+				flow(&fl, v ? pc + 1 : in->target, &e);
+				break;
+			}
+			Path zero = e;
+			arg_gates(&e, &in->arg[0], &nz, &z);
+			if (!zero.gate)
+				zero.gate = z;
+			path_set(&zero, in->arg[0].v, true, 0, 0, 0);
+			flow(&fl, in->target, &zero);
+			if (!e.gate)
+				e.gate = nz;
+			flow(&fl, pc + 1, &e);
+			break;
+		}
+		case SIM_I_RET:
+			out->s.ret = true;
+			out->s.uret |= !e.gate;
+			out->s.gate |= e.gate;
+			v = 0;
+			if (in->nargs && !env_get(&e.e, &in->arg[0], &v))
+				out->retk = false;
+			else if (rets && v != out->retv)
+				out->retk = false;
+			out->retv = (int16_t)v;
+			rets = true;
+			break;
+		case SIM_I_MOV: {
+			bool known = env_get(&e.e, &in->arg[0], &v);
+			arg_gates(&e, &in->arg[0], &nz, &z);
+			path_set(&e, in->dst, known, v, nz, z);
+			flow(&fl, pc + 1, &e);
+			break;
+		}
+		case SIM_I_ALU: {
+			int r = 0;
+			bool known = env_get(&e.e, &in->arg[0], &v) &&
+				     (in->nargs < 2 || env_get(&e.e, &in->arg[1],
+							       &b)) &&
+				     sim_alu(in->sub, v, in->nargs < 2 ? 0 : b,
+					     &r);
+			alu_gates(&e, in, &nz, &z);
+			path_set(&e, in->dst, known, r, nz, z);
+			flow(&fl, pc + 1, &e);
+			break;
+		}
+		default:
+			flow(&fl, pc + 1, &e);
+			break;
+		}
+	}
+	if (!out->retk || !rets)
+		out->retv = 0;
+	out->retk &= rets;
+	g_free(fl.in);
+	g_free(fl.state);
+	g_free(fl.todo);
+}
+
+/* What a call met while its own walk runs (recursion) may do: anything. */
+static const Walked everything = {
+	.s = { .wrd = 0xff, .wwr = 0xff, .locks = 0xffff, .xlocks = 0xffff,
+	       .uwrd = 0xff, .uwwr = 0xff, .ulocks = 0xffff,
+	       .uxlocks = 0xffff, .ret = true, .uret = true, .calls = true,
+	       .removes = true, .n = 1,
+	       .it = { { .rd = 0xff, .wr = 0xff, .urd = 0xff, .uwr = 0xff,
+			 .adds = true,
+			 .s = { { 0, 0 }, { 0, SIM_SPAN_PAGES - 1 } } } } },
+};
+
+/* The walk of cut K from (PROC, PC) knowing E, memoised. */
+static const Walked *walked(Futures *fx, int k, int proc, int pc,
+			    const Env *e)
+{
+	Key key;
+
+	memset(&key, 0, sizeof(key));
+	key.e.known = e->known & fx->live[proc][pc];
+	for (uint64_t m = key.e.known; m; m &= m - 1) {
+		int r = __builtin_ctzll(m);
+		key.e.v[r] = e->v[r];
+	}
+	key.proc = (uint16_t)proc;
+	key.pc = (uint16_t)pc;
+	key.k = (uint8_t)k;
+	Walked *x = g_hash_table_lookup(fx->memo, &key);
+	if (x)
+		return x->busy ? &everything : x;
+	x = g_new0(Walked, 1);
+	memcpy(&x->key, &key, sizeof(key));     /* padding too: compared */
+	x->busy = true;
+	g_hash_table_add(fx->memo, x);
+	walk(fx, x);
+	x->busy = false;
+	return x;
 }
 
 /* Pgoffs span S names in a frame of T with registers from BASE. */
@@ -841,49 +1265,71 @@ static uint8_t span_pages(SimSpan s, const SimThread *t, int base)
 	return page_span(lo, hi, false);
 }
 
-/* What TID may still do by the summaries AT (Futures), from its frames'
- * pcs and parameters: it depends on TID's own SimThread only (and its
+/* What TID may still do by cut K's walks (Futures), from its frames'
+ * pcs and registers: it depends on TID's own SimThread only (and its
  * inval mask, which only its own steps change).  Frames below one that
  * cannot return are out of reach.  A live thread may return from its op
  * (oracle reads), but from one it has begun and cannot leave; it may
  * start an op if it has not begun this one or its body may call
  * another; its returns excuse offsets if it has removed some or may
  * still (Summary.removes). */
-static SimFuture future_in(Summary *const *at, const SimProgram *p,
+static SimFuture future_in(const Futures *fx, int k, const SimProgram *p,
 			   uint8_t *const *ok, const SimWorld *w, int tid)
 {
 	const SimThread *t = sim_thread(w, tid);
+	Futures *mx = (Futures *)fx;    /* the memo is a cache */
 	SimFuture f = { 0 };
-	bool removes = false;
-	int d;
+	bool removes = false, calls = false, retk = false;
+	int retv = 0, d;
 
 	if (t->status == SIM_TH_DONE)
 		return f;
+	if (g_hash_table_size(fx->memo) >= WALKED_MAX)
+		g_hash_table_remove_all(fx->memo);
 	f.live = true;
 	for (d = t->depth - 1; d >= 0; d--) {
 		const SimFrame *fr = &sim_th_frame(t)[d];
-		const Summary *s = &at[fr->proc][fr->pc];
+		Env e = { 0 };
+		int nregs = p->procs[fr->proc]->nregs;
+		for (int r = 0; r < nregs; r++)
+			env_set(&e, r, true, sim_th_reg(t)[fr->base + r]);
+		if (d < t->depth - 1)   /* the frame above returns into it */
+			env_set(&e, sim_th_frame(t)[d + 1].ret_reg, retk, retv);
+		const Walked *x = walked(mx, k, fr->proc, fr->pc, &e);
+		const Summary *s = &x->s;
+		retk = x->retk;
+		retv = x->retv;
 		f.rd |= whole(s->wrd);
 		f.wr |= whole(s->wwr);
 		f.locks |= s->locks;
 		f.xlocks |= s->xlocks;
+		f.urd |= whole(s->uwrd);
+		f.uwr |= whole(s->uwwr);
+		f.ulocks |= s->ulocks;
+		f.uxlocks |= s->uxlocks;
+		f.gate |= s->gate;
 		removes |= s->removes;
+		calls = s->calls;
 		for (int i = 0; i < s->n; i++) {
-			uint8_t pg = span_pages(s->it[i].s, t, fr->base);
-			f.rd |= expand(s->it[i].rd, pg, t->proc);
-			f.wr |= expand(s->it[i].wr, pg, t->proc);
-			if (s->it[i].wr & T_MAPS)
+			const Item *it = &s->it[i];
+			uint8_t pg = span_pages(it->s, t, fr->base);
+			f.rd |= expand(it->rd, pg, t->proc);
+			f.wr |= expand(it->wr, pg, t->proc);
+			f.urd |= expand(it->urd, pg, t->proc);
+			f.uwr |= expand(it->uwr, pg, t->proc);
+			if (it->wr & T_MAPS)
 				f.maps |= pg;
+			if (it->adds)
+				f.adds |= pg;
 		}
 		if (!s->ret)
 			break;
 	}
-	const SimFrame *body = &sim_th_frame(t)[0];
 	f.leaves = d < 1 || !t->begun;
-	f.enters = t->depth < 2 || !t->begun ||
-		   (d < 1 && at[body->proc][body->pc].calls);
+	f.enters = t->depth < 2 || !t->begun || (d < 1 && calls);
 	if (f.leaves)
 		f.rd |= CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
+	f.urd |= f.rd & (CL_BOUNDARY | CL_CACHE);
 	f.excuses = f.leaves &&
 		    (removes || sim_bits_any(sim_inval(w, tid), w->pgset));
 	return f;
@@ -893,27 +1339,27 @@ static SimFuture future_in(Summary *const *at, const SimProgram *p,
 static SimFuture future_of(const Futures *fx, const SimProgram *p,
 			   uint8_t *const *ok, const SimWorld *w, int tid)
 {
-	return future_in(fx->at[0], p, ok, w, tid);
+	return future_in(fx, 0, p, ok, w, tid);
 }
 
 /* U's futures cut at one lock (Futures), of one state: threads that
  * hold the same lock (readers) cut it alike. */
 typedef struct {
-	Summary *const *at[2];
+	int8_t k[2];
 	SimFuture f[2];
 	uint8_t n;
 } CutMemo;
 
-static SimFuture cut_future(Summary *const *at, const SimProgram *p,
+static SimFuture cut_future(const Futures *fx, int k, const SimProgram *p,
 			    uint8_t *const *ok, const SimWorld *w, int u,
 			    CutMemo *memo)
 {
 	for (int i = 0; memo && i < memo->n; i++)
-		if (memo->at[i] == at)
+		if (memo->k[i] == k)
 			return memo->f[i];
-	SimFuture g = future_in(at, p, ok, w, u);
+	SimFuture g = future_in(fx, k, p, ok, w, u);
 	if (memo && memo->n < 2) {
-		memo->at[memo->n] = at;
+		memo->k[memo->n] = (int8_t)k;
 		memo->f[memo->n++] = g;
 	}
 	return g;
@@ -937,16 +1383,16 @@ static SimFuture frozen_by(const Futures *fx, const SimProgram *p,
 		int inst = tx->held[i], c = sim_lock_decl_of(p, inst);
 		/* no acquisition of it ahead, or not of that instance: the
 		 * cut is the whole */
-		if (!(f.locks >> c & 1) || !fx->at[1 + c * CUT_MODES + CUT_ANY] ||
+		if (!(f.locks >> c & 1) || !fx->cut[1 + c * CUT_MODES + CUT_ANY] ||
 		    (p->model->locks[c].per_proc &&
 		     inst != p->lock_base[c] + tu->proc))
 			continue;
 		SimLock l = sim_lock(w, inst);
 		int m = sim_lock_excl(l) >> x & 1 ? CUT_ANY : CUT_EXCL;
-		Summary *const *at = fx->at[1 + c * CUT_MODES + m];
-		if (!at || l.st->corrupt || (m == CUT_EXCL && !(f.xlocks >> c & 1)))
+		int k = 1 + c * CUT_MODES + m;
+		if (!fx->cut[k] || l.st->corrupt || (m == CUT_EXCL && !(f.xlocks >> c & 1)))
 			continue;
-		SimFuture g = cut_future(at, p, ok, w, u, memo);
+		SimFuture g = cut_future(fx, k, p, ok, w, u, memo);
 		f.rd &= g.rd;
 		f.wr &= g.wr;
 		f.locks &= g.locks;
@@ -1003,15 +1449,58 @@ static uint64_t future_watch(const SimWorld *w, uint8_t pages,
 	return watched_reads(pages);
 }
 
+/* The pgoffs of W that hold a page-cache page. */
+static uint8_t cached_pages(const SimWorld *w)
+{
+	uint8_t m = 0;
+
+	for (int g = 0; g < w->npages && g < FP_PAGES; g++)
+		if (sim_mflags(w)[g] & SIM_MF_PAGE)
+			m |= (uint8_t)(1u << g);
+	return m;
+}
+
+/* The pgoffs that may hold a page-cache page in W or in any state
+ * reached from it by steps of threads other than EXCEPT (FUT: every
+ * thread's future): only add_page adds one (SimFuture.adds). */
+static uint8_t may_cache(const SimWorld *w, const SimFuture *fut, int except)
+{
+	uint8_t m = cached_pages(w);
+
+	for (int t = 0; t < w->nthreads; t++)
+		if (fut[t].live && t != except)
+			m |= fut[t].adds;
+	return m;
+}
+
+/* Future U without its gated part (Futures, Gates). */
+static SimFuture ungated(const SimFuture *u)
+{
+	SimFuture g = *u;
+
+	g.rd &= u->urd;
+	g.wr &= u->uwr;
+	g.locks &= u->ulocks;
+	g.xlocks &= u->uxlocks;
+	g.gate = 0;
+	return g;
+}
+
 /* Next step A against anything thread U (in process UPROC) may still
  * do, in states where the boundary oracles read at most BRD beyond
- * CL_BOUNDARY.  A's own boundary reads are those of the state it runs
- * in, after U's steps: BRD, and where A's own primitive maps. */
-static bool dep_future(const SimProgram *p, const SimFp *a, const SimFuture *u,
-		       int uproc, uint64_t brd)
+ * CL_BOUNDARY and only the pgoffs CACHED may hold a page.  A's own
+ * boundary reads are those of the state it runs in, after U's steps:
+ * BRD, and where A's own primitive maps.  What U may do only once a
+ * find_page of its gate found a page does not happen there if no pgoff
+ * of the gate can hold one (Futures, Gates). */
+static bool dep_future(const SimProgram *p, const SimFp *a,
+		       const SimFuture *uf, int uproc, uint64_t brd,
+		       uint8_t cached)
 {
-	if (!u->live)
+	if (!uf->live)
 		return false;
+	SimFuture ug = (uf->gate & cached) ? *uf : ungated(uf);
+	const SimFuture *u = &ug;
 	if (data_dep(a->rd | (a->boundary ? brd | a->brd : 0), a->wr,
 		     u->rd | (u->leaves ? brd : 0), u->wr) ||
 	    op_dep(a->enters, a->boundary, a->excuses, u->enters, u->leaves,
@@ -1065,6 +1554,18 @@ static bool still(const SimWorld *a, const SimWorld *b, int x)
 	       sim_th_frame(tb)[tb->depth - 1].pc);
 }
 
+/* The pgoff TID's next step adds a page at, as a mask (0: none). */
+static uint8_t adds_at(const SimWorld *w, const SimProgram *p, int tid)
+{
+	const SimThread *t = sim_thread(w, tid);
+	const SimInsn *in = sim_step_next_insn(w, p, tid);
+
+	if (!in || in->sub != SIM_P_ADD_PAGE)
+		return 0;
+	int g = reg_value(t, sim_th_frame(t)[t->depth - 1].base, &in->arg[0]);
+	return g >= 0 && g < w->npages ? page_span(g, g, false) : 0;
+}
+
 int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 			  int *bad_j, int *bad_t)
 {
@@ -1086,15 +1587,21 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 				SimFuture fu = x == t ? all[t] :
 					       frozen_by(&fx, p, ok, run[i], x,
 							 t, all[t], NULL);
+				SimFuture ug = ungated(&fu);
+				uint8_t seen = 0;       /* pgoffs that had a page */
 				for (int j = i; j < n && bad < 0; j++) {
 					if (sim_thread(run[j], t)->status ==
 					    SIM_TH_DONE ||
 					    (x != t && !still(run[i], run[j], x)))
 						break;
 					SimFp a = next_fp(run[j], p, ok, t);
-					if (!within(&a, a.lock >= 0 ?
-						    sim_lock_decl_of(p, a.lock) :
-						    -1, &fu, brd)) {
+					int decl = a.lock >= 0 ?
+						   sim_lock_decl_of(p, a.lock) : -1;
+					seen |= cached_pages(run[j]);
+					if (!within(&a, decl, &fu, brd) ||
+					    (!(fu.gate & seen) &&
+					     !within(&a, decl, &ug, brd)) ||
+					    (adds_at(run[j], p, t) & ~fu.adds)) {
 						bad = i;
 						*bad_j = j;
 						*bad_t = t;
@@ -1177,15 +1684,16 @@ static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 	if (!(d->known >> x & 1)) {
 		SimThreadSet m = 0;
 		uint64_t brd = future_watch(w, d->pages, fut, x);
+		uint8_t cached = may_cache(w, fut, x);
 		for (int u = 0; u < w->nthreads; u++) {
 			int proc = sim_thread(w, u)->proc;
 			if (u == x || !dep_future(por->p, &fp[x], &fut[u],
-						  proc, brd))
+						  proc, brd, cached))
 				continue;
 			/* within the whole future: the frozen one, if less */
 			SimFuture f = frozen_by(&por->fx, por->p, por->reach,
 						w, x, u, fut[u], &d->memo[u]);
-			if (dep_future(por->p, &fp[x], &f, proc, brd))
+			if (dep_future(por->p, &fp[x], &f, proc, brd, cached))
 				m |= SIM_TSET(u);
 		}
 		d->dep[x] = m;

@@ -23,9 +23,14 @@
  * state's, and a persistent set takes every pgoff some live thread may
  * still map (SimFuture.maps).
  *
- * A thread's future (SimFuture: what it may still do) comes from a
- * static analysis of the IR done once per SimPor (loops.h gives the
- * pgoff spans), evaluated with each frame's parameter registers.
+ * A thread's future (SimFuture: what it may still do) comes from walks
+ * of the IR from each frame's pc that know the frame's registers (a
+ * branch its registers decide goes one way; loops.h gives the pgoff
+ * spans of what they do not decide), memoised per SimPor.  What a
+ * thread may do only once a find_page found a page is told apart
+ * (SimFuture.gate): with no page at those pgoffs and no thread outside
+ * a persistent set's seed to add one, it does not happen on the paths
+ * the set must cover.
  *
  * A future depends on the thread's own SimThread only (frames,
  * registers, process), which a step of another thread never changes:
@@ -113,6 +118,13 @@ typedef struct {
 				 * and entry locks (classes of rd / wr) */
 	uint16_t xlocks;        /* those it may take or drop other than by
 				 * down_read / up_read */
+	/* What it may do unless a find_page of one of the pgoffs GATE
+	 * finds a page (subsets of the above): the rest is reachable only
+	 * through such a find_page (por.c, Futures) */
+	uint64_t urd, uwr;
+	uint16_t ulocks, uxlocks;
+	uint8_t gate;
+	uint8_t adds;           /* pgoffs where it may add a page */
 	uint8_t maps;           /* pgoffs where it may map a PTE or add a
 				 * page, so that they become watched */
 	bool live;              /* not done */
@@ -172,9 +184,11 @@ bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
 /* sim_por_check_futures - whether the futures the reduction computes
  * are sound along RUN (N worlds, each a successor of the one before):
  * for every thread T and i <= j, T's next step in RUN[j] lies within
- * T's future computed in RUN[i] (classes, pgoffs, lock classes).
+ * T's future computed in RUN[i] (classes, pgoffs, lock classes), and
+ * within its ungated part unless some RUN[i..j] had a page at a pgoff
+ * of its gate; an add_page only where the future says it may add one.
  * Returns -1, or the first i where it does not (with *BAD_J, *BAD_T).
- * Exposed so tests can check the static analysis by execution. */
+ * Exposed so tests can check the analysis by execution. */
 int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 			  int *bad_j, int *bad_t);
 

@@ -168,6 +168,85 @@ START_TEST(test_op_returns_commute)
 }
 END_TEST
 
+/* A future knows the branches a thread's registers decide (por.c,
+ * Futures): a branch whose condition was computed from an earlier
+ * primitive's result, already in the thread's registers, is taken one
+ * way only.  T0 has read i_size (4) and will take sem for write only if
+ * it is below 4 (skip) or at least 4 (take); T1's next step is a
+ * down_read of sem, which T0's down_write would not commute with.  In
+ * skip, T0 never takes sem, so T1 alone is persistent; in take, T0's
+ * down_write is ahead and T1 needs it in the set.  T0's next step, a
+ * cache flush, conflicts with T1's last one either way. */
+START_TEST(test_future_knows_branch)
+{
+	static const char model[] =
+		"model t\n"
+		"lock sem rwsem\n"
+		"op skip() {\n\tflush_cache(1)\n\tn = i_size_read()\n"
+		"\tflush_cache(1)\n\tif n < 4 {\n\t\tdown_write(sem)\n"
+		"\t\tup_write(sem)\n\t}\n\treturn 0\n}\n"
+		"op take() {\n\tflush_cache(1)\n\tn = i_size_read()\n"
+		"\tflush_cache(1)\n\tif n >= 4 {\n\t\tdown_write(sem)\n"
+		"\t\tup_write(sem)\n\t}\n\treturn 0\n}\n"
+		"op rd() {\n\tflush_cache(1)\n\tdown_read(sem)\n"
+		"\tup_read(sem)\n\tflush_cache(1)\n\treturn 0\n}\n";
+	static const struct {
+		const char *t0;
+		SimThreadSet ample;
+	} c[] = {
+		{ "skip()", SIM_TSET(1) },
+		{ "take()", SIM_TSET(0) | SIM_TSET(1) },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		const char *ops[] = { c[i].t0, "rd()" };
+		Fx *f = ops_fx(model, ops, 2);
+		fx_run(f, "001");       /* T0 knows i_size, T1 at down_read */
+		ck_assert_msg(ample_of(f) == c[i].ample, "%s: ample 0x%lx",
+			      c[i].t0, (unsigned long)ample_of(f));
+		same_verdicts(f);
+		fx_free(f);
+	}
+}
+END_TEST
+
+/* What a thread may do only once a find_page found a page is gated by
+ * that pgoff (por.c, Futures, Gates): with no page there and no thread
+ * that may add one, it does not happen on the paths a persistent set
+ * covers.  T0 will take sem for write only if find_page(0) finds a
+ * page; T1's next step is a down_read of sem.  With no page at pgoff 0
+ * and nobody to add one, T1 alone is persistent; with T2 about to
+ * add_page(0), T0's down_write may happen and T1 needs it. */
+START_TEST(test_future_gated_by_page)
+{
+	static const char model[] =
+		"model t\n"
+		"lock sem rwsem\n"
+		"op look() {\n\tflush_cache(1)\n\tflush_cache(1)\n"
+		"\tpg = find_page(0)\n\tif pg {\n\t\tdown_write(sem)\n"
+		"\t\tup_write(sem)\n\t}\n\treturn 0\n}\n"
+		"op rd() {\n\tflush_cache(1)\n\tdown_read(sem)\n"
+		"\tup_read(sem)\n\tflush_cache(1)\n\treturn 0\n}\n"
+		"op fill() {\n\tflush_cache(1)\n\tr = add_page(0, HOLE)\n"
+		"\treturn 0\n}\n";
+	static const struct {
+		int n;
+		SimThreadSet ample;
+	} c[] = {
+		{ 2, SIM_TSET(1) },
+		{ 3, SIM_TSET(0) | SIM_TSET(1) | SIM_TSET(2) },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		const char *ops[] = { "look()", "rd()", "fill()" };
+		Fx *f = ops_fx(model, ops, c[i].n);
+		fx_run(f, "01");        /* T0 before find_page, T1 at down_read */
+		ck_assert_msg(ample_of(f) == c[i].ample, "%d threads: ample "
+			      "0x%lx", c[i].n, (unsigned long)ample_of(f));
+		same_verdicts(f);
+		fx_free(f);
+	}
+}
+END_TEST
+
 Suite *por_suite(void)
 {
 	Suite *s = suite_create("por");
@@ -177,6 +256,8 @@ Suite *por_suite(void)
 	tcase_add_test(tc, test_frozen_at_held_lock);
 	tcase_add_test(tc, test_asleep_behind_member);
 	tcase_add_test(tc, test_op_returns_commute);
+	tcase_add_test(tc, test_future_knows_branch);
+	tcase_add_test(tc, test_future_gated_by_page);
 	suite_add_tcase(s, tc);
 	return s;
 }
