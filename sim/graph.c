@@ -70,44 +70,32 @@ static void sort_by_thread(SimEdge *e, uint32_t n)
 	}
 }
 
-void sim_csr_init_parts(SimCsr *c, const SimGraph *g, GArray *const *parts,
-			int nparts, const uint32_t *remap)
+void sim_csr_alloc(SimCsr *c, const SimGraph *g, uint32_t m)
 {
-	uint64_t m = 0;
-
 	c->n = g->enabled->len;
 	c->enabled = (const SimThreadSet *)(void *)g->enabled->data;
 	c->live = (const SimThreadSet *)(void *)g->live->data;
-	c->off = g_new0(uint32_t, c->n + 1);
-	for (int p = 0; p < nparts; p++) {
-		const SimEdge *e = (const SimEdge *)(void *)parts[p]->data;
-		for (guint i = 0; i < parts[p]->len; i++)
-			c->off[(remap ? remap[e[i].src] : e[i].src) + 1]++;
-		m += parts[p]->len;
-	}
+	c->off = g_new(uint32_t, c->n + 1);
+	c->off[c->n] = m;
 	c->adj = g_new(SimEdge, MAX(m, 1));
-	for (uint32_t v = 0; v < c->n; v++)
-		c->off[v + 1] += c->off[v];
-	uint32_t *pos = g_memdup2(c->off, sizeof(uint32_t) * c->n);
-	for (int p = 0; p < nparts; p++) {
-		const SimEdge *e = (const SimEdge *)(void *)parts[p]->data;
-		for (guint i = 0; i < parts[p]->len; i++) {
-			SimEdge x = e[i];
-			if (remap) {
-				x.src = remap[x.src];
-				x.dst = remap[x.dst];
-			}
-			c->adj[pos[x.src]++] = x;
-		}
-	}
-	g_free(pos);
-	for (uint32_t v = 0; v < c->n; v++)
-		sort_by_thread(c->adj + c->off[v], c->off[v + 1] - c->off[v]);
 }
 
 void sim_csr_init(SimCsr *c, const SimGraph *g)
 {
-	sim_csr_init_parts(c, g, &g->edges, 1, NULL);
+	const SimEdge *e = (const SimEdge *)(void *)g->edges->data;
+
+	sim_csr_alloc(c, g, g->edges->len);
+	memset(c->off, 0, sizeof(uint32_t) * (c->n + 1));
+	for (guint i = 0; i < g->edges->len; i++)
+		c->off[e[i].src + 1]++;
+	for (uint32_t v = 0; v < c->n; v++)
+		c->off[v + 1] += c->off[v];
+	uint32_t *pos = g_memdup2(c->off, sizeof(uint32_t) * c->n);
+	for (guint i = 0; i < g->edges->len; i++)
+		c->adj[pos[e[i].src]++] = e[i];
+	g_free(pos);
+	for (uint32_t v = 0; v < c->n; v++)
+		sort_by_thread(c->adj + c->off[v], c->off[v + 1] - c->off[v]);
 }
 
 void sim_csr_free(SimCsr *c)

@@ -3,8 +3,8 @@
  *
  * Every transition an unreduced search takes (dfs.h with s->g set, or
  * par.h's workers) becomes an edge between state ids (dense, the root 0:
- * the visited set's insertion order, or par.c's renumbering of its id
- * blocks), and each state keeps its runnable and unfinished threads.
+ * the visited set's insertion order, or the order of par.c's
+ * expansions), and each state keeps its runnable and unfinished threads.
  * livelock.h looks for fair cycles in it; par.c walks it in the order a
  * one-thread search would have taken, to give what that search gives.
  * Both read it by source (SimCsr), the edges of a state in thread order.
@@ -74,11 +74,9 @@ typedef struct {
 
 void sim_csr_init(SimCsr *c, const SimGraph *g);
 
-/* sim_csr_init_parts - the same with G's states but the edges of the
- * NPARTS arrays PARTS (SimEdge) instead of G's, their ids through REMAP
- * (NULL: as they are): par.c's workers' edges, gathered once. */
-void sim_csr_init_parts(SimCsr *c, const SimGraph *g, GArray *const *parts,
-			int nparts, const uint32_t *remap);
+/* sim_csr_alloc - C over G's states with room for M edges, off[n] = M:
+ * for a caller that lays the edges out itself (par.c's workers' runs). */
+void sim_csr_alloc(SimCsr *c, const SimGraph *g, uint32_t m);
 void sim_csr_free(SimCsr *c);
 
 #endif

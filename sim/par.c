@@ -10,6 +10,7 @@
 #include <string.h>
 #include "par.h"
 #include "lockdep.h"
+#include "pool.h"
 #include "visited.h"
 
 #define ENTRY_HEAD 8u           /* id, depth: keeps the world 8-aligned */
@@ -17,8 +18,12 @@
  * for the others then cost no cache-line traffic on the hot path. */
 #define CHECK_EVERY 64u
 
+/* A state as the graph keeps it, and the run of NEDGES edges its
+ * expansion appended to the worker's edges (0: a state with no thread to
+ * run, or not expanded). */
 typedef struct {
 	uint32_t id;
+	uint32_t nedges;
 	SimThreadSet enabled, live;
 } Node;
 
@@ -38,7 +43,7 @@ typedef struct {
 	SimLockdep *ld;         /* for the edges' acquisitions only */
 	GArray *stack;          /* entries to expand, the top last */
 	GArray *edges;          /* SimEdge */
-	GArray *nodes;          /* Node: states this worker added */
+	GArray *nodes;          /* Node: in the order of their runs */
 	GArray *flags;          /* Flag */
 	SimFpIds ids;           /* its block of ids */
 	/* published every CHECK_EVERY expansions, for the bound checks */
@@ -128,7 +133,8 @@ static uint64_t total_bytes(SimPar *par)
 	return b + sim_graph_cost(m, n) + n * sizeof(uint32_t);
 }
 
-/* Record state ID (WORLD) as W's; its runnable threads. */
+/* Record state ID (WORLD) as W's next node, with no edges yet; its
+ * runnable threads. */
 static SimThreadSet add_node(Worker *w, uint32_t id, const SimWorld *world)
 {
 	Node n = { .id = id };
@@ -136,43 +142,6 @@ static SimThreadSet add_node(Worker *w, uint32_t id, const SimWorld *world)
 	sim_graph_threads(world, &n.enabled, &n.live);
 	g_array_append_val(w->nodes, n);
 	return n.enabled;
-}
-
-SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
-{
-	SimPar *par = g_new0(SimPar, 1);
-	bool is_new;
-
-	par->s = s;
-	par->jobs = jobs;
-	par->init = init;
-	par->wsize = init->size;
-	par->stride = (guint)(ENTRY_HEAD + ((init->size + 7) & ~(size_t)7));
-	par->set = sim_fpset_new(s->o->states_max ? s->o->states_max :
-				 1u << 16);
-	par->pool = g_array_new(FALSE, FALSE, par->stride);
-	g_mutex_init(&par->lock);
-	g_cond_init(&par->cond);
-	par->workers = g_new0(Worker, jobs);
-	for (int i = 0; i < jobs; i++) {
-		Worker *w = &par->workers[i];
-		w->s = *s;
-		w->s.r = &w->r;
-		w->s.g = NULL;
-		w->r.complete = true;
-		w->stack = g_array_new(FALSE, FALSE, par->stride);
-		w->edges = g_array_new(FALSE, FALSE, sizeof(SimEdge));
-		w->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
-		w->flags = g_array_new(FALSE, FALSE, sizeof(Flag));
-		w->ld = sim_lockdep_new(s->p);
-	}
-	uint32_t id = sim_fpset_add(par->set, sim_visited_hash(
-		sim_world_state(init), s->hsize), &par->workers[0].ids,
-		&is_new);
-	if (add_node(&par->workers[0], id, init))
-		entry_push(par, par->pool, init, id, 0);
-	pool_changed(par);
-	return par;
 }
 
 /* Stop every worker (a bound, a model error, or the end). */
@@ -249,23 +218,27 @@ static void share(SimPar *par, Worker *w)
 	g_mutex_unlock(&par->lock);
 }
 
-/* Expand W's top entry (in CUR) by every runnable thread into CHILD. */
+/* Expand W's top entry (in CUR) by every runnable thread into CHILD:
+ * its node, then its run of edges in thread order (the graph's order);
+ * a new child with a thread to run goes on the stack, one without gets
+ * its node (and no run) here. */
 static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
 {
 	SimSearch *s = &w->s;
 	guint top = w->stack->len - 1;
 	uint32_t *h = entry_head(w->stack, top, par->stride);
 	uint32_t id = h[0], depth = h[1];
+	guint node = w->nodes->len, first = w->edges->len;
 
 	memcpy(cur, entry_world(w->stack, top, par->stride), par->wsize);
 	g_array_set_size(w->stack, top);
+	SimThreadSet en = add_node(w, id, cur);
 	/* as dfs.c: a state at the depth bound is not expanded (an entry
 	 * has a runnable thread: entry_push's callers see to it) */
 	if (depth + 1 >= s->depth_max) {
 		sim_search_bound(s, "depth-max");
 		return;
 	}
-	SimThreadSet en = sim_step_runnable(cur);
 	for (int t = 0; en >> t; t++) {
 		if (!(en >> t & 1))
 			continue;
@@ -274,7 +247,7 @@ static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
 		if (!sim_search_step(s, (SimSlot){ cur, NULL },
 				     (SimSlot){ child, NULL }, t, w->ld, &found,
 				     &progress))
-			return;
+			break;
 		uint32_t to = sim_fpset_add(par->set, sim_visited_hash(
 			sim_world_state(child), s->hsize), &w->ids, &is_new);
 		SimEdge e = { .src = id, .dst = to, .tid = (uint8_t)(t |
@@ -287,14 +260,18 @@ static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
 							      found }));
 		if (!is_new)
 			continue;
-		if (add_node(w, to, child))
+		if (sim_step_runnable(child)) {
 			entry_push(par, w->stack, child, to, depth + 1);
-		else if ((found = sim_search_terminal(s->p, child)))
-			g_array_append_val(w->flags, ((Flag){ to, TERMINAL,
-							      found }));
+		} else {
+			add_node(w, to, child);
+			if ((found = sim_search_terminal(s->p, child)))
+				g_array_append_val(w->flags, ((Flag){
+					to, TERMINAL, found }));
+		}
 		if (sim_fpset_full(par->set))
 			atomic_store(&par->grow, true);
 	}
+	g_array_index(w->nodes, Node, node).nedges = w->edges->len - first;
 }
 
 /* Publish W's bytes and check the bounds on the shared figures; true
@@ -307,6 +284,62 @@ static bool check(SimPar *par, Worker *w)
 	sim_search_note_peak(&w->s, bytes);
 	return sim_search_out_of_bounds(&w->s, sim_fpset_ids(par->set),
 					bytes);
+}
+
+/* The root, as worker W: its node and its run first of all (so
+ * sim_par_finish numbers it 0), its children into the pool. */
+static void root(SimPar *par, Worker *w)
+{
+	bool is_new;
+	uint32_t id = sim_fpset_add(par->set, sim_visited_hash(
+		sim_world_state(par->init), par->s->hsize), &w->ids, &is_new);
+
+	if (!sim_step_runnable(par->init)) {
+		add_node(w, id, par->init);
+		return;
+	}
+	entry_push(par, w->stack, par->init, id, 0);
+	if (!check(par, w)) {
+		SimWorld *cur = sim_world_dup(par->init);
+		SimWorld *child = sim_world_dup(par->init);
+		expand(par, w, cur, child);
+		g_free(cur);
+		g_free(child);
+	}
+	atomic_store(&par->stop, w->s.stop);
+	entries_move(par, w->stack, 0, w->stack->len, par->pool);
+	pool_changed(par);
+}
+
+SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
+{
+	SimPar *par = g_new0(SimPar, 1);
+
+	par->s = s;
+	par->jobs = jobs;
+	par->init = init;
+	par->wsize = init->size;
+	par->stride = (guint)(ENTRY_HEAD + ((init->size + 7) & ~(size_t)7));
+	par->set = sim_fpset_new(s->o->states_max ? s->o->states_max :
+				 1u << 16);
+	par->pool = g_array_new(FALSE, FALSE, par->stride);
+	g_mutex_init(&par->lock);
+	g_cond_init(&par->cond);
+	par->workers = g_new0(Worker, jobs);
+	for (int i = 0; i < jobs; i++) {
+		Worker *w = &par->workers[i];
+		w->s = *s;
+		w->s.r = &w->r;
+		w->s.g = NULL;
+		w->r.complete = true;
+		w->stack = g_array_new(FALSE, FALSE, par->stride);
+		w->edges = g_array_new(FALSE, FALSE, sizeof(SimEdge));
+		w->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
+		w->flags = g_array_new(FALSE, FALSE, sizeof(Flag));
+		w->ld = sim_lockdep_new(s->p);
+	}
+	root(par, &par->workers[0]);
+	return par;
 }
 
 void sim_par_work(SimPar *par)
@@ -364,24 +397,91 @@ static void fold(SimExploreResult *r, SimExploreResult *wr)
 	sim_explore_result_clear(wr);
 }
 
-/* The ids the blocks handed out, numbered densely in their order (the
- * root keeps 0): REMAP[id], and *N the states. */
-static uint32_t *renumber(const SimPar *par, uint32_t *n)
+/* The states left on stack A by a bound: nodes of W without a run. */
+static void leftovers(SimPar *par, Worker *w, GArray *a)
 {
-	uint64_t ids = sim_fpset_ids(par->set);
-	uint32_t *remap = g_new(uint32_t, MAX(ids, 1));
+	for (guint i = 0; i < a->len; i++)
+		add_node(w, entry_head(a, i, par->stride)[0],
+			 entry_world(a, i, par->stride));
+}
 
-	memset(remap, 0xff, ids * sizeof(uint32_t));
-	for (int i = 0; i < par->jobs; i++) {
-		const GArray *nodes = par->workers[i].nodes;
-		for (guint j = 0; j < nodes->len; j++)
-			remap[g_array_index(nodes, Node, j).id] = 0;
+/* The graph gathered from the workers' nodes and runs: the states are
+ * numbered in the order of their runs, worker after worker (the root,
+ * worker 0's first, is 0), so the runs laid end to end are the graph by
+ * source, each state's edges in thread order (graph.h); only the edges'
+ * destinations need renumbering.  Each worker's part is gathered on a
+ * thread of its own: the parts write disjoint ranges of the graph and
+ * of REMAP (a state has one node), and the edges read REMAP only once
+ * every part's nodes are in (two sim_pool_run calls). */
+typedef struct {
+	SimPar *par;
+	SimCsr *c;
+	SimThreadSet *enabled, *live;
+	uint32_t *remap;        /* by the set's id: the state's number */
+	uint32_t *base;         /* by worker: its first state's number */
+	uint32_t *ebase;        /* and its first edge's index */
+} Gather;
+
+static void gather_nodes(guint i, void *data)
+{
+	Gather *x = data;
+	const GArray *nodes = x->par->workers[i].nodes;
+	uint32_t v = x->base[i], e = x->ebase[i];
+
+	for (guint j = 0; j < nodes->len; j++, v++) {
+		const Node *d = &g_array_index(nodes, Node, j);
+		x->remap[d->id] = v;
+		x->enabled[v] = d->enabled;
+		x->live[v] = d->live;
+		x->c->off[v] = e;
+		e += d->nedges;
 	}
-	*n = 0;
-	for (uint64_t id = 0; id < ids; id++)
-		if (remap[id] != SIM_VISITED_NONE)
-			remap[id] = (*n)++;
-	return remap;
+}
+
+static void gather_edges(guint i, void *data)
+{
+	Gather *x = data;
+	Worker *w = &x->par->workers[i];
+	const SimEdge *e = (const SimEdge *)(void *)w->edges->data;
+	SimEdge *out = x->c->adj + x->ebase[i];
+	uint32_t v = x->base[i];
+
+	for (guint j = 0; j < w->nodes->len; j++, v++)
+		for (uint32_t k = g_array_index(w->nodes, Node, j).nedges; k;
+		     k--, e++, out++) {
+			*out = *e;
+			out->src = v;
+			out->dst = x->remap[e->dst];
+		}
+	g_array_free(w->edges, TRUE);
+}
+
+static void gather(SimPar *par, SimCsr *c, uint32_t *remap)
+{
+	SimGraph *g = par->s->g;
+	uint32_t n = 0, m = 0;
+	Gather x = { .par = par, .c = c, .remap = remap,
+		     .base = g_new(uint32_t, par->jobs),
+		     .ebase = g_new(uint32_t, par->jobs) };
+
+	leftovers(par, &par->workers[0], par->pool);
+	for (int i = 0; i < par->jobs; i++) {
+		Worker *w = &par->workers[i];
+		leftovers(par, w, w->stack);
+		x.base[i] = n;
+		x.ebase[i] = m;
+		n += w->nodes->len;
+		m += w->edges->len;
+	}
+	g_array_set_size(g->enabled, n);
+	g_array_set_size(g->live, n);
+	x.enabled = (SimThreadSet *)(void *)g->enabled->data;
+	x.live = (SimThreadSet *)(void *)g->live->data;
+	sim_csr_alloc(c, g, m);
+	sim_pool_run((guint)par->jobs, par->jobs, gather_nodes, NULL, &x);
+	sim_pool_run((guint)par->jobs, par->jobs, gather_edges, NULL, &x);
+	g_free(x.base);
+	g_free(x.ebase);
 }
 
 static int flag_cmp(const void *a, const void *b)
@@ -464,42 +564,25 @@ static void walk(SimSearch *s, const SimWorld *init, const SimCsr *c,
 void sim_par_finish(SimPar *par, SimCsr *c)
 {
 	SimSearch *s = par->s;
-	SimGraph *g = s->g;
-	uint32_t n;
-	uint32_t *remap = renumber(par, &n);
+	uint32_t *remap = g_new(uint32_t, MAX(sim_fpset_ids(par->set), 1));
 	GArray *flags = g_array_new(FALSE, FALSE, sizeof(Flag));
-	GArray **edges = g_new(GArray *, par->jobs);
 
-	g_array_set_size(g->enabled, n);
-	g_array_set_size(g->live, n);
+	gather(par, c, remap);
 	for (int i = 0; i < par->jobs; i++) {
 		Worker *w = &par->workers[i];
-		for (guint j = 0; j < w->nodes->len; j++) {
-			const Node *x = &g_array_index(w->nodes, Node, j);
-			g_array_index(g->enabled, SimThreadSet,
-				      remap[x->id]) = x->enabled;
-			g_array_index(g->live, SimThreadSet, remap[x->id]) =
-				x->live;
-		}
 		for (guint j = 0; j < w->flags->len; j++) {
 			Flag f = g_array_index(w->flags, Flag, j);
 			f.state = remap[f.state];
 			g_array_append_val(flags, f);
 		}
-		edges[i] = w->edges;
 		fold(s->r, &w->r);
 		g_array_free(w->stack, TRUE);
 		g_array_free(w->nodes, TRUE);
 		g_array_free(w->flags, TRUE);
 		sim_lockdep_free(w->ld);
 	}
-	/* the edges straight into the graph by source: never copied whole */
-	sim_csr_init_parts(c, g, edges, par->jobs, remap);
-	for (int i = 0; i < par->jobs; i++)
-		g_array_free(edges[i], TRUE);
-	g_free(edges);
 	g_free(remap);
-	s->r->states = n;
+	s->r->states = c->n;
 	s->r->store_bytes = sim_fpset_bytes(par->set);
 	if (flags->len)         /* qsort's base may not be NULL */
 		qsort(flags->data, flags->len, sizeof(Flag), flag_cmp);
