@@ -5,8 +5,9 @@
  * par.h's workers) becomes an edge between state ids (dense, the root 0:
  * the visited set's insertion order, or the order of par.c's
  * expansions), and each state keeps its runnable and unfinished threads.
- * livelock.h looks for fair cycles in it; par.c walks it in the order a
- * one-thread search would have taken, to give what that search gives.
+ * livelock.h looks for fair cycles in it; par.c walks it (on livelock's
+ * first pass) in the order a one-thread search would have taken, to give
+ * what that search gives.
  * Both read it by source (SimCsr), the edges of a state in thread order.
  */
 #ifndef SIM_GRAPH_H

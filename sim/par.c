@@ -508,57 +508,44 @@ static SimPropSet flagged(const GArray *flags, uint32_t v, int tid)
 /* What a one-thread search (dfs.c, unreduced) would have found on the
  * same graph, in the order it would have found it: the graph walked depth
  * first from the root, each state's edges in thread order, as dfs.c
- * takes them.  So every figure and path that depends on the order - the
- * first path to each property (kept when the counterexample search's
+ * takes them (livelock.c's first pass, which walks it so: a
+ * SimGraphVisit).  So every figure and path that depends on the order -
+ * the first path to each property (kept when the counterexample search's
  * budget runs out), lockdep's edges with their sequence and the site
  * where each was first seen (sited by replaying the walk's path, as
  * dfs.c does), the depth - is the one-thread search's, whatever the
  * workers' schedule: the same bytes for any N.  Only the acquisitions
  * that order an edge lockdep lacks, and the steps that flagged a
  * property, cost more than the walk itself. */
-static void walk(SimSearch *s, const SimWorld *init, const SimCsr *c,
-		 const GArray *flags)
-{
-	typedef struct { uint32_t v, next; } Up;
-	SimExploreResult *r = s->r;
-	uint8_t *seen = g_malloc0(MAX(c->n, 1));
-	Up *st = g_new(Up, s->depth_max + 1);
-	int *tids = g_new(int, s->depth_max + 1);
-	int sp = 0;
+typedef struct {
+	SimSearch *s;
+	const SimCsr *c;
+	const GArray *flags;    /* Flag, sorted */
+} Walk;
 
-	sim_search_record(s, NULL, 0, sim_search_terminal(s->p, init));
-	seen[0] = 1;
-	st[0] = (Up){ 0, c->off[0] };
-	r->depth = 1;
-	while (sp >= 0) {
-		Up *u = &st[sp];
-		if (u->next == c->off[u->v + 1]) {
-			sp--;
-			continue;
-		}
-		const SimEdge *e = &c->adj[u->next++];
-		tids[sp] = sim_edge_tid(e);
-		if (e->ld_from && sim_lockdep_would_add(s->lockdep, e->ld_to,
-							e->ld_from))
-			sim_search_replay_step(s, tids, sp, tids[sp]);
-		SimPropSet found = e->tid & SIM_EDGE_FOUND ?
-				   flagged(flags, u->v, tids[sp]) : 0;
-		if (found & ~r->found)
-			sim_search_record(s, tids, sp + 1, found);
-		if (seen[e->dst])
-			continue;
-		seen[e->dst] = 1;
-		SimPropSet stuck = flagged(flags, e->dst, TERMINAL);
-		if (stuck & ~r->found)
-			sim_search_record(s, tids, sp + 1, stuck);
-		if (!c->enabled[e->dst])
-			continue;
-		st[++sp] = (Up){ e->dst, c->off[e->dst] };
-		r->depth = MAX(r->depth, (uint32_t)sp + 1);
-	}
-	g_free(seen);
-	g_free(st);
-	g_free(tids);
+static void walk_edge(void *data, const SimEdge *e, const int *tids, int n,
+		      bool first)
+{
+	const Walk *k = data;
+	SimSearch *s = k->s;
+	SimExploreResult *r = s->r;
+	int tid = tids[n - 1];
+
+	if (e->ld_from && sim_lockdep_would_add(s->lockdep, e->ld_to,
+						e->ld_from))
+		sim_search_replay_step(s, tids, n - 1, tid);
+	SimPropSet found = e->tid & SIM_EDGE_FOUND ?
+			   flagged(k->flags, e->src, tid) : 0;
+	if (found & ~r->found)
+		sim_search_record(s, tids, n, found);
+	if (!first)
+		return;
+	SimPropSet stuck = flagged(k->flags, e->dst, TERMINAL);
+	if (stuck & ~r->found)
+		sim_search_record(s, tids, n, stuck);
+	/* dfs.c's stack holds the states with a thread to run */
+	if (k->c->enabled[e->dst])
+		r->depth = MAX(r->depth, (uint32_t)n + 1);
 }
 
 void sim_par_finish(SimPar *par, SimCsr *c)
@@ -586,10 +573,16 @@ void sim_par_finish(SimPar *par, SimCsr *c)
 	s->r->store_bytes = sim_fpset_bytes(par->set);
 	if (flags->len)         /* qsort's base may not be NULL */
 		qsort(flags->data, flags->len, sizeof(Flag), flag_cmp);
-	if (s->r->model_error)
+	if (s->r->model_error) {
 		s->stop = true;
-	else
-		walk(s, par->init, c, flags);
+	} else {
+		Walk k = { s, c, flags };
+		SimGraphVisit v = { walk_edge, &k };
+		sim_search_record(s, NULL, 0,
+				  sim_search_terminal(s->p, par->init));
+		s->r->depth = 1;
+		sim_livelock_check(s, c, &v);
+	}
 	g_array_free(flags, TRUE);
 	sim_fpset_free(par->set);
 	g_array_free(par->pool, TRUE);
