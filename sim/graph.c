@@ -70,21 +70,21 @@ static void sort_by_thread(SimEdge *e, uint32_t n)
 	}
 }
 
-void sim_csr_alloc(SimCsr *c, const SimGraph *g, uint32_t m)
+void sim_csr_alloc(SimCsr *c, const SimGraph *g, SimEdge *adj, uint32_t m)
 {
 	c->n = g->enabled->len;
 	c->enabled = (const SimThreadSet *)(void *)g->enabled->data;
 	c->live = (const SimThreadSet *)(void *)g->live->data;
 	c->off = g_new(uint32_t, c->n + 1);
 	c->off[c->n] = m;
-	c->adj = g_new(SimEdge, MAX(m, 1));
+	c->adj = adj ? adj : g_new(SimEdge, MAX(m, 1));
 }
 
 void sim_csr_init(SimCsr *c, const SimGraph *g)
 {
 	const SimEdge *e = (const SimEdge *)(void *)g->edges->data;
 
-	sim_csr_alloc(c, g, g->edges->len);
+	sim_csr_alloc(c, g, NULL, g->edges->len);
 	memset(c->off, 0, sizeof(uint32_t) * (c->n + 1));
 	for (guint i = 0; i < g->edges->len; i++)
 		c->off[e[i].src + 1]++;

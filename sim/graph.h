@@ -75,9 +75,11 @@ typedef struct {
 
 void sim_csr_init(SimCsr *c, const SimGraph *g);
 
-/* sim_csr_alloc - C over G's states with room for M edges, off[n] = M:
- * for a caller that lays the edges out itself (par.c's workers' runs). */
-void sim_csr_alloc(SimCsr *c, const SimGraph *g, uint32_t m);
+/* sim_csr_alloc - C over G's states with room for M edges in ADJ (taken
+ * over from g_malloc: sim_csr_free frees it; NULL: allocated here),
+ * off[n] = M: for a caller that lays the edges out itself (par.c's
+ * workers' runs). */
+void sim_csr_alloc(SimCsr *c, const SimGraph *g, SimEdge *adj, uint32_t m);
 void sim_csr_free(SimCsr *c);
 
 #endif

@@ -41,6 +41,8 @@ typedef struct {
 	SimSearch s;            /* the pass's, with a result of its own */
 	SimExploreResult r;
 	SimLockdep *ld;         /* for the edges' acquisitions only */
+	SimWorld *cur;          /* the state being expanded */
+	SimWorld **kids;        /* its children, a runnable thread each */
 	GArray *stack;          /* entries to expand, the top last */
 	GArray *edges;          /* SimEdge */
 	GArray *nodes;          /* Node: in the order of their runs */
@@ -218,21 +220,34 @@ static void share(SimPar *par, Worker *w)
 	g_mutex_unlock(&par->lock);
 }
 
-/* Expand W's top entry (in CUR) by every runnable thread into CHILD:
- * its node, then its run of edges in thread order (the graph's order);
- * a new child with a thread to run goes on the stack, one without gets
- * its node (and no run) here. */
-static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
+/* A step of the state being expanded, taken before any of its
+ * siblings' fingerprints is added. */
+typedef struct {
+	SimEdge e;              /* but its destination */
+	SimPropSet found;
+	uint64_t fp;
+} Kid;
+
+/* Expand W's top entry by every runnable thread: its node, then its run
+ * of edges in thread order (the graph's order); a new child with a
+ * thread to run goes on the stack, one without gets its node (and no
+ * run) here.  Every child is stepped and hashed, and the set's slot where
+ * its probe starts prefetched, before the first is added: the adds then
+ * wait for one cache miss at a time no more (the set is large and its
+ * probes random). */
+static void expand(SimPar *par, Worker *w)
 {
 	SimSearch *s = &w->s;
 	guint top = w->stack->len - 1;
 	uint32_t *h = entry_head(w->stack, top, par->stride);
 	uint32_t id = h[0], depth = h[1];
 	guint node = w->nodes->len, first = w->edges->len;
+	Kid kid[SIM_THREADS_MAX];
+	int nk = 0;
 
-	memcpy(cur, entry_world(w->stack, top, par->stride), par->wsize);
+	memcpy(w->cur, entry_world(w->stack, top, par->stride), par->wsize);
 	g_array_set_size(w->stack, top);
-	SimThreadSet en = add_node(w, id, cur);
+	SimThreadSet en = add_node(w, id, w->cur);
 	/* as dfs.c: a state at the depth bound is not expanded (an entry
 	 * has a runnable thread: entry_push's callers see to it) */
 	if (depth + 1 >= s->depth_max) {
@@ -240,33 +255,42 @@ static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
 		return;
 	}
 	for (int t = 0; en >> t; t++) {
+		Kid *k = &kid[nk];
+		bool progress;
 		if (!(en >> t & 1))
 			continue;
-		SimPropSet found;
-		bool progress, is_new;
-		if (!sim_search_step(s, (SimSlot){ cur, NULL },
-				     (SimSlot){ child, NULL }, t, w->ld, &found,
-				     &progress))
+		if (!sim_search_step(s, (SimSlot){ w->cur, NULL },
+				     (SimSlot){ w->kids[nk], NULL }, t, w->ld,
+				     &k->found, &progress))
 			break;
-		uint32_t to = sim_fpset_add(par->set, sim_visited_hash(
-			sim_world_state(child), s->hsize), &w->ids, &is_new);
-		SimEdge e = { .src = id, .dst = to, .tid = (uint8_t)(t |
+		k->e = (SimEdge){ .src = id, .tid = (uint8_t)(t |
 			   (progress ? SIM_EDGE_PROGRESS : 0) |
-			   (found ? SIM_EDGE_FOUND : 0)) };
-		sim_lockdep_take_event(w->ld, &e.ld_to, &e.ld_from);
+			   (k->found ? SIM_EDGE_FOUND : 0)) };
+		sim_lockdep_take_event(w->ld, &k->e.ld_to, &k->e.ld_from);
+		k->fp = sim_visited_hash(sim_world_state(w->kids[nk]),
+					 s->hsize);
+		sim_fpset_prefetch(par->set, k->fp);
+		nk++;
+	}
+	for (int i = 0; i < nk; i++) {
+		const SimWorld *child = w->kids[i];
+		SimEdge e = kid[i].e;
+		SimPropSet found = kid[i].found;
+		bool is_new;
+		e.dst = sim_fpset_add(par->set, kid[i].fp, &w->ids, &is_new);
 		g_array_append_val(w->edges, e);
 		if (found)
-			g_array_append_val(w->flags, ((Flag){ id, (uint8_t)t,
-							      found }));
+			g_array_append_val(w->flags, ((Flag){
+				id, (uint8_t)sim_edge_tid(&e), found }));
 		if (!is_new)
 			continue;
 		if (sim_step_runnable(child)) {
-			entry_push(par, w->stack, child, to, depth + 1);
+			entry_push(par, w->stack, child, e.dst, depth + 1);
 		} else {
-			add_node(w, to, child);
+			add_node(w, e.dst, child);
 			if ((found = sim_search_terminal(s->p, child)))
 				g_array_append_val(w->flags, ((Flag){
-					to, TERMINAL, found }));
+					e.dst, TERMINAL, found }));
 		}
 		if (sim_fpset_full(par->set))
 			atomic_store(&par->grow, true);
@@ -299,13 +323,8 @@ static void root(SimPar *par, Worker *w)
 		return;
 	}
 	entry_push(par, w->stack, par->init, id, 0);
-	if (!check(par, w)) {
-		SimWorld *cur = sim_world_dup(par->init);
-		SimWorld *child = sim_world_dup(par->init);
-		expand(par, w, cur, child);
-		g_free(cur);
-		g_free(child);
-	}
+	if (!check(par, w))
+		expand(par, w);
 	atomic_store(&par->stop, w->s.stop);
 	entries_move(par, w->stack, 0, w->stack->len, par->pool);
 	pool_changed(par);
@@ -337,6 +356,11 @@ SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
 		w->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
 		w->flags = g_array_new(FALSE, FALSE, sizeof(Flag));
 		w->ld = sim_lockdep_new(s->p);
+		/* a step copies the state only (world.h): whole worlds */
+		w->cur = sim_world_dup(init);
+		w->kids = g_new(SimWorld *, init->nthreads);
+		for (int t = 0; t < init->nthreads; t++)
+			w->kids[t] = sim_world_dup(init);
 	}
 	root(par, &par->workers[0]);
 	return par;
@@ -347,9 +371,6 @@ void sim_par_work(SimPar *par)
 	int i = atomic_fetch_add(&par->joined, 1);
 	g_assert(i < par->jobs);
 	Worker *w = &par->workers[i];
-	/* a step copies the state only (world.h): start from whole worlds */
-	SimWorld *cur = sim_world_dup(par->init);
-	SimWorld *child = sim_world_dup(par->init);
 
 	g_mutex_lock(&par->lock);
 	bool late = par->finished;
@@ -365,7 +386,7 @@ void sim_par_work(SimPar *par)
 		    (n % CHECK_EVERY == 0 && check(par, w)))
 			break;
 		share(par, w);
-		expand(par, w, cur, child);
+		expand(par, w);
 		if (w->s.stop)
 			break;
 	}
@@ -377,8 +398,6 @@ void sim_par_work(SimPar *par)
 		g_cond_broadcast(&par->cond);
 		g_mutex_unlock(&par->lock);
 	}
-	g_free(cur);
-	g_free(child);
 }
 
 /* Worker W's figures, bound and model error into R. */
@@ -409,10 +428,13 @@ static void leftovers(SimPar *par, Worker *w, GArray *a)
  * numbered in the order of their runs, worker after worker (the root,
  * worker 0's first, is 0), so the runs laid end to end are the graph by
  * source, each state's edges in thread order (graph.h); only the edges'
- * destinations need renumbering.  Each worker's part is gathered on a
- * thread of its own: the parts write disjoint ranges of the graph and
- * of REMAP (a state has one node), and the edges read REMAP only once
- * every part's nodes are in (two sim_pool_run calls). */
+ * destinations need renumbering, and worker 0's edges are already where
+ * they go: its array, grown to hold the others' after them (a large
+ * block's realloc remaps its pages rather than copying them), becomes
+ * the graph's.  Each worker's part is gathered on a thread of its own:
+ * the parts write disjoint ranges of the graph and of REMAP (a state has
+ * one node), and the edges read REMAP only once every part's nodes are
+ * in (two sim_pool_run calls). */
 typedef struct {
 	SimPar *par;
 	SimCsr *c;
@@ -420,6 +442,7 @@ typedef struct {
 	uint32_t *remap;        /* by the set's id: the state's number */
 	uint32_t *base;         /* by worker: its first state's number */
 	uint32_t *ebase;        /* and its first edge's index */
+	const SimEdge **edges;  /* and its edges (worker 0's: in place) */
 } Gather;
 
 static void gather_nodes(guint i, void *data)
@@ -441,8 +464,8 @@ static void gather_nodes(guint i, void *data)
 static void gather_edges(guint i, void *data)
 {
 	Gather *x = data;
-	Worker *w = &x->par->workers[i];
-	const SimEdge *e = (const SimEdge *)(void *)w->edges->data;
+	const Worker *w = &x->par->workers[i];
+	const SimEdge *e = x->edges[i];
 	SimEdge *out = x->c->adj + x->ebase[i];
 	uint32_t v = x->base[i];
 
@@ -453,7 +476,6 @@ static void gather_edges(guint i, void *data)
 			out->src = v;
 			out->dst = x->remap[e->dst];
 		}
-	g_array_free(w->edges, TRUE);
 }
 
 static void gather(SimPar *par, SimCsr *c, uint32_t *remap)
@@ -462,7 +484,8 @@ static void gather(SimPar *par, SimCsr *c, uint32_t *remap)
 	uint32_t n = 0, m = 0;
 	Gather x = { .par = par, .c = c, .remap = remap,
 		     .base = g_new(uint32_t, par->jobs),
-		     .ebase = g_new(uint32_t, par->jobs) };
+		     .ebase = g_new(uint32_t, par->jobs),
+		     .edges = g_new(const SimEdge *, par->jobs) };
 
 	leftovers(par, &par->workers[0], par->pool);
 	for (int i = 0; i < par->jobs; i++) {
@@ -477,11 +500,19 @@ static void gather(SimPar *par, SimCsr *c, uint32_t *remap)
 	g_array_set_size(g->live, n);
 	x.enabled = (SimThreadSet *)(void *)g->enabled->data;
 	x.live = (SimThreadSet *)(void *)g->live->data;
-	sim_csr_alloc(c, g, m);
+	sim_csr_alloc(c, g, g_renew(SimEdge, (SimEdge *)(void *)g_array_free(
+		par->workers[0].edges, FALSE), MAX(m, 1)), m);
+	x.edges[0] = c->adj;
+	for (int i = 1; i < par->jobs; i++)
+		x.edges[i] = (const SimEdge *)(void *)
+			     par->workers[i].edges->data;
 	sim_pool_run((guint)par->jobs, par->jobs, gather_nodes, NULL, &x);
 	sim_pool_run((guint)par->jobs, par->jobs, gather_edges, NULL, &x);
+	for (int i = 1; i < par->jobs; i++)
+		g_array_free(par->workers[i].edges, TRUE);
 	g_free(x.base);
 	g_free(x.ebase);
+	g_free(x.edges);
 }
 
 static int flag_cmp(const void *a, const void *b)
@@ -551,6 +582,7 @@ static void walk_edge(void *data, const SimEdge *e, const int *tids, int n,
 void sim_par_finish(SimPar *par, SimCsr *c)
 {
 	SimSearch *s = par->s;
+	const SimWorld *init = par->init;
 	uint32_t *remap = g_new(uint32_t, MAX(sim_fpset_ids(par->set), 1));
 	GArray *flags = g_array_new(FALSE, FALSE, sizeof(Flag));
 
@@ -567,10 +599,21 @@ void sim_par_finish(SimPar *par, SimCsr *c)
 		g_array_free(w->nodes, TRUE);
 		g_array_free(w->flags, TRUE);
 		sim_lockdep_free(w->ld);
+		g_free(w->cur);
+		for (int t = 0; t < init->nthreads; t++)
+			g_free(w->kids[t]);
+		g_free(w->kids);
 	}
 	g_free(remap);
 	s->r->states = c->n;
 	s->r->store_bytes = sim_fpset_bytes(par->set);
+	/* all but the graph freed before the analysis allocates over it */
+	sim_fpset_free(par->set);
+	g_array_free(par->pool, TRUE);
+	g_mutex_clear(&par->lock);
+	g_cond_clear(&par->cond);
+	g_free(par->workers);
+	g_free(par);
 	if (flags->len)         /* qsort's base may not be NULL */
 		qsort(flags->data, flags->len, sizeof(Flag), flag_cmp);
 	if (s->r->model_error) {
@@ -578,16 +621,9 @@ void sim_par_finish(SimPar *par, SimCsr *c)
 	} else {
 		Walk k = { s, c, flags };
 		SimGraphVisit v = { walk_edge, &k };
-		sim_search_record(s, NULL, 0,
-				  sim_search_terminal(s->p, par->init));
+		sim_search_record(s, NULL, 0, sim_search_terminal(s->p, init));
 		s->r->depth = 1;
 		sim_livelock_check(s, c, &v);
 	}
 	g_array_free(flags, TRUE);
-	sim_fpset_free(par->set);
-	g_array_free(par->pool, TRUE);
-	g_mutex_clear(&par->lock);
-	g_cond_clear(&par->cond);
-	g_free(par->workers);
-	g_free(par);
 }
