@@ -232,9 +232,9 @@ typedef struct {
  * of edges in thread order (the graph's order); a new child with a
  * thread to run goes on the stack, one without gets its node (and no
  * run) here.  Every child is stepped and hashed, and the set's slot where
- * its probe starts prefetched, before the first is added: the adds then
- * wait for one cache miss at a time no more (the set is large and its
- * probes random). */
+ * its probe starts prefetched, before the first is added: the set is
+ * large and its probes random, so the adds' cache misses then overlap
+ * instead of coming one after another. */
 static void expand(SimPar *par, Worker *w)
 {
 	SimSearch *s = &w->s;
@@ -255,10 +255,10 @@ static void expand(SimPar *par, Worker *w)
 		return;
 	}
 	for (int t = 0; en >> t; t++) {
-		Kid *k = &kid[nk];
-		bool progress;
 		if (!(en >> t & 1))
 			continue;
+		Kid *k = &kid[nk];
+		bool progress;
 		if (!sim_search_step(s, (SimSlot){ w->cur, NULL },
 				     (SimSlot){ w->kids[nk], NULL }, t, w->ld,
 				     &k->found, &progress))
