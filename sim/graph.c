@@ -9,20 +9,23 @@ G_STATIC_ASSERT(sizeof(SimEdge) == 12);        /* the lockdep fields fill
 						 * what was padding */
 G_STATIC_ASSERT(SIM_THREADS_MAX <= 64);         /* a tid in 6 bits */
 
-/* What the graph may cost by the end of the search, charged to
- * --memory-max as it grows: the arrays (a GArray holds up to twice its
- * length while it doubles) and what the analyses allocate over them (the
- * graph again by source, and Tarjan's six words per state), so the bound
- * holds through the analysis and not only the search. */
+/* What the graph may cost by the end of the search beside its edges as
+ * recorded: the states' arrays (a GArray holds up to twice its length
+ * while it doubles) and what the analyses allocate over them (the edges
+ * again by source, and Tarjan's eight words per state with the walk's
+ * path), so the bound holds through the analysis and not only the
+ * search. */
 uint64_t sim_graph_cost(uint64_t m, uint64_t n)
 {
-	return 2 * m * sizeof(SimEdge) + 2 * 2 * n * sizeof(SimThreadSet) +
-	       m * sizeof(SimEdge) + n * 8 * sizeof(uint32_t);
+	return 2 * 2 * n * sizeof(SimThreadSet) + m * sizeof(SimEdge) +
+	       n * 8 * sizeof(uint32_t);
 }
 
+/* and G's edges, through their next doubling */
 uint64_t sim_graph_bytes(const SimGraph *g)
 {
-	return g ? sim_graph_cost(g->edges->len, g->enabled->len) : 0;
+	return g ? 2 * (uint64_t)g->edges->len * sizeof(SimEdge) +
+		   sim_graph_cost(g->edges->len, g->enabled->len) : 0;
 }
 
 void sim_graph_threads(const SimWorld *w, SimThreadSet *en,

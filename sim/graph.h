@@ -57,7 +57,9 @@ void sim_graph_add_state(SimGraph *g, const SimWorld *w);
  * to --memory-max as it grows (0 for NULL). */
 uint64_t sim_graph_bytes(const SimGraph *g);
 
-/* sim_graph_cost - the same for a graph of M edges and N states. */
+/* sim_graph_cost - the same for a graph of M edges and N states but the
+ * edges as recorded, which the caller charges (par.c's workers hold them
+ * in arrays of their own, one of which becomes the graph's by source). */
 uint64_t sim_graph_cost(uint64_t m, uint64_t n);
 
 /* The graph by source: off[v] .. off[v + 1] index adj, each state's
