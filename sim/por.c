@@ -926,24 +926,28 @@ static SimFuture future_of(const Futures *fx, const SimProgram *p,
 }
 
 /* U's futures cut at one lock (Futures), kept as frozen_by() asks for
- * them (SimCuts): SLOT maps a cut's index in Futures.at to its entry. */
+ * them (SimCuts): SLOT maps a cut's index in Futures.at to its entry.
+ * Without a memo the cut is made in SCRATCH. */
 typedef struct {
 	SimCuts *cuts;
 	const int8_t *slot;
 } CutMemo;
 
-static SimFuture cut_future(const Futures *fx, const SimProgram *p,
-			    uint8_t *const *ok, const SimWorld *w, int u,
-			    int k, CutMemo *memo)
+static const SimFuture *cut_future(const Futures *fx, const SimProgram *p,
+				   uint8_t *const *ok, const SimWorld *w,
+				   int u, int k, CutMemo *memo,
+				   SimFuture *scratch)
 {
-	if (!memo)
-		return future_in(fx->at[k], p, ok, w, u);
+	if (!memo) {
+		*scratch = future_in(fx->at[k], p, ok, w, u);
+		return scratch;
+	}
 	int i = memo->slot[k];
 	if (!(memo->cuts->known >> i & 1)) {
 		memo->cuts->cut[i] = future_in(fx->at[k], p, ok, w, u);
 		memo->cuts->known |= 1u << i;
 	}
-	return memo->cuts->cut[i];
+	return &memo->cuts->cut[i];
 }
 
 /* The cuts a thread X holding locks imposes on the others (frozen_by),
@@ -983,39 +987,40 @@ static void holds_of(const Futures *fx, const SimProgram *p,
 	}
 }
 
-/* What U (whose whole future is F) may do on paths on which a thread
- * holding HS does not step: up to its first acquisition of one of those
- * locks that would sleep (Futures).  Each such lock gives an
+/* What U (whose whole future is *F) may do on paths on which a thread
+ * holding HS does not step, into *F: up to its first acquisition of one
+ * of those locks that would sleep (Futures).  Each such lock gives an
  * over-approximation of that; their intersection is one too.  A thread
  * a handoff granted a lock (holds it, but for the step returning from
  * the call) is taken whole.  MEMO: U's cut futures so far, or NULL. */
-static SimFuture frozen_in(const Futures *fx, const SimProgram *p,
-			   uint8_t *const *ok, const SimWorld *w,
-			   const Holds *hs, int u, SimFuture f, CutMemo *memo)
+static void frozen_in(const Futures *fx, const SimProgram *p,
+		      uint8_t *const *ok, const SimWorld *w, const Holds *hs,
+		      int u, SimFuture *f, CutMemo *memo)
 {
 	const SimThread *tu = sim_thread(w, u);
+	SimFuture scratch;
 
-	if (!f.live || tu->granted)
-		return f;
+	if (!f->live || tu->granted)
+		return;
 	for (int i = 0; i < hs->n; i++) {
 		int c = hs->h[i].c;
 		/* no acquisition of it ahead (that would sleep), or not of
 		 * that instance: the cut is the whole */
-		if (!(f.locks >> c & 1) ||
+		if (!(f->locks >> c & 1) ||
 		    (hs->h[i].proc >= 0 && hs->h[i].proc != tu->proc) ||
-		    (hs->h[i].excl && !(f.xlocks >> c & 1)))
+		    (hs->h[i].excl && !(f->xlocks >> c & 1)))
 			continue;
-		SimFuture g = cut_future(fx, p, ok, w, u, hs->h[i].k, memo);
-		f.rd &= g.rd;
-		f.wr &= g.wr;
-		f.locks &= g.locks;
-		f.xlocks &= g.xlocks;
-		f.maps &= g.maps;
-		f.enters &= g.enters;
-		f.leaves &= g.leaves;
-		f.excuses &= g.excuses;
+		const SimFuture *g = cut_future(fx, p, ok, w, u, hs->h[i].k,
+						memo, &scratch);
+		f->rd &= g->rd;
+		f->wr &= g->wr;
+		f->locks &= g->locks;
+		f->xlocks &= g->xlocks;
+		f->maps &= g->maps;
+		f->enters &= g->enters;
+		f->leaves &= g->leaves;
+		f->excuses &= g->excuses;
 	}
-	return f;
 }
 
 /* U's future F frozen by thread X's locks (frozen_in). */
@@ -1026,7 +1031,8 @@ static SimFuture frozen_by(const Futures *fx, const SimProgram *p,
 	Holds hs;
 
 	holds_of(fx, p, w, x, &hs);
-	return frozen_in(fx, p, ok, w, &hs, u, f, memo);
+	frozen_in(fx, p, ok, w, &hs, u, &f, memo);
+	return f;
 }
 
 static bool data_dep(uint64_t rd1, uint64_t wr1, uint64_t rd2, uint64_t wr2)
@@ -1290,8 +1296,9 @@ static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 		 * X holds a lock that cuts) */
 		if (hs->n) {
 			CutMemo memo = { d->cuts[u], por->slot };
-			SimFuture f = frozen_in(&por->fx, por->p, por->reach, w,
-						hs, u, fut[u], &memo);
+			SimFuture f = fut[u];
+			frozen_in(&por->fx, por->p, por->reach, w, hs, u, &f,
+				  &memo);
 			if (!dep_future(por->p, &fp[x], &f, proc, d->brd[x]))
 				continue;
 		}
