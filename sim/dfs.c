@@ -8,7 +8,11 @@
  * thread but the one that stepped and those it woke.  Those two arrays
  * are sized by the scenario's threads, not SIM_THREADS_MAX, in one
  * allocation each for the whole stack: the frames of a 4-thread search
- * are a few cache lines each, not 4 KB on a page of their own.
+ * are a few cache lines each, not 4 KB on a page of their own.  A
+ * thread's cut futures (SimCuts) depend on the same, but are filled
+ * lazily: a frame points to those of the frame where the thread last
+ * stepped, below it on the stack, so what one state computes serves
+ * every state above it in which the thread has not stepped again.
  */
 #include <string.h>
 #include "dfs.h"
@@ -27,6 +31,10 @@ typedef struct {
 	int8_t order[SIM_THREADS_MAX];     /* with order_seed: choice order */
 	SimFp *fp;              /* [nthreads]: of the enabled threads (POR) */
 	SimFuture *fut;         /* [nthreads]: of every thread (with POR) */
+	SimCuts **cuts;         /* [nthreads]: of every thread, in this frame's
+				 * own[] or an ancestor's (with POR) */
+	SimCuts *own;           /* [nthreads]: of the threads that stepped
+				 * into this frame */
 } Frame;
 
 /* Fill F's runnable set, and with POR its footprints, futures and ample
@@ -38,7 +46,8 @@ typedef struct {
  * freeing a block fsync_pending: neither is read by them), so they are
  * copied from the parent for every thread but VIA and those the step
  * made runnable, and but footprints that depend on more and that VIA's
- * step may have changed (sim_por_fp_kept).  The
+ * step may have changed (sim_por_fp_kept); a kept reader's sharing is
+ * set anew (sim_por_fp_reshare).  The
  * op-boundary reads of a footprint (SimFp.brd) depend on which pgoffs
  * have a PTE or a page: sim_por_ample refreshes them for every state
  * with a choice, the only states whose footprints are compared
@@ -61,13 +70,24 @@ static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 		if (parent && via >= 0 && (parent->enabled >> t & 1) &&
 		    !sim_por_fp_kept(&parent->fp[t], &parent->fp[via]))
 			fresh |= SIM_TSET(t);
-		if (f->enabled >> t & 1)
-			f->fp[t] = (fresh >> t & 1) ?
-				   sim_por_next_fp(s->por, w, t) : parent->fp[t];
-		f->fut[t] = (parent && via >= 0 && t != via) ? parent->fut[t] :
-			    sim_por_future(s->por, w, t);
+		if ((f->enabled >> t & 1) && (fresh >> t & 1)) {
+			f->fp[t] = sim_por_step_fp(s->por, w, t);
+		} else if (f->enabled >> t & 1) {
+			f->fp[t] = parent->fp[t];
+			if (f->fp[t].reader)
+				sim_por_fp_reshare(w, &f->fp[t]);
+		}
+		if (parent && via >= 0 && t != via) {
+			f->fut[t] = parent->fut[t];
+			f->cuts[t] = parent->cuts[t];
+		} else {
+			f->fut[t] = sim_por_future(s->por, w, t);
+			f->own[t].known = 0;
+			f->cuts[t] = &f->own[t];
+		}
 	}
-	f->ample = sim_por_ample(s->por, w, f->enabled, f->fp, f->fut);
+	f->ample = sim_por_ample(s->por, w, f->enabled, f->fp, f->fut,
+				 f->cuts);
 }
 
 typedef struct {
@@ -277,14 +297,24 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	d.st = g_new0(Frame, n);
 	SimFp *fps = g_new0(SimFp, n * nt);
 	SimFuture *futs = g_new0(SimFuture, n * nt);
+	size_t ncuts = s->por ? (size_t)sim_por_cuts(s->por) : 0;
+	SimCuts **cutp = g_new0(SimCuts *, n * nt);
+	SimCuts *owns = g_new0(SimCuts, n * nt);
+	SimFuture *cutf = g_new0(SimFuture, n * nt * ncuts);
 	SimSlot *slots = sim_slots_new(s, init, n, false);
 	for (uint32_t i = 0; i < n; i++) {
 		d.st[i].w = slots[i].w;
 		d.st[i].fp = fps + i * nt;
 		d.st[i].fut = futs + i * nt;
+		d.st[i].cuts = cutp + i * nt;
+		d.st[i].own = owns + i * nt;
+		for (size_t t = 0; t < nt; t++)
+			owns[i * nt + t].cut = cutf + (i * nt + t) * ncuts;
 	}
-	s->extra_bytes = (sizeof(Frame) + (sizeof(SimFp) + sizeof(SimFuture)) *
-			  nt) * n + sim_slots_bytes(s, init, n, false);
+	s->extra_bytes = (sizeof(Frame) + (sizeof(SimFp) + sizeof(SimFuture) +
+			  sizeof(SimCuts *) + sizeof(SimCuts) +
+			  sizeof(SimFuture) * ncuts) * nt) * n +
+			 sim_slots_bytes(s, init, n, false);
 	uint32_t id = sim_visited_add(d.vis, sim_world_state(init), &is_new);
 	if (s->g)
 		sim_graph_add_state(s->g, init);
@@ -298,5 +328,8 @@ void sim_dfs_run(SimSearch *s, const SimWorld *init)
 	sim_slots_free(slots);
 	g_free(fps);
 	g_free(futs);
+	g_free(cutp);
+	g_free(owns);
+	g_free(cutf);
 	g_free(d.st);
 }

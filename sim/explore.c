@@ -9,7 +9,9 @@
  *      the program can cycle at all: then it is the unreduced search,
  *      which livelock needs, recording the graph (graph.h), on one
  *      thread (dfs.h) or with --jobs on several (par.h);
- *   2. livelock (livelock.h) on that graph;
+ *   2. livelock (livelock.h) on that graph (with --jobs, par.h's
+ *      sim_par_finish runs it, its walk in the one-thread order riding
+ *      on the check's first pass);
  *   3. counterexample minimisation (cex.h) for every property found but
  *      the graph's (lock-order, wait-order) and livelock's, again for
  *      whatever the minimised paths pass on the way, until nothing new.
@@ -66,9 +68,9 @@ static void explore_exhaustive(SimSearch *s, const SimWorld *init)
 	} else {
 		sim_dfs_run(s, init);
 		sim_csr_init(&c, &g);
+		if (!s->r->model_error)
+			sim_livelock_check(s, &c, NULL);
 	}
-	if (!s->r->model_error)
-		sim_livelock_check(s, &c);
 	sim_csr_free(&c);
 	sim_graph_free(&g);
 	s->g = NULL;

@@ -9,20 +9,23 @@ G_STATIC_ASSERT(sizeof(SimEdge) == 12);        /* the lockdep fields fill
 						 * what was padding */
 G_STATIC_ASSERT(SIM_THREADS_MAX <= 64);         /* a tid in 6 bits */
 
-/* What the graph may cost by the end of the search, charged to
- * --memory-max as it grows: the arrays (a GArray holds up to twice its
- * length while it doubles) and what the analyses allocate over them (the
- * graph again by source, and Tarjan's six words per state), so the bound
- * holds through the analysis and not only the search. */
+/* What the graph may cost by the end of the search beside its edges as
+ * recorded: the states' arrays (a GArray holds up to twice its length
+ * while it doubles) and what the analyses allocate over them (the edges
+ * again by source, and Tarjan's eight words per state with the walk's
+ * path), so the bound holds through the analysis and not only the
+ * search. */
 uint64_t sim_graph_cost(uint64_t m, uint64_t n)
 {
-	return 2 * m * sizeof(SimEdge) + 2 * 2 * n * sizeof(SimThreadSet) +
-	       m * sizeof(SimEdge) + n * 8 * sizeof(uint32_t);
+	return 2 * 2 * n * sizeof(SimThreadSet) + m * sizeof(SimEdge) +
+	       n * 8 * sizeof(uint32_t);
 }
 
+/* and G's edges, through their next doubling */
 uint64_t sim_graph_bytes(const SimGraph *g)
 {
-	return g ? sim_graph_cost(g->edges->len, g->enabled->len) : 0;
+	return g ? 2 * (uint64_t)g->edges->len * sizeof(SimEdge) +
+		   sim_graph_cost(g->edges->len, g->enabled->len) : 0;
 }
 
 void sim_graph_threads(const SimWorld *w, SimThreadSet *en,
@@ -70,44 +73,32 @@ static void sort_by_thread(SimEdge *e, uint32_t n)
 	}
 }
 
-void sim_csr_init_parts(SimCsr *c, const SimGraph *g, GArray *const *parts,
-			int nparts, const uint32_t *remap)
+void sim_csr_alloc(SimCsr *c, const SimGraph *g, SimEdge *adj, uint32_t m)
 {
-	uint64_t m = 0;
-
 	c->n = g->enabled->len;
 	c->enabled = (const SimThreadSet *)(void *)g->enabled->data;
 	c->live = (const SimThreadSet *)(void *)g->live->data;
-	c->off = g_new0(uint32_t, c->n + 1);
-	for (int p = 0; p < nparts; p++) {
-		const SimEdge *e = (const SimEdge *)(void *)parts[p]->data;
-		for (guint i = 0; i < parts[p]->len; i++)
-			c->off[(remap ? remap[e[i].src] : e[i].src) + 1]++;
-		m += parts[p]->len;
-	}
-	c->adj = g_new(SimEdge, MAX(m, 1));
-	for (uint32_t v = 0; v < c->n; v++)
-		c->off[v + 1] += c->off[v];
-	uint32_t *pos = g_memdup2(c->off, sizeof(uint32_t) * c->n);
-	for (int p = 0; p < nparts; p++) {
-		const SimEdge *e = (const SimEdge *)(void *)parts[p]->data;
-		for (guint i = 0; i < parts[p]->len; i++) {
-			SimEdge x = e[i];
-			if (remap) {
-				x.src = remap[x.src];
-				x.dst = remap[x.dst];
-			}
-			c->adj[pos[x.src]++] = x;
-		}
-	}
-	g_free(pos);
-	for (uint32_t v = 0; v < c->n; v++)
-		sort_by_thread(c->adj + c->off[v], c->off[v + 1] - c->off[v]);
+	c->off = g_new(uint32_t, c->n + 1);
+	c->off[c->n] = m;
+	c->adj = adj ? adj : g_new(SimEdge, MAX(m, 1));
 }
 
 void sim_csr_init(SimCsr *c, const SimGraph *g)
 {
-	sim_csr_init_parts(c, g, &g->edges, 1, NULL);
+	const SimEdge *e = (const SimEdge *)(void *)g->edges->data;
+
+	sim_csr_alloc(c, g, NULL, g->edges->len);
+	memset(c->off, 0, sizeof(uint32_t) * (c->n + 1));
+	for (guint i = 0; i < g->edges->len; i++)
+		c->off[e[i].src + 1]++;
+	for (uint32_t v = 0; v < c->n; v++)
+		c->off[v + 1] += c->off[v];
+	uint32_t *pos = g_memdup2(c->off, sizeof(uint32_t) * c->n);
+	for (guint i = 0; i < g->edges->len; i++)
+		c->adj[pos[e[i].src]++] = e[i];
+	g_free(pos);
+	for (uint32_t v = 0; v < c->n; v++)
+		sort_by_thread(c->adj + c->off[v], c->off[v + 1] - c->off[v]);
 }
 
 void sim_csr_free(SimCsr *c)

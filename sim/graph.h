@@ -3,10 +3,11 @@
  *
  * Every transition an unreduced search takes (dfs.h with s->g set, or
  * par.h's workers) becomes an edge between state ids (dense, the root 0:
- * the visited set's insertion order, or par.c's renumbering of its id
- * blocks), and each state keeps its runnable and unfinished threads.
- * livelock.h looks for fair cycles in it; par.c walks it in the order a
- * one-thread search would have taken, to give what that search gives.
+ * the visited set's insertion order, or the order of par.c's
+ * expansions), and each state keeps its runnable and unfinished threads.
+ * livelock.h looks for fair cycles in it; par.c walks it (on livelock's
+ * first pass) in the order a one-thread search would have taken, to give
+ * what that search gives.
  * Both read it by source (SimCsr), the edges of a state in thread order.
  */
 #ifndef SIM_GRAPH_H
@@ -56,7 +57,9 @@ void sim_graph_add_state(SimGraph *g, const SimWorld *w);
  * to --memory-max as it grows (0 for NULL). */
 uint64_t sim_graph_bytes(const SimGraph *g);
 
-/* sim_graph_cost - the same for a graph of M edges and N states. */
+/* sim_graph_cost - the same for a graph of M edges and N states but the
+ * edges as recorded, which the caller charges (par.c's workers hold them
+ * in arrays of their own, one of which becomes the graph's by source). */
 uint64_t sim_graph_cost(uint64_t m, uint64_t n);
 
 /* The graph by source: off[v] .. off[v + 1] index adj, each state's
@@ -74,11 +77,11 @@ typedef struct {
 
 void sim_csr_init(SimCsr *c, const SimGraph *g);
 
-/* sim_csr_init_parts - the same with G's states but the edges of the
- * NPARTS arrays PARTS (SimEdge) instead of G's, their ids through REMAP
- * (NULL: as they are): par.c's workers' edges, gathered once. */
-void sim_csr_init_parts(SimCsr *c, const SimGraph *g, GArray *const *parts,
-			int nparts, const uint32_t *remap);
+/* sim_csr_alloc - C over G's states with room for M edges in ADJ (taken
+ * over from g_malloc: sim_csr_free frees it; NULL: allocated here),
+ * off[n] = M: for a caller that lays the edges out itself (par.c's
+ * workers' runs). */
+void sim_csr_alloc(SimCsr *c, const SimGraph *g, SimEdge *adj, uint32_t m);
 void sim_csr_free(SimCsr *c);
 
 #endif

@@ -94,14 +94,17 @@ static bool starves(const SimEdge *e, int who)
 /* Tarjan's strongly connected components over the edges that starve WHO
  * (iteratively: the graph can be deep), among the states CYCLIC marks
  * (NULL: all); every other state is a component of its own.  Returns
- * comp[v]. */
+ * comp[v].  The search from state 0 is depth first, edges in adjacency
+ * order, and reaches every state (each is reached from the root): with
+ * every edge (WHO -1, CYCLIC NULL) it is VISIT's walk (may be NULL). */
 static uint32_t *sccs(const SimCsr *c, int who, const uint8_t *cyclic,
-		      uint32_t *ncomp)
+		      const SimGraphVisit *visit, uint32_t *ncomp)
 {
 	uint32_t n = c->n, idx = 0, nc = 0, sp = 0, cp = 0;
 	uint32_t *index = g_new(uint32_t, n), *low = g_new(uint32_t, n);
 	uint32_t *comp = g_new(uint32_t, n), *next = g_new(uint32_t, n);
 	uint32_t *stack = g_new(uint32_t, n), *calls = g_new(uint32_t, n);
+	int *tids = visit ? g_new(int, n) : NULL;      /* by calls[] */
 
 	memset(index, 0xff, sizeof(uint32_t) * n);
 	/* seen and done: an edge into one is skipped below */
@@ -125,6 +128,11 @@ static uint32_t *sccs(const SimCsr *c, int who, const uint8_t *cyclic,
 				uint32_t w = e->dst;
 				if (!starves(e, who))
 					continue;
+				if (visit) {
+					tids[cp - 1] = sim_edge_tid(e);
+					visit->edge(visit->data, e, tids,
+						    (int)cp, index[w] == UNSEEN);
+				}
 				if (index[w] == UNSEEN) {
 					index[w] = low[w] = idx++;
 					next[w] = c->off[w];
@@ -155,6 +163,7 @@ static uint32_t *sccs(const SimCsr *c, int who, const uint8_t *cyclic,
 	g_free(next);
 	g_free(stack);
 	g_free(calls);
+	g_free(tids);
 	*ncomp = nc;
 	return comp;
 }
@@ -164,10 +173,10 @@ static uint32_t *sccs(const SimCsr *c, int who, const uint8_t *cyclic,
  * thread's components need computing only over these states (one pass
  * over every edge here instead of one a thread): most states of a
  * search lie on no cycle, and most graphs have none. */
-static uint8_t *cycles(const SimCsr *c)
+static uint8_t *cycles(const SimCsr *c, const SimGraphVisit *visit)
 {
 	uint32_t ncomp;
-	uint32_t *comp = sccs(c, -1, NULL, &ncomp);
+	uint32_t *comp = sccs(c, -1, NULL, visit, &ncomp);
 	uint32_t *size = g_new0(uint32_t, MAX(ncomp, 1));
 	uint8_t *cyclic = g_malloc0(MAX(c->n, 1));
 	bool any = false;
@@ -371,19 +380,17 @@ static void fair_cycle(const Sccs *k, uint32_t v, int nthreads,
 		walk_within(k, u, W_BACK, -1, v, path, &stepped, &idle);
 }
 
-/* Find a livelock in graph G (complete or not: a cycle found is real),
- * of the lowest-numbered thread that has one; on one, record prefix +
- * cycle as its counterexample. */
-void sim_livelock_check(SimSearch *s, const SimCsr *c)
+void sim_livelock_check(SimSearch *s, const SimCsr *c,
+			const SimGraphVisit *visit)
 {
 	SimExploreResult *r = s->r;
 	bool any = false;
-	uint8_t *cyclic = cycles(c);
+	uint8_t *cyclic = cycles(c, visit);
 	for (int who = 0; cyclic && who < s->p->scn->nthreads && !any; who++) {
 		Sccs k = { .c = c, .who = who, .cyclic = cyclic,
 			   .nthreads = s->p->scn->nthreads };
 		SimThreadSet *stepped;
-		k.comp = sccs(c, who, cyclic, &k.ncomp);
+		k.comp = sccs(c, who, cyclic, NULL, &k.ncomp);
 		uint8_t *fair = fair_components(&k, &stepped);
 		for (uint32_t x = 0; x < k.ncomp && !any; x++)
 			any = fair[x];

@@ -16,10 +16,24 @@
 #include "graph.h"
 #include "searchctx.h"
 
+/* A visitor of the graph's edges in the one-thread search's order: the
+ * depth-first walk from the root (state 0), each state's edges in
+ * adjacency order.  EDGE(DATA, E, TIDS, N, FIRST) for every edge E, TIDS
+ * the thread ids of the walk's path through E (N steps: E's is the last),
+ * FIRST whether E's destination is reached first through E. */
+typedef struct {
+	void (*edge)(void *data, const SimEdge *e, const int *tids, int n,
+		     bool first);
+	void *data;
+} SimGraphVisit;
+
 /* sim_livelock_check - find a livelock in C (complete or not: a cycle
  * found is real), of the lowest-numbered thread that has one; on one,
- * record prefix + cycle as its counterexample (s->r->cycle_from). */
-void sim_livelock_check(SimSearch *s, const SimCsr *c);
+ * record prefix + cycle as its counterexample (s->r->cycle_from).  The
+ * check walks the graph in VISIT's order once anyway: VISIT (may be
+ * NULL) is given that walk's edges. */
+void sim_livelock_check(SimSearch *s, const SimCsr *c,
+			const SimGraphVisit *visit);
 
 /* sim_livelock_may_cycle - whether P's state graph can have a cycle at
  * all (livelock.c argues the test); without one there is no livelock and

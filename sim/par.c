@@ -10,6 +10,7 @@
 #include <string.h>
 #include "par.h"
 #include "lockdep.h"
+#include "pool.h"
 #include "visited.h"
 
 #define ENTRY_HEAD 8u           /* id, depth: keeps the world 8-aligned */
@@ -17,8 +18,12 @@
  * for the others then cost no cache-line traffic on the hot path. */
 #define CHECK_EVERY 64u
 
+/* A state as the graph keeps it, and the run of NEDGES edges its
+ * expansion appended to the worker's edges (0: a state with no thread to
+ * run, or not expanded). */
 typedef struct {
 	uint32_t id;
+	uint32_t nedges;
 	SimThreadSet enabled, live;
 } Node;
 
@@ -36,9 +41,11 @@ typedef struct {
 	SimSearch s;            /* the pass's, with a result of its own */
 	SimExploreResult r;
 	SimLockdep *ld;         /* for the edges' acquisitions only */
+	SimWorld *cur;          /* the state being expanded */
+	SimWorld **kids;        /* its children, a runnable thread each */
 	GArray *stack;          /* entries to expand, the top last */
 	GArray *edges;          /* SimEdge */
-	GArray *nodes;          /* Node: states this worker added */
+	GArray *nodes;          /* Node: in the order of their runs */
 	GArray *flags;          /* Flag */
 	SimFpIds ids;           /* its block of ids */
 	/* published every CHECK_EVERY expansions, for the bound checks */
@@ -128,7 +135,8 @@ static uint64_t total_bytes(SimPar *par)
 	return b + sim_graph_cost(m, n) + n * sizeof(uint32_t);
 }
 
-/* Record state ID (WORLD) as W's; its runnable threads. */
+/* Record state ID (WORLD) as W's next node, with no edges yet; its
+ * runnable threads. */
 static SimThreadSet add_node(Worker *w, uint32_t id, const SimWorld *world)
 {
 	Node n = { .id = id };
@@ -136,43 +144,6 @@ static SimThreadSet add_node(Worker *w, uint32_t id, const SimWorld *world)
 	sim_graph_threads(world, &n.enabled, &n.live);
 	g_array_append_val(w->nodes, n);
 	return n.enabled;
-}
-
-SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
-{
-	SimPar *par = g_new0(SimPar, 1);
-	bool is_new;
-
-	par->s = s;
-	par->jobs = jobs;
-	par->init = init;
-	par->wsize = init->size;
-	par->stride = (guint)(ENTRY_HEAD + ((init->size + 7) & ~(size_t)7));
-	par->set = sim_fpset_new(s->o->states_max ? s->o->states_max :
-				 1u << 16);
-	par->pool = g_array_new(FALSE, FALSE, par->stride);
-	g_mutex_init(&par->lock);
-	g_cond_init(&par->cond);
-	par->workers = g_new0(Worker, jobs);
-	for (int i = 0; i < jobs; i++) {
-		Worker *w = &par->workers[i];
-		w->s = *s;
-		w->s.r = &w->r;
-		w->s.g = NULL;
-		w->r.complete = true;
-		w->stack = g_array_new(FALSE, FALSE, par->stride);
-		w->edges = g_array_new(FALSE, FALSE, sizeof(SimEdge));
-		w->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
-		w->flags = g_array_new(FALSE, FALSE, sizeof(Flag));
-		w->ld = sim_lockdep_new(s->p);
-	}
-	uint32_t id = sim_fpset_add(par->set, sim_visited_hash(
-		sim_world_state(init), s->hsize), &par->workers[0].ids,
-		&is_new);
-	if (add_node(&par->workers[0], id, init))
-		entry_push(par, par->pool, init, id, 0);
-	pool_changed(par);
-	return par;
 }
 
 /* Stop every worker (a bound, a model error, or the end). */
@@ -249,52 +220,82 @@ static void share(SimPar *par, Worker *w)
 	g_mutex_unlock(&par->lock);
 }
 
-/* Expand W's top entry (in CUR) by every runnable thread into CHILD. */
-static void expand(SimPar *par, Worker *w, SimWorld *cur, SimWorld *child)
+/* A step of the state being expanded, taken before any of its
+ * siblings' fingerprints is added. */
+typedef struct {
+	SimEdge e;              /* but its destination */
+	SimPropSet found;
+	uint64_t fp;
+} Kid;
+
+/* Expand W's top entry by every runnable thread: its node, then its run
+ * of edges in thread order (the graph's order); a new child with a
+ * thread to run goes on the stack, one without gets its node (and no
+ * run) here.  Every child is stepped and hashed, and the set's slot where
+ * its probe starts prefetched, before the first is added: the set is
+ * large and its probes random, so the adds' cache misses then overlap
+ * instead of coming one after another. */
+static void expand(SimPar *par, Worker *w)
 {
 	SimSearch *s = &w->s;
 	guint top = w->stack->len - 1;
 	uint32_t *h = entry_head(w->stack, top, par->stride);
 	uint32_t id = h[0], depth = h[1];
+	guint node = w->nodes->len, first = w->edges->len;
+	Kid kid[SIM_THREADS_MAX];
+	int nk = 0;
 
-	memcpy(cur, entry_world(w->stack, top, par->stride), par->wsize);
+	memcpy(w->cur, entry_world(w->stack, top, par->stride), par->wsize);
 	g_array_set_size(w->stack, top);
+	SimThreadSet en = add_node(w, id, w->cur);
 	/* as dfs.c: a state at the depth bound is not expanded (an entry
 	 * has a runnable thread: entry_push's callers see to it) */
 	if (depth + 1 >= s->depth_max) {
 		sim_search_bound(s, "depth-max");
 		return;
 	}
-	SimThreadSet en = sim_step_runnable(cur);
 	for (int t = 0; en >> t; t++) {
 		if (!(en >> t & 1))
 			continue;
-		SimPropSet found;
-		bool progress, is_new;
-		if (!sim_search_step(s, (SimSlot){ cur, NULL },
-				     (SimSlot){ child, NULL }, t, w->ld, &found,
-				     &progress))
-			return;
-		uint32_t to = sim_fpset_add(par->set, sim_visited_hash(
-			sim_world_state(child), s->hsize), &w->ids, &is_new);
-		SimEdge e = { .src = id, .dst = to, .tid = (uint8_t)(t |
+		Kid *k = &kid[nk];
+		bool progress;
+		if (!sim_search_step(s, (SimSlot){ w->cur, NULL },
+				     (SimSlot){ w->kids[nk], NULL }, t, w->ld,
+				     &k->found, &progress))
+			break;
+		k->e = (SimEdge){ .src = id, .tid = (uint8_t)(t |
 			   (progress ? SIM_EDGE_PROGRESS : 0) |
-			   (found ? SIM_EDGE_FOUND : 0)) };
-		sim_lockdep_take_event(w->ld, &e.ld_to, &e.ld_from);
+			   (k->found ? SIM_EDGE_FOUND : 0)) };
+		sim_lockdep_take_event(w->ld, &k->e.ld_to, &k->e.ld_from);
+		k->fp = sim_visited_hash(sim_world_state(w->kids[nk]),
+					 s->hsize);
+		sim_fpset_prefetch(par->set, k->fp);
+		nk++;
+	}
+	for (int i = 0; i < nk; i++) {
+		const SimWorld *child = w->kids[i];
+		SimEdge e = kid[i].e;
+		SimPropSet found = kid[i].found;
+		bool is_new;
+		e.dst = sim_fpset_add(par->set, kid[i].fp, &w->ids, &is_new);
 		g_array_append_val(w->edges, e);
 		if (found)
-			g_array_append_val(w->flags, ((Flag){ id, (uint8_t)t,
-							      found }));
+			g_array_append_val(w->flags, ((Flag){
+				id, (uint8_t)sim_edge_tid(&e), found }));
 		if (!is_new)
 			continue;
-		if (add_node(w, to, child))
-			entry_push(par, w->stack, child, to, depth + 1);
-		else if ((found = sim_search_terminal(s->p, child)))
-			g_array_append_val(w->flags, ((Flag){ to, TERMINAL,
-							      found }));
+		if (sim_step_runnable(child)) {
+			entry_push(par, w->stack, child, e.dst, depth + 1);
+		} else {
+			add_node(w, e.dst, child);
+			if ((found = sim_search_terminal(s->p, child)))
+				g_array_append_val(w->flags, ((Flag){
+					e.dst, TERMINAL, found }));
+		}
 		if (sim_fpset_full(par->set))
 			atomic_store(&par->grow, true);
 	}
+	g_array_index(w->nodes, Node, node).nedges = w->edges->len - first;
 }
 
 /* Publish W's bytes and check the bounds on the shared figures; true
@@ -309,14 +310,67 @@ static bool check(SimPar *par, Worker *w)
 					bytes);
 }
 
+/* The root, as worker W: its node and its run first of all (so
+ * sim_par_finish numbers it 0), its children into the pool. */
+static void root(SimPar *par, Worker *w)
+{
+	bool is_new;
+	uint32_t id = sim_fpset_add(par->set, sim_visited_hash(
+		sim_world_state(par->init), par->s->hsize), &w->ids, &is_new);
+
+	if (!sim_step_runnable(par->init)) {
+		add_node(w, id, par->init);
+		return;
+	}
+	entry_push(par, w->stack, par->init, id, 0);
+	if (!check(par, w))
+		expand(par, w);
+	atomic_store(&par->stop, w->s.stop);
+	entries_move(par, w->stack, 0, w->stack->len, par->pool);
+	pool_changed(par);
+}
+
+SimPar *sim_par_new(SimSearch *s, const SimWorld *init, int jobs)
+{
+	SimPar *par = g_new0(SimPar, 1);
+
+	par->s = s;
+	par->jobs = jobs;
+	par->init = init;
+	par->wsize = init->size;
+	par->stride = (guint)(ENTRY_HEAD + ((init->size + 7) & ~(size_t)7));
+	par->set = sim_fpset_new(s->o->states_max ? s->o->states_max :
+				 1u << 16);
+	par->pool = g_array_new(FALSE, FALSE, par->stride);
+	g_mutex_init(&par->lock);
+	g_cond_init(&par->cond);
+	par->workers = g_new0(Worker, jobs);
+	for (int i = 0; i < jobs; i++) {
+		Worker *w = &par->workers[i];
+		w->s = *s;
+		w->s.r = &w->r;
+		w->s.g = NULL;
+		w->r.complete = true;
+		w->stack = g_array_new(FALSE, FALSE, par->stride);
+		w->edges = g_array_new(FALSE, FALSE, sizeof(SimEdge));
+		w->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
+		w->flags = g_array_new(FALSE, FALSE, sizeof(Flag));
+		w->ld = sim_lockdep_new(s->p);
+		/* a step copies the state only (world.h): whole worlds */
+		w->cur = sim_world_dup(init);
+		w->kids = g_new(SimWorld *, init->nthreads);
+		for (int t = 0; t < init->nthreads; t++)
+			w->kids[t] = sim_world_dup(init);
+	}
+	root(par, &par->workers[0]);
+	return par;
+}
+
 void sim_par_work(SimPar *par)
 {
 	int i = atomic_fetch_add(&par->joined, 1);
 	g_assert(i < par->jobs);
 	Worker *w = &par->workers[i];
-	/* a step copies the state only (world.h): start from whole worlds */
-	SimWorld *cur = sim_world_dup(par->init);
-	SimWorld *child = sim_world_dup(par->init);
 
 	g_mutex_lock(&par->lock);
 	bool late = par->finished;
@@ -332,7 +386,7 @@ void sim_par_work(SimPar *par)
 		    (n % CHECK_EVERY == 0 && check(par, w)))
 			break;
 		share(par, w);
-		expand(par, w, cur, child);
+		expand(par, w);
 		if (w->s.stop)
 			break;
 	}
@@ -344,8 +398,6 @@ void sim_par_work(SimPar *par)
 		g_cond_broadcast(&par->cond);
 		g_mutex_unlock(&par->lock);
 	}
-	g_free(cur);
-	g_free(child);
 }
 
 /* Worker W's figures, bound and model error into R. */
@@ -364,24 +416,103 @@ static void fold(SimExploreResult *r, SimExploreResult *wr)
 	sim_explore_result_clear(wr);
 }
 
-/* The ids the blocks handed out, numbered densely in their order (the
- * root keeps 0): REMAP[id], and *N the states. */
-static uint32_t *renumber(const SimPar *par, uint32_t *n)
+/* The states left on stack A by a bound: nodes of W without a run. */
+static void leftovers(SimPar *par, Worker *w, GArray *a)
 {
-	uint64_t ids = sim_fpset_ids(par->set);
-	uint32_t *remap = g_new(uint32_t, MAX(ids, 1));
+	for (guint i = 0; i < a->len; i++)
+		add_node(w, entry_head(a, i, par->stride)[0],
+			 entry_world(a, i, par->stride));
+}
 
-	memset(remap, 0xff, ids * sizeof(uint32_t));
-	for (int i = 0; i < par->jobs; i++) {
-		const GArray *nodes = par->workers[i].nodes;
-		for (guint j = 0; j < nodes->len; j++)
-			remap[g_array_index(nodes, Node, j).id] = 0;
+/* The graph gathered from the workers' nodes and runs: the states are
+ * numbered in the order of their runs, worker after worker (the root,
+ * worker 0's first, is 0), so the runs laid end to end are the graph by
+ * source, each state's edges in thread order (graph.h); only the edges'
+ * destinations need renumbering, and worker 0's edges are already where
+ * they go: its array, grown to hold the others' after them (a large
+ * block's realloc remaps its pages rather than copying them), becomes
+ * the graph's.  Each worker's part is gathered on a thread of its own:
+ * the parts write disjoint ranges of the graph and of REMAP (a state has
+ * one node), and the edges read REMAP only once every part's nodes are
+ * in (two sim_pool_run calls). */
+typedef struct {
+	SimPar *par;
+	SimCsr *c;
+	SimThreadSet *enabled, *live;
+	uint32_t *remap;        /* by the set's id: the state's number */
+	uint32_t *base;         /* by worker: its first state's number */
+	uint32_t *ebase;        /* and its first edge's index */
+	const SimEdge **edges;  /* and its edges (worker 0's: in place) */
+} Gather;
+
+static void gather_nodes(guint i, void *data)
+{
+	Gather *x = data;
+	const GArray *nodes = x->par->workers[i].nodes;
+	uint32_t v = x->base[i], e = x->ebase[i];
+
+	for (guint j = 0; j < nodes->len; j++, v++) {
+		const Node *d = &g_array_index(nodes, Node, j);
+		x->remap[d->id] = v;
+		x->enabled[v] = d->enabled;
+		x->live[v] = d->live;
+		x->c->off[v] = e;
+		e += d->nedges;
 	}
-	*n = 0;
-	for (uint64_t id = 0; id < ids; id++)
-		if (remap[id] != SIM_VISITED_NONE)
-			remap[id] = (*n)++;
-	return remap;
+}
+
+static void gather_edges(guint i, void *data)
+{
+	Gather *x = data;
+	const Worker *w = &x->par->workers[i];
+	const SimEdge *e = x->edges[i];
+	SimEdge *out = x->c->adj + x->ebase[i];
+	uint32_t v = x->base[i];
+
+	for (guint j = 0; j < w->nodes->len; j++, v++)
+		for (uint32_t k = g_array_index(w->nodes, Node, j).nedges; k;
+		     k--, e++, out++) {
+			*out = *e;
+			out->src = v;
+			out->dst = x->remap[e->dst];
+		}
+}
+
+static void gather(SimPar *par, SimCsr *c, uint32_t *remap)
+{
+	SimGraph *g = par->s->g;
+	uint32_t n = 0, m = 0;
+	Gather x = { .par = par, .c = c, .remap = remap,
+		     .base = g_new(uint32_t, par->jobs),
+		     .ebase = g_new(uint32_t, par->jobs),
+		     .edges = g_new(const SimEdge *, par->jobs) };
+
+	leftovers(par, &par->workers[0], par->pool);
+	for (int i = 0; i < par->jobs; i++) {
+		Worker *w = &par->workers[i];
+		leftovers(par, w, w->stack);
+		x.base[i] = n;
+		x.ebase[i] = m;
+		n += w->nodes->len;
+		m += w->edges->len;
+	}
+	g_array_set_size(g->enabled, n);
+	g_array_set_size(g->live, n);
+	x.enabled = (SimThreadSet *)(void *)g->enabled->data;
+	x.live = (SimThreadSet *)(void *)g->live->data;
+	sim_csr_alloc(c, g, g_renew(SimEdge, (SimEdge *)(void *)g_array_free(
+		par->workers[0].edges, FALSE), MAX(m, 1)), m);
+	x.edges[0] = c->adj;
+	for (int i = 1; i < par->jobs; i++)
+		x.edges[i] = (const SimEdge *)(void *)
+			     par->workers[i].edges->data;
+	sim_pool_run((guint)par->jobs, par->jobs, gather_nodes, NULL, &x);
+	sim_pool_run((guint)par->jobs, par->jobs, gather_edges, NULL, &x);
+	for (int i = 1; i < par->jobs; i++)
+		g_array_free(par->workers[i].edges, TRUE);
+	g_free(x.base);
+	g_free(x.ebase);
+	g_free(x.edges);
 }
 
 static int flag_cmp(const void *a, const void *b)
@@ -408,110 +539,91 @@ static SimPropSet flagged(const GArray *flags, uint32_t v, int tid)
 /* What a one-thread search (dfs.c, unreduced) would have found on the
  * same graph, in the order it would have found it: the graph walked depth
  * first from the root, each state's edges in thread order, as dfs.c
- * takes them.  So every figure and path that depends on the order - the
- * first path to each property (kept when the counterexample search's
+ * takes them (livelock.c's first pass, which walks it so: a
+ * SimGraphVisit).  So every figure and path that depends on the order -
+ * the first path to each property (kept when the counterexample search's
  * budget runs out), lockdep's edges with their sequence and the site
  * where each was first seen (sited by replaying the walk's path, as
  * dfs.c does), the depth - is the one-thread search's, whatever the
  * workers' schedule: the same bytes for any N.  Only the acquisitions
  * that order an edge lockdep lacks, and the steps that flagged a
  * property, cost more than the walk itself. */
-static void walk(SimSearch *s, const SimWorld *init, const SimCsr *c,
-		 const GArray *flags)
-{
-	typedef struct { uint32_t v, next; } Up;
-	SimExploreResult *r = s->r;
-	uint8_t *seen = g_malloc0(MAX(c->n, 1));
-	Up *st = g_new(Up, s->depth_max + 1);
-	int *tids = g_new(int, s->depth_max + 1);
-	int sp = 0;
+typedef struct {
+	SimSearch *s;
+	const SimCsr *c;
+	const GArray *flags;    /* Flag, sorted */
+} Walk;
 
-	sim_search_record(s, NULL, 0, sim_search_terminal(s->p, init));
-	seen[0] = 1;
-	st[0] = (Up){ 0, c->off[0] };
-	r->depth = 1;
-	while (sp >= 0) {
-		Up *u = &st[sp];
-		if (u->next == c->off[u->v + 1]) {
-			sp--;
-			continue;
-		}
-		const SimEdge *e = &c->adj[u->next++];
-		tids[sp] = sim_edge_tid(e);
-		if (e->ld_from && sim_lockdep_would_add(s->lockdep, e->ld_to,
-							e->ld_from))
-			sim_search_replay_step(s, tids, sp, tids[sp]);
-		SimPropSet found = e->tid & SIM_EDGE_FOUND ?
-				   flagged(flags, u->v, tids[sp]) : 0;
-		if (found & ~r->found)
-			sim_search_record(s, tids, sp + 1, found);
-		if (seen[e->dst])
-			continue;
-		seen[e->dst] = 1;
-		SimPropSet stuck = flagged(flags, e->dst, TERMINAL);
-		if (stuck & ~r->found)
-			sim_search_record(s, tids, sp + 1, stuck);
-		if (!c->enabled[e->dst])
-			continue;
-		st[++sp] = (Up){ e->dst, c->off[e->dst] };
-		r->depth = MAX(r->depth, (uint32_t)sp + 1);
-	}
-	g_free(seen);
-	g_free(st);
-	g_free(tids);
+static void walk_edge(void *data, const SimEdge *e, const int *tids, int n,
+		      bool first)
+{
+	const Walk *k = data;
+	SimSearch *s = k->s;
+	SimExploreResult *r = s->r;
+	int tid = tids[n - 1];
+
+	if (e->ld_from && sim_lockdep_would_add(s->lockdep, e->ld_to,
+						e->ld_from))
+		sim_search_replay_step(s, tids, n - 1, tid);
+	SimPropSet found = e->tid & SIM_EDGE_FOUND ?
+			   flagged(k->flags, e->src, tid) : 0;
+	if (found & ~r->found)
+		sim_search_record(s, tids, n, found);
+	if (!first)
+		return;
+	SimPropSet stuck = flagged(k->flags, e->dst, TERMINAL);
+	if (stuck & ~r->found)
+		sim_search_record(s, tids, n, stuck);
+	/* dfs.c's stack holds the states with a thread to run */
+	if (k->c->enabled[e->dst])
+		r->depth = MAX(r->depth, (uint32_t)n + 1);
 }
 
 void sim_par_finish(SimPar *par, SimCsr *c)
 {
 	SimSearch *s = par->s;
-	SimGraph *g = s->g;
-	uint32_t n;
-	uint32_t *remap = renumber(par, &n);
+	const SimWorld *init = par->init;
+	uint32_t *remap = g_new(uint32_t, MAX(sim_fpset_ids(par->set), 1));
 	GArray *flags = g_array_new(FALSE, FALSE, sizeof(Flag));
-	GArray **edges = g_new(GArray *, par->jobs);
 
-	g_array_set_size(g->enabled, n);
-	g_array_set_size(g->live, n);
+	gather(par, c, remap);
 	for (int i = 0; i < par->jobs; i++) {
 		Worker *w = &par->workers[i];
-		for (guint j = 0; j < w->nodes->len; j++) {
-			const Node *x = &g_array_index(w->nodes, Node, j);
-			g_array_index(g->enabled, SimThreadSet,
-				      remap[x->id]) = x->enabled;
-			g_array_index(g->live, SimThreadSet, remap[x->id]) =
-				x->live;
-		}
 		for (guint j = 0; j < w->flags->len; j++) {
 			Flag f = g_array_index(w->flags, Flag, j);
 			f.state = remap[f.state];
 			g_array_append_val(flags, f);
 		}
-		edges[i] = w->edges;
 		fold(s->r, &w->r);
 		g_array_free(w->stack, TRUE);
 		g_array_free(w->nodes, TRUE);
 		g_array_free(w->flags, TRUE);
 		sim_lockdep_free(w->ld);
+		g_free(w->cur);
+		for (int t = 0; t < init->nthreads; t++)
+			g_free(w->kids[t]);
+		g_free(w->kids);
 	}
-	/* the edges straight into the graph by source: never copied whole */
-	sim_csr_init_parts(c, g, edges, par->jobs, remap);
-	for (int i = 0; i < par->jobs; i++)
-		g_array_free(edges[i], TRUE);
-	g_free(edges);
 	g_free(remap);
-	s->r->states = n;
+	s->r->states = c->n;
 	s->r->store_bytes = sim_fpset_bytes(par->set);
-	if (flags->len)         /* qsort's base may not be NULL */
-		qsort(flags->data, flags->len, sizeof(Flag), flag_cmp);
-	if (s->r->model_error)
-		s->stop = true;
-	else
-		walk(s, par->init, c, flags);
-	g_array_free(flags, TRUE);
+	/* all but the graph freed before the analysis allocates over it */
 	sim_fpset_free(par->set);
 	g_array_free(par->pool, TRUE);
 	g_mutex_clear(&par->lock);
 	g_cond_clear(&par->cond);
 	g_free(par->workers);
 	g_free(par);
+	if (flags->len)         /* qsort's base may not be NULL */
+		qsort(flags->data, flags->len, sizeof(Flag), flag_cmp);
+	if (s->r->model_error) {
+		s->stop = true;
+	} else {
+		Walk k = { s, c, flags };
+		SimGraphVisit v = { walk_edge, &k };
+		sim_search_record(s, NULL, 0, sim_search_terminal(s->p, init));
+		s->r->depth = 1;
+		sim_livelock_check(s, c, &v);
+	}
+	g_array_free(flags, TRUE);
 }

@@ -26,6 +26,13 @@
  * as dfs.c's unreduced search.  A search stopped by a bound stops where
  * the schedule had got to.
  *
+ * The end is sequential but for the gathering: a worker records each
+ * state it expands as a node followed by its run of edges, so the
+ * states numbered in the order of their runs make the runs, laid end to
+ * end, the graph by source (each worker's part gathered on a thread of
+ * its own), and the walk is the livelock check's first pass over the
+ * graph, not a pass of its own.
+ *
  * Growing the set is not concurrent: the worker whose add passes 3/4
  * load raises a flag, the workers park, the last to park grows it.
  * Bounds (--memory-max, --states-max, --time-max, interrupt) are checked
@@ -57,9 +64,9 @@ void sim_par_work(SimPar *par);
 /* sim_par_finish - once every sim_par_work() has returned: the figures,
  * bound and model error into s->r, the graph's states into s->g and the
  * graph by source into *C (sim_csr_free; s->g keeps no edges), and,
- * unless a model error stopped it, the walk in the one-thread order: the
- * paths to the properties flagged, lockdep fed and sited, the depth;
- * frees PAR. */
+ * unless a model error stopped it, the livelock check (livelock.h) with
+ * the walk in the one-thread order as its first pass: the paths to the
+ * properties flagged, lockdep fed and sited, the depth; frees PAR. */
 void sim_par_finish(SimPar *par, SimCsr *c);
 
 #endif

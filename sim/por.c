@@ -257,26 +257,46 @@ static PrimFp prim_fp(int sub)
 	SIM_ASSERT(!"prim_fp: no such primitive");
 }
 
+/* prim_fp() of every primitive, tabled on first use: a footprint is
+ * computed for every step the search takes. */
+static const PrimFp *prim_fps(void)
+{
+	static PrimFp tab[SIM_P_COUNT];
+	static gsize done;
+
+	if (g_once_init_enter(&done)) {
+		for (int i = 0; i < SIM_P_COUNT; i++)
+			tab[i] = prim_fp(i);
+		g_once_init_leave(&done, 1);
+	}
+	return tab;
+}
+
 static bool allocates(const SimInsn *in, int create)
 {
 	return (in->sub != SIM_P_GET_BLOCK && in->sub != SIM_P_GET_BLOCK_ZERO &&
 		in->sub != SIM_P_GET_BLOCK_UNWRITTEN) || create != 0;
 }
 
-/* Page classes T on pgoffs PAGES of a thread in process PROC. */
+/* Page classes T on pgoffs PAGES of a thread in process PROC: PAGES
+ * times a mask with the lowest bit of each class's FP_PAGES-bit field
+ * (the fields do not overlap, so no carries).  The bits of T_BMAP ..
+ * T_ELOCK (kinds 0-4) are spread to every eighth bit by one multiply:
+ * bit k of T lands at k + 7j for j = 0..4, at 8k for j = k, and the
+ * copies (5 bits, 7 apart) never meet.  A footprint is expanded for
+ * every step taken, and a future for every thread that steps. */
 static uint64_t expand(uint8_t t, uint8_t pages, int proc)
 {
-	uint64_t m = 0;
+	G_STATIC_ASSERT(FP_PAGES == 8 && K_ELOCK == 4);
+	uint64_t lanes = ((uint64_t)(t & 0x1f) * 0x10204081u) &
+			 0x0101010101u;
 
-	for (int k = K_BMAP; k <= K_ELOCK; k++)
-		if (t >> k & 1)
-			m |= (uint64_t)pages << (k * FP_PAGES);
 	if (t & T_PTE_OWN)
-		m |= (uint64_t)pages << ((K_PTE0 + proc) * FP_PAGES);
+		lanes |= (uint64_t)1 << ((K_PTE0 + proc) * FP_PAGES);
 	if (t & T_PTE_ALL)
 		for (int q = 0; q < FP_PROCS; q++)
-			m |= (uint64_t)pages << ((K_PTE0 + q) * FP_PAGES);
-	return m;
+			lanes |= (uint64_t)1 << ((K_PTE0 + q) * FP_PAGES);
+	return lanes * pages;
 }
 
 static uint64_t whole(uint8_t w)
@@ -437,7 +457,6 @@ static void by_state(const SimWorld *w, const SimInsn *in, const int *a,
 		return;
 	const SimPte *pte = sim_pte(w, t->proc, g);
 	uint8_t m = (uint8_t)(1u << g);
-	uint64_t pcache = expand(T_PCACHE, m, 0), bmap = expand(T_BMAP, m, 0);
 	uint64_t claim = CL_ISIZE;
 	SimPte x = { .target = (uint16_t)g };
 
@@ -445,6 +464,7 @@ static void by_state(const SimWorld *w, const SimInsn *in, const int *a,
 	case SIM_P_USER_STORE:
 	case SIM_P_USER_LOAD: {
 		bool store = in->sub == SIM_P_USER_STORE;
+		uint64_t pcache = expand(T_PCACHE, m, 0);
 		f->refresh = true;
 		if (pte->kind == SIM_PTE_K_NONE || pte->kind == SIM_PTE_K_ANON ||
 		    (store ? !pte->writable : pte->kind == SIM_PTE_K_ZERO)) {
@@ -464,12 +484,12 @@ static void by_state(const SimWorld *w, const SimInsn *in, const int *a,
 			return;
 		x.kind = SIM_PTE_K_BLOCK;
 		x.target = (uint16_t)a[1];
-		claim |= bmap;
+		claim |= expand(T_BMAP, m, 0);
 		break;
 	case SIM_P_SET_PTE_ZERO:
 		x.kind = SIM_PTE_K_ZERO;
 		x.target = 0;
-		claim |= bmap;
+		claim |= expand(T_BMAP, m, 0);
 		break;
 	case SIM_P_SET_PTE_PAGE:
 		x.kind = SIM_PTE_K_PAGE;
@@ -488,16 +508,17 @@ static void by_state(const SimWorld *w, const SimInsn *in, const int *a,
 	}
 }
 
-/* The footprint of TID's next step.  Most of it depends on TID's own
- * SimThread only (its instruction, argument registers and process);
- * what does not is by_state()'s and a reader's sharing. */
-static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
-		  int tid)
+/* The footprint of TID's next step but its boundary reads (SimFp.brd
+ * 0).  Most of it depends on TID's own SimThread only (its instruction,
+ * argument registers and process); what does not is by_state()'s and a
+ * reader's sharing. */
+static SimFp step_fp(const SimWorld *w, const SimProgram *p,
+		     uint8_t *const *ok, int tid)
 {
 	const SimThread *t = sim_thread(w, tid);
 	const SimInsn *in = sim_step_next_insn(w, p, tid);
 	int base = sim_th_frame(t)[t->depth - 1].base;
-	PrimFp d = prim_fp(in->sub);
+	PrimFp d = prim_fps()[in->sub];
 	int a[SIM_ARGS_MAX] = { 0 };
 	uint8_t pages = 0;
 	SimFp f = { .lock = SIM_POR_LOCK_NONE };
@@ -526,19 +547,27 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 		f.decl = inst >= 0 ? (int8_t)sim_lock_decl_of(p, inst) : -1;
 		if (inst >= 0 && reads_rwsem(in) &&
 		    sim_lock(w, inst).kind == SIM_LK_RWSEM) {
-			SimLock l = sim_lock(w, inst);
 			f.reader = true;
-			f.refresh = true;
-			f.shared = !sim_lock_excl(l) && !l.st->nwait;
+			sim_por_fp_reshare(w, &f);
 		}
 	}
 	if (may_cross_boundary(w, ok, tid)) {
 		f.rd |= CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
 		f.boundary = true;
 		f.excuses = sim_bits_any(sim_inval(w, tid), w->pgset);
-		f.brd = watched_reads(watched_pages(w) | f.maps);
 	}
 	f.enters = t->depth < 2 || !t->begun;
+	return f;
+}
+
+/* The footprint of TID's next step. */
+static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
+		  int tid)
+{
+	SimFp f = step_fp(w, p, ok, tid);
+
+	if (f.boundary)
+		f.brd = watched_reads(watched_pages(w) | f.maps);
 	return f;
 }
 
@@ -1342,66 +1371,113 @@ static SimFuture future_of(const Futures *fx, const SimProgram *p,
 	return future_in(fx, 0, p, ok, w, tid);
 }
 
-/* U's futures cut at one lock (Futures), of one state: threads that
- * hold the same lock (readers) cut it alike. */
+/* U's futures cut at one lock (Futures), kept as frozen_by() asks for
+ * them (SimCuts): SLOT maps a cut's index in Futures.at to its entry.
+ * Without a memo the cut is made in SCRATCH. */
 typedef struct {
-	int8_t k[2];
-	SimFuture f[2];
-	uint8_t n;
+	SimCuts *cuts;
+	const int8_t *slot;
 } CutMemo;
 
-static SimFuture cut_future(const Futures *fx, int k, const SimProgram *p,
-			    uint8_t *const *ok, const SimWorld *w, int u,
-			    CutMemo *memo)
+static const SimFuture *cut_future(const Futures *fx, const SimProgram *p,
+				   uint8_t *const *ok, const SimWorld *w,
+				   int u, int k, CutMemo *memo,
+				   SimFuture *scratch)
 {
-	for (int i = 0; memo && i < memo->n; i++)
-		if (memo->k[i] == k)
-			return memo->f[i];
-	SimFuture g = future_in(fx, k, p, ok, w, u);
-	if (memo && memo->n < 2) {
-		memo->k[memo->n] = (int8_t)k;
-		memo->f[memo->n++] = g;
+	if (!memo) {
+		*scratch = future_in(fx, k, p, ok, w, u);
+		return scratch;
 	}
-	return g;
+	int i = memo->slot[k];
+	if (!(memo->cuts->known >> i & 1)) {
+		memo->cuts->cut[i] = future_in(fx, k, p, ok, w, u);
+		memo->cuts->known |= 1u << i;
+	}
+	return &memo->cuts->cut[i];
 }
 
-/* What U (whose whole future is F) may do on paths on which X does not
- * step: up to its first acquisition of a lock X holds that would sleep
- * (Futures).  Each such lock gives an over-approximation of that; their
- * intersection is one too.  A thread a handoff granted a lock (holds
- * it, but for the step returning from the call) is taken whole.  MEMO:
- * U's cut futures of this state so far, or NULL. */
-static SimFuture frozen_by(const Futures *fx, const SimProgram *p,
-			   uint8_t *const *ok, const SimWorld *w, int x,
-			   int u, SimFuture f, CutMemo *memo)
-{
-	const SimThread *tx = sim_thread(w, x), *tu = sim_thread(w, u);
+/* The cuts a thread X holding locks imposes on the others (frozen_by),
+ * in the order it took the locks: per lock whose class is cut (in the
+ * mode X holds it: Futures), the class, the cut's index in Futures.at,
+ * whether it stops exclusive acquisitions only, and for a per-process
+ * class the process whose instance it is (else -1).  They depend on X
+ * and the locks only: a persistent set takes them once per member. */
+typedef struct {
+	int n;
+	struct {
+		int8_t c, k, proc;
+		bool excl;
+	} h[SIM_HELD_MAX];
+} Holds;
 
-	if (!f.live || tu->granted)
-		return f;
+static void holds_of(const Futures *fx, const SimProgram *p,
+		     const SimWorld *w, int x, Holds *hs)
+{
+	const SimThread *tx = sim_thread(w, x);
+
+	hs->n = 0;
 	for (int i = 0; i < tx->nheld; i++) {
 		int inst = tx->held[i], c = sim_lock_decl_of(p, inst);
-		/* no acquisition of it ahead, or not of that instance: the
-		 * cut is the whole */
-		if (!(f.locks >> c & 1) || !fx->cut[1 + c * CUT_MODES + CUT_ANY] ||
-		    (p->model->locks[c].per_proc &&
-		     inst != p->lock_base[c] + tu->proc))
+		if (!fx->cut[1 + c * CUT_MODES + CUT_ANY])
 			continue;
 		SimLock l = sim_lock(w, inst);
 		int m = sim_lock_excl(l) >> x & 1 ? CUT_ANY : CUT_EXCL;
 		int k = 1 + c * CUT_MODES + m;
-		if (!fx->cut[k] || l.st->corrupt || (m == CUT_EXCL && !(f.xlocks >> c & 1)))
+		if (!fx->cut[k] || l.st->corrupt)
 			continue;
-		SimFuture g = cut_future(fx, k, p, ok, w, u, memo);
-		f.rd &= g.rd;
-		f.wr &= g.wr;
-		f.locks &= g.locks;
-		f.xlocks &= g.xlocks;
-		f.maps &= g.maps;
-		f.enters &= g.enters;
-		f.leaves &= g.leaves;
-		f.excuses &= g.excuses;
+		hs->h[hs->n].c = (int8_t)c;
+		hs->h[hs->n].k = (int8_t)k;
+		hs->h[hs->n].excl = m == CUT_EXCL;
+		hs->h[hs->n++].proc = (int8_t)(p->model->locks[c].per_proc ?
+					       inst - p->lock_base[c] : -1);
 	}
+}
+
+/* What U (whose whole future is *F) may do on paths on which a thread
+ * holding HS does not step, into *F: up to its first acquisition of one
+ * of those locks that would sleep (Futures).  Each such lock gives an
+ * over-approximation of that; their intersection is one too.  A thread
+ * a handoff granted a lock (holds it, but for the step returning from
+ * the call) is taken whole.  MEMO: U's cut futures so far, or NULL. */
+static void frozen_in(const Futures *fx, const SimProgram *p,
+		      uint8_t *const *ok, const SimWorld *w, const Holds *hs,
+		      int u, SimFuture *f, CutMemo *memo)
+{
+	const SimThread *tu = sim_thread(w, u);
+	SimFuture scratch;
+
+	if (!f->live || tu->granted)
+		return;
+	for (int i = 0; i < hs->n; i++) {
+		int c = hs->h[i].c;
+		/* no acquisition of it ahead (that would sleep), or not of
+		 * that instance: the cut is the whole */
+		if (!(f->locks >> c & 1) ||
+		    (hs->h[i].proc >= 0 && hs->h[i].proc != tu->proc) ||
+		    (hs->h[i].excl && !(f->xlocks >> c & 1)))
+			continue;
+		const SimFuture *g = cut_future(fx, p, ok, w, u, hs->h[i].k,
+						memo, &scratch);
+		f->rd &= g->rd;
+		f->wr &= g->wr;
+		f->locks &= g->locks;
+		f->xlocks &= g->xlocks;
+		f->maps &= g->maps;
+		f->enters &= g->enters;
+		f->leaves &= g->leaves;
+		f->excuses &= g->excuses;
+	}
+}
+
+/* U's future F frozen by thread X's locks (frozen_in). */
+static SimFuture frozen_by(const Futures *fx, const SimProgram *p,
+			   uint8_t *const *ok, const SimWorld *w, int x,
+			   int u, SimFuture f, CutMemo *memo)
+{
+	Holds hs;
+
+	holds_of(fx, p, w, x, &hs);
+	frozen_in(fx, p, ok, w, &hs, u, &f, memo);
 	return f;
 }
 
@@ -1621,6 +1697,9 @@ struct SimPor {
 	const SimProgram *p;
 	uint8_t **reach;
 	Futures fx;             /* if asked for */
+	int8_t slot[1 + SIM_LOCKDECLS_MAX * CUT_MODES]; /* a cut's entry in
+				 * SimCuts.cut, by its index in fx.cut */
+	int ncuts;
 };
 
 SimPor *sim_por_new(const SimProgram *p, bool futures)
@@ -1631,7 +1710,14 @@ SimPor *sim_por_new(const SimProgram *p, bool futures)
 	por->reach = reach_new(p);
 	if (futures)
 		futures_init(&por->fx, p);
+	for (int k = 1; k < 1 + SIM_LOCKDECLS_MAX * CUT_MODES; k++)
+		por->slot[k] = (int8_t)(por->fx.cut[k] ? por->ncuts++ : -1);
 	return por;
+}
+
+int sim_por_cuts(const SimPor *por)
+{
+	return por->ncuts;
 }
 
 void sim_por_free(SimPor *por)
@@ -1648,9 +1734,21 @@ SimFp sim_por_next_fp(const SimPor *por, const SimWorld *w, int tid)
 	return next_fp(w, por->p, por->reach, tid);
 }
 
+SimFp sim_por_step_fp(const SimPor *por, const SimWorld *w, int tid)
+{
+	return step_fp(w, por->p, por->reach, tid);
+}
+
 bool sim_por_fp_kept(const SimFp *fp, const SimFp *via)
 {
-	return !fp->refresh || (!fp->reader && !(via->wr & fp->rd));
+	return !fp->refresh || !(via->wr & fp->rd);
+}
+
+void sim_por_fp_reshare(const SimWorld *w, SimFp *fp)
+{
+	SimLock l = sim_lock(w, fp->lock);
+
+	fp->shared = !sim_lock_excl(l) && !l.st->nwait;
 }
 
 SimFuture sim_por_future(const SimPor *por, const SimWorld *w, int tid)
@@ -1666,40 +1764,59 @@ bool sim_por_fits(const SimWorld *w)
 
 /* ---- persistent sets -------------------------------------------------- */
 
-/* The persistent set grown from SEED: threads, as a bitmask. */
-/* The threads whose futures are dependent with each enabled thread's
- * next step, computed once per state for every seed: dep[x] is valid
- * when x is in known. */
+/* Which threads' futures are dependent with each enabled thread's next
+ * step, asked pair by pair as the seeds' closures need them (a thread
+ * already in the set need not be asked about) and kept for the state's
+ * other seeds: dep[x] holds the answers for the threads in asked[x].
+ * brd[x], cached[x] and hs[x], what x's answers share, are valid when x is in
+ * known. */
 typedef struct {
 	SimThreadSet known;
-	SimThreadSet dep[SIM_THREADS_MAX];
-	CutMemo memo[SIM_THREADS_MAX];  /* [u]: frozen_by()'s */
+	SimThreadSet asked[SIM_THREADS_MAX], dep[SIM_THREADS_MAX];
+	uint64_t brd[SIM_THREADS_MAX];
+	uint8_t cached[SIM_THREADS_MAX]; /* may_cache() but x */
+	Holds hs[SIM_THREADS_MAX];
+	SimCuts *const *cuts;   /* [u]: frozen_in()'s */
 	uint8_t pages;          /* the state's watched pgoffs */
 } Deps;
 
+/* The threads of WANT whose futures are dependent with X's next step. */
 static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 			    const SimFp *fp, const SimFuture *fut, Deps *d,
-			    int x)
+			    int x, SimThreadSet want)
 {
 	if (!(d->known >> x & 1)) {
-		SimThreadSet m = 0;
-		uint64_t brd = future_watch(w, d->pages, fut, x);
-		uint8_t cached = may_cache(w, fut, x);
-		for (int u = 0; u < w->nthreads; u++) {
-			int proc = sim_thread(w, u)->proc;
-			if (u == x || !dep_future(por->p, &fp[x], &fut[u],
-						  proc, brd, cached))
-				continue;
-			/* within the whole future: the frozen one, if less */
-			SimFuture f = frozen_by(&por->fx, por->p, por->reach,
-						w, x, u, fut[u], &d->memo[u]);
-			if (dep_future(por->p, &fp[x], &f, proc, brd, cached))
-				m |= SIM_TSET(u);
-		}
-		d->dep[x] = m;
+		d->brd[x] = future_watch(w, d->pages, fut, x);
+		d->cached[x] = may_cache(w, fut, x);
+		holds_of(&por->fx, por->p, w, x, &d->hs[x]);
+		d->asked[x] = SIM_TSET(x);
+		d->dep[x] = 0;
 		d->known |= SIM_TSET(x);
 	}
-	return d->dep[x];
+	SimThreadSet ask = want & ~d->asked[x];
+	const Holds *hs = &d->hs[x];
+	for (int u = 0; u < w->nthreads; u++) {
+		if (!(ask >> u & 1))
+			continue;
+		int proc = sim_thread(w, u)->proc;
+		if (!dep_future(por->p, &fp[x], &fut[u], proc, d->brd[x],
+				d->cached[x]))
+			continue;
+		/* within the whole future: the frozen one, if less (only if
+		 * X holds a lock that cuts) */
+		if (hs->n) {
+			CutMemo memo = { d->cuts[u], por->slot };
+			SimFuture f = fut[u];
+			frozen_in(&por->fx, por->p, por->reach, w, hs, u, &f,
+				  &memo);
+			if (!dep_future(por->p, &fp[x], &f, proc, d->brd[x],
+					d->cached[x]))
+				continue;
+		}
+		d->dep[x] |= SIM_TSET(u);
+	}
+	d->asked[x] |= ask;
+	return d->dep[x] & want;
 }
 
 /* The threads that can wake blocked thread X: the holders of the mutex,
@@ -1720,19 +1837,22 @@ static SimThreadSet wakers(const SimWorld *w, int x)
  * thread that may still do something dependent with its next step, a
  * blocked one the threads that can wake it (then nothing outside the
  * set wakes it, and its own steps are on no path the set must cover);
- * one that something else may wake makes the set every thread. */
+ * one that something else may wake makes the set every thread.  Once
+ * the set has BOUND enabled threads it can only grow: it is returned so
+ * (a set with at least BOUND), the rest of its members unasked. */
 static SimThreadSet persistent_from(const SimPor *por, const SimWorld *w,
 				    SimThreadSet enabled, const SimFp *fp,
-				    const SimFuture *fut, Deps *d, int seed)
+				    const SimFuture *fut, Deps *d, int seed,
+				    int bound)
 {
 	SimThreadSet all = w->nthreads == 64 ? ~(SimThreadSet)0 :
 			   SIM_TSET(w->nthreads) - 1;
 	SimThreadSet set = SIM_TSET(seed), checked = 0;
 
-	while (set & ~checked) {
+	while (set & ~checked && sim_thread_count(set & enabled) < bound) {
 		int x = __builtin_ctzll(set & ~checked);
 		SimThreadSet more = (enabled >> x & 1) ?
-				    deps_of(por, w, fp, fut, d, x) :
+				    deps_of(por, w, fp, fut, d, x, ~set) :
 				    wakers(w, x);
 		if (!more && !(enabled >> x & 1))
 			return all;
@@ -1744,7 +1864,7 @@ static SimThreadSet persistent_from(const SimPor *por, const SimWorld *w,
 
 SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 			   SimThreadSet enabled, SimFp *fp,
-			   const SimFuture *fut)
+			   const SimFuture *fut, SimCuts *const *cuts)
 {
 	SimThreadSet best = enabled;
 	Deps d;
@@ -1758,13 +1878,14 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 			fp[t].brd = watched_reads(pages | fp[t].maps);
 	d.known = 0;
 	d.pages = pages;
-	for (int t = 0; t < w->nthreads; t++)
-		d.memo[t].n = 0;
+	d.cuts = cuts;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
 			continue;
-		SimThreadSet a = persistent_from(por, w, enabled, fp, fut,
-						 &d, t) & enabled;
+		/* only a set smaller than the best so far is of use */
+		SimThreadSet a = persistent_from(por, w, enabled, fp, fut, &d,
+						 t, sim_thread_count(best)) &
+				 enabled;
 		if (sim_thread_count(a) < sim_thread_count(best))
 			best = a;
 		if (sim_thread_count(best) == 1)

@@ -97,8 +97,9 @@ typedef struct {
 	bool refresh;           /* depends on more than the thread's own
 				 * SimThread: on what it reads (where a
 				 * user access goes, whether a PTE install
-				 * is seen) or, a reader's sharing, on the
-				 * lock (sim_por_fp_kept) */
+				 * is seen: sim_por_fp_kept); a reader's
+				 * sharing depends on the lock
+				 * (sim_por_fp_reshare) */
 	uint8_t maps;           /* pgoffs where it may map a PTE or add a
 				 * page: its own boundary oracles run with
 				 * them watched */
@@ -132,6 +133,17 @@ typedef struct {
 	bool excuses;           /* its returns may excuse offsets */
 } SimFuture;
 
+/* A thread's futures cut at the locks other threads hold (por.c,
+ * frozen_by), each computed when a persistent set first asks for it.
+ * Like the whole future they depend on the thread's own SimThread only:
+ * a search keeps them from state to state while the thread does not
+ * step, and clears KNOWN when it does.  CUT has sim_por_cuts() entries,
+ * the caller's. */
+typedef struct {
+	uint32_t known;         /* bit i: cut[i] computed */
+	SimFuture *cut;
+} SimCuts;
+
 typedef struct SimPor SimPor;
 
 /* sim_por_new - the analyses of P: op-boundary reachability always,
@@ -142,18 +154,31 @@ void sim_por_free(SimPor *por);
 /* sim_por_next_fp - the footprint of runnable thread TID's next step. */
 SimFp sim_por_next_fp(const SimPor *por, const SimWorld *w, int tid);
 
+/* sim_por_step_fp - the same but its boundary reads (SimFp.brd 0): the
+ * search's, since sim_por_ample sets them in every state that compares
+ * footprints, and they cost a scan of the page tables. */
+SimFp sim_por_step_fp(const SimPor *por, const SimWorld *w, int tid);
+
 /* sim_por_fp_kept - whether FP, the footprint of a thread's next step,
  * still holds after another thread takes a step of footprint VIA (both
- * of the state before it).  What FP depends on beyond the thread is what
- * it reads, which VIA then did not write, but a reader's sharing, which
- * depends on the lock: recomputed always.  One exception is safe: a PTE
- * install seen by the oracles reads nothing to know so (por.c's
- * by_state()), and may become unseen; kept, it stays seen, which only
- * orders it against more. */
+ * of the state before it), but for a reader's sharing, which depends on
+ * the lock: sim_por_fp_reshare() sets it anew.  What FP depends on
+ * beyond the thread is what it reads, which VIA then did not write.  One
+ * exception is safe: a PTE install seen by the oracles reads nothing to
+ * know so (por.c's by_state()), and may become unseen; kept, it stays
+ * seen, which only orders it against more. */
 bool sim_por_fp_kept(const SimFp *fp, const SimFp *via);
+
+/* sim_por_fp_reshare - set the sharing (SimFp.shared) of FP, a reader's
+ * footprint (SimFp.reader), to W's. */
+void sim_por_fp_reshare(const SimWorld *w, SimFp *fp);
 
 /* sim_por_future - everything TID may still do (empty when done). */
 SimFuture sim_por_future(const SimPor *por, const SimWorld *w, int tid);
+
+/* sim_por_cuts - how many cut futures a thread of POR's program has
+ * (SimCuts.cut): at most 32. */
+int sim_por_cuts(const SimPor *por);
 
 /* sim_por_dependent - whether next steps A and B of two threads may not
  * commute. */
@@ -161,13 +186,14 @@ bool sim_por_dependent(const SimFp *a, const SimFp *b);
 
 /* sim_por_ample - the smallest persistent set of W's ENABLED threads,
  * given each enabled thread's next step FP[t] and each thread's future
- * FUT[t].  When two or more are enabled (only then are two next steps
+ * FUT[t] (with CUTS[t] its cut futures so far, filled as needed).
+ * When two or more are enabled (only then are two next steps
  * compared) it first sets their boundary reads (SimFp.brd) to W's:
  * unlike the rest of a footprint they depend on the other threads' PTEs
  * and pages, so one copied from the parent state may be stale. */
 SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 			   SimThreadSet enabled, SimFp *fp,
-			   const SimFuture *fut);
+			   const SimFuture *fut, SimCuts *const *cuts);
 
 /* sim_por_fits - whether the footprints can tell W's pages and
  * processes apart (8 pages, 2 processes): a world shaped larger is

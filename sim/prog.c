@@ -192,11 +192,7 @@ int sim_lock_instance(const SimProgram *p, int decl, int index)
 
 int sim_lock_decl_of(const SimProgram *p, int inst)
 {
-	int d = p->model->nlocks - 1;
-
-	while (d > 0 && p->lock_base[d] > inst)
-		d--;
-	return d;
+	return p->lock_decl[inst];
 }
 
 const char *sim_lock_name(const SimProgram *p, int inst, char *buf,
@@ -231,6 +227,7 @@ static SimProc *proc_for_shape(const SimProc *pr, const SimShape *shape)
 	SimProc *copy = g_new0(SimProc, 1);
 
 	*copy = *pr;
+	copy->is_fsync = pr->is_op && strcmp(pr->name, "fsync") == 0;
 	copy->code = g_memdup2(pr->code, sizeof(SimInsn) * (gsize)pr->ncode);
 	for (int i = 0; i < copy->ncode; i++) {
 		SimInsn *in = &copy->code[i];
@@ -367,11 +364,14 @@ SimProgram *sim_program_link(const SimModel *model, const SimScenario *scn,
 			(SIM_LOCKDECLS_MAX - SIM_LOCKDECL_BUILTIN) * UINT8_MAX
 			<= SIM_LOCKS_MAX);
 	p->lock_kind = g_new0(uint8_t, n > 0 ? n : 1);
+	p->lock_decl = g_new0(uint8_t, n > 0 ? n : 1);
 	for (int d = 0; d < model->nlocks; d++)
 		for (int i = 0; i < sim_lock_instances(&model->locks[d],
-				p->shape.procs, p->shape.pages); i++)
+				p->shape.procs, p->shape.pages); i++) {
 			p->lock_kind[p->lock_base[d] + i] =
 				(uint8_t)model->locks[d].kind;
+			p->lock_decl[p->lock_base[d] + i] = (uint8_t)d;
+		}
 	p->shape.locks = (uint16_t)n;
 	p->shape.lock_kind = p->lock_kind;
 	p->procs = g_new0(SimProc *, p->nprocs);
@@ -401,6 +401,7 @@ void sim_program_free(SimProgram *p)
 	}
 	g_free(p->procs);
 	g_free(p->lock_kind);
+	g_free(p->lock_decl);
 	g_free(p->th_frames);
 	g_free(p->th_regs);
 	g_free(p);

@@ -94,6 +94,8 @@ typedef struct {
 	char *name;
 	bool is_op;             /* callable from a scenario */
 	bool is_thread;         /* a scenario thread's body */
+	bool is_fsync;          /* the op fsync (set at link: the search
+				 * asks per step, sim_step_is_fsync) */
 	int nparams;
 	int nregs;              /* parameters + locals + temporaries */
 	char **regnames;        /* nregs names ("" for temporaries) */
@@ -262,6 +264,9 @@ typedef struct {
 	int nlocks;             /* lock instances */
 	SimShape shape;         /* the world's sizes (world.h) */
 	uint8_t *lock_kind;     /* [nlocks]: SimLockKind of each instance */
+	uint8_t *lock_decl;     /* [nlocks]: class of each instance (the
+				 * search asks per step: a table, not a
+				 * search of lock_base) */
 	uint8_t *th_frames;     /* [threads]: thread records' capacities */
 	uint8_t *th_regs;
 } SimProgram;

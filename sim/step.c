@@ -1402,7 +1402,7 @@ static void op_sets_clear(SimWorld *w, int tid)
 
 bool sim_step_is_fsync(const SimProc *op)
 {
-	return op->is_op && strcmp(op->name, "fsync") == 0;
+	return op->is_fsync;
 }
 
 static bool do_call(SimWorld *w, int tid, const SimInsn *in, SimStepCtx *ctx)

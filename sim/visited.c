@@ -408,9 +408,22 @@ static uint32_t next_id(SimFpSet *f, SimFpIds *ids)
 	return ids->next++;
 }
 
+/* a fingerprint 0 is stored as 1 (0 marks an empty slot) */
+static uint64_t fp_stored(uint64_t h)
+{
+	return h + !h;
+}
+
+/* A prefetch never faults: one of a table a growth has just replaced
+ * (it cannot be: growth waits for every adder) would only waste a load. */
+void sim_fpset_prefetch(const SimFpSet *f, uint64_t h)
+{
+	__builtin_prefetch(&f->slots[fp_stored(h) & f->mask], 1);
+}
+
 uint32_t sim_fpset_add(SimFpSet *f, uint64_t h, SimFpIds *ids, bool *is_new)
 {
-	h += !h;
+	h = fp_stored(h);
 	for (uint64_t j = h & f->mask;; j = (j + 1) & f->mask) {
 		FpSlot *s = &f->slots[j];
 		uint64_t seen = atomic_load_explicit(&s->fp,

@@ -128,6 +128,10 @@ typedef struct {
 uint32_t sim_fpset_add(SimFpSet *f, uint64_t h, SimFpIds *ids,
 		       bool *is_new);
 
+/* sim_fpset_prefetch - start loading the slot where H's probe begins,
+ * for an add of H soon after. */
+void sim_fpset_prefetch(const SimFpSet *f, uint64_t h);
+
 /* sim_fpset_full - whether the load (counted in ids handed out) passed
  * 3/4: grow before the next capacity / 8 adds; sim_fpset_grow - double
  * it, alone. */

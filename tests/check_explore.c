@@ -1177,7 +1177,7 @@ START_TEST(test_livelock_order_free)
 		memset(&r[swap], 0, sizeof(r[swap]));
 		two_loops(&g, swap);
 		sim_csr_init(&c, &g);
-		sim_livelock_check(&s, &c);
+		sim_livelock_check(&s, &c, NULL);
 		sim_csr_free(&c);
 		sim_graph_free(&g);
 		ck_assert(r[swap].found >> SIM_PROP_LIVELOCK & 1);

@@ -16,13 +16,19 @@ static SimThreadSet ample_of(const Fx *f)
 	SimThreadSet enabled = sim_step_runnable(f->w);
 	SimFp fp[SIM_THREADS_MAX];
 	SimFuture fut[SIM_THREADS_MAX];
+	SimCuts cuts[SIM_THREADS_MAX], *cutp[SIM_THREADS_MAX];
+	SimFuture *cutf = g_new(SimFuture, (gsize)f->w->nthreads *
+				(gsize)sim_por_cuts(por));
 
 	for (int t = 0; t < f->w->nthreads; t++) {
 		if (enabled >> t & 1)
 			fp[t] = sim_por_next_fp(por, f->w, t);
 		fut[t] = sim_por_future(por, f->w, t);
+		cuts[t] = (SimCuts){ 0, cutf + t * sim_por_cuts(por) };
+		cutp[t] = &cuts[t];
 	}
-	SimThreadSet a = sim_por_ample(por, f->w, enabled, fp, fut);
+	SimThreadSet a = sim_por_ample(por, f->w, enabled, fp, fut, cutp);
+	g_free(cutf);
 	sim_por_free(por);
 	return a;
 }
