@@ -699,13 +699,34 @@ typedef struct {
 	uint8_t gate;
 } Path;
 
+/* A summary as a thread in one process adds it to its future: the
+ * items whose bounds are constants expanded to classes, with the rest
+ * (SimFuture's fields of the same names).  A thread's future is made
+ * for every step it takes, from a walk per frame: the expansion is made
+ * once per walk and process (Walked.pre), and only items whose bounds
+ * are parameters (Walked.params) are evaluated per frame. */
+typedef struct {
+	uint64_t rd, wr, urd, uwr;
+	uint16_t locks, xlocks, ulocks, uxlocks;
+	uint8_t gate, maps, adds;
+} Pre;
+
 typedef struct {
 	Key key;
+	uint64_t hash;          /* of the key (key_hash) */
 	Summary s;
+	Pre pre[FP_PROCS];      /* pre[p] once bit p of made is set */
+	uint8_t made;
+	bool params;            /* an item has a parameter bound */
 	bool busy;              /* being walked: a recursive call meets it */
 	bool retk;              /* every RET reached returns retv */
 	int16_t retv;
 } Walked;
+
+/* Walks kept at most: past it the memo starts again (it is a cache),
+ * in an open-addressed table of twice as many slots. */
+#define WALKED_MAX (1u << 12)
+#define WALKED_SLOTS (2 * WALKED_MAX)
 
 typedef struct {
 	const SimProgram *p;
@@ -713,12 +734,16 @@ typedef struct {
 	uint64_t **live;        /* [proc][pc]: registers live at pc */
 	bool cut[CUTS];         /* the cut's acquisitions exist: else the
 				 * cut summaries are the whole ones */
-	GHashTable *memo;       /* Key -> Walked */
+	Walked **memo;          /* [WALKED_SLOTS]: by Walked.hash, linear
+				 * probing; NULL: empty */
+	unsigned nwalked;
+	/* [tid][depth]: the whole future's walk that frame last had, in
+	 * the memo: a thread's step most often leaves the frames below
+	 * its top one as they were, so their walks are found without a
+	 * hash (future_in) */
+	Walked *last[SIM_THREADS_MAX][SIM_FRAMES_MAX];
 	int nprocs;
 } Futures;
-
-/* Walks kept at most: past it the memo starts again (it is a cache). */
-#define WALKED_MAX (1u << 12)
 
 static void item_join(Item *y, const Item *x)
 {
@@ -944,22 +969,43 @@ static uint64_t *live_scan(const SimProc *pr)
 	return lv;
 }
 
-/* Only the known registers: the rest of the key is zero. */
-static guint key_hash(gconstpointer p)
+/* The hash of the walk of cut K from (PROC, PC) knowing E's registers
+ * KNOWN (E's other values are not read). */
+static uint64_t key_hash(int k, int proc, int pc, const Env *e,
+			 uint64_t known)
 {
-	const Key *k = p;
-	uint64_t h = k->e.known ^ ((uint64_t)k->proc << 40) ^
-		     ((uint64_t)k->pc << 20) ^ k->k;
+	uint64_t h = (known ^ ((uint64_t)proc << 40) ^ ((uint64_t)pc << 20) ^
+		      (uint64_t)k) * 0x9e3779b97f4a7c15ull;
 
-	for (uint64_t m = k->e.known; m; m &= m - 1)
-		h = (h ^ (uint16_t)k->e.v[__builtin_ctzll(m)]) *
+	for (uint64_t m = known; m; m &= m - 1)
+		h = (h ^ (uint16_t)e->v[__builtin_ctzll(m)]) *
 		    0x9e3779b97f4a7c15ull;
-	return (guint)(h ^ h >> 32);
+	return h ^ h >> 29;
 }
 
-static gboolean key_eq(gconstpointer a, gconstpointer b)
+/* Whether X is the walk of cut K from (PROC, PC) knowing E's registers
+ * KNOWN. */
+static bool key_is(const Walked *x, int k, int proc, int pc, const Env *e,
+		   uint64_t known)
 {
-	return memcmp(a, b, sizeof(Key)) == 0;
+	if (x->key.k != k || x->key.proc != proc || x->key.pc != pc ||
+	    x->key.e.known != known)
+		return false;
+	for (uint64_t m = known; m; m &= m - 1) {
+		int r = __builtin_ctzll(m);
+		if (x->key.e.v[r] != e->v[r])
+			return false;
+	}
+	return true;
+}
+
+static void memo_clear(Futures *fx)
+{
+	for (unsigned i = 0; i < WALKED_SLOTS; i++)
+		g_free(fx->memo[i]);
+	memset(fx->memo, 0, WALKED_SLOTS * sizeof(*fx->memo));
+	memset(fx->last, 0, sizeof(fx->last));
+	fx->nwalked = 0;
 }
 
 static void futures_init(Futures *fx, const SimProgram *p)
@@ -977,7 +1023,7 @@ static void futures_init(Futures *fx, const SimProgram *p)
 	for (int c = 0; c < p->model->nlocks; c++)
 		for (int m = 0; m < CUT_MODES && cuttable(p, c); m++)
 			fx->cut[1 + c * CUT_MODES + m] = stops_anywhere(p, c, m);
-	fx->memo = g_hash_table_new_full(key_hash, key_eq, NULL, g_free);
+	fx->memo = g_new0(Walked *, WALKED_SLOTS);
 }
 
 static void futures_free(Futures *fx)
@@ -987,7 +1033,8 @@ static void futures_free(Futures *fx)
 	g_free(fx->live);
 	g_free(fx->pi);
 	if (fx->memo)
-		g_hash_table_destroy(fx->memo);
+		memo_clear(fx);
+	g_free(fx->memo);
 	memset(fx, 0, sizeof(*fx));
 }
 
@@ -1262,27 +1309,82 @@ static const Walked everything = {
 static const Walked *walked(Futures *fx, int k, int proc, int pc,
 			    const Env *e)
 {
-	Key key;
+	uint64_t known = e->known & fx->live[proc][pc];
+	uint64_t h = key_hash(k, proc, pc, e, known);
+	unsigned i = (unsigned)h & (WALKED_SLOTS - 1);
+	Walked *x;
 
-	memset(&key, 0, sizeof(key));
-	key.e.known = e->known & fx->live[proc][pc];
-	for (uint64_t m = key.e.known; m; m &= m - 1) {
-		int r = __builtin_ctzll(m);
-		key.e.v[r] = e->v[r];
-	}
-	key.proc = (uint16_t)proc;
-	key.pc = (uint16_t)pc;
-	key.k = (uint8_t)k;
-	Walked *x = g_hash_table_lookup(fx->memo, &key);
-	if (x)
-		return x->busy ? &everything : x;
+	for (; (x = fx->memo[i]); i = (i + 1) & (WALKED_SLOTS - 1))
+		if (x->hash == h && key_is(x, k, proc, pc, e, known))
+			return x->busy ? &everything : x;
+	/* full in the middle of a walk (future_in clears it between
+	 * walks): anything, as for recursion */
+	if (fx->nwalked >= WALKED_SLOTS - 1)
+		return &everything;
 	x = g_new0(Walked, 1);
-	memcpy(&x->key, &key, sizeof(key));     /* padding too: compared */
+	x->key.e.known = known;
+	for (uint64_t m = known; m; m &= m - 1) {
+		int r = __builtin_ctzll(m);
+		x->key.e.v[r] = e->v[r];
+	}
+	x->key.proc = (uint16_t)proc;
+	x->key.pc = (uint16_t)pc;
+	x->key.k = (uint8_t)k;
+	x->hash = h;
+	fx->memo[i] = x;
+	fx->nwalked++;
 	x->busy = true;
-	g_hash_table_add(fx->memo, x);
 	walk(fx, x);
 	x->busy = false;
+	for (int j = 0; j < x->s.n; j++)
+		x->params |= x->s.it[j].s.lo.param || x->s.it[j].s.hi.param;
 	return x;
+}
+
+/* Summary S as a thread in process PROC adds it (Pre), but its items
+ * with a parameter bound. */
+static void pre_make(const Summary *s, int proc, Pre *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->rd = whole(s->wrd);
+	p->wr = whole(s->wwr);
+	p->urd = whole(s->uwrd);
+	p->uwr = whole(s->uwwr);
+	p->locks = s->locks;
+	p->xlocks = s->xlocks;
+	p->ulocks = s->ulocks;
+	p->uxlocks = s->uxlocks;
+	p->gate = s->gate;
+	for (int i = 0; i < s->n; i++) {
+		const Item *it = &s->it[i];
+		if (it->s.lo.param || it->s.hi.param)
+			continue;
+		uint8_t pg = page_span(it->s.lo.v, it->s.hi.v, false);
+		p->rd |= expand(it->rd, pg, proc);
+		p->wr |= expand(it->wr, pg, proc);
+		p->urd |= expand(it->urd, pg, proc);
+		p->uwr |= expand(it->uwr, pg, proc);
+		if (it->wr & T_MAPS)
+			p->maps |= pg;
+		if (it->adds)
+			p->adds |= pg;
+	}
+}
+
+/* X's Pre for process PROC, made on first use (in SCRATCH for the
+ * shared everything, which is not a cache's). */
+static const Pre *pre_of(const Walked *x, int proc, Pre *scratch)
+{
+	if (x == &everything) {
+		pre_make(&x->s, proc, scratch);
+		return scratch;
+	}
+	Walked *m = (Walked *)x;        /* the memo's own: a cache */
+	if (!(m->made >> proc & 1)) {
+		pre_make(&m->s, proc, &m->pre[proc]);
+		m->made |= (uint8_t)(1u << proc);
+	}
+	return &m->pre[proc];
 }
 
 /* Pgoffs span S names in a frame of T with registers from BASE. */
@@ -1313,34 +1415,47 @@ static SimFuture future_in(const Futures *fx, int k, const SimProgram *p,
 
 	if (t->status == SIM_TH_DONE)
 		return f;
-	if (g_hash_table_size(fx->memo) >= WALKED_MAX)
-		g_hash_table_remove_all(fx->memo);
+	if (fx->nwalked >= WALKED_MAX)
+		memo_clear(mx);
 	f.live = true;
 	for (d = t->depth - 1; d >= 0; d--) {
 		const SimFrame *fr = &sim_th_frame(t)[d];
-		Env e = { 0 };
-		int nregs = p->procs[fr->proc]->nregs;
-		for (int r = 0; r < nregs; r++)
-			env_set(&e, r, true, sim_th_reg(t)[fr->base + r]);
+		const int16_t *reg = sim_th_reg(t) + fr->base;
+		Env e;          /* only the live registers are read */
+		Pre scratch;
+		e.known = fx->live[fr->proc][fr->pc];
+		for (uint64_t m = e.known; m; m &= m - 1)
+			e.v[__builtin_ctzll(m)] = reg[__builtin_ctzll(m)];
 		if (d < t->depth - 1)   /* the frame above returns into it */
 			env_set(&e, sim_th_frame(t)[d + 1].ret_reg, retk, retv);
-		const Walked *x = walked(mx, k, fr->proc, fr->pc, &e);
+		Walked **last = k ? NULL : &mx->last[tid][d];
+		const Walked *x = last && *last &&
+				  key_is(*last, k, fr->proc, fr->pc, &e,
+					 e.known & fx->live[fr->proc][fr->pc]) ?
+				  *last : walked(mx, k, fr->proc, fr->pc, &e);
+		if (last && x != &everything)
+			*last = (Walked *)x;
 		const Summary *s = &x->s;
+		const Pre *pre = pre_of(x, t->proc, &scratch);
 		retk = x->retk;
 		retv = x->retv;
-		f.rd |= whole(s->wrd);
-		f.wr |= whole(s->wwr);
-		f.locks |= s->locks;
-		f.xlocks |= s->xlocks;
-		f.urd |= whole(s->uwrd);
-		f.uwr |= whole(s->uwwr);
-		f.ulocks |= s->ulocks;
-		f.uxlocks |= s->uxlocks;
-		f.gate |= s->gate;
+		f.rd |= pre->rd;
+		f.wr |= pre->wr;
+		f.urd |= pre->urd;
+		f.uwr |= pre->uwr;
+		f.locks |= pre->locks;
+		f.xlocks |= pre->xlocks;
+		f.ulocks |= pre->ulocks;
+		f.uxlocks |= pre->uxlocks;
+		f.gate |= pre->gate;
+		f.maps |= pre->maps;
+		f.adds |= pre->adds;
 		removes |= s->removes;
 		calls = s->calls;
-		for (int i = 0; i < s->n; i++) {
+		for (int i = 0; x->params && i < s->n; i++) {
 			const Item *it = &s->it[i];
+			if (!it->s.lo.param && !it->s.hi.param)
+				continue;       /* in pre */
 			uint8_t pg = span_pages(it->s, t, fr->base);
 			f.rd |= expand(it->rd, pg, t->proc);
 			f.wr |= expand(it->wr, pg, t->proc);
@@ -1509,20 +1624,24 @@ bool sim_por_dependent(const SimFp *a, const SimFp *b)
 	       (a->lock == b->lock && !(a->shared && b->shared));
 }
 
-/* What the op-boundary oracles may read beyond CL_BOUNDARY in W (whose
- * watched pgoffs are PAGES) or in any state reached from it by steps of
- * threads other than EXCEPT (FUT: every thread's future): the pgoffs
- * watched now or that a live thread but EXCEPT may still map or add a
- * page at.  A persistent set grown from EXCEPT's next step is checked
- * against paths on which EXCEPT (a member) never steps, so its own
- * maps cannot make a pgoff watched there; -1 excepts no thread. */
-static uint64_t future_watch(const SimWorld *w, uint8_t pages,
-			     const SimFuture *fut, int except)
+/* What W's pgoffs may become in any state reached from it by steps of
+ * threads other than EXCEPT (FUT: every thread's future; -1 excepts no
+ * thread), ORed into what they are in W: *WATCHED, the watched pgoffs,
+ * gains those a live thread but EXCEPT may still map or add a page at;
+ * *CACHED, those that hold a page, those it may add one at (only
+ * add_page adds one: SimFuture.adds).  A persistent set grown from
+ * EXCEPT's next step is checked against paths on which EXCEPT (a
+ * member) never steps, so its own steps cannot add to them there.  The
+ * op-boundary oracles read watched_reads(*WATCHED) beyond CL_BOUNDARY
+ * in those states. */
+static void others_may(const SimWorld *w, const SimFuture *fut, int except,
+		       uint8_t *watched, uint8_t *cached)
 {
 	for (int t = 0; t < w->nthreads; t++)
-		if (fut[t].live && t != except)
-			pages |= fut[t].maps;
-	return watched_reads(pages);
+		if (fut[t].live && t != except) {
+			*watched |= fut[t].maps;
+			*cached |= fut[t].adds;
+		}
 }
 
 /* The pgoffs of W that hold a page-cache page. */
@@ -1533,19 +1652,6 @@ static uint8_t cached_pages(const SimWorld *w)
 	for (int g = 0; g < w->npages && g < FP_PAGES; g++)
 		if (sim_mflags(w)[g] & SIM_MF_PAGE)
 			m |= (uint8_t)(1u << g);
-	return m;
-}
-
-/* The pgoffs that may hold a page-cache page in W or in any state
- * reached from it by steps of threads other than EXCEPT (FUT: every
- * thread's future): only add_page adds one (SimFuture.adds). */
-static uint8_t may_cache(const SimWorld *w, const SimFuture *fut, int except)
-{
-	uint8_t m = cached_pages(w);
-
-	for (int t = 0; t < w->nthreads; t++)
-		if (fut[t].live && t != except)
-			m |= fut[t].adds;
 	return m;
 }
 
@@ -1575,21 +1681,25 @@ static bool dep_future(const SimProgram *p, const SimFp *a,
 {
 	if (!uf->live)
 		return false;
-	SimFuture ug = (uf->gate & cached) ? *uf : ungated(uf);
-	const SimFuture *u = &ug;
+	/* ungated(uf)'s, without a copy of the whole future */
+	bool open = uf->gate & cached;
+	uint64_t urd = open ? uf->rd : uf->rd & uf->urd;
+	uint64_t uwr = open ? uf->wr : uf->wr & uf->uwr;
+	uint16_t locks = open ? uf->locks : uf->locks & uf->ulocks;
+	uint16_t xlocks = open ? uf->xlocks : uf->xlocks & uf->uxlocks;
 	if (data_dep(a->rd | (a->boundary ? brd | a->brd : 0), a->wr,
-		     u->rd | (u->leaves ? brd : 0), u->wr) ||
-	    op_dep(a->enters, a->boundary, a->excuses, u->enters, u->leaves,
-		   u->excuses))
+		     urd | (uf->leaves ? brd : 0), uwr) ||
+	    op_dep(a->enters, a->boundary, a->excuses, uf->enters, uf->leaves,
+		   uf->excuses))
 		return true;
-	if (a->lock == SIM_POR_LOCK_NONE || !u->locks)
+	if (a->lock == SIM_POR_LOCK_NONE || !locks)
 		return false;
 	if (a->lock == SIM_POR_LOCK_ANY)
 		return true;
 	int decl = a->decl;
 	if (decl == SIM_LOCKDECL_PAGE || decl == SIM_LOCKDECL_ENTRY)
 		return true;    /* not named so: they are page classes */
-	if (!(u->locks >> decl & 1) || (a->shared && !(u->xlocks >> decl & 1)))
+	if (!(locks >> decl & 1) || (a->shared && !(xlocks >> decl & 1)))
 		return false;
 	if (p->model->locks[decl].per_proc)
 		return a->lock - p->lock_base[decl] == uproc;
@@ -1654,8 +1764,9 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 		SimFuture all[SIM_THREADS_MAX];
 		for (int t = 0; t < run[i]->nthreads; t++)
 			all[t] = future_of(&fx, p, ok, run[i], t);
-		uint64_t brd = future_watch(run[i], watched_pages(run[i]), all,
-					    -1);
+		uint8_t watch = watched_pages(run[i]), cache = 0;
+		others_may(run[i], all, -1, &watch, &cache);
+		uint64_t brd = watched_reads(watch);
 		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
 			/* x == t: the whole future, else the future on paths
 			 * on which x does not step */
@@ -1774,10 +1885,11 @@ typedef struct {
 	SimThreadSet known;
 	SimThreadSet asked[SIM_THREADS_MAX], dep[SIM_THREADS_MAX];
 	uint64_t brd[SIM_THREADS_MAX];
-	uint8_t cached[SIM_THREADS_MAX]; /* may_cache() but x */
+	uint8_t cached[SIM_THREADS_MAX]; /* others_may()'s but x */
 	Holds hs[SIM_THREADS_MAX];
 	SimCuts *const *cuts;   /* [u]: frozen_in()'s */
 	uint8_t pages;          /* the state's watched pgoffs */
+	uint8_t cached_now;     /* the state's pgoffs that hold a page */
 } Deps;
 
 /* The threads of WANT whose futures are dependent with X's next step. */
@@ -1786,8 +1898,10 @@ static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 			    int x, SimThreadSet want)
 {
 	if (!(d->known >> x & 1)) {
-		d->brd[x] = future_watch(w, d->pages, fut, x);
-		d->cached[x] = may_cache(w, fut, x);
+		uint8_t watch = d->pages;
+		d->cached[x] = d->cached_now;
+		others_may(w, fut, x, &watch, &d->cached[x]);
+		d->brd[x] = watched_reads(watch);
 		holds_of(&por->fx, por->p, w, x, &d->hs[x]);
 		d->asked[x] = SIM_TSET(x);
 		d->dep[x] = 0;
@@ -1878,6 +1992,7 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 			fp[t].brd = watched_reads(pages | fp[t].maps);
 	d.known = 0;
 	d.pages = pages;
+	d.cached_now = cached_pages(w);
 	d.cuts = cuts;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
