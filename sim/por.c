@@ -612,33 +612,128 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
  * thread's own SimThread, which a step of another thread never changes:
  * the search may keep it from one state to the next (dfs.c).
  *
- * Gates.  find_page(g) returns nonzero only if the page cache has a page
- * at g then, and only add_page puts one there.  The walk remembers, for
- * a register that holds such a result (or NOT, AND, OR of one), the
- * pgoffs one of which must have had a page for it to be nonzero (or
- * zero), and a JZ on it makes each side that needs a page "gated" by
- * those pgoffs: what a gated path reaches is in the summary, and also
- * out of its ungated part (Summary.u*, SimFuture.u*), with the union of
- * the gates (one of them must have had a page).  On the paths a
- * persistent set must cover, a page appears at g only if it is there
- * now or a thread outside the seed adds it (SimFuture.adds): if neither
- * holds at any pgoff of a thread's gate, only its ungated part can
- * happen there (dep_future()).  A fault's unmap_mapping_range of a hole
- * page it found, before it has looked, is such a part.
+ * Gates.  Some results are nonzero (or zero) only if the state is so at
+ * the result's pgoff g when the primitive runs:
+ *   find_page(g) nonzero: a page in the page cache at g (G_PAGE), which
+ *     only add_page puts there;
+ *   get_block*(g, 0)'s block zero, and get_block*(g, c)'s second result
+ *     (buffer_new or unwritten) nonzero: a hole or an unwritten block at
+ *     g (G_HOLE; step.c's get_block()).  A written block at g becomes
+ *     either only by free_blocks or shift_blocks there (an allocation
+ *     fills a hole; nothing else sets a block unwritten);
+ *   i_size_read() compared with a known pgoff c (c >= n zero, n > c
+ *     nonzero, ...): i_size past c (G_ISIZE), which only i_size_write
+ *     changes.
+ * A path's gate has one condition per kind, each "at one of these
+ * pgoffs" (bit kind + pgoff); a path gated by it needs every kind it
+ * names to have held at some time on it.  The walk remembers, for a
+ * register that holds such a result (or NOT, AND, OR, a compare of
+ * one), what it needs to be nonzero (or zero), and a JZ on it gates
+ * each side by what that side needs, on top of what the path needed
+ * already (gate_conj()); where paths meet, a kind is kept only if both
+ * need it, at the pgoffs of either (gate_join()).  What a path gated by
+ * kind k reaches is in the summary, and also out of its part ungated by
+ * kind k (Summary.u*[k], SimFuture.u*[k]), and the summary's gate has
+ * the union of those paths' pgoffs of kind k.  On the paths a
+ * persistent set must cover, a condition holds at g only if it holds
+ * now or a thread outside the seed can make it so (others_may()): if
+ * a kind of a thread's gate can hold at none of its pgoffs, only its
+ * part ungated by that kind can happen there (dep_future(), reach()).
+ * A fault's unmap_mapping_range of a hole page it found, the hole page
+ * it adds over a hole in the block map, what it does past its i_size
+ * check, are such parts.
  *
  * A register not live at pc (written before it is read on every path)
  * cannot decide anything from there: the walk drops it, so that a
  * summary is a function of (procedure, pc, the live registers' values),
  * and walks are memoised by that key (Walked). */
 
+#define NGK SIM_POR_GATE_KINDS
+#define KINDS_ALL ((uint8_t)((1u << NGK) - 1))
+
 typedef struct {
 	uint8_t rd, wr;         /* T_* on the pgoffs of s */
-	uint8_t urd, uwr;       /* those reached on an ungated path */
+	uint8_t urd[NGK], uwr[NGK];     /* those reached on a path not
+				 * gated by kind k (Gates) */
 	bool adds;              /* add_page */
+	uint8_t uadds;          /* bit k: on a path not gated by kind k */
+	bool holes;             /* free_blocks, shift_blocks */
 	SimSpan s;
 } Item;
 
 #define ITEMS_MAX 16
+
+/* A gate's kinds: bit GK_* + pgoff (Gates); kind k is GK_* / 8. */
+enum { GK_PAGE = 0, GK_HOLE = 8, GK_ISIZE = 16, GK_END = 8 * NGK };
+
+/* Condition KIND at pgoff G; none (0) past the pgoffs told apart. */
+static uint32_t gate_at(int kind, int g)
+{
+	return g >= 0 && g < FP_PAGES ? (uint32_t)1 << (kind + g) : 0;
+}
+
+/* What a path gated by A and then by B needs: both, so per kind either
+ * one's (A's, which it needed first). */
+static uint32_t gate_conj(uint32_t a, uint32_t b)
+{
+	uint32_t r = 0;
+
+	for (int k = 0; k < GK_END; k += 8)
+		r |= ((a >> k & 0xff) ? a : b) & (uint32_t)0xff << k;
+	return r;
+}
+
+/* What either of two paths gated by A and B needs (0: ungated): the
+ * kinds both need, at the pgoffs of either. */
+static uint32_t gate_join(uint32_t a, uint32_t b)
+{
+	uint32_t r = 0;
+
+	for (int k = 0; a && b && k < GK_END; k += 8)
+		if ((a >> k & 0xff) && (b >> k & 0xff))
+			r |= (a | b) & (uint32_t)0xff << k;
+	return r;
+}
+
+/* The kinds gate G names (bit k: kind k). */
+static uint8_t gate_kinds(uint32_t g)
+{
+	uint8_t m = 0;
+
+	for (int k = 0; k < NGK; k++)
+		if (g >> (8 * k) & 0xff)
+			m |= (uint8_t)(1u << k);
+	return m;
+}
+
+/* The bits of a gate of the kinds KINDS. */
+static uint32_t gate_mask(uint8_t kinds)
+{
+	uint32_t m = 0;
+
+	for (int k = 0; k < NGK; k++)
+		if (kinds >> k & 1)
+			m |= (uint32_t)0xff << (8 * k);
+	return m;
+}
+
+/* The high bit of each byte of X that is not zero (no carry leaves a
+ * byte: 0x7f + 0x7f < 0x100). */
+static uint32_t bytes_nonzero(uint32_t x)
+{
+	return (((x & 0x7f7f7fu) + 0x7f7f7fu) | x) & 0x808080u;
+}
+
+/* The kinds of gate G that cannot hold at any of its pgoffs in states
+ * that meet at most MEETS (bits as a gate's).  Asked for every pair of
+ * threads a persistent set compares. */
+static uint8_t gate_closed(uint32_t g, uint32_t meets)
+{
+	G_STATIC_ASSERT(NGK == 3);
+	uint32_t c = bytes_nonzero(g) & ~bytes_nonzero(g & meets);
+
+	return (uint8_t)((c >> 7 & 1) | (c >> 14 & 2) | (c >> 21 & 4));
+}
 
 typedef struct {
 	uint8_t wrd, wwr;       /* W_* */
@@ -646,12 +741,13 @@ typedef struct {
 				 * entry locks */
 	uint16_t xlocks;        /* those taken or dropped other than by
 				 * down_read / up_read */
-	uint8_t uwrd, uwwr;     /* the same on ungated paths (Gates) */
-	uint16_t ulocks, uxlocks;
-	uint8_t gate;           /* what the rest needs a page at one of */
+	uint8_t uwrd[NGK], uwwr[NGK];   /* the same on paths not gated by
+				 * kind k (Gates) */
+	uint16_t ulocks[NGK], uxlocks[NGK];
+	uint32_t gate;          /* what the rest needs, per kind */
 	bool ret;               /* a RET is reachable (without the cut's
 				 * acquisition, below) */
-	bool uret;              /* on an ungated path */
+	uint8_t uret;           /* bit k: on a path not gated by kind k */
 	bool calls;             /* so is a CALL (of a body: another op) */
 	bool removes;           /* a primitive that adds to the op's inval
 				 * mask (step.c's removed()) */
@@ -695,8 +791,10 @@ typedef struct {
  * path and each register's being nonzero (nz) or zero (z) need. */
 typedef struct {
 	Env e;
-	uint8_t nz[SIM_REGS_MAX], z[SIM_REGS_MAX];
-	uint8_t gate;
+	uint32_t nz[SIM_REGS_MAX], z[SIM_REGS_MAX];
+	uint64_t isz;           /* bit r: register r holds i_size_read()'s
+				 * result */
+	uint32_t gate;
 } Path;
 
 /* A summary as a thread in one process adds it to its future: the
@@ -706,9 +804,10 @@ typedef struct {
  * once per walk and process (Walked.pre), and only items whose bounds
  * are parameters (Walked.params) are evaluated per frame. */
 typedef struct {
-	uint64_t rd, wr, urd, uwr;
-	uint16_t locks, xlocks, ulocks, uxlocks;
-	uint8_t gate, maps, adds;
+	uint64_t rd, wr, urd[NGK], uwr[NGK];
+	uint16_t locks, xlocks, ulocks[NGK], uxlocks[NGK];
+	uint32_t gate;
+	uint8_t maps, adds, uadds[NGK], holes;
 } Pre;
 
 typedef struct {
@@ -749,9 +848,24 @@ static void item_join(Item *y, const Item *x)
 {
 	y->rd |= x->rd;
 	y->wr |= x->wr;
-	y->urd |= x->urd;
-	y->uwr |= x->uwr;
+	for (int k = 0; k < NGK; k++) {
+		y->urd[k] |= x->urd[k];
+		y->uwr[k] |= x->uwr[k];
+	}
 	y->adds |= x->adds;
+	y->uadds |= x->uadds;
+	y->holes |= x->holes;
+}
+
+/* Whether item Y has everything of X but its span. */
+static bool item_covers(const Item *y, const Item *x)
+{
+	for (int k = 0; k < NGK; k++)
+		if ((x->urd[k] & ~y->urd[k]) || (x->uwr[k] & ~y->uwr[k]))
+			return false;
+	return !(x->rd & ~y->rd) && !(x->wr & ~y->wr) &&
+	       (!x->adds || y->adds) && !(x->uadds & ~y->uadds) &&
+	       (!x->holes || y->holes);
 }
 
 /* Add X to S.  Full: X joins item 0, widened to every pgoff. */
@@ -762,9 +876,7 @@ static void add_item(Summary *s, Item x)
 	for (int i = 0; i < s->n; i++) {
 		Item *y = &s->it[i];
 		if (sim_span_eq(y->s, x.s) ||
-		    (sim_span_is_all(y->s) && !(x.rd & ~y->rd) &&
-		     !(x.wr & ~y->wr) && !(x.urd & ~y->urd) &&
-		     !(x.uwr & ~y->uwr) && (!x.adds || y->adds))) {
+		    (sim_span_is_all(y->s) && item_covers(y, &x))) {
 			item_join(y, &x);
 			return;
 		}
@@ -780,17 +892,21 @@ static void add_item(Summary *s, Item x)
 
 /* Add SRC, reached on a path gated by GATE (0: ungated), to DST, with
  * SRC's parameter bounds mapped through ARGS (N of them) if ARGS is
- * set. */
+ * set.  Every gated part of SRC then needs GATE at least. */
 static void add_summary(Summary *dst, const Summary *src, const SimSpan *args,
-			int n, uint8_t gate)
+			int n, uint32_t gate)
 {
-	dst->gate |= src->gate | gate;
-	if (!gate) {
-		dst->uwrd |= src->uwrd;
-		dst->uwwr |= src->uwwr;
-		dst->ulocks |= src->ulocks;
-		dst->uxlocks |= src->uxlocks;
-		dst->uret |= src->uret;
+	uint8_t kinds = gate_kinds(gate);
+
+	dst->gate |= gate | src->gate;
+	for (int k = 0; k < NGK; k++) {
+		if (kinds >> k & 1)
+			continue;
+		dst->uwrd[k] |= src->uwrd[k];
+		dst->uwwr[k] |= src->uwwr[k];
+		dst->ulocks[k] |= src->ulocks[k];
+		dst->uxlocks[k] |= src->uxlocks[k];
+		dst->uret |= src->uret & (uint8_t)(1u << k);
 	}
 	dst->ret |= src->ret;
 	dst->removes |= src->removes;
@@ -807,8 +923,10 @@ static void add_summary(Summary *dst, const Summary *src, const SimSpan *args,
 			x.s.hi = !x.s.hi.param ? x.s.hi : x.s.hi.v < n ?
 				 args[x.s.hi.v].hi : sim_span_all.hi;
 		}
-		if (gate)
-			x.urd = x.uwr = 0;
+		for (int k = 0; k < NGK; k++)
+			if (kinds >> k & 1)
+				x.urd[k] = x.uwr[k] = 0;
+		x.uadds &= (uint8_t)~kinds;
 		add_item(dst, x);
 	}
 }
@@ -859,8 +977,12 @@ static void prim_summary(const SimLoops *pi, const SimProc *pr, int pc,
 		     env_span(pi, pr, pc, &in->arg[0], e) : sim_span_all;
 	SimSpan a1 = in->nargs > 1 ?
 		     env_span(pi, pr, pc, &in->arg[1], e) : sim_span_all;
-	Item x = { .rd = d.prd, .wr = d.pwr, .urd = d.prd, .uwr = d.pwr,
-		   .adds = in->sub == SIM_P_ADD_PAGE, .s = sim_span_all };
+	Item x = { .rd = d.prd, .wr = d.pwr,
+		   .adds = in->sub == SIM_P_ADD_PAGE,
+		   .uadds = in->sub == SIM_P_ADD_PAGE ? KINDS_ALL : 0,
+		   .holes = in->sub == SIM_P_FREE_BLOCKS ||
+			    in->sub == SIM_P_SHIFT_BLOCKS,
+		   .s = sim_span_all };
 	int create;
 
 	memset(s, 0, sizeof(*s));
@@ -884,10 +1006,14 @@ static void prim_summary(const SimLoops *pi, const SimProc *pr, int pc,
 	case PG_FROM: x.s = (SimSpan){ a0.lo, sim_span_all.hi }; break;
 	default: break;
 	}
-	s->uwrd = s->wrd;
-	s->uwwr = s->wwr;
-	s->ulocks = s->locks;
-	s->uxlocks = s->xlocks;
+	for (int k = 0; k < NGK; k++) {
+		x.urd[k] = d.prd;
+		x.uwr[k] = d.pwr;
+		s->uwrd[k] = s->wrd;
+		s->uwwr[k] = s->wwr;
+		s->ulocks[k] = s->locks;
+		s->uxlocks[k] = s->xlocks;
+	}
 	add_item(s, x);
 }
 
@@ -1047,38 +1173,31 @@ typedef struct {
 
 enum { SEEN = 1, QUEUED = 2 };
 
-/* The weaker of two gates: either may be what a path needed. */
-static uint8_t gate_join(uint8_t a, uint8_t b)
-{
-	return a && b ? a | b : 0;
-}
-
-#define VACUOUS 0x100           /* a claim about what cannot happen */
+#define VACUOUS ((uint64_t)1 << 32)  /* a claim about what cannot
+					 * happen */
 
 /* What register R being nonzero (zero if !NONZERO) needs on path E:
- * VACUOUS if E knows it is not, else E's gate if it has one (all of E
- * needs it), else the register's own. */
-static unsigned claim(const Path *e, int r, bool nonzero)
+ * VACUOUS if E knows it is not, else E's gate (all of E needs it) and
+ * the register's own. */
+static uint64_t claim(const Path *e, int r, bool nonzero)
 {
 	bool known = e->e.known >> r & 1;
 
 	if (known && (e->e.v[r] != 0) != nonzero)
 		return VACUOUS;
-	if (e->gate)
-		return e->gate;
 	if (known)
-		return 0;
-	return nonzero ? e->nz[r] : e->z[r];
+		return e->gate;
+	return gate_conj(e->gate, nonzero ? e->nz[r] : e->z[r]);
 }
 
 /* A claim true of both of two paths. */
-static uint8_t claim_join(unsigned a, unsigned b)
+static uint32_t claim_join(uint64_t a, uint64_t b)
 {
 	if (a == VACUOUS)
-		return b == VACUOUS ? 0 : (uint8_t)b;
+		return b == VACUOUS ? 0 : (uint32_t)b;
 	if (b == VACUOUS)
-		return (uint8_t)a;
-	return gate_join((uint8_t)a, (uint8_t)b);
+		return (uint32_t)a;
+	return gate_join((uint32_t)a, (uint32_t)b);
 }
 
 /* Control reaches PC along E: what is known there is what every way in
@@ -1108,6 +1227,7 @@ static void flow(Flow *fl, int pc, const Path *e)
 			x->z[r] = k ? 0 : claim_join(claim(&was, r, false),
 						     claim(e, r, false));
 		}
+		x->isz &= e->isz;
 		for (uint64_t m = x->e.known & ~keep; m; m &= m - 1)
 			x->e.v[__builtin_ctzll(m)] = 0;
 		x->e.known = keep;
@@ -1125,18 +1245,24 @@ static void flow(Flow *fl, int pc, const Path *e)
 static const Walked *walked(Futures *fx, int k, int proc, int pc,
 			    const Env *e);
 
-/* Register R of path E is written with V (if KNOWN) and gates NZ, Z. */
-static void path_set(Path *e, int r, bool known, int v, uint8_t nz, uint8_t z)
+/* Register R of path E is written with V (if KNOWN) and gates NZ, Z;
+ * it holds i_size_read()'s result if ISZ. */
+static void path_set(Path *e, int r, bool known, int v, uint32_t nz,
+		     uint32_t z, bool isz)
 {
 	env_set(&e->e, r, known, v);
 	if (r >= 0 && r < SIM_REGS_MAX) {
 		e->nz[r] = known ? 0 : nz;
 		e->z[r] = known ? 0 : z;
+		e->isz &= ~reg_bit(r);
+		if (isz && !known)
+			e->isz |= reg_bit(r);
 	}
 }
 
 /* The gates of argument A being nonzero (*NZ) and zero (*Z). */
-static void arg_gates(const Path *e, const SimArg *a, uint8_t *nz, uint8_t *z)
+static void arg_gates(const Path *e, const SimArg *a, uint32_t *nz,
+		      uint32_t *z)
 {
 	bool reg = a->kind == SIM_ARG_REG && a->v >= 0 && a->v < SIM_REGS_MAX;
 
@@ -1144,11 +1270,64 @@ static void arg_gates(const Path *e, const SimArg *a, uint8_t *nz, uint8_t *z)
 	*z = reg ? e->z[a->v] : 0;
 }
 
-/* The gates of ALU IN's result (AND, OR and NOT are logical: sim_alu). */
-static void alu_gates(const Path *e, const SimInsn *in, uint8_t *nz,
-		      uint8_t *z)
+/* Whether argument A holds i_size_read()'s result on path E. */
+static bool arg_isz(const Path *e, const SimArg *a)
 {
-	uint8_t anz, az, bnz = 0, bz = 0;
+	return a->kind == SIM_ARG_REG && (e->isz & reg_bit(a->v));
+}
+
+/* The gates of compare IN's result (*NZ, *Z) when one side is i_size
+ * and the other a known pgoff c: "i_size > c" is G_ISIZE at c, and
+ * "i_size >= c" at c - 1 (none for c <= 0: always so). */
+static void isize_gates(const Path *e, const SimInsn *in, uint32_t *nz,
+			uint32_t *z)
+{
+	int c;
+	bool left;              /* i_size is the left operand */
+
+	if (in->nargs < 2)
+		return;
+	if (arg_isz(e, &in->arg[0]) && env_get(&e->e, &in->arg[1], &c))
+		left = true;
+	else if (arg_isz(e, &in->arg[1]) && env_get(&e->e, &in->arg[0], &c))
+		left = false;
+	else
+		return;
+	switch (in->sub) {
+	case SIM_ALU_GT:        /* n > c, or c > n: zero iff n >= c */
+		if (left)
+			*nz = gate_at(GK_ISIZE, c);
+		else
+			*z = gate_at(GK_ISIZE, c - 1);
+		break;
+	case SIM_ALU_GE:        /* n >= c, or c >= n: zero iff n > c */
+		if (left)
+			*nz = gate_at(GK_ISIZE, c - 1);
+		else
+			*z = gate_at(GK_ISIZE, c);
+		break;
+	case SIM_ALU_LT:        /* n < c: zero iff n >= c; c < n */
+		if (left)
+			*z = gate_at(GK_ISIZE, c - 1);
+		else
+			*nz = gate_at(GK_ISIZE, c);
+		break;
+	case SIM_ALU_LE:        /* n <= c: zero iff n > c; c <= n */
+		if (left)
+			*z = gate_at(GK_ISIZE, c);
+		else
+			*nz = gate_at(GK_ISIZE, c - 1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The gates of ALU IN's result (AND, OR and NOT are logical: sim_alu). */
+static void alu_gates(const Path *e, const SimInsn *in, uint32_t *nz,
+		      uint32_t *z)
+{
+	uint32_t anz, az, bnz = 0, bz = 0;
 	bool b0 = in->nargs > 1 && in->arg[1].kind == SIM_ARG_IMM &&
 		  in->arg[1].v == 0;
 
@@ -1159,16 +1338,47 @@ static void alu_gates(const Path *e, const SimInsn *in, uint8_t *nz,
 	switch (in->sub) {
 	case SIM_ALU_NOT: *nz = az; *z = anz; break;
 	case SIM_ALU_AND:       /* nonzero: both are; zero: one is */
-		*nz = anz ? anz : bnz;
-		*z = az && bz ? az | bz : 0;
+		*nz = gate_conj(anz, bnz);
+		*z = gate_join(az, bz);
 		break;
 	case SIM_ALU_OR:        /* nonzero: one is; zero: both are */
-		*nz = anz && bnz ? anz | bnz : 0;
-		*z = az ? az : bz;
+		*nz = gate_join(anz, bnz);
+		*z = gate_conj(az, bz);
 		break;
 	case SIM_ALU_NE: if (b0) { *nz = anz; *z = az; } break;
 	case SIM_ALU_EQ: if (b0) { *nz = az; *z = anz; } break;
-	default: break;
+	default: isize_gates(e, in, nz, z); break;
+	}
+}
+
+/* The gates of primitive IN's results knowing E (Gates): the first's
+ * being nonzero (*NZ) and zero (*Z), the second's being nonzero
+ * (*NZ2). */
+static void prim_gates(const SimInsn *in, const Env *e, uint32_t *nz,
+		       uint32_t *z, uint32_t *nz2)
+{
+	int g, create;
+
+	*nz = *z = 0;
+	*nz2 = 0;
+	if (in->nargs < 1 || !env_get(e, &in->arg[0], &g))
+		return;
+	switch ((SimPrimId)in->sub) {
+	case SIM_P_FIND_PAGE:
+		*nz = gate_at(GK_PAGE, g);
+		break;
+	case SIM_P_GET_BLOCK: case SIM_P_GET_BLOCK_ZERO:
+	case SIM_P_GET_BLOCK_UNWRITTEN:
+		/* buffer_new or unwritten: a hole filled now, or an
+		 * unwritten block */
+		*nz2 = gate_at(GK_HOLE, g);
+		/* the block: a hole, unless it allocates */
+		if (in->nargs > 1 && env_get(e, &in->arg[1], &create) &&
+		    create == 0)
+			*z = gate_at(GK_HOLE, g);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -1193,7 +1403,7 @@ static void walk(Futures *fx, Walked *out)
 		int pc = fl.todo[--fl.ntodo], v = 0, b = 0;
 		const SimInsn *in = &pr->code[pc];
 		Path e = fl.in[pc];
-		uint8_t nz, z;
+		uint32_t nz = 0, z = 0, nz2 = 0;
 		fl.state[pc] &= (uint8_t)~QUEUED;
 		switch (in->op) {
 		case SIM_I_PRIM:
@@ -1201,12 +1411,10 @@ static void walk(Futures *fx, Walked *out)
 			add_summary(&out->s, &prim, NULL, 0, e.gate);
 			if (stops_at(in, cls, mode))
 				break;
-			/* find_page(g): nonzero only with a page at g */
-			nz = in->sub == SIM_P_FIND_PAGE &&
-			     env_get(&e.e, &in->arg[0], &v) ?
-			     page_span(v, v, false) : 0;
-			path_set(&e, in->dst, false, 0, nz, 0);
-			path_set(&e, in->dst2, false, 0, 0, 0);
+			prim_gates(in, &e.e, &nz, &z, &nz2);
+			path_set(&e, in->dst, false, 0, nz, z,
+				 in->sub == SIM_P_I_SIZE_READ);
+			path_set(&e, in->dst2, false, 0, nz2, 0, false);
 			flow(&fl, pc + 1, &e);
 			break;
 		case SIM_I_CALL: {
@@ -1224,10 +1432,11 @@ static void walk(Futures *fx, Walked *out)
 			add_summary(&out->s, &c->s, args, n, e.gate);
 			if (!c->s.ret)
 				break;
-			if (!c->s.uret && !e.gate)
-				e.gate = c->s.gate;     /* returns gated */
-			path_set(&e, in->dst, c->retk, c->retv, 0, 0);
-			path_set(&e, in->dst2, false, 0, 0, 0);
+			/* returns only where the kinds not in uret held */
+			e.gate = gate_conj(e.gate, c->s.gate &
+					   gate_mask((uint8_t)~c->s.uret));
+			path_set(&e, in->dst, c->retk, c->retv, 0, 0, false);
+			path_set(&e, in->dst2, false, 0, 0, 0, false);
 			flow(&fl, pc + 1, &e);
 			break;
 		}
@@ -1241,18 +1450,17 @@ static void walk(Futures *fx, Walked *out)
 			}
 			Path zero = e;
 			arg_gates(&e, &in->arg[0], &nz, &z);
-			if (!zero.gate)
-				zero.gate = z;
-			path_set(&zero, in->arg[0].v, true, 0, 0, 0);
+			zero.gate = gate_conj(zero.gate, z);
+			path_set(&zero, in->arg[0].v, true, 0, 0, 0, false);
 			flow(&fl, in->target, &zero);
-			if (!e.gate)
-				e.gate = nz;
+			e.gate = gate_conj(e.gate, nz);
 			flow(&fl, pc + 1, &e);
 			break;
 		}
 		case SIM_I_RET:
 			out->s.ret = true;
-			out->s.uret |= !e.gate;
+			out->s.uret |= (uint8_t)~gate_kinds(e.gate) &
+				       KINDS_ALL;
 			out->s.gate |= e.gate;
 			v = 0;
 			if (in->nargs && !env_get(&e.e, &in->arg[0], &v))
@@ -1264,8 +1472,9 @@ static void walk(Futures *fx, Walked *out)
 			break;
 		case SIM_I_MOV: {
 			bool known = env_get(&e.e, &in->arg[0], &v);
+			bool isz = arg_isz(&e, &in->arg[0]);
 			arg_gates(&e, &in->arg[0], &nz, &z);
-			path_set(&e, in->dst, known, v, nz, z);
+			path_set(&e, in->dst, known, v, nz, z, isz);
 			flow(&fl, pc + 1, &e);
 			break;
 		}
@@ -1277,7 +1486,7 @@ static void walk(Futures *fx, Walked *out)
 				     sim_alu(in->sub, v, in->nargs < 2 ? 0 : b,
 					     &r);
 			alu_gates(&e, in, &nz, &z);
-			path_set(&e, in->dst, known, r, nz, z);
+			path_set(&e, in->dst, known, r, nz, z, false);
 			flow(&fl, pc + 1, &e);
 			break;
 		}
@@ -1297,11 +1506,13 @@ static void walk(Futures *fx, Walked *out)
 /* What a call met while its own walk runs (recursion) may do: anything. */
 static const Walked everything = {
 	.s = { .wrd = 0xff, .wwr = 0xff, .locks = 0xffff, .xlocks = 0xffff,
-	       .uwrd = 0xff, .uwwr = 0xff, .ulocks = 0xffff,
-	       .uxlocks = 0xffff, .ret = true, .uret = true, .calls = true,
-	       .removes = true, .n = 1,
-	       .it = { { .rd = 0xff, .wr = 0xff, .urd = 0xff, .uwr = 0xff,
-			 .adds = true,
+	       .uwrd = { 0xff, 0xff, 0xff }, .uwwr = { 0xff, 0xff, 0xff },
+	       .ulocks = { 0xffff, 0xffff, 0xffff },
+	       .uxlocks = { 0xffff, 0xffff, 0xffff }, .ret = true,
+	       .uret = KINDS_ALL, .calls = true, .removes = true, .n = 1,
+	       .it = { { .rd = 0xff, .wr = 0xff, .urd = { 0xff, 0xff, 0xff },
+			 .uwr = { 0xff, 0xff, 0xff }, .adds = true,
+			 .uadds = KINDS_ALL, .holes = true,
 			 .s = { { 0, 0 }, { 0, SIM_SPAN_PAGES - 1 } } } } },
 };
 
@@ -1343,31 +1554,64 @@ static const Walked *walked(Futures *fx, int k, int proc, int pc,
 
 /* Summary S as a thread in process PROC adds it (Pre), but its items
  * with a parameter bound. */
+/* Item IT on pgoffs PG, of a thread in process PROC, into P. */
+static void item_add(Pre *p, const Item *it, uint8_t pg, int proc)
+{
+	p->rd |= expand(it->rd, pg, proc);
+	p->wr |= expand(it->wr, pg, proc);
+	for (int k = 0; k < NGK; k++) {
+		p->urd[k] |= expand(it->urd[k], pg, proc);
+		p->uwr[k] |= expand(it->uwr[k], pg, proc);
+		if (it->uadds >> k & 1)
+			p->uadds[k] |= pg;
+	}
+	if (it->wr & T_MAPS)
+		p->maps |= pg;
+	if (it->adds)
+		p->adds |= pg;
+	if (it->holes)
+		p->holes |= pg;
+}
+
+/* SRC into DST. */
+static void pre_add(Pre *dst, const Pre *src)
+{
+	dst->rd |= src->rd;
+	dst->wr |= src->wr;
+	dst->locks |= src->locks;
+	dst->xlocks |= src->xlocks;
+	for (int k = 0; k < NGK; k++) {
+		dst->urd[k] |= src->urd[k];
+		dst->uwr[k] |= src->uwr[k];
+		dst->ulocks[k] |= src->ulocks[k];
+		dst->uxlocks[k] |= src->uxlocks[k];
+		dst->uadds[k] |= src->uadds[k];
+	}
+	dst->gate |= src->gate;
+	dst->maps |= src->maps;
+	dst->adds |= src->adds;
+	dst->holes |= src->holes;
+}
+
 static void pre_make(const Summary *s, int proc, Pre *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->rd = whole(s->wrd);
 	p->wr = whole(s->wwr);
-	p->urd = whole(s->uwrd);
-	p->uwr = whole(s->uwwr);
 	p->locks = s->locks;
 	p->xlocks = s->xlocks;
-	p->ulocks = s->ulocks;
-	p->uxlocks = s->uxlocks;
+	for (int k = 0; k < NGK; k++) {
+		p->urd[k] = whole(s->uwrd[k]);
+		p->uwr[k] = whole(s->uwwr[k]);
+		p->ulocks[k] = s->ulocks[k];
+		p->uxlocks[k] = s->uxlocks[k];
+	}
 	p->gate = s->gate;
 	for (int i = 0; i < s->n; i++) {
 		const Item *it = &s->it[i];
-		if (it->s.lo.param || it->s.hi.param)
-			continue;
-		uint8_t pg = page_span(it->s.lo.v, it->s.hi.v, false);
-		p->rd |= expand(it->rd, pg, proc);
-		p->wr |= expand(it->wr, pg, proc);
-		p->urd |= expand(it->urd, pg, proc);
-		p->uwr |= expand(it->uwr, pg, proc);
-		if (it->wr & T_MAPS)
-			p->maps |= pg;
-		if (it->adds)
-			p->adds |= pg;
+		if (!it->s.lo.param && !it->s.hi.param)
+			item_add(p, it, page_span(it->s.lo.v, it->s.hi.v,
+						  false), proc);
 	}
 }
 
@@ -1410,6 +1654,7 @@ static SimFuture future_in(const Futures *fx, int k, const SimProgram *p,
 	const SimThread *t = sim_thread(w, tid);
 	Futures *mx = (Futures *)fx;    /* the memo is a cache */
 	SimFuture f = { 0 };
+	Pre acc = { 0 };
 	bool removes = false, calls = false, retk = false;
 	int retv = 0, d;
 
@@ -1439,41 +1684,37 @@ static SimFuture future_in(const Futures *fx, int k, const SimProgram *p,
 		const Pre *pre = pre_of(x, t->proc, &scratch);
 		retk = x->retk;
 		retv = x->retv;
-		f.rd |= pre->rd;
-		f.wr |= pre->wr;
-		f.urd |= pre->urd;
-		f.uwr |= pre->uwr;
-		f.locks |= pre->locks;
-		f.xlocks |= pre->xlocks;
-		f.ulocks |= pre->ulocks;
-		f.uxlocks |= pre->uxlocks;
-		f.gate |= pre->gate;
-		f.maps |= pre->maps;
-		f.adds |= pre->adds;
+		pre_add(&acc, pre);
 		removes |= s->removes;
 		calls = s->calls;
 		for (int i = 0; x->params && i < s->n; i++) {
 			const Item *it = &s->it[i];
-			if (!it->s.lo.param && !it->s.hi.param)
-				continue;       /* in pre */
-			uint8_t pg = span_pages(it->s, t, fr->base);
-			f.rd |= expand(it->rd, pg, t->proc);
-			f.wr |= expand(it->wr, pg, t->proc);
-			f.urd |= expand(it->urd, pg, t->proc);
-			f.uwr |= expand(it->uwr, pg, t->proc);
-			if (it->wr & T_MAPS)
-				f.maps |= pg;
-			if (it->adds)
-				f.adds |= pg;
+			if (it->s.lo.param || it->s.hi.param)   /* else in pre */
+				item_add(&acc, it, span_pages(it->s, t, fr->base),
+					 t->proc);
 		}
 		if (!s->ret)
 			break;
 	}
+	f.rd = acc.rd;
+	f.wr = acc.wr;
+	f.locks = acc.locks;
+	f.xlocks = acc.xlocks;
+	memcpy(f.urd, acc.urd, sizeof(f.urd));
+	memcpy(f.uwr, acc.uwr, sizeof(f.uwr));
+	memcpy(f.ulocks, acc.ulocks, sizeof(f.ulocks));
+	memcpy(f.uxlocks, acc.uxlocks, sizeof(f.uxlocks));
+	memcpy(f.uadds, acc.uadds, sizeof(f.uadds));
+	f.gate = acc.gate;
+	f.maps = acc.maps;
+	f.adds = acc.adds;
+	f.holes = acc.holes;
 	f.leaves = d < 1 || !t->begun;
 	f.enters = t->depth < 2 || !t->begun || (d < 1 && calls);
 	if (f.leaves)
 		f.rd |= CL_BOUNDARY | (flushes(p, ok, t) ? CL_CACHE : 0);
-	f.urd |= f.rd & (CL_BOUNDARY | CL_CACHE);
+	for (int g = 0; g < NGK; g++)
+		f.urd[g] |= f.rd & (CL_BOUNDARY | CL_CACHE);
 	f.excuses = f.leaves &&
 		    (removes || sim_bits_any(sim_inval(w, tid), w->pgset));
 	return f;
@@ -1486,17 +1727,18 @@ static SimFuture future_of(const Futures *fx, const SimProgram *p,
 	return future_in(fx, 0, p, ok, w, tid);
 }
 
-/* U's futures cut at one lock (Futures), kept as frozen_by() asks for
- * them (SimCuts): SLOT maps a cut's index in Futures.at to its entry.
- * Without a memo the cut is made in SCRATCH. */
+/* A thread U's futures cut at one lock (Futures), kept as frozen_by()
+ * asks for them: the frame's SimCuts of U, and SLOT, where a cut's
+ * entry is in them by its index in Futures.cut (SimPor.slot).  Without
+ * one (NULL) a cut is made in SCRATCH. */
 typedef struct {
 	SimCuts *cuts;
 	const int8_t *slot;
-} CutMemo;
+} ThreadCuts;
 
 static const SimFuture *cut_future(const Futures *fx, const SimProgram *p,
 				   uint8_t *const *ok, const SimWorld *w,
-				   int u, int k, CutMemo *memo,
+				   int u, int k, ThreadCuts *memo,
 				   SimFuture *scratch)
 {
 	if (!memo) {
@@ -1553,10 +1795,11 @@ static void holds_of(const Futures *fx, const SimProgram *p,
  * of those locks that would sleep (Futures).  Each such lock gives an
  * over-approximation of that; their intersection is one too.  A thread
  * a handoff granted a lock (holds it, but for the step returning from
- * the call) is taken whole.  MEMO: U's cut futures so far, or NULL. */
+ * the call) is taken whole.  MEMO: U's cut futures so far
+ * (ThreadCuts), or NULL. */
 static void frozen_in(const Futures *fx, const SimProgram *p,
 		      uint8_t *const *ok, const SimWorld *w, const Holds *hs,
-		      int u, SimFuture *f, CutMemo *memo)
+		      int u, SimFuture *f, ThreadCuts *memo)
 {
 	const SimThread *tu = sim_thread(w, u);
 	SimFuture scratch;
@@ -1587,7 +1830,7 @@ static void frozen_in(const Futures *fx, const SimProgram *p,
 /* U's future F frozen by thread X's locks (frozen_in). */
 static SimFuture frozen_by(const Futures *fx, const SimProgram *p,
 			   uint8_t *const *ok, const SimWorld *w, int x,
-			   int u, SimFuture f, CutMemo *memo)
+			   int u, SimFuture f, ThreadCuts *memo)
 {
 	Holds hs;
 
@@ -1624,71 +1867,113 @@ bool sim_por_dependent(const SimFp *a, const SimFp *b)
 	       (a->lock == b->lock && !(a->shared && b->shared));
 }
 
+/* What a future may do in states that meet at most MEETS of the gates'
+ * conditions: the whole, but the parts gated by a kind that cannot
+ * hold (Futures, Gates). */
+typedef struct {
+	uint64_t rd, wr;
+	uint16_t locks, xlocks;
+	uint8_t adds;
+} Reach;
+
+static Reach reach(const SimFuture *u, uint32_t meets)
+{
+	Reach r = { u->rd, u->wr, u->locks, u->xlocks, u->adds };
+	uint8_t closed = u->gate ? gate_closed(u->gate, meets) : 0;
+
+	for (; closed; closed &= (uint8_t)(closed - 1)) {
+		int k = __builtin_ctz(closed);
+		r.rd &= u->urd[k];
+		r.wr &= u->uwr[k];
+		r.locks &= u->ulocks[k];
+		r.xlocks &= u->uxlocks[k];
+		r.adds &= u->uadds[k];
+	}
+	return r;
+}
+
 /* What W's pgoffs may become in any state reached from it by steps of
  * threads other than EXCEPT (FUT: every thread's future; -1 excepts no
  * thread), ORed into what they are in W: *WATCHED, the watched pgoffs,
  * gains those a live thread but EXCEPT may still map or add a page at;
- * *CACHED, those that hold a page, those it may add one at (only
- * add_page adds one: SimFuture.adds).  A persistent set grown from
- * EXCEPT's next step is checked against paths on which EXCEPT (a
- * member) never steps, so its own steps cannot add to them there.  The
- * op-boundary oracles read watched_reads(*WATCHED) beyond CL_BOUNDARY
- * in those states. */
+ * *MEETS, the gates' conditions (state_meets()), those such a thread
+ * may make so (Gates): a page where it may add one (an add_page behind
+ * a gate only once that gate can open), a hole or an unwritten block
+ * where it may free or move blocks, i_size past any pgoff if it may
+ * write i_size.  A persistent set grown from EXCEPT's next step is
+ * checked against paths on which EXCEPT (a member) never steps, so its
+ * own steps cannot add to them there.  The op-boundary oracles read
+ * watched_reads(*WATCHED) beyond CL_BOUNDARY in those states. */
 static void others_may(const SimWorld *w, const SimFuture *fut, int except,
-		       uint8_t *watched, uint8_t *cached)
+		       uint8_t *watched, uint32_t *meets)
 {
-	for (int t = 0; t < w->nthreads; t++)
-		if (fut[t].live && t != except) {
-			*watched |= fut[t].maps;
-			*cached |= fut[t].adds;
+	uint32_t m = *meets;
+	SimThreadSet gated = 0;         /* threads with adds behind a gate */
+	bool more = true;
+
+	for (int t = 0; t < w->nthreads; t++) {
+		const SimFuture *u = &fut[t];
+		if (!u->live || t == except)
+			continue;
+		uint8_t open = u->adds & u->uadds[0] & u->uadds[1] &
+			       u->uadds[2];
+		*watched |= u->maps;
+		m |= (uint32_t)u->holes << GK_HOLE |
+		     (u->wr & CL_ISIZE ? 0xffu << GK_ISIZE : 0) |
+		     (uint32_t)open << GK_PAGE;
+		if (u->adds & ~open)
+			gated |= SIM_TSET(t);
+	}
+	/* pages: an add_page behind a gate only once it can open, which
+	 * more pages may do */
+	while (gated && more) {
+		more = false;
+		for (SimThreadSet g = gated; g; g &= g - 1) {
+			const SimFuture *u = &fut[__builtin_ctzll(g)];
+			uint8_t adds = u->adds;
+			for (uint8_t c = gate_closed(u->gate, m); c;
+			     c &= (uint8_t)(c - 1))
+				adds &= u->uadds[__builtin_ctz(c)];
+			more |= (adds & ~(m >> GK_PAGE)) != 0;
+			m |= (uint32_t)adds << GK_PAGE;
 		}
+	}
+	*meets = m;
 }
 
-/* The pgoffs of W that hold a page-cache page. */
-static uint8_t cached_pages(const SimWorld *w)
+/* The gates' conditions W meets (bits as a gate's, Gates): a page at g,
+ * a hole or an unwritten block at g, i_size past g. */
+static uint32_t state_meets(const SimWorld *w)
 {
-	uint8_t m = 0;
+	uint32_t m = 0;
 
-	for (int g = 0; g < w->npages && g < FP_PAGES; g++)
+	for (int g = 0; g < w->npages && g < FP_PAGES; g++) {
+		int b = sim_bmap(w)[g];
 		if (sim_mflags(w)[g] & SIM_MF_PAGE)
-			m |= (uint8_t)(1u << g);
+			m |= gate_at(GK_PAGE, g);
+		if (b == SIM_HOLE || sim_block(w, b)->unwritten)
+			m |= gate_at(GK_HOLE, g);
+		if (g < sim_core(w)->i_size)
+			m |= gate_at(GK_ISIZE, g);
+	}
 	return m;
 }
 
-/* Future U without its gated part (Futures, Gates). */
-static SimFuture ungated(const SimFuture *u)
-{
-	SimFuture g = *u;
-
-	g.rd &= u->urd;
-	g.wr &= u->uwr;
-	g.locks &= u->ulocks;
-	g.xlocks &= u->uxlocks;
-	g.gate = 0;
-	return g;
-}
-
-/* Next step A against anything thread U (in process UPROC) may still
- * do, in states where the boundary oracles read at most BRD beyond
- * CL_BOUNDARY and only the pgoffs CACHED may hold a page.  A's own
- * boundary reads are those of the state it runs in, after U's steps:
- * BRD, and where A's own primitive maps.  What U may do only once a
- * find_page of its gate found a page does not happen there if no pgoff
- * of the gate can hold one (Futures, Gates). */
+/* Next step A against anything thread U (in process UPROC, future UF)
+ * may still do, in states where the boundary oracles read at most BRD
+ * beyond CL_BOUNDARY: what it may reach there, U (reach(): what U may
+ * do only once the state met its gate does not happen there if the
+ * gate cannot open).  A's own boundary reads are those of the state it
+ * runs in, after U's steps: BRD, and where A's own primitive maps. */
 static bool dep_future(const SimProgram *p, const SimFp *a,
-		       const SimFuture *uf, int uproc, uint64_t brd,
-		       uint8_t cached)
+		       const SimFuture *uf, const Reach *u, int uproc,
+		       uint64_t brd)
 {
 	if (!uf->live)
 		return false;
-	/* ungated(uf)'s, without a copy of the whole future */
-	bool open = uf->gate & cached;
-	uint64_t urd = open ? uf->rd : uf->rd & uf->urd;
-	uint64_t uwr = open ? uf->wr : uf->wr & uf->uwr;
-	uint16_t locks = open ? uf->locks : uf->locks & uf->ulocks;
-	uint16_t xlocks = open ? uf->xlocks : uf->xlocks & uf->uxlocks;
+	uint16_t locks = u->locks, xlocks = u->xlocks;
 	if (data_dep(a->rd | (a->boundary ? brd | a->brd : 0), a->wr,
-		     urd | (uf->leaves ? brd : 0), uwr) ||
+		     u->rd | (uf->leaves ? brd : 0), u->wr) ||
 	    op_dep(a->enters, a->boundary, a->excuses, uf->enters, uf->leaves,
 		   uf->excuses))
 		return true;
@@ -1740,16 +2025,25 @@ static bool still(const SimWorld *a, const SimWorld *b, int x)
 	       sim_th_frame(tb)[tb->depth - 1].pc);
 }
 
-/* The pgoff TID's next step adds a page at, as a mask (0: none). */
-static uint8_t adds_at(const SimWorld *w, const SimProgram *p, int tid)
+/* The pgoffs where TID's next step adds a page (*ADDS) or frees or
+ * moves blocks (*HOLES), as masks. */
+static void makes_at(const SimWorld *w, const SimProgram *p, int tid,
+		     uint8_t *adds, uint8_t *holes)
 {
 	const SimThread *t = sim_thread(w, tid);
 	const SimInsn *in = sim_step_next_insn(w, p, tid);
+	int base = sim_th_frame(t)[t->depth - 1].base;
+	int g = in && in->nargs ? reg_value(t, base, &in->arg[0]) : 0;
 
-	if (!in || in->sub != SIM_P_ADD_PAGE)
-		return 0;
-	int g = reg_value(t, sim_th_frame(t)[t->depth - 1].base, &in->arg[0]);
-	return g >= 0 && g < w->npages ? page_span(g, g, false) : 0;
+	*adds = *holes = 0;
+	if (!in)
+		return;
+	if (in->sub == SIM_P_ADD_PAGE && g >= 0 && g < w->npages)
+		*adds = page_span(g, g, false);
+	if (in->sub == SIM_P_FREE_BLOCKS)
+		*holes = page_span(g, reg_value(t, base, &in->arg[1]), true);
+	if (in->sub == SIM_P_SHIFT_BLOCKS)
+		*holes = page_span(g, FP_PAGES - 1, true);
 }
 
 int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
@@ -1764,8 +2058,9 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 		SimFuture all[SIM_THREADS_MAX];
 		for (int t = 0; t < run[i]->nthreads; t++)
 			all[t] = future_of(&fx, p, ok, run[i], t);
-		uint8_t watch = watched_pages(run[i]), cache = 0;
-		others_may(run[i], all, -1, &watch, &cache);
+		uint8_t watch = watched_pages(run[i]);
+		uint32_t meets = 0;
+		others_may(run[i], all, -1, &watch, &meets);
 		uint64_t brd = watched_reads(watch);
 		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
 			/* x == t: the whole future, else the future on paths
@@ -1774,8 +2069,7 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 				SimFuture fu = x == t ? all[t] :
 					       frozen_by(&fx, p, ok, run[i], x,
 							 t, all[t], NULL);
-				SimFuture ug = ungated(&fu);
-				uint8_t seen = 0;       /* pgoffs that had a page */
+				uint32_t seen = 0;      /* conditions met */
 				for (int j = i; j < n && bad < 0; j++) {
 					if (sim_thread(run[j], t)->status ==
 					    SIM_TH_DONE ||
@@ -1784,11 +2078,18 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 					SimFp a = next_fp(run[j], p, ok, t);
 					int decl = a.lock >= 0 ?
 						   sim_lock_decl_of(p, a.lock) : -1;
-					seen |= cached_pages(run[j]);
-					if (!within(&a, decl, &fu, brd) ||
-					    (!(fu.gate & seen) &&
-					     !within(&a, decl, &ug, brd)) ||
-					    (adds_at(run[j], p, t) & ~fu.adds)) {
+					seen |= state_meets(run[j]);
+					SimFuture ug = fu;
+					Reach r = reach(&fu, seen);
+					uint8_t adds, holes;
+					ug.rd = r.rd;
+					ug.wr = r.wr;
+					ug.locks = r.locks;
+					ug.xlocks = r.xlocks;
+					makes_at(run[j], p, t, &adds, &holes);
+					if (!within(&a, decl, &ug, brd) ||
+					    (adds & ~r.adds) ||
+					    (holes & ~fu.holes)) {
 						bad = i;
 						*bad_j = j;
 						*bad_t = t;
@@ -1879,17 +2180,17 @@ bool sim_por_fits(const SimWorld *w)
  * step, asked pair by pair as the seeds' closures need them (a thread
  * already in the set need not be asked about) and kept for the state's
  * other seeds: dep[x] holds the answers for the threads in asked[x].
- * brd[x], cached[x] and hs[x], what x's answers share, are valid when x is in
- * known. */
+ * brd[x], meets[x] and hs[x], what x's answers share, are valid when x
+ * is in known. */
 typedef struct {
 	SimThreadSet known;
 	SimThreadSet asked[SIM_THREADS_MAX], dep[SIM_THREADS_MAX];
 	uint64_t brd[SIM_THREADS_MAX];
-	uint8_t cached[SIM_THREADS_MAX]; /* others_may()'s but x */
+	uint32_t meets[SIM_THREADS_MAX]; /* others_may()'s but x */
 	Holds hs[SIM_THREADS_MAX];
 	SimCuts *const *cuts;   /* [u]: frozen_in()'s */
 	uint8_t pages;          /* the state's watched pgoffs */
-	uint8_t cached_now;     /* the state's pgoffs that hold a page */
+	uint32_t meets_now;     /* state_meets() */
 } Deps;
 
 /* The threads of WANT whose futures are dependent with X's next step. */
@@ -1899,8 +2200,8 @@ static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 {
 	if (!(d->known >> x & 1)) {
 		uint8_t watch = d->pages;
-		d->cached[x] = d->cached_now;
-		others_may(w, fut, x, &watch, &d->cached[x]);
+		d->meets[x] = d->meets_now;
+		others_may(w, fut, x, &watch, &d->meets[x]);
 		d->brd[x] = watched_reads(watch);
 		holds_of(&por->fx, por->p, w, x, &d->hs[x]);
 		d->asked[x] = SIM_TSET(x);
@@ -1913,18 +2214,21 @@ static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 		if (!(ask >> u & 1))
 			continue;
 		int proc = sim_thread(w, u)->proc;
-		if (!dep_future(por->p, &fp[x], &fut[u], proc, d->brd[x],
-				d->cached[x]))
+		Reach r = reach(&fut[u], d->meets[x]);
+		if (!dep_future(por->p, &fp[x], &fut[u], &r, proc, d->brd[x]))
 			continue;
 		/* within the whole future: the frozen one, if less (only if
-		 * X holds a lock that cuts) */
+		 * X holds a lock that cuts); frozen_in() only takes from
+		 * the whole, so its reach is what it keeps of R */
 		if (hs->n) {
-			CutMemo memo = { d->cuts[u], por->slot };
+			ThreadCuts memo = { d->cuts[u], por->slot };
 			SimFuture f = fut[u];
 			frozen_in(&por->fx, por->p, por->reach, w, hs, u, &f,
 				  &memo);
-			if (!dep_future(por->p, &fp[x], &f, proc, d->brd[x],
-					d->cached[x]))
+			Reach rf = { f.rd & r.rd, f.wr & r.wr, f.locks & r.locks,
+				     f.xlocks & r.xlocks, f.adds & r.adds };
+			if (!dep_future(por->p, &fp[x], &f, &rf, proc,
+					d->brd[x]))
 				continue;
 		}
 		d->dep[x] |= SIM_TSET(u);
@@ -1992,7 +2296,7 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 			fp[t].brd = watched_reads(pages | fp[t].maps);
 	d.known = 0;
 	d.pages = pages;
-	d.cached_now = cached_pages(w);
+	d.meets_now = state_meets(w);
 	d.cuts = cuts;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))

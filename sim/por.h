@@ -27,9 +27,10 @@
  * of the IR from each frame's pc that know the frame's registers (a
  * branch its registers decide goes one way; loops.h gives the pgoff
  * spans of what they do not decide), memoised per SimPor.  What a
- * thread may do only once a find_page found a page is told apart
- * (SimFuture.gate): with no page at those pgoffs and no thread outside
- * a persistent set's seed to add one, it does not happen on the paths
+ * thread may do only once a find_page found a page, a get_block found a
+ * hole or an unwritten block, or an i_size check passed is told apart
+ * (SimFuture.gate): when that is not so now and no thread outside a
+ * persistent set's seed can make it so, it does not happen on the paths
  * the set must cover.
  *
  * A future depends on the thread's own SimThread only (frames,
@@ -112,6 +113,9 @@ typedef struct {
 #define SIM_POR_LOCK_NONE (-1)
 #define SIM_POR_LOCK_ANY (-2)           /* some lock, not known which */
 
+/* The kinds of condition a gate names (por.c, Futures, Gates). */
+#define SIM_POR_GATE_KINDS 3
+
 /* What a thread may still do. */
 typedef struct {
 	uint64_t rd, wr;
@@ -119,13 +123,16 @@ typedef struct {
 				 * and entry locks (classes of rd / wr) */
 	uint16_t xlocks;        /* those it may take or drop other than by
 				 * down_read / up_read */
-	/* What it may do unless a find_page of one of the pgoffs GATE
-	 * finds a page (subsets of the above): the rest is reachable only
-	 * through such a find_page (por.c, Futures) */
-	uint64_t urd, uwr;
-	uint16_t ulocks, uxlocks;
-	uint8_t gate;
+	/* Per kind k, what it may do unless the state comes to meet the
+	 * condition of kind k at one of GATE's pgoffs of that kind
+	 * (subsets of the above): the rest is reachable only so (por.c,
+	 * Futures, Gates) */
+	uint64_t urd[SIM_POR_GATE_KINDS], uwr[SIM_POR_GATE_KINDS];
+	uint16_t ulocks[SIM_POR_GATE_KINDS], uxlocks[SIM_POR_GATE_KINDS];
+	uint8_t uadds[SIM_POR_GATE_KINDS];
+	uint32_t gate;
 	uint8_t adds;           /* pgoffs where it may add a page */
+	uint8_t holes;          /* pgoffs where it may free or move blocks */
 	uint8_t maps;           /* pgoffs where it may map a PTE or add a
 				 * page, so that they become watched */
 	bool live;              /* not done */
@@ -211,8 +218,10 @@ bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
  * are sound along RUN (N worlds, each a successor of the one before):
  * for every thread T and i <= j, T's next step in RUN[j] lies within
  * T's future computed in RUN[i] (classes, pgoffs, lock classes), and
- * within its ungated part unless some RUN[i..j] had a page at a pgoff
- * of its gate; an add_page only where the future says it may add one.
+ * within its ungated part unless some RUN[i..j] met its gate; an
+ * add_page, free_blocks or shift_blocks only at pgoffs the future says
+ * it may add a page or free blocks at (an add_page outside the gated
+ * part unless its gate was met).
  * Returns -1, or the first i where it does not (with *BAD_J, *BAD_T).
  * Exposed so tests can check the analysis by execution. */
 int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,

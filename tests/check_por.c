@@ -73,16 +73,46 @@ static const char lock_model[] =
 	"op flush() {\n\tflush_cache(1)\n\tflush_cache(1)\n"
 	"\tflush_cache(1)\n\treturn 0\n}\n";
 
-/* MODEL with threads T0.. calling OPS[0..N) on a 4-page file. */
-static Fx *ops_fx(const char *model, const char *const *ops, int n)
+/* MODEL with threads T0.. calling OPS[0..N) on FILE (a scenario's
+ * file line). */
+static Fx *file_fx(const char *model, const char *file,
+		   const char *const *ops, int n)
 {
-	GString *scn = g_string_new("scenario s\nfile size 4 blocks 0..3\n");
+	GString *scn = g_string_new("scenario s\n");
+
+	g_string_append_printf(scn, "%s\n", file);
 
 	for (int t = 0; t < n; t++)
 		g_string_append_printf(scn, "thread T%d {\n%s\n}\n", t, ops[t]);
 	Fx *f = fx_new(model, scn->str);
 	g_string_free(scn, TRUE);
 	return f;
+}
+
+/* The same on a 4-page file with a block at every pgoff. */
+static Fx *ops_fx(const char *model, const char *const *ops, int n)
+{
+	return file_fx(model, "file size 4 blocks 0..3", ops, n);
+}
+
+/* Whether the futures computed along F's run by SCHED (from F's world
+ * now) cover what each thread does later on it (sim_por_check_futures);
+ * F's world is left at the run's end. */
+static bool futures_hold(Fx *f, const char *sched)
+{
+	int n = (int)strlen(sched) + 1, bj, bt;
+	SimWorld **run = g_new(SimWorld *, n);
+
+	run[0] = sim_world_dup(f->w);
+	for (int i = 1; i < n; i++) {
+		fx_step(f, sched[i - 1] - '0');
+		run[i] = sim_world_dup(f->w);
+	}
+	int bad = sim_por_check_futures(f->p, run, n, &bj, &bt);
+	for (int i = 0; i < n; i++)
+		g_free(run[i]);
+	g_free(run);
+	return bad < 0;
 }
 
 /* A thread holding a lock freezes the others at their acquisitions of it
@@ -215,6 +245,37 @@ START_TEST(test_future_knows_branch)
 }
 END_TEST
 
+/* The start of a gate case's model: T1's rd() takes sem for read. */
+#define GATE_MODEL \
+	"model t\n" \
+	"lock sem rwsem\n" \
+	"op rd() {\n\tflush_cache(1)\n\tdown_read(sem)\n" \
+	"\tup_read(sem)\n\tflush_cache(1)\n\treturn 0\n}\n"
+
+/* A gate's two cases on MODEL's ops OPS (T0 gated, T1 at down_read
+ * after T0 and T1 step once each, T2 able to open the gate) on FILE:
+ * without T2, T1 alone is persistent; with it, the three threads. */
+static void gate_cases(const char *model, const char *file,
+		       const char *const *ops)
+{
+	static const struct {
+		int n;
+		SimThreadSet ample;
+	} c[] = {
+		{ 2, SIM_TSET(1) },
+		{ 3, SIM_TSET(0) | SIM_TSET(1) | SIM_TSET(2) },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		Fx *f = file_fx(model, file, ops, c[i].n);
+		fx_run(f, "01");
+		ck_assert_msg(ample_of(f) == c[i].ample, "%s, %d threads: "
+			      "ample 0x%lx", ops[0], c[i].n,
+			      (unsigned long)ample_of(f));
+		same_verdicts(f);
+		fx_free(f);
+	}
+}
+
 /* What a thread may do only once a find_page found a page is gated by
  * that pgoff (por.c, Futures, Gates): with no page there and no thread
  * that may add one, it does not happen on the paths a persistent set
@@ -225,31 +286,72 @@ END_TEST
 START_TEST(test_future_gated_by_page)
 {
 	static const char model[] =
-		"model t\n"
-		"lock sem rwsem\n"
+		GATE_MODEL
 		"op look() {\n\tflush_cache(1)\n\tflush_cache(1)\n"
 		"\tpg = find_page(0)\n\tif pg {\n\t\tdown_write(sem)\n"
 		"\t\tup_write(sem)\n\t}\n\treturn 0\n}\n"
-		"op rd() {\n\tflush_cache(1)\n\tdown_read(sem)\n"
-		"\tup_read(sem)\n\tflush_cache(1)\n\treturn 0\n}\n"
 		"op fill() {\n\tflush_cache(1)\n\tr = add_page(0, HOLE)\n"
 		"\treturn 0\n}\n";
-	static const struct {
-		int n;
-		SimThreadSet ample;
-	} c[] = {
-		{ 2, SIM_TSET(1) },
-		{ 3, SIM_TSET(0) | SIM_TSET(1) | SIM_TSET(2) },
-	};
-	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
-		const char *ops[] = { "look()", "rd()", "fill()" };
-		Fx *f = ops_fx(model, ops, c[i].n);
-		fx_run(f, "01");        /* T0 before find_page, T1 at down_read */
-		ck_assert_msg(ample_of(f) == c[i].ample, "%d threads: ample "
-			      "0x%lx", c[i].n, (unsigned long)ample_of(f));
-		same_verdicts(f);
-		fx_free(f);
-	}
+	const char *ops[] = { "look()", "rd()", "fill()" };
+
+	gate_cases(model, "file size 4 blocks 0..3", ops);
+}
+END_TEST
+
+/* A get_block's block is zero only over a hole, its second result
+ * nonzero only over a hole or an unwritten block (por.c, Futures,
+ * Gates): with a written block at pgoff 0 and nobody to free or move
+ * it, T0's down_writes behind "b == HOLE" and "n" do not happen on the
+ * paths a persistent set covers, so T1 (at down_read) alone is
+ * persistent; with T2 about to free block 0 they may.  Along a run in
+ * which T2 punches the hole first, T0 takes sem: its futures cover it
+ * (a gate claimed at another pgoff would not). */
+START_TEST(test_future_gated_by_hole)
+{
+	static const char model[] =
+		GATE_MODEL
+		"op look() {\n\tflush_cache(1)\n\tflush_cache(1)\n"
+		"\tb, n = get_block(0, 0)\n\tif b == HOLE {\n"
+		"\t\tdown_write(sem)\n\t\tup_write(sem)\n\t}\n"
+		"\tif n {\n\t\tdown_write(sem)\n\t\tup_write(sem)\n"
+		"\t}\n\treturn 0\n}\n"
+		"op punch() {\n\tflush_cache(1)\n\tfree_blocks(0, 0)\n"
+		"\treturn 0\n}\n";
+	const char *ops[] = { "look()", "rd()", "punch()" };
+
+	gate_cases(model, "file size 4 blocks 0..3", ops);
+	Fx *f = ops_fx(model, ops, 3);
+	ck_assert(futures_hold(f, "220000"));
+	ck_assert_uint_eq(sim_thread(f->w, 0)->nheld, 1);      /* T0 took
+								 * sem */
+	fx_free(f);
+}
+END_TEST
+
+/* i_size compared with a known pgoff (por.c, Futures, Gates): past
+ * "if n <= 2 { return }" T0 runs only while i_size is above 2.  With
+ * i_size 2 and nobody to write it, T1 (at down_read) alone is
+ * persistent; with T2 about to write i_size, T0's down_write may
+ * happen.  With i_size 3 T0 goes on to take sem, and its futures cover
+ * it (a gate claimed at pgoff 3 would not). */
+START_TEST(test_future_gated_by_isize)
+{
+	static const char model[] =
+		GATE_MODEL
+		"op look() {\n\tflush_cache(1)\n\tflush_cache(1)\n"
+		"\tn = i_size_read()\n\tif n <= 2 {\n\t\treturn 0\n"
+		"\t}\n\tdown_write(sem)\n\tup_write(sem)\n"
+		"\treturn 0\n}\n"
+		"op grow() {\n\tflush_cache(1)\n\ti_size_write(4)\n"
+		"\treturn 0\n}\n";
+	const char *ops[] = { "look()", "rd()", "grow()" };
+
+	gate_cases(model, "file size 2 blocks 0..3", ops);
+	Fx *f = file_fx(model, "file size 3 blocks 0..3", ops, 2);
+	ck_assert(futures_hold(f, "0000"));
+	ck_assert_uint_eq(sim_thread(f->w, 0)->nheld, 1);      /* T0 went
+								 * past */
+	fx_free(f);
 }
 END_TEST
 
@@ -264,6 +366,8 @@ Suite *por_suite(void)
 	tcase_add_test(tc, test_op_returns_commute);
 	tcase_add_test(tc, test_future_knows_branch);
 	tcase_add_test(tc, test_future_gated_by_page);
+	tcase_add_test(tc, test_future_gated_by_hole);
+	tcase_add_test(tc, test_future_gated_by_isize);
 	suite_add_tcase(s, tc);
 	return s;
 }
