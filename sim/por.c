@@ -1876,7 +1876,7 @@ typedef struct {
 	uint8_t adds;
 } Reach;
 
-static Reach reach(const SimFuture *u, uint32_t meets)
+static inline Reach reach(const SimFuture *u, uint32_t meets)
 {
 	Reach r = { u->rd, u->wr, u->locks, u->xlocks, u->adds };
 	uint8_t closed = u->gate ? gate_closed(u->gate, meets) : 0;
@@ -1904,26 +1904,43 @@ static Reach reach(const SimFuture *u, uint32_t meets)
  * checked against paths on which EXCEPT (a member) never steps, so its
  * own steps cannot add to them there.  The op-boundary oracles read
  * watched_reads(*WATCHED) beyond CL_BOUNDARY in those states. */
-static void others_may(const SimWorld *w, const SimFuture *fut, int except,
-		       uint8_t *watched, uint32_t *meets)
-{
-	uint32_t m = *meets;
-	SimThreadSet gated = 0;         /* threads with adds behind a gate */
-	bool more = true;
+typedef struct {
+	uint32_t fixed[SIM_THREADS_MAX];        /* [t]: what thread t may
+				 * make so whatever the state */
+	SimThreadSet gated;     /* threads with adds behind a gate */
+} Makes;
 
+/* What each thread of W may make of the gates' conditions (others_may),
+ * as far as that does not depend on the state: a state's threads' parts
+ * for each EXCEPT. */
+static void makes_of(const SimWorld *w, const SimFuture *fut, Makes *mk)
+{
+	mk->gated = 0;
 	for (int t = 0; t < w->nthreads; t++) {
 		const SimFuture *u = &fut[t];
-		if (!u->live || t == except)
-			continue;
 		uint8_t open = u->adds & u->uadds[0] & u->uadds[1] &
 			       u->uadds[2];
-		*watched |= u->maps;
-		m |= (uint32_t)u->holes << GK_HOLE |
-		     (u->wr & CL_ISIZE ? 0xffu << GK_ISIZE : 0) |
-		     (uint32_t)open << GK_PAGE;
-		if (u->adds & ~open)
-			gated |= SIM_TSET(t);
+		mk->fixed[t] = (uint32_t)u->holes << GK_HOLE |
+			       (u->wr & CL_ISIZE ? 0xffu << GK_ISIZE : 0) |
+			       (uint32_t)open << GK_PAGE;
+		if (u->live && (u->adds & ~open))
+			mk->gated |= SIM_TSET(t);
 	}
+}
+
+static void others_may(const SimWorld *w, const SimFuture *fut,
+		       const Makes *mk, int except, uint8_t *watched,
+		       uint32_t *meets)
+{
+	uint32_t m = *meets;
+	SimThreadSet gated = mk->gated & ~(except >= 0 ? SIM_TSET(except) : 0);
+	bool more = true;
+
+	for (int t = 0; t < w->nthreads; t++)
+		if (fut[t].live && t != except) {
+			*watched |= fut[t].maps;
+			m |= mk->fixed[t];
+		}
 	/* pages: an add_page behind a gate only once it can open, which
 	 * more pages may do */
 	while (gated && more) {
@@ -2060,7 +2077,9 @@ int sim_por_check_futures(const SimProgram *p, SimWorld *const *run, int n,
 			all[t] = future_of(&fx, p, ok, run[i], t);
 		uint8_t watch = watched_pages(run[i]);
 		uint32_t meets = 0;
-		others_may(run[i], all, -1, &watch, &meets);
+		Makes mk;
+		makes_of(run[i], all, &mk);
+		others_may(run[i], all, &mk, -1, &watch, &meets);
 		uint64_t brd = watched_reads(watch);
 		for (int t = 0; t < run[i]->nthreads && bad < 0; t++) {
 			/* x == t: the whole future, else the future on paths
@@ -2187,6 +2206,7 @@ typedef struct {
 	SimThreadSet asked[SIM_THREADS_MAX], dep[SIM_THREADS_MAX];
 	uint64_t brd[SIM_THREADS_MAX];
 	uint32_t meets[SIM_THREADS_MAX]; /* others_may()'s but x */
+	Makes mk;               /* the state's makes_of() */
 	Holds hs[SIM_THREADS_MAX];
 	SimCuts *const *cuts;   /* [u]: frozen_in()'s */
 	uint8_t pages;          /* the state's watched pgoffs */
@@ -2201,7 +2221,7 @@ static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 	if (!(d->known >> x & 1)) {
 		uint8_t watch = d->pages;
 		d->meets[x] = d->meets_now;
-		others_may(w, fut, x, &watch, &d->meets[x]);
+		others_may(w, fut, &d->mk, x, &watch, &d->meets[x]);
 		d->brd[x] = watched_reads(watch);
 		holds_of(&por->fx, por->p, w, x, &d->hs[x]);
 		d->asked[x] = SIM_TSET(x);
@@ -2297,6 +2317,7 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 	d.known = 0;
 	d.pages = pages;
 	d.meets_now = state_meets(w);
+	makes_of(w, fut, &d.mk);
 	d.cuts = cuts;
 	for (int t = 0; t < w->nthreads; t++) {
 		if (!(enabled >> t & 1))
