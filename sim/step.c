@@ -1557,7 +1557,10 @@ static bool run_local(SimWorld *w, int tid, SimStepCtx *ctx)
 {
 	SimThread *t = sim_thread(w, tid);
 	const SimProgram *p = ctx->prog;
-	LoopCheck lc = { .power = 1, .lam = 1 };     /* saves first */
+	LoopCheck lc;   /* saved is read only after the first save */
+
+	lc.power = 1;
+	lc.lam = 1;     /* saves first */
 
 	while (t->depth > 0) {
 		const SimInsn *in = cur_insn(p, t);

@@ -188,6 +188,9 @@ static uint64_t probe(const SimVisited *v, const void *key, uint64_t h,
 {
 	uint8_t t = tag(h);
 
+	/* the first slot is read if the state is known, written if new:
+	 * its load overlaps the tag's instead of following it */
+	__builtin_prefetch(&v->slots[h & v->mask], 1);
 	for (uint64_t j = h & v->mask;; j = (j + 1) & v->mask) {
 		if (!v->tags[j])
 			return j;
