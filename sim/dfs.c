@@ -70,12 +70,14 @@ static void frame_setup(const SimSearch *s, Frame *f, const Frame *parent,
 		if (parent && via >= 0 && (parent->enabled >> t & 1) &&
 		    !sim_por_fp_kept(&parent->fp[t], &parent->fp[via]))
 			fresh |= SIM_TSET(t);
-		if ((f->enabled >> t & 1) && (fresh >> t & 1)) {
-			f->fp[t] = sim_por_step_fp(s->por, w, t);
-		} else if (f->enabled >> t & 1) {
-			f->fp[t] = parent->fp[t];
-			if (f->fp[t].reader)
-				sim_por_fp_reshare(w, &f->fp[t]);
+		if (f->enabled >> t & 1) {
+			if (fresh >> t & 1) {
+				f->fp[t] = sim_por_step_fp(s->por, w, t);
+			} else {
+				f->fp[t] = parent->fp[t];
+				if (f->fp[t].reader)
+					sim_por_fp_reshare(w, &f->fp[t]);
+			}
 		}
 		if (parent && via >= 0 && t != via) {
 			f->fut[t] = parent->fut[t];

@@ -1306,17 +1306,32 @@ static const Handler prim_handlers[SIM_P_COUNT] = {
 
 /* ---- local instructions ------------------------------------------------ */
 
+/* The registers of T's running frame. */
+static int16_t *frame_regs(const SimThread *t)
+{
+	return sim_th_reg(t) + sim_th_frame(t)[t->depth - 1].base;
+}
+
+/* A's value in the frame of registers R. */
+static int arg_in(const int16_t *r, const SimArg *a)
+{
+	return a->kind == SIM_ARG_IMM ? a->v : r[a->v];
+}
+
+static void set_in(int16_t *r, int reg, int v)
+{
+	if (reg != SIM_NOREG)
+		r[reg] = (int16_t)v;
+}
+
 static int arg_value(const SimThread *t, const SimArg *a)
 {
-	if (a->kind == SIM_ARG_IMM)
-		return a->v;
-	return sim_th_reg(t)[sim_th_frame(t)[t->depth - 1].base + a->v];
+	return arg_in(frame_regs(t), a);
 }
 
 static void set_reg(SimThread *t, int reg, int v)
 {
-	if (reg != SIM_NOREG)
-		sim_th_reg(t)[sim_th_frame(t)[t->depth - 1].base + reg] = (int16_t)v;
+	set_in(frame_regs(t), reg, v);
 }
 
 /* Values print as blocks where the primitive deals in blocks. */
@@ -1534,12 +1549,13 @@ static bool local_error(const SimProgram *p, const SimThread *t, int tid,
 	return false;
 }
 
-/* The ALU instruction IN; false (a model error) on division by zero. */
-static bool local_alu(const SimProgram *p, SimThread *t, int tid,
+/* The ALU instruction IN over the frame's registers R; false (a model
+ * error) on division by zero. */
+static bool local_alu(const SimProgram *p, SimThread *t, int16_t *r, int tid,
 		      const SimInsn *in, SimStepCtx *ctx)
 {
-	int a = arg_value(t, &in->arg[0]);
-	int b = in->nargs > 1 ? arg_value(t, &in->arg[1]) : 0;
+	int a = arg_in(r, &in->arg[0]);
+	int b = in->nargs > 1 ? arg_in(r, &in->arg[1]) : 0;
 	int v;
 
 	if (!sim_alu(in->sub, a, b, &v)) {
@@ -1548,7 +1564,7 @@ static bool local_alu(const SimProgram *p, SimThread *t, int tid,
 			   in->sub == SIM_ALU_DIV ? '/' : '%');
 		return local_error(p, t, tid, in, ctx, what);
 	}
-	set_reg(t, in->dst, v);
+	set_in(r, in->dst, v);
 	return true;
 }
 
@@ -1557,46 +1573,58 @@ static bool run_local(SimWorld *w, int tid, SimStepCtx *ctx)
 {
 	SimThread *t = sim_thread(w, tid);
 	const SimProgram *p = ctx->prog;
-	LoopCheck lc = { .power = 1, .lam = 1 };     /* saves first */
+	LoopCheck lc;   /* saved is read only after the first save */
+
+	lc.power = 1;
+	lc.lam = 1;     /* saves first */
 
 	while (t->depth > 0) {
-		const SimInsn *in = cur_insn(p, t);
+		/* the frame, and so the code and registers, change only at
+		 * a CALL or RET */
 		SimFrame *f = &sim_th_frame(t)[t->depth - 1];
-		switch (in->op) {
-		case SIM_I_MOV:
-			set_reg(t, in->dst, arg_value(t, &in->arg[0]));
-			f->pc++;
-			break;
-		case SIM_I_ALU:
-			if (!local_alu(p, t, tid, in, ctx))
-				return false;
-			f->pc++;
-			break;
-		case SIM_I_JMP:
-		case SIM_I_JZ: {
-			int from = f->pc;
-			if (in->op == SIM_I_JMP || !arg_value(t, &in->arg[0]))
-				f->pc = in->target;
-			else
+		const SimInsn *code = p->procs[f->proc]->code;
+		int16_t *r = frame_regs(t);
+		bool in_frame = true;
+		while (in_frame) {
+			const SimInsn *in = &code[f->pc];
+			switch (in->op) {
+			case SIM_I_MOV:
+				set_in(r, in->dst, arg_in(r, &in->arg[0]));
 				f->pc++;
-			if (f->pc <= from && local_loop_repeats(&lc, t))
-				return local_error(p, t, tid, in, ctx,
-					"loops without a primitive");
-			break;
-		}
-		case SIM_I_CALL:
-			if (!do_call(w, tid, in, ctx))
-				return false;
-			break;
-		case SIM_I_RET:
-			if (!do_return(w, tid, in->nargs ?
-				       arg_value(t, &in->arg[0]) : 0, ctx))
-				return false;
-			break;
-		case SIM_I_PRIM:
-			return true;
-		default:
-			SIM_ASSERT(!"unknown opcode");
+				break;
+			case SIM_I_ALU:
+				if (!local_alu(p, t, r, tid, in, ctx))
+					return false;
+				f->pc++;
+				break;
+			case SIM_I_JMP:
+			case SIM_I_JZ: {
+				int from = f->pc;
+				if (in->op == SIM_I_JMP || !arg_in(r, &in->arg[0]))
+					f->pc = in->target;
+				else
+					f->pc++;
+				if (f->pc <= from && local_loop_repeats(&lc, t))
+					return local_error(p, t, tid, in, ctx,
+						"loops without a primitive");
+				break;
+			}
+			case SIM_I_CALL:
+				if (!do_call(w, tid, in, ctx))
+					return false;
+				in_frame = false;
+				break;
+			case SIM_I_RET:
+				if (!do_return(w, tid, in->nargs ?
+					       arg_in(r, &in->arg[0]) : 0, ctx))
+					return false;
+				in_frame = false;
+				break;
+			case SIM_I_PRIM:
+				return true;
+			default:
+				SIM_ASSERT(!"unknown opcode");
+			}
 		}
 	}
 	return true;

@@ -43,6 +43,10 @@ struct SimVisited {
 	uint8_t *key;           /* collapsed: the vector of the state at hand */
 	uint8_t *out;           /* collapsed: sim_visited_state's buffer */
 	uint64_t collisions;
+	uint64_t bytes, bytes_next;     /* heap_bytes(), bytes_next(LOOKAHEAD)
+					 * as of the last add of a new state:
+					 * a search asks at every transition,
+					 * and only a new state moves them */
 };
 
 uint64_t sim_visited_hash(const void *state, size_t size)
@@ -110,19 +114,24 @@ static SimVisited *set_new(size_t size, size_t rec_size,
 	return v;
 }
 
+static void account(SimVisited *v);
+
 SimVisited *sim_visited_new(size_t size, bool exact, uint64_t capacity_hint)
 {
-	if (!exact)
-		return set_new(size, 0, capacity_hint);
-	uint32_t pieces = (uint32_t)((size + SIM_VISITED_CHUNK - 1) /
-				     SIM_VISITED_CHUNK);
-	SimVisited *v = set_new(size, pieces * sizeof(uint32_t),
-				capacity_hint);
+	SimVisited *v;
 
-	v->pieces = pieces;
-	v->dict = set_new(SIM_VISITED_CHUNK, SIM_VISITED_CHUNK, 0);
-	v->key = g_malloc(v->rec_size);
-	v->out = g_malloc((size_t)pieces * SIM_VISITED_CHUNK);
+	if (!exact) {
+		v = set_new(size, 0, capacity_hint);
+	} else {
+		uint32_t pieces = (uint32_t)((size + SIM_VISITED_CHUNK - 1) /
+					     SIM_VISITED_CHUNK);
+		v = set_new(size, pieces * sizeof(uint32_t), capacity_hint);
+		v->pieces = pieces;
+		v->dict = set_new(SIM_VISITED_CHUNK, SIM_VISITED_CHUNK, 0);
+		v->key = g_malloc(v->rec_size);
+		v->out = g_malloc((size_t)pieces * SIM_VISITED_CHUNK);
+	}
+	account(v);
 	return v;
 }
 
@@ -188,6 +197,9 @@ static uint64_t probe(const SimVisited *v, const void *key, uint64_t h,
 {
 	uint8_t t = tag(h);
 
+	/* the first slot is read if the state is known, written if new:
+	 * its load overlaps the tag's instead of following it */
+	__builtin_prefetch(&v->slots[h & v->mask], 1);
 	for (uint64_t j = h & v->mask;; j = (j + 1) & v->mask) {
 		if (!v->tags[j])
 			return j;
@@ -262,10 +274,17 @@ static bool encode(SimVisited *v, const void *state, bool add)
 
 uint32_t sim_visited_add(SimVisited *v, const void *state, bool *is_new)
 {
-	if (!v->dict)
-		return set_add(v, state, v->size, is_new);
-	encode(v, state, true);
-	return set_add(v, v->key, v->rec_size, is_new);
+	uint32_t id;
+
+	if (v->dict) {
+		encode(v, state, true);
+		id = set_add(v, v->key, v->rec_size, is_new);
+	} else {
+		id = set_add(v, state, v->size, is_new);
+	}
+	if (*is_new)    /* a known state's pieces are known too */
+		account(v);
+	return id;
 }
 
 uint32_t sim_visited_find(SimVisited *v, const void *state)
@@ -318,9 +337,9 @@ static uint64_t own_bytes(const SimVisited *v)
 	       (v->out ? (uint64_t)v->pieces * SIM_VISITED_CHUNK : 0);
 }
 
-uint64_t sim_visited_bytes(const SimVisited *v)
+static uint64_t heap_bytes(const SimVisited *v)
 {
-	return own_bytes(v) + (v->dict ? sim_visited_bytes(v->dict) : 0);
+	return own_bytes(v) + (v->dict ? heap_bytes(v->dict) : 0);
 }
 
 /* The most V's heap may reach during the next N adds. */
@@ -347,9 +366,20 @@ static uint64_t bytes_next(const SimVisited *v, uint64_t n)
 	return bytes;
 }
 
+static void account(SimVisited *v)
+{
+	v->bytes = heap_bytes(v);
+	v->bytes_next = bytes_next(v, SIM_VISITED_LOOKAHEAD);
+}
+
+uint64_t sim_visited_bytes(const SimVisited *v)
+{
+	return v->bytes;
+}
+
 uint64_t sim_visited_bytes_next(const SimVisited *v)
 {
-	return bytes_next(v, SIM_VISITED_LOOKAHEAD);
+	return v->bytes_next;
 }
 
 uint64_t sim_visited_collisions(const SimVisited *v)
