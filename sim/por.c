@@ -634,11 +634,21 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
  * need it, at the pgoffs of either (gate_join()).  What a path gated by
  * kind k reaches is in the summary, and also out of its part ungated by
  * kind k (Summary.u*[k], SimFuture.u*[k]), and the summary's gate has
- * the union of those paths' pgoffs of kind k.  On the paths a
- * persistent set must cover, a condition holds at g only if it holds
- * now or a thread outside the seed can make it so (others_may()): if
- * a kind of a thread's gate can hold at none of its pgoffs, only its
- * part ungated by that kind can happen there (dep_future(), reach()).
+ * the union of those paths' pgoffs of kind k.  That rest is also kept
+ * apart by the pgoffs of the condition that gates it (Summary.gated,
+ * SimFuture.gated: a part per (kind, pgoffs), a handful per future;
+ * Item.g* its page classes): a path gated by kind k at pgoffs P goes
+ * to the part of kind k at P (the first condition of the kind on the
+ * path: gate_conj()).  On the paths a persistent set must cover, a
+ * condition holds at g only if it holds now or a thread outside the
+ * seed can make it so (others_may()): if a kind of a thread's gate can
+ * hold at none of its pgoffs, only its part ungated by that kind can
+ * happen there; if at some, that part and the parts of the kind whose
+ * pgoffs it can hold at (dep_future(), reach()).  A fault's load at
+ * pgoff 2, which truncate can punch, then leaves closed what its store
+ * at pgoff 1 does only over a hole there.  Past GATED parts, a new one
+ * widens one of its kind (it opens at more pgoffs) or, if none, counts
+ * as not gated by its kind: either only adds to what may happen.
  * A fault's unmap_mapping_range of a hole page it found, the hole page
  * it adds over a hole in the block map, what it does past its i_size
  * check, are such parts.
@@ -651,12 +661,18 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 #define NGK SIM_POR_GATE_KINDS
 #define KINDS_ALL ((uint8_t)((1u << NGK) - 1))
 
+#define GATED SIM_POR_GATED
+enum { NOGATE = 0xff, DROP = 0xfe };   /* gated_slot(), add_summary() */
+
 typedef struct {
 	uint8_t rd, wr;         /* T_* on the pgoffs of s */
 	uint8_t urd[NGK], uwr[NGK];     /* those reached on a path not
 				 * gated by kind k (Gates) */
+	uint8_t grd[GATED], gwr[GATED]; /* those reached on the paths of
+				 * the summary's gated part i */
 	bool adds;              /* add_page */
 	uint8_t uadds;          /* bit k: on a path not gated by kind k */
+	uint8_t gadds;          /* bit i: on the paths of gated part i */
 	bool holes;             /* free_blocks, shift_blocks */
 	SimSpan s;
 } Item;
@@ -724,15 +740,19 @@ static uint32_t bytes_nonzero(uint32_t x)
 	return (((x & 0x7f7f7fu) + 0x7f7f7fu) | x) & 0x808080u;
 }
 
+/* The kinds (bit k) of bytes X marks (bytes_nonzero()). */
+static uint8_t byte_kinds(uint32_t x)
+{
+	G_STATIC_ASSERT(NGK == 3);
+	return (uint8_t)((x >> 7 & 1) | (x >> 14 & 2) | (x >> 21 & 4));
+}
+
 /* The kinds of gate G that cannot hold at any of its pgoffs in states
  * that meet at most MEETS (bits as a gate's).  Asked for every pair of
  * threads a persistent set compares. */
 static uint8_t gate_closed(uint32_t g, uint32_t meets)
 {
-	G_STATIC_ASSERT(NGK == 3);
-	uint32_t c = bytes_nonzero(g) & ~bytes_nonzero(g & meets);
-
-	return (uint8_t)((c >> 7 & 1) | (c >> 14 & 2) | (c >> 21 & 4));
+	return byte_kinds(bytes_nonzero(g) & ~bytes_nonzero(g & meets));
 }
 
 typedef struct {
@@ -745,6 +765,10 @@ typedef struct {
 				 * kind k (Gates) */
 	uint16_t ulocks[NGK], uxlocks[NGK];
 	uint32_t gate;          /* what the rest needs, per kind */
+	SimGated gated[GATED];  /* the rest by its condition's pgoffs: whole
+				 * classes (whole()) and locks here, page
+				 * classes in Item.g* */
+	uint8_t ngated;
 	bool ret;               /* a RET is reachable (without the cut's
 				 * acquisition, below) */
 	uint8_t uret;           /* bit k: on a path not gated by kind k */
@@ -807,6 +831,8 @@ typedef struct {
 	uint64_t rd, wr, urd[NGK], uwr[NGK];
 	uint16_t locks, xlocks, ulocks[NGK], uxlocks[NGK];
 	uint32_t gate;
+	SimGated gated[GATED];
+	uint8_t ngated;
 	uint8_t maps, adds, uadds[NGK], holes;
 } Pre;
 
@@ -852,8 +878,13 @@ static void item_join(Item *y, const Item *x)
 		y->urd[k] |= x->urd[k];
 		y->uwr[k] |= x->uwr[k];
 	}
+	for (int i = 0; i < GATED; i++) {
+		y->grd[i] |= x->grd[i];
+		y->gwr[i] |= x->gwr[i];
+	}
 	y->adds |= x->adds;
 	y->uadds |= x->uadds;
+	y->gadds |= x->gadds;
 	y->holes |= x->holes;
 }
 
@@ -863,8 +894,12 @@ static bool item_covers(const Item *y, const Item *x)
 	for (int k = 0; k < NGK; k++)
 		if ((x->urd[k] & ~y->urd[k]) || (x->uwr[k] & ~y->uwr[k]))
 			return false;
+	for (int i = 0; i < GATED; i++)
+		if ((x->grd[i] & ~y->grd[i]) || (x->gwr[i] & ~y->gwr[i]))
+			return false;
 	return !(x->rd & ~y->rd) && !(x->wr & ~y->wr) &&
 	       (!x->adds || y->adds) && !(x->uadds & ~y->uadds) &&
+	       !(x->gadds & ~y->gadds) &&
 	       (!x->holes || y->holes);
 }
 
@@ -890,18 +925,104 @@ static void add_item(Summary *s, Item x)
 	item_join(y, &x);
 }
 
+/* The gated part of GS (*N of them) for the condition of kind K at
+ * PAGES: the one with that condition, else a new one, else one of kind
+ * K widened to PAGES too (it then opens in more states, which only
+ * over-approximates), else NOGATE: the caller counts what it has as
+ * not gated by kind K. */
+static uint8_t gated_slot(SimGated *gs, uint8_t *n, int k, uint8_t pages)
+{
+	int same = -1;
+
+	for (int i = 0; i < *n; i++) {
+		if (gs[i].kind != k)
+			continue;
+		if (gs[i].pages == pages)
+			return (uint8_t)i;
+		same = same < 0 ? i : same;
+	}
+	if (*n < GATED) {
+		gs[*n] = (SimGated){ .kind = (uint8_t)k, .pages = pages };
+		return (*n)++;
+	}
+	if (same < 0)
+		return NOGATE;
+	gs[same].pages |= pages;
+	return (uint8_t)same;
+}
+
+static void gated_or(SimGated *dst, const SimGated *src)
+{
+	dst->rd |= src->rd;
+	dst->wr |= src->wr;
+	dst->locks |= src->locks;
+	dst->xlocks |= src->xlocks;
+	dst->adds |= src->adds;
+}
+
+/* PART (whole classes, locks), reached on paths gated by kind K, into
+ * S's gated part SLOT (NOGATE: S's part not gated by K; DROP: none). */
+static void summary_gated(Summary *s, int k, uint8_t slot,
+			  const SimGated *part)
+{
+	if (slot == DROP)
+		return;
+	if (slot != NOGATE) {
+		gated_or(&s->gated[slot], part);
+		return;
+	}
+	s->uwrd[k] |= (uint8_t)(part->rd >> CL_WHOLE0);
+	s->uwwr[k] |= (uint8_t)(part->wr >> CL_WHOLE0);
+	s->ulocks[k] |= part->locks;
+	s->uxlocks[k] |= part->xlocks;
+}
+
+/* Page classes RD, WR and an add_page (ADDS) of item Y, reached on
+ * paths gated by kind K, into its gated part SLOT (as above). */
+static void item_gated(Item *y, int k, uint8_t slot, uint8_t rd, uint8_t wr,
+		       bool adds)
+{
+	if (slot == DROP)
+		return;
+	if (slot != NOGATE) {
+		y->grd[slot] |= rd;
+		y->gwr[slot] |= wr;
+		y->gadds |= (uint8_t)(adds << slot);
+		return;
+	}
+	y->urd[k] |= rd;
+	y->uwr[k] |= wr;
+	y->uadds |= (uint8_t)(adds << k);
+}
+
 /* Add SRC, reached on a path gated by GATE (0: ungated), to DST, with
  * SRC's parameter bounds mapped through ARGS (N of them) if ARGS is
- * set.  Every gated part of SRC then needs GATE at least. */
+ * set.  Every gated part of SRC then needs GATE at least: of a kind
+ * GATE names, all of SRC is in DST's part for GATE's pgoffs of that
+ * kind; of another, SRC's parts keep their pgoffs. */
 static void add_summary(Summary *dst, const Summary *src, const SimSpan *args,
 			int n, uint32_t gate)
 {
-	uint8_t kinds = gate_kinds(gate);
+	uint8_t kinds = gate_kinds(gate), on[NGK], to[GATED];
+	const SimGated all = { .rd = whole(src->wrd), .wr = whole(src->wwr),
+			       .locks = src->locks, .xlocks = src->xlocks };
 
 	dst->gate |= gate | src->gate;
+	for (int i = 0; i < src->ngated; i++) {
+		const SimGated *g = &src->gated[i];
+		to[i] = kinds >> g->kind & 1 ? DROP :
+			gated_slot(dst->gated, &dst->ngated, g->kind,
+				   g->pages);
+		summary_gated(dst, g->kind, to[i], g);
+	}
 	for (int k = 0; k < NGK; k++) {
-		if (kinds >> k & 1)
+		on[k] = DROP;
+		if (kinds >> k & 1) {
+			on[k] = gated_slot(dst->gated, &dst->ngated, k,
+					   (uint8_t)(gate >> (8 * k)));
+			summary_gated(dst, k, on[k], &all);
 			continue;
+		}
 		dst->uwrd[k] |= src->uwrd[k];
 		dst->uwwr[k] |= src->uwwr[k];
 		dst->ulocks[k] |= src->ulocks[k];
@@ -923,11 +1044,20 @@ static void add_summary(Summary *dst, const Summary *src, const SimSpan *args,
 			x.s.hi = !x.s.hi.param ? x.s.hi : x.s.hi.v < n ?
 				 args[x.s.hi.v].hi : sim_span_all.hi;
 		}
-		for (int k = 0; k < NGK; k++)
+		Item y = x;
+		memset(y.grd, 0, sizeof(y.grd));
+		memset(y.gwr, 0, sizeof(y.gwr));
+		y.gadds = 0;
+		y.uadds &= (uint8_t)~kinds;
+		for (int k = 0; k < NGK; k++) {
 			if (kinds >> k & 1)
-				x.urd[k] = x.uwr[k] = 0;
-		x.uadds &= (uint8_t)~kinds;
-		add_item(dst, x);
+				y.urd[k] = y.uwr[k] = 0;
+			item_gated(&y, k, on[k], x.rd, x.wr, x.adds);
+		}
+		for (int j = 0; j < src->ngated; j++)
+			item_gated(&y, src->gated[j].kind, to[j], x.grd[j],
+				   x.gwr[j], x.gadds >> j & 1);
+		add_item(dst, y);
 	}
 }
 
@@ -1552,10 +1682,25 @@ static const Walked *walked(Futures *fx, int k, int proc, int pc,
 	return x;
 }
 
-/* Summary S as a thread in process PROC adds it (Pre), but its items
- * with a parameter bound. */
-/* Item IT on pgoffs PG, of a thread in process PROC, into P. */
-static void item_add(Pre *p, const Item *it, uint8_t pg, int proc)
+/* PART, reached on paths gated by kind K, into P's gated part SLOT
+ * (NOGATE: P's part not gated by K). */
+static void pre_gated(Pre *p, int k, uint8_t slot, const SimGated *part)
+{
+	if (slot != NOGATE) {
+		gated_or(&p->gated[slot], part);
+		return;
+	}
+	p->urd[k] |= part->rd;
+	p->uwr[k] |= part->wr;
+	p->ulocks[k] |= part->locks;
+	p->uxlocks[k] |= part->xlocks;
+	p->uadds[k] |= part->adds;
+}
+
+/* Item IT of summary S on pgoffs PG, of a thread in process PROC, into
+ * P, where S's gated part i is P's MAP[i] (NULL: i). */
+static void item_add(Pre *p, const Summary *s, const Item *it, uint8_t pg,
+		     int proc, const uint8_t *map)
 {
 	p->rd |= expand(it->rd, pg, proc);
 	p->wr |= expand(it->wr, pg, proc);
@@ -1565,6 +1710,15 @@ static void item_add(Pre *p, const Item *it, uint8_t pg, int proc)
 		if (it->uadds >> k & 1)
 			p->uadds[k] |= pg;
 	}
+	for (int i = 0; i < s->ngated; i++) {
+		if (!(it->grd[i] | it->gwr[i] | (it->gadds >> i & 1)))
+			continue;
+		SimGated part = { .rd = expand(it->grd[i], pg, proc),
+				  .wr = expand(it->gwr[i], pg, proc),
+				  .adds = it->gadds >> i & 1 ? pg : 0 };
+		pre_gated(p, s->gated[i].kind, map ? map[i] : (uint8_t)i,
+			  &part);
+	}
 	if (it->wr & T_MAPS)
 		p->maps |= pg;
 	if (it->adds)
@@ -1573,9 +1727,24 @@ static void item_add(Pre *p, const Item *it, uint8_t pg, int proc)
 		p->holes |= pg;
 }
 
-/* SRC into DST. */
-static void pre_add(Pre *dst, const Pre *src)
+/* SRC into DST, SRC's gated part i into DST's MAP[i]. */
+static void pre_add(Pre *dst, const Pre *src, uint8_t *map)
 {
+	bool fresh = !dst->ngated;      /* as they are (the top frame's) */
+
+	for (int i = 0; i < src->ngated; i++) {
+		const SimGated *g = &src->gated[i];
+		if (fresh) {
+			dst->gated[i] = *g;
+			map[i] = (uint8_t)i;
+			continue;
+		}
+		map[i] = gated_slot(dst->gated, &dst->ngated, g->kind,
+				    g->pages);
+		pre_gated(dst, g->kind, map[i], g);
+	}
+	if (fresh)
+		dst->ngated = src->ngated;
 	dst->rd |= src->rd;
 	dst->wr |= src->wr;
 	dst->locks |= src->locks;
@@ -1607,11 +1776,13 @@ static void pre_make(const Summary *s, int proc, Pre *p)
 		p->uxlocks[k] = s->uxlocks[k];
 	}
 	p->gate = s->gate;
+	memcpy(p->gated, s->gated, sizeof(p->gated));
+	p->ngated = s->ngated;
 	for (int i = 0; i < s->n; i++) {
 		const Item *it = &s->it[i];
 		if (!it->s.lo.param && !it->s.hi.param)
-			item_add(p, it, page_span(it->s.lo.v, it->s.hi.v,
-						  false), proc);
+			item_add(p, s, it, page_span(it->s.lo.v, it->s.hi.v,
+						     false), proc, NULL);
 	}
 }
 
@@ -1668,6 +1839,7 @@ static SimFuture future_in(const Futures *fx, int k, const SimProgram *p,
 		const int16_t *reg = sim_th_reg(t) + fr->base;
 		Env e;          /* only the live registers are read */
 		Pre scratch;
+		uint8_t map[GATED];
 		e.known = fx->live[fr->proc][fr->pc];
 		for (uint64_t m = e.known; m; m &= m - 1)
 			e.v[__builtin_ctzll(m)] = reg[__builtin_ctzll(m)];
@@ -1684,14 +1856,15 @@ static SimFuture future_in(const Futures *fx, int k, const SimProgram *p,
 		const Pre *pre = pre_of(x, t->proc, &scratch);
 		retk = x->retk;
 		retv = x->retv;
-		pre_add(&acc, pre);
+		pre_add(&acc, pre, map);
 		removes |= s->removes;
 		calls = s->calls;
 		for (int i = 0; x->params && i < s->n; i++) {
 			const Item *it = &s->it[i];
 			if (it->s.lo.param || it->s.hi.param)   /* else in pre */
-				item_add(&acc, it, span_pages(it->s, t, fr->base),
-					 t->proc);
+				item_add(&acc, s, it,
+					 span_pages(it->s, t, fr->base),
+					 t->proc, map);
 		}
 		if (!s->ret)
 			break;
@@ -1706,6 +1879,8 @@ static SimFuture future_in(const Futures *fx, int k, const SimProgram *p,
 	memcpy(f.uxlocks, acc.uxlocks, sizeof(f.uxlocks));
 	memcpy(f.uadds, acc.uadds, sizeof(f.uadds));
 	f.gate = acc.gate;
+	memcpy(f.gated, acc.gated, sizeof(f.gated));
+	f.ngated = acc.ngated;
 	f.maps = acc.maps;
 	f.adds = acc.adds;
 	f.holes = acc.holes;
@@ -1868,27 +2043,63 @@ bool sim_por_dependent(const SimFp *a, const SimFp *b)
 }
 
 /* What a future may do in states that meet at most MEETS of the gates'
- * conditions: the whole, but the parts gated by a kind that cannot
- * hold (Futures, Gates). */
+ * conditions: the whole, but per kind that cannot hold at some of its
+ * pgoffs its part not gated by it and only the gated parts whose
+ * pgoffs it can hold at (Futures, Gates). */
 typedef struct {
 	uint64_t rd, wr;
 	uint16_t locks, xlocks;
 	uint8_t adds;
 } Reach;
 
+/* R limited to U's part not gated by kind K but the gated parts of
+ * kind K that open in states meeting MEETS. */
+static void reach_kind(const SimFuture *u, uint32_t meets, int k, Reach *r)
+{
+	Reach q = { u->urd[k], u->uwr[k], u->ulocks[k], u->uxlocks[k],
+		    u->uadds[k] };
+	uint8_t met = (uint8_t)(meets >> (8 * k));
+
+	for (int i = 0; i < u->ngated; i++) {
+		const SimGated *g = &u->gated[i];
+		if (g->kind != k || !(met & g->pages))
+			continue;
+		q.rd |= g->rd;
+		q.wr |= g->wr;
+		q.locks |= g->locks;
+		q.xlocks |= g->xlocks;
+		q.adds |= g->adds;
+	}
+	r->rd &= q.rd;
+	r->wr &= q.wr;
+	r->locks &= q.locks;
+	r->xlocks &= q.xlocks;
+	r->adds &= q.adds;
+}
+
 static inline Reach reach(const SimFuture *u, uint32_t meets)
 {
 	Reach r = { u->rd, u->wr, u->locks, u->xlocks, u->adds };
-	uint8_t closed = u->gate ? gate_closed(u->gate, meets) : 0;
 
-	for (; closed; closed &= (uint8_t)(closed - 1)) {
-		int k = __builtin_ctz(closed);
+	if (!u->gate)
+		return r;
+	/* per kind: met at none of the gate's pgoffs (closed: only the
+	 * ungated part), at some but not all (the parts that open) */
+	uint32_t met = u->gate & meets;
+	uint8_t shut = gate_closed(u->gate, meets);
+	uint8_t some = byte_kinds(bytes_nonzero(met) &
+				  bytes_nonzero(u->gate ^ met));
+
+	for (; shut; shut &= (uint8_t)(shut - 1)) {
+		int k = __builtin_ctz(shut);
 		r.rd &= u->urd[k];
 		r.wr &= u->uwr[k];
 		r.locks &= u->ulocks[k];
 		r.xlocks &= u->uxlocks[k];
 		r.adds &= u->uadds[k];
 	}
+	for (some = u->ngated ? some : 0; some; some &= (uint8_t)(some - 1))
+		reach_kind(u, meets, __builtin_ctz(some), &r);
 	return r;
 }
 
@@ -1908,6 +2119,11 @@ typedef struct {
 	uint32_t fixed[SIM_THREADS_MAX];        /* [t]: what thread t may
 				 * make so whatever the state */
 	SimThreadSet gated;     /* threads with adds behind a gate */
+	/* reach()'s adds of thread t's future in states meeting at most
+	 * am[t] of its gate, for the threads in aknown (as Deps.rc) */
+	SimThreadSet aknown;
+	uint32_t am[SIM_THREADS_MAX];
+	uint8_t aa[SIM_THREADS_MAX];
 } Makes;
 
 /* What each thread of W may make of the gates' conditions (others_may),
@@ -1916,6 +2132,7 @@ typedef struct {
 static void makes_of(const SimWorld *w, const SimFuture *fut, Makes *mk)
 {
 	mk->gated = 0;
+	mk->aknown = 0;
 	for (int t = 0; t < w->nthreads; t++) {
 		const SimFuture *u = &fut[t];
 		uint8_t open = u->adds & u->uadds[0] & u->uadds[1] &
@@ -1929,7 +2146,7 @@ static void makes_of(const SimWorld *w, const SimFuture *fut, Makes *mk)
 }
 
 static void others_may(const SimWorld *w, const SimFuture *fut,
-		       const Makes *mk, int except, uint8_t *watched,
+		       Makes *mk, int except, uint8_t *watched,
 		       uint32_t *meets)
 {
 	uint32_t m = *meets;
@@ -1946,11 +2163,16 @@ static void others_may(const SimWorld *w, const SimFuture *fut,
 	while (gated && more) {
 		more = false;
 		for (SimThreadSet g = gated; g; g &= g - 1) {
-			const SimFuture *u = &fut[__builtin_ctzll(g)];
-			uint8_t adds = u->adds;
-			for (uint8_t c = gate_closed(u->gate, m); c;
-			     c &= (uint8_t)(c - 1))
-				adds &= u->uadds[__builtin_ctz(c)];
+			int t = __builtin_ctzll(g);
+			if (!(fut[t].adds & ~(m >> GK_PAGE)))
+				continue;       /* nothing it could add */
+			uint32_t met = m & fut[t].gate;
+			if (!(mk->aknown >> t & 1) || mk->am[t] != met) {
+				mk->aa[t] = reach(&fut[t], met).adds;
+				mk->am[t] = met;
+				mk->aknown |= SIM_TSET(t);
+			}
+			uint8_t adds = mk->aa[t];
 			more |= (adds & ~(m >> GK_PAGE)) != 0;
 			m |= (uint32_t)adds << GK_PAGE;
 		}
@@ -2211,6 +2433,12 @@ typedef struct {
 	SimCuts *const *cuts;   /* [u]: frozen_in()'s */
 	uint8_t pages;          /* the state's watched pgoffs */
 	uint32_t meets_now;     /* state_meets() */
+	/* reach() of thread u's future in states meeting at most
+	 * rmeets[u] of its gate (all reach() reads of the meets), for the
+	 * threads in rknown: the seeds' mostly agree */
+	SimThreadSet rknown;
+	uint32_t rmeets[SIM_THREADS_MAX];
+	Reach rc[SIM_THREADS_MAX];
 } Deps;
 
 /* The threads of WANT whose futures are dependent with X's next step. */
@@ -2234,7 +2462,13 @@ static SimThreadSet deps_of(const SimPor *por, const SimWorld *w,
 		if (!(ask >> u & 1))
 			continue;
 		int proc = sim_thread(w, u)->proc;
-		Reach r = reach(&fut[u], d->meets[x]);
+		uint32_t met = d->meets[x] & fut[u].gate;
+		if (!(d->rknown >> u & 1) || d->rmeets[u] != met) {
+			d->rc[u] = reach(&fut[u], met);
+			d->rmeets[u] = met;
+			d->rknown |= SIM_TSET(u);
+		}
+		const Reach r = d->rc[u];
 		if (!dep_future(por->p, &fp[x], &fut[u], &r, proc, d->brd[x]))
 			continue;
 		/* within the whole future: the frozen one, if less (only if
@@ -2315,6 +2549,7 @@ SimThreadSet sim_por_ample(const SimPor *por, const SimWorld *w,
 		if ((enabled >> t & 1) && fp[t].boundary)
 			fp[t].brd = watched_reads(pages | fp[t].maps);
 	d.known = 0;
+	d.rknown = 0;
 	d.pages = pages;
 	d.meets_now = state_meets(w);
 	makes_of(w, fut, &d.mk);

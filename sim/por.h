@@ -116,6 +116,18 @@ typedef struct {
 /* The kinds of condition a gate names (por.c, Futures, Gates). */
 #define SIM_POR_GATE_KINDS 3
 
+/* Gated parts a future tells apart by pgoff (por.c, Futures, Gates). */
+#define SIM_POR_GATED 6
+
+/* What a thread may do only on paths whose condition of kind KIND held
+ * at one of PAGES (a subset of SimFuture's). */
+typedef struct {
+	uint64_t rd, wr;
+	uint16_t locks, xlocks;
+	uint8_t adds;
+	uint8_t kind, pages;
+} SimGated;
+
 /* What a thread may still do. */
 typedef struct {
 	uint64_t rd, wr;
@@ -131,6 +143,10 @@ typedef struct {
 	uint16_t ulocks[SIM_POR_GATE_KINDS], uxlocks[SIM_POR_GATE_KINDS];
 	uint8_t uadds[SIM_POR_GATE_KINDS];
 	uint32_t gate;
+	/* The rest of kind k told apart by the pgoffs of its condition:
+	 * what is not in u*[k] is in a part of kind k, NGATED of them */
+	SimGated gated[SIM_POR_GATED];
+	uint8_t ngated;
 	uint8_t adds;           /* pgoffs where it may add a page */
 	uint8_t holes;          /* pgoffs where it may free or move blocks */
 	uint8_t maps;           /* pgoffs where it may map a PTE or add a
@@ -218,7 +234,8 @@ bool sim_por_independent(const SimWorld *w, const SimProgram *p, int t,
  * are sound along RUN (N worlds, each a successor of the one before):
  * for every thread T and i <= j, T's next step in RUN[j] lies within
  * T's future computed in RUN[i] (classes, pgoffs, lock classes), and
- * within its ungated part unless some RUN[i..j] met its gate; an
+ * within its ungated part unless some RUN[i..j] met its gate, and
+ * within the gated parts whose pgoffs RUN[i..j] met (SimGated); an
  * add_page, free_blocks or shift_blocks only at pgoffs the future says
  * it may add a page or free blocks at (an add_page outside the gated
  * part unless its gate was met).

@@ -355,6 +355,56 @@ START_TEST(test_future_gated_by_isize)
 }
 END_TEST
 
+/* A future tells its gated parts apart by the pgoffs of their
+ * conditions (por.c, Futures, Gates): T0 flushes behind a hole at
+ * pgoff 1 and takes sem behind a hole at pgoff 0.  T2 punching the hole
+ * at 1 opens only the first: T1 (at down_read) alone is persistent, as
+ * it is with nobody to punch; with T2 punching at 0, T0's down_write
+ * may happen and T1 needs it.  Along a run in which T2 punches at 0
+ * first, T0 takes sem: its futures cover it (the part claimed at
+ * another pgoff would not). */
+START_TEST(test_future_gated_per_pgoff)
+{
+	static const char model[] =
+		GATE_MODEL
+		"op look() {\n\tflush_cache(1)\n\tflush_cache(1)\n"
+		"\tb, n = get_block(1, 0)\n\tif b == HOLE {\n"
+		"\t\tflush_cache(1)\n\t}\n"
+		"\tc, m = get_block(0, 0)\n\tif c == HOLE {\n"
+		"\t\tdown_write(sem)\n\t\tup_write(sem)\n\t}\n"
+		"\treturn 0\n}\n"
+		"op punch0() {\n\tflush_cache(1)\n\tfree_blocks(0, 0)\n"
+		"\treturn 0\n}\n"
+		"op punch1() {\n\tflush_cache(1)\n\tfree_blocks(1, 1)\n"
+		"\treturn 0\n}\n";
+	static const struct {
+		const char *t2;
+		int n;
+		SimThreadSet ample;
+	} c[] = {
+		{ "punch1()", 2, SIM_TSET(1) },
+		{ "punch1()", 3, SIM_TSET(1) },
+		{ "punch0()", 3, SIM_TSET(0) | SIM_TSET(1) | SIM_TSET(2) },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+		const char *ops[] = { "look()", "rd()", c[i].t2 };
+		Fx *f = ops_fx(model, ops, c[i].n);
+		fx_run(f, "01");
+		ck_assert_msg(ample_of(f) == c[i].ample, "%s, %d threads: "
+			      "ample 0x%lx", c[i].t2, c[i].n,
+			      (unsigned long)ample_of(f));
+		same_verdicts(f);
+		fx_free(f);
+	}
+	const char *ops[] = { "look()", "rd()", "punch0()" };
+	Fx *f = ops_fx(model, ops, 3);
+	ck_assert(futures_hold(f, "2200000"));
+	ck_assert_uint_eq(sim_thread(f->w, 0)->nheld, 1);      /* T0 took
+								 * sem */
+	fx_free(f);
+}
+END_TEST
+
 Suite *por_suite(void)
 {
 	Suite *s = suite_create("por");
@@ -368,6 +418,7 @@ Suite *por_suite(void)
 	tcase_add_test(tc, test_future_gated_by_page);
 	tcase_add_test(tc, test_future_gated_by_hole);
 	tcase_add_test(tc, test_future_gated_by_isize);
+	tcase_add_test(tc, test_future_gated_per_pgoff);
 	suite_add_tcase(s, tc);
 	return s;
 }
