@@ -634,12 +634,15 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
  * need it, at the pgoffs of either (gate_join()).  What a path gated by
  * kind k reaches is in the summary, and also out of its part ungated by
  * kind k (Summary.u*[k], SimFuture.u*[k]), and the summary's gate has
- * the union of those paths' pgoffs of kind k.  That rest is also kept
- * apart by the pgoffs of the condition that gates it (Summary.gated,
- * SimFuture.gated: a part per (kind, pgoffs), a handful per future;
- * Item.g* its page classes): a path gated by kind k at pgoffs P goes
- * to the part of kind k at P (the first condition of the kind on the
- * path: gate_conj()).  On the paths a persistent set must cover, a
+ * the union of those paths' pgoffs of kind k.  Of the hole kind
+ * (SPLIT) that rest is also kept apart by the pgoffs of the condition
+ * that gates it (Summary.gated, SimFuture.gated: a part per pgoffs, two
+ * per future; Item.g* its page classes): a path gated by it at pgoffs
+ * P goes to the part at P (the first such condition on the path:
+ * gate_conj()).  Only the hole kind: a truncate or punch hole frees
+ * blocks at some pgoffs while faults elsewhere are gated at theirs;
+ * parts of the other kinds cost more CPU than they saved states.
+ * On the paths a persistent set must cover, a
  * condition holds at g only if it holds now or a thread outside the
  * seed can make it so (others_may()): if a kind of a thread's gate can
  * hold at none of its pgoffs, only its part ungated by that kind can
@@ -647,8 +650,8 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
  * pgoffs it can hold at (dep_future(), reach()).  A fault's load at
  * pgoff 2, which truncate can punch, then leaves closed what its store
  * at pgoff 1 does only over a hole there.  Past GATED parts, a new one
- * widens one of its kind (it opens at more pgoffs) or, if none, counts
- * as not gated by its kind: either only adds to what may happen.
+ * widens one (it opens at more pgoffs): that only adds to what may
+ * happen.
  * A fault's unmap_mapping_range of a hole page it found, the hole page
  * it adds over a hole in the block map, what it does past its i_size
  * check, are such parts.
@@ -662,7 +665,8 @@ static SimFp next_fp(const SimWorld *w, const SimProgram *p, uint8_t *const *ok,
 #define KINDS_ALL ((uint8_t)((1u << NGK) - 1))
 
 #define GATED SIM_POR_GATED
-enum { NOGATE = 0xff, DROP = 0xfe };   /* gated_slot(), add_summary() */
+#define SPLIT (1u << 1)         /* the kinds told apart by pgoff (Gates) */
+#define DROP 0xff               /* no gated part (gated_slot()) */
 
 typedef struct {
 	uint8_t rd, wr;         /* T_* on the pgoffs of s */
@@ -926,29 +930,25 @@ static void add_item(Summary *s, Item x)
 }
 
 /* The gated part of GS (*N of them) for the condition of kind K at
- * PAGES: the one with that condition, else a new one, else one of kind
- * K widened to PAGES too (it then opens in more states, which only
- * over-approximates), else NOGATE: the caller counts what it has as
- * not gated by kind K. */
+ * PAGES: DROP if kind K is not told apart by pgoff (its gated rest is
+ * then only in the whole), else the one with that condition, else a
+ * new one, else one widened to PAGES too (it then opens in more
+ * states, which only over-approximates: they are all of kind K). */
 static uint8_t gated_slot(SimGated *gs, uint8_t *n, int k, uint8_t pages)
 {
-	int same = -1;
+	G_STATIC_ASSERT((SPLIT & (SPLIT - 1)) == 0 && GATED >= 1);
 
-	for (int i = 0; i < *n; i++) {
-		if (gs[i].kind != k)
-			continue;
+	if (!(SPLIT >> k & 1))
+		return DROP;
+	for (int i = 0; i < *n; i++)
 		if (gs[i].pages == pages)
 			return (uint8_t)i;
-		same = same < 0 ? i : same;
-	}
 	if (*n < GATED) {
 		gs[*n] = (SimGated){ .kind = (uint8_t)k, .pages = pages };
 		return (*n)++;
 	}
-	if (same < 0)
-		return NOGATE;
-	gs[same].pages |= pages;
-	return (uint8_t)same;
+	gs[0].pages |= pages;
+	return 0;
 }
 
 static void gated_or(SimGated *dst, const SimGated *src)
@@ -960,39 +960,23 @@ static void gated_or(SimGated *dst, const SimGated *src)
 	dst->adds |= src->adds;
 }
 
-/* PART (whole classes, locks), reached on paths gated by kind K, into
- * S's gated part SLOT (NOGATE: S's part not gated by K; DROP: none). */
-static void summary_gated(Summary *s, int k, uint8_t slot,
-			  const SimGated *part)
+/* PART (whole classes, locks) into S's gated part SLOT (DROP: none). */
+static void summary_gated(Summary *s, uint8_t slot, const SimGated *part)
 {
-	if (slot == DROP)
-		return;
-	if (slot != NOGATE) {
+	if (slot != DROP)
 		gated_or(&s->gated[slot], part);
-		return;
-	}
-	s->uwrd[k] |= (uint8_t)(part->rd >> CL_WHOLE0);
-	s->uwwr[k] |= (uint8_t)(part->wr >> CL_WHOLE0);
-	s->ulocks[k] |= part->locks;
-	s->uxlocks[k] |= part->xlocks;
 }
 
-/* Page classes RD, WR and an add_page (ADDS) of item Y, reached on
- * paths gated by kind K, into its gated part SLOT (as above). */
-static void item_gated(Item *y, int k, uint8_t slot, uint8_t rd, uint8_t wr,
+/* Page classes RD, WR and an add_page (ADDS) of item Y into its gated
+ * part SLOT (DROP: none). */
+static void item_gated(Item *y, uint8_t slot, uint8_t rd, uint8_t wr,
 		       bool adds)
 {
 	if (slot == DROP)
 		return;
-	if (slot != NOGATE) {
-		y->grd[slot] |= rd;
-		y->gwr[slot] |= wr;
-		y->gadds |= (uint8_t)(adds << slot);
-		return;
-	}
-	y->urd[k] |= rd;
-	y->uwr[k] |= wr;
-	y->uadds |= (uint8_t)(adds << k);
+	y->grd[slot] |= rd;
+	y->gwr[slot] |= wr;
+	y->gadds |= (uint8_t)(adds << slot);
 }
 
 /* Add SRC, reached on a path gated by GATE (0: ungated), to DST, with
@@ -1013,14 +997,14 @@ static void add_summary(Summary *dst, const Summary *src, const SimSpan *args,
 		to[i] = kinds >> g->kind & 1 ? DROP :
 			gated_slot(dst->gated, &dst->ngated, g->kind,
 				   g->pages);
-		summary_gated(dst, g->kind, to[i], g);
+		summary_gated(dst, to[i], g);
 	}
 	for (int k = 0; k < NGK; k++) {
 		on[k] = DROP;
 		if (kinds >> k & 1) {
 			on[k] = gated_slot(dst->gated, &dst->ngated, k,
 					   (uint8_t)(gate >> (8 * k)));
-			summary_gated(dst, k, on[k], &all);
+			summary_gated(dst, on[k], &all);
 			continue;
 		}
 		dst->uwrd[k] |= src->uwrd[k];
@@ -1052,11 +1036,11 @@ static void add_summary(Summary *dst, const Summary *src, const SimSpan *args,
 		for (int k = 0; k < NGK; k++) {
 			if (kinds >> k & 1)
 				y.urd[k] = y.uwr[k] = 0;
-			item_gated(&y, k, on[k], x.rd, x.wr, x.adds);
+			item_gated(&y, on[k], x.rd, x.wr, x.adds);
 		}
 		for (int j = 0; j < src->ngated; j++)
-			item_gated(&y, src->gated[j].kind, to[j], x.grd[j],
-				   x.gwr[j], x.gadds >> j & 1);
+			item_gated(&y, to[j], x.grd[j], x.gwr[j],
+				   x.gadds >> j & 1);
 		add_item(dst, y);
 	}
 }
@@ -1682,21 +1666,6 @@ static const Walked *walked(Futures *fx, int k, int proc, int pc,
 	return x;
 }
 
-/* PART, reached on paths gated by kind K, into P's gated part SLOT
- * (NOGATE: P's part not gated by K). */
-static void pre_gated(Pre *p, int k, uint8_t slot, const SimGated *part)
-{
-	if (slot != NOGATE) {
-		gated_or(&p->gated[slot], part);
-		return;
-	}
-	p->urd[k] |= part->rd;
-	p->uwr[k] |= part->wr;
-	p->ulocks[k] |= part->locks;
-	p->uxlocks[k] |= part->xlocks;
-	p->uadds[k] |= part->adds;
-}
-
 /* Item IT of summary S on pgoffs PG, of a thread in process PROC, into
  * P, where S's gated part i is P's MAP[i] (NULL: i). */
 static void item_add(Pre *p, const Summary *s, const Item *it, uint8_t pg,
@@ -1716,8 +1685,7 @@ static void item_add(Pre *p, const Summary *s, const Item *it, uint8_t pg,
 		SimGated part = { .rd = expand(it->grd[i], pg, proc),
 				  .wr = expand(it->gwr[i], pg, proc),
 				  .adds = it->gadds >> i & 1 ? pg : 0 };
-		pre_gated(p, s->gated[i].kind, map ? map[i] : (uint8_t)i,
-			  &part);
+		gated_or(&p->gated[map ? map[i] : i], &part);
 	}
 	if (it->wr & T_MAPS)
 		p->maps |= pg;
@@ -1741,7 +1709,7 @@ static void pre_add(Pre *dst, const Pre *src, uint8_t *map)
 		}
 		map[i] = gated_slot(dst->gated, &dst->ngated, g->kind,
 				    g->pages);
-		pre_gated(dst, g->kind, map[i], g);
+		gated_or(&dst->gated[map[i]], g);
 	}
 	if (fresh)
 		dst->ngated = src->ngated;
@@ -2098,7 +2066,7 @@ static inline Reach reach(const SimFuture *u, uint32_t meets)
 		r.xlocks &= u->uxlocks[k];
 		r.adds &= u->uadds[k];
 	}
-	for (some = u->ngated ? some : 0; some; some &= (uint8_t)(some - 1))
+	for (some = u->ngated ? some & SPLIT : 0; some; some &= (uint8_t)(some - 1))
 		reach_kind(u, meets, __builtin_ctz(some), &r);
 	return r;
 }

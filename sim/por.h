@@ -116,8 +116,9 @@ typedef struct {
 /* The kinds of condition a gate names (por.c, Futures, Gates). */
 #define SIM_POR_GATE_KINDS 3
 
-/* Gated parts a future tells apart by pgoff (por.c, Futures, Gates). */
-#define SIM_POR_GATED 6
+/* Gated parts a future tells apart by pgoff (por.c, Futures, Gates:
+ * those of the hole kind). */
+#define SIM_POR_GATED 2
 
 /* What a thread may do only on paths whose condition of kind KIND held
  * at one of PAGES (a subset of SimFuture's). */
@@ -143,8 +144,8 @@ typedef struct {
 	uint16_t ulocks[SIM_POR_GATE_KINDS], uxlocks[SIM_POR_GATE_KINDS];
 	uint8_t uadds[SIM_POR_GATE_KINDS];
 	uint32_t gate;
-	/* The rest of kind k told apart by the pgoffs of its condition:
-	 * what is not in u*[k] is in a part of kind k, NGATED of them */
+	/* The rest of the hole kind told apart by the pgoffs of its
+	 * condition: what is not in u*[1] is in one of NGATED parts */
 	SimGated gated[SIM_POR_GATED];
 	uint8_t ngated;
 	uint8_t adds;           /* pgoffs where it may add a page */
