@@ -826,19 +826,14 @@ typedef struct {
 } Path;
 
 /* A summary as a thread in one process adds it to its future: the
- * items whose bounds are constants expanded to classes, with the rest
- * (SimFuture's fields of the same names).  A thread's future is made
- * for every step it takes, from a walk per frame: the expansion is made
- * once per walk and process (Walked.pre), and only items whose bounds
- * are parameters (Walked.params) are evaluated per frame. */
-typedef struct {
-	uint64_t rd, wr, urd[NGK], uwr[NGK];
-	uint16_t locks, xlocks, ulocks[NGK], uxlocks[NGK];
-	uint32_t gate;
-	SimGated gated[GATED];
-	uint8_t ngated;
-	uint8_t maps, adds, uadds[NGK], holes;
-} Pre;
+ * items whose bounds are constants expanded to classes, with the rest,
+ * as a future of what the summary does (its flags live, enters, leaves
+ * and excuses unset: they are the thread's, not a walk's).  A thread's
+ * future is made for every step it takes, from a walk per frame: the
+ * expansion is made once per walk and process (Walked.pre), and only
+ * items whose bounds are parameters (Walked.params) are evaluated per
+ * frame, into the future itself. */
+typedef SimFuture Pre;
 
 typedef struct {
 	Key key;
@@ -1793,7 +1788,6 @@ static SimFuture future_in(const Futures *fx, int k, const SimProgram *p,
 	const SimThread *t = sim_thread(w, tid);
 	Futures *mx = (Futures *)fx;    /* the memo is a cache */
 	SimFuture f = { 0 };
-	Pre acc = { 0 };
 	bool removes = false, calls = false, retk = false;
 	int retv = 0, d;
 
@@ -1824,34 +1818,19 @@ static SimFuture future_in(const Futures *fx, int k, const SimProgram *p,
 		const Pre *pre = pre_of(x, t->proc, &scratch);
 		retk = x->retk;
 		retv = x->retv;
-		pre_add(&acc, pre, map);
+		pre_add(&f, pre, map);
 		removes |= s->removes;
 		calls = s->calls;
 		for (int i = 0; x->params && i < s->n; i++) {
 			const Item *it = &s->it[i];
 			if (it->s.lo.param || it->s.hi.param)   /* else in pre */
-				item_add(&acc, s, it,
+				item_add(&f, s, it,
 					 span_pages(it->s, t, fr->base),
 					 t->proc, map);
 		}
 		if (!s->ret)
 			break;
 	}
-	f.rd = acc.rd;
-	f.wr = acc.wr;
-	f.locks = acc.locks;
-	f.xlocks = acc.xlocks;
-	memcpy(f.urd, acc.urd, sizeof(f.urd));
-	memcpy(f.uwr, acc.uwr, sizeof(f.uwr));
-	memcpy(f.ulocks, acc.ulocks, sizeof(f.ulocks));
-	memcpy(f.uxlocks, acc.uxlocks, sizeof(f.uxlocks));
-	memcpy(f.uadds, acc.uadds, sizeof(f.uadds));
-	f.gate = acc.gate;
-	memcpy(f.gated, acc.gated, sizeof(f.gated));
-	f.ngated = acc.ngated;
-	f.maps = acc.maps;
-	f.adds = acc.adds;
-	f.holes = acc.holes;
 	f.leaves = d < 1 || !t->begun;
 	f.enters = t->depth < 2 || !t->begun || (d < 1 && calls);
 	if (f.leaves)
